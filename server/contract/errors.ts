@@ -1,0 +1,41 @@
+/**
+ * The closed set of error codes a client may receive, over REST (`{ error: { code, message } }`)
+ * or in a socket ack. Clients translate by code; messages are already readable English.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'VALIDATION_ERROR',
+  'INVALID_CONFIG',
+  'NO_FILE',
+  'UNSUPPORTED_FILE',
+  'EMPTY_FILE',
+  'MISSING_COLUMNS',
+  'BAD_ENCODING',
+  'FILE_TOO_LARGE',
+  'JOB_NOT_FOUND',
+  'JOB_NOT_FINISHED',
+  'JOB_FINISHED',
+  'JOB_NOT_COMPLETED',
+  'OUTPUT_MISSING',
+  'NOT_FOUND',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  code: ErrorCode | string;
+  message: string;
+}
+
+/** An expected failure with an HTTP status; unexpected errors become INTERNAL without their message. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

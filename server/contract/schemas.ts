@@ -1,0 +1,105 @@
+/**
+ * zod schemas for what crosses the edge (REST bodies, socket payloads). Types derive from them.
+ */
+import { z } from 'zod';
+import type { JobConfig } from './dto.js';
+
+const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+const dmyDate = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
+/** Accepts YYYY-MM-DD (or a full ISO timestamp) and DD/MM/YYYY; returns YYYY-MM-DD or null when invalid. */
+export function normalizeStartDate(input: string): string | null {
+  const s = input.trim();
+  let y: number, m: number, d: number;
+  const iso = isoDate.exec(s.slice(0, 10));
+  const dmy = dmyDate.exec(s);
+  if (iso && (s.length === 10 || s[10] === 'T' || s[10] === ' ')) {
+    [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  } else if (dmy) {
+    [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
+  } else return null;
+  const t = new Date(Date.UTC(y, m - 1, d));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
+  return t.toISOString().slice(0, 10);
+}
+
+const siteCodes = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',') : v),
+  z
+    .array(z.string().trim().min(1, 'site codes must not be blank').max(100))
+    .max(1000, 'at most 1000 site codes')
+    .transform((a) => [...new Set(a)]),
+);
+
+/** The `config` field of POST /api/jobs. Unknown keys are rejected so typos are not silently ignored. */
+export const jobConfigSchema = z
+  .strictObject({
+    forecast_horizon: z.coerce
+      .number({ error: 'forecast_horizon must be a number' })
+      .int('forecast_horizon must be a whole number')
+      .min(1, 'forecast_horizon must be between 1 and 365')
+      .max(365, 'forecast_horizon must be between 1 and 365')
+      .default(30),
+    forecast_start_date: z
+      .string()
+      .nullish()
+      .transform((v, ctx) => {
+        if (v == null || v.trim() === '') return null;
+        const n = normalizeStartDate(v);
+        if (!n) {
+          ctx.addIssue({ code: 'custom', message: `forecast_start_date "${v}" is not a date (use YYYY-MM-DD or DD/MM/YYYY)` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    forecast_site_codes: siteCodes.optional().transform((v) => v ?? []),
+    date_format: z.enum(['auto', 'DMY', 'MDY', 'YMD'], { error: 'date_format must be auto, DMY, MDY or YMD' }).default('auto'),
+    zero_threshold: z.coerce
+      .number({ error: 'zero_threshold must be a number' })
+      .min(0, 'zero_threshold must be between 0 and 10')
+      .max(10, 'zero_threshold must be between 0 and 10')
+      .default(0.5),
+    rounding_mode: z
+      .enum(['half_up', 'half_even', 'ceil', 'floor', 'round'], {
+        error: 'rounding_mode must be half_up, half_even, ceil or floor',
+      })
+      .default('half_up')
+      .transform((v) => (v === 'round' ? 'half_even' : v)),
+    frequency: z
+      .enum(['D', 'W', 'M'], { error: 'frequency must be D, W or M' })
+      .nullish()
+      .transform((v) => v ?? null),
+    method: z.string().trim().min(1).max(40).default('auto'),
+  })
+  .transform((c): JobConfig => c as JobConfig);
+
+export type JobConfigInput = z.input<typeof jobConfigSchema>;
+
+export const jobIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'invalid job id');
+export const idPayloadSchema = z.object({ id: jobIdSchema });
+export const deletePayloadSchema = z.object({ id: jobIdSchema, force: z.boolean().optional().default(false) });
+
+export const listQuerySchema = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : []))
+    .pipe(z.array(z.enum(['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']))),
+  q: z.string().trim().max(200).optional().default(''),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(200).default(20),
+  sort: z.enum(['created_desc', 'created_asc']).default('created_desc'),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+/** One readable sentence from a zod error (first few issues). */
+export function describeZodError(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = i.path.join('.');
+      if (i.code === 'unrecognized_keys') return `unknown field(s): ${i.keys.join(', ')}`;
+      return path && !i.message.includes(path) ? `${path}: ${i.message}` : i.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,96 @@
+/**
+ * The seam between the job server and the forecast engine. The server only uses what is declared
+ * here (through ./index.ts); everything else in server/forecast/ is the engine's own business.
+ * Everything passed between threads must be structured-clonable.
+ */
+import type { Frequency, JobConfig, JobMetrics, PreviewDto } from '../contract/dto.js';
+
+export type InputErrorCode =
+  | 'UNSUPPORTED_FILE'
+  | 'EMPTY_FILE'
+  | 'MISSING_COLUMNS'
+  | 'BAD_ENCODING'
+  | 'BAD_DATES'
+  | 'NO_VALID_ROWS'
+  | 'UNKNOWN_SITES'
+  | 'START_DATE_OUT_OF_RANGE'
+  | 'UNKNOWN_METHOD'
+  | 'INVALID_INPUT';
+
+/** A problem with the user's file or config: its message is shown to the planner as is. */
+export class InputError extends Error {
+  constructor(
+    readonly code: InputErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** What a quick look at the head of a file finds (no full read). */
+export interface HeadInfo {
+  format: 'csv' | 'xlsx';
+  encoding: string;
+  delimiter: string | null;
+  columns: Record<'demand_qty' | 'date' | 'partnumber' | 'site_code', string>;
+  extraColumns: string[];
+}
+
+/** One site's work. Opaque to the server except `site` and `weight`. */
+export interface PartitionInput {
+  site: string;
+  /** Relative cost (e.g. number of series): the job's progress is the weighted sum. */
+  weight: number;
+  data: unknown;
+}
+
+export interface Prepared {
+  /** Data rows read from the file (after the header). */
+  rows: number;
+  frequency: Frequency;
+  warnings: string[];
+  /** Every site found in the file, sorted. */
+  sites: string[];
+  /** One per selected site (all sites when forecast_site_codes is empty), in output order. */
+  partitions: PartitionInput[];
+  /** Context forecastPartition and combineMetrics need (structured-clonable). */
+  context: unknown;
+}
+
+export interface PartitionHooks {
+  /** done/total in this partition's own units; stage is a short text such as "backtesting". */
+  progress(done: number, total: number, stage: string): void;
+  /** Polled between series batches; when true, return/throw promptly. */
+  shouldStop(): boolean;
+}
+
+export interface PartitionResult {
+  site: string;
+  /** Output rows written. */
+  rows: number;
+  /** Output lines for this site, without header, each ending in '\n', columns as OUTPUT_HEADER. */
+  csv: string;
+  /** Accumulator for combineMetrics (structured-clonable). */
+  metrics: unknown;
+}
+
+export interface EngineApi {
+  /** Header line of the output CSV (no trailing newline). */
+  OUTPUT_HEADER: string;
+  /** Fast check at upload time: format, encoding, delimiter and required columns. Throws InputError. */
+  inspectHead(filePath: string, originalName: string): Promise<HeadInfo>;
+  /** Full preview for the dashboard (reads the whole file, streaming). Throws InputError. */
+  previewDemand(filePath: string, originalName: string, opts: { date_format: JobConfig['date_format'] }): Promise<PreviewDto>;
+  /** Reads, validates and prepares the demand (streaming). Throws InputError. */
+  loadDemand(
+    filePath: string,
+    originalName: string,
+    config: JobConfig,
+    onProgress?: (fraction: number) => void,
+  ): Promise<Prepared>;
+  /** Forecasts one site (synchronous, CPU-bound; runs in a worker). */
+  forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult;
+  /** Job-level metrics from every partition's accumulator. */
+  combineMetrics(results: PartitionResult[], context: unknown, config: JobConfig, seconds: number): JobMetrics;
+}
