@@ -1,0 +1,56 @@
+import { DataTypes, Model, type ModelStatic, type Sequelize } from 'sequelize';
+import type { JobStatus } from '../contract/dto.js';
+
+/** A jobs row as stored (JSON columns still as text). */
+export interface JobRow {
+  id: string;
+  seq: number;
+  filename: string;
+  upload_name: string;
+  file_size: number;
+  output_name: string | null;
+  status: JobStatus;
+  progress: number;
+  stage: string;
+  error_message: string | null;
+  config: string;
+  partitions: string;
+  rows: number | null;
+  metrics: string | null;
+  log: string;
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export type JobModel = Model<JobRow, JobRow> & JobRow;
+export type JobModelStatic = ModelStatic<JobModel>;
+
+export function defineJobModel(sequelize: Sequelize): JobModelStatic {
+  return sequelize.define<JobModel>(
+    'Job',
+    {
+      id: { type: DataTypes.STRING(32), primaryKey: true },
+      seq: { type: DataTypes.INTEGER, allowNull: false },
+      filename: { type: DataTypes.STRING(255), allowNull: false },
+      upload_name: { type: DataTypes.STRING(80), allowNull: false },
+      file_size: { type: DataTypes.INTEGER, allowNull: false },
+      output_name: { type: DataTypes.STRING(80), allowNull: true },
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      progress: { type: DataTypes.INTEGER, allowNull: false },
+      stage: { type: DataTypes.STRING(120), allowNull: false },
+      error_message: { type: DataTypes.TEXT, allowNull: true },
+      config: { type: DataTypes.TEXT, allowNull: false },
+      partitions: { type: DataTypes.TEXT, allowNull: false },
+      rows: { type: DataTypes.INTEGER, allowNull: true },
+      metrics: { type: DataTypes.TEXT, allowNull: true },
+      log: { type: DataTypes.TEXT, allowNull: false },
+      attempts: { type: DataTypes.INTEGER, allowNull: false },
+      created_at: { type: DataTypes.STRING(32), allowNull: false },
+      started_at: { type: DataTypes.STRING(32), allowNull: true },
+      completed_at: { type: DataTypes.STRING(32), allowNull: true },
+    },
+    { tableName: 'jobs', timestamps: false },
+  );
+}

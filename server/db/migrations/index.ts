@@ -1,0 +1,15 @@
+/**
+ * Migrations, oldest first. Listed explicitly (not globbed) so the same list works from TypeScript
+ * sources and from the compiled build. Prefer additive migrations: on SQLite, changeColumn and
+ * removeColumn rebuild tables.
+ */
+import type { QueryInterface } from 'sequelize';
+import * as createJobs from './2026.11.28T00.00.00.create-jobs.js';
+
+export interface Migration {
+  name: string;
+  up(qi: QueryInterface): Promise<void>;
+  down(qi: QueryInterface): Promise<void>;
+}
+
+export const migrations: Migration[] = [createJobs];

@@ -1,0 +1,71 @@
+/** The method registry: every method gives, for each training end, h forecasts of the mean demand (≥ 0). */
+import { adidaAt, imapaAt } from './aggregate.js';
+import { crostonScan, CROSTON_ALPHA, tsbScan } from './intermittent.js';
+import { meanAt, movingAverageAt, naiveAt, seasonalNaiveAt } from './simple.js';
+import { holtDampedScan, sesScan } from './smoothing.js';
+
+export const METHOD_NAMES = ['naive', 'snaive', 'ma', 'mean', 'ses', 'ets', 'croston', 'sba', 'tsb', 'adida', 'imapa', 'comb'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+/** Members of the combination: level estimators of different kinds (smoothing, occurrence, aggregation, window). */
+export const COMB_MEMBERS: readonly MethodName[] = ['ses', 'tsb', 'imapa', 'ma'];
+
+export const METHOD_LABELS: Record<MethodName, string> = {
+  naive: 'Naive (last value)',
+  snaive: 'Seasonal naive',
+  ma: 'Moving average',
+  mean: 'Historical mean',
+  ses: 'Simple exponential smoothing (optimised α)',
+  ets: 'ETS damped additive trend',
+  croston: 'Croston (α 0.1)',
+  sba: 'Syntetos–Boylan approximation',
+  tsb: 'TSB (α 0.1, β 0.1)',
+  adida: 'ADIDA (aggregate–disaggregate)',
+  imapa: 'IMAPA (multiple aggregation)',
+  comb: 'Combination (mean of SES, TSB, IMAPA, MA)',
+};
+
+export interface MethodEnv {
+  /** Season length for seasonal naive. */
+  season: number;
+  /** Moving-average window. */
+  maWindow: number;
+}
+
+export function isMethodName(s: string): s is MethodName {
+  return (METHOD_NAMES as readonly string[]).includes(s);
+}
+
+const flat = (v: number, h: number) => new Float64Array(h).fill(v > 0 ? v : 0);
+const flats = (vals: ArrayLike<number>, h: number) => Array.from(vals, (v) => flat(v, h));
+
+/** Forecasts of one method at every end (ascending, each ≥ 1). */
+export function runMethod(name: MethodName, y: Float64Array, ends: readonly number[], h: number, env: MethodEnv, cache?: Map<MethodName, Float64Array[]>): Float64Array[] {
+  const hit = cache?.get(name);
+  if (hit) return hit;
+  let out: Float64Array[];
+  switch (name) {
+    case 'naive': out = ends.map((e) => flat(naiveAt(y, e), h)); break;
+    case 'snaive': out = ends.map((e) => seasonalNaiveAt(y, e, h, env.season)); break;
+    case 'ma': out = ends.map((e) => flat(movingAverageAt(y, e, env.maWindow), h)); break;
+    case 'mean': out = ends.map((e) => flat(meanAt(y, e), h)); break;
+    case 'ses': out = flats(sesScan(y, ends), h); break;
+    case 'ets': out = holtDampedScan(y, ends, h); break;
+    case 'croston': out = flats(crostonScan(y, ends, CROSTON_ALPHA, false), h); break;
+    case 'sba': out = flats(crostonScan(y, ends, CROSTON_ALPHA, true), h); break;
+    case 'tsb': out = flats(tsbScan(y, ends), h); break;
+    case 'adida': out = ends.map((e) => flat(adidaAt(y, e), h)); break;
+    case 'imapa': out = ends.map((e) => flat(imapaAt(y, e), h)); break;
+    case 'comb': {
+      const parts = COMB_MEMBERS.map((m) => runMethod(m, y, ends, h, env, cache));
+      out = ends.map((_, i) => {
+        const f = new Float64Array(h);
+        for (const p of parts) for (let k = 0; k < h; k++) f[k] += p[i][k] / parts.length;
+        return f;
+      });
+      break;
+    }
+  }
+  cache?.set(name, out);
+  return out;
+}

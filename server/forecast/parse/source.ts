@@ -1,0 +1,184 @@
+/**
+ * Opening an input file: format (CSV or XLSX), text encoding, delimiter, and a streaming row iterator.
+ * Nothing here holds the whole file in memory.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { parse as csvParse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
+import { InputError } from '../types.js';
+
+export interface Source {
+  format: 'csv' | 'xlsx';
+  /** 'utf8', 'utf8-bom', 'utf16le', 'cp1252' or 'xlsx'. */
+  encoding: string;
+  delimiter: string | null;
+  size: number;
+}
+
+const HEAD_BYTES = 64 * 1024;
+export const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+async function readHead(filePath: string): Promise<{ head: Buffer; size: number }> {
+  const st = await stat(filePath);
+  const fh = await open(filePath, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(HEAD_BYTES, st.size));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return { head: buf.subarray(0, bytesRead), size: st.size };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** True when the bytes are valid UTF-8 (a sequence cut at the end of the buffer is allowed). */
+export function isUtf8(b: Uint8Array): boolean {
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) { i++; continue; }
+    let extra: number;
+    if (c >= 0xc2 && c <= 0xdf) extra = 1;
+    else if (c >= 0xe0 && c <= 0xef) extra = 2;
+    else if (c >= 0xf0 && c <= 0xf4) extra = 3;
+    else return false;
+    if (i + extra >= n) return true; // truncated at the end of the head
+    for (let k = 1; k <= extra; k++) if ((b[i + k] & 0xc0) !== 0x80) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+/** Counts a character outside double quotes in one line. */
+function countOutsideQuotes(line: string, ch: string): number {
+  let q = false, c = 0;
+  for (let i = 0; i < line.length; i++) {
+    const x = line[i];
+    if (x === '"') q = !q;
+    else if (!q && x === ch) c++;
+  }
+  return c;
+}
+
+/** Picks the delimiter that splits the header into the most fields, consistently over the next lines. */
+export function sniffDelimiter(text: string): string {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
+  if (lines.length === 0) return ',';
+  if (lines.length > 1 && !text.endsWith('\n')) lines.pop(); // last line may be cut
+  let best = ',', bestScore = -1;
+  for (const d of DELIMITERS) {
+    const n0 = countOutsideQuotes(lines[0], d);
+    if (n0 === 0) continue;
+    const consistent = lines.filter((l) => countOutsideQuotes(l, d) === n0).length / lines.length;
+    const score = n0 * consistent;
+    if (score > bestScore) { best = d; bestScore = score; }
+  }
+  return best;
+}
+
+export function decodeHead(head: Buffer, encoding: string): string {
+  if (encoding === 'utf8-bom') return head.subarray(3).toString('utf8');
+  if (encoding === 'utf8') return head.toString('utf8');
+  return iconv.decode(head, encoding === 'utf16le' ? 'utf16le' : 'win1252').replace(/^\uFEFF/, '');
+}
+
+export async function openSource(filePath: string, originalName: string): Promise<{ source: Source; headText: string }> {
+  let head: Buffer, size: number;
+  try {
+    ({ head, size } = await readHead(filePath));
+  } catch (e) {
+    throw new InputError('EMPTY_FILE', `The uploaded file could not be read (${(e as Error).message}).`);
+  }
+  if (size === 0) throw new InputError('EMPTY_FILE', 'The file is empty.');
+  const lower = originalName.toLowerCase();
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    return { source: { format: 'xlsx', encoding: 'xlsx', delimiter: null, size }, headText: '' };
+  }
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
+    throw new InputError('UNSUPPORTED_FILE', 'This is an old Excel .xls file. Save it as .xlsx or .csv and upload it again.');
+  }
+  if (lower.endsWith('.xlsx') || lower.endsWith('.xls') || lower.endsWith('.ods') || lower.endsWith('.zip')) {
+    throw new InputError('UNSUPPORTED_FILE', `"${originalName}" is not a readable Excel workbook. Upload a .xlsx or .csv file.`);
+  }
+  let encoding: string;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) encoding = 'utf8-bom';
+  else if ((head[0] === 0xff && head[1] === 0xfe)) encoding = 'utf16le';
+  else if (isUtf8(head)) encoding = 'utf8';
+  else encoding = 'cp1252';
+  const sample = head.subarray(0, Math.min(head.length, 4096));
+  if (encoding !== 'utf16le' && sample.includes(0)) {
+    throw new InputError('UNSUPPORTED_FILE', `"${originalName}" looks like a binary file, not CSV text or an .xlsx workbook.`);
+  }
+  const headText = decodeHead(head, encoding);
+  if (headText.trim() === '') throw new InputError('EMPTY_FILE', 'The file is empty (no header line).');
+  const delimiter = sniffDelimiter(headText);
+  return { source: { format: 'csv', encoding, delimiter, size }, headText };
+}
+
+/** Text form of an XLSX cell value. */
+export function cellText(v: unknown): string {
+  if (v == null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((r) => r.text).join('');
+    if ('result' in o) return cellText(o.result);
+    if ('text' in o) return cellText(o.text);
+    if ('error' in o) return String(o.error);
+  }
+  return String(v);
+}
+
+/**
+ * Streams the file's rows (header first) as arrays of strings. `onBytes` receives the bytes read so far.
+ */
+export async function* readRows(filePath: string, source: Source, onBytes?: (bytes: number) => void): AsyncGenerator<string[]> {
+  if (source.format === 'xlsx') {
+    const input = createReadStream(filePath);
+    let bytes = 0;
+    input.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
+    const wb = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+      worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+    });
+    try {
+      for await (const ws of wb) {
+        for await (const row of ws) {
+          const vals = (row as unknown as { values: unknown[] }).values;
+          const out: string[] = [];
+          for (let i = 1; i < vals.length; i++) out.push(cellText(vals[i]));
+          yield out;
+        }
+        return; // first worksheet only
+      }
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError('UNSUPPORTED_FILE', `The Excel file could not be read (${(e as Error).message}). Save it again as .xlsx or .csv.`);
+    }
+    return;
+  }
+  const raw = createReadStream(filePath);
+  let bytes = 0;
+  raw.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
+  let text: NodeJS.ReadableStream = raw;
+  if (source.encoding === 'cp1252') text = raw.pipe(iconv.decodeStream('win1252'));
+  else if (source.encoding === 'utf16le') text = raw.pipe(iconv.decodeStream('utf16le'));
+  const parser = text.pipe(
+    csvParse({
+      delimiter: source.delimiter ?? ',', bom: true, relax_column_count: true, relax_quotes: true,
+      skip_empty_lines: true, skip_records_with_empty_values: true,
+    }),
+  );
+  raw.on('error', (e) => parser.destroy(e));
+  try {
+    for await (const rec of parser) yield rec as string[];
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as Error & { code?: string; lines?: number };
+    throw new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
+  }
+}

@@ -1,0 +1,124 @@
+/** forecastPartition: one site's series → output CSV lines and holdout metric accumulators. */
+import type { Frequency, JobConfig } from '../contract/dto.js';
+import { InputError, type PartitionHooks, type PartitionInput, type PartitionResult } from './types.js';
+import { addSeries, newAcc, scales, type ErrAcc } from './metrics.js';
+import { isMethodName, METHOD_NAMES, type MethodName } from './methods/index.js';
+import { periodLabel, seasonLength, type Calendar } from './periods.js';
+import { forecastSeries } from './select.js';
+import type { SiteSeries } from './series.js';
+import { applyThreshold, csvField, num, roundQty } from './write.js';
+
+/** How each series' model history starts (the holdout scale always starts at the first demand). */
+export type SeriesStart = 'auto' | 'file' | 'first_demand';
+
+export interface EngineContext {
+  freq: Frequency;
+  anchor: number;
+  /** First period of the file (all sites). */
+  fileStart: number;
+  /** Last training period (inclusive). */
+  trainEnd: number;
+  /** First output period (> trainEnd). */
+  fcStart: number;
+  warnings: string[];
+  seriesStart: SeriesStart;
+  /** Obsolescence prior: average life of a part in periods. */
+  lifePeriods: number;
+}
+
+export interface PartitionMetrics {
+  chosen: ErrAcc;
+  naive: ErrAcc;
+  sba: ErrAcc;
+  series: number;
+  scored: number;
+  classes: Record<string, number>;
+  methods: Record<string, number>;
+}
+
+const Z80 = 1.2816;
+
+/**
+ * Where a series' model history starts. 'auto': at the file's start (the file covers that period for every
+ * part, so leading zeros are real zero demand) unless so long a leading run of zeros would be implausible for
+ * the part's later demand rate (probability < 1 %): then it is a new part and starts at its first demand.
+ */
+export function modelStart(per: Int32Array, from: number, to: number, ctx: EngineContext): number {
+  const pf = per[from];
+  if (ctx.seriesStart === 'first_demand' || pf <= ctx.fileStart) return pf;
+  if (ctx.seriesStart === 'file') return ctx.fileStart;
+  const after = ctx.trainEnd - pf;
+  const p = after > 0 ? (to - from - 1) / after : 0;
+  const L = pf - ctx.fileStart;
+  return Math.pow(1 - p, L) < 0.01 ? pf : ctx.fileStart;
+}
+
+export function forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult {
+  const ctx = context as EngineContext;
+  const data = input.data as SiteSeries;
+  const method = config.method === 'auto' ? 'auto' : config.method.trim().toLowerCase();
+  if (method !== 'auto' && !isMethodName(method)) {
+    throw new InputError('UNKNOWN_METHOD', `Unknown method "${config.method}". Use auto or one of: ${METHOD_NAMES.join(', ')}.`);
+  }
+  const cal: Calendar = { freq: ctx.freq, anchor: ctx.anchor };
+  const offset = ctx.fcStart - ctx.trainEnd - 1;
+  const hOut = config.forecast_horizon;
+  const h = hOut + offset;
+  const season = seasonLength(ctx.freq);
+  const opts = {
+    h, method: method as 'auto' | MethodName, lifePeriods: ctx.lifePeriods, holdout: true,
+    env: { season, maWindow: ctx.freq === 'D' ? 28 : ctx.freq === 'W' ? 13 : 12 },
+    baselines: ['naive', 'sba'] as const,
+  };
+  const labels = Array.from({ length: hOut }, (_, k) => periodLabel(cal, ctx.fcStart + k));
+  const site = csvField(data.site);
+  const m: PartitionMetrics = { chosen: newAcc(), naive: newAcc(), sba: newAcc(), series: 0, scored: 0, classes: {}, methods: {} };
+  const S = data.parts.length;
+  const chunks: string[] = [];
+  let rows = 0, lastCheck = Date.now();
+  hooks.progress(0, S, 'forecasting');
+  for (let i = 0; i < S; i++) {
+    if (i % 50 === 0 || (i % 8 === 0 && Date.now() - lastCheck > 20)) {
+      lastCheck = Date.now();
+      if (hooks.shouldStop()) { const e = new Error('Stop requested'); e.name = 'StopRequested'; throw e; }
+      if (i > 0) hooks.progress(i, S, 'forecasting');
+    }
+    const from = data.off[i], to = data.off[i + 1];
+    const part = csvField(data.parts[i]);
+    m.series++;
+    let fc;
+    let y: Float64Array | null = null, fd = 0;
+    if (to > from) {
+      const start = modelStart(data.per, from, to, ctx);
+      y = new Float64Array(ctx.trainEnd - start + 1);
+      for (let j = from; j < to; j++) y[data.per[j] - start] += data.qty[j];
+      fd = data.per[from] - start;
+      fc = forecastSeries(y, fd, opts);
+    } else {
+      fc = forecastSeries(new Float64Array(1), 0, opts);
+    }
+    m.classes[fc.cls] = (m.classes[fc.cls] ?? 0) + 1;
+    m.methods[fc.method] = (m.methods[fc.method] ?? 0) + 1;
+    if (y && fc.holdout) {
+      const sc = scales(y, fd, fc.holdout.end);
+      if (sc) {
+        m.scored++;
+        addSeries(m.chosen, y, fc.holdout.end, fc.holdout.chosen, sc);
+        addSeries(m.naive, y, fc.holdout.end, fc.holdout.base[0], sc);
+        addSeries(m.sba, y, fc.holdout.end, fc.holdout.base[1], sc);
+      }
+    }
+    let out = '';
+    const spread = Z80 * fc.sigma;
+    for (let k = 0; k < hOut; k++) {
+      const model = Math.max(0, fc.mean[offset + k]);
+      const raw = applyThreshold(model, config.zero_threshold);
+      const q = roundQty(raw, config.rounding_mode);
+      out += `${labels[k]},${part},${site},${q},${num(raw)},${num(model)},${fc.method},${fc.cls},${num(Math.max(0, model - spread))},${num(model + spread)}\n`;
+    }
+    chunks.push(out);
+    rows += hOut;
+  }
+  hooks.progress(S, S, 'done');
+  return { site: data.site, rows, csv: chunks.join(''), metrics: m };
+}

@@ -1,0 +1,116 @@
+/** inspectHead, previewDemand and loadDemand: from a file to validated, per-site partitions. */
+import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
+import { InputError, type HeadInfo, type Prepared } from './types.js';
+import { mapColumns } from './parse/columns.js';
+import { dateShape, dayOf, isoOfDay } from './parse/dates.js';
+import { readDemand, type RawDemand } from './parse/load.js';
+import { openSource, readRows } from './parse/source.js';
+import type { EngineContext } from './partition.js';
+import { detectFrequency, periodOfDay, type Calendar } from './periods.js';
+import { groupSeries } from './series.js';
+
+const FREQ_NAME: Record<Frequency, string> = { D: 'daily', W: 'weekly', M: 'monthly' };
+/** Average life of a spare part in demand, as an obsolescence prior: five years. */
+const LIFE_PERIODS: Record<Frequency, number> = { D: 1826, W: 261, M: 60 };
+
+export async function inspectHead(filePath: string, originalName: string): Promise<HeadInfo> {
+  const { source } = await openSource(filePath, originalName);
+  for await (const rec of readRows(filePath, source)) {
+    if (rec.every((c) => c.trim() === '')) continue;
+    const cols = mapColumns(rec);
+    return { format: source.format, encoding: source.encoding, delimiter: source.delimiter, columns: cols.names, extraColumns: cols.extra };
+  }
+  throw new InputError('EMPTY_FILE', 'The file has no header line.');
+}
+
+function calendarOf(raw: RawDemand, override: Frequency | null): { cal: Calendar; detected: Frequency } {
+  const days = new Set<number>();
+  for (const d of raw.day) days.add(d);
+  const det = detectFrequency([...days]);
+  return { cal: { freq: override ?? det.freq, anchor: det.anchor }, detected: det.freq };
+}
+
+function badDatesError(raw: RawDemand): InputError {
+  const is = raw.issues.find((i) => i.code === 'BAD_DATES')!;
+  return new InputError('BAD_DATES', `${is.message}: ${is.examples.map((e) => `"${e}"`).join(', ')}. Fix these dates or set the date format (auto, DMY, MDY or YMD).`);
+}
+
+function noValidRows(raw: RawDemand): InputError {
+  const why = raw.issues.map((i) => `${i.message} (e.g. ${i.examples.join(', ')})`).join('; ');
+  return new InputError('NO_VALID_ROWS', `None of the ${raw.rows} data rows is usable${why ? `: ${why}` : ''}.`);
+}
+
+export async function previewDemand(filePath: string, originalName: string, opts: { date_format: JobConfig['date_format'] }): Promise<PreviewDto> {
+  const raw = await readDemand(filePath, originalName, opts.date_format);
+  const { cal } = calendarOf(raw, null);
+  const g = raw.part.length ? groupSeries(raw, cal, null) : null;
+  const series = g ? g.sites.reduce((s, x) => s + x.parts.length, 0) : 0;
+  const partSet = new Set<number>(raw.part);
+  return {
+    filename: originalName, format: raw.source.format, encoding: raw.source.encoding, delimiter: raw.source.delimiter,
+    columns: raw.columns.names, extra_columns: raw.columns.extra, rows: raw.rows, parts: partSet.size, series,
+    sites: [...new Set<number>(raw.site)].map((s) => raw.sites[s]).sort(),
+    date_order: raw.order.order, date_order_ambiguous: raw.order.ambiguous,
+    first_date: g && Number.isFinite(g.minDay) ? isoOfDay(g.minDay) : null,
+    last_date: g && Number.isFinite(g.maxDay) ? isoOfDay(g.maxDay) : null,
+    frequency: cal.freq, duplicates: g?.duplicates ?? 0, issues: raw.issues, warnings: raw.warnings,
+  };
+}
+
+/** Resolves requested site codes (exact, else case-insensitive); throws UNKNOWN_SITES listing the available ones. */
+export function resolveSites(requested: string[], available: string[]): number[] | null {
+  if (requested.length === 0) return null;
+  const ids: number[] = [];
+  const unknown: string[] = [];
+  for (const r of requested) {
+    const want = r.trim();
+    let i = available.indexOf(want);
+    if (i < 0) {
+      const ci = available.map((a, j) => [a, j] as const).filter(([a]) => a.toLowerCase() === want.toLowerCase());
+      if (ci.length === 1) i = ci[0][1];
+    }
+    if (i < 0) unknown.push(want);
+    else if (!ids.includes(i)) ids.push(i);
+  }
+  if (unknown.length) {
+    const avail = [...available].sort();
+    throw new InputError('UNKNOWN_SITES', `Site code${unknown.length > 1 ? 's' : ''} not in the file: ${unknown.join(', ')}. Sites in the file: ${avail.slice(0, 50).join(', ')}${avail.length > 50 ? `, … (${avail.length} in all)` : ''}.`);
+  }
+  return ids.sort((a, b) => (available[a] < available[b] ? -1 : 1));
+}
+
+export async function loadDemand(filePath: string, originalName: string, config: JobConfig, onProgress?: (fraction: number) => void): Promise<Prepared> {
+  const raw = await readDemand(filePath, originalName, config.date_format, onProgress);
+  if (raw.badDates.count) throw badDatesError(raw);
+  if (raw.part.length === 0) throw noValidRows(raw);
+  const { cal, detected } = calendarOf(raw, config.frequency);
+  const warnings = [...raw.warnings];
+  if (config.frequency && config.frequency !== detected) warnings.push(`The dates look ${FREQ_NAME[detected]} but ${FREQ_NAME[config.frequency]} was requested: demand is summed per ${FREQ_NAME[config.frequency].replace(/ly$/, '').replace('dai', 'day')}.`);
+  const siteIds = resolveSites(config.forecast_site_codes, raw.sites);
+  let minDay = Infinity, maxDay = -Infinity;
+  for (const d of raw.day) { if (d < minDay) minDay = d; if (d > maxDay) maxDay = d; }
+  const fileStart = periodOfDay(cal, minDay), fileEnd = periodOfDay(cal, maxDay);
+  let trainEnd = fileEnd, fcStart = fileEnd + 1, endDay = Infinity;
+  if (config.forecast_start_date) {
+    const sd = dayOf(dateShape(config.forecast_start_date), 'YMD');
+    if (!Number.isFinite(sd)) throw new InputError('START_DATE_OUT_OF_RANGE', `forecast_start_date "${config.forecast_start_date}" is not a date (YYYY-MM-DD).`);
+    const ps = periodOfDay(cal, sd);
+    const range = `${isoOfDay(minDay)} to ${isoOfDay(maxDay)}`;
+    if (ps <= fileStart) throw new InputError('START_DATE_OUT_OF_RANGE', `forecast_start_date ${config.forecast_start_date} leaves no history before it: the file's dates run from ${range}.`);
+    if (sd - maxDay > 731) throw new InputError('START_DATE_OUT_OF_RANGE', `forecast_start_date ${config.forecast_start_date} is more than two years after the file's last date (${isoOfDay(maxDay)}).`);
+    fcStart = ps;
+    if (ps <= fileEnd) {
+      trainEnd = ps - 1;
+      // keep only the days of periods before the start period
+      let d = sd;
+      while (periodOfDay(cal, d - 1) >= ps) d--;
+      endDay = d;
+      warnings.push(`Forecasting from ${isoOfDay(endDay)}: only demand before it is used (the file runs to ${isoOfDay(maxDay)}).`);
+    }
+  }
+  const g = groupSeries(raw, cal, siteIds, endDay);
+  if (g.duplicates) warnings.push(`${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`);
+  const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', lifePeriods: LIFE_PERIODS[cal.freq] };
+  const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
+  return { rows: raw.rows, frequency: cal.freq, warnings, sites: [...raw.sites].sort(), partitions, context: ctx };
+}

@@ -1,0 +1,95 @@
+/**
+ * /api/jobs: upload, list, read, stop, rerun, delete, download.
+ */
+import { promises as fs } from 'node:fs';
+import { Router, type Request, type Response } from 'express';
+import { AppError } from '../contract/errors.js';
+import { jobIdSchema, listQuerySchema, jobConfigSchema, describeZodError } from '../contract/schemas.js';
+import type { JobConfig } from '../contract/dto.js';
+import type { JobService } from '../jobs/job.service.js';
+import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
+
+export interface JobRoutesDeps {
+  jobs: JobService;
+  paths: StoragePaths;
+  receive: ReturnType<typeof createUploadReceiver>;
+}
+
+function jobId(req: Request): string {
+  const r = jobIdSchema.safeParse(req.params.id);
+  if (!r.success) throw new AppError(404, 'JOB_NOT_FOUND', `No job with id ${String(req.params.id).slice(0, 64)}.`);
+  return r.data;
+}
+
+export function jobRoutes({ jobs, paths, receive }: JobRoutesDeps): Router {
+  const r = Router();
+
+  r.post('/jobs', async (req: Request, res: Response) => {
+    const upload = await receive(req, res);
+    try {
+      const config = parseConfigField(upload.fields.config);
+      await checkUploadedFile(upload);
+      const job = await jobs.create({ tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config });
+      res.status(201).json(job);
+    } finally {
+      await removeQuietly(upload.tmpPath); // moved into uploads/ on success; removed on any failure
+    }
+  });
+
+  r.get('/jobs', async (req, res) => {
+    const q = listQuerySchema.safeParse(req.query);
+    if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
+    res.json(await jobs.list(q.data));
+  });
+
+  r.get('/jobs/:id', async (req, res) => {
+    res.json(await jobs.get(jobId(req)));
+  });
+
+  r.get('/jobs/:id/log', async (req, res) => {
+    const id = jobId(req);
+    res.json({ id, lines: await jobs.log(id) });
+  });
+
+  r.post('/jobs/:id/stop', async (req, res) => {
+    res.json(await jobs.stop(jobId(req)));
+  });
+
+  r.post('/jobs/:id/rerun', async (req, res) => {
+    const { row, file } = await jobs.upload(jobId(req));
+    const body = (req.body ?? {}) as { config?: unknown };
+    let config: JobConfig = JSON.parse(row.config) as JobConfig;
+    if (body.config !== undefined) {
+      const c = jobConfigSchema.safeParse(body.config);
+      if (!c.success) throw new AppError(400, 'INVALID_CONFIG', `Invalid config: ${describeZodError(c.error)}`);
+      config = c.data;
+    }
+    const tmp = paths.tmpFile('rerun');
+    try {
+      await fs.copyFile(file, tmp);
+    } catch {
+      throw new AppError(410, 'OUTPUT_MISSING', 'The uploaded file of this job is no longer on the server; upload it again.');
+    }
+    try {
+      res.status(201).json(await jobs.create({ tmpPath: tmp, originalName: row.filename, size: row.file_size, config }));
+    } finally {
+      await removeQuietly(tmp);
+    }
+  });
+
+  r.delete('/jobs/:id', async (req, res) => {
+    const force = req.query.force === 'true' || req.query.force === '1';
+    await jobs.remove(jobId(req), force);
+    res.status(204).end();
+  });
+
+  r.get('/jobs/:id/download', async (req, res) => {
+    const { file, name } = await jobs.output(jobId(req));
+    res.type('text/csv');
+    res.attachment(name);
+    res.sendFile(file);
+  });
+
+  return r;
+}

@@ -1,0 +1,217 @@
+/**
+ * Runs one job on the worker pool: a read task, then one task per site, then the output written to
+ * tmp/ (the caller renames it into outputs/ only when the job really completes). Owns cancellation:
+ * one AbortController per job, a shared stop flag per task for the cooperative path. Never throws;
+ * every end is a RunOutcome.
+ */
+import { createWriteStream, promises as fs } from 'node:fs';
+import { once, setMaxListeners } from 'node:events';
+import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
+import { engine } from '../forecast/index.js';
+import type { PartitionResult, Prepared } from '../forecast/types.js';
+import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
+import type { WorkerPool } from './worker-pool.js';
+
+export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
+
+export type RunOutcome =
+  | { kind: 'completed'; tmpFile: string; rows: number; outputRows: number; metrics: JobMetrics; partitions: PartitionCounts }
+  | { kind: 'input-error'; message: string; partitions: PartitionCounts }
+  | { kind: 'failed'; message: string; partitions: PartitionCounts }
+  | { kind: 'stopped'; reason: StopReason };
+
+export interface RunHooks {
+  progress(p: { progress: number; stage: string; partitions: PartitionCounts }): void;
+  log(level: 'info' | 'warn' | 'error', msg: string): void;
+  prepared(info: { rows: number; partitions: PartitionCounts }): void;
+}
+
+export interface RunRequest {
+  id: string;
+  filePath: string;
+  originalName: string;
+  config: JobConfig;
+  tmpFile: string;
+}
+
+interface Running {
+  controller: AbortController;
+  flags: Int32Array[];
+  reason: StopReason | null;
+  closed: Promise<void>[];
+}
+
+// Share of the bar for each phase: reading 0–10 %, sites 10–95 %, writing 95–100 %.
+const READ_END = 10;
+const SITES_END = 95;
+
+class Stopped extends Error {}
+
+export class JobRunner {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly stopGraceMs: number,
+  ) {}
+
+  isRunning(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /**
+   * Stops a running job: raise its tasks' stop flags, then terminate their threads (at once, or after
+   * the grace period). Resolves when every thread the job used has let go.
+   */
+  async stop(id: string, reason: StopReason): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) return;
+    r.reason ??= reason;
+    for (const f of r.flags) Atomics.store(f, 0, 1);
+    if (this.stopGraceMs > 0) setTimeout(() => r.controller.abort(), this.stopGraceMs).unref();
+    else r.controller.abort();
+    await Promise.all(r.closed);
+  }
+
+  async run(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
+    const state: Running = { controller: new AbortController(), flags: [], reason: null, closed: [] };
+    setMaxListeners(0, state.controller.signal); // one listener per site task
+    this.running.set(req.id, state);
+    const counts: PartitionCounts = { total: 0, completed: 0, skipped: 0, failed: 0 };
+    const started = Date.now();
+    try {
+      hooks.log('info', `Reading ${req.originalName}`);
+      const loaded = await this.task(state, { kind: 'load', filePath: req.filePath, originalName: req.originalName, config: req.config }, (m) =>
+        this.forward(m, hooks, (f) => ({ progress: Math.round(f * READ_END), stage: 'reading file', partitions: counts })),
+      );
+      if (loaded.kind === 'input-error') return { kind: 'input-error', message: loaded.message, partitions: counts };
+      if (loaded.kind !== 'load') throw new Error(`unexpected worker answer ${loaded.kind}`);
+      const prepared = loaded.prepared;
+      counts.total = prepared.sites.length;
+      counts.skipped = prepared.sites.length - prepared.partitions.length;
+      hooks.prepared({ rows: prepared.rows, partitions: { ...counts } });
+      hooks.log('info', `${prepared.rows} rows, ${prepared.sites.length} site(s), ${prepared.partitions.length} to forecast (${prepared.frequency})`);
+      if (counts.skipped) hooks.log('info', `${counts.skipped} site(s) skipped by the site filter`);
+
+      const results = await this.forecastSites(state, req, prepared, counts, hooks);
+      if (results.kind !== 'ok') return { ...results, partitions: counts };
+
+      hooks.progress({ progress: SITES_END, stage: 'writing output', partitions: { ...counts } });
+      const outputRows = await writeOutput(req.tmpFile, results.results);
+      const metrics = engine.combineMetrics(results.results, prepared.context, req.config, (Date.now() - started) / 1000);
+      return { kind: 'completed', tmpFile: req.tmpFile, rows: prepared.rows, outputRows, metrics, partitions: counts };
+    } catch (err) {
+      await fs.rm(req.tmpFile, { force: true });
+      if (state.reason || err instanceof Stopped) return { kind: 'stopped', reason: state.reason ?? 'stop' };
+      return { kind: 'failed', message: describeFailure(err), partitions: counts };
+    } finally {
+      this.running.delete(req.id);
+    }
+  }
+
+  private async forecastSites(
+    state: Running,
+    req: RunRequest,
+    prepared: Prepared,
+    counts: PartitionCounts,
+    hooks: RunHooks,
+  ): Promise<{ kind: 'ok'; results: PartitionResult[] } | { kind: 'input-error' | 'failed'; message: string }> {
+    const parts = prepared.partitions;
+    const totalWeight = parts.reduce((s, p) => s + Math.max(1, p.weight), 0) || 1;
+    const fractions = parts.map(() => 0);
+    const overall = () => {
+      const done = parts.reduce((s, p, i) => s + Math.max(1, p.weight) * fractions[i], 0) / totalWeight;
+      return Math.round(READ_END + done * (SITES_END - READ_END));
+    };
+    let firstFailure: { kind: 'input-error' | 'failed'; message: string } | null = null;
+    let halted = false;
+    const results = await Promise.all(
+      parts.map(async (input, i) => {
+        try {
+          const stop = new SharedArrayBuffer(4);
+          state.flags.push(new Int32Array(stop));
+          const res: WorkerResult = await this.task(state, { kind: 'partition', input, context: prepared.context, config: req.config, stop }, (m) =>
+            this.forward(m, hooks, (f) => {
+              fractions[i] = f;
+              return { progress: overall(), stage: `forecasting ${input.site}: ${m.type === 'progress' ? m.stage : ''}`.trim(), partitions: { ...counts } };
+            }),
+          );
+          if (res.kind === 'stopped') throw new Stopped();
+          if (res.kind === 'input-error') {
+            firstFailure ??= { kind: 'input-error', message: res.message };
+            throw new Stopped();
+          }
+          if (res.kind !== 'partition') throw new Error(`unexpected worker answer ${res.kind}`);
+          fractions[i] = 1;
+          counts.completed++;
+          hooks.log('info', `Site ${input.site}: ${res.result.rows} forecast rows`);
+          hooks.progress({ progress: overall(), stage: `forecasting (${counts.completed}/${parts.length} sites)`, partitions: { ...counts } });
+          return res.result;
+        } catch (err) {
+          if (state.reason) throw err;
+          // Sites aborted because another one failed are neither completed nor failed.
+          if (halted) return null;
+          halted = true;
+          counts.failed++;
+          if (!(err instanceof Stopped)) {
+            const message = `Site ${input.site} failed: ${describeFailure(err)}`;
+            firstFailure ??= { kind: 'failed', message };
+            hooks.log('error', message);
+          }
+          // One failed site fails the job: stop the others rather than let them run for nothing.
+          for (const f of state.flags) Atomics.store(f, 0, 1);
+          state.controller.abort();
+          return null;
+        }
+      }),
+    );
+    if (state.reason) throw new Stopped();
+    if (firstFailure) return firstFailure;
+    return { kind: 'ok', results: results as PartitionResult[] };
+  }
+
+  private task(state: Running, task: Parameters<WorkerPool['run']>[0], onMessage: (m: WorkerMessage) => void): Promise<WorkerResult> {
+    if (state.controller.signal.aborted) return Promise.reject(new Stopped());
+    const { result, closed } = this.pool.run(task, state.controller.signal, (m) => {
+      // Late messages after a stop are ignored.
+      if (!state.controller.signal.aborted) onMessage(m);
+    });
+    state.closed.push(closed);
+    return result;
+  }
+
+  private forward(m: WorkerMessage, hooks: RunHooks, toProgress: (fraction: number) => Parameters<RunHooks['progress']>[0]): void {
+    if (m.type === 'log') hooks.log(m.level, m.msg);
+    else hooks.progress(toProgress(m.total > 0 ? Math.min(1, m.done / m.total) : 0));
+  }
+}
+
+/** Writes header + every site's lines to tmpFile; returns the data row count. */
+async function writeOutput(tmpFile: string, results: PartitionResult[]): Promise<number> {
+  const out = createWriteStream(tmpFile, { flags: 'wx' });
+  const failed = once(out, 'error').then(([e]) => Promise.reject(e as Error));
+  failed.catch(() => undefined);
+  let rows = 0;
+  const write = async (chunk: string) => {
+    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+  };
+  await write(engine.OUTPUT_HEADER + '\n');
+  for (const r of results) {
+    await write(r.csv);
+    rows += r.rows;
+  }
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+  return rows;
+}
+
+/** A readable reason for an unexpected failure (worker crash, memory limit, disk). */
+export function describeFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { code?: string };
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'the forecast ran out of memory (the file may be too large for one job)';
+  if (e?.code === 'ENOSPC') return 'the server disk is full';
+  if (e?.code === 'EACCES' || e?.code === 'EROFS') return 'the server cannot write to its storage folder';
+  if (e?.name === 'AbortError') return 'the task was aborted';
+  const msg = e instanceof Error ? e.message : String(err);
+  return `internal error in the forecast engine (${msg.slice(0, 200)})`;
+}

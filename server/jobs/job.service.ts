@@ -1,0 +1,340 @@
+/**
+ * Job commands and queries: create, stop, delete, download, list. Runs queued jobs through the
+ * runner, JOB_CONCURRENCY at a time, and tells the world through JobEvents.
+ */
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { isFinal, FINAL_STATUSES, type JobConfig, type JobDto, type JobStatus, type LogLine } from '../contract/dto.js';
+import { AppError } from '../contract/errors.js';
+import type { ListQuery } from '../contract/schemas.js';
+import type { JobRow } from '../db/job.model.js';
+import type { Logger } from '../logger.js';
+import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import { toDto, EMPTY_PARTITIONS } from './job.dto.js';
+import { JobEvents } from './job.events.js';
+import type { JobRepo } from './job.repo.js';
+import type { JobRunner, StopReason } from './job.runner.js';
+import { CANCELLED_BY_USER } from './job.state.js';
+import { LogBuffer } from './log-buffer.js';
+import { LiveJobs } from './live-jobs.js';
+
+export interface JobServiceOptions {
+  concurrency: number;
+  progressIntervalMs: number;
+  updateIntervalMs: number;
+}
+
+export interface NewJob {
+  /** A file already on disk under storage (it is moved into uploads/). */
+  tmpPath: string;
+  originalName: string;
+  size: number;
+  config: JobConfig;
+}
+
+const now = () => new Date().toISOString();
+const newId = () => randomBytes(8).toString('hex');
+
+export class JobService {
+  readonly events = new JobEvents();
+  readonly logs = new LogBuffer();
+  private readonly queue: string[] = [];
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly live: LiveJobs;
+  private accepting = true;
+
+  constructor(
+    private readonly repo: JobRepo,
+    private readonly runner: JobRunner,
+    private readonly paths: StoragePaths,
+    private readonly logger: Logger,
+    private readonly opts: JobServiceOptions,
+  ) {
+    this.live = new LiveJobs(repo, this.events, opts, (id) => this.logs.serialize(id));
+  }
+
+  // ---- queries ---------------------------------------------------------------------------------
+
+  async get(id: string): Promise<JobDto> {
+    return this.dto(await this.mustFind(id));
+  }
+
+  async list(q: ListQuery): Promise<{ total: number; page: number; page_size: number; jobs: JobDto[] }> {
+    const { total, rows } = await this.repo.list(q);
+    return { total, page: q.page, page_size: q.page_size, jobs: rows.map((r) => this.dto(r)) };
+  }
+
+  async log(id: string): Promise<LogLine[]> {
+    const row = await this.mustFind(id);
+    return this.logs.get(id, row.log);
+  }
+
+  /** The output file of a COMPLETED job and a download name for it. */
+  async output(id: string): Promise<{ file: string; name: string }> {
+    const row = await this.mustFind(id);
+    if (row.status !== 'COMPLETED') throw new AppError(409, 'JOB_NOT_COMPLETED', `Job ${id} is ${row.status}; only a completed job has a forecast to download.`);
+    const file = row.output_name ? this.paths.output(row.output_name) : null;
+    if (!file || !(await exists(file))) throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
+    const base = path.parse(row.filename).name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'forecast';
+    return { file, name: `${base}-forecast-${id}.csv` };
+  }
+
+  /** The uploaded file of a job (for reruns and series charts). */
+  async upload(id: string): Promise<{ row: JobRow; file: string }> {
+    const row = await this.mustFind(id);
+    return { row, file: this.paths.upload(row.upload_name) };
+  }
+
+  queuePosition(id: string): number | null {
+    const i = this.queue.indexOf(id);
+    return i < 0 ? null : i + 1;
+  }
+
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  // ---- commands ----------------------------------------------------------------------------------
+
+  async create(job: NewJob): Promise<JobDto> {
+    if (!this.accepting) throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
+    const id = newId();
+    const ext = path.extname(job.originalName).toLowerCase() || '.csv';
+    const uploadName = `${id}${ext}`;
+    const uploadPath = this.paths.upload(uploadName);
+    await fs.rename(job.tmpPath, uploadPath);
+    let row: JobRow;
+    try {
+      row = await this.repo.insert({
+        id,
+        filename: job.originalName,
+        upload_name: uploadName,
+        file_size: job.size,
+        output_name: null,
+        status: 'QUEUED',
+        progress: 0,
+        stage: 'queued',
+        error_message: null,
+        config: JSON.stringify(job.config),
+        partitions: JSON.stringify(EMPTY_PARTITIONS),
+        rows: null,
+        metrics: null,
+        log: '[]',
+        attempts: 0,
+        created_at: now(),
+        started_at: null,
+        completed_at: null,
+      });
+    } catch (err) {
+      await removeQuietly(uploadPath);
+      throw err;
+    }
+    this.queue.push(id);
+    this.addLog(id, 'info', `Queued ${job.originalName} (${job.size} bytes)`);
+    const dto = this.dto(row);
+    this.events.emit('created', dto);
+    this.pump();
+    return dto;
+  }
+
+  /** Stops a QUEUED or PROCESSING job: CANCELLED at once, its threads terminated. */
+  async stop(id: string, message = CANCELLED_BY_USER): Promise<JobDto> {
+    const row = await this.mustFind(id);
+    if (isFinal(row.status)) throw finishedError(row);
+    const done = await this.cancelRow(id, message);
+    if (!done) {
+      const again = await this.mustFind(id);
+      throw finishedError(again);
+    }
+    void this.runner.stop(id, 'stop');
+    const dto = this.dto(done);
+    this.events.emit('updated', dto);
+    this.emitQueuePositions();
+    return dto;
+  }
+
+  /** Deletes a finished job; with force, stops a QUEUED or PROCESSING one first. */
+  async remove(id: string, force: boolean): Promise<void> {
+    const row = await this.mustFind(id);
+    if (!isFinal(row.status)) {
+      if (!force)
+        throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${row.status}. Stop it first, or use Force Delete.`);
+      await this.cancelRow(id, 'Force deleted');
+      await this.runner.stop(id, 'force-delete');
+    }
+    // Let the run finish its own cleanup before the files go.
+    await this.active.get(id);
+    const removed = await this.repo.removeIf(id, [...FINAL_STATUSES]);
+    if (!removed) {
+      const again = await this.repo.find(id);
+      if (!again) throw notFound(id);
+      throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${again.status}.`);
+    }
+    await removeQuietly(this.paths.upload(row.upload_name));
+    const fresh = row.output_name ?? `${id}.csv`;
+    await removeQuietly(this.paths.output(fresh));
+    this.logs.drop(id);
+    this.events.emit('deleted', { id });
+    this.emitQueuePositions();
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------------
+
+  /** Queues the given job ids (boot), in order. */
+  enqueue(ids: string[]): void {
+    for (const id of ids) if (!this.queue.includes(id)) this.queue.push(id);
+    this.pump();
+  }
+
+  /** Stops taking work, requeues running jobs for the next boot, waits for their threads. */
+  async shutdown(): Promise<void> {
+    this.accepting = false;
+    this.queue.length = 0;
+    const running = [...this.active.keys()];
+    await Promise.all(
+      running.map(async (id) => {
+        const row = await this.repo.find(id);
+        await this.repo.transition(
+          id,
+          'QUEUED',
+          { progress: 0, stage: 'requeued (server shutdown)', started_at: null, attempts: Math.max(0, (row?.attempts ?? 1) - 1), log: this.logs.serialize(id) },
+          ['PROCESSING'],
+        );
+        this.live.end(id);
+        await this.runner.stop(id, 'shutdown');
+      }),
+    );
+    await Promise.all(this.active.values());
+  }
+
+  // ---- internals -------------------------------------------------------------------------------------
+
+  private pump(): void {
+    while (this.accepting && this.active.size < this.opts.concurrency && this.queue.length) {
+      const id = this.queue.shift()!;
+      const p = this.execute(id)
+        .catch((err) => this.logger.error({ err, id }, 'job execution failed unexpectedly'))
+        .finally(() => {
+          this.active.delete(id);
+          this.pump();
+        });
+      this.active.set(id, p);
+    }
+  }
+
+  private async execute(id: string): Promise<void> {
+    const queued = await this.repo.find(id);
+    if (!queued) return;
+    const row = await this.repo.transition(id, 'PROCESSING', { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 }, ['QUEUED']);
+    if (!row) return; // stopped or deleted while queued
+    this.emitQueuePositions();
+    this.live.start(id, row, (r) => this.dto(r));
+    this.events.emit('updated', this.dto(row));
+    const config = JSON.parse(row.config) as JobConfig;
+    const outcome = await this.runner.run(
+      { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config, tmpFile: this.paths.tmpFile(id) },
+      {
+        progress: (p) => this.live.progress(id, p),
+        log: (level, msg) => this.addLog(id, level, msg),
+        prepared: (info) => this.live.prepared(id, info),
+      },
+    );
+    this.live.end(id);
+    switch (outcome.kind) {
+      case 'completed': {
+        const outputName = `${id}.csv`;
+        const outputPath = this.paths.output(outputName);
+        await fs.rename(outcome.tmpFile, outputPath);
+        this.addLog(id, 'info', `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`);
+        const done = await this.repo.transition(
+          id,
+          'COMPLETED',
+          {
+            output_name: outputName,
+            progress: 100,
+            stage: 'completed',
+            completed_at: now(),
+            rows: outcome.rows,
+            metrics: JSON.stringify(outcome.metrics),
+            partitions: JSON.stringify(outcome.partitions),
+            log: this.logs.serialize(id),
+          },
+          ['PROCESSING'],
+        );
+        if (!done) await removeQuietly(outputPath); // stopped at the last moment: no output survives
+        else this.events.emit('updated', this.dto(done));
+        return;
+      }
+      case 'input-error':
+      case 'failed': {
+        this.addLog(id, 'error', outcome.message);
+        const failed = await this.repo.transition(
+          id,
+          'FAILED',
+          { error_message: outcome.message, stage: 'failed', completed_at: now(), partitions: JSON.stringify(outcome.partitions), log: this.logs.serialize(id) },
+          ['PROCESSING'],
+        );
+        if (failed) this.events.emit('updated', this.dto(failed));
+        return;
+      }
+      case 'stopped':
+        return; // whoever stopped it already recorded the final state
+    }
+  }
+
+  private async cancelRow(id: string, message: string): Promise<JobRow | null> {
+    this.addLog(id, 'warn', message);
+    const done = await this.repo.transition(
+      id,
+      'CANCELLED',
+      { error_message: message, completed_at: now(), progress: 0, stage: 'cancelled', log: this.logs.serialize(id) },
+      ['QUEUED', 'PROCESSING'],
+    );
+    if (done) {
+      const i = this.queue.indexOf(id);
+      if (i >= 0) this.queue.splice(i, 1);
+      this.live.end(id);
+    }
+    return done;
+  }
+
+  private addLog(id: string, level: LogLine['level'], msg: string): void {
+    const line = this.logs.add(id, level, msg);
+    this.events.emit('log', { id, lines: [line] });
+  }
+
+  private emitQueuePositions(): void {
+    const ids = [...this.queue];
+    void Promise.all(ids.map((id) => this.repo.find(id))).then((rows) => {
+      for (const r of rows) if (r && r.status === 'QUEUED') this.events.emit('updated', this.dto(r));
+    });
+  }
+
+  private dto(row: JobRow): JobDto {
+    return toDto(row, this.queuePosition(row.id), this.live.state(row.id));
+  }
+
+  private async mustFind(id: string): Promise<JobRow> {
+    const row = await this.repo.find(id);
+    if (!row) throw notFound(id);
+    return row;
+  }
+}
+
+function notFound(id: string): AppError {
+  return new AppError(404, 'JOB_NOT_FOUND', `No job with id ${id}.`);
+}
+
+function finishedError(row: JobRow): AppError {
+  return new AppError(409, 'JOB_FINISHED', `Job ${row.id} is already ${row.status}; there is nothing to stop.`);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export type { StopReason, JobStatus };

@@ -1,0 +1,69 @@
+/**
+ * Boot-time repair, before the server listens: whatever the last process left behind (a crash,
+ * kill -9, a full disk) ends in a consistent state.
+ * - QUEUED jobs are queued again; PROCESSING jobs are queued again once, then FAILED.
+ * - Jobs whose upload vanished become FAILED with a clear message.
+ * - tmp/ is emptied; files in uploads/ and outputs/ with no row are removed.
+ */
+import { promises as fs } from 'node:fs';
+import type { Logger } from '../logger.js';
+import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import type { JobRepo } from './job.repo.js';
+import { INTERRUPTED_BY_RESTART } from './job.state.js';
+
+export interface ReconcileReport {
+  requeued: string[];
+  failed: string[];
+  removedFiles: number;
+}
+
+const now = () => new Date().toISOString();
+
+export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logger): Promise<ReconcileReport> {
+  const report: ReconcileReport = { requeued: [], failed: [], removedFiles: 0 };
+  const rows = await repo.all();
+  const uploads = new Set(await list(paths.uploads));
+
+  for (const row of rows) {
+    if (row.status !== 'QUEUED' && row.status !== 'PROCESSING') continue;
+    const fail = async (message: string) => {
+      const to = await repo.transition(row.id, 'FAILED', { error_message: message, stage: 'failed', completed_at: now() }, [row.status]);
+      if (to) report.failed.push(row.id);
+    };
+    if (!uploads.has(row.upload_name)) {
+      await fail('The uploaded file is missing from the server storage; please upload it again.');
+    } else if (row.status === 'PROCESSING' && row.attempts >= 2) {
+      await fail(INTERRUPTED_BY_RESTART);
+    } else if (row.status === 'PROCESSING') {
+      const to = await repo.transition(row.id, 'QUEUED', { progress: 0, stage: 'requeued after a server restart', started_at: null }, ['PROCESSING']);
+      if (to) report.requeued.push(row.id);
+    } else {
+      report.requeued.push(row.id);
+    }
+  }
+
+  const fresh = await repo.all();
+  const keepUploads = new Set(fresh.map((r) => r.upload_name));
+  const keepOutputs = new Set(fresh.filter((r) => r.status === 'COMPLETED' && r.output_name).map((r) => r.output_name!));
+  const outputs = await list(paths.outputs);
+  for (const name of keepOutputs) if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
+  for (const name of uploads) if (!keepUploads.has(name)) report.removedFiles += await rm(paths.uploads, name);
+  for (const name of outputs) if (!keepOutputs.has(name)) report.removedFiles += await rm(paths.outputs, name);
+  for (const name of await list(paths.tmp)) report.removedFiles += await rm(paths.tmp, name);
+
+  // Requeue in submission order.
+  const order = new Map(fresh.map((r) => [r.id, r.seq]));
+  report.requeued.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  if (report.requeued.length || report.failed.length || report.removedFiles)
+    logger.info(report, 'reconciled storage after restart');
+  return report;
+}
+
+async function list(dir: string): Promise<string[]> {
+  return fs.readdir(dir).catch(() => []);
+}
+
+async function rm(dir: string, name: string): Promise<number> {
+  await removeQuietly(`${dir}/${name}`);
+  return 1;
+}

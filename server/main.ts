@@ -1,0 +1,46 @@
+/**
+ * Composition root: read config, start, and shut down in order on SIGTERM/SIGINT with a deadline.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { appRoot } from './storage/app-root.js';
+
+const pkg = JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
+
+let config;
+try {
+  config = loadConfig(process.env, pkg.version);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+const logger = createLogger(config);
+const srv = await startServer(config, logger).catch((err: unknown) => {
+  logger.fatal({ err }, 'could not start');
+  process.exit(1);
+});
+logger.info({ url: srv.url, storage: config.storageDir, workers: config.WORKERS }, `Sparecast ${pkg.version} listening on ${srv.url}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    srv.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Wires the parts in order and returns a handle that shuts them down in order:
+ * config → storage → db + migrations → reconcile → pool → jobs → app → listen.
+ */
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { JobRepo } from './jobs/job.repo.js';
+import { JobRunner } from './jobs/job.runner.js';
+import { JobService } from './jobs/job.service.js';
+import { reconcile } from './jobs/reconcile.js';
+import { WorkerPool } from './jobs/worker-pool.js';
+import type { Logger } from './logger.js';
+import { ensureStorage, storagePaths, type StoragePaths } from './storage/paths.js';
+
+export interface ServerOverrides {
+  /** A worker module implementing the worker protocol (tests use fixture workers). */
+  workerFile?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  jobs: JobService;
+  pool: WorkerPool;
+  db: Database;
+  paths: StoragePaths;
+  /** Graceful: stop accepting, requeue running jobs, close sockets and HTTP, pool, DB. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
+  const paths = storagePaths(config.storageDir);
+  await ensureStorage(paths);
+  const db = await openDatabase(paths.db);
+  const repo = new JobRepo(db);
+  const report = await reconcile(repo, paths, logger);
+
+  const pool = new WorkerPool({ threads: config.WORKERS, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
+  const runner = new JobRunner(pool, config.STOP_GRACE_MS);
+  const jobs = new JobService(repo, runner, paths, logger, {
+    concurrency: config.JOB_CONCURRENCY,
+    progressIntervalMs: config.PROGRESS_INTERVAL_MS,
+    updateIntervalMs: config.UPDATE_INTERVAL_MS,
+  });
+  const { server, io } = createApp({
+    jobs,
+    pool,
+    paths,
+    logger,
+    version: config.version,
+    maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
+    serveClient: config.SERVE_CLIENT,
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  jobs.enqueue(report.requeued);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    jobs,
+    pool,
+    db,
+    paths,
+    close() {
+      closing ??= (async () => {
+        await jobs.shutdown();
+        await new Promise<void>((resolve) => io.close(() => resolve())); // also closes the HTTP server
+        await pool.destroy();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Every path under STORAGE_DIR is made here, from server-generated names only, so a user's file
+ * name can never reach the file system.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface StoragePaths {
+  root: string;
+  db: string;
+  uploads: string;
+  outputs: string;
+  tmp: string;
+  upload(name: string): string;
+  output(name: string): string;
+  tmpFile(prefix: string): string;
+}
+
+const SAFE = /^[A-Za-z0-9._-]+$/;
+
+function inside(dir: string, name: string): string {
+  if (!SAFE.test(name) || name.startsWith('.')) throw new Error(`unsafe storage name: ${name}`);
+  return path.join(dir, name);
+}
+
+export function storagePaths(root: string): StoragePaths {
+  const uploads = path.join(root, 'uploads');
+  const outputs = path.join(root, 'outputs');
+  const tmp = path.join(root, 'tmp');
+  return {
+    root,
+    db: path.join(root, 'sparecast.sqlite'),
+    uploads,
+    outputs,
+    tmp,
+    upload: (name) => inside(uploads, name),
+    output: (name) => inside(outputs, name),
+    tmpFile: (prefix) => inside(tmp, `${prefix}-${randomBytes(6).toString('hex')}.part`),
+  };
+}
+
+export async function ensureStorage(p: StoragePaths): Promise<void> {
+  for (const d of [p.root, p.uploads, p.outputs, p.tmp]) await fs.mkdir(d, { recursive: true });
+}
+
+/** Removes a file, ignoring "not there". */
+export async function removeQuietly(file: string | null | undefined): Promise<void> {
+  if (!file) return;
+  await fs.rm(file, { force: true });
+}
+
+/** Lower-case extension of a user's file name, limited to what we accept. */
+export function uploadExtension(originalName: string): '.csv' | '.xlsx' | '.txt' | '.tsv' | null {
+  const ext = path.extname(originalName).toLowerCase();
+  return ext === '.csv' || ext === '.xlsx' || ext === '.txt' || ext === '.tsv' ? ext : null;
+}
+
+/** A display file name: no directories, no control characters, bounded length. */
+export function cleanFilename(originalName: string): string {
+  const base = originalName.split(/[\\/]/).pop() ?? 'upload';
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return cleaned || 'upload';
+}

@@ -1,0 +1,38 @@
+/**
+ * Thin worker entry: runs one engine call and reports over the task's MessagePort.
+ */
+import { engine } from '../forecast/index.js';
+import { InputError } from '../forecast/types.js';
+import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
+
+const PROGRESS_EVERY_MS = 50;
+
+export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
+  let last = 0;
+  const post = (m: WorkerMessage) => task.port.postMessage(m);
+  const progress = (done: number, total: number, stage: string) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_EVERY_MS && done < total) return;
+    last = now;
+    post({ type: 'progress', done, total, stage });
+  };
+  try {
+    if (task.kind === 'load') {
+      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, (f) => progress(f, 1, 'reading'));
+      for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
+      return { kind: 'load', prepared };
+    }
+    const flag = new Int32Array(task.stop);
+    const result = engine.forecastPartition(task.input, task.context, task.config, {
+      progress,
+      shouldStop: () => Atomics.load(flag, 0) !== 0,
+    });
+    return { kind: 'partition', result };
+  } catch (err) {
+    if (err instanceof InputError) return { kind: 'input-error', code: err.code, message: err.message };
+    if (err instanceof Error && err.name === 'StopRequested') return { kind: 'stopped' };
+    throw err;
+  } finally {
+    task.port.close();
+  }
+}

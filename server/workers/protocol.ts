@@ -1,0 +1,30 @@
+/**
+ * Messages between the job runner and its worker threads. Tasks and results are structured-cloned;
+ * progress and log lines travel over a MessagePort transferred with each task.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { JobConfig } from '../contract/dto.js';
+import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
+
+export type WorkerTask =
+  | { kind: 'load'; filePath: string; originalName: string; config: JobConfig; port: MessagePort }
+  | {
+      kind: 'partition';
+      input: PartitionInput;
+      context: unknown;
+      config: JobConfig;
+      port: MessagePort;
+      /** Int32Array(1) over this buffer: non-zero means "stop now". */
+      stop: SharedArrayBuffer;
+    };
+
+/** Expected failures come back as values; only unexpected ones are thrown across the thread. */
+export type WorkerResult =
+  | { kind: 'load'; prepared: Prepared }
+  | { kind: 'partition'; result: PartitionResult }
+  | { kind: 'input-error'; code: string; message: string }
+  | { kind: 'stopped' };
+
+export type WorkerMessage =
+  | { type: 'progress'; done: number; total: number; stage: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string };
