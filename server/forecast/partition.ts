@@ -4,7 +4,8 @@ import { InputError, type PartitionHooks, type PartitionInput, type PartitionRes
 import { addSeries, newAcc, scales, type ErrAcc } from './metrics.js';
 import { isMethodName, METHOD_NAMES, type MethodName } from './methods/index.js';
 import { periodLabel, seasonLength, type Calendar } from './periods.js';
-import { forecastSeries } from './select.js';
+import { evaluateSeries, type Evaluated } from './select.js';
+import { chooseAll, type Selection } from './choose.js';
 import type { SiteSeries } from './series.js';
 import { applyThreshold, csvField, num, roundQty } from './write.js';
 
@@ -24,6 +25,8 @@ export interface EngineContext {
   seriesStart: SeriesStart;
   /** Obsolescence prior: average life of a part in periods. */
   lifePeriods: number;
+  /** How the backtest picks a method (see choose.ts). */
+  selection: Selection;
 }
 
 export interface PartitionMetrics {
@@ -66,7 +69,7 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
   const h = hOut + offset;
   const season = seasonLength(ctx.freq);
   const opts = {
-    h, method: method as 'auto' | MethodName, lifePeriods: ctx.lifePeriods, holdout: true,
+    h, method: method as 'auto' | MethodName, lifePeriods: ctx.lifePeriods,
     env: { season, maWindow: ctx.freq === 'D' ? 28 : ctx.freq === 'W' ? 13 : 12 },
     baselines: ['naive', 'sba'] as const,
   };
@@ -74,51 +77,64 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
   const site = csvField(data.site);
   const m: PartitionMetrics = { chosen: newAcc(), naive: newAcc(), sba: newAcc(), series: 0, scored: 0, classes: {}, methods: {} };
   const S = data.parts.length;
-  const chunks: string[] = [];
-  let rows = 0, lastCheck = Date.now();
-  hooks.progress(0, S, 'forecasting');
-  for (let i = 0; i < S; i++) {
+  const evs: Evaluated[] = [];
+  const ys: (Float64Array | null)[] = [];
+  const fds = new Int32Array(S);
+  let lastCheck = Date.now();
+  const checkpoint = (i: number, stage: string) => {
     if (i % 50 === 0 || (i % 8 === 0 && Date.now() - lastCheck > 20)) {
       lastCheck = Date.now();
       if (hooks.shouldStop()) { const e = new Error('Stop requested'); e.name = 'StopRequested'; throw e; }
-      if (i > 0) hooks.progress(i, S, 'forecasting');
+      hooks.progress(stage === 'backtesting' ? i : S + i, 2 * S, stage);
     }
+  };
+  for (let i = 0; i < S; i++) {
+    checkpoint(i, 'backtesting');
     const from = data.off[i], to = data.off[i + 1];
-    const part = csvField(data.parts[i]);
-    m.series++;
-    let fc;
-    let y: Float64Array | null = null, fd = 0;
+    let y: Float64Array | null = null;
     if (to > from) {
       const start = modelStart(data.per, from, to, ctx);
       y = new Float64Array(ctx.trainEnd - start + 1);
       for (let j = from; j < to; j++) y[data.per[j] - start] += data.qty[j];
-      fd = data.per[from] - start;
-      fc = forecastSeries(y, fd, opts);
-    } else {
-      fc = forecastSeries(new Float64Array(1), 0, opts);
+      fds[i] = data.per[from] - start;
     }
-    m.classes[fc.cls] = (m.classes[fc.cls] ?? 0) + 1;
-    m.methods[fc.method] = (m.methods[fc.method] ?? 0) + 1;
-    if (y && fc.holdout) {
-      const sc = scales(y, fd, fc.holdout.end);
+    ys.push(y);
+    evs.push(evaluateSeries(y ?? new Float64Array(1), fds[i], opts));
+  }
+  const picks = chooseAll(evs, ctx.selection);
+  const chunks: string[] = [];
+  let rows = 0;
+  for (let i = 0; i < S; i++) {
+    checkpoint(i, 'writing');
+    const ev = evs[i], y = ys[i], pk = picks[i];
+    const method = ev.cands.length ? ev.cands[pk.final] : 'none';
+    const mean = ev.cands.length ? ev.final[pk.final] : new Float64Array(h);
+    m.series++;
+    m.classes[ev.cls] = (m.classes[ev.cls] ?? 0) + 1;
+    m.methods[method] = (m.methods[method] ?? 0) + 1;
+    if (y && ev.hold && ev.base && pk.hold >= 0) {
+      const sc = scales(y, fds[i], ev.holdEnd);
       if (sc) {
         m.scored++;
-        addSeries(m.chosen, y, fc.holdout.end, fc.holdout.chosen, sc);
-        addSeries(m.naive, y, fc.holdout.end, fc.holdout.base[0], sc);
-        addSeries(m.sba, y, fc.holdout.end, fc.holdout.base[1], sc);
+        addSeries(m.chosen, y, ev.holdEnd, ev.hold[pk.hold], sc);
+        addSeries(m.naive, y, ev.holdEnd, ev.base[0], sc);
+        addSeries(m.sba, y, ev.holdEnd, ev.base[1], sc);
       }
     }
+    const part = csvField(data.parts[i]);
+    const sigma = ev.cands.length && ev.nFinal ? Math.sqrt(ev.mse[pk.final]) : ev.sd;
+    const spread = Z80 * sigma;
     let out = '';
-    const spread = Z80 * fc.sigma;
     for (let k = 0; k < hOut; k++) {
-      const model = Math.max(0, fc.mean[offset + k]);
+      const model = Math.max(0, mean[offset + k]);
       const raw = applyThreshold(model, config.zero_threshold);
       const q = roundQty(raw, config.rounding_mode);
-      out += `${labels[k]},${part},${site},${q},${num(raw)},${num(model)},${fc.method},${fc.cls},${num(Math.max(0, model - spread))},${num(model + spread)}\n`;
+      out += `${labels[k]},${part},${site},${q},${num(raw)},${num(model)},${method},${ev.cls},${num(Math.max(0, model - spread))},${num(model + spread)}\n`;
     }
     chunks.push(out);
     rows += hOut;
+    evs[i] = null as unknown as Evaluated;
   }
-  hooks.progress(S, S, 'done');
+  hooks.progress(2 * S, 2 * S, 'done');
   return { site: data.site, rows, csv: chunks.join(''), metrics: m };
 }

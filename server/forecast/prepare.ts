@@ -110,7 +110,7 @@ export async function loadDemand(filePath: string, originalName: string, config:
   }
   const g = groupSeries(raw, cal, siteIds, endDay);
   if (g.duplicates) warnings.push(`${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`);
-  const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', lifePeriods: LIFE_PERIODS[cal.freq] };
+  const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', selection: 'class', lifePeriods: LIFE_PERIODS[cal.freq] };
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
   return { rows: raw.rows, frequency: cal.freq, warnings, sites: [...raw.sites].sort(), partitions, context: ctx };
 }

@@ -128,3 +128,39 @@ export function osThreads(): number {
     return -1;
   }
 }
+
+/** Records every job:updated a client sees, so a test can wait for states that may already have passed. */
+export class JobWatch {
+  readonly seen = new Map<string, JobDto[]>();
+  private waiters: { id: string; pred: (j: JobDto) => boolean; resolve: (j: JobDto) => void }[] = [];
+
+  constructor(c: Client) {
+    c.on('job:updated', (j) => {
+      const arr = this.seen.get(j.id) ?? [];
+      arr.push(j);
+      this.seen.set(j.id, arr);
+      this.waiters = this.waiters.filter((w) => {
+        if (w.id !== j.id || !w.pred(j)) return true;
+        w.resolve(j);
+        return false;
+      });
+    });
+  }
+
+  until(id: string, pred: (j: JobDto) => boolean, ms = 20_000): Promise<JobDto> {
+    const hit = this.seen.get(id)?.find(pred);
+    if (hit) return Promise.resolve(hit);
+    return new Promise((resolve, reject) => {
+      const w = { id, pred, resolve: (j: JobDto) => (clearTimeout(timer), resolve(j)) };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(new Error(`timed out waiting for job ${id}`));
+      }, ms);
+      this.waiters.push(w);
+    });
+  }
+
+  finals(id: string): string[] {
+    return (this.seen.get(id) ?? []).filter((j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status)).map((j) => j.status);
+  }
+}

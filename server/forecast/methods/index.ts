@@ -1,5 +1,5 @@
 /** The method registry: every method gives, for each training end, h forecasts of the mean demand (≥ 0). */
-import { adidaAt, imapaAt } from './aggregate.js';
+import { adidaAt, imapaAt, prefixOf, type Prefix } from './aggregate.js';
 import { crostonScan, CROSTON_ALPHA, tsbScan } from './intermittent.js';
 import { meanAt, movingAverageAt, naiveAt, seasonalNaiveAt } from './simple.js';
 import { holtDampedScan, sesScan } from './smoothing.js';
@@ -36,6 +36,9 @@ export function isMethodName(s: string): s is MethodName {
   return (METHOD_NAMES as readonly string[]).includes(s);
 }
 
+/** Prefix sums per series array (weak: dropped with the series). */
+const prefixCache = new WeakMap<Float64Array, Prefix>();
+
 const flat = (v: number, h: number) => new Float64Array(h).fill(v > 0 ? v : 0);
 const flats = (vals: ArrayLike<number>, h: number) => Array.from(vals, (v) => flat(v, h));
 
@@ -44,6 +47,8 @@ export function runMethod(name: MethodName, y: Float64Array, ends: readonly numb
   const hit = cache?.get(name);
   if (hit) return hit;
   let out: Float64Array[];
+  let pre: Prefix | undefined;
+  const prefix = () => (pre ??= prefixCache.get(y) ?? prefixOf(y));
   switch (name) {
     case 'naive': out = ends.map((e) => flat(naiveAt(y, e), h)); break;
     case 'snaive': out = ends.map((e) => seasonalNaiveAt(y, e, h, env.season)); break;
@@ -54,8 +59,8 @@ export function runMethod(name: MethodName, y: Float64Array, ends: readonly numb
     case 'croston': out = flats(crostonScan(y, ends, CROSTON_ALPHA, false), h); break;
     case 'sba': out = flats(crostonScan(y, ends, CROSTON_ALPHA, true), h); break;
     case 'tsb': out = flats(tsbScan(y, ends), h); break;
-    case 'adida': out = ends.map((e) => flat(adidaAt(y, e), h)); break;
-    case 'imapa': out = ends.map((e) => flat(imapaAt(y, e), h)); break;
+    case 'adida': out = ends.map((e) => flat(adidaAt(prefix(), e), h)); break;
+    case 'imapa': out = ends.map((e) => flat(imapaAt(prefix(), e), h)); break;
     case 'comb': {
       const parts = COMB_MEMBERS.map((m) => runMethod(m, y, ends, h, env, cache));
       out = ends.map((_, i) => {
@@ -66,6 +71,7 @@ export function runMethod(name: MethodName, y: Float64Array, ends: readonly numb
       break;
     }
   }
+  if (pre) prefixCache.set(y, pre);
   cache?.set(name, out);
   return out;
 }

@@ -1,0 +1,127 @@
+/**
+ * Accuracy benchmark on the shared holdout sets (README of the shared data): every method and auto are run on
+ * <name>-train.csv, their output scored against <name>-test.csv as shared/tools/score.mjs does, and the auto
+ * output is also scored by score.mjs itself as a cross-check.
+ *   node --import tsx scripts/bench-accuracy.ts [--only carparts] [--methods auto,sba]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import type { JobConfig } from '../server/contract/dto.js';
+import { engine, METHOD_NAMES } from '../server/forecast/index.js';
+import type { EngineContext } from '../server/forecast/partition.js';
+import { dateShape, dayOf } from '../server/forecast/parse/dates.js';
+import { readDemand } from '../server/forecast/parse/load.js';
+import { periodOfDay } from '../server/forecast/periods.js';
+import type { SiteSeries } from '../server/forecast/series.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = process.env.SHARED_DATA ?? resolve(root, '../shared/data');
+const scoreMjs = resolve(shared, '../tools/score.mjs');
+const args = process.argv.slice(2);
+const opt = (k: string) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : undefined; };
+const SETS = [{ name: 'carparts', h: 12 }, { name: 'auto-sb', h: 6 }].filter((s) => !opt('only') || s.name === opt('only'));
+const methods = opt('methods')?.split(',') ?? ['auto', ...METHOD_NAMES];
+if (!existsSync(join(shared, 'carparts-train.csv'))) {
+  console.error(`Shared data not found in ${shared}: set SHARED_DATA to the folder with carparts-train.csv.`);
+  process.exit(2);
+}
+
+const KEY = '\u0001';
+/** Engine context overrides for experiments, e.g. BENCH_CTX='{"selection":"series"}'. */
+const ctxOverride = JSON.parse(process.env.BENCH_CTX ?? '{}') as Partial<EngineContext>;
+interface Row { method: string; rmsse: number; wrmsse: number; mase: number; bias: number; seconds: number; scored: number; zero: number }
+
+/** Scores an output CSV text like score.mjs: scale over each series' training calendar from its first demand. */
+function score(train: { y: Map<string, { per: Int32Array; qty: Float64Array }>; end: number }, test: Map<string, Float64Array>, out: string, h: number, ctx: EngineContext): Omit<Row, 'method' | 'seconds'> {
+  const fc = new Map<string, Float64Array>();
+  const rows = parse(out, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  for (const r of rows) {
+    const t = periodOfDay(ctx, dayOf(dateShape(r.date), 'YMD')) - train.end - 1;
+    if (t < 0 || t >= h) continue;
+    const k = r.partnumber + KEY + r.site_code;
+    let a = fc.get(k);
+    if (!a) fc.set(k, (a = new Float64Array(h)));
+    a[t] = Number(r.forecast_qty_raw_model);
+  }
+  const keys = new Set([...train.y.keys(), ...test.keys()]);
+  let n = 0, sr = 0, sm = 0, sz = 0, sf = 0, sa = 0, sw = 0, swr = 0;
+  for (const k of keys) {
+    const s = train.y.get(k);
+    if (!s || s.per.length === 0) continue;
+    const s0 = s.per[0], L = train.end - s0 + 1;
+    const y = new Float64Array(L);
+    for (let j = 0; j < s.per.length; j++) y[s.per[j] - s0] += s.qty[j];
+    let s1 = 0, s2 = 0;
+    for (let t = 1; t < L; t++) { const d = y[t] - y[t - 1]; s1 += Math.abs(d); s2 += d * d; }
+    if (L < 2 || s2 === 0) continue;
+    s1 /= L - 1; s2 /= L - 1;
+    const act = test.get(k) ?? new Float64Array(h), f = fc.get(k) ?? new Float64Array(h);
+    let ae = 0, se = 0, se0 = 0, w = 0;
+    for (let t = 0; t < h; t++) { const e = act[t] - f[t]; ae += Math.abs(e); se += e * e; se0 += act[t] ** 2; sf += f[t]; sa += act[t]; }
+    for (let t = Math.max(0, L - h); t < L; t++) w += y[t];
+    n++; const r = Math.sqrt(se / h / s2); sr += r; sm += ae / h / s1; sz += Math.sqrt(se0 / h / s2); sw += w; swr += w * r;
+  }
+  return { rmsse: sr / n, wrmsse: swr / sw, mase: sm / n, bias: (100 * (sf - sa)) / sa, scored: n, zero: sz / n };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'bench-acc-'));
+try {
+  for (const set of SETS) {
+    const trainFile = join(shared, `${set.name}-train.csv`), testFile = join(shared, `${set.name}-test.csv`);
+    const base: JobConfig = { forecast_horizon: set.h, forecast_start_date: null, forecast_site_codes: [], date_format: 'auto', zero_threshold: 0, rounding_mode: 'half_up', frequency: null, method: 'auto' };
+    const prep0 = await engine.loadDemand(trainFile, trainFile, base);
+    const ctx = prep0.context as EngineContext;
+    const train = { y: new Map<string, { per: Int32Array; qty: Float64Array }>(), end: ctx.trainEnd };
+    for (const p of prep0.partitions) {
+      const d = p.data as SiteSeries;
+      d.parts.forEach((part, i) => train.y.set(part + KEY + d.site, { per: d.per.subarray(d.off[i], d.off[i + 1]), qty: d.qty.subarray(d.off[i], d.off[i + 1]) }));
+    }
+    const rawTest = await readDemand(testFile, testFile, 'YMD');
+    const test = new Map<string, Float64Array>();
+    for (let i = 0; i < rawTest.part.length; i++) {
+      const t = periodOfDay(ctx, rawTest.day[i]) - ctx.trainEnd - 1;
+      if (t < 0 || t >= set.h) continue;
+      const k = rawTest.parts[rawTest.part[i]] + KEY + rawTest.sites[rawTest.site[i]];
+      let a = test.get(k);
+      if (!a) test.set(k, (a = new Float64Array(set.h)));
+      a[t] += rawTest.qty[i];
+    }
+    const table: Row[] = [];
+    let autoFile = '', autoMetrics: unknown = null;
+    for (const method of methods) {
+      const cfg = { ...base, method };
+      const t0 = performance.now();
+      const prep = await engine.loadDemand(trainFile, trainFile, cfg);
+      Object.assign(prep.context as object, ctxOverride);
+      const res = prep.partitions.map((p) => engine.forecastPartition(p, prep.context, cfg, { progress() {}, shouldStop: () => false }));
+      const seconds = (performance.now() - t0) / 1000;
+      const out = `${engine.OUTPUT_HEADER}\n${res.map((r) => r.csv).join('')}`;
+      table.push({ method, seconds, ...score(train, test, out, set.h, ctx) });
+      if (method === 'auto') {
+        autoFile = join(tmp, `${set.name}-auto.csv`);
+        writeFileSync(autoFile, out);
+        autoMetrics = engine.combineMetrics(res, prep.context, cfg, seconds);
+      }
+    }
+    const z = table[0]?.zero ?? NaN;
+    console.log(`\n${set.name} (h ${set.h}): ${table[0]?.scored} series scored; all-zero forecast RMSSE ${z.toFixed(3)}`);
+    console.log(`  ${'method'.padEnd(9)} ${'RMSSE'.padStart(7)} ${'wRMSSE'.padStart(7)} ${'MASE'.padStart(7)} ${'bias %'.padStart(8)} ${'seconds'.padStart(8)}`);
+    for (const r of table) console.log(`  ${r.method.padEnd(9)} ${r.rmsse.toFixed(3).padStart(7)} ${r.wrmsse.toFixed(3).padStart(7)} ${r.mase.toFixed(3).padStart(7)} ${r.bias.toFixed(1).padStart(8)} ${r.seconds.toFixed(2).padStart(8)}`);
+    const goal = set.name === 'carparts' ? 0.532 : 0.778;
+    const a = table.find((r) => r.method === 'auto');
+    if (a) {
+      console.log(`  goal: auto RMSSE ≤ ${goal} with |bias| ≤ 15 % → ${a.rmsse <= goal && Math.abs(a.bias) <= 15 ? 'MET' : 'NOT MET'}`);
+      if (autoMetrics) { const m = autoMetrics as { chosen: unknown; naive: unknown; sba: unknown }; console.log(`  engine's own holdout metrics (last ${set.h} of the training file): chosen ${JSON.stringify(m.chosen)}`); }
+      if (existsSync(scoreMjs) && autoFile) {
+        const js = JSON.parse(execFileSync('node', [scoreMjs, '--train', trainFile, '--test', testFile, '--forecast', autoFile, '--json'], { encoding: 'utf8' }).trim());
+        console.log(`  score.mjs on auto: RMSSE ${js.rmsse} wRMSSE ${js.wrmsse} MASE ${js.mase} bias ${js.bias_pct} % (this script: ${a.rmsse.toFixed(4)} / ${a.wrmsse.toFixed(4)} / ${a.mase.toFixed(4)} / ${a.bias.toFixed(2)} %)`);
+      }
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,82 @@
+/**
+ * kill -9 in the middle of a job, then a real second server process on the same storage.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JobDto } from '../../server/contract/dto.js';
+import { demandFile } from '../helpers/data.js';
+import { spawnServer, type ServerProcess } from '../helpers/process.js';
+import { api, filesIn, tempStorage, uploadJob } from '../helpers/server.js';
+
+const storage = tempStorage();
+const procs: ServerProcess[] = [];
+afterAll(() => {
+  for (const p of procs) p.child.kill('SIGKILL');
+  rmSync(storage, { recursive: true, force: true });
+});
+
+async function until(url: string, id: string, pred: (j: JobDto) => boolean, ms = 60_000): Promise<JobDto> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await api<JobDto>(url, 'GET', `/api/jobs/${id}`);
+    if (r.status === 200 && pred(r.body)) return r.body;
+    if (Date.now() > end) throw new Error(`job ${id} never matched; last: ${JSON.stringify(r.body)}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+describe('crash and restart', () => {
+  it('requeues a job interrupted by kill -9, cleans orphan files, and finishes it', async () => {
+    const first = await spawnServer(storage);
+    procs.push(first);
+    const big = readFileSync(await demandFile(10));
+    const up = await uploadJob(first.url, { name: 'big.csv', content: big }, { forecast_horizon: 30 });
+    expect(up.status).toBe(201);
+    const id = up.body.id;
+    const queued = await uploadJob(first.url, { name: 'second.csv', content: big.subarray(0, 20_000) }, { forecast_horizon: 7 });
+    await until(first.url, id, (j) => j.status === 'PROCESSING' && j.progress >= 12);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    // Leftovers a crash could leave: a half-written output, a stray upload, a temp file.
+    writeFileSync(path.join(storage, 'tmp', `${id}-deadbeef.part`), 'half');
+    writeFileSync(path.join(storage, 'uploads', 'orphan.csv'), 'x');
+    writeFileSync(path.join(storage, 'outputs', 'orphan.csv'), 'x');
+
+    const second = await spawnServer(storage);
+    procs.push(second);
+    expect(filesIn(storage, 'tmp')).toEqual([]);
+    expect(filesIn(storage, 'uploads')).not.toContain('orphan.csv');
+    expect(filesIn(storage, 'outputs')).not.toContain('orphan.csv');
+
+    const done = await until(second.url, id, (j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status));
+    expect(done.status).toBe('COMPLETED');
+    const other = await until(second.url, queued.body.id, (j) => j.status === 'COMPLETED');
+    expect(other.has_output).toBe(true);
+    const log = await api<{ lines: { msg: string }[] }>(second.url, 'GET', `/api/jobs/${id}/log`);
+    expect(log.body.lines.length).toBeGreaterThan(0);
+
+    // SIGTERM: stops in order and exits 0.
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+  });
+
+  it('a job whose upload vanished fails with a clear message on boot', async () => {
+    const srv = await spawnServer(storage);
+    procs.push(srv);
+    const up = await uploadJob(srv.url, { name: 'x.csv', content: readFileSync(await demandFile(10)) }, { forecast_horizon: 30 });
+    await until(srv.url, up.body.id, (j) => j.status === 'PROCESSING');
+    srv.child.kill('SIGKILL');
+    await srv.exited;
+    rmSync(path.join(storage, 'uploads', `${up.body.id}.csv`));
+    mkdirSync(path.join(storage, 'uploads'), { recursive: true });
+    const again = await spawnServer(storage);
+    procs.push(again);
+    const j = await until(again.url, up.body.id, () => true);
+    expect(j.status).toBe('FAILED');
+    expect(j.error_message).toMatch(/uploaded file is missing/);
+    again.child.kill('SIGTERM');
+    await again.exited;
+  });
+});

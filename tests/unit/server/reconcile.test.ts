@@ -1,0 +1,56 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobStatus } from '../../../server/contract/dto.js';
+import { openDatabase, type Database } from '../../../server/db/database.js';
+import { JobRepo } from '../../../server/jobs/job.repo.js';
+import { reconcile } from '../../../server/jobs/reconcile.js';
+import { createLogger } from '../../../server/logger.js';
+import { ensureStorage, storagePaths } from '../../../server/storage/paths.js';
+import { filesIn, tempStorage } from '../../helpers/server.js';
+
+const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false });
+let db: Database | null = null;
+let dir = '';
+afterEach(async () => {
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function row(id: string, status: JobStatus, attempts: number, output: string | null = null) {
+  return {
+    id, filename: `${id}.csv`, upload_name: `${id}.csv`, file_size: 1, output_name: output, status, progress: 40, stage: 'x',
+    error_message: null, config: '{}', partitions: '{}', rows: null, metrics: null, log: '[]', attempts,
+    created_at: new Date().toISOString(), started_at: null, completed_at: null,
+  };
+}
+
+describe('reconcile at boot', () => {
+  it('requeues once, then fails; keeps referenced files and removes the rest', async () => {
+    dir = tempStorage();
+    const paths = storagePaths(dir);
+    await ensureStorage(paths);
+    db = await openDatabase(paths.db);
+    const repo = new JobRepo(db);
+    await repo.insert(row('q1', 'QUEUED', 0));
+    await repo.insert(row('p1', 'PROCESSING', 1));
+    await repo.insert(row('p2', 'PROCESSING', 2));
+    await repo.insert(row('c1', 'COMPLETED', 1, 'c1.csv'));
+    await repo.insert(row('lost', 'QUEUED', 0));
+    for (const id of ['q1', 'p1', 'p2', 'c1', 'stray']) writeFileSync(paths.upload(`${id}.csv`), 'x');
+    writeFileSync(paths.output('c1.csv'), 'x');
+    writeFileSync(paths.output('p1.csv'), 'half-written');
+    mkdirSync(paths.tmp, { recursive: true });
+    writeFileSync(path.join(paths.tmp, 'a.part'), 'x');
+
+    const report = await reconcile(repo, paths, logger);
+    expect(report.requeued).toEqual(['q1', 'p1']);
+    expect(report.failed.sort()).toEqual(['lost', 'p2']);
+    expect((await repo.find('p1'))?.status).toBe('QUEUED');
+    expect((await repo.find('p2'))?.error_message).toBe('Interrupted by server restart');
+    expect((await repo.find('lost'))?.error_message).toMatch(/missing/);
+    expect(filesIn(dir, 'uploads').sort()).toEqual(['c1.csv', 'p1.csv', 'p2.csv', 'q1.csv']);
+    expect(filesIn(dir, 'outputs')).toEqual(['c1.csv']);
+    expect(filesIn(dir, 'tmp')).toEqual([]);
+  });
+});
