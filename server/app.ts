@@ -8,6 +8,7 @@ import path from 'node:path';
 import express from 'express';
 import { Server } from 'socket.io';
 import type { JobService } from './jobs/job.service.js';
+import { JobSeries } from './jobs/job-series.js';
 import type { WorkerPool } from './jobs/worker-pool.js';
 import type { Logger } from './logger.js';
 import type { StoragePaths } from './storage/paths.js';
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(miscRoutes({ jobs: deps.jobs, pool: deps.pool, paths: deps.paths, version: deps.version, receive }));
-  api.use(jobRoutes({ jobs: deps.jobs, paths: deps.paths, receive }));
+  api.use(jobRoutes({ jobs: deps.jobs, series: new JobSeries(deps.pool), paths: deps.paths, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -12,6 +12,7 @@ export { InputError } from './types.js';
 export type { EngineApi, HeadInfo, InputErrorCode, PartitionHooks, PartitionInput, PartitionResult, Prepared } from './types.js';
 export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, OUTPUT_HEADER };
 export { METHOD_NAMES, METHOD_LABELS } from './methods/index.js';
-export { splitPartition } from './split.js';
+import { splitPartition } from './split.js';
+export { splitPartition };
 
-export const engine: EngineApi = { OUTPUT_HEADER, inspectHead, previewDemand, loadDemand, forecastPartition, combineMetrics };
+export const engine: EngineApi = { OUTPUT_HEADER, inspectHead, previewDemand, loadDemand, forecastPartition, splitPartition, combineMetrics };

@@ -91,6 +91,11 @@ export interface EngineApi {
   ): Promise<Prepared>;
   /** Forecasts one site (synchronous, CPU-bound; runs in a worker). */
   forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult;
-  /** Job-level metrics from every partition's accumulator. */
+  /**
+   * Splits one site's partition into at most n chunks of whole series, so a big site can use several
+   * threads; the chunks' csv, concatenated in order, equals the site's output order.
+   */
+  splitPartition(input: PartitionInput, n: number): PartitionInput[];
+  /** Job-level metrics from every partition's (or chunk's) accumulator. */
   combineMetrics(results: PartitionResult[], context: unknown, config: JobConfig, seconds: number): JobMetrics;
 }

@@ -7,11 +7,13 @@ import { AppError } from '../contract/errors.js';
 import { jobIdSchema, listQuerySchema, jobConfigSchema, describeZodError } from '../contract/schemas.js';
 import type { JobConfig } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
+import type { JobSeries } from '../jobs/job-series.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
 
 export interface JobRoutesDeps {
   jobs: JobService;
+  series: JobSeries;
   paths: StoragePaths;
   receive: ReturnType<typeof createUploadReceiver>;
 }
@@ -22,7 +24,7 @@ function jobId(req: Request): string {
   return r.data;
 }
 
-export function jobRoutes({ jobs, paths, receive }: JobRoutesDeps): Router {
+export function jobRoutes({ jobs, series, paths, receive }: JobRoutesDeps): Router {
   const r = Router();
 
   r.post('/jobs', async (req: Request, res: Response) => {
@@ -89,6 +91,27 @@ export function jobRoutes({ jobs, paths, receive }: JobRoutesDeps): Router {
     res.type('text/csv');
     res.attachment(name);
     res.sendFile(file);
+  });
+
+  r.get('/jobs/:id/series/keys', async (req, res) => {
+    const id = jobId(req);
+    const { file } = await jobs.output(id);
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    const limit = Math.min(500, Math.max(1, Number(req.query.limit) || 50));
+    res.json({ keys: await series.keys(id, file, q, limit) });
+  });
+
+  r.get('/jobs/:id/series', async (req, res) => {
+    const id = jobId(req);
+    const partnumber = typeof req.query.partnumber === 'string' ? req.query.partnumber : '';
+    const site = typeof req.query.site_code === 'string' ? req.query.site_code : '';
+    if (!partnumber || !site) throw new AppError(400, 'VALIDATION_ERROR', 'Give both partnumber and site_code.');
+    const { file } = await jobs.output(id);
+    const fc = await series.forecast(file, partnumber, site);
+    if (!fc.key) throw new AppError(404, 'NOT_FOUND', `Job ${id} has no forecast for part ${partnumber} at ${site}.`);
+    const { row, file: upload } = await jobs.upload(id);
+    const history = await series.history(upload, row.filename, JSON.parse(row.config) as JobConfig, partnumber, site);
+    res.json({ ...fc.key, history, forecast: fc.points });
   });
 
   return r;

@@ -8,6 +8,8 @@ export interface JobEventMap {
   deleted: [{ id: string }];
   progress: [JobProgressDto];
   log: [{ id: string; lines: LogLine[] }];
+  /** Server-internal: every thread a stopped job used has ended (or returned to the pool). */
+  released: [{ id: string }];
 }
 
 export class JobEvents extends EventEmitter<JobEventMap> {}

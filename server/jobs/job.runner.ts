@@ -8,7 +8,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { once, setMaxListeners } from 'node:events';
 import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
 import { engine } from '../forecast/index.js';
-import type { PartitionResult, Prepared } from '../forecast/types.js';
+import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -116,24 +116,24 @@ export class JobRunner {
     counts: PartitionCounts,
     hooks: RunHooks,
   ): Promise<{ kind: 'ok'; results: PartitionResult[] } | { kind: 'input-error' | 'failed'; message: string }> {
-    const parts = prepared.partitions;
-    const totalWeight = parts.reduce((s, p) => s + Math.max(1, p.weight), 0) || 1;
-    const fractions = parts.map(() => 0);
-    const overall = () => {
-      const done = parts.reduce((s, p, i) => s + Math.max(1, p.weight) * fractions[i], 0) / totalWeight;
-      return Math.round(READ_END + done * (SITES_END - READ_END));
-    };
+    const sites = prepared.partitions;
+    const chunks = planChunks(sites, this.pool.threads);
+    const totalWeight = chunks.reduce((s, c) => s + c.weight, 0) || 1;
+    const fractions = chunks.map(() => 0);
+    const chunksLeft = sites.map((_, i) => chunks.filter((c) => c.site === i).length);
+    const overall = () => Math.round(READ_END + (chunks.reduce((s, c, k) => s + c.weight * fractions[k], 0) / totalWeight) * (SITES_END - READ_END));
     let firstFailure: { kind: 'input-error' | 'failed'; message: string } | null = null;
     let halted = false;
     const results = await Promise.all(
-      parts.map(async (input, i) => {
+      chunks.map(async (chunk, k) => {
+        const site = sites[chunk.site].site;
         try {
           const stop = new SharedArrayBuffer(4);
           state.flags.push(new Int32Array(stop));
-          const res: WorkerResult = await this.task(state, { kind: 'partition', input, context: prepared.context, config: req.config, stop }, (m) =>
+          const res: WorkerResult = await this.task(state, { kind: 'partition', input: chunk.input, context: prepared.context, config: req.config, stop }, (m) =>
             this.forward(m, hooks, (f) => {
-              fractions[i] = f;
-              return { progress: overall(), stage: `forecasting ${input.site}: ${m.type === 'progress' ? m.stage : ''}`.trim(), partitions: { ...counts } };
+              fractions[k] = f;
+              return { progress: overall(), stage: `forecasting ${site}${m.type === 'progress' ? `: ${m.stage}` : ''}`, partitions: { ...counts } };
             }),
           );
           if (res.kind === 'stopped') throw new Stopped();
@@ -142,10 +142,12 @@ export class JobRunner {
             throw new Stopped();
           }
           if (res.kind !== 'partition') throw new Error(`unexpected worker answer ${res.kind}`);
-          fractions[i] = 1;
-          counts.completed++;
-          hooks.log('info', `Site ${input.site}: ${res.result.rows} forecast rows`);
-          hooks.progress({ progress: overall(), stage: `forecasting (${counts.completed}/${parts.length} sites)`, partitions: { ...counts } });
+          fractions[k] = 1;
+          if (--chunksLeft[chunk.site] === 0) {
+            counts.completed++;
+            hooks.log('info', `Site ${site} done`);
+          }
+          hooks.progress({ progress: overall(), stage: `forecasting (${counts.completed}/${sites.length} sites)`, partitions: { ...counts } });
           return res.result;
         } catch (err) {
           if (state.reason) throw err;
@@ -154,7 +156,7 @@ export class JobRunner {
           halted = true;
           counts.failed++;
           if (!(err instanceof Stopped)) {
-            const message = `Site ${input.site} failed: ${describeFailure(err)}`;
+            const message = `Site ${site} failed: ${describeFailure(err)}`;
             firstFailure ??= { kind: 'failed', message };
             hooks.log('error', message);
           }
@@ -184,6 +186,31 @@ export class JobRunner {
     if (m.type === 'log') hooks.log(m.level, m.msg);
     else hooks.progress(toProgress(m.total > 0 ? Math.min(1, m.done / m.total) : 0));
   }
+}
+
+/** Sites smaller than this are never split: the task overhead would outweigh the gain. */
+const MIN_SPLIT_WEIGHT = 64;
+
+interface Chunk {
+  /** Index of the site partition this chunk belongs to. */
+  site: number;
+  input: PartitionInput;
+  weight: number;
+}
+
+/**
+ * One task per site, except that a site heavier than half a thread's fair share is split into
+ * chunks of whole series, so one big site (or a one-site file) still uses every thread.
+ * Chunks stay in site order, so their output concatenates into the site order.
+ */
+export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
+  const weight = (p: PartitionInput) => Math.max(1, p.weight);
+  const total = sites.reduce((s, p) => s + weight(p), 0);
+  const share = total / threads;
+  return sites.flatMap((p, i) => {
+    const parts = threads > 1 && weight(p) >= MIN_SPLIT_WEIGHT && weight(p) > share / 2 ? engine.splitPartition(p, Math.min(threads * 4, Math.ceil(weight(p) / (share / 4)))) : [p];
+    return parts.map((input) => ({ site: i, input, weight: weight(input) }));
+  });
 }
 
 /** Writes header + every site's lines to tmpFile; returns the data row count. */

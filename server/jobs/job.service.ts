@@ -140,14 +140,15 @@ export class JobService {
 
   /** Stops a QUEUED or PROCESSING job: CANCELLED at once, its threads terminated. */
   async stop(id: string, message = CANCELLED_BY_USER): Promise<JobDto> {
-    const row = await this.mustFind(id);
-    if (isFinal(row.status)) throw finishedError(row);
+    // Threads first: a stop is wanted whatever the row says, and a job that already finished has
+    // no threads to stop. The compare-and-set below decides the final state.
+    const released = this.runner.stop(id, 'stop');
     const done = await this.cancelRow(id, message);
     if (!done) {
-      const again = await this.mustFind(id);
-      throw finishedError(again);
+      const row = await this.mustFind(id);
+      throw finishedError(row);
     }
-    void this.runner.stop(id, 'stop');
+    void released.then(() => this.events.emit('released', { id }));
     const dto = this.dto(done);
     this.events.emit('updated', dto);
     this.emitQueuePositions();
@@ -160,8 +161,9 @@ export class JobService {
     if (!isFinal(row.status)) {
       if (!force)
         throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${row.status}. Stop it first, or use Force Delete.`);
+      const released = this.runner.stop(id, 'force-delete');
       await this.cancelRow(id, 'Force deleted');
-      await this.runner.stop(id, 'force-delete');
+      await released;
     }
     // Let the run finish its own cleanup before the files go.
     await this.active.get(id);
@@ -284,14 +286,14 @@ export class JobService {
   }
 
   private async cancelRow(id: string, message: string): Promise<JobRow | null> {
-    this.addLog(id, 'warn', message);
     const done = await this.repo.transition(
       id,
       'CANCELLED',
-      { error_message: message, completed_at: now(), progress: 0, stage: 'cancelled', log: this.logs.serialize(id) },
+      { error_message: message, completed_at: now(), progress: 0, stage: 'cancelled', log: this.logs.serialize(id, { level: 'warn', msg: message }) },
       ['QUEUED', 'PROCESSING'],
     );
     if (done) {
+      this.addLog(id, 'warn', message);
       const i = this.queue.indexOf(id);
       if (i >= 0) this.queue.splice(i, 1);
       this.live.end(id);

@@ -29,8 +29,10 @@ export class LogBuffer {
     return arr ?? [];
   }
 
-  serialize(id: string): string {
-    return JSON.stringify(this.lines.get(id) ?? []);
+  /** The saved form of a job's lines, with one more line appended if given (not kept here). */
+  serialize(id: string, extra?: Omit<LogLine, 't'>): string {
+    const lines = this.lines.get(id) ?? [];
+    return JSON.stringify(extra ? [...lines, { t: new Date().toISOString(), ...extra }] : lines);
   }
 
   drop(id: string): void {

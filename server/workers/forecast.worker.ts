@@ -2,6 +2,7 @@
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
 import { engine } from '../forecast/index.js';
+import { readSeriesHistory } from '../forecast/history.js';
 import { InputError } from '../forecast/types.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
@@ -21,6 +22,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, (f) => progress(f, 1, 'reading'));
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };
+    }
+    if (task.kind === 'history') {
+      return { kind: 'history', points: await readSeriesHistory(task.filePath, task.originalName, task.config, task.partnumber, task.site) };
     }
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {

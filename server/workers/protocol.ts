@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { JobConfig } from '../contract/dto.js';
 import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
+import type { HistoryPoint } from '../forecast/history.js';
 
 export type WorkerTask =
   | { kind: 'load'; filePath: string; originalName: string; config: JobConfig; port: MessagePort }
@@ -16,12 +17,14 @@ export type WorkerTask =
       port: MessagePort;
       /** Int32Array(1) over this buffer: non-zero means "stop now". */
       stop: SharedArrayBuffer;
-    };
+    }
+  | { kind: 'history'; filePath: string; originalName: string; config: JobConfig; partnumber: string; site: string; port: MessagePort };
 
 /** Expected failures come back as values; only unexpected ones are thrown across the thread. */
 export type WorkerResult =
   | { kind: 'load'; prepared: Prepared }
   | { kind: 'partition'; result: PartitionResult }
+  | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'input-error'; code: string; message: string }
   | { kind: 'stopped' };
 

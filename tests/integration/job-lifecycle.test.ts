@@ -111,6 +111,22 @@ describe('job lifecycle', () => {
     const log = await api<{ lines: { msg: string }[] }>(s.url, 'GET', `/api/jobs/${id}/log`);
     expect(log.body.lines.some((l) => l.msg.startsWith('Completed'))).toBe(true);
 
+    // The chart's data: keys, then one series' history (from the upload) and forecast (from the output).
+    const keys = await api<{ keys: { partnumber: string; site_code: string; method: string }[] }>(s.url, 'GET', `/api/jobs/${id}/series/keys?limit=5`);
+    expect(keys.body.keys).toHaveLength(5);
+    const k = keys.body.keys[0];
+    const some = await api<{ keys: { partnumber: string }[] }>(s.url, 'GET', `/api/jobs/${id}/series/keys?q=${k.partnumber.slice(-6)}`);
+    expect(some.body.keys.every((x) => x.partnumber.includes(k.partnumber.slice(-6)))).toBe(true);
+    type Series = { method: string; history: { date: string; qty: number }[]; forecast: { date: string; qty: number; lo: number; hi: number }[] };
+    const one = await api<Series>(s.url, 'GET', `/api/jobs/${id}/series?partnumber=${encodeURIComponent(k.partnumber)}&site_code=${encodeURIComponent(k.site_code)}`);
+    expect(one.status).toBe(200);
+    expect(one.body.method).toBe(k.method);
+    expect(one.body.forecast).toHaveLength(14);
+    expect(one.body.history.length).toBeGreaterThan(300);
+    expect(one.body.history.some((h) => h.qty > 0)).toBe(true);
+    expect(one.body.forecast[0].date > one.body.history.at(-1)!.date).toBe(true);
+    expect((await api(s.url, 'GET', `/api/jobs/${id}/series?partnumber=nope&site_code=X`)).status).toBe(404);
+
     const gone = waitFor(b, 'job:deleted', (x) => x.id === id);
     expect((await api(s.url, 'DELETE', `/api/jobs/${id}`)).status).toBe(204);
     await gone;

@@ -1,0 +1,128 @@
+import type {
+  HealthDto,
+  JobDto,
+  JobListDto,
+  JobLogDto,
+  JobStatus,
+  PreviewDto,
+} from '../../../server/contract/dto.js';
+import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import type { JobConfigInput } from '../../../server/contract/schemas.js';
+import { fail, ok, type Result } from './result.js';
+
+export interface ListParams {
+  status: JobStatus[];
+  q: string;
+  page: number;
+  page_size: number;
+  sort: 'created_desc' | 'created_asc';
+}
+
+export interface SeriesKey {
+  partnumber: string;
+  site_code: string;
+}
+
+export interface SeriesDto {
+  partnumber: string;
+  site_code: string;
+  history: { date: string; qty: number }[];
+  forecast: { date: string; qty: number; raw: number; lo: number; hi: number }[];
+}
+
+/** A file to upload: a browser File (or any Blob with a name). */
+export type UploadFile = Blob & { readonly name: string };
+
+/** Every REST call the pages make. Stores take this interface so tests can pass a fake. */
+export interface Api {
+  health(): Promise<Result<HealthDto>>;
+  preview(file: UploadFile, dateFormat?: string): Promise<Result<PreviewDto>>;
+  createJob(file: UploadFile, config: JobConfigInput): Promise<Result<JobDto>>;
+  rerun(id: string, config: JobConfigInput): Promise<Result<JobDto>>;
+  sample(): Promise<Result<JobDto>>;
+  listJobs(params: ListParams): Promise<Result<JobListDto>>;
+  getJob(id: string): Promise<Result<JobDto>>;
+  getLog(id: string): Promise<Result<JobLogDto>>;
+  stopJob(id: string): Promise<Result<JobDto>>;
+  deleteJob(id: string, force: boolean): Promise<Result<{ id: string }>>;
+  seriesKeys(id: string, q: string, limit: number): Promise<Result<{ keys: SeriesKey[] }>>;
+  series(id: string, key: SeriesKey): Promise<Result<SeriesDto>>;
+  downloadUrl(id: string): string;
+}
+
+const enc = encodeURIComponent;
+
+/** Builds the query string of GET /api/jobs (empty values are left out). */
+export function listQuery(p: ListParams): string {
+  const qs = new URLSearchParams();
+  if (p.status.length) qs.set('status', p.status.join(','));
+  if (p.q.trim()) qs.set('q', p.q.trim());
+  qs.set('page', String(p.page));
+  qs.set('page_size', String(p.page_size));
+  qs.set('sort', p.sort);
+  return qs.toString();
+}
+
+function isErrorBody(v: unknown): v is { error: ApiErrorBody } {
+  return typeof v === 'object' && v !== null && 'error' in v && typeof (v as { error: unknown }).error === 'object';
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<Result<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
+  } catch {
+    return fail('NETWORK', '');
+  }
+  if (res.status === 204) return ok(undefined as T);
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (res.ok) return ok(body as T);
+  if (isErrorBody(body)) return { ok: false, error: body.error };
+  if (res.status === 413) return fail('FILE_TOO_LARGE', '');
+  return fail(res.status === 404 ? 'NOT_FOUND' : 'INTERNAL', `HTTP ${res.status}`);
+}
+
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+});
+
+/** The real API over fetch, same origin. */
+export function createApi(base = ''): Api {
+  return {
+    health: () => call(`${base}/api/health`),
+    preview(file, dateFormat) {
+      const fd = new FormData();
+      fd.set('file', file, file.name);
+      if (dateFormat && dateFormat !== 'auto') fd.set('date_format', dateFormat);
+      return call(`${base}/api/preview`, { method: 'POST', body: fd });
+    },
+    createJob(file, config) {
+      const fd = new FormData();
+      fd.set('file', file, file.name);
+      fd.set('config', JSON.stringify(config));
+      return call(`${base}/api/jobs`, { method: 'POST', body: fd });
+    },
+    rerun: (id, config) => call(`${base}/api/jobs/${enc(id)}/rerun`, json('POST', { config })),
+    sample: () => call(`${base}/api/sample`, json('POST', {})),
+    listJobs: (p) => call(`${base}/api/jobs?${listQuery(p)}`),
+    getJob: (id) => call(`${base}/api/jobs/${enc(id)}`),
+    getLog: (id) => call(`${base}/api/jobs/${enc(id)}/log`),
+    stopJob: (id) => call(`${base}/api/jobs/${enc(id)}/stop`, json('POST', {})),
+    deleteJob: async (id, force) => {
+      const r = await call<void>(`${base}/api/jobs/${enc(id)}${force ? '?force=true' : ''}`, { method: 'DELETE' });
+      return r.ok ? ok({ id }) : r;
+    },
+    seriesKeys: (id, q, limit) =>
+      call(`${base}/api/jobs/${enc(id)}/series/keys?${new URLSearchParams({ q, limit: String(limit) })}`),
+    series: (id, key) =>
+      call(`${base}/api/jobs/${enc(id)}/series?${new URLSearchParams({ partnumber: key.partnumber, site_code: key.site_code })}`),
+    downloadUrl: (id) => `${base}/api/jobs/${enc(id)}/download`,
+  };
+}

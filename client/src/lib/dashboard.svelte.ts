@@ -1,0 +1,134 @@
+/// <reference types="svelte" />
+import type { JobDto, PreviewDto } from '../../../server/contract/dto.js';
+import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import type { Api, UploadFile } from './api.js';
+import { ConfigForm } from './config-form.svelte.js';
+import type { KeyValueStore } from './i18n.svelte.js';
+import { JobWatch } from './job-watch.svelte.js';
+import type { LiveBus } from './live.js';
+import { fail, type Result } from './result.js';
+import type { JobCommands } from './socket.js';
+
+const JOB_KEY = 'sparecast.dashboard.job';
+
+/**
+ * The dashboard: a file, its preview, the settings, and the job this page started (remembered for
+ * the browser tab so a reload keeps following it).
+ */
+export class DashboardStore {
+  file = $state<UploadFile | null>(null);
+  preview = $state<PreviewDto | null>(null);
+  previewing = $state(false);
+  previewError = $state<ApiErrorBody | null>(null);
+  submitting = $state(false);
+  submitError = $state<ApiErrorBody | null>(null);
+  readonly form = new ConfigForm();
+  readonly watch: JobWatch;
+  private previewSeq = 0;
+
+  constructor(
+    private readonly api: Api,
+    commands: JobCommands,
+    bus: LiveBus,
+    private readonly session?: KeyValueStore,
+  ) {
+    this.watch = new JobWatch(api, commands, bus);
+  }
+
+  /** Resumes following the job started from this tab before a reload. */
+  resume(): void {
+    const id = this.session?.getItem(JOB_KEY);
+    if (id && !this.watch.id) void this.watch.watch(id);
+  }
+
+  /** A job of this page is queued or running (Jalankan Forecast is disabled). */
+  get running(): boolean {
+    return this.submitting || this.watch.running;
+  }
+
+  get canRun(): boolean {
+    return !!this.file && !this.running && !this.previewing && this.form.valid && !this.previewError;
+  }
+
+  async chooseFile(file: UploadFile): Promise<void> {
+    this.file = file;
+    this.preview = null;
+    this.previewError = null;
+    this.submitError = null;
+    this.form.sites = [];
+    await this.loadPreview();
+  }
+
+  /** Re-reads the file when the date order changes (the preview depends on it). */
+  async setDateFormat(v: ConfigForm['dateFormat']): Promise<void> {
+    this.form.dateFormat = v;
+    if (this.file) await this.loadPreview();
+  }
+
+  private async loadPreview(): Promise<void> {
+    const file = this.file;
+    if (!file) return;
+    const mine = ++this.previewSeq;
+    this.previewing = true;
+    const r = await this.api.preview(file, this.form.dateFormat);
+    if (mine !== this.previewSeq) return;
+    this.previewing = false;
+    if (r.ok) {
+      this.preview = r.data;
+      this.previewError = null;
+      this.form.sites = this.form.sites.filter((s) => r.data.sites.includes(s));
+    } else {
+      this.preview = null;
+      this.previewError = r.error;
+    }
+  }
+
+  async run(): Promise<boolean> {
+    if (!this.file) {
+      this.submitError = fail('NO_FILE', '').error;
+      return false;
+    }
+    if (!this.canRun) return false;
+    return this.start(this.api.createJob(this.file, this.form.toInput()));
+  }
+
+  /** One click for newcomers: a forecast on the bundled sample file. */
+  runSample(): Promise<boolean> {
+    if (this.running) return Promise.resolve(false);
+    return this.start(this.api.sample());
+  }
+
+  private async start(req: Promise<Result<JobDto>>): Promise<boolean> {
+    this.submitting = true;
+    this.submitError = null;
+    const r = await req;
+    this.submitting = false;
+    if (!r.ok) {
+      this.submitError = r.error;
+      return false;
+    }
+    this.session?.setItem(JOB_KEY, r.data.id);
+    const watching = this.watch.watch(r.data.id);
+    this.watch.job = r.data;
+    await watching;
+    return true;
+  }
+
+  stop(): Promise<boolean> {
+    return this.watch.stop();
+  }
+
+  /** Clears the file, preview, settings and the finished job (not allowed while it runs). */
+  reset(): void {
+    if (this.running) return;
+    this.previewSeq++;
+    this.file = null;
+    this.preview = null;
+    this.previewing = false;
+    this.previewError = null;
+    this.submitError = null;
+    this.form.reset();
+    this.watch.clear();
+    this.session?.setItem(JOB_KEY, '');
+  }
+}

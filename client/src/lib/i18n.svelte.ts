@@ -1,0 +1,48 @@
+/// <reference types="svelte" />
+import { detectLang, LOCALES, translate, type Lang, type Params } from './i18n/translate.js';
+import { isMessageKey } from './i18n/translate.js';
+import type { MessageKey } from './i18n/messages.js';
+import type { ApiErrorBody } from '../../../server/contract/errors.js';
+
+/** Where the chosen language is remembered (localStorage in the browser, a Map in tests). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const STORAGE_KEY = 'sparecast.lang';
+
+/** The UI language; components read `i18n.t(...)`, which re-renders when `lang` changes. */
+export class I18n {
+  lang = $state<Lang>('id');
+
+  constructor(
+    private readonly storage?: KeyValueStore,
+    languages?: readonly string[],
+  ) {
+    this.lang = detectLang(languages, storage?.getItem(STORAGE_KEY));
+  }
+
+  get locale(): string {
+    return LOCALES[this.lang];
+  }
+
+  t = (key: MessageKey, params?: Params): string => translate(this.lang, key, params);
+
+  /** An API/ack error in the user's language: known codes are translated, the server message is kept as detail. */
+  error = (err: ApiErrorBody | null | undefined): string => {
+    if (!err) return '';
+    const key = `err.${err.code}`;
+    if (!isMessageKey(key)) return err.message || translate(this.lang, 'common.error');
+    const label = translate(this.lang, key);
+    // The server's messages are readable English and often name the exact problem (column, value).
+    return err.message && err.message !== label ? `${label} ${err.message}` : label;
+  };
+
+  set(lang: Lang): void {
+    this.lang = lang;
+    this.storage?.setItem(STORAGE_KEY, lang);
+  }
+
+  toggle = (): void => this.set(this.lang === 'id' ? 'en' : 'id');
+}

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const backend = process.env.SPARECAST_BACKEND ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  root,
+  plugins: [svelte({ configFile: false })],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: backend, changeOrigin: true },
+      '/socket.io': { target: backend, ws: true, changeOrigin: true },
+    },
+  },
+});

@@ -1,0 +1,122 @@
+import type { JobDto, JobStatus, LogLine } from '../../../server/contract/dto.js';
+import type { Api, ListParams } from '../../../client/src/lib/api.js';
+import type { JobCommands } from '../../../client/src/lib/socket.js';
+import type { Result } from '../../../client/src/lib/result.js';
+
+let n = 0;
+/** A JobDto with sensible defaults; created_at increases with every call. */
+export function makeJob(over: Partial<JobDto> = {}): JobDto {
+  n += 1;
+  return {
+    id: `job${n}`,
+    filename: `demand-${n}.csv`,
+    status: 'QUEUED' as JobStatus,
+    progress: 0,
+    stage: '',
+    error_message: null,
+    config: {
+      forecast_horizon: 30,
+      forecast_start_date: null,
+      forecast_site_codes: [],
+      date_format: 'auto',
+      zero_threshold: 0.5,
+      rounding_mode: 'half_up',
+      frequency: null,
+      method: 'auto',
+    },
+    created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    started_at: null,
+    completed_at: null,
+    partitions: { total: 0, completed: 0, skipped: 0, failed: 0 },
+    rows: null,
+    queue_position: null,
+    metrics: null,
+    has_output: false,
+    file_size: 100,
+    ...over,
+  };
+}
+
+const notImplemented = async (): Promise<never> => {
+  throw new Error('not used in this test');
+};
+
+/** An in-memory server: listJobs filters/sorts/pages `jobs` like the real endpoint. */
+export class FakeApi implements Api {
+  jobs: JobDto[] = [];
+  logs = new Map<string, LogLine[]>();
+  listCalls: ListParams[] = [];
+  /** When set, listJobs waits for this promise before answering (to test crossing pushes). */
+  gate: Promise<void> | null = null;
+
+  async listJobs(p: ListParams) {
+    this.listCalls.push(p);
+    const snapshot = this.snapshot(p);
+    if (this.gate) await this.gate;
+    return { ok: true as const, data: snapshot };
+  }
+  private snapshot(p: ListParams) {
+    let list = this.jobs.filter((j) => (p.status.length ? p.status.includes(j.status) : true));
+    if (p.q) list = list.filter((j) => j.filename.toLowerCase().includes(p.q.toLowerCase()));
+    list = [...list].sort((a, b) => a.created_at.localeCompare(b.created_at) * (p.sort === 'created_asc' ? 1 : -1));
+    const start = (p.page - 1) * p.page_size;
+    return { total: list.length, page: p.page, page_size: p.page_size, jobs: list.slice(start, start + p.page_size).map((j) => ({ ...j })) };
+  }
+  async getJob(id: string): Promise<Result<JobDto>> {
+    const j = this.jobs.find((x) => x.id === id);
+    return j ? { ok: true, data: { ...j } } : { ok: false, error: { code: 'JOB_NOT_FOUND', message: 'no job' } };
+  }
+  async getLog(id: string) {
+    return { ok: true as const, data: { id, lines: this.logs.get(id) ?? [] } };
+  }
+  async stopJob(id: string): Promise<Result<JobDto>> {
+    const j = this.jobs.find((x) => x.id === id);
+    if (!j) return { ok: false, error: { code: 'JOB_NOT_FOUND', message: '' } };
+    j.status = 'CANCELLED';
+    return { ok: true, data: { ...j } };
+  }
+  async deleteJob(id: string): Promise<Result<{ id: string }>> {
+    this.jobs = this.jobs.filter((j) => j.id !== id);
+    return { ok: true, data: { id } };
+  }
+  health: Api['health'] = notImplemented;
+  preview: Api['preview'] = notImplemented;
+  createJob: Api['createJob'] = notImplemented;
+  rerun: Api['rerun'] = notImplemented;
+  sample: Api['sample'] = notImplemented;
+  seriesKeys: Api['seriesKeys'] = notImplemented;
+  series: Api['series'] = notImplemented;
+  downloadUrl = (id: string) => `/api/jobs/${id}/download`;
+}
+
+/** Socket commands answered by the fake server. */
+export class FakeCommands implements JobCommands {
+  subscribed: string[] = [];
+  unsubscribed: string[] = [];
+  removed: { id: string; force: boolean }[] = [];
+  constructor(private readonly api: FakeApi) {}
+  stop(id: string) {
+    return this.api.stopJob(id);
+  }
+  async remove(id: string, force: boolean): Promise<Result<{ id: string }>> {
+    const j = this.api.jobs.find((x) => x.id === id);
+    if (!j) return { ok: false, error: { code: 'JOB_NOT_FOUND', message: '' } };
+    if (!force && (j.status === 'QUEUED' || j.status === 'PROCESSING')) {
+      return { ok: false, error: { code: 'JOB_NOT_FINISHED', message: 'running' } };
+    }
+    this.removed.push({ id, force });
+    return this.api.deleteJob(id);
+  }
+  async subscribe(id: string): Promise<Result<{ job: JobDto; log: LogLine[] }>> {
+    this.subscribed.push(id);
+    const j = await this.api.getJob(id);
+    if (!j.ok) return j;
+    return { ok: true, data: { job: j.data, log: this.api.logs.get(id) ?? [] } };
+  }
+  async unsubscribe(id: string) {
+    this.unsubscribed.push(id);
+    return { ok: true as const, data: { id } };
+  }
+}
+
+export const tick = () => new Promise((r) => setTimeout(r, 0));
