@@ -9,6 +9,27 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+/** A duration: "500ms", "90s", "3m", "1h", "2d", or a plain number of seconds. Returns milliseconds. */
+export function parseDuration(v: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(v);
+  if (!m) return null;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's').toLowerCase() as 'ms'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 90s, 3m, 1h; 0 = off)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -25,6 +46,16 @@ const envSchema = z.object({
   UPDATE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Per-worker heap limit; a task above it fails its job instead of the server. */
   WORKER_MAX_OLD_MB: z.coerce.number().int().min(64).max(16_384).default(2048),
+  /** Watchdog: no progress change for this long flags a running job as stalled. */
+  STALL_AFTER: duration('3m'),
+  /** Watchdog: no log line for this long flags a running job as silent. */
+  SILENT_AFTER: duration('2m'),
+  /** A job running longer than this FAILS with "Timed out after …" (0 = off). */
+  JOB_TIMEOUT: duration('30m'),
+  /** How often the watchdog looks (tests shorten it). */
+  WATCHDOG_INTERVAL: duration('5s'),
+  /** Finished jobs and their files older than this many days are removed daily (0 = off). */
+  RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),

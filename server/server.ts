@@ -11,6 +11,7 @@ import { JobRunner } from './jobs/job.runner.js';
 import { JobService } from './jobs/job.service.js';
 import { reconcile } from './jobs/reconcile.js';
 import { WorkerPool } from './jobs/worker-pool.js';
+import { Watchdog } from './jobs/watchdog.js';
 import type { Logger } from './logger.js';
 import { ensureStorage, storagePaths, type StoragePaths } from './storage/paths.js';
 
@@ -24,6 +25,7 @@ export interface RunningServer {
   port: number;
   jobs: JobService;
   pool: WorkerPool;
+  watchdog: Watchdog;
   db: Database;
   paths: StoragePaths;
   /** Graceful: stop accepting, requeue running jobs, close sockets and HTTP, pool, DB. */
@@ -61,6 +63,18 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   const port = (server.address() as AddressInfo).port;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   jobs.enqueue(report.requeued);
+  const watchdog = new Watchdog(
+    jobs,
+    {
+      stallAfterMs: config.STALL_AFTER,
+      silentAfterMs: config.SILENT_AFTER,
+      timeoutMs: config.JOB_TIMEOUT,
+      intervalMs: Math.max(50, config.WATCHDOG_INTERVAL),
+      retentionDays: config.RETENTION_DAYS,
+    },
+    logger,
+  );
+  watchdog.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -68,10 +82,12 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     port,
     jobs,
     pool,
+    watchdog,
     db,
     paths,
     close() {
       closing ??= (async () => {
+        watchdog.stop();
         await jobs.shutdown();
         await new Promise<void>((resolve) => io.close(() => resolve())); // also closes the HTTP server
         await pool.destroy();

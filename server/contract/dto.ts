@@ -91,6 +91,24 @@ export interface JobDto {
   has_output: boolean;
   /** Size of the uploaded file in bytes. */
   file_size: number;
+  /** While running: when the progress last changed, the last log line, the worker's last sign of life. */
+  last_progress_at: string | null;
+  last_log_at: string | null;
+  last_heartbeat_at: string | null;
+  /** While running: how long a job of this size is expected to take (from past jobs), in seconds. */
+  expected_seconds: number | null;
+  /** Watchdog flags, all false unless the job is PROCESSING. */
+  flags: JobFlags;
+}
+
+/**
+ * stalled: no progress change for STALL_AFTER (default 3 min); slow: running longer than twice the
+ * expected time; silent: no log line for 2 min.
+ */
+export interface JobFlags {
+  stalled: boolean;
+  slow: boolean;
+  silent: boolean;
 }
 
 export interface JobListDto {

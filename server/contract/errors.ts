@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'OUTPUT_MISSING',
   'NOT_FOUND',
   'SHUTTING_DOWN',
+  'DISK_FULL',
+  'STORAGE_UNWRITABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@ import { jobConfigSchema, describeZodError } from '../contract/schemas.js';
 import type { JobConfig } from '../contract/dto.js';
 import { engine } from '../forecast/index.js';
 import { InputError, type HeadInfo } from '../forecast/types.js';
+import { storageError } from './errors.js';
 import { cleanFilename, removeQuietly, uploadExtension, type StoragePaths } from '../storage/paths.js';
 
 export interface ReceivedUpload {
@@ -40,6 +41,8 @@ export function createUploadReceiver(paths: StoragePaths, maxBytes: number) {
       await new Promise<void>((resolve, reject) => middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
     } catch (err) {
       await removeQuietly((req as Request & { uploadTmp?: string }).uploadTmp);
+      const storage = storageError(err);
+      if (storage) throw storage;
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE')
           throw new AppError(413, 'FILE_TOO_LARGE', `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);

@@ -1,4 +1,4 @@
-import type { JobConfig, JobDto, JobMetrics, PartitionCounts } from '../contract/dto.js';
+import type { JobConfig, JobDto, JobFlags, JobMetrics, PartitionCounts } from '../contract/dto.js';
 import type { JobRow } from '../db/job.model.js';
 
 /** Live values of a running job, newer than its row. */
@@ -6,7 +6,15 @@ export interface LiveState {
   progress: number;
   stage: string;
   partitions: PartitionCounts;
+  lastProgressAt: number;
+  lastLogAt: number;
+  lastHeartbeatAt: number;
+  expectedSeconds: number | null;
+  flags: JobFlags;
 }
+
+export const NO_FLAGS: JobFlags = Object.freeze({ stalled: false, slow: false, silent: false });
+const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
 export const EMPTY_PARTITIONS: PartitionCounts = { total: 0, completed: 0, skipped: 0, failed: 0 };
 
@@ -38,5 +46,10 @@ export function toDto(row: JobRow, queuePosition: number | null, live?: LiveStat
     metrics: parse<JobMetrics | null>(row.metrics, null),
     has_output: row.status === 'COMPLETED' && !!row.output_name,
     file_size: row.file_size,
+    last_progress_at: iso(live?.lastProgressAt),
+    last_log_at: iso(live?.lastLogAt),
+    last_heartbeat_at: iso(live?.lastHeartbeatAt),
+    expected_seconds: live?.expectedSeconds ?? null,
+    flags: live ? { ...live.flags } : { ...NO_FLAGS },
   };
 }

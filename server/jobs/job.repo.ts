@@ -45,6 +45,21 @@ export class JobRepo {
     return rows.map((r) => r.get({ plain: true }));
   }
 
+  /** The most recently finished COMPLETED jobs (for run-time estimates). */
+  async recentCompleted(limit: number): Promise<JobRow[]> {
+    const rows = await this.db.Job.findAll({ where: { status: 'COMPLETED' }, order: [['seq', 'DESC']], limit });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
+  /** Finished jobs whose completed_at is before `isoBefore`. */
+  async finishedBefore(isoBefore: string): Promise<JobRow[]> {
+    const rows = await this.db.Job.findAll({
+      where: { status: { [Op.in]: ['COMPLETED', 'FAILED', 'CANCELLED'] }, completed_at: { [Op.lt]: isoBefore } },
+      order: [['seq', 'ASC']],
+    });
+    return rows.map((r) => r.get({ plain: true }));
+  }
+
   async all(): Promise<JobRow[]> {
     const rows = await this.db.Job.findAll({ order: [['seq', 'ASC']] });
     return rows.map((r) => r.get({ plain: true }));

@@ -11,6 +11,7 @@ import { engine } from '../forecast/index.js';
 import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
+import { storageProblem } from '../storage/errors.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
 
@@ -24,6 +25,7 @@ export interface RunHooks {
   progress(p: { progress: number; stage: string; partitions: PartitionCounts }): void;
   log(level: 'info' | 'warn' | 'error', msg: string): void;
   prepared(info: { rows: number; partitions: PartitionCounts }): void;
+  heartbeat(): void;
 }
 
 export interface RunRequest {
@@ -183,8 +185,9 @@ export class JobRunner {
   }
 
   private forward(m: WorkerMessage, hooks: RunHooks, toProgress: (fraction: number) => Parameters<RunHooks['progress']>[0]): void {
+    hooks.heartbeat();
     if (m.type === 'log') hooks.log(m.level, m.msg);
-    else hooks.progress(toProgress(m.total > 0 ? Math.min(1, m.done / m.total) : 0));
+    else if (m.type === 'progress') hooks.progress(toProgress(m.total > 0 ? Math.min(1, m.done / m.total) : 0));
   }
 }
 
@@ -236,8 +239,9 @@ async function writeOutput(tmpFile: string, results: PartitionResult[]): Promise
 export function describeFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException & { code?: string };
   if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'the forecast ran out of memory (the file may be too large for one job)';
-  if (e?.code === 'ENOSPC') return 'the server disk is full';
-  if (e?.code === 'EACCES' || e?.code === 'EROFS') return 'the server cannot write to its storage folder';
+  const storage = storageProblem(err);
+  if (storage === 'full') return 'the server disk is full';
+  if (storage === 'unwritable') return 'the server cannot write to its storage folder';
   if (e?.name === 'AbortError') return 'the task was aborted';
   const msg = e instanceof Error ? e.message : String(err);
   return `internal error in the forecast engine (${msg.slice(0, 200)})`;

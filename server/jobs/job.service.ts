@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { isFinal, FINAL_STATUSES, type JobConfig, type JobDto, type JobStatus, type LogLine } from '../contract/dto.js';
+import { isFinal, FINAL_STATUSES, type JobConfig, type JobDto, type JobStatus, type LogLine, type PartitionCounts } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { ListQuery } from '../contract/schemas.js';
 import type { JobRow } from '../db/job.model.js';
@@ -14,7 +14,7 @@ import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto, EMPTY_PARTITIONS } from './job.dto.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
-import type { JobRunner, StopReason } from './job.runner.js';
+import { describeFailure, type JobRunner, type RunOutcome, type StopReason } from './job.runner.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
@@ -41,7 +41,7 @@ export class JobService {
   readonly logs = new LogBuffer();
   private readonly queue: string[] = [];
   private readonly active = new Map<string, Promise<void>>();
-  private readonly live: LiveJobs;
+  readonly live: LiveJobs;
   private accepting = true;
 
   constructor(
@@ -181,6 +181,42 @@ export class JobService {
     this.emitQueuePositions();
   }
 
+  /** Ends a running job as FAILED with `message` (the watchdog's JOB_TIMEOUT); its threads are terminated. */
+  async failRunning(id: string, message: string): Promise<boolean> {
+    const released = this.runner.stop(id, 'timeout');
+    this.live.end(id);
+    const failed = await this.fail(id, message);
+    await released;
+    return failed;
+  }
+
+  /** Removes finished jobs (rows and files) that completed before `isoBefore`; returns how many. */
+  async removeFinishedBefore(isoBefore: string): Promise<number> {
+    let n = 0;
+    for (const row of await this.repo.finishedBefore(isoBefore)) {
+      try {
+        await this.remove(row.id, false);
+        n++;
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err; // deleted meanwhile by someone else
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Expected run time of a job for a file of this size: the median seconds per byte of the last
+   * completed jobs (or 2 s/MB before there are any), plus 2 s of fixed cost.
+   */
+  private async expectedSeconds(fileSize: number): Promise<number> {
+    const rates = (await this.repo.recentCompleted(20))
+      .filter((r) => r.started_at && r.completed_at && r.file_size > 0)
+      .map((r) => Math.max(0, (Date.parse(r.completed_at!) - Date.parse(r.started_at!)) / 1000 - 2) / r.file_size)
+      .sort((a, b) => a - b);
+    const rate = rates.length ? rates[Math.floor(rates.length / 2)] : 2 / (1024 * 1024);
+    return Math.round((2 + rate * fileSize) * 10) / 10;
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------------------
 
   /** Queues the given job ids (boot), in order. */
@@ -231,58 +267,75 @@ export class JobService {
     const row = await this.repo.transition(id, 'PROCESSING', { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 }, ['QUEUED']);
     if (!row) return; // stopped or deleted while queued
     this.emitQueuePositions();
-    this.live.start(id, row, (r) => this.dto(r));
+    this.live.start(id, row, (r) => this.dto(r), await this.expectedSeconds(row.file_size));
     this.events.emit('updated', this.dto(row));
-    const config = JSON.parse(row.config) as JobConfig;
-    const outcome = await this.runner.run(
-      { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config, tmpFile: this.paths.tmpFile(id) },
-      {
-        progress: (p) => this.live.progress(id, p),
-        log: (level, msg) => this.addLog(id, level, msg),
-        prepared: (info) => this.live.prepared(id, info),
-      },
-    );
-    this.live.end(id);
-    switch (outcome.kind) {
-      case 'completed': {
-        const outputName = `${id}.csv`;
-        const outputPath = this.paths.output(outputName);
-        await fs.rename(outcome.tmpFile, outputPath);
-        this.addLog(id, 'info', `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`);
-        const done = await this.repo.transition(
-          id,
-          'COMPLETED',
-          {
-            output_name: outputName,
-            progress: 100,
-            stage: 'completed',
-            completed_at: now(),
-            rows: outcome.rows,
-            metrics: JSON.stringify(outcome.metrics),
-            partitions: JSON.stringify(outcome.partitions),
-            log: this.logs.serialize(id),
-          },
-          ['PROCESSING'],
-        );
-        if (!done) await removeQuietly(outputPath); // stopped at the last moment: no output survives
-        else this.events.emit('updated', this.dto(done));
-        return;
-      }
-      case 'input-error':
-      case 'failed': {
-        this.addLog(id, 'error', outcome.message);
-        const failed = await this.repo.transition(
-          id,
-          'FAILED',
-          { error_message: outcome.message, stage: 'failed', completed_at: now(), partitions: JSON.stringify(outcome.partitions), log: this.logs.serialize(id) },
-          ['PROCESSING'],
-        );
-        if (failed) this.events.emit('updated', this.dto(failed));
-        return;
-      }
-      case 'stopped':
-        return; // whoever stopped it already recorded the final state
+    const tmpFile = this.paths.tmpFile(id);
+    try {
+      const config = JSON.parse(row.config) as JobConfig;
+      const outcome = await this.runner.run(
+        { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config, tmpFile },
+        {
+          progress: (p) => this.live.progress(id, p),
+          log: (level, msg) => this.addLog(id, level, msg),
+          prepared: (info) => this.live.prepared(id, info),
+          heartbeat: () => this.live.heartbeat(id),
+        },
+      );
+      this.live.end(id);
+      if (outcome.kind === 'completed') await this.complete(id, outcome);
+      else if (outcome.kind !== 'stopped') await this.fail(id, outcome.message, outcome.partitions);
+      // 'stopped': whoever stopped it already recorded the final state.
+    } catch (err) {
+      // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
+      this.logger.error({ err, id }, 'job failed outside the engine');
+      this.live.end(id);
+      await removeQuietly(tmpFile);
+      await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
     }
+  }
+
+  private async complete(id: string, outcome: Extract<RunOutcome, { kind: 'completed' }>): Promise<void> {
+    const outputName = `${id}.csv`;
+    const outputPath = this.paths.output(outputName);
+    await fs.rename(outcome.tmpFile, outputPath);
+    const message = `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`;
+    const done = await this.repo.transition(
+      id,
+      'COMPLETED',
+      {
+        output_name: outputName,
+        progress: 100,
+        stage: 'completed',
+        completed_at: now(),
+        rows: outcome.rows,
+        metrics: JSON.stringify(outcome.metrics),
+        partitions: JSON.stringify(outcome.partitions),
+        log: this.logs.serialize(id, { level: 'info', msg: message }),
+      },
+      ['PROCESSING'],
+    );
+    if (!done) return removeQuietly(outputPath); // stopped at the last moment: no output survives
+    this.addLog(id, 'info', message);
+    this.events.emit('updated', this.dto(done));
+  }
+
+  private async fail(id: string, message: string, partitions?: PartitionCounts): Promise<boolean> {
+    const failed = await this.repo.transition(
+      id,
+      'FAILED',
+      {
+        error_message: message,
+        stage: 'failed',
+        completed_at: now(),
+        ...(partitions ? { partitions: JSON.stringify(partitions) } : {}),
+        log: this.logs.serialize(id, { level: 'error', msg: message }),
+      },
+      ['PROCESSING'],
+    );
+    if (!failed) return false;
+    this.addLog(id, 'error', message);
+    this.events.emit('updated', this.dto(failed));
+    return true;
   }
 
   private async cancelRow(id: string, message: string): Promise<JobRow | null> {
@@ -303,6 +356,7 @@ export class JobService {
 
   private addLog(id: string, level: LogLine['level'], msg: string): void {
     const line = this.logs.add(id, level, msg);
+    this.live.logged(id);
     this.events.emit('log', { id, lines: [line] });
   }
 

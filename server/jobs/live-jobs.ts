@@ -1,11 +1,12 @@
 /**
  * Progress of running jobs: kept in memory, pushed to the job's room at most every
  * PROGRESS_INTERVAL_MS, written to the row and pushed to everyone at most every UPDATE_INTERVAL_MS.
- * Once a job ends here, nothing more about its progress is written or sent.
+ * Once a job ends here, nothing more about its progress is written or sent. Also the watchdog's
+ * source of truth: when progress, log lines and heartbeats were last seen.
  */
-import type { JobDto, PartitionCounts } from '../contract/dto.js';
+import type { JobDto, JobFlags, PartitionCounts } from '../contract/dto.js';
 import type { JobRow } from '../db/job.model.js';
-import type { LiveState } from './job.dto.js';
+import { NO_FLAGS, type LiveState } from './job.dto.js';
 import type { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
 import { Throttle } from './throttle.js';
@@ -13,6 +14,7 @@ import { Throttle } from './throttle.js';
 interface Entry {
   row: JobRow;
   state: LiveState;
+  startedAt: number;
   toDto: (row: JobRow) => JobDto;
   room: Throttle;
   everyone: Throttle;
@@ -28,14 +30,26 @@ export class LiveJobs {
     private readonly serializeLog: (id: string) => string,
   ) {}
 
-  start(id: string, row: JobRow, toDto: (row: JobRow) => JobDto): void {
+  start(id: string, row: JobRow, toDto: (row: JobRow) => JobDto, expectedSeconds: number | null): void {
+    const now = Date.now();
     const entry: Entry = {
       row,
       toDto,
-      state: { progress: 0, stage: 'starting', partitions: { total: 0, completed: 0, skipped: 0, failed: 0 } },
+      startedAt: now,
+      state: {
+        progress: 0,
+        stage: 'starting',
+        partitions: { total: 0, completed: 0, skipped: 0, failed: 0 },
+        lastProgressAt: now,
+        lastLogAt: now,
+        lastHeartbeatAt: now,
+        expectedSeconds,
+        flags: { ...NO_FLAGS },
+      },
       room: new Throttle(this.opts.progressIntervalMs, () => {
         if (this.jobs.get(id) !== entry) return;
-        this.events.emit('progress', { id, ...entry.state, partitions: { ...entry.state.partitions } });
+        const { progress, stage, partitions } = entry.state;
+        this.events.emit('progress', { id, progress, stage, partitions: { ...partitions } });
       }),
       everyone: new Throttle(this.opts.updateIntervalMs, () => void this.save(id, entry)),
     };
@@ -46,10 +60,23 @@ export class LiveJobs {
     return this.jobs.get(id)?.state;
   }
 
+  ids(): string[] {
+    return [...this.jobs.keys()];
+  }
+
+  /** Milliseconds since the job started running here. */
+  elapsedMs(id: string, now = Date.now()): number {
+    const e = this.jobs.get(id);
+    return e ? now - e.startedAt : 0;
+  }
+
   progress(id: string, p: { progress: number; stage: string; partitions: PartitionCounts }): void {
     const e = this.jobs.get(id);
     if (!e) return;
-    e.state = { progress: Math.max(e.state.progress, Math.min(99, p.progress)), stage: p.stage, partitions: p.partitions };
+    const progress = Math.max(e.state.progress, Math.min(99, p.progress));
+    const now = Date.now();
+    const moved = progress !== e.state.progress || p.stage !== e.state.stage;
+    e.state = { ...e.state, progress, stage: p.stage, partitions: p.partitions, lastHeartbeatAt: now, lastProgressAt: moved ? now : e.state.lastProgressAt };
     e.room.call();
     e.everyone.call();
   }
@@ -60,6 +87,27 @@ export class LiveJobs {
     e.row = { ...e.row, rows: info.rows };
     e.state = { ...e.state, partitions: info.partitions };
     e.everyone.call();
+  }
+
+  heartbeat(id: string): void {
+    const e = this.jobs.get(id);
+    if (e) e.state.lastHeartbeatAt = Date.now();
+  }
+
+  logged(id: string): void {
+    const e = this.jobs.get(id);
+    if (e) e.state.lastLogAt = Date.now();
+  }
+
+  /** Sets the watchdog flags; when they changed, pushes the job to everyone at once. */
+  setFlags(id: string, flags: JobFlags): void {
+    const e = this.jobs.get(id);
+    if (!e) return;
+    const f = e.state.flags;
+    if (f.stalled === flags.stalled && f.slow === flags.slow && f.silent === flags.silent) return;
+    e.state = { ...e.state, flags: { ...flags } };
+    e.everyone.cancel();
+    void this.save(id, e);
   }
 
   end(id: string): void {

@@ -7,10 +7,18 @@ import { InputError } from '../forecast/types.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;
+const HEARTBEAT_EVERY_MS = 1000;
 
 export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
   let last = 0;
+  let beat = Date.now();
   const post = (m: WorkerMessage) => task.port.postMessage(m);
+  const heartbeat = () => {
+    const now = Date.now();
+    if (now - beat < HEARTBEAT_EVERY_MS) return;
+    beat = now;
+    post({ type: 'heartbeat' });
+  };
   const progress = (done: number, total: number, stage: string) => {
     const now = Date.now();
     if (now - last < PROGRESS_EVERY_MS && done < total) return;
@@ -29,7 +37,11 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,
-      shouldStop: () => Atomics.load(flag, 0) !== 0,
+      // Polled between small batches of series: also the place to say "still alive".
+      shouldStop: () => {
+        heartbeat();
+        return Atomics.load(flag, 0) !== 0;
+      },
     });
     return { kind: 'partition', result };
   } catch (err) {

@@ -30,4 +30,6 @@ export type WorkerResult =
 
 export type WorkerMessage =
   | { type: 'progress'; done: number; total: number; stage: string }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string }
+  /** Sign of life, sent at most every second even while a long computation makes no progress. */
+  | { type: 'heartbeat' };

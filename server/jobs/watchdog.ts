@@ -1,0 +1,96 @@
+/**
+ * Watches running jobs so nobody has to: flags them stalled (no progress change for STALL_AFTER),
+ * slow (running longer than twice the expected time) or silent (no log line for SILENT_AFTER), ends
+ * them as FAILED after JOB_TIMEOUT, and removes finished jobs older than RETENTION_DAYS once a day.
+ */
+import type { JobFlags } from '../contract/dto.js';
+import type { Logger } from '../logger.js';
+import type { JobService } from './job.service.js';
+
+export interface WatchdogOptions {
+  stallAfterMs: number;
+  silentAfterMs: number;
+  /** 0 = no timeout. */
+  timeoutMs: number;
+  intervalMs: number;
+  /** 0 = keep finished jobs forever. */
+  retentionDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** "30 min", "90 s", "2 h": how a planner reads a duration. */
+export function humanDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+export class Watchdog {
+  private timer: NodeJS.Timeout | null = null;
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(
+    private readonly jobs: JobService,
+    private readonly opts: WatchdogOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
+    this.timer.unref();
+    if (this.opts.retentionDays > 0) {
+      void this.sweep();
+      this.retentionTimer = setInterval(() => void this.sweep(), DAY_MS);
+      this.retentionTimer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.timer = this.retentionTimer = null;
+  }
+
+  /** One look at every running job. */
+  async tick(now = Date.now()): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      for (const id of this.jobs.live.ids()) {
+        const s = this.jobs.live.state(id);
+        if (!s) continue;
+        const elapsed = this.jobs.live.elapsedMs(id, now);
+        if (this.opts.timeoutMs > 0 && elapsed > this.opts.timeoutMs) {
+          const msg = `Timed out after ${humanDuration(this.opts.timeoutMs)} (JOB_TIMEOUT); the job was stopped.`;
+          if (await this.jobs.failRunning(id, msg)) this.logger.warn({ id }, 'job timed out');
+          continue;
+        }
+        const flags: JobFlags = {
+          stalled: now - s.lastProgressAt > this.opts.stallAfterMs,
+          slow: s.expectedSeconds !== null && elapsed > 2 * s.expectedSeconds * 1000,
+          silent: now - s.lastLogAt > this.opts.silentAfterMs,
+        };
+        this.jobs.live.setFlags(id, flags);
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'watchdog tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Removes finished jobs older than RETENTION_DAYS. */
+  async sweep(now = Date.now()): Promise<number> {
+    if (this.opts.retentionDays <= 0) return 0;
+    try {
+      const n = await this.jobs.removeFinishedBefore(new Date(now - this.opts.retentionDays * DAY_MS).toISOString());
+      if (n) this.logger.info({ removed: n, days: this.opts.retentionDays }, 'retention: removed old finished jobs');
+      return n;
+    } catch (err) {
+      this.logger.error({ err }, 'retention sweep failed');
+      return 0;
+    }
+  }
+}

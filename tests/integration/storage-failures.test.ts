@@ -1,0 +1,71 @@
+/**
+ * Disk full and unwritable storage: a clear message, the job FAILED, nothing half-written, nothing corrupt.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobDto } from '../../server/contract/dto.js';
+import { api, bootServer, filesIn, JobWatch, uploadJob, type TestServer } from '../helpers/server.js';
+
+const sample = readFileSync(new URL('../../server/assets/sample-demand.csv', import.meta.url));
+let s: TestServer | null = null;
+let mounted: string | null = null;
+afterEach(async () => {
+  await s?.stop({ keepStorage: !!mounted });
+  s = null;
+  if (mounted) {
+    execFileSync('umount', [mounted]);
+    rmSync(mounted, { recursive: true, force: true });
+    mounted = null;
+  }
+});
+
+describe('storage failures', () => {
+  it('an unwritable outputs folder fails the job with a readable reason and leaves no partial file', async () => {
+    s = await bootServer();
+    const watch = new JobWatch(await s.client());
+    // Replace outputs/ by a plain file: the final rename cannot succeed (root ignores permission bits).
+    rmSync(path.join(s.storage, 'outputs'), { recursive: true });
+    writeFileSync(path.join(s.storage, 'outputs'), 'not a folder');
+    const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 7 });
+    const j = await watch.until(up.body.id, (x) => ['COMPLETED', 'FAILED'].includes(x.status), 30_000);
+    expect(j.status).toBe('FAILED');
+    expect(j.error_message).toMatch(/cannot write to its storage folder/);
+    expect(filesIn(s.storage, 'tmp')).toEqual([]);
+    expect((await api<{ ok: boolean }>(s.url, 'GET', '/api/health')).body.ok).toBe(true);
+  });
+
+  // Needs root to mount a small tmpfs (CI and the dev machines run as root).
+  it.runIf(process.getuid?.() === 0)('a full disk fails the job with "disk is full", rejects uploads with 507, and the DB stays sound', async () => {
+    mounted = path.join(os.tmpdir(), `sparecast-full-${process.pid}`);
+    mkdirSync(mounted, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1600k', 'tmpfs', mounted]);
+    s = await bootServer({ storage: mounted });
+    const watch = new JobWatch(await s.client());
+    const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 60 });
+    expect(up.status).toBe(201);
+    const j = await watch.until(up.body.id, (x) => ['COMPLETED', 'FAILED'].includes(x.status), 30_000);
+    expect(j.status).toBe('FAILED');
+    expect(j.error_message).toMatch(/disk is full/);
+    expect(filesIn(mounted, 'tmp')).toEqual([]);
+    expect(filesIn(mounted, 'outputs')).toEqual([]);
+
+    // Fill what is left: the next upload gets a clear 507 and leaves nothing behind.
+    try {
+      writeFileSync(path.join(mounted, 'filler'), Buffer.alloc(4 * 1024 * 1024));
+    } catch {
+      /* ENOSPC: the disk is now full */
+    }
+    const second = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 7 });
+    expect(second.status).toBe(507);
+    expect(second.body.error?.code).toBe('DISK_FULL');
+    expect(filesIn(mounted, 'tmp')).toEqual([]);
+    rmSync(path.join(mounted, 'filler'));
+    const row = await api<JobDto>(s.url, 'GET', `/api/jobs/${up.body.id}`);
+    expect(row.body.status).toBe('FAILED');
+    const check = (await s.db.sequelize.query('PRAGMA integrity_check', { plain: true })) as Record<string, string>;
+    expect(Object.values(check)[0]).toBe('ok');
+  });
+});
