@@ -209,6 +209,14 @@ export const en = {
   'err.INTERNAL': 'Unexpected server error.',
   'err.NETWORK': 'The server cannot be reached.',
   'err.TIMEOUT': 'The server did not answer in time.',
+  'err.DISK_FULL': 'The server disk is full.',
+  'err.STORAGE_UNWRITABLE': 'The server cannot write to its storage.',
+  'flag.stalled': 'Stalled',
+  'flag.stalled.help': 'No progress for a while. You can wait or stop it.',
+  'flag.slow': 'Slow',
+  'flag.slow.help': 'Running over twice as long as jobs of this size usually take.',
+  'flag.silent': 'Quiet',
+  'flag.silent.help': 'No log line for over 2 minutes.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -421,4 +429,12 @@ export const id: Messages = {
   'err.INTERNAL': 'Kesalahan server tak terduga.',
   'err.NETWORK': 'Server tidak dapat dihubungi.',
   'err.TIMEOUT': 'Server tidak menjawab tepat waktu.',
+  'err.DISK_FULL': 'Disk server penuh.',
+  'err.STORAGE_UNWRITABLE': 'Server tidak bisa menulis ke penyimpanannya.',
+  'flag.stalled': 'Macet',
+  'flag.stalled.help': 'Tidak ada kemajuan beberapa saat. Tunggu atau hentikan job.',
+  'flag.slow': 'Lambat',
+  'flag.slow.help': 'Berjalan lebih dari dua kali waktu biasa untuk file sebesar ini.',
+  'flag.silent': 'Sepi',
+  'flag.silent.help': 'Tidak ada baris log lebih dari 2 menit.',
 };
