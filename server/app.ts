@@ -6,6 +6,13 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
+import helmet from 'helmet';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { AppError } from './contract/errors.js';
+import type { AuthService } from './auth/auth.service.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { identify, sameOriginOnly } from './auth/middleware.js';
+import { JobCommands } from './jobs/job.commands.js';
 import { Server } from 'socket.io';
 import type { JobService } from './jobs/job.service.js';
 import { JobSeries } from './jobs/job-series.js';
@@ -22,23 +29,59 @@ import { registerSocketHandlers, type IoServer } from './socket/handlers.js';
 export interface AppDeps {
   jobs: JobService;
   pool: WorkerPool;
+  interactive: WorkerPool;
   paths: StoragePaths;
   logger: Logger;
   version: string;
   maxUploadBytes: number;
   serveClient: boolean;
+  /** null with AUTH=off. */
+  auth: AuthService | null;
+  uploadsPerMinute: number;
+  loginPerMinute: number;
 }
 
 export function createApp(deps: AppDeps): { app: express.Express; server: http.Server; io: IoServer } {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          // Served over plain http on an office network: do not ask browsers to upgrade.
+          'upgrade-insecure-requests': null,
+        },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
   const receive = createUploadReceiver(deps.paths, deps.maxUploadBytes);
+  const commands = new JobCommands(deps.jobs, deps.auth);
+  const uploads = rateLimit({
+    windowMs: 60_000,
+    limit: deps.uploadsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => req.user?.id ?? ipKeyGenerator(req.ip ?? ''),
+    // A single local user (AUTH=off) is not rate-limited.
+    skip: (req) => req.method !== 'POST' || req.via === 'off',
+    handler: (_req, _res, next) => next(new AppError(429, 'RATE_LIMITED', 'Too many uploads in a minute; wait a moment.')),
+  });
 
   const api = express.Router();
+  api.use(identify(deps.auth));
+  api.use(sameOriginOnly);
   api.use(express.json({ limit: '1mb' }));
-  api.use(miscRoutes({ jobs: deps.jobs, pool: deps.pool, paths: deps.paths, version: deps.version, receive }));
-  api.use(jobRoutes({ jobs: deps.jobs, series: new JobSeries(deps.pool), paths: deps.paths, receive }));
+  api.use(authRoutes(deps.auth, { loginPerMinute: deps.loginPerMinute }));
+  api.use(['/jobs', '/preview', '/sample'], uploads);
+  api.use(miscRoutes({ commands, pool: deps.pool, interactive: deps.interactive, paths: deps.paths, version: deps.version, receive }));
+  api.use(jobRoutes({ jobs: deps.jobs, commands, series: new JobSeries(deps.interactive), paths: deps.paths, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 
@@ -57,6 +100,6 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     serveClient: false,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
   });
-  registerSocketHandlers(io, deps.jobs, deps.logger);
+  registerSocketHandlers(io, { jobs: deps.jobs, commands, auth: deps.auth }, deps.logger);
   return { app, server, io };
 }

@@ -56,6 +56,16 @@ const envSchema = z.object({
   WATCHDOG_INTERVAL: duration('5s'),
   /** Finished jobs and their files older than this many days are removed daily (0 = off). */
   RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(0),
+  /** Sign-in: `on` (users, roles, audit) or `off` (single-user install bound to loopback only). */
+  AUTH: z.enum(['on', 'off']).default('on'),
+  /** How long a sign-in lasts. */
+  SESSION_TTL: duration('12h'),
+  /** Failed sign-ins in a row that lock an account, and for how long. */
+  LOCKOUT_AFTER: z.coerce.number().int().min(1).max(100).default(5),
+  LOCKOUT_FOR: duration('15m'),
+  /** Rate limits: sign-in attempts per address, uploads per user, per minute. */
+  LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
@@ -72,5 +82,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (r.data.AUTH === 'off' && !isLoopback(r.data.HOST))
+    throw new Error(`Invalid configuration:\n  AUTH=off is only allowed when HOST is a loopback address (127.0.0.1, ::1, localhost), not ${r.data.HOST}.`);
   return Object.freeze({ ...r.data, storageDir: path.resolve(r.data.STORAGE_DIR), version });
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(h);
 }

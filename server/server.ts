@@ -4,7 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import type { Config } from './config.js';
+import { isLoopback, type Config } from './config.js';
+import { AuthService } from './auth/auth.service.js';
 import { openDatabase, type Database } from './db/database.js';
 import { JobRepo } from './jobs/job.repo.js';
 import { JobRunner } from './jobs/job.runner.js';
@@ -25,6 +26,9 @@ export interface RunningServer {
   port: number;
   jobs: JobService;
   pool: WorkerPool;
+  auth: AuthService | null;
+  /** The one-time first-admin link, while there are no users. */
+  setupUrl: string | null;
   watchdog: Watchdog;
   db: Database;
   paths: StoragePaths;
@@ -40,13 +44,19 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   const report = await reconcile(repo, paths, logger);
 
   const pool = new WorkerPool({ threads: config.WORKERS, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
+  const interactive = new WorkerPool({ threads: 1, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
   const runner = new JobRunner(pool, config.STOP_GRACE_MS);
   const jobs = new JobService(repo, runner, paths, logger, {
     concurrency: config.JOB_CONCURRENCY,
     progressIntervalMs: config.PROGRESS_INTERVAL_MS,
     updateIntervalMs: config.UPDATE_INTERVAL_MS,
   });
+  const auth = config.AUTH === 'on' ? new AuthService(db, { sessionTtlMs: config.SESSION_TTL, lockoutThreshold: config.LOCKOUT_AFTER, lockoutMs: config.LOCKOUT_FOR }) : null;
   const { server, io } = createApp({
+    auth,
+    interactive,
+    uploadsPerMinute: config.UPLOADS_PER_MINUTE,
+    loginPerMinute: config.LOGIN_PER_MINUTE,
     jobs,
     pool,
     paths,
@@ -75,6 +85,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     logger,
   );
   watchdog.start();
+  const sessionSweep = setInterval(() => void auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')), 60_000);
+  sessionSweep.unref();
+  const setupToken = await auth?.newSetupToken();
+  const setupUrl = setupToken ? `http://${isLoopback(config.HOST) ? host : '127.0.0.1'}:${port}/#/setup?token=${setupToken}` : null;
+  if (setupUrl) logger.warn({ setupUrl }, `No users yet. Create the first admin (this link works once, from this machine): ${setupUrl}`);
 
   let closing: Promise<void> | null = null;
   return {
@@ -82,15 +97,18 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     port,
     jobs,
     pool,
+    auth,
+    setupUrl,
     watchdog,
     db,
     paths,
     close() {
       closing ??= (async () => {
         watchdog.stop();
+        clearInterval(sessionSweep);
         await jobs.shutdown();
         await new Promise<void>((resolve) => io.close(() => resolve())); // also closes the HTTP server
-        await pool.destroy();
+        await Promise.all([pool.destroy(), interactive.destroy()]);
         await db.close();
       })();
       return closing;

@@ -91,6 +91,8 @@ export interface JobDto {
   has_output: boolean;
   /** Size of the uploaded file in bytes. */
   file_size: number;
+  /** Username of whoever created the job (null with AUTH=off). */
+  created_by: string | null;
   /** While running: when the progress last changed, the last log line, the worker's last sign of life. */
   last_progress_at: string | null;
   last_log_at: string | null;

@@ -21,6 +21,18 @@ export const ERROR_CODES = [
   'SHUTTING_DOWN',
   'DISK_FULL',
   'STORAGE_UNWRITABLE',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'CSRF',
+  'BAD_CREDENTIALS',
+  'ACCOUNT_LOCKED',
+  'RATE_LIMITED',
+  'SETUP_CLOSED',
+  'WEAK_PASSWORD',
+  'USER_EXISTS',
+  'USER_NOT_FOUND',
+  'LAST_ADMIN',
+  'TOKEN_NOT_FOUND',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,6 +3,7 @@
  */
 import type { ApiErrorBody } from './errors.js';
 import type { JobDto, JobProgressDto, LogLine } from './dto.js';
+import type { AuthUserDto } from './auth.js';
 
 /** One ack shape for every client → server command. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiErrorBody };
@@ -31,8 +32,8 @@ export interface ServerToClientEvents {
 
 export type InterServerEvents = Record<string, never>;
 export interface SocketData {
-  /** Rooms this socket joined via job:subscribe. */
-  subscribed?: Set<string>;
+  /** Who is connected (set by the handshake). */
+  user?: AuthUserDto & { sessionId?: string };
 }
 
 /** Room name for a job's chatty events. */

@@ -7,11 +7,13 @@ import { Umzug, SequelizeStorage } from 'umzug';
 import { WriteQueue } from './write-queue.js';
 import { migrations } from './migrations/index.js';
 import { defineJobModel, type JobModelStatic } from './job.model.js';
+import { defineAuthModels, type AuthModels } from './auth.models.js';
 
 export interface Database {
   sequelize: Sequelize;
   writes: WriteQueue;
   Job: JobModelStatic;
+  auth: AuthModels;
   close(): Promise<void>;
 }
 
@@ -41,11 +43,13 @@ export async function openDatabase(file: string): Promise<Database> {
   await umzug.up();
 
   const Job = defineJobModel(sequelize);
+  const auth = defineAuthModels(sequelize);
   const writes = new WriteQueue();
   return {
     sequelize,
     writes,
     Job,
+    auth,
     async close() {
       await writes.drain();
       await sequelize.close();

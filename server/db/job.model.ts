@@ -22,6 +22,8 @@ export interface JobRow {
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
+  created_by: string | null;
+  created_by_name: string | null;
 }
 
 export type JobModel = Model<JobRow, JobRow> & JobRow;
@@ -50,6 +52,8 @@ export function defineJobModel(sequelize: Sequelize): JobModelStatic {
       created_at: { type: DataTypes.STRING(32), allowNull: false },
       started_at: { type: DataTypes.STRING(32), allowNull: true },
       completed_at: { type: DataTypes.STRING(32), allowNull: true },
+      created_by: { type: DataTypes.STRING(32), allowNull: true },
+      created_by_name: { type: DataTypes.STRING(64), allowNull: true },
     },
     { tableName: 'jobs', timestamps: false },
   );

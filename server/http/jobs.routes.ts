@@ -7,12 +7,16 @@ import { AppError } from '../contract/errors.js';
 import { jobIdSchema, listQuerySchema, jobConfigSchema, describeZodError } from '../contract/schemas.js';
 import type { JobConfig } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
+import type { JobCommands } from '../jobs/job.commands.js';
+import { requireRole } from '../auth/middleware.js';
+import { ipOf } from '../auth/auth.routes.js';
 import type { JobSeries } from '../jobs/job-series.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
 
 export interface JobRoutesDeps {
   jobs: JobService;
+  commands: JobCommands;
   series: JobSeries;
   paths: StoragePaths;
   receive: ReturnType<typeof createUploadReceiver>;
@@ -24,42 +28,46 @@ function jobId(req: Request): string {
   return r.data;
 }
 
-export function jobRoutes({ jobs, series, paths, receive }: JobRoutesDeps): Router {
+export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesDeps): Router {
   const r = Router();
+  const viewer = requireRole('viewer');
+  const planner = requireRole('planner');
+  const actor = (req: Request) => ({ user: req.user!, ip: ipOf(req) });
 
-  r.post('/jobs', async (req: Request, res: Response) => {
+  r.post('/jobs', planner, async (req: Request, res: Response) => {
     const upload = await receive(req, res);
     try {
       const config = parseConfigField(upload.fields.config);
       await checkUploadedFile(upload);
-      const job = await jobs.create({ tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config });
+      const job = await commands.create(actor(req), { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config }, 'job.upload');
       res.status(201).json(job);
     } finally {
       await removeQuietly(upload.tmpPath); // moved into uploads/ on success; removed on any failure
     }
   });
 
-  r.get('/jobs', async (req, res) => {
+  r.get('/jobs', viewer, async (req, res) => {
     const q = listQuerySchema.safeParse(req.query);
     if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
     res.json(await jobs.list(q.data));
   });
 
-  r.get('/jobs/:id', async (req, res) => {
+  r.get('/jobs/:id', viewer, async (req, res) => {
     res.json(await jobs.get(jobId(req)));
   });
 
-  r.get('/jobs/:id/log', async (req, res) => {
+  r.get('/jobs/:id/log', viewer, async (req, res) => {
     const id = jobId(req);
     res.json({ id, lines: await jobs.log(id) });
   });
 
-  r.post('/jobs/:id/stop', async (req, res) => {
-    res.json(await jobs.stop(jobId(req)));
+  r.post('/jobs/:id/stop', planner, async (req, res) => {
+    res.json(await commands.stop(actor(req), jobId(req)));
   });
 
-  r.post('/jobs/:id/rerun', async (req, res) => {
-    const { row, file } = await jobs.upload(jobId(req));
+  r.post('/jobs/:id/rerun', planner, async (req, res) => {
+    const id = jobId(req);
+    const { row, file } = await jobs.upload(id);
     const body = (req.body ?? {}) as { config?: unknown };
     let config: JobConfig = JSON.parse(row.config) as JobConfig;
     if (body.config !== undefined) {
@@ -74,26 +82,26 @@ export function jobRoutes({ jobs, series, paths, receive }: JobRoutesDeps): Rout
       throw new AppError(410, 'OUTPUT_MISSING', 'The uploaded file of this job is no longer on the server; upload it again.');
     }
     try {
-      res.status(201).json(await jobs.create({ tmpPath: tmp, originalName: row.filename, size: row.file_size, config }));
+      res.status(201).json(await commands.create(actor(req), { tmpPath: tmp, originalName: row.filename, size: row.file_size, config }, 'job.rerun', id));
     } finally {
       await removeQuietly(tmp);
     }
   });
 
-  r.delete('/jobs/:id', async (req, res) => {
+  r.delete('/jobs/:id', planner, async (req, res) => {
     const force = req.query.force === 'true' || req.query.force === '1';
-    await jobs.remove(jobId(req), force);
+    await commands.remove(actor(req), jobId(req), force);
     res.status(204).end();
   });
 
-  r.get('/jobs/:id/download', async (req, res) => {
+  r.get('/jobs/:id/download', viewer, async (req, res) => {
     const { file, name } = await jobs.output(jobId(req));
     res.type('text/csv');
     res.attachment(name);
     res.sendFile(file);
   });
 
-  r.get('/jobs/:id/series/keys', async (req, res) => {
+  r.get('/jobs/:id/series/keys', viewer, async (req, res) => {
     const id = jobId(req);
     const { file } = await jobs.output(id);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
@@ -101,7 +109,7 @@ export function jobRoutes({ jobs, series, paths, receive }: JobRoutesDeps): Rout
     res.json({ keys: await series.keys(id, file, q, limit) });
   });
 
-  r.get('/jobs/:id/series', async (req, res) => {
+  r.get('/jobs/:id/series', viewer, async (req, res) => {
     const id = jobId(req);
     const partnumber = typeof req.query.partnumber === 'string' ? req.query.partnumber : '';
     const site = typeof req.query.site_code === 'string' ? req.query.site_code : '';

@@ -6,25 +6,28 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { HealthDto } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
-import { engine } from '../forecast/index.js';
-import { InputError } from '../forecast/types.js';
-import type { JobService } from '../jobs/job.service.js';
+import type { JobCommands } from '../jobs/job.commands.js';
+import { requireRole } from '../auth/middleware.js';
+import { ipOf } from '../auth/auth.routes.js';
 import type { WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
 
 export interface MiscRoutesDeps {
-  jobs: JobService;
+  commands: JobCommands;
   pool: WorkerPool;
+  /** A small pool for what a person waits on (preview, chart history), apart from job threads. */
+  interactive: WorkerPool;
   paths: StoragePaths;
   version: string;
   receive: ReturnType<typeof createUploadReceiver>;
 }
 
 export const SAMPLE_FILE = 'sample-demand.csv';
+const PREVIEW_TIMEOUT_MS = 120_000;
 
-export function miscRoutes({ jobs, pool, paths, version, receive }: MiscRoutesDeps): Router {
+export function miscRoutes({ commands, pool, interactive, paths, version, receive }: MiscRoutesDeps): Router {
   const r = Router();
 
   r.get('/health', (_req, res) => {
@@ -32,29 +35,35 @@ export function miscRoutes({ jobs, pool, paths, version, receive }: MiscRoutesDe
     res.json(body);
   });
 
-  r.post('/preview', async (req, res) => {
+  r.post('/preview', requireRole('planner'), async (req, res) => {
     const upload = await receive(req, res);
     try {
       await checkUploadedFile(upload);
       const date_format = parseConfigField(JSON.stringify({ date_format: upload.fields.date_format || 'auto' })).date_format;
-      const preview = await engine.previewDemand(upload.tmpPath, upload.originalName, { date_format }).catch((err: unknown) => {
-        if (err instanceof InputError) throw new AppError(400, err.code, err.message);
-        throw err;
-      });
-      res.json({ ...preview, filename: upload.originalName });
+      // Parsing a big file takes seconds: do it on the interactive thread, never on the event loop.
+      const ctl = new AbortController();
+      const timer = setTimeout(() => ctl.abort(), PREVIEW_TIMEOUT_MS);
+      try {
+        const r = await interactive.run({ kind: 'preview', filePath: upload.tmpPath, originalName: upload.originalName, date_format }, ctl.signal, () => undefined).result;
+        if (r.kind === 'input-error') throw new AppError(400, r.code, r.message);
+        if (r.kind !== 'preview') throw new Error(`unexpected worker answer ${r.kind}`);
+        res.json({ ...r.preview, filename: upload.originalName });
+      } finally {
+        clearTimeout(timer);
+      }
     } finally {
       await removeQuietly(upload.tmpPath);
     }
   });
 
-  r.post('/sample', async (req, res) => {
+  r.post('/sample', requireRole('planner'), async (req, res) => {
     const body = (req.body ?? {}) as { config?: unknown };
     const config = parseConfigField(JSON.stringify(body.config ?? { forecast_horizon: 30 }));
     const tmp = paths.tmpFile('sample');
     await fs.copyFile(path.join(appRoot(), 'server', 'assets', SAMPLE_FILE), tmp);
     try {
       const { size } = await fs.stat(tmp);
-      res.status(201).json(await jobs.create({ tmpPath: tmp, originalName: SAMPLE_FILE, size, config }));
+      res.status(201).json(await commands.create({ user: req.user!, ip: ipOf(req) }, { tmpPath: tmp, originalName: SAMPLE_FILE, size, config }, 'job.sample'));
     } finally {
       await removeQuietly(tmp);
     }

@@ -46,6 +46,7 @@ export function toDto(row: JobRow, queuePosition: number | null, live?: LiveStat
     metrics: parse<JobMetrics | null>(row.metrics, null),
     has_output: row.status === 'COMPLETED' && !!row.output_name,
     file_size: row.file_size,
+    created_by: row.created_by_name ?? null,
     last_progress_at: iso(live?.lastProgressAt),
     last_log_at: iso(live?.lastLogAt),
     last_heartbeat_at: iso(live?.lastHeartbeatAt),

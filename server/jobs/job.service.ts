@@ -31,6 +31,8 @@ export interface NewJob {
   originalName: string;
   size: number;
   config: JobConfig;
+  /** Who asked for it (null with AUTH=off). */
+  by?: { id: string; username: string } | null;
 }
 
 const now = () => new Date().toISOString();
@@ -125,6 +127,8 @@ export class JobService {
         created_at: now(),
         started_at: null,
         completed_at: null,
+        created_by: job.by?.id ?? null,
+        created_by_name: job.by?.username ?? null,
       });
     } catch (err) {
       await removeQuietly(uploadPath);
@@ -142,13 +146,14 @@ export class JobService {
   async stop(id: string, message = CANCELLED_BY_USER): Promise<JobDto> {
     // Threads first: a stop is wanted whatever the row says, and a job that already finished has
     // no threads to stop. The compare-and-set below decides the final state.
-    const released = this.runner.stop(id, 'stop');
+    const early = this.runner.stop(id, 'stop');
     const done = await this.cancelRow(id, message);
     if (!done) {
       const row = await this.mustFind(id);
       throw finishedError(row);
     }
-    void released.then(() => this.events.emit('released', { id }));
+    // Again after the write: a job that moved to PROCESSING while we waited is stopped too.
+    void Promise.all([early, this.runner.stop(id, 'stop')]).then(() => this.events.emit('released', { id }));
     const dto = this.dto(done);
     this.events.emit('updated', dto);
     this.emitQueuePositions();
@@ -161,9 +166,9 @@ export class JobService {
     if (!isFinal(row.status)) {
       if (!force)
         throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${row.status}. Stop it first, or use Force Delete.`);
-      const released = this.runner.stop(id, 'force-delete');
+      const early = this.runner.stop(id, 'force-delete');
       await this.cancelRow(id, 'Force deleted');
-      await released;
+      await Promise.all([early, this.runner.stop(id, 'force-delete')]);
     }
     // Let the run finish its own cleanup before the files go.
     await this.active.get(id);
@@ -264,10 +269,12 @@ export class JobService {
   private async execute(id: string): Promise<void> {
     const queued = await this.repo.find(id);
     if (!queued) return;
+    const expected = await this.expectedSeconds(queued.file_size);
     const row = await this.repo.transition(id, 'PROCESSING', { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 }, ['QUEUED']);
     if (!row) return; // stopped or deleted while queued
+    // From here to runner.run nothing awaits: a Stop racing this start finds the run registered.
     this.emitQueuePositions();
-    this.live.start(id, row, (r) => this.dto(r), await this.expectedSeconds(row.file_size));
+    this.live.start(id, row, (r) => this.dto(r), expected);
     this.events.emit('updated', this.dto(row));
     const tmpFile = this.paths.tmpFile(id);
     try {

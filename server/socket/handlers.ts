@@ -8,6 +8,9 @@ import { AppError } from '../contract/errors.js';
 import { jobRoom, type Ack, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '../contract/events.js';
 import { deletePayloadSchema, describeZodError, idPayloadSchema } from '../contract/schemas.js';
 import type { JobService } from '../jobs/job.service.js';
+import type { JobCommands } from '../jobs/job.commands.js';
+import type { AuthService } from '../auth/auth.service.js';
+import { bearer, cookieValue, LOCAL_ADMIN } from '../auth/middleware.js';
 import type { Logger } from '../logger.js';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -29,7 +32,41 @@ function command<S extends z.ZodType, T>(logger: Logger, schema: S, fn: (payload
   };
 }
 
-export function registerSocketHandlers(io: IoServer, jobs: JobService, logger: Logger): void {
+export interface SocketDeps {
+  jobs: JobService;
+  commands: JobCommands;
+  auth: AuthService | null;
+}
+
+/**
+ * The handshake uses the same session cookie as the pages (or a Bearer token in `auth.token`);
+ * an unauthenticated socket is refused. Each socket joins `session:<id>` and `user:<id>` so that
+ * signing out, an expired session or a removed user drops its connections.
+ */
+function authenticateSockets(io: IoServer, auth: AuthService | null): void {
+  io.use(async (socket, next) => {
+    try {
+      if (!auth) {
+        socket.data.user = LOCAL_ADMIN;
+        return next();
+      }
+      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearer(socket.handshake.headers.authorization);
+      const user = token ? await auth.fromToken(token) : await auth.fromCookie(cookieValue(socket.handshake.headers.cookie));
+      if (!user) return next(Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED', message: 'Please sign in.' } }));
+      socket.data.user = user;
+      await socket.join(`user:${user.id}`);
+      if (user.sessionId) await socket.join(`session:${user.sessionId}`);
+      next();
+    } catch {
+      next(new Error('INTERNAL'));
+    }
+  });
+  auth?.events.on('session-ended', ({ sessionId }) => io.in(`session:${sessionId}`).disconnectSockets(true));
+  auth?.events.on('user-ended', ({ userId }) => io.in(`user:${userId}`).disconnectSockets(true));
+}
+
+export function registerSocketHandlers(io: IoServer, { jobs, commands, auth }: SocketDeps, logger: Logger): void {
+  authenticateSockets(io, auth);
   jobs.events.on('created', (job) => io.emit('job:created', job));
   jobs.events.on('updated', (job) => io.emit('job:updated', job));
   jobs.events.on('deleted', (p) => io.emit('job:deleted', p));
@@ -37,11 +74,12 @@ export function registerSocketHandlers(io: IoServer, jobs: JobService, logger: L
   jobs.events.on('log', (p) => io.to(jobRoom(p.id)).emit('job:log', p));
 
   io.on('connection', (socket: IoSocket) => {
-    socket.on('job:stop', command(logger, idPayloadSchema, ({ id }) => jobs.stop(id)));
+    const actor = () => ({ user: socket.data.user!, ip: socket.handshake.address ?? null });
+    socket.on('job:stop', command(logger, idPayloadSchema, ({ id }) => commands.stop(actor(), id)));
     socket.on(
       'job:delete',
       command(logger, deletePayloadSchema, async ({ id, force }) => {
-        await jobs.remove(id, force);
+        await commands.remove(actor(), id, force);
         return { id };
       }),
     );

@@ -31,6 +31,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };
     }
+    if (task.kind === 'preview') {
+      return { kind: 'preview', preview: await engine.previewDemand(task.filePath, task.originalName, { date_format: task.date_format }) };
+    }
     if (task.kind === 'history') {
       return { kind: 'history', points: await readSeriesHistory(task.filePath, task.originalName, task.config, task.partnumber, task.site) };
     }

@@ -3,7 +3,7 @@
  * progress and log lines travel over a MessagePort transferred with each task.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { JobConfig } from '../contract/dto.js';
+import type { JobConfig, PreviewDto } from '../contract/dto.js';
 import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
 import type { HistoryPoint } from '../forecast/history.js';
 
@@ -18,13 +18,15 @@ export type WorkerTask =
       /** Int32Array(1) over this buffer: non-zero means "stop now". */
       stop: SharedArrayBuffer;
     }
-  | { kind: 'history'; filePath: string; originalName: string; config: JobConfig; partnumber: string; site: string; port: MessagePort };
+  | { kind: 'history'; filePath: string; originalName: string; config: JobConfig; partnumber: string; site: string; port: MessagePort }
+  | { kind: 'preview'; filePath: string; originalName: string; date_format: JobConfig['date_format']; port: MessagePort };
 
 /** Expected failures come back as values; only unexpected ones are thrown across the thread. */
 export type WorkerResult =
   | { kind: 'load'; prepared: Prepared }
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
+  | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: string; message: string }
   | { kind: 'stopped' };
 

@@ -39,8 +39,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
     await dash.getByTestId('preview').waitFor({ timeout: 60_000 });
     const run = dash.getByTestId('run-button');
     await expect.poll(() => run.isEnabled(), { timeout: 10_000 }).toBe(true);
+    // The card may still show the previous job until the new one is created: wait for a new id.
+    const previous = await dash.locator('[data-testid="current-job"] [data-testid^="status-badge-"]').getAttribute('data-testid', { timeout: 500 }).catch(() => null);
     await run.click();
-    return currentJobId(dash);
+    let id = '';
+    await expect.poll(async () => (id = await currentJobId(dash)) !== previous?.replace('status-badge-', ''), { timeout: 30_000 }).toBe(true);
+    return id;
   }
 
   const badge = (p: Page, id: string) => p.getByTestId(`status-badge-${id}`);

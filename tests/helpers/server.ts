@@ -31,7 +31,7 @@ export function tempStorage(): string {
 
 export async function bootServer(opts: { env?: Record<string, string>; workerFile?: string; storage?: string } = {}): Promise<TestServer> {
   const storage = opts.storage ?? tempStorage();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STORAGE_DIR: storage, LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', WORKERS: '2', ...opts.env }, 'test');
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STORAGE_DIR: storage, LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', WORKERS: '2', AUTH: 'off', ...opts.env }, 'test');
   const srv = await startServer(config, createLogger(config), { workerFile: opts.workerFile });
   const clients: Client[] = [];
   return {

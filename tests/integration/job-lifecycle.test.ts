@@ -135,6 +135,24 @@ describe('job lifecycle', () => {
     expect(filesIn(s.storage, 'outputs')).toEqual([]);
   });
 
+  it('previews a file before running it (off the event loop), with readable errors', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([sample]), 'sample.csv');
+    const res = await fetch(`${s.url}/api/preview`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    const p = (await res.json()) as { rows: number; sites: string[]; frequency: string; date_order: string; duplicates: number; columns: Record<string, string> };
+    expect(p).toMatchObject({ rows: 12_419, frequency: 'D', date_order: 'MDY' });
+    expect(p.sites).toHaveLength(13);
+    expect(p.duplicates).toBeGreaterThan(0);
+    expect(p.columns.partnumber).toBe('partnumber');
+    const bad = new FormData();
+    bad.append('file', new Blob(['qty,when\n1,2024-01-01\n']), 'bad.csv');
+    const r2 = await fetch(`${s.url}/api/preview`, { method: 'POST', body: bad });
+    expect(r2.status).toBe(400);
+    expect(((await r2.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'MISSING_COLUMNS' });
+    expect(filesIn(s.storage, 'tmp')).toEqual([]);
+  });
+
   it('answers 404 for unknown jobs and 409 where the status forbids the action', async () => {
     for (const [m, p] of [
       ['GET', '/api/jobs/nope'],

@@ -5,6 +5,7 @@
  */
 import type { QueryInterface } from 'sequelize';
 import * as createJobs from './2026.11.28T00.00.00.create-jobs.js';
+import * as auth from './2026.11.28T01.00.00.auth.js';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,4 @@ export interface Migration {
   down(qi: QueryInterface): Promise<void>;
 }
 
-export const migrations: Migration[] = [createJobs];
+export const migrations: Migration[] = [createJobs, auth];

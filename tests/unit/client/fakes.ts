@@ -38,6 +38,7 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
     flags: { stalled: false, slow: false, silent: false },
     has_output: false,
     file_size: 100,
+    created_by: null,
     ...over,
   };
 }
@@ -125,3 +126,50 @@ export class FakeCommands implements JobCommands {
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0));
+
+// ---- sign-in ----------------------------------------------------------------------------------------
+
+import type { AuthUserDto, MeDto } from '../../../server/contract/auth.js';
+import type { AccountApi } from '../../../client/src/lib/api.js';
+
+/** The /api/auth endpoints of a server with these users (password = `${username}-pass`). */
+export class FakeAuthApi implements Pick<AccountApi, 'me' | 'login' | 'logout' | 'setup'> {
+  mode: 'on' | 'off' = 'on';
+  users: AuthUserDto[] = [
+    { id: 'u1', username: 'ada', role: 'admin' },
+    { id: 'u2', username: 'pat', role: 'planner' },
+    { id: 'u3', username: 'vera', role: 'viewer' },
+  ];
+  /** The signed-in user as the server sees it (null: no valid session cookie). */
+  session: AuthUserDto | null = null;
+  setupToken: string | null = null;
+  down = false;
+  calls: string[] = [];
+
+  async me(): Promise<Result<MeDto>> {
+    this.calls.push('me');
+    if (this.down) return { ok: false, error: { code: 'NETWORK', message: '' } };
+    if (this.mode === 'off') return { ok: true, data: { auth: 'off', user: { id: 'local', username: 'local', role: 'admin' }, setup_required: false } };
+    return { ok: true, data: { auth: 'on', user: this.session, setup_required: this.setupToken !== null } };
+  }
+  async login(username: string, password: string): Promise<Result<{ user: AuthUserDto }>> {
+    this.calls.push(`login:${username}`);
+    const u = this.users.find((x) => x.username === username);
+    if (!u || password !== `${username}-pass`) return { ok: false, error: { code: 'BAD_CREDENTIALS', message: 'Wrong username or password.' } };
+    this.session = u;
+    return { ok: true, data: { user: u } };
+  }
+  async logout(): Promise<Result<void>> {
+    this.calls.push('logout');
+    this.session = null;
+    return { ok: true, data: undefined };
+  }
+  async setup(token: string, username: string, password: string): Promise<Result<{ user: AuthUserDto }>> {
+    this.calls.push(`setup:${username}`);
+    if (!this.setupToken || token !== this.setupToken) return { ok: false, error: { code: 'SETUP_CLOSED', message: '' } };
+    this.setupToken = null;
+    const u: AuthUserDto = { id: 'u0', username, role: 'admin' };
+    this.users.push(u);
+    return this.login(username, password.replace(/.*/, `${username}-pass`));
+  }
+}

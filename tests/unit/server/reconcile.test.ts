@@ -21,7 +21,7 @@ function row(id: string, status: JobStatus, attempts: number, output: string | n
   return {
     id, filename: `${id}.csv`, upload_name: `${id}.csv`, file_size: 1, output_name: output, status, progress: 40, stage: 'x',
     error_message: null, config: '{}', partitions: '{}', rows: null, metrics: null, log: '[]', attempts,
-    created_at: new Date().toISOString(), started_at: null, completed_at: null,
+    created_at: new Date().toISOString(), started_at: null, completed_at: null, created_by: null, created_by_name: null,
   };
 }
 

@@ -1,0 +1,49 @@
+/**
+ * Sign-in, users, tokens and audit: wire shapes shared with the client.
+ */
+export const ROLES = ['viewer', 'planner', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** viewer: see and download; planner: also upload, run, stop (and delete own jobs); admin: everything. */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+export interface AuthUserDto {
+  id: string;
+  username: string;
+  role: Role;
+}
+
+/** GET /api/auth/me */
+export interface MeDto {
+  /** 'off' only for a single-user install bound to loopback. */
+  auth: 'on' | 'off';
+  user: AuthUserDto | null;
+  /** True while no user exists: the console shows a one-time setup link. */
+  setup_required: boolean;
+}
+
+export interface UserDto extends AuthUserDto {
+  created_at: string;
+  locked: boolean;
+}
+
+export interface TokenDto {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked: boolean;
+}
+
+export interface AuditEntryDto {
+  id: number;
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  action: string;
+  job_id: string | null;
+  detail: string | null;
+  ip: string | null;
+}

@@ -1,0 +1,54 @@
+/**
+ * What a person may do to jobs, checked once for REST and socket alike, and recorded in the audit
+ * trail: create (upload, sample, rerun), stop, delete, force delete.
+ */
+import { roleAtLeast } from '../contract/auth.js';
+import type { JobDto } from '../contract/dto.js';
+import { AppError } from '../contract/errors.js';
+import type { AuthService, Principal } from '../auth/auth.service.js';
+import type { JobService, NewJob } from './job.service.js';
+
+export interface Actor {
+  user: Principal;
+  ip: string | null;
+}
+
+export class JobCommands {
+  constructor(
+    private readonly jobs: JobService,
+    private readonly auth: AuthService | null,
+  ) {}
+
+  async create(actor: Actor, job: Omit<NewJob, 'by'>, action: 'job.upload' | 'job.sample' | 'job.rerun', from?: string): Promise<JobDto> {
+    this.need(actor, 'planner', 'run forecasts');
+    const dto = await this.jobs.create({ ...job, by: this.auth ? { id: actor.user.id, username: actor.user.username } : null });
+    await this.record(actor, action, dto.id, from ? `${dto.filename} (from job ${from})` : dto.filename);
+    return dto;
+  }
+
+  async stop(actor: Actor, id: string): Promise<JobDto> {
+    this.need(actor, 'planner', 'stop jobs');
+    const dto = await this.jobs.stop(id, this.auth ? `Cancelled by ${actor.user.username}` : undefined);
+    await this.record(actor, 'job.stop', id, dto.filename);
+    return dto;
+  }
+
+  async remove(actor: Actor, id: string, force: boolean): Promise<void> {
+    this.need(actor, 'planner', 'delete jobs');
+    const job = await this.jobs.get(id);
+    if (this.auth && actor.user.role !== 'admin') {
+      const { row } = await this.jobs.upload(id);
+      if (row.created_by !== actor.user.id) throw new AppError(403, 'FORBIDDEN', 'Only an admin can delete a job someone else started.');
+    }
+    await this.jobs.remove(id, force);
+    await this.record(actor, force && !['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status) ? 'job.force_delete' : 'job.delete', id, job.filename);
+  }
+
+  private need(actor: Actor, role: 'planner' | 'admin', what: string): void {
+    if (!roleAtLeast(actor.user.role, role)) throw new AppError(403, 'FORBIDDEN', `Your role (${actor.user.role}) may not ${what}.`);
+  }
+
+  private async record(actor: Actor, action: string, jobId: string, detail: string): Promise<void> {
+    await this.auth?.audit({ user_id: actor.user.id, username: actor.user.username, action, job_id: jobId, detail, ip: actor.ip });
+  }
+}
