@@ -1,6 +1,6 @@
 import { DataTypes, Model, type ModelStatic, type Sequelize } from 'sequelize';
 
-import type { Role } from '../contract/auth.js';
+import type { AuditEntryDto, Role } from '../contract/auth.js';
 export type { Role };
 
 export interface UserRow {
@@ -28,16 +28,8 @@ export interface TokenRow {
   last_used_at: string | null;
   revoked_at: string | null;
 }
-export interface AuditRow {
-  id?: number;
-  at: string;
-  user_id: string | null;
-  username: string | null;
-  action: string;
-  job_id: string | null;
-  detail: string | null;
-  ip: string | null;
-}
+/** The audit table holds exactly what the API shows (the id is assigned on insert). */
+export type AuditRow = Omit<AuditEntryDto, 'id'> & { id?: number };
 
 type M<T extends object> = ModelStatic<Model<T, T> & T>;
 export interface AuthModels {
