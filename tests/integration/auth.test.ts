@@ -187,3 +187,24 @@ describe('ending sessions', () => {
   });
 });
 
+
+describe('rate limits', () => {
+  it('limits uploads per user and sign-in attempts per address', async () => {
+    const srv = await bootServer({ workerFile: FIXTURE_WORKER, env: { AUTH: 'on', UPLOADS_PER_MINUTE: '2', LOGIN_PER_MINUTE: '3' } });
+    try {
+      const a = await setupAdmin(srv.url, srv.setupUrl!);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await upload(a, 'fixture-slow', 1)).status);
+      expect(statuses).toEqual([201, 201, 429]);
+      const tries: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${srv.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: srv.url }, body: JSON.stringify({ username: 'admin', password: 'nope-nope-nope' }) });
+        tries.push(r.status);
+      }
+      // The setup sign-in counted as one attempt from this address.
+      expect(tries).toEqual([401, 401, 429]);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
