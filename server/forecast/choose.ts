@@ -1,52 +1,155 @@
 /**
- * Choosing a method per series from the backtest scores. 'series': each series its own best candidate.
- * 'class': the candidate with the lowest mean origin RMSSE over all series of the same demand class in the
- * partition (a few origins of one short series are a noisy judge; a class's thousands are not).
- * 'blend': per series, its own mean score plus the class's mean score (own evidence, shrunk to the class's).
+ * From backtest statistics to one forecast per series, for the final forecast and for the holdout.
+ * 'stack' (default): convex combination weights learned per demand class over the partition's series
+ * (stack.ts). 'class': the single candidate with the lowest mean backtest RMSSE over the class's series.
+ * 'series': each series its own best candidate (noisy: a few origins of one short series).
+ * The holdout's choice uses only origins whose windows end before the holdout, grouped by the class the
+ * series had before the holdout.
  */
 import type { MethodName } from './methods/index.js';
-import { DEFAULT_METHOD, type Evaluated } from './select.js';
+import type { Evaluated } from './select.js';
+import { learnWeights, type PackedSamples } from './stack.js';
 
-export type Selection = 'series' | 'class' | 'blend';
+export type Selection = 'stack' | 'class' | 'series';
 
-type Pool = Map<string, { sum: Map<MethodName, number>; n: Map<MethodName, number> }>;
+/** Job-level weights per group key (class and candidates), for the final forecast and for the holdout. */
+export interface WeightPrior {
+  final: Record<string, number[]>;
+  hold: Record<string, number[]>;
+}
 
-function pool(evs: Evaluated[], hold: boolean): Pool {
-  const p: Pool = new Map();
+export interface Choice {
+  /** h forecasts (≥ 0). */
+  mean: Float64Array;
+  /** Method label for the output. */
+  method: string;
+  /** Mean squared error per period over the backtest origins (NaN when none). */
+  mse: number;
+}
+
+/** Per-candidate mean squared error per period at origin j (exact for the candidate's own forecasts). */
+const seAt = (ev: Evaluated, j: number, c: number, h: number) => ev.se[j * ev.cands.length + c] / h;
+
+/** Origin RMSSE of candidate c at origin j (NaN without scale). */
+function rmsseAt(ev: Evaluated, j: number, c: number, h: number): number {
+  return ev.s2[j] > 0 ? Math.sqrt(seAt(ev, j, c, h) / ev.s2[j]) : NaN;
+}
+
+function usable(ev: Evaluated, hold: boolean): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < ev.J; j++) if ((!hold || ev.forHold[j]) && ev.s2[j] > 0) out.push(j);
+  return out;
+}
+
+/** Mean origin RMSSE per candidate for one series (NaN when it has no usable origin). */
+function ownScores(ev: Evaluated, hold: boolean, h: number): Float64Array {
+  const js = usable(ev, hold), C = ev.cands.length;
+  const s = new Float64Array(C).fill(js.length ? 0 : NaN);
+  for (const j of js) for (let c = 0; c < C; c++) s[c] += rmsseAt(ev, j, c, h) / js.length;
+  return s;
+}
+
+export const groupKey = (ev: Evaluated, hold: boolean) => `${hold ? ev.clsHold : ev.cls}|${ev.cands.join(',')}`;
+
+/**
+ * Learns per-group weight vectors (one entry per candidate) for the 'stack' or 'class' selection; stacked
+ * weights are shrunk toward `prior`'s weights for the group when given, else toward equal weights.
+ */
+export function groupWeights(evs: Evaluated[], hold: boolean, sel: Selection, h: number, prior?: Record<string, number[]>): Map<string, Float64Array> {
+  const groups = new Map<string, { evs: Evaluated[] }>();
   for (const ev of evs) {
-    const k = hold ? ev.nHold : ev.nFinal;
-    if (k === 0) continue;
-    let e = p.get(ev.cls);
-    if (!e) p.set(ev.cls, (e = { sum: new Map(), n: new Map() }));
-    const s = hold ? ev.sHold : ev.sFinal;
-    ev.cands.forEach((m, c) => { e.sum.set(m, (e.sum.get(m) ?? 0) + s[c] / k); e.n.set(m, (e.n.get(m) ?? 0) + 1); });
+    if (!ev.cands.length || (hold && !ev.hold)) continue;
+    const k = groupKey(ev, hold);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { evs: [] }));
+    g.evs.push(ev);
   }
-  return p;
+  const out = new Map<string, Float64Array>();
+  for (const [k, g] of groups) {
+    const C = g.evs[0].cands.length;
+    if (sel === 'stack') {
+      const usableOf = g.evs.map((ev) => usable(ev, hold));
+      const N = usableOf.reduce((t, js) => t + js.length, 0);
+      const S: PackedSamples = { n: N, x: new Float64Array(N * C), a: new Float64Array(N), v: new Float64Array(N), s2: new Float64Array(N), w: new Float64Array(N) };
+      let series = 0, r = 0;
+      g.evs.forEach((ev, e) => {
+        const js = usableOf[e];
+        if (js.length) series++;
+        for (const j of js) {
+          S.x.set(ev.fMean.subarray(j * C, (j + 1) * C), r * C);
+          S.a[r] = ev.aMean[j]; S.v[r] = ev.aVar[j]; S.s2[r] = ev.s2[j]; S.w[r] = 1 / js.length;
+          r++;
+        }
+      });
+      const p = prior?.[k];
+      out.set(k, learnWeights(S, C, series, p && p.length === C ? Float64Array.from(p) : undefined));
+    } else {
+      const sum = new Float64Array(C);
+      let m = 0;
+      for (const ev of g.evs) { const s = ownScores(ev, hold, h); if (!Number.isNaN(s[0])) { m++; for (let c = 0; c < C; c++) sum[c] += s[c]; } }
+      const w = new Float64Array(C);
+      w[m ? argmin(sum) : 0] = 1;
+      out.set(k, w);
+    }
+  }
+  return out;
 }
 
-function pick(ev: Evaluated, hold: boolean, sel: Selection, p: Pool): number {
+function argmin(v: ArrayLike<number>): number {
+  let b = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] < v[b] - 1e-12) b = i;
+  return b;
+}
+
+/** Weighted sum of the candidates' forecasts (a one-value forecast is a level repeated over the horizon). */
+function combine(fs: Float64Array[], w: Float64Array, h: number): Float64Array {
+  const f = new Float64Array(h);
+  let level = 0;
+  for (let c = 0; c < fs.length; c++) {
+    if (!(w[c] > 0)) continue;
+    if (fs[c].length === 1) level += w[c] * fs[c][0];
+    else for (let k = 0; k < h; k++) f[k] += w[c] * fs[c][k];
+  }
+  if (level) for (let k = 0; k < h; k++) f[k] += level;
+  return f;
+}
+
+/** Backtest MSE per period of the weighted forecast (flat members: exact from window mean and variance). */
+function comboMse(ev: Evaluated, w: Float64Array, h: number): number {
   const C = ev.cands.length;
-  if (C <= 1) return 0;
-  const k = hold ? ev.nHold : ev.nFinal;
-  const s = hold ? ev.sHold : ev.sFinal;
-  const cl = p.get(ev.cls);
-  const classMean = (m: MethodName) => (cl && cl.n.get(m) ? cl.sum.get(m)! / cl.n.get(m)! : NaN);
-  let best = -1, bestV = Infinity;
-  for (let c = 0; c < C; c++) {
-    const own = k ? s[c] / k : NaN;
-    const pooled = classMean(ev.cands[c]);
-    let v: number;
-    if (sel === 'series') v = own;
-    else if (sel === 'class') v = Number.isNaN(pooled) ? own : pooled;
-    else v = (Number.isNaN(own) ? 0 : own) + (Number.isNaN(pooled) ? 0 : pooled);
-    if (v < bestV - 1e-12) { best = c; bestV = v; }
+  const nz = [...w].filter((x) => x > 0).length;
+  let s = 0, n = 0;
+  for (let j = 0; j < ev.J; j++) {
+    if (nz === 1) { s += seAt(ev, j, argmin(w.map((x) => -x)), h); n++; continue; }
+    let f = 0;
+    for (let c = 0; c < C; c++) f += w[c] * ev.fMean[j * C + c];
+    s += ev.aVar[j] + (f - ev.aMean[j]) ** 2; n++;
   }
-  if (best < 0) { const d = ev.cands.indexOf(DEFAULT_METHOD); return d >= 0 ? d : 0; }
-  return best;
+  return n ? s / n : NaN;
 }
 
-/** Index of the chosen candidate for the final forecast and for the holdout (-1 when no holdout). */
-export function chooseAll(evs: Evaluated[], sel: Selection): { final: number; hold: number }[] {
-  const pf = pool(evs, false), ph = pool(evs, true);
-  return evs.map((ev) => ({ final: pick(ev, false, sel, pf), hold: ev.hold ? pick(ev, true, sel, ph) : -1 }));
+function label(cands: readonly MethodName[], w: Float64Array): string {
+  const top = argmin(w.map((x) => -x));
+  return w[top] > 0.999 ? cands[top] : 'stack';
+}
+
+/** The final and holdout forecasts of every series (hold null when the series has no holdout). */
+export function chooseAll(evs: Evaluated[], sel: Selection, h: number, prior?: WeightPrior): { final: Choice; hold: Float64Array | null }[] {
+  const wf = sel === 'series' ? null : groupWeights(evs, false, sel, h, prior?.final);
+  const wh = sel === 'series' ? null : groupWeights(evs, true, sel, h, prior?.hold);
+  return evs.map((ev) => {
+    const C = ev.cands.length;
+    if (C === 0) return { final: { mean: new Float64Array(h), method: 'none', mse: NaN }, hold: null };
+    const weightsFor = (hold: boolean): Float64Array => {
+      const g = (hold ? wh : wf)?.get(groupKey(ev, hold));
+      if (g) return g;
+      const own = ownScores(ev, hold, h);
+      const w = new Float64Array(C);
+      if (Number.isNaN(own[0])) w.fill(1 / C); else w[argmin(own)] = 1;
+      return w;
+    };
+    const w = weightsFor(false);
+    const final: Choice = { mean: combine(ev.final, w, h), method: label(ev.cands, w), mse: comboMse(ev, w, h) };
+    return { final, hold: ev.hold ? combine(ev.hold, weightsFor(true), h) : null };
+  });
 }

@@ -29,6 +29,21 @@ export function classify(y: Float64Array, from: number, end: number): { cls: Dem
 export function aliveProbability(y: Float64Array, from: number, end: number, lifePeriods: number): number {
   let last = -1, nz = 0;
   for (let t = from; t < end; t++) if (y[t] > 0) { nz++; last = t; }
+  return aliveFrom(last, nz, from, end, lifePeriods);
+}
+
+/** aliveProbability at every end (ascending) for every life: one pass over the series. out[l][i]. */
+export function aliveAtEnds(y: Float64Array, from: number, ends: readonly number[], lives: readonly number[]): Float64Array[] {
+  const out = lives.map(() => new Float64Array(ends.length));
+  let last = -1, nz = 0, t = from;
+  for (let i = 0; i < ends.length; i++) {
+    for (; t < ends[i]; t++) if (y[t] > 0) { nz++; last = t; }
+    for (let l = 0; l < lives.length; l++) out[l][i] = aliveFrom(last, nz, from, ends[i], lives[l]);
+  }
+  return out;
+}
+
+function aliveFrom(last: number, nz: number, from: number, end: number, lifePeriods: number): number {
   if (last < 0) return 0;
   const Z = end - 1 - last;
   if (Z === 0) return 1;

@@ -11,7 +11,7 @@ import { OUTPUT_HEADER } from './write.js';
 export { InputError } from './types.js';
 export type { EngineApi, HeadInfo, InputErrorCode, PartitionHooks, PartitionInput, PartitionResult, Prepared } from './types.js';
 export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, OUTPUT_HEADER };
-export { METHOD_NAMES, METHOD_LABELS } from './methods/index.js';
+export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
 import { splitPartition } from './split.js';
 export { splitPartition };
 

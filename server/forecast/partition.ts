@@ -4,8 +4,8 @@ import { InputError, type PartitionHooks, type PartitionInput, type PartitionRes
 import { addSeries, newAcc, scales, type ErrAcc } from './metrics.js';
 import { isMethodName, METHOD_NAMES, type MethodName } from './methods/index.js';
 import { periodLabel, seasonLength, type Calendar } from './periods.js';
-import { evaluateSeries, type Evaluated } from './select.js';
-import { chooseAll, type Selection } from './choose.js';
+import { evaluateSeries, type Evaluated, type SelectOptions } from './select.js';
+import { chooseAll, type Selection, type WeightPrior } from './choose.js';
 import type { SiteSeries } from './series.js';
 import { applyThreshold, csvField, num, roundQty } from './write.js';
 
@@ -27,6 +27,8 @@ export interface EngineContext {
   lifePeriods: number;
   /** How the backtest picks a method (see choose.ts). */
   selection: Selection;
+  /** Job-level combination weights per class (prior.ts), when the job has several partitions. */
+  prior?: WeightPrior;
 }
 
 export interface PartitionMetrics {
@@ -56,23 +58,43 @@ export function modelStart(per: Int32Array, from: number, to: number, ctx: Engin
   return Math.pow(1 - p, L) < 0.01 ? pf : ctx.fileStart;
 }
 
-export function forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult {
-  const ctx = context as EngineContext;
-  const data = input.data as SiteSeries;
+/** The method named in the config ('auto' or a method), or UNKNOWN_METHOD. */
+export function configMethod(config: JobConfig): 'auto' | MethodName {
   const method = config.method === 'auto' ? 'auto' : config.method.trim().toLowerCase();
   if (method !== 'auto' && !isMethodName(method)) {
     throw new InputError('UNKNOWN_METHOD', `Unknown method "${config.method}". Use auto or one of: ${METHOD_NAMES.join(', ')}.`);
   }
+  return method;
+}
+
+/** Backtest options of a job: h counts from the period after the training end to the last output period. */
+export function selectOptions(ctx: EngineContext, config: JobConfig): SelectOptions {
+  const h = config.forecast_horizon + ctx.fcStart - ctx.trainEnd - 1;
+  return {
+    h, method: configMethod(config), lifePeriods: ctx.lifePeriods,
+    env: { season: seasonLength(ctx.freq), maWindow: ctx.freq === 'D' ? 28 : ctx.freq === 'W' ? 13 : 12 },
+    baselines: ['naive', 'sba'],
+  };
+}
+
+/** Series i of a site as a dense history from its model start to the training end (null without demand). */
+export function seriesOf(data: SiteSeries, i: number, ctx: EngineContext): { y: Float64Array; fd: number } | null {
+  const from = data.off[i], to = data.off[i + 1];
+  if (to <= from) return null;
+  const start = modelStart(data.per, from, to, ctx);
+  const y = new Float64Array(ctx.trainEnd - start + 1);
+  for (let j = from; j < to; j++) y[data.per[j] - start] += data.qty[j];
+  return { y, fd: data.per[from] - start };
+}
+
+export function forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult {
+  const ctx = context as EngineContext;
+  const data = input.data as SiteSeries;
   const cal: Calendar = { freq: ctx.freq, anchor: ctx.anchor };
   const offset = ctx.fcStart - ctx.trainEnd - 1;
   const hOut = config.forecast_horizon;
-  const h = hOut + offset;
-  const season = seasonLength(ctx.freq);
-  const opts = {
-    h, method: method as 'auto' | MethodName, lifePeriods: ctx.lifePeriods,
-    env: { season, maWindow: ctx.freq === 'D' ? 28 : ctx.freq === 'W' ? 13 : 12 },
-    baselines: ['naive', 'sba'] as const,
-  };
+  const opts = selectOptions(ctx, config);
+  const h = opts.h;
   const labels = Array.from({ length: hOut }, (_, k) => periodLabel(cal, ctx.fcStart + k));
   const site = csvField(data.site);
   const m: PartitionMetrics = { chosen: newAcc(), naive: newAcc(), sba: newAcc(), series: 0, scored: 0, classes: {}, methods: {} };
@@ -90,39 +112,32 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
   };
   for (let i = 0; i < S; i++) {
     checkpoint(i, 'backtesting');
-    const from = data.off[i], to = data.off[i + 1];
-    let y: Float64Array | null = null;
-    if (to > from) {
-      const start = modelStart(data.per, from, to, ctx);
-      y = new Float64Array(ctx.trainEnd - start + 1);
-      for (let j = from; j < to; j++) y[data.per[j] - start] += data.qty[j];
-      fds[i] = data.per[from] - start;
-    }
-    ys.push(y);
-    evs.push(evaluateSeries(y ?? new Float64Array(1), fds[i], opts));
+    const sr = seriesOf(data, i, ctx);
+    if (sr) fds[i] = sr.fd;
+    ys.push(sr ? sr.y : null);
+    evs.push(evaluateSeries(sr ? sr.y : new Float64Array(1), fds[i], opts));
   }
-  const picks = chooseAll(evs, ctx.selection);
+  const picks = chooseAll(evs, ctx.selection, h, ctx.prior);
   const chunks: string[] = [];
   let rows = 0;
   for (let i = 0; i < S; i++) {
     checkpoint(i, 'writing');
     const ev = evs[i], y = ys[i], pk = picks[i];
-    const method = ev.cands.length ? ev.cands[pk.final] : 'none';
-    const mean = ev.cands.length ? ev.final[pk.final] : new Float64Array(h);
+    const { method, mean } = pk.final;
     m.series++;
     m.classes[ev.cls] = (m.classes[ev.cls] ?? 0) + 1;
     m.methods[method] = (m.methods[method] ?? 0) + 1;
-    if (y && ev.hold && ev.base && pk.hold >= 0) {
+    if (y && pk.hold && ev.base) {
       const sc = scales(y, fds[i], ev.holdEnd);
       if (sc) {
         m.scored++;
-        addSeries(m.chosen, y, ev.holdEnd, ev.hold[pk.hold], sc);
+        addSeries(m.chosen, y, ev.holdEnd, pk.hold, sc);
         addSeries(m.naive, y, ev.holdEnd, ev.base[0], sc);
         addSeries(m.sba, y, ev.holdEnd, ev.base[1], sc);
       }
     }
     const part = csvField(data.parts[i]);
-    const sigma = ev.cands.length && ev.nFinal ? Math.sqrt(ev.mse[pk.final]) : ev.sd;
+    const sigma = Number.isFinite(pk.final.mse) ? Math.sqrt(pk.final.mse) : ev.sd;
     const spread = Z80 * sigma;
     let out = '';
     for (let k = 0; k < hOut; k++) {

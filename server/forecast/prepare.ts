@@ -8,6 +8,7 @@ import { openSource, readRows } from './parse/source.js';
 import type { EngineContext } from './partition.js';
 import { detectFrequency, periodOfDay, type Calendar } from './periods.js';
 import { groupSeries } from './series.js';
+import { jobPrior } from './prior.js';
 
 const FREQ_NAME: Record<Frequency, string> = { D: 'daily', W: 'weekly', M: 'monthly' };
 /** Average life of a spare part in demand, as an obsolescence prior: five years. */
@@ -110,7 +111,8 @@ export async function loadDemand(filePath: string, originalName: string, config:
   }
   const g = groupSeries(raw, cal, siteIds, endDay);
   if (g.duplicates) warnings.push(`${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`);
-  const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', selection: 'class', lifePeriods: LIFE_PERIODS[cal.freq] };
+  const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', selection: 'stack', lifePeriods: LIFE_PERIODS[cal.freq] };
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
+  ctx.prior = jobPrior(partitions, ctx, config);
   return { rows: raw.rows, frequency: cal.freq, warnings, sites: [...raw.sites].sort(), partitions, context: ctx };
 }

@@ -1,23 +1,28 @@
 /**
- * Per-series evaluation: candidate methods by demand class, rolling-origin backtest (origins one horizon
- * apart, each scored by its RMSSE on the series' scale), obsolescence guard on every forecast. The choice
- * itself is made in choose.ts (per series, or pooled over the series of a class). The holdout (last h
- * periods) is kept out of the scores used to choose its forecast.
+ * Per-series evaluation: candidate forecasts at several rolling origins (a fraction of a horizon apart),
+ * the obsolescence guard on every forecast, and per origin the statistics the choice needs (choose.ts picks
+ * one method per class; stack.ts learns combination weights per class). Every origin's window lies inside
+ * the training history; origins usable for the holdout choice also end before the holdout starts, and the
+ * holdout's demand class is computed without the holdout (no leak).
  */
-import { aliveProbability, classify, type DemandClass } from './classify.js';
-import { scales } from './metrics.js';
-import { runMethod, type MethodEnv, type MethodName } from './methods/index.js';
+import { aliveAtEnds, classify, type DemandClass } from './classify.js';
+import { FLAT_METHODS, runLevels, runMethod, type MethodEnv, type MethodName } from './methods/index.js';
 
-export const CANDIDATES: Record<Exclude<DemandClass, 'no_demand'>, readonly MethodName[]> = {
-  smooth: ['naive', 'snaive', 'ma', 'mean', 'ses', 'ets', 'comb'],
-  erratic: ['ma', 'mean', 'ses', 'ets', 'tsb', 'comb'],
-  intermittent: ['ma', 'mean', 'ses', 'croston', 'sba', 'tsb', 'adida', 'imapa', 'comb'],
-  lumpy: ['ma', 'mean', 'ses', 'croston', 'sba', 'tsb', 'adida', 'imapa', 'comb'],
-};
-/** Used when the history is too short for a backtest. */
-export const DEFAULT_METHOD: MethodName = 'comb';
-/** Backtest origins used for a choice. */
-export const ORIGINS = 3;
+/**
+ * Members of the automatic choice: level estimators of different kinds (window, smoothing, occurrence,
+ * aggregation, last value), all flat over the horizon, so a weighted combination of them is a level too.
+ */
+export const STACK_MEMBERS: readonly MethodName[] = ['ma', 'mean', 'ses', 'tsb', 'sba', 'adida', 'imapa', 'naive'];
+/**
+ * Obsolescence guards of the members, as fractions of the prior life: each member enters the combination
+ * under the prior (five years) and under a one-year life, so the learned weights say how fast parts fall out
+ * of use in this data instead of a fixed prior deciding it.
+ */
+export const GUARD_LIVES: readonly number[] = [1, 0.2];
+/** At most this many backtest origins per series. */
+export const MAX_ORIGINS = 8;
+/** Origins are this fraction of a horizon apart (shorter steps: more, fresher evidence). */
+export const ORIGIN_STEP = 0.25;
 /** Fewest periods (from the first demand) a backtest origin must have before it. */
 export const MIN_TRAIN = 4;
 
@@ -33,19 +38,27 @@ export interface SelectOptions {
 }
 
 export interface Evaluated {
+  /** Class from the whole history (final forecast) and from the history before the holdout. */
   cls: DemandClass;
+  clsHold: DemandClass;
   cands: readonly MethodName[];
-  /** Per candidate: forecast from the full history (h values, ≥ 0). */
+  /** Per candidate: the life (periods) of its obsolescence guard. */
+  lives: readonly number[];
+  /** Per candidate: forecast from the full history (h values ≥ 0, guarded; a flat forecast: its one level). */
   final: Float64Array[];
-  /** Per candidate: sum of origin RMSSEs over the origins for the final choice, and their count. */
-  sFinal: Float64Array;
-  nFinal: number;
-  /** Per candidate: mean squared error over those origins (for the interval). */
-  mse: Float64Array;
-  /** Per candidate, when a holdout exists: its forecast and its score over the origins before it. */
+  /** Per candidate, when a holdout exists: forecast from the history before it. */
   hold: Float64Array[] | null;
-  sHold: Float64Array;
-  nHold: number;
+  /** Backtest origins, descending (J of them); per origin j and candidate c (index j·C + c): */
+  J: number;
+  /** mean forecast over the window, squared error summed over the window. */
+  fMean: Float64Array;
+  se: Float64Array;
+  /** Per origin: actual mean and variance over the window, scale (mean squared first difference) before it. */
+  aMean: Float64Array;
+  aVar: Float64Array;
+  s2: Float64Array;
+  /** Per origin: 1 when its window ends before the holdout (usable for the holdout's choice). */
+  forHold: Uint8Array;
   /** Unguarded baseline forecasts of the holdout. */
   base: Float64Array[] | null;
   holdEnd: number;
@@ -53,44 +66,84 @@ export interface Evaluated {
   sd: number;
 }
 
+/** Origin ends e (descending), each with e ≥ fd + MIN_TRAIN and e + h ≤ n. */
+export function originEnds(n: number, fd: number, h: number): number[] {
+  const step = Math.max(1, Math.ceil(h * ORIGIN_STEP));
+  const out: number[] = [];
+  for (let e = n - h; e >= fd + MIN_TRAIN && out.length < MAX_ORIGINS; e -= step) out.push(e);
+  return out;
+}
+
 export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): Evaluated {
   const n = y.length, h = o.h;
-  const { cls } = classify(y, fd, n);
-  const cands: readonly MethodName[] = cls === 'no_demand' ? [] : o.method === 'auto' ? CANDIDATES[cls] : [o.method];
-  const bt: number[] = [];
-  for (let k = ORIGINS + 1; k >= 1; k--) { const e = n - k * h; if (e >= fd + MIN_TRAIN) bt.push(e); }
-  const nb = bt.length;
-  const hasHold = nb > 0 && bt[nb - 1] === n - h;
-  const ends = [...bt, n];
-  const sc = hasHold ? scales(y, fd, n - h) : scales(y, fd, n);
-  const s2 = sc ? sc.s2 : 0;
-  const alive = ends.map((e) => aliveProbability(y, fd, e, o.lifePeriods));
-  const cache = new Map<MethodName, Float64Array[]>();
-  const C = cands.length;
+  const cls = classify(y, fd, n).cls;
+  const holdEnd = n - h;
+  const hasHold = holdEnd >= fd + MIN_TRAIN;
+  const clsHold = hasHold ? classify(y, fd, holdEnd).cls : 'no_demand';
+  const anyDemand = cls !== 'no_demand';
+  const auto = o.method === 'auto';
+  const methods: readonly MethodName[] = !anyDemand ? [] : o.method === 'auto' ? STACK_MEMBERS : [o.method];
+  const lives = (auto ? GUARD_LIVES : [1]).map((f) => f * o.lifePeriods);
+  const cands = lives.flatMap(() => methods), candLives = lives.flatMap((l) => methods.map(() => l));
+  const bt = anyDemand ? originEnds(n, fd, h) : [];
+  const J = bt.length, C = cands.length;
+  // runMethod wants ascending ends: the origins, then the holdout origin (= bt[0] when it exists), then n
+  // (origins exist only when the holdout origin n − h does, and bt[0] is that origin)
+  const ends = [...bt].reverse();
+  if (hasHold && J === 0) ends.push(holdEnd);
+  ends.push(n);
+  const idx = new Map(ends.map((e, i) => [e, i]));
+  const alive = aliveAtEnds(y, fd, ends, lives);
   const ev: Evaluated = {
-    cls, cands, final: [], sFinal: new Float64Array(C), nFinal: Math.min(ORIGINS, nb), mse: new Float64Array(C),
-    hold: hasHold ? [] : null, sHold: new Float64Array(C), nHold: hasHold ? Math.min(ORIGINS, nb - 1) : 0,
-    base: null, holdEnd: n - h, sd: 0,
+    cls, clsHold, cands, lives: candLives, final: [], hold: hasHold && C ? [] : null, J,
+    fMean: new Float64Array(J * C), se: new Float64Array(J * C), aMean: new Float64Array(J), aVar: new Float64Array(J),
+    s2: new Float64Array(J), forHold: new Uint8Array(J), base: null, holdEnd, sd: 0,
   };
-  for (let c = 0; c < C; c++) {
-    const raw = runMethod(cands[c], y, ends, h, o.env, cache);
-    const f = raw.map((x, i) => (alive[i] === 1 ? x : x.map((v) => v * alive[i])));
-    ev.final.push(f[nb]);
-    if (ev.hold) ev.hold.push(f[nb - 1]);
-    let sse = 0;
-    for (let i = 0; i < nb; i++) {
-      let se = 0;
-      const fi = f[i], e = bt[i];
-      for (let k = 0; k < h; k++) { const d = y[e + k] - fi[k]; se += d * d; }
-      const r = s2 > 0 ? Math.sqrt(se / h / s2) : Math.sqrt(se / h);
-      if (i >= nb - ev.nFinal) { ev.sFinal[c] += r; sse += se; }
-      if (hasHold && i < nb - 1 && i >= nb - 1 - ev.nHold) ev.sHold[c] += r;
-    }
-    ev.mse[c] = ev.nFinal ? sse / (ev.nFinal * h) : 0;
+  // cumulative squared first differences from the first demand: the scale before each origin in O(1)
+  const d2 = new Float64Array(n + 1);
+  for (let t = fd + 1; t < n; t++) d2[t + 1] = d2[t] + (y[t] - y[t - 1]) ** 2;
+  for (let j = 0; j < J; j++) {
+    const e = bt[j];
+    let s = 0, q = 0;
+    for (let k = 0; k < h; k++) { s += y[e + k]; q += y[e + k] * y[e + k]; }
+    ev.aMean[j] = s / h;
+    ev.aVar[j] = Math.max(0, q / h - (s / h) ** 2);
+    ev.s2[j] = e - fd >= 2 ? d2[e] / (e - fd - 1) : 0;
+    ev.forHold[j] = e + h <= holdEnd ? 1 : 0;
   }
-  if (hasHold) ev.base = o.baselines.map((b) => runMethod(b, y, ends, h, o.env, cache)[nb - 1]);
+  const cache = new Map<MethodName, Float64Array[]>();
+  const levels = new Map<MethodName, Float64Array>();
+  for (let c = 0; c < C; c++) {
+    const m = cands[c], al = alive[Math.floor(c / methods.length)];
+    if (FLAT_METHODS.has(m)) {
+      // a flat forecast f over a window: squared error = h (variance + (mean − f)²), no arrays needed
+      let lv = levels.get(m);
+      if (!lv) levels.set(m, (lv = runLevels(m, y, ends, o.env)));
+      const at = (e: number) => { const i = idx.get(e)!; return lv[i] * al[i]; };
+      ev.final.push(Float64Array.of(at(n)));
+      if (ev.hold) ev.hold.push(Float64Array.of(at(holdEnd)));
+      for (let j = 0; j < J; j++) {
+        const f = at(bt[j]);
+        ev.fMean[j * C + c] = f;
+        ev.se[j * C + c] = h * (ev.aVar[j] + (ev.aMean[j] - f) ** 2);
+      }
+      continue;
+    }
+    const raw = runMethod(m, y, ends, h, o.env, cache);
+    const at = (e: number) => { const i = idx.get(e)!; const f = raw[i]; return al[i] === 1 ? f : f.map((v) => v * al[i]); };
+    ev.final.push(at(n));
+    if (ev.hold) ev.hold.push(at(holdEnd));
+    for (let j = 0; j < J; j++) {
+      const e = bt[j], f = at(e);
+      let fs = 0, se = 0;
+      for (let k = 0; k < h; k++) { fs += f[k]; const d = y[e + k] - f[k]; se += d * d; }
+      ev.fMean[j * C + c] = fs / h;
+      ev.se[j * C + c] = se;
+    }
+  }
+  if (hasHold && anyDemand) ev.base = o.baselines.map((b) => runMethod(b, y, [holdEnd], h, o.env)[0]);
   let s = 0, q = 0;
   for (let t = fd; t < n; t++) { s += y[t]; q += y[t] * y[t]; }
-  ev.sd = Math.sqrt(Math.max(0, q / (n - fd) - (s / (n - fd)) ** 2));
+  ev.sd = n > fd ? Math.sqrt(Math.max(0, q / (n - fd) - (s / (n - fd)) ** 2)) : 0;
   return ev;
 }

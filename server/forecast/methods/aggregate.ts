@@ -43,10 +43,35 @@ export function aggregatedSes(p: Prefix, end: number, k: number): number {
   return lev[best] / k;
 }
 
-export function adidaAt(p: Prefix, end: number): number {
+/**
+ * aggregatedSes(·, end, 1) at every end (ascending) in one pass: with one-period buckets the alignment does
+ * not depend on the end, so one scan serves all ends (the costliest level of IMAPA).
+ */
+export function aggregatedSesK1(y: Float64Array, ends: readonly number[]): Float64Array {
+  const out = new Float64Array(ends.length);
+  const G = AGG_ALPHAS.length;
+  const lev = new Float64Array(G).fill(y[0]), sse = new Float64Array(G);
+  let e = 0;
+  while (e < ends.length && ends[e] < 2) { out[e] = ends[e] ? y[0] : 0; e++; } // fewer than 2 buckets: the mean
+  for (let t = 1; t <= y.length && e < ends.length; t++) {
+    while (e < ends.length && ends[e] === t) {
+      let best = 0;
+      for (let g = 1; g < G; g++) if (sse[g] < sse[best] - 1e-12) best = g;
+      out[e++] = lev[best];
+    }
+    if (t === y.length) break;
+    const v = y[t];
+    for (let g = 0; g < G; g++) { const err = v - lev[g]; sse[g] += err * err; lev[g] += AGG_ALPHAS[g] * err; }
+  }
+  return out;
+}
+
+/** `k1`, when given, is aggregatedSes(p, end, 1) (from aggregatedSesK1). */
+export function adidaAt(p: Prefix, end: number, k1?: number): number {
   const adi = adiOf(p, end);
   if (adi === 0) return 0;
-  return aggregatedSes(p, end, Math.max(1, Math.round(adi)));
+  const k = Math.max(1, Math.round(adi));
+  return k === 1 && k1 !== undefined ? k1 : aggregatedSes(p, end, k);
 }
 
 /** Aggregation levels 1..round(ADI); more than 6 levels are thinned geometrically to 6. */
@@ -58,11 +83,11 @@ export function imapaLevels(adi: number): number[] {
   return [...set].sort((a, b) => a - b);
 }
 
-export function imapaAt(p: Prefix, end: number): number {
+export function imapaAt(p: Prefix, end: number, k1?: number): number {
   const adi = adiOf(p, end);
   if (adi === 0) return 0;
   const levels = imapaLevels(adi);
   let s = 0;
-  for (const k of levels) s += aggregatedSes(p, end, k);
+  for (const k of levels) s += k === 1 && k1 !== undefined ? k1 : aggregatedSes(p, end, k);
   return s / levels.length;
 }

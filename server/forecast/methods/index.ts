@@ -1,5 +1,5 @@
 /** The method registry: every method gives, for each training end, h forecasts of the mean demand (≥ 0). */
-import { adidaAt, imapaAt, prefixOf, type Prefix } from './aggregate.js';
+import { adidaAt, aggregatedSesK1, imapaAt, prefixOf, type Prefix } from './aggregate.js';
 import { crostonScan, CROSTON_ALPHA, tsbScan } from './intermittent.js';
 import { meanAt, movingAverageAt, naiveAt, seasonalNaiveAt } from './simple.js';
 import { holtDampedScan, sesScan } from './smoothing.js';
@@ -25,6 +25,12 @@ export const METHOD_LABELS: Record<MethodName, string> = {
   comb: 'Combination (mean of SES, TSB, IMAPA, MA)',
 };
 
+/**
+ * Label of the automatic choice's output rows: a combination of the members (select.ts STACK_MEMBERS, each
+ * under two obsolescence guards) with weights learned per demand class from the backtests (stack.ts).
+ */
+export const STACK_LABEL = 'Learned combination (weights per demand class from rolling-origin backtests)';
+
 export interface MethodEnv {
   /** Season length for seasonal naive. */
   season: number;
@@ -41,6 +47,38 @@ const prefixCache = new WeakMap<Float64Array, Prefix>();
 
 const flat = (v: number, h: number) => new Float64Array(h).fill(v > 0 ? v : 0);
 const flats = (vals: ArrayLike<number>, h: number) => Array.from(vals, (v) => flat(v, h));
+
+/** Methods whose forecast is one level repeated over the horizon. */
+export const FLAT_METHODS: ReadonlySet<MethodName> = new Set(['naive', 'ma', 'mean', 'ses', 'croston', 'sba', 'tsb', 'adida', 'imapa']);
+
+/** Levels (flat forecasts) of a flat method at every end (ascending, each ≥ 1), without per-end arrays. */
+export function runLevels(name: MethodName, y: Float64Array, ends: readonly number[], env: MethodEnv): Float64Array {
+  const E = ends.length;
+  let out: Float64Array;
+  switch (name) {
+    case 'ses': out = sesScan(y, ends); break;
+    case 'croston': out = crostonScan(y, ends, CROSTON_ALPHA, false); break;
+    case 'sba': out = crostonScan(y, ends, CROSTON_ALPHA, true); break;
+    case 'tsb': out = tsbScan(y, ends); break;
+    default: {
+      const p = prefixCache.get(y) ?? prefixOf(y);
+      prefixCache.set(y, p);
+      out = new Float64Array(E);
+      const k1 = name === 'adida' || name === 'imapa' ? aggregatedSesK1(y, ends) : null;
+      for (let i = 0; i < E; i++) {
+        const e = ends[i];
+        if (name === 'naive') out[i] = naiveAt(y, e);
+        else if (name === 'ma') { const w = Math.min(e, env.maWindow); out[i] = w > 0 ? (p.cs[e] - p.cs[e - w]) / w : 0; }
+        else if (name === 'mean') out[i] = e > 0 ? p.cs[e] / e : 0;
+        else if (name === 'adida') out[i] = adidaAt(p, e, k1![i]);
+        else if (name === 'imapa') out[i] = imapaAt(p, e, k1![i]);
+        else throw new Error(`${name} is not a flat method`);
+      }
+    }
+  }
+  for (let i = 0; i < E; i++) if (!(out[i] > 0)) out[i] = 0;
+  return out;
+}
 
 /** Forecasts of one method at every end (ascending, each ≥ 1). */
 export function runMethod(name: MethodName, y: Float64Array, ends: readonly number[], h: number, env: MethodEnv, cache?: Map<MethodName, Float64Array[]>): Float64Array[] {

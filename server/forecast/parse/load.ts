@@ -5,7 +5,7 @@
 import { InputError } from '../types.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
-import { openSource, readRows, type Source } from './source.js';
+import { openSource, readBatches, type Source } from './source.js';
 
 export interface Issue {
   code: string;
@@ -65,6 +65,13 @@ const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 const EXCEL_SCI = /^\d+(\.\d+)?E\+\d+$/i;
 
 export function parseQty(text: string, allowDecimalComma: boolean): number {
+  // fast path: a plain non-negative integer of up to 9 digits (most quantities)
+  const n = text.length;
+  if (n > 0 && n <= 9) {
+    let v = 0, i = 0;
+    for (; i < n; i++) { const c = text.charCodeAt(i) - 48; if (c < 0 || c > 9) break; v = v * 10 + c; }
+    if (i === n) return v;
+  }
   const s = text.trim();
   if (NUM.test(s)) return Number(s);
   if (allowDecimalComma && DECIMAL_COMMA.test(s)) return Number(s.replace(',', '.'));
@@ -83,6 +90,7 @@ export async function readDemand(
   const partIds = new Map<string, number>(), siteIds = new Map<string, number>(), dateIds = new Map<string, number>();
   const parts: string[] = [], sites: string[] = [], dateTexts: string[] = [];
   const rp = new GrowInt(), rs = new GrowInt(), rd = new GrowInt(), rq = new GrowFloat();
+  const sciPart = new GrowInt(); // per part: 1 when it looks like Excel's scientific notation
   const badQty = new Tally(), negQty = new Tally(), blankPart = new Tally(), blankSite = new Tally(), sci = new Tally();
   let columns: ColumnMap | null = null;
   let rows = 0;
@@ -91,7 +99,7 @@ export async function readDemand(
   const onBytes = onProgress
     ? (b: number) => { const f = b / source.size; if (f - lastReport >= 0.01) { lastReport = f; onProgress(Math.min(1, f)); } }
     : undefined;
-  for await (const rec of readRows(filePath, source, onBytes)) {
+  for await (const batch of readBatches(filePath, source, onBytes)) for (const rec of batch) {
     if (!columns) {
       if (rec.every((c) => c.trim() === '')) continue;
       columns = mapColumns(rec);
@@ -109,9 +117,9 @@ export async function readDemand(
     const q = parseQty(qText, decimalComma);
     if (!Number.isFinite(q)) { badQty.add(qText.trim() === '' ? `line ${line}: (blank)` : `line ${line}: ${quote(qText.trim())}`); continue; }
     if (q < 0) { negQty.add(`line ${line}: ${qText.trim()}`); continue; }
-    if (EXCEL_SCI.test(part)) sci.add(part);
     let pi = partIds.get(part);
-    if (pi === undefined) { pi = parts.length; parts.push(part); partIds.set(part, pi); }
+    if (pi === undefined) { pi = parts.length; parts.push(part); partIds.set(part, pi); sciPart.push(EXCEL_SCI.test(part) ? 1 : 0); }
+    if (sciPart.a[pi]) sci.add(part);
     let si = siteIds.get(site);
     if (si === undefined) { si = sites.length; sites.push(site); siteIds.set(site, si); }
     let di = dateIds.get(dText);

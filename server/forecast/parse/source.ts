@@ -4,10 +4,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { parse as csvParse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { InputError } from '../types.js';
+import { csvBatches } from './fastcsv.js';
 
 export interface Source {
   format: 'csv' | 'xlsx';
@@ -134,10 +134,19 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
-/**
- * Streams the file's rows (header first) as arrays of strings. `onBytes` receives the bytes read so far.
- */
+/** Streams the file's rows (header first) as arrays of strings. `onBytes` receives the bytes read so far. */
 export async function* readRows(filePath: string, source: Source, onBytes?: (bytes: number) => void): AsyncGenerator<string[]> {
+  for await (const batch of readBatches(filePath, source, onBytes)) yield* batch;
+}
+
+/** Bytes read per chunk: large enough that per-chunk costs vanish, small enough to stay bounded. */
+const CHUNK = 1 << 20;
+
+/**
+ * Streams the file's rows (header first) in batches (one per chunk read). `onBytes` receives the bytes
+ * read so far. Memory: one chunk and one batch at a time.
+ */
+export async function* readBatches(filePath: string, source: Source, onBytes?: (bytes: number) => void): AsyncGenerator<string[][]> {
   if (source.format === 'xlsx') {
     const input = createReadStream(filePath);
     let bytes = 0;
@@ -147,12 +156,15 @@ export async function* readRows(filePath: string, source: Source, onBytes?: (byt
     });
     try {
       for await (const ws of wb) {
+        let batch: string[][] = [];
         for await (const row of ws) {
           const vals = (row as unknown as { values: unknown[] }).values;
           const out: string[] = [];
           for (let i = 1; i < vals.length; i++) out.push(cellText(vals[i]));
-          yield out;
+          batch.push(out);
+          if (batch.length >= 4096) { yield batch; batch = []; }
         }
+        if (batch.length) yield batch;
         return; // first worksheet only
       }
     } catch (e) {
@@ -161,24 +173,21 @@ export async function* readRows(filePath: string, source: Source, onBytes?: (byt
     }
     return;
   }
-  const raw = createReadStream(filePath);
+  const raw = createReadStream(filePath, { highWaterMark: CHUNK });
   let bytes = 0;
   raw.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
   let text: NodeJS.ReadableStream = raw;
   if (source.encoding === 'cp1252') text = raw.pipe(iconv.decodeStream('win1252'));
   else if (source.encoding === 'utf16le') text = raw.pipe(iconv.decodeStream('utf16le'));
-  const parser = text.pipe(
-    csvParse({
-      delimiter: source.delimiter ?? ',', bom: true, relax_column_count: true, relax_quotes: true,
-      skip_empty_lines: true, skip_records_with_empty_values: true,
-    }),
-  );
-  raw.on('error', (e) => parser.destroy(e));
+  if (text !== raw) raw.on('error', (e) => (text as unknown as { destroy(e: Error): void }).destroy(e));
   try {
-    for await (const rec of parser) yield rec as string[];
+    yield* csvBatches(text as AsyncIterable<string | Buffer>, source.delimiter ?? ',');
   } catch (e) {
     if (e instanceof InputError) throw e;
     const err = e as Error & { code?: string; lines?: number };
+    if (err.code === 'ENOENT' || err.code === 'EACCES') throw new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
     throw new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
+  } finally {
+    raw.destroy();
   }
 }

@@ -121,4 +121,21 @@ describe('rows, series and config', () => {
     expect(() => engine.forecastPartition(prep.partitions[0], prep.context, cfg(), { progress() {}, shouldStop: () => true })).toThrow(expect.objectContaining({ name: 'StopRequested' }));
     expect((prep.partitions[0].data as SiteSeries).parts).toEqual(['A']);
   });
+  it('counts every row whose part number Excel turned into scientific notation', async () => {
+    const pv = await engine.previewDemand(file('qty,date,part,site\n1,2024-01-01,1.9E+10,S\n2,2024-01-02,1.9E+10,S\n3,2024-01-02,B,S\n'), 'x.csv', { date_format: 'auto' });
+    expect(pv.issues.find((i) => i.code === 'SCIENTIFIC_PARTNUMBER')).toMatchObject({ count: 2, examples: ['1.9E+10'] });
+    expect(pv.warnings.join(' ')).toMatch(/scientific notation/);
+  });
+  it('auto: a learned combination per class, job-level weights when sites are small, holdout metrics', async () => {
+    let text = 'qty,date,part,site\n';
+    for (let p = 0; p < 12; p++) for (let m = 0; m < 30; m++) if ((p * 7 + m * 3) % 5 < 2 || m === 0) text += `${1 + ((p + m) % 4)},2022-${String((m % 12) + 1).padStart(2, '0')}-01,P${p},${p % 2 ? 'S1' : 'S2'}\n`.replace('2022-', `${2022 + Math.floor(m / 12)}-`);
+    const c = cfg({ method: 'auto', forecast_horizon: 6 });
+    const { prep, res, lines } = await run(file(text), c);
+    expect(prep.frequency).toBe('M');
+    expect((prep.context as { prior?: unknown }).prior).toBeDefined();
+    expect(lines.every((l) => l.split(',')[6] === 'stack')).toBe(true);
+    const m = engine.combineMetrics(res, prep.context, c, 1);
+    expect(m.methods).toEqual({ stack: 12 });
+    expect(m.chosen.rmsse).toBeGreaterThan(0);
+  });
 });

@@ -1,0 +1,42 @@
+/**
+ * Job-level combination weights. The server forecasts each site in its own thread, so each partition learns
+ * its weights from its own series only; a small site would lean on equal weights. When a job has several
+ * partitions and some are small, weights are first learned from an evenly spaced sample of the whole job's
+ * series and passed in the context: each partition's weights are then shrunk toward them (choose.ts).
+ */
+import type { JobConfig } from '../contract/dto.js';
+import type { PartitionInput } from './types.js';
+import { groupWeights, type WeightPrior } from './choose.js';
+import { configMethod, selectOptions, seriesOf, type EngineContext } from './partition.js';
+import { evaluateSeries, type Evaluated } from './select.js';
+import type { SiteSeries } from './series.js';
+import { PRIOR_SERIES } from './stack.js';
+
+/** Most series evaluated for the job-level weights (on the main thread, before the partitions run). */
+export const PRIOR_SAMPLE = 1000;
+/** A partition this large learns its own weights well: the job-level prior weighs ≤ 1/11 there. */
+export const SMALL_PARTITION = 10 * PRIOR_SERIES;
+
+const toRecord = (m: Map<string, Float64Array>) => Object.fromEntries([...m].map(([k, v]) => [k, Array.from(v)]));
+
+/** Job-level weights, or undefined when they would not matter (one partition, all large, or one method). */
+export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, config: JobConfig): WeightPrior | undefined {
+  if (partitions.length < 2 || ctx.selection !== 'stack') return undefined;
+  let method: string;
+  try { method = configMethod(config); } catch { return undefined; } // reported by forecastPartition
+  if (method !== 'auto') return undefined;
+  const sizes = partitions.map((p) => (p.data as SiteSeries).parts.length);
+  if (sizes.every((n) => n >= SMALL_PARTITION)) return undefined;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const k = Math.min(PRIOR_SAMPLE, total);
+  const opts = selectOptions(ctx, config);
+  const evs: Evaluated[] = [];
+  let part = 0, base = 0;
+  for (let s = 0; s < k; s++) {
+    const g = Math.floor((s * total) / k); // global series index, evenly spaced
+    while (g >= base + sizes[part]) { base += sizes[part]; part++; }
+    const sr = seriesOf(partitions[part].data as SiteSeries, g - base, ctx);
+    if (sr) evs.push(evaluateSeries(sr.y, sr.fd, opts));
+  }
+  return { final: toRecord(groupWeights(evs, false, 'stack', opts.h)), hold: toRecord(groupWeights(evs, true, 'stack', opts.h)) };
+}
