@@ -98,7 +98,8 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   const server = http.createServer(app);
   const io: IoServer = new Server(server, {
     serveClient: false,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
+    // Recovered connections go through the sign-in check again (a session may have ended meanwhile).
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
   });
   registerSocketHandlers(io, { jobs: deps.jobs, commands, auth: deps.auth }, deps.logger);
   return { app, server, io };

@@ -39,7 +39,7 @@ const envSchema = z.object({
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(200),
   /** How long a stopped task may take to end by itself before its thread is terminated. */
-  STOP_GRACE_MS: z.coerce.number().int().min(0).max(1000).default(0),
+  STOP_GRACE_MS: z.coerce.number().int().min(0).max(1000).default(300),
   /** Minimum interval between job:progress pushes to a job's room. */
   PROGRESS_INTERVAL_MS: z.coerce.number().int().min(10).max(10_000).default(150),
   /** Minimum interval between job:updated pushes / DB writes while a job progresses. */

@@ -221,7 +221,8 @@ export class AuthService {
   async listAudit(f: { user?: string; action?: string; job?: string; page: number; page_size: number }): Promise<{ total: number; entries: AuditEntryDto[] }> {
     const where: Record<string, unknown> = {};
     if (f.user) where.username = f.user;
-    if (f.action) where.action = { [Op.like]: `${f.action.replace(/[%_\\]/g, (c) => `\\${c}`)}%` };
+    // A prefix match as a range: LIKE would treat the "_" in action names as a wildcard.
+    if (f.action) where.action = { [Op.gte]: f.action, [Op.lt]: `${f.action}\uffff` };
     if (f.job) where.job_id = f.job;
     const { count, rows } = await this.m.Audit.findAndCountAll({ where, order: [['id', 'DESC']], offset: (f.page - 1) * f.page_size, limit: f.page_size });
     return { total: count, entries: rows.map((r) => r.get({ plain: true }) as AuditEntryDto) };

@@ -175,7 +175,7 @@ export class JobRunner {
   }
 
   private task(state: Running, task: Parameters<WorkerPool['run']>[0], onMessage: (m: WorkerMessage) => void): Promise<WorkerResult> {
-    if (state.controller.signal.aborted) return Promise.reject(new Stopped());
+    if (state.reason || state.controller.signal.aborted) return Promise.reject(new Stopped());
     const { result, closed } = this.pool.run(task, state.controller.signal, (m) => {
       // Late messages after a stop are ignored.
       if (!state.controller.signal.aborted) onMessage(m);

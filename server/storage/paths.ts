@@ -56,10 +56,20 @@ export function uploadExtension(originalName: string): '.csv' | '.xlsx' | '.txt'
   return ext === '.csv' || ext === '.xlsx' || ext === '.txt' || ext === '.tsv' ? ext : null;
 }
 
-/** A display file name: no directories, no control characters, bounded length. */
+const MAX_NAME = 200;
+
+/**
+ * A display file name: no directories, no control characters, bounded length. A long name keeps its
+ * extension (it decides how the file is read) and is cut on whole characters.
+ */
 export function cleanFilename(originalName: string): string {
   const base = originalName.split(/[\\/]/).pop() ?? 'upload';
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
-  return cleaned || 'upload';
+  const cleaned = [...base.replace(/[\u0000-\u001f\u007f]/g, '').trim()];
+  if (cleaned.length > MAX_NAME) {
+    const ext = [...path.extname(base.trim())];
+    const keep = ext.length > 1 && ext.length <= 10 ? ext : [];
+    cleaned.splice(MAX_NAME - keep.length, cleaned.length, ...keep);
+  }
+  return cleaned.join('') || 'upload';
 }

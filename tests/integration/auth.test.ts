@@ -132,6 +132,12 @@ describe('roles', () => {
     const stops = await admin.json<{ entries: AuditEntryDto[] }>('GET', `/api/audit?job=${mine.id}`);
     expect(stops.body.entries.map((e) => e.action)).toEqual(['job.delete', 'job.stop', 'job.upload']);
     expect(stops.body.entries.every((e) => e.ip)).toBe(true);
+    // Action filters are prefixes, and "_" in an action name is not a wildcard.
+    const forced = await admin.json<{ entries: AuditEntryDto[] }>('GET', '/api/audit?action=job.force_delete');
+    expect(forced.body.entries.map((e) => e.job_id)).toEqual([running.id]);
+    const jobActions = await admin.json<{ total: number; entries: AuditEntryDto[] }>('GET', '/api/audit?action=job.');
+    expect(jobActions.body.entries.every((e) => e.action.startsWith('job.'))).toBe(true);
+    expect(jobActions.body.total).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -13,7 +13,7 @@ let c: Client;
 let watch: JobWatch;
 
 beforeAll(async () => {
-  s = await bootServer({ workerFile: FIXTURE_WORKER, env: { WORKERS: '2', JOB_CONCURRENCY: '1', WORKER_MAX_OLD_MB: '64', UPDATE_INTERVAL_MS: '50' } });
+  s = await bootServer({ workerFile: FIXTURE_WORKER, env: { WORKERS: '2', JOB_CONCURRENCY: '1', WORKER_MAX_OLD_MB: '64', UPDATE_INTERVAL_MS: '50', STOP_GRACE_MS: '0' } }); // the hard-abort path (stop-grace.test.ts covers the cooperative one)
   c = await s.client();
   watch = new JobWatch(c);
   // Let both threads finish starting (tsx in dev/test) so "busy" counts are about tasks, not boot.

@@ -6,6 +6,7 @@ import type {
   JobStatus,
   PreviewDto,
 } from '../../../server/contract/dto.js';
+import type { AuditEntryDto, AuthUserDto, MeDto, Role, TokenDto, UserDto } from '../../../server/contract/auth.js';
 import type { ApiErrorBody } from '../../../server/contract/errors.js';
 import type { JobConfigInput } from '../../../server/contract/schemas.js';
 import { fail, ok, type Result } from './result.js';
@@ -67,7 +68,12 @@ function isErrorBody(v: unknown): v is { error: ApiErrorBody } {
   return typeof v === 'object' && v !== null && 'error' in v && typeof (v as { error: unknown }).error === 'object';
 }
 
-async function call<T>(url: string, init?: RequestInit): Promise<Result<T>> {
+export interface ApiOptions {
+  /** Called when a request is refused because the session is gone (401 UNAUTHORIZED). */
+  onUnauthorized?: () => void;
+}
+
+async function request<T>(url: string, init?: RequestInit, opts?: ApiOptions): Promise<Result<T>> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
@@ -82,6 +88,7 @@ async function call<T>(url: string, init?: RequestInit): Promise<Result<T>> {
     body = null;
   }
   if (res.ok) return ok(body as T);
+  if (res.status === 401 && isErrorBody(body) && body.error.code === 'UNAUTHORIZED') opts?.onUnauthorized?.();
   if (isErrorBody(body)) return { ok: false, error: body.error };
   if (res.status === 413) return fail('FILE_TOO_LARGE', '');
   return fail(res.status === 404 ? 'NOT_FOUND' : 'INTERNAL', `HTTP ${res.status}`);
@@ -93,8 +100,9 @@ const json = (method: string, body?: unknown): RequestInit => ({
   body: body === undefined ? undefined : JSON.stringify(body),
 });
 
-/** The real API over fetch, same origin. */
-export function createApi(base = ''): Api {
+/** The real API over fetch, same origin (the session cookie goes along by itself). */
+export function createApi(base = '', opts: ApiOptions = {}): Api {
+  const call = <T>(url: string, init?: RequestInit) => request<T>(url, init, opts);
   return {
     health: () => call(`${base}/api/health`),
     preview(file, dateFormat) {
@@ -124,5 +132,77 @@ export function createApi(base = ''): Api {
     series: (id, key) =>
       call(`${base}/api/jobs/${enc(id)}/series?${new URLSearchParams({ partnumber: key.partnumber, site_code: key.site_code })}`),
     downloadUrl: (id) => `${base}/api/jobs/${enc(id)}/download`,
+  };
+}
+
+// ---- sign-in, users, tokens, audit ---------------------------------------------------------------
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+export interface AuditQuery {
+  user: string;
+  action: string;
+  job: string;
+  page: number;
+  page_size: number;
+}
+
+export interface AuditPageDto {
+  total: number;
+  entries: AuditEntryDto[];
+  page: number;
+  page_size: number;
+}
+
+export type NewTokenDto = TokenDto & { token: string };
+
+/** /api/auth, /api/users, /api/tokens, /api/audit. */
+export interface AccountApi {
+  me(): Promise<Result<MeDto>>;
+  login(username: string, password: string): Promise<Result<{ user: AuthUserDto }>>;
+  logout(): Promise<Result<void>>;
+  setup(token: string, username: string, password: string): Promise<Result<{ user: AuthUserDto }>>;
+  listUsers(): Promise<Result<{ users: UserDto[] }>>;
+  addUser(user: NewUser): Promise<Result<UserDto>>;
+  updateUser(id: string, patch: { role?: Role; password?: string }): Promise<Result<UserDto>>;
+  removeUser(id: string): Promise<Result<void>>;
+  listTokens(): Promise<Result<{ tokens: TokenDto[] }>>;
+  createToken(name: string): Promise<Result<NewTokenDto>>;
+  revokeToken(id: string): Promise<Result<void>>;
+  audit(q: AuditQuery): Promise<Result<AuditPageDto>>;
+}
+
+/** Builds the query string of GET /api/audit (empty filters are left out). */
+export function auditQuery(q: AuditQuery): string {
+  const qs = new URLSearchParams();
+  if (q.user.trim()) qs.set('user', q.user.trim());
+  if (q.action.trim()) qs.set('action', q.action.trim());
+  if (q.job.trim()) qs.set('job', q.job.trim());
+  qs.set('page', String(q.page));
+  qs.set('page_size', String(q.page_size));
+  return qs.toString();
+}
+
+export function createAccountApi(base = '', opts: ApiOptions = {}): AccountApi {
+  const call = <T>(url: string, init?: RequestInit) => request<T>(url, init, opts);
+  // Sign-in answers 401 BAD_CREDENTIALS, which is not a lost session: no hook for /api/auth/*.
+  const plain = <T>(url: string, init?: RequestInit) => request<T>(url, init);
+  return {
+    me: () => plain(`${base}/api/auth/me`),
+    login: (username, password) => plain(`${base}/api/auth/login`, json('POST', { username, password })),
+    logout: () => plain(`${base}/api/auth/logout`, json('POST', {})),
+    setup: (token, username, password) => plain(`${base}/api/auth/setup`, json('POST', { token, username, password })),
+    listUsers: () => call(`${base}/api/users`),
+    addUser: (u) => call(`${base}/api/users`, json('POST', u)),
+    updateUser: (id, patch) => call(`${base}/api/users/${enc(id)}`, json('PATCH', patch)),
+    removeUser: (id) => call(`${base}/api/users/${enc(id)}`, { method: 'DELETE' }),
+    listTokens: () => call(`${base}/api/tokens`),
+    createToken: (name) => call(`${base}/api/tokens`, json('POST', { name })),
+    revokeToken: (id) => call(`${base}/api/tokens/${enc(id)}`, { method: 'DELETE' }),
+    audit: (q) => call(`${base}/api/audit?${auditQuery(q)}`),
   };
 }

@@ -1,5 +1,6 @@
 import { getContext, setContext } from 'svelte';
-import { createApi, type Api } from './api.js';
+import { createAccountApi, createApi, type AccountApi, type Api } from './api.js';
+import { AuthStore } from './auth.svelte.js';
 import { Clock } from './clock.svelte.js';
 import { createCommands } from './commands.js';
 import { ConnectionStore } from './connection.svelte.js';
@@ -8,6 +9,7 @@ import { HistoryStore } from './history.svelte.js';
 import { I18n } from './i18n.svelte.js';
 import { bindSocket, LiveBus } from './live.js';
 import { Router } from './router.svelte.js';
+import { Session } from './session.js';
 import { createSocket, socketCommands, type AppSocket, type JobCommands } from './socket.js';
 
 /** Everything the pages share, built once in main.ts (the client's composition root). */
@@ -15,6 +17,9 @@ export interface AppContext {
   socket: AppSocket;
   bus: LiveBus;
   api: Api;
+  account: AccountApi;
+  auth: AuthStore;
+  session: Session;
   commands: JobCommands;
   i18n: I18n;
   conn: ConnectionStore;
@@ -39,23 +44,39 @@ export function createAppContext(): AppContext {
   const conn = new ConnectionStore(bus);
   const socket = createSocket();
   bindSocket(socket, bus);
-  const api = createApi();
+  const router = new Router();
+  // Filled in once `session` exists; the API only calls back after a request, long after this returns.
+  const hooks: { onUnauthorized?: () => void } = {};
+  const api = createApi('', hooks);
+  const account = createAccountApi('', hooks);
+  const auth = new AuthStore(account);
+  const session = new Session(auth, { connect: () => socket.connect(), disconnect: () => socket.disconnect() }, {
+    toSignIn: (remember) => (remember ? router.toSignIn() : router.go({ page: 'signin', next: null })),
+  });
+  hooks.onUnauthorized = () => session.unauthorized();
+  socket.on('connect_error', (err) => session.connectError(err));
+  socket.on('disconnect', (reason) => void session.disconnected(reason));
   const commands = createCommands(socketCommands(socket), api, () => bus.connected);
   const i18n = new I18n(safeStorage('local'), navigator.languages);
   const clock = new Clock();
   clock.start();
   const dashboard = new DashboardStore(api, commands, bus, safeStorage('session'));
-  dashboard.resume();
+  // Resume the job this tab was following only once someone may see it.
+  session.onSignedIn(() => dashboard.resume());
+  void session.start();
   return {
     socket,
     bus,
     api,
+    account,
+    auth,
+    session,
     commands,
     i18n,
     conn,
     clock,
-    router: new Router(),
-    history: new HistoryStore(api, commands, bus),
+    router,
+    history: new HistoryStore(api, commands, bus, { mayDelete: (job) => auth.can.deleteJob(job) }),
     dashboard,
   };
 }

@@ -15,6 +15,8 @@ type Buffered = { kind: 'created' | 'updated'; job: JobDto } | { kind: 'deleted'
 export interface HistoryOptions {
   /** Delay before refilling a page from REST after a row left it (coalesces bursts). */
   refillDelayMs?: number;
+  /** May this person delete this job? (Role and owner; see permissions.ts.) Default: anyone. */
+  mayDelete?: (job: JobDto) => boolean;
 }
 
 /**
@@ -206,12 +208,17 @@ export class HistoryStore {
 
   toggle(id: string): void {
     const job = this.jobs.find((j) => j.id === id);
-    if (!job || !canBulkDelete(job.status)) return;
+    if (!job || !this.selectable(job)) return;
     this.selected = this.isSelected(id) ? this.selected.filter((s) => s !== id) : [...this.selected, id];
   }
 
+  /** Finished, and this person may delete it. */
+  selectable(job: JobDto): boolean {
+    return canBulkDelete(job.status) && (this.opts.mayDelete?.(job) ?? true);
+  }
+
   get selectableIds(): string[] {
-    return this.jobs.filter((j) => canBulkDelete(j.status)).map((j) => j.id);
+    return this.jobs.filter((j) => this.selectable(j)).map((j) => j.id);
   }
 
   get allSelected(): boolean {

@@ -39,6 +39,13 @@ export class I18n {
     return err.message && err.message !== label ? `${label} ${err.message}` : label;
   };
 
+  /** Only the translated label of a known code (sign-in errors: the server's English adds nothing). */
+  errorLabel = (err: ApiErrorBody | null | undefined): string => {
+    if (!err) return '';
+    const key = `err.${err.code}`;
+    return isMessageKey(key) ? translate(this.lang, key) : err.message || translate(this.lang, 'common.error');
+  };
+
   set(lang: Lang): void {
     this.lang = lang;
     this.storage?.setItem(STORAGE_KEY, lang);

@@ -1,7 +1,7 @@
 /// <reference types="svelte" />
-import { href, parseRoute, type Route } from './route.js';
+import { href, isPublic, parseRoute, type Route } from './route.js';
 
-/** Hash router: #/ , #/history , #/jobs/:id. */
+/** Hash router: #/ , #/history , #/jobs/:id , #/admin , #/account , #/signin , #/setup. */
 export class Router {
   route = $state<Route>(parseRoute(location.hash));
 
@@ -13,5 +13,18 @@ export class Router {
 
   go(route: Route): void {
     location.hash = href(route);
+  }
+
+  /** Sends the user to the sign-in page, remembering where to come back to. */
+  toSignIn(): void {
+    // location.hash, not this.route: a navigation just asked for may not have fired hashchange yet.
+    const current = parseRoute(location.hash);
+    if (current.page === 'signin') return;
+    this.go({ page: 'signin', next: isPublic(current) ? null : href(current) });
+  }
+
+  /** After signing in: back where the user was sent away from, else the dashboard. */
+  back(next: string | null): void {
+    location.hash = next ?? href({ page: 'dashboard' });
   }
 }

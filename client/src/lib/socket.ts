@@ -6,10 +6,13 @@ import { fail, type Result } from './result.js';
 /** The one typed socket: event names and payloads come from the shared contract. */
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Same origin in production; Vite proxies /socket.io in dev. */
+/**
+ * Same origin in production; Vite proxies /socket.io in dev. Not connected until the session says
+ * so (the handshake carries the session cookie and is refused without one).
+ */
 export function createSocket(): AppSocket {
   // Default transports: long-polling first, then upgrade, so it also works behind proxies without WebSocket.
-  return io({ path: '/socket.io' });
+  return io({ path: '/socket.io', autoConnect: false });
 }
 
 /** Client → server commands, answered by acks. */

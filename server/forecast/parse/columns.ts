@@ -49,10 +49,16 @@ export function mapColumns(header: string[]): ColumnMap {
     throw new InputError(
       'MISSING_COLUMNS',
       `Missing required column${missing.length > 1 ? 's' : ''}: ${hint}. ` +
-        `The file's header has: ${shown.length ? shown.map((h) => `"${h}"`).join(', ') : 'nothing'}.` +
+        `The file's header has: ${shown.length ? listSome(shown) : 'nothing'}.` +
         (looksSingle ? ' Only one column was found: check the delimiter (, ; tab or |).' : ''),
     );
   }
   const extra = header.map((h) => h.trim()).filter((_, j) => !used.has(j) && header[j].trim() !== '');
   return { index, names, extra };
+}
+
+/** The first few header fields, quoted and shortened, then how many there are in all. */
+function listSome(fields: string[], max = 20): string {
+  const q = fields.slice(0, max).map((h) => `"${h.length > 60 ? `${h.slice(0, 57)}…` : h}"`);
+  return fields.length > max ? `${q.join(', ')}, … (${fields.length} in all)` : q.join(', ');
 }

@@ -60,6 +60,8 @@ export interface RawDemand {
   badDates: { count: number; examples: string[] };
 }
 
+/** Largest accepted quantity for one row. */
+export const MAX_QTY = 1e12;
 const NUM = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 const EXCEL_SCI = /^\d+(\.\d+)?E\+\d+$/i;
@@ -91,7 +93,7 @@ export async function readDemand(
   const parts: string[] = [], sites: string[] = [], dateTexts: string[] = [];
   const rp = new GrowInt(), rs = new GrowInt(), rd = new GrowInt(), rq = new GrowFloat();
   const sciPart = new GrowInt(); // per part: 1 when it looks like Excel's scientific notation
-  const badQty = new Tally(), negQty = new Tally(), blankPart = new Tally(), blankSite = new Tally(), sci = new Tally();
+  const badQty = new Tally(), negQty = new Tally(), hugeQty = new Tally(), blankPart = new Tally(), blankSite = new Tally(), sci = new Tally();
   let columns: ColumnMap | null = null;
   let rows = 0;
   const decimalComma = source.delimiter !== ',';
@@ -117,6 +119,9 @@ export async function readDemand(
     const q = parseQty(qText, decimalComma);
     if (!Number.isFinite(q)) { badQty.add(qText.trim() === '' ? `line ${line}: (blank)` : `line ${line}: ${quote(qText.trim())}`); continue; }
     if (q < 0) { negQty.add(`line ${line}: ${qText.trim()}`); continue; }
+    // No spare part sells a trillion units a day: such values are typing or export errors, and
+    // near 1e308 they would overflow every model into Infinity.
+    if (q > MAX_QTY) { hugeQty.add(`line ${line}: ${qText.trim()}`); continue; }
     let pi = partIds.get(part);
     if (pi === undefined) { pi = parts.length; parts.push(part); partIds.set(part, pi); sciPart.push(EXCEL_SCI.test(part) ? 1 : 0); }
     if (sciPart.a[pi]) sci.add(part);
@@ -148,6 +153,7 @@ export async function readDemand(
   };
   push('BAD_QUANTITY', badQty, 'with a quantity that is not a number');
   push('NEGATIVE_QUANTITY', negQty, 'with a negative quantity');
+  push('HUGE_QUANTITY', hugeQty, `with a quantity above ${MAX_QTY.toExponential(0)} (not a plausible demand)`);
   push('BLANK_PARTNUMBER', blankPart, 'with a blank part number');
   push('BLANK_SITE', blankSite, 'with a blank site code');
   if (badDates.count) {

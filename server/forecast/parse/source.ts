@@ -11,7 +11,7 @@ import { csvBatches } from './fastcsv.js';
 
 export interface Source {
   format: 'csv' | 'xlsx';
-  /** 'utf8', 'utf8-bom', 'utf16le', 'cp1252' or 'xlsx'. */
+  /** 'utf8', 'utf8-bom', 'utf16le', 'utf16be', 'cp1252' or 'xlsx'. */
   encoding: string;
   delimiter: string | null;
   size: number;
@@ -81,7 +81,7 @@ export function sniffDelimiter(text: string): string {
 export function decodeHead(head: Buffer, encoding: string): string {
   if (encoding === 'utf8-bom') return head.subarray(3).toString('utf8');
   if (encoding === 'utf8') return head.toString('utf8');
-  return iconv.decode(head, encoding === 'utf16le' ? 'utf16le' : 'win1252').replace(/^\uFEFF/, '');
+  return iconv.decode(head, encoding === 'utf16le' || encoding === 'utf16be' ? encoding : 'win1252').replace(/^\uFEFF/, '');
 }
 
 export async function openSource(filePath: string, originalName: string): Promise<{ source: Source; headText: string }> {
@@ -104,11 +104,12 @@ export async function openSource(filePath: string, originalName: string): Promis
   }
   let encoding: string;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) encoding = 'utf8-bom';
-  else if ((head[0] === 0xff && head[1] === 0xfe)) encoding = 'utf16le';
+  else if (head[0] === 0xff && head[1] === 0xfe) encoding = 'utf16le';
+  else if (head[0] === 0xfe && head[1] === 0xff) encoding = 'utf16be';
   else if (isUtf8(head)) encoding = 'utf8';
   else encoding = 'cp1252';
   const sample = head.subarray(0, Math.min(head.length, 4096));
-  if (encoding !== 'utf16le' && sample.includes(0)) {
+  if (!encoding.startsWith('utf16') && sample.includes(0)) {
     throw new InputError('UNSUPPORTED_FILE', `"${originalName}" looks like a binary file, not CSV text or an .xlsx workbook.`);
   }
   const headText = decodeHead(head, encoding);
@@ -178,7 +179,7 @@ export async function* readBatches(filePath: string, source: Source, onBytes?: (
   raw.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
   let text: NodeJS.ReadableStream = raw;
   if (source.encoding === 'cp1252') text = raw.pipe(iconv.decodeStream('win1252'));
-  else if (source.encoding === 'utf16le') text = raw.pipe(iconv.decodeStream('utf16le'));
+  else if (source.encoding === 'utf16le' || source.encoding === 'utf16be') text = raw.pipe(iconv.decodeStream(source.encoding));
   if (text !== raw) raw.on('error', (e) => (text as unknown as { destroy(e: Error): void }).destroy(e));
   try {
     yield* csvBatches(text as AsyncIterable<string | Buffer>, source.delimiter ?? ',');

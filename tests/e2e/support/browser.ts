@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from 'playwright-core';
 import { bootServer, type TestServer } from '../../helpers/server.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,3 +58,31 @@ export async function liveProgress(page: Page): Promise<number> {
 }
 
 export const screenshotDir = path.join(root, 'test-results', 'screenshots');
+
+/** A fresh profile (as openPage) that signs in through the sign-in page it is sent to, and comes back to `url`. */
+export async function openSignedIn(
+  browser: Browser,
+  url: string,
+  username: string,
+  password: string,
+): Promise<{ ctx: BrowserContext; page: Page; errors: string[]; sockets: WebSocket[] }> {
+  const ctx = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  const sockets: WebSocket[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('websocket', (ws) => sockets.push(ws));
+  await page.goto(url);
+  await signInOn(page, username, password);
+  await page.waitForURL((u) => u.href === url || u.hash === new URL(url).hash, { timeout: 15_000 });
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
+  return { ctx, page, errors, sockets };
+}
+
+/** Fills and submits the sign-in form shown on `page`. */
+export async function signInOn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByTestId('signin-form').waitFor({ timeout: 15_000 });
+  await page.getByTestId('signin-username').fill(username);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+}

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore, PAGE_SIZE } from '../../../client/src/lib/history.svelte.js';
 import { LiveBus } from '../../../client/src/lib/live.js';
 import { FakeApi, FakeCommands, makeJob, tick } from './fakes.js';
+import { permissionsFor } from '../../../client/src/lib/permissions.js';
 
 describe('HistoryStore', () => {
   let api: FakeApi;
@@ -167,5 +168,22 @@ describe('HistoryStore', () => {
     store.stop();
     bus.emit('job:created', makeJob());
     expect(store.jobs).toHaveLength(0);
+  });
+
+  it('a planner can select only their own finished jobs for bulk delete', async () => {
+    const can = permissionsFor({ username: 'pat', role: 'planner' });
+    const own = new HistoryStore(api, new FakeCommands(api), bus, { refillDelayMs: 0, mayDelete: (j) => can.deleteJob(j) });
+    const mine = makeJob({ status: 'COMPLETED', created_by: 'pat' });
+    const theirs = makeJob({ status: 'COMPLETED', created_by: 'ada' });
+    const running = makeJob({ status: 'PROCESSING', created_by: 'pat' });
+    api.jobs = [mine, theirs, running];
+    own.start();
+    await tick();
+    own.toggleAll();
+    expect(own.selected).toEqual([mine.id]);
+    expect(own.allSelected).toBe(true);
+    own.toggle(theirs.id);
+    expect(own.selected).toEqual([mine.id]);
+    own.stop();
   });
 });

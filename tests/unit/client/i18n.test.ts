@@ -59,5 +59,7 @@ describe('i18n', () => {
     expect(new I18n(storage, ['en-US']).lang).toBe('id');
     expect(i18n.error({ code: 'JOB_FINISHED', message: 'job abc is COMPLETED' })).toBe('Job sudah selesai. job abc is COMPLETED');
     expect(i18n.error({ code: 'SOMETHING_NEW', message: 'raw text' })).toBe('raw text');
+    expect(i18n.errorLabel({ code: 'BAD_CREDENTIALS', message: 'Wrong username or password.' })).toBe('Nama pengguna atau kata sandi salah.');
+    expect(i18n.errorLabel({ code: 'SOMETHING_NEW', message: 'raw text' })).toBe('raw text');
   });
 });
