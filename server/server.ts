@@ -44,7 +44,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   const report = await reconcile(repo, paths, logger);
 
   const pool = new WorkerPool({ threads: config.WORKERS, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
-  const interactive = new WorkerPool({ threads: 1, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
+  // Started on demand (previews, chart history) and let go after a minute idle.
+  const interactive = new WorkerPool({ threads: 1, minThreads: 0, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
   const runner = new JobRunner(pool, config.STOP_GRACE_MS);
   const jobs = new JobService(repo, runner, paths, logger, {
     concurrency: config.JOB_CONCURRENCY,

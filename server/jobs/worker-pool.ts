@@ -10,6 +10,8 @@ import type { WorkerMessage, WorkerResult, WorkerTask } from '../workers/protoco
 
 export interface PoolOptions {
   threads: number;
+  /** Threads kept alive when idle (default: all). */
+  minThreads?: number;
   maxOldGenerationSizeMb: number;
   /** A worker module implementing the protocol (tests pass fixture workers); default: the forecast worker. */
   workerFile?: string;
@@ -42,9 +44,9 @@ export class WorkerPool {
     this.pool = new Tinypool({
       filename,
       workerData,
-      minThreads: opts.threads,
+      minThreads: opts.minThreads ?? opts.threads,
       maxThreads: opts.threads,
-      idleTimeout: 0,
+      idleTimeout: opts.minThreads === 0 ? 60_000 : 0,
       resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb },
     });
   }

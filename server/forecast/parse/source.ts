@@ -5,7 +5,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import ExcelJS from 'exceljs';
 import { InputError } from '../types.js';
 import { csvBatches } from './fastcsv.js';
 
@@ -152,6 +151,8 @@ export async function* readBatches(filePath: string, source: Source, onBytes?: (
     const input = createReadStream(filePath);
     let bytes = 0;
     input.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
+    // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
+    const { default: ExcelJS } = await import('exceljs');
     const wb = new ExcelJS.stream.xlsx.WorkbookReader(input, {
       worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
     });
