@@ -148,11 +148,12 @@ const CHUNK = 1 << 20;
  */
 export async function* readBatches(filePath: string, source: Source, onBytes?: (bytes: number) => void): AsyncGenerator<string[][]> {
   if (source.format === 'xlsx') {
+    // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
+    // (Before the stream exists: a flowing stream would lose data while the import resolves.)
+    const { default: ExcelJS } = await import('exceljs');
     const input = createReadStream(filePath);
     let bytes = 0;
     input.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
-    // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
-    const { default: ExcelJS } = await import('exceljs');
     const wb = new ExcelJS.stream.xlsx.WorkbookReader(input, {
       worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
     });
