@@ -16,6 +16,7 @@ import { runPartitions } from '../server/forecast/pool.js';
 import { isoOfDay } from '../server/forecast/parse/dates.js';
 import type { EngineContext } from '../server/forecast/partition.js';
 import type { SiteSeries } from '../server/forecast/series.js';
+import { rng } from './generate-demand.js';
 
 const args = process.argv.slice(2);
 const opt = (k: string, d: number) => { const i = args.indexOf(`--${k}`); return i >= 0 ? Number(args[i + 1]) : d; };
@@ -23,17 +24,6 @@ const SERIES = opt('series', 10_000), DAYS = opt('days', 730), THREADS = opt('th
 const R_SAMPLE = opt('r-sample', 100);
 const GOAL = 10;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Times R's forecast::ets (automatic model, one core) on an evenly spaced sample of the series. */
 function compareR(sites: SiteSeries[], ctx: EngineContext, oursPerSeries: number): void {
