@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { isFinal, FINAL_STATUSES, type JobConfig, type JobDto, type JobStatus, type LogLine, type PartitionCounts } from '../contract/dto.js';
+import { isFinal, FINAL_STATUSES, type JobConfig, type JobDto, type LogLine } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { ListQuery } from '../contract/schemas.js';
 import type { JobRow } from '../db/job.model.js';
@@ -14,10 +14,11 @@ import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto, EMPTY_PARTITIONS } from './job.dto.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
-import { describeFailure, type JobRunner, type RunOutcome, type StopReason } from './job.runner.js';
+import type { JobRunner } from './job.runner.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
+import { JobExecution } from './job.execution.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -44,6 +45,7 @@ export class JobService {
   private readonly queue: string[] = [];
   private readonly active = new Map<string, Promise<void>>();
   readonly live: LiveJobs;
+  private readonly execution: JobExecution;
   private accepting = true;
 
   constructor(
@@ -54,6 +56,12 @@ export class JobService {
     private readonly opts: JobServiceOptions,
   ) {
     this.live = new LiveJobs(repo, this.events, opts, (id) => this.logs.serialize(id));
+    this.execution = new JobExecution(repo, runner, paths, logger, this.live, this.logs, {
+      log: (id, level, msg) => this.addLog(id, level, msg),
+      updated: (row) => this.events.emit('updated', this.dto(row)),
+      queueChanged: () => this.emitQueuePositions(),
+      dto: (row) => this.dto(row),
+    });
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -91,10 +99,6 @@ export class JobService {
   queuePosition(id: string): number | null {
     const i = this.queue.indexOf(id);
     return i < 0 ? null : i + 1;
-  }
-
-  get queuedCount(): number {
-    return this.queue.length;
   }
 
   // ---- commands ----------------------------------------------------------------------------------
@@ -190,7 +194,7 @@ export class JobService {
   async failRunning(id: string, message: string): Promise<boolean> {
     const released = this.runner.stop(id, 'timeout');
     this.live.end(id);
-    const failed = await this.fail(id, message);
+    const failed = await this.execution.fail(id, message);
     await released;
     return failed;
   }
@@ -207,19 +211,6 @@ export class JobService {
       }
     }
     return n;
-  }
-
-  /**
-   * Expected run time of a job for a file of this size: the median seconds per byte of the last
-   * completed jobs (or 2 s/MB before there are any), plus 2 s of fixed cost.
-   */
-  private async expectedSeconds(fileSize: number): Promise<number> {
-    const rates = (await this.repo.recentCompleted(20))
-      .filter((r) => r.started_at && r.completed_at && r.file_size > 0)
-      .map((r) => Math.max(0, (Date.parse(r.completed_at!) - Date.parse(r.started_at!)) / 1000 - 2) / r.file_size)
-      .sort((a, b) => a - b);
-    const rate = rates.length ? rates[Math.floor(rates.length / 2)] : 2 / (1024 * 1024);
-    return Math.round((2 + rate * fileSize) * 10) / 10;
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------------
@@ -256,7 +247,7 @@ export class JobService {
   private pump(): void {
     while (this.accepting && this.active.size < this.opts.concurrency && this.queue.length) {
       const id = this.queue.shift()!;
-      const p = this.execute(id)
+      const p = this.execution.run(id)
         .catch((err) => this.logger.error({ err, id }, 'job execution failed unexpectedly'))
         .finally(() => {
           this.active.delete(id);
@@ -264,85 +255,6 @@ export class JobService {
         });
       this.active.set(id, p);
     }
-  }
-
-  private async execute(id: string): Promise<void> {
-    const queued = await this.repo.find(id);
-    if (!queued) return;
-    const expected = await this.expectedSeconds(queued.file_size);
-    const row = await this.repo.transition(id, 'PROCESSING', { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 }, ['QUEUED']);
-    if (!row) return; // stopped or deleted while queued
-    // From here to runner.run nothing awaits: a Stop racing this start finds the run registered.
-    this.emitQueuePositions();
-    this.live.start(id, row, (r) => this.dto(r), expected);
-    this.events.emit('updated', this.dto(row));
-    const tmpFile = this.paths.tmpFile(id);
-    try {
-      const config = JSON.parse(row.config) as JobConfig;
-      const outcome = await this.runner.run(
-        { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config, tmpFile },
-        {
-          progress: (p) => this.live.progress(id, p),
-          log: (level, msg) => this.addLog(id, level, msg),
-          prepared: (info) => this.live.prepared(id, info),
-          heartbeat: () => this.live.heartbeat(id),
-        },
-      );
-      this.live.end(id);
-      if (outcome.kind === 'completed') await this.complete(id, outcome);
-      else if (outcome.kind !== 'stopped') await this.fail(id, outcome.message, outcome.partitions);
-      // 'stopped': whoever stopped it already recorded the final state.
-    } catch (err) {
-      // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
-      this.logger.error({ err, id }, 'job failed outside the engine');
-      this.live.end(id);
-      await removeQuietly(tmpFile);
-      await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
-    }
-  }
-
-  private async complete(id: string, outcome: Extract<RunOutcome, { kind: 'completed' }>): Promise<void> {
-    const outputName = `${id}.csv`;
-    const outputPath = this.paths.output(outputName);
-    await fs.rename(outcome.tmpFile, outputPath);
-    const message = `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`;
-    const done = await this.repo.transition(
-      id,
-      'COMPLETED',
-      {
-        output_name: outputName,
-        progress: 100,
-        stage: 'completed',
-        completed_at: now(),
-        rows: outcome.rows,
-        metrics: JSON.stringify(outcome.metrics),
-        partitions: JSON.stringify(outcome.partitions),
-        log: this.logs.serialize(id, { level: 'info', msg: message }),
-      },
-      ['PROCESSING'],
-    );
-    if (!done) return removeQuietly(outputPath); // stopped at the last moment: no output survives
-    this.addLog(id, 'info', message);
-    this.events.emit('updated', this.dto(done));
-  }
-
-  private async fail(id: string, message: string, partitions?: PartitionCounts): Promise<boolean> {
-    const failed = await this.repo.transition(
-      id,
-      'FAILED',
-      {
-        error_message: message,
-        stage: 'failed',
-        completed_at: now(),
-        ...(partitions ? { partitions: JSON.stringify(partitions) } : {}),
-        log: this.logs.serialize(id, { level: 'error', msg: message }),
-      },
-      ['PROCESSING'],
-    );
-    if (!failed) return false;
-    this.addLog(id, 'error', message);
-    this.events.emit('updated', this.dto(failed));
-    return true;
   }
 
   private async cancelRow(id: string, message: string): Promise<JobRow | null> {
@@ -400,4 +312,3 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-export type { StopReason, JobStatus };

@@ -1,0 +1,129 @@
+/**
+ * One job's run, from QUEUED to its final state: the compare-and-set into PROCESSING, the runner,
+ * then COMPLETED (output renamed into outputs/ first) or FAILED. Whatever breaks, the job does not
+ * stay PROCESSING. The service owns the queue and decides when to call run().
+ */
+import { promises as fs } from 'node:fs';
+import type { JobConfig, JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
+import type { JobRow } from '../db/job.model.js';
+import type { Logger } from '../logger.js';
+import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import type { JobRepo } from './job.repo.js';
+import { describeFailure, type JobRunner, type RunOutcome } from './job.runner.js';
+import type { LiveJobs } from './live-jobs.js';
+import type { LogBuffer } from './log-buffer.js';
+
+/** How a run tells the rest of the service what happened. */
+export interface RunNotifier {
+  log(id: string, level: LogLine['level'], msg: string): void;
+  updated(row: JobRow): void;
+  queueChanged(): void;
+  dto(row: JobRow): JobDto;
+}
+
+const now = () => new Date().toISOString();
+
+export class JobExecution {
+  constructor(
+    private readonly repo: JobRepo,
+    private readonly runner: JobRunner,
+    private readonly paths: StoragePaths,
+    private readonly logger: Logger,
+    private readonly live: LiveJobs,
+    private readonly logs: LogBuffer,
+    private readonly notify: RunNotifier,
+  ) {}
+
+  /**
+   * Expected run time of a job for a file of this size: the median seconds per byte of the last
+   * completed jobs (or 2 s/MB before there are any), plus 2 s of fixed cost.
+   */
+  private async expectedSeconds(fileSize: number): Promise<number> {
+    const rates = (await this.repo.recentCompleted(20))
+      .filter((r) => r.started_at && r.completed_at && r.file_size > 0)
+      .map((r) => Math.max(0, (Date.parse(r.completed_at!) - Date.parse(r.started_at!)) / 1000 - 2) / r.file_size)
+      .sort((a, b) => a - b);
+    const rate = rates.length ? rates[Math.floor(rates.length / 2)] : 2 / (1024 * 1024);
+    return Math.round((2 + rate * fileSize) * 10) / 10;
+  }
+
+
+  async run(id: string): Promise<void> {
+    const queued = await this.repo.find(id);
+    if (!queued) return;
+    const expected = await this.expectedSeconds(queued.file_size);
+    const row = await this.repo.transition(id, 'PROCESSING', { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 }, ['QUEUED']);
+    if (!row) return; // stopped or deleted while queued
+    // From here to runner.run nothing awaits: a Stop racing this start finds the run registered.
+    this.notify.queueChanged();
+    this.live.start(id, row, this.notify.dto, expected);
+    this.notify.updated(row);
+    const tmpFile = this.paths.tmpFile(id);
+    try {
+      const config = JSON.parse(row.config) as JobConfig;
+      const outcome = await this.runner.run(
+        { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config, tmpFile },
+        {
+          progress: (p) => this.live.progress(id, p),
+          log: (level, msg) => this.notify.log(id, level, msg),
+          prepared: (info) => this.live.prepared(id, info),
+          heartbeat: () => this.live.heartbeat(id),
+        },
+      );
+      this.live.end(id);
+      if (outcome.kind === 'completed') await this.complete(id, outcome);
+      else if (outcome.kind !== 'stopped') await this.fail(id, outcome.message, outcome.partitions);
+      // 'stopped': whoever stopped it already recorded the final state.
+    } catch (err) {
+      // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
+      this.logger.error({ err, id }, 'job failed outside the engine');
+      this.live.end(id);
+      await removeQuietly(tmpFile);
+      await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
+    }
+  }
+
+  private async complete(id: string, outcome: Extract<RunOutcome, { kind: 'completed' }>): Promise<void> {
+    const outputName = `${id}.csv`;
+    const outputPath = this.paths.output(outputName);
+    await fs.rename(outcome.tmpFile, outputPath);
+    const message = `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`;
+    const done = await this.repo.transition(
+      id,
+      'COMPLETED',
+      {
+        output_name: outputName,
+        progress: 100,
+        stage: 'completed',
+        completed_at: now(),
+        rows: outcome.rows,
+        metrics: JSON.stringify(outcome.metrics),
+        partitions: JSON.stringify(outcome.partitions),
+        log: this.logs.serialize(id, { level: 'info', msg: message }),
+      },
+      ['PROCESSING'],
+    );
+    if (!done) return removeQuietly(outputPath); // stopped at the last moment: no output survives
+    this.notify.log(id, 'info', message);
+    this.notify.updated(done);
+  }
+
+  async fail(id: string, message: string, partitions?: PartitionCounts): Promise<boolean> {
+    const failed = await this.repo.transition(
+      id,
+      'FAILED',
+      {
+        error_message: message,
+        stage: 'failed',
+        completed_at: now(),
+        ...(partitions ? { partitions: JSON.stringify(partitions) } : {}),
+        log: this.logs.serialize(id, { level: 'error', msg: message }),
+      },
+      ['PROCESSING'],
+    );
+    if (!failed) return false;
+    this.notify.log(id, 'error', message);
+    this.notify.updated(failed);
+    return true;
+  }
+}
