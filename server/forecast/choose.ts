@@ -1,12 +1,12 @@
 /**
  * From backtest statistics to one forecast per series, for the final forecast and for the holdout.
  * 'stack' (default): convex combination weights learned per demand class over the partition's series
- * (stack.ts). 'class': the single candidate with the lowest mean backtest RMSSE over the class's series.
+ * (stack.ts), with a global regression across the partition's series (global.ts) as one more member. 'class': the single candidate with the lowest mean backtest RMSSE over the class's series.
  * 'series': each series its own best candidate (noisy: a few origins of one short series).
  * The holdout's choice uses only origins whose windows end before the holdout, grouped by the class the
  * series had before the holdout.
  */
-import type { MethodName } from './methods/index.js';
+import { GLOBAL_MEMBER, withGlobal } from './global.js';
 import type { Evaluated } from './select.js';
 import { learnWeights, type PackedSamples } from './stack.js';
 
@@ -128,19 +128,28 @@ function comboMse(ev: Evaluated, w: Float64Array, h: number): number {
   return n ? s / n : NaN;
 }
 
-function label(cands: readonly MethodName[], w: Float64Array): string {
+function label(cands: readonly string[], w: Float64Array): string {
   const top = argmin(w.map((x) => -x));
-  return w[top] > 0.999 ? cands[top] : 'stack';
+  return w[top] > 0.999 && cands[top] !== GLOBAL_MEMBER ? cands[top] : 'stack';
+}
+
+/**
+ * The series as the combination sees them: in the 'stack' selection with the global model (global.ts) as one
+ * more member, fitted for the final forecast and (separately, without the holdout) for the holdout.
+ */
+export function stackInputs(evs: Evaluated[], sel: Selection, h: number): { fin: Evaluated[]; hold: Evaluated[] } {
+  if (sel !== 'stack') return { fin: evs, hold: evs };
+  return { fin: withGlobal(evs, false, h), hold: withGlobal(evs, true, h) };
 }
 
 /** The final and holdout forecasts of every series (hold null when the series has no holdout). */
 export function chooseAll(evs: Evaluated[], sel: Selection, h: number, prior?: WeightPrior): { final: Choice; hold: Float64Array | null }[] {
-  const wf = sel === 'series' ? null : groupWeights(evs, false, sel, h, prior?.final);
-  const wh = sel === 'series' ? null : groupWeights(evs, true, sel, h, prior?.hold);
-  return evs.map((ev) => {
-    const C = ev.cands.length;
-    if (C === 0) return { final: { mean: new Float64Array(h), method: 'none', mse: NaN }, hold: null };
-    const weightsFor = (hold: boolean): Float64Array => {
+  const inp = stackInputs(evs, sel, h);
+  const wf = sel === 'series' ? null : groupWeights(inp.fin, false, sel, h, prior?.final);
+  const wh = sel === 'series' ? null : groupWeights(inp.hold, true, sel, h, prior?.hold);
+  return evs.map((_, i) => {
+    const weightsFor = (ev: Evaluated, hold: boolean): Float64Array => {
+      const C = ev.cands.length;
       const g = (hold ? wh : wf)?.get(groupKey(ev, hold));
       if (g) return g;
       const own = ownScores(ev, hold, h);
@@ -148,8 +157,10 @@ export function chooseAll(evs: Evaluated[], sel: Selection, h: number, prior?: W
       if (Number.isNaN(own[0])) w.fill(1 / C); else w[argmin(own)] = 1;
       return w;
     };
-    const w = weightsFor(false);
+    const ev = inp.fin[i], eh = inp.hold[i];
+    if (ev.cands.length === 0) return { final: { mean: new Float64Array(h), method: 'none', mse: NaN }, hold: null };
+    const w = weightsFor(ev, false);
     const final: Choice = { mean: combine(ev.final, w, h), method: label(ev.cands, w), mse: comboMse(ev, w, h) };
-    return { final, hold: ev.hold ? combine(ev.hold, weightsFor(true), h) : null };
+    return { final, hold: eh.hold ? combine(eh.hold, weightsFor(eh, true), h) : null };
   });
 }

@@ -6,7 +6,7 @@
  */
 import type { JobConfig } from '../contract/dto.js';
 import type { PartitionInput } from './types.js';
-import { groupWeights, type WeightPrior } from './choose.js';
+import { groupWeights, stackInputs, type WeightPrior } from './choose.js';
 import { configMethod, selectOptions, seriesOf, type EngineContext } from './partition.js';
 import { evaluateSeries, type Evaluated } from './select.js';
 import type { SiteSeries } from './series.js';
@@ -38,5 +38,6 @@ export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, confi
     const sr = seriesOf(partitions[part].data as SiteSeries, g - base, ctx);
     if (sr) evs.push(evaluateSeries(sr.y, sr.fd, opts));
   }
-  return { final: toRecord(groupWeights(evs, false, 'stack', opts.h)), hold: toRecord(groupWeights(evs, true, 'stack', opts.h)) };
+  const inp = stackInputs(evs, 'stack', opts.h);
+  return { final: toRecord(groupWeights(inp.fin, false, 'stack', opts.h)), hold: toRecord(groupWeights(inp.hold, true, 'stack', opts.h)) };
 }

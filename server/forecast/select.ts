@@ -7,6 +7,7 @@
  */
 import { aliveAtEnds, classify, type DemandClass } from './classify.js';
 import { FLAT_METHODS, runLevels, runMethod, type MethodEnv, type MethodName } from './methods/index.js';
+import { endFeatures } from './global.js';
 
 /**
  * Members of the automatic choice: level estimators of different kinds (window, smoothing, occurrence,
@@ -41,7 +42,8 @@ export interface Evaluated {
   /** Class from the whole history (final forecast) and from the history before the holdout. */
   cls: DemandClass;
   clsHold: DemandClass;
-  cands: readonly MethodName[];
+  /** Candidate names: methods, and in the automatic choice the global model (global.ts) appended by choose.ts. */
+  cands: readonly string[];
   /** Per candidate: the life (periods) of its obsolescence guard. */
   lives: readonly number[];
   /** Per candidate: forecast from the full history (h values ≥ 0, guarded; a flat forecast: its one level). */
@@ -64,6 +66,11 @@ export interface Evaluated {
   holdEnd: number;
   /** Standard deviation of the history (interval fallback). */
   sd: number;
+  /**
+   * Global-model feature rows (global.ts endFeatures) at the origins (J rows, as bt), the holdout origin and
+   * the training end; null unless the choice is automatic.
+   */
+  gf: Float64Array | null;
 }
 
 /** Origin ends e (descending), each with e ≥ fd + MIN_TRAIN and e + h ≤ n. */
@@ -98,6 +105,7 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
     cls, clsHold, cands, lives: candLives, final: [], hold: hasHold && C ? [] : null, J,
     fMean: new Float64Array(J * C), se: new Float64Array(J * C), aMean: new Float64Array(J), aVar: new Float64Array(J),
     s2: new Float64Array(J), forHold: new Uint8Array(J), base: null, holdEnd, sd: 0,
+    gf: auto && anyDemand ? endFeatures(y, fd, [...bt, hasHold ? holdEnd : n, n], h, o.env.maWindow) : null,
   };
   // cumulative squared first differences from the first demand: the scale before each origin in O(1)
   const d2 = new Float64Array(n + 1);
