@@ -24,11 +24,31 @@ export async function inspectHead(filePath: string, originalName: string): Promi
   throw new InputError('EMPTY_FILE', 'The file has no header line.');
 }
 
-function calendarOf(raw: RawDemand, override: Frequency | null): { cal: Calendar; detected: Frequency } {
-  const days = new Set<number>();
-  for (const d of raw.day) days.add(d);
-  const det = detectFrequency([...days]);
+/** First and last day of the valid rows, and every distinct day between them. */
+function dayRange(raw: RawDemand): { minDay: number; maxDay: number; days: number[] } {
+  const day = raw.day;
+  let minDay = Infinity, maxDay = -Infinity;
+  for (let i = 0; i < day.length; i++) { const d = day[i]; if (d < minDay) minDay = d; if (d > maxDay) maxDay = d; }
+  const days: number[] = [];
+  if (day.length) {
+    const seen = new Uint8Array(maxDay - minDay + 1);
+    for (let i = 0; i < day.length; i++) seen[day[i] - minDay] = 1;
+    for (let k = 0; k < seen.length; k++) if (seen[k]) days.push(minDay + k);
+  }
+  return { minDay, maxDay, days };
+}
+
+function calendarOf(raw: RawDemand, override: Frequency | null, days = dayRange(raw).days): { cal: Calendar; detected: Frequency } {
+  const det = detectFrequency(days);
   return { cal: { freq: override ?? det.freq, anchor: det.anchor }, detected: det.freq };
+}
+
+/** How many distinct ids of `n` occur in ids. */
+function distinct(ids: Int32Array, n: number): number {
+  const seen = new Uint8Array(n);
+  let k = 0;
+  for (let i = 0; i < ids.length; i++) if (!seen[ids[i]]) { seen[ids[i]] = 1; k++; }
+  return k;
 }
 
 function badDatesError(raw: RawDemand): InputError {
@@ -46,11 +66,12 @@ export async function previewDemand(filePath: string, originalName: string, opts
   const { cal } = calendarOf(raw, null);
   const g = raw.part.length ? groupSeries(raw, cal, null) : null;
   const series = g ? g.sites.reduce((s, x) => s + x.parts.length, 0) : 0;
-  const partSet = new Set<number>(raw.part);
+  const siteSeen = new Uint8Array(raw.sites.length);
+  for (let i = 0; i < raw.site.length; i++) siteSeen[raw.site[i]] = 1;
   return {
     filename: originalName, format: raw.source.format, encoding: raw.source.encoding, delimiter: raw.source.delimiter,
-    columns: raw.columns.names, extra_columns: raw.columns.extra, rows: raw.rows, parts: partSet.size, series,
-    sites: [...new Set<number>(raw.site)].map((s) => raw.sites[s]).sort(),
+    columns: raw.columns.names, extra_columns: raw.columns.extra, rows: raw.rows, parts: distinct(raw.part, raw.parts.length), series,
+    sites: raw.sites.filter((_, s) => siteSeen[s] === 1).sort(),
     date_order: raw.order.order, date_order_ambiguous: raw.order.ambiguous,
     first_date: g && Number.isFinite(g.minDay) ? isoOfDay(g.minDay) : null,
     last_date: g && Number.isFinite(g.maxDay) ? isoOfDay(g.maxDay) : null,
@@ -84,12 +105,11 @@ export async function loadDemand(filePath: string, originalName: string, config:
   const raw = await readDemand(filePath, originalName, config.date_format, onProgress);
   if (raw.badDates.count) throw badDatesError(raw);
   if (raw.part.length === 0) throw noValidRows(raw);
-  const { cal, detected } = calendarOf(raw, config.frequency);
+  const { minDay, maxDay, days } = dayRange(raw);
+  const { cal, detected } = calendarOf(raw, config.frequency, days);
   const warnings = [...raw.warnings];
   if (config.frequency && config.frequency !== detected) warnings.push(`The dates look ${FREQ_NAME[detected]} but ${FREQ_NAME[config.frequency]} was requested: demand is summed per ${FREQ_NAME[config.frequency].replace(/ly$/, '').replace('dai', 'day')}.`);
   const siteIds = resolveSites(config.forecast_site_codes, raw.sites);
-  let minDay = Infinity, maxDay = -Infinity;
-  for (const d of raw.day) { if (d < minDay) minDay = d; if (d > maxDay) maxDay = d; }
   const fileStart = periodOfDay(cal, minDay), fileEnd = periodOfDay(cal, maxDay);
   let trainEnd = fileEnd, fcStart = fileEnd + 1, endDay = Infinity;
   if (config.forecast_start_date) {

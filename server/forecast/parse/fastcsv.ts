@@ -15,28 +15,35 @@ export const CSV_OPTIONS: Options = {
 /** Records per batch on the csv-parse path. */
 const BATCH = 4096;
 
+/** The record of body[i, end) (one line without its line end), or null when every field is blank. */
+export function splitRecord(body: string, delimiter: string, i = 0, end = body.length): string[] | null {
+  // fields straight from the text: no per-line string
+  const rec: string[] = [];
+  const dl = delimiter.length;
+  let a = i, empty = true;
+  for (;;) {
+    let b = body.indexOf(delimiter, a);
+    if (b < 0 || b > end) b = end;
+    const f = body.substring(a, b);
+    if (empty && f.trim() !== '') empty = false;
+    rec.push(f);
+    if (b >= end) break;
+    a = b + dl;
+  }
+  return empty ? null : rec;
+}
+
 /** Records of complete lines `body` (no quotes, no bare \r), pushed to `out`. */
 export function splitLines(body: string, delimiter: string, out: string[][]): void {
-  const n = body.length, dl = delimiter.length;
+  const n = body.length;
   let i = 0;
   while (i <= n) {
     let j = body.indexOf('\n', i);
     if (j < 0) j = n;
     const end = j > i && body.charCodeAt(j - 1) === 13 ? j - 1 : j;
     if (end > i) {
-      // fields straight from the chunk: no per-line string
-      const rec: string[] = [];
-      let a = i, empty = true;
-      for (;;) {
-        let b = body.indexOf(delimiter, a);
-        if (b < 0 || b > end) b = end;
-        const f = body.substring(a, b);
-        if (empty && f.trim() !== '') empty = false;
-        rec.push(f);
-        if (b >= end) break;
-        a = b + dl;
-      }
-      if (!empty) out.push(rec);
+      const rec = splitRecord(body, delimiter, i, end);
+      if (rec) out.push(rec);
     }
     i = j + 1;
   }
@@ -94,4 +101,78 @@ export async function* csvBatches(chunks: AsyncIterable<string | Buffer>, delimi
     splitLines(s.slice(0, cut), delimiter, out);
     if (out.length) yield out;
   }
+}
+
+/**
+ * Receives a UTF-8 CSV file without decoding it: `lines` gets blocks of whole lines (the same lines
+ * splitLines would see: no double quote, no bare \r; lines end at \n, a \r before it belongs to the line
+ * end; the last block may end without \n), `records` gets the csv-parse path's records once a quote or a
+ * bare \r has been seen (from then on everything goes there, as in csvBatches).
+ */
+export interface CsvSink {
+  lines(buf: Buffer, start: number, end: number): void;
+  records(batch: string[][]): void;
+}
+
+/** True when b has a \r not followed by \n (a \r at the very end may be the first half of \r\n). */
+function bareCrBytes(b: Buffer): boolean {
+  for (let i = b.indexOf(13); i >= 0; i = b.indexOf(13, i + 1)) if (i + 1 < b.length && b[i + 1] !== 10) return true;
+  return false;
+}
+
+/**
+ * csvBatches for UTF-8 Buffers, feeding a sink: the common case (no quotes) is handed over as bytes, so
+ * the reader decodes only what it needs. A leading UTF-8 BOM is dropped. A chunk may be overwritten once
+ * the next one is asked for (the caller can read every chunk into one buffer): only the partial last line
+ * is copied, and the sink must be done with a block when it returns.
+ */
+export async function scanCsv(chunks: AsyncIterable<Buffer>, delimiter: string, sink: CsvSink): Promise<void> {
+  const src = chunks[Symbol.asyncIterator]();
+  /** The partial line after the last \n (a copy), or the first bytes while a BOM may still be cut. */
+  let carry: Buffer | null = null, first = true;
+  const viaText = async (head: Buffer[]): Promise<void> => {
+    const dec = new StringDecoder('utf8');
+    const text = head.map((b) => dec.write(b)).join('');
+    const rest: AsyncIterator<string> = {
+      async next() {
+        const x = await src.next();
+        if (x.done) { const tail = dec.end(); return tail ? { done: false, value: tail } : { done: true, value: undefined }; }
+        return { done: false, value: dec.write(x.value) };
+      },
+    };
+    for await (const batch of viaCsvParse(text, rest, delimiter)) sink.records(batch);
+  };
+  for (;;) {
+    const r = await src.next();
+    if (r.done) break;
+    let chunk = r.value;
+    if (first) {
+      if (carry) { chunk = Buffer.concat([carry, chunk]); carry = null; }
+      if (chunk.length < 3) { carry = Buffer.from(chunk); continue; } // the BOM may be cut
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      first = false;
+    }
+    // From the first quote or bare \r on, the rest goes through csv-parse (the carry was checked with its
+    // chunk, except a \r at its end).
+    if (chunk.indexOf(0x22) >= 0 || bareCrBytes(chunk) || (carry !== null && carry[carry.length - 1] === 13 && chunk.length > 0 && chunk[0] !== 10)) {
+      await viaText(carry ? [carry, chunk] : [chunk]);
+      return;
+    }
+    const nl = chunk.indexOf(10);
+    if (nl < 0) { carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk); continue; }
+    let from = 0;
+    if (carry) {
+      // the line cut by the previous chunk, completed
+      const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
+      carry = null;
+      if (line.length > 0) sink.lines(line, 0, line.length);
+      from = nl + 1;
+    }
+    const cut = chunk.lastIndexOf(10);
+    if (cut > from) sink.lines(chunk, from, cut);
+    carry = cut + 1 < chunk.length ? Buffer.from(chunk.subarray(cut + 1)) : null;
+  }
+  if (!carry || carry.length === 0) return;
+  if (carry.indexOf(0x22) >= 0 || bareCrBytes(carry) || carry[carry.length - 1] === 13) await viaText([carry]);
+  else sink.lines(carry, 0, carry.length);
 }

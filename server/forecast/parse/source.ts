@@ -3,10 +3,10 @@
  * Nothing here holds the whole file in memory.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { InputError } from '../types.js';
-import { csvBatches } from './fastcsv.js';
+import { csvBatches, scanCsv, type CsvSink } from './fastcsv.js';
 
 export interface Source {
   format: 'csv' | 'xlsx';
@@ -192,5 +192,40 @@ export async function* readBatches(filePath: string, source: Source, onBytes?: (
     throw new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
   } finally {
     raw.destroy();
+  }
+}
+
+/**
+ * Streams the file's rows (header first) into a sink: UTF-8 CSV as bytes (see scanCsv), everything else
+ * as records from readBatches. `onBytes` receives the bytes read so far.
+ */
+export async function readInto(filePath: string, source: Source, sink: CsvSink, onBytes?: (bytes: number) => void): Promise<void> {
+  if (source.format !== 'csv' || (source.encoding !== 'utf8' && source.encoding !== 'utf8-bom')) {
+    for await (const batch of readBatches(filePath, source, onBytes)) sink.records(batch);
+    return;
+  }
+  // One buffer, read into again and again: no garbage per chunk (scanCsv copies only partial lines).
+  let fh: FileHandle | null = null;
+  try {
+    const f = (fh = await open(filePath, 'r'));
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let bytes = 0;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (;;) {
+        const { bytesRead } = await f.read(buf, 0, CHUNK, bytes);
+        if (bytesRead === 0) return;
+        bytes += bytesRead;
+        onBytes?.(bytes);
+        yield buf.subarray(0, bytesRead);
+      }
+    }
+    await scanCsv(chunks(), source.delimiter ?? ',', sink);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as Error & { code?: string; lines?: number };
+    if (err.code === 'ENOENT' || err.code === 'EACCES') throw new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
+    throw new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
+  } finally {
+    await fh?.close();
   }
 }
