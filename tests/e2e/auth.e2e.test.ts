@@ -5,23 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_HEADER } from '../../server/forecast/write.js';
 import { demandFile } from '../helpers/data.js';
 import { bootServer, filesIn, type TestServer } from '../helpers/server.js';
-import { buildClient, currentJobId, hasChromium, launch, liveProgress, openSignedIn, screenshotDir, signInOn } from './support/browser.js';
+import { buildClient, currentJobId, hasChromium, launch, liveProgress, newTab, openSignedIn, screenshotDir, signInOn, type Tab } from './support/browser.js';
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../server/assets/sample-demand.csv');
 const XSS_NAME = '<img src=x onerror="window.__xss=1">.csv';
 const PASSWORD = { admin: 'admin-pass-1', planner: 'planner-pass-1', viewer: 'viewer-pass-1' } as const;
-
-interface Tab {
-  ctx: BrowserContext;
-  page: Page;
-  errors: string[];
-  sockets: WebSocket[];
-}
 
 describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromium', () => {
   let s: TestServer;
@@ -47,16 +40,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
   const connected = (p: Page) => p.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
   const badgeWith = (p: Page, id: string, status: string) => p.locator(`[data-testid="status-badge-${id}"][data-status="${status}"]`);
 
-  async function newTab(url: string): Promise<Tab> {
-    const ctx = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    const sockets: WebSocket[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('websocket', (ws) => sockets.push(ws));
-    await page.goto(url);
-    return { ctx, page, errors, sockets };
-  }
+  const tab = (url: string) => newTab(browser, url);
 
   async function uploadAndRun(p: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<string> {
     await p.getByTestId('file-input').setInputFiles(file);
@@ -82,7 +66,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     );
 
   it('the console’s setup link creates the first admin; every page asks to sign in first', async () => {
-    const stranger = await newTab(`${s.url}/#/history`);
+    const stranger = await tab(`${s.url}/#/history`);
     const p = stranger.page;
     await p.getByTestId('signin-form').waitFor({ timeout: 15_000 });
     expect(new URL(p.url()).hash).toBe(`#/signin?next=${encodeURIComponent('#/history')}`);
@@ -98,7 +82,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     await stranger.ctx.close();
 
     expect(s.setupUrl).toMatch(/\/#\/setup\?token=/);
-    admin = await newTab(s.setupUrl!);
+    admin = await tab(s.setupUrl!);
     const a = admin.page;
     await a.getByTestId('setup-form').waitFor({ timeout: 15_000 });
     await a.getByTestId('setup-username').fill('admin');
@@ -125,7 +109,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     }
     expect(await a.getByTestId('users-notice').textContent()).toContain('viewer');
 
-    const wrong = await newTab(`${s.url}/#/`);
+    const wrong = await tab(`${s.url}/#/`);
     await signInOn(wrong.page, 'planner', 'not-the-password');
     await wrong.page.getByTestId('signin-error').waitFor({ timeout: 10_000 });
     expect(await wrong.page.getByTestId('signin-error').textContent()).toContain('Nama pengguna atau kata sandi salah');

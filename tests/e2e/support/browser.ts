@@ -33,15 +33,30 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile in Indonesian on the Jakarta clock, with page errors surfaced. */
-export async function openPage(browser: Browser, url: string): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+export interface Tab {
+  ctx: BrowserContext;
+  page: Page;
+  errors: string[];
+  sockets: WebSocket[];
+}
+
+/** A fresh browser profile in Indonesian on the Jakarta clock, at `url`, with page errors and websockets recorded. */
+export async function newTab(browser: Browser, url: string): Promise<Tab> {
   const ctx = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await ctx.newPage();
   const errors: string[] = [];
+  const sockets: WebSocket[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('websocket', (ws) => sockets.push(ws));
   await page.goto(url);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 10_000 });
-  return { ctx, page, errors };
+  return { ctx, page, errors, sockets };
+}
+
+/** newTab, then wait for the live connection. */
+export async function openPage(browser: Browser, url: string): Promise<Tab> {
+  const tab = await newTab(browser, url);
+  await tab.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 10_000 });
+  return tab;
 }
 
 /** The id of the job shown in the dashboard's "current job" card. */
@@ -60,23 +75,12 @@ export async function liveProgress(page: Page): Promise<number> {
 export const screenshotDir = path.join(root, 'test-results', 'screenshots');
 
 /** A fresh profile (as openPage) that signs in through the sign-in page it is sent to, and comes back to `url`. */
-export async function openSignedIn(
-  browser: Browser,
-  url: string,
-  username: string,
-  password: string,
-): Promise<{ ctx: BrowserContext; page: Page; errors: string[]; sockets: WebSocket[] }> {
-  const ctx = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  const sockets: WebSocket[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('websocket', (ws) => sockets.push(ws));
-  await page.goto(url);
-  await signInOn(page, username, password);
-  await page.waitForURL((u) => u.href === url || u.hash === new URL(url).hash, { timeout: 15_000 });
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
-  return { ctx, page, errors, sockets };
+export async function openSignedIn(browser: Browser, url: string, username: string, password: string): Promise<Tab> {
+  const tab = await newTab(browser, url);
+  await signInOn(tab.page, username, password);
+  await tab.page.waitForURL((u) => u.href === url || u.hash === new URL(url).hash, { timeout: 15_000 });
+  await tab.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
+  return tab;
 }
 
 /** Fills and submits the sign-in form shown on `page`. */
