@@ -4,13 +4,14 @@
  * one AbortController per job, a shared stop flag per task for the cooperative path. Never throws;
  * every end is a RunOutcome.
  */
-import { createWriteStream, promises as fs } from 'node:fs';
-import { once, setMaxListeners } from 'node:events';
+import { promises as fs } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
 import { engine } from '../forecast/index.js';
 import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
+import { OrderedOutput } from './output-writer.js';
 import { storageProblem } from '../storage/errors.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
@@ -41,6 +42,8 @@ interface Running {
   flags: Int32Array[];
   reason: StopReason | null;
   closed: Promise<void>[];
+  /** Resolves when run() has cleaned up (temp output removed) and returned. */
+  done: Promise<void>;
 }
 
 // Share of the bar for each phase: reading 0–10 %, sites 10–95 %, writing 95–100 %.
@@ -63,7 +66,7 @@ export class JobRunner {
 
   /**
    * Stops a running job: raise its tasks' stop flags, then terminate their threads (at once, or after
-   * the grace period). Resolves when every thread the job used has let go.
+   * the grace period). Resolves when every thread the job used has let go and the run has cleaned up.
    */
   async stop(id: string, reason: StopReason): Promise<void> {
     const r = this.running.get(id);
@@ -73,14 +76,17 @@ export class JobRunner {
     if (this.stopGraceMs > 0) setTimeout(() => r.controller.abort(), this.stopGraceMs).unref();
     else r.controller.abort();
     await Promise.all(r.closed);
+    await r.done;
   }
 
   async run(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
-    const state: Running = { controller: new AbortController(), flags: [], reason: null, closed: [] };
+    let finished!: () => void;
+    const state: Running = { controller: new AbortController(), flags: [], reason: null, closed: [], done: new Promise<void>((r) => (finished = r)) };
     setMaxListeners(0, state.controller.signal); // one listener per site task
     this.running.set(req.id, state);
     const counts: PartitionCounts = { total: 0, completed: 0, skipped: 0, failed: 0 };
     const started = Date.now();
+    let output: OrderedOutput | null = null;
     try {
       hooks.log('info', `Reading ${req.originalName}`);
       const loaded = await this.task(state, { kind: 'load', filePath: req.filePath, originalName: req.originalName, config: req.config }, (m) =>
@@ -95,19 +101,26 @@ export class JobRunner {
       hooks.log('info', `${prepared.rows} rows, ${prepared.sites.length} site(s), ${prepared.partitions.length} to forecast (${prepared.frequency})`);
       if (counts.skipped) hooks.log('info', `${counts.skipped} site(s) skipped by the site filter`);
 
-      const results = await this.forecastSites(state, req, prepared, counts, hooks);
-      if (results.kind !== 'ok') return { ...results, partitions: counts };
+      output = new OrderedOutput(req.tmpFile, engine.OUTPUT_HEADER);
+      const results = await this.forecastSites(state, req, prepared, counts, hooks, output);
+      if (results.kind !== 'ok') {
+        await output.abandon();
+        await fs.rm(req.tmpFile, { force: true });
+        return { ...results, partitions: counts };
+      }
 
       hooks.progress({ progress: SITES_END, stage: 'writing output', partitions: { ...counts } });
-      const outputRows = await writeOutput(req.tmpFile, results.results);
+      const outputRows = await output.finish();
       const metrics = engine.combineMetrics(results.results, prepared.context, req.config, (Date.now() - started) / 1000);
       return { kind: 'completed', tmpFile: req.tmpFile, rows: prepared.rows, outputRows, metrics, partitions: counts };
     } catch (err) {
+      await output?.abandon();
       await fs.rm(req.tmpFile, { force: true });
       if (state.reason || err instanceof Stopped) return { kind: 'stopped', reason: state.reason ?? 'stop' };
       return { kind: 'failed', message: describeFailure(err), partitions: counts };
     } finally {
       this.running.delete(req.id);
+      finished();
     }
   }
 
@@ -117,6 +130,7 @@ export class JobRunner {
     prepared: Prepared,
     counts: PartitionCounts,
     hooks: RunHooks,
+    output: OrderedOutput,
   ): Promise<{ kind: 'ok'; results: PartitionResult[] } | { kind: 'input-error' | 'failed'; message: string }> {
     const sites = prepared.partitions;
     const chunks = planChunks(sites, this.pool.threads);
@@ -145,6 +159,7 @@ export class JobRunner {
           }
           if (res.kind !== 'partition') throw new Error(`unexpected worker answer ${res.kind}`);
           fractions[k] = 1;
+          await output.push(k, res.result);
           if (--chunksLeft[chunk.site] === 0) {
             counts.completed++;
             hooks.log('info', `Site ${site} done`);
@@ -214,25 +229,6 @@ export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
     const parts = threads > 1 && weight(p) >= MIN_SPLIT_WEIGHT && weight(p) > share / 2 ? engine.splitPartition(p, Math.min(threads * 4, Math.ceil(weight(p) / (share / 4)))) : [p];
     return parts.map((input) => ({ site: i, input, weight: weight(input) }));
   });
-}
-
-/** Writes header + every site's lines to tmpFile; returns the data row count. */
-async function writeOutput(tmpFile: string, results: PartitionResult[]): Promise<number> {
-  const out = createWriteStream(tmpFile, { flags: 'wx' });
-  const failed = once(out, 'error').then(([e]) => Promise.reject(e as Error));
-  failed.catch(() => undefined);
-  let rows = 0;
-  const write = async (chunk: string) => {
-    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
-  };
-  await write(engine.OUTPUT_HEADER + '\n');
-  for (const r of results) {
-    await write(r.csv);
-    rows += r.rows;
-  }
-  out.end();
-  await Promise.race([once(out, 'finish'), failed]);
-  return rows;
 }
 
 /** A readable reason for an unexpected failure (worker crash, memory limit, disk). */

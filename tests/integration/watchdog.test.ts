@@ -57,7 +57,8 @@ describe('watchdog', () => {
     expect(failed.completed_at).not.toBeNull();
     for (let i = 0; i < 100 && s.pool.stats().busy > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(s.pool.stats().busy).toBe(0);
-    expect(filesIn(s.storage, 'tmp')).toEqual([]);
+    // The partial output is removed as the run unwinds, just after the FAILED push.
+    await expect.poll(() => filesIn(s.storage, 'tmp'), { timeout: 2_000 }).toEqual([]);
     // The pool takes the next job at once.
     const next = await start(s, 'fixture-slow', 2);
     expect((await watch.until(next, (j) => j.status === 'COMPLETED')).has_output).toBe(true);

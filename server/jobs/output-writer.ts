@@ -1,0 +1,70 @@
+/**
+ * Writes a job's output CSV while its sites are still being forecast: each chunk's lines go to the
+ * temp file as soon as every chunk before it has been written, so a big job never holds all of its
+ * output in memory. The caller renames the file into outputs/ only when the job really completes.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { PartitionResult } from '../forecast/types.js';
+
+export class OrderedOutput {
+  private readonly out: WriteStream;
+  private readonly pending = new Map<number, PartitionResult>();
+  private next = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private error: Error | null = null;
+  rows = 0;
+
+  constructor(file: string, header: string) {
+    this.out = createWriteStream(file, { flags: 'wx' });
+    this.out.on('error', (e) => (this.error ??= e));
+    this.out.write(`${header}\n`);
+  }
+
+  /** Hands over chunk k's result; resolves once everything writable so far is written. */
+  push(k: number, result: PartitionResult): Promise<void> {
+    this.pending.set(k, result);
+    this.chain = this.chain.then(() => this.flush());
+    return this.chain;
+  }
+
+  /** Flushes and closes the file; rejects if any write failed. */
+  async finish(): Promise<number> {
+    await this.chain;
+    if (this.pending.size) throw new Error(`output incomplete: chunk ${this.next} never arrived`);
+    this.out.end();
+    if (!this.out.writableFinished) await this.settled('finish');
+    this.check();
+    return this.rows;
+  }
+
+  /** Stops writing (the job failed or was stopped); the caller removes the file. */
+  async abandon(): Promise<void> {
+    this.pending.clear();
+    if (this.out.closed) return;
+    const closed = once(this.out, 'close').catch(() => undefined);
+    this.out.destroy();
+    await closed;
+  }
+
+  private async flush(): Promise<void> {
+    for (let r = this.pending.get(this.next); r; r = this.pending.get(this.next)) {
+      this.check();
+      this.pending.delete(this.next++);
+      this.rows += r.rows;
+      const ok = this.out.write(r.csv);
+      r.csv = ''; // written: only the metrics are kept
+      if (!ok) await this.settled('drain');
+    }
+    this.check();
+  }
+
+  private async settled(event: 'drain' | 'finish'): Promise<void> {
+    await Promise.race([once(this.out, event), once(this.out, 'error')]).catch(() => undefined);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.error) throw this.error;
+  }
+}
