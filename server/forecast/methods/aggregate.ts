@@ -5,6 +5,8 @@
  * Prefix sums make every end cheap.
  */
 
+import { sesScan } from './smoothing.js';
+
 const AGG_ALPHAS = [0.1, 0.15, 0.2, 0.25, 0.3];
 
 export interface Prefix {
@@ -49,20 +51,9 @@ export function aggregatedSes(p: Prefix, end: number, k: number): number {
  */
 export function aggregatedSesK1(y: Float64Array, ends: readonly number[]): Float64Array {
   const out = new Float64Array(ends.length);
-  const G = AGG_ALPHAS.length;
-  const lev = new Float64Array(G).fill(y[0]), sse = new Float64Array(G);
   let e = 0;
   while (e < ends.length && ends[e] < 2) { out[e] = ends[e] ? y[0] : 0; e++; } // fewer than 2 buckets: the mean
-  for (let t = 1; t <= y.length && e < ends.length; t++) {
-    while (e < ends.length && ends[e] === t) {
-      let best = 0;
-      for (let g = 1; g < G; g++) if (sse[g] < sse[best] - 1e-12) best = g;
-      out[e++] = lev[best];
-    }
-    if (t === y.length) break;
-    const v = y[t];
-    for (let g = 0; g < G; g++) { const err = v - lev[g]; sse[g] += err * err; lev[g] += AGG_ALPHAS[g] * err; }
-  }
+  out.set(sesScan(y, ends.slice(e), AGG_ALPHAS), e);
   return out;
 }
 

@@ -186,10 +186,7 @@ export async function* readBatches(filePath: string, source: Source, onBytes?: (
   try {
     yield* csvBatches(text as AsyncIterable<string | Buffer>, source.delimiter ?? ',');
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code === 'ENOENT' || err.code === 'EACCES') throw new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
-    throw new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
+    throw readError(e);
   } finally {
     raw.destroy();
   }
@@ -221,11 +218,16 @@ export async function readInto(filePath: string, source: Source, sink: CsvSink, 
     }
     await scanCsv(chunks(), source.delimiter ?? ',', sink);
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    const err = e as Error & { code?: string; lines?: number };
-    if (err.code === 'ENOENT' || err.code === 'EACCES') throw new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
-    throw new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
+    throw readError(e);
   } finally {
     await fh?.close();
   }
+}
+
+/** What a planner is told when a CSV cannot be read (csv-parse errors carry the line). */
+function readError(e: unknown): InputError {
+  if (e instanceof InputError) return e;
+  const err = e as Error & { code?: string; lines?: number };
+  if (err.code === 'ENOENT' || err.code === 'EACCES') return new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
+  return new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
 }
