@@ -33,7 +33,7 @@ if (!existsSync(join(shared, 'carparts-train.csv'))) {
 const KEY = '\u0001';
 /** Engine context overrides for experiments, e.g. BENCH_CTX='{"selection":"series"}'. */
 const ctxOverride = JSON.parse(process.env.BENCH_CTX ?? '{}') as Partial<EngineContext>;
-interface Row { method: string; rmsse: number; wrmsse: number; mase: number; bias: number; seconds: number; scored: number; zero: number; per: number[] }
+interface Row { method: string; rmsse: number; wrmsse: number; mase: number; bias: number; seconds: number; scored: number; zero: number; peek: number; peekBias: number; per: number[] }
 
 /** Scores an output CSV text like score.mjs: scale over each series' training calendar from its first demand. */
 function score(train: { y: Map<string, { per: Int32Array; qty: Float64Array }>; end: number }, test: Map<string, Float64Array>, out: string, h: number, ctx: EngineContext): Omit<Row, 'method' | 'seconds'> {
@@ -48,7 +48,7 @@ function score(train: { y: Map<string, { per: Int32Array; qty: Float64Array }>; 
     a[t] = Number(r.forecast_qty_raw_model);
   }
   const keys = new Set([...train.y.keys(), ...test.keys()]);
-  let n = 0, sr = 0, sm = 0, sz = 0, sf = 0, sa = 0, sw = 0, swr = 0;
+  let n = 0, sr = 0, sm = 0, sz = 0, sf = 0, sa = 0, sw = 0, swr = 0, sp = 0, spf = 0;
   const per: number[] = [];
   for (const k of keys) {
     const s = train.y.get(k);
@@ -64,9 +64,17 @@ function score(train: { y: Map<string, { per: Int32Array; qty: Float64Array }>; 
     let ae = 0, se = 0, se0 = 0, w = 0;
     for (let t = 0; t < h; t++) { const e = act[t] - f[t]; ae += Math.abs(e); se += e * e; se0 += act[t] ** 2; sf += f[t]; sa += act[t]; }
     for (let t = Math.max(0, L - h); t < L; t++) w += y[t];
+    // reference that knows the future: the mean over the last 2h training periods and the h test periods
+    let ps = 0;
+    for (let t = Math.max(0, L - 2 * h); t < L; t++) ps += y[t];
+    for (let t = 0; t < h; t++) ps += act[t];
+    const fp = ps / (Math.min(2 * h, L) + h);
+    let sep = 0;
+    for (let t = 0; t < h; t++) sep += (act[t] - fp) ** 2;
+    sp += Math.sqrt(sep / h / s2); spf += h * fp;
     n++; const r = Math.sqrt(se / h / s2); per.push(r); sr += r; sm += ae / h / s1; sz += Math.sqrt(se0 / h / s2); sw += w; swr += w * r;
   }
-  return { rmsse: sr / n, wrmsse: swr / sw, mase: sm / n, bias: (100 * (sf - sa)) / sa, scored: n, zero: sz / n, per };
+  return { rmsse: sr / n, wrmsse: swr / sw, mase: sm / n, bias: (100 * (sf - sa)) / sa, scored: n, zero: sz / n, peek: sp / n, peekBias: (100 * (spf - sa)) / sa, per };
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'bench-acc-'));
@@ -118,6 +126,7 @@ try {
       for (let i = 0; i < singles[0].per.length; i++) best += Math.min(...singles.map((r) => r.per[i]));
       console.log(`  hindsight ceiling: the best of these ${singles.length} methods for each series, chosen with the actuals: RMSSE ${(best / singles[0].per.length).toFixed(3)} (no selection can reach it)`);
     }
+    if (table[0]) console.log(`  reference that knows the test: each series' mean over its last ${2 * set.h} training periods and the ${set.h} test periods: RMSSE ${table[0].peek.toFixed(3)}, bias ${table[0].peekBias.toFixed(1)} %`);
     const goal = set.name === 'carparts' ? 0.532 : 0.778;
     const a = table.find((r) => r.method === 'auto');
     if (a) {

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     `  chosen  ${fmt(m.chosen)}`,
     `  naive   ${fmt(m.naive)}`,
     `  sba     ${fmt(m.sba)}`,
+    ...prep.notes.map((n) => `note: ${n}`),
     ...m.warnings.map((w) => `warning: ${w}`),
     `seconds ${seconds.toFixed(2)}`,
   ];

@@ -7,6 +7,7 @@ import { periodLabel, seasonLength, type Calendar } from './periods.js';
 import { evaluateSeries, type Evaluated, type SelectOptions } from './select.js';
 import { chooseAll, type Selection, type WeightPrior } from './choose.js';
 import type { SiteSeries } from './series.js';
+import { applySeason, type SeasonProfile } from './season.js';
 import { applyThreshold, csvField, num, roundQty } from './write.js';
 
 /** How each series' model history starts (the holdout scale always starts at the first demand). */
@@ -29,6 +30,8 @@ export interface EngineContext {
   selection: Selection;
   /** Job-level combination weights per class (prior.ts), when the job has several partitions. */
   prior?: WeightPrior;
+  /** Group seasonal profile of the job (season.ts), applied to the automatic choice's forecasts. */
+  season?: SeasonProfile;
 }
 
 export interface PartitionMetrics {
@@ -118,6 +121,13 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
     evs.push(evaluateSeries(sr ? sr.y : new Float64Array(1), fds[i], opts));
   }
   const picks = chooseAll(evs, ctx.selection, h, ctx.prior);
+  if (opts.method === 'auto' && ctx.season) {
+    const { final, hold } = ctx.season;
+    for (const pk of picks) {
+      applySeason(pk.final.mean, ctx.trainEnd + 1, final);
+      if (pk.hold) { if (hold) applySeason(pk.hold, ctx.trainEnd - h + 1, hold); }
+    }
+  }
   const chunks: string[] = [];
   let rows = 0;
   for (let i = 0; i < S; i++) {

@@ -9,6 +9,7 @@ import type { EngineContext } from './partition.js';
 import { detectFrequency, periodOfDay, type Calendar } from './periods.js';
 import { groupSeries } from './series.js';
 import { jobPrior } from './prior.js';
+import { describeSeason, groupSeason } from './season.js';
 
 const FREQ_NAME: Record<Frequency, string> = { D: 'daily', W: 'weekly', M: 'monthly' };
 /** Average life of a spare part in demand, as an obsolescence prior: five years. */
@@ -101,6 +102,8 @@ export function resolveSites(requested: string[], available: string[]): number[]
   return ids.sort((a, b) => (available[a] < available[b] ? -1 : 1));
 }
 
+const autoMethod = (config: JobConfig) => config.method.trim().toLowerCase() === 'auto';
+
 export async function loadDemand(filePath: string, originalName: string, config: JobConfig, onProgress?: (fraction: number) => void): Promise<Prepared> {
   const raw = await readDemand(filePath, originalName, config.date_format, onProgress);
   if (raw.badDates.count) throw badDatesError(raw);
@@ -134,5 +137,10 @@ export async function loadDemand(filePath: string, originalName: string, config:
   const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', selection: 'stack', lifePeriods: LIFE_PERIODS[cal.freq] };
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
   ctx.prior = jobPrior(partitions, ctx, config);
-  return { rows: raw.rows, frequency: cal.freq, warnings, sites: [...raw.sites].sort(), partitions, context: ctx };
+  const notes: string[] = [];
+  if (autoMethod(config)) {
+    ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, config.forecast_horizon + fcStart - trainEnd - 1);
+    if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
+  }
+  return { rows: raw.rows, frequency: cal.freq, warnings, notes, sites: [...raw.sites].sort(), partitions, context: ctx };
 }

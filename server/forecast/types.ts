@@ -50,6 +50,8 @@ export interface Prepared {
   rows: number;
   frequency: Frequency;
   warnings: string[];
+  /** What the engine learned about the whole job that a planner may want to know (job log lines). */
+  notes: string[];
   /** Every site found in the file, sorted. */
   sites: string[];
   /** One per selected site (all sites when forecast_site_codes is empty), in output order. */

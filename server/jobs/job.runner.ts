@@ -100,6 +100,7 @@ export class JobRunner {
       hooks.prepared({ rows: prepared.rows, partitions: { ...counts } });
       hooks.log('info', `${prepared.rows} rows, ${prepared.sites.length} site(s), ${prepared.partitions.length} to forecast (${prepared.frequency})`);
       if (counts.skipped) hooks.log('info', `${counts.skipped} site(s) skipped by the site filter`);
+      for (const note of prepared.notes) hooks.log('info', note);
 
       output = new OrderedOutput(req.tmpFile, engine.OUTPUT_HEADER);
       const results = await this.forecastSites(state, req, prepared, counts, hooks, output);
