@@ -103,8 +103,9 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
   const m: PartitionMetrics = { chosen: newAcc(), naive: newAcc(), sba: newAcc(), series: 0, scored: 0, classes: {}, methods: {} };
   const S = data.parts.length;
   const evs: Evaluated[] = [];
-  const ys: (Float64Array | null)[] = [];
-  const fds = new Int32Array(S);
+  // per series, for the holdout metrics: the scale before the holdout and the holdout's actuals (the dense
+  // history itself is not kept: at ~3 KB a series it would dominate the memory of a big site)
+  const holdouts: ({ sc: { s1: number; s2: number }; act: Float64Array } | null)[] = [];
   let lastCheck = Date.now();
   const checkpoint = (i: number, stage: string) => {
     if (i % 50 === 0 || (i % 8 === 0 && Date.now() - lastCheck > 20)) {
@@ -116,9 +117,10 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
   for (let i = 0; i < S; i++) {
     checkpoint(i, 'backtesting');
     const sr = seriesOf(data, i, ctx);
-    if (sr) fds[i] = sr.fd;
-    ys.push(sr ? sr.y : null);
-    evs.push(evaluateSeries(sr ? sr.y : new Float64Array(1), fds[i], opts));
+    const ev = evaluateSeries(sr ? sr.y : new Float64Array(1), sr ? sr.fd : 0, opts);
+    evs.push(ev);
+    const sc = sr && ev.base ? scales(sr.y, sr.fd, ev.holdEnd) : null;
+    holdouts.push(sr && sc ? { sc, act: sr.y.slice(ev.holdEnd) } : null);
   }
   const picks = chooseAll(evs, ctx.selection, h, ctx.prior);
   if (opts.method === 'auto' && ctx.season) {
@@ -132,19 +134,16 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
   let rows = 0;
   for (let i = 0; i < S; i++) {
     checkpoint(i, 'writing');
-    const ev = evs[i], y = ys[i], pk = picks[i];
+    const ev = evs[i], ho = holdouts[i], pk = picks[i];
     const { method, mean } = pk.final;
     m.series++;
     m.classes[ev.cls] = (m.classes[ev.cls] ?? 0) + 1;
     m.methods[method] = (m.methods[method] ?? 0) + 1;
-    if (y && pk.hold && ev.base) {
-      const sc = scales(y, fds[i], ev.holdEnd);
-      if (sc) {
-        m.scored++;
-        addSeries(m.chosen, y, ev.holdEnd, pk.hold, sc);
-        addSeries(m.naive, y, ev.holdEnd, ev.base[0], sc);
-        addSeries(m.sba, y, ev.holdEnd, ev.base[1], sc);
-      }
+    if (ho && pk.hold && ev.base) {
+      m.scored++;
+      addSeries(m.chosen, ho.act, 0, pk.hold, ho.sc);
+      addSeries(m.naive, ho.act, 0, ev.base[0], ho.sc);
+      addSeries(m.sba, ho.act, 0, ev.base[1], ho.sc);
     }
     const part = csvField(data.parts[i]);
     const sigma = Number.isFinite(pk.final.mse) ? Math.sqrt(pk.final.mse) : ev.sd;
@@ -159,6 +158,7 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
     chunks.push(out);
     rows += hOut;
     evs[i] = null as unknown as Evaluated;
+    holdouts[i] = null;
   }
   hooks.progress(2 * S, 2 * S, 'done');
   return { site: data.site, rows, csv: chunks.join(''), metrics: m };

@@ -28,7 +28,7 @@ export async function runPartitions(parts: PartitionInput[], context: unknown, c
   const tasks: { part: number; seq: number; input: PartitionInput }[] = [];
   const total = parts.reduce((s, p) => s + p.weight, 0) || 1;
   parts.forEach((p, i) => {
-    const chunks = p.weight > total / threads / 2 ? splitPartition(p, Math.max(threads * 2, 2)) : [p];
+    const chunks = splitPartition(p, p.weight > total / threads / 2 ? Math.max(threads * 2, 2) : 1);
     chunks.forEach((c, seq) => tasks.push({ part: i, seq, input: c }));
   });
   tasks.sort((a, b) => b.input.weight - a.input.weight); // biggest first

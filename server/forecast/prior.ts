@@ -1,8 +1,8 @@
 /**
- * Job-level combination weights. The server forecasts each site in its own thread, so each partition learns
- * its weights from its own series only; a small site would lean on equal weights. When a job has several
- * partitions and some are small, weights are first learned from an evenly spaced sample of the whole job's
- * series and passed in the context: each partition's weights are then shrunk toward them (choose.ts).
+ * Job-level combination weights. The server forecasts each site (or chunk of a big site) in its own task, so
+ * each task learns its weights from its own series only; a small site, or a small demand class inside a chunk,
+ * would lean on equal weights. So weights are first learned from an evenly spaced sample of the whole job's
+ * series and passed in the context: each task's weights are then shrunk toward them (choose.ts).
  */
 import type { JobConfig } from '../contract/dto.js';
 import type { PartitionInput } from './types.js';
@@ -19,15 +19,18 @@ export const SMALL_PARTITION = 10 * PRIOR_SERIES;
 
 const toRecord = (m: Map<string, Float64Array>) => Object.fromEntries([...m].map(([k, v]) => [k, Array.from(v)]));
 
-/** Job-level weights, or undefined when they would not matter (one partition, all large, or one method). */
+/**
+ * Job-level weights, or undefined when they would not matter: one method, or a single partition small enough
+ * to be one task that learns from all of its series.
+ */
 export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, config: JobConfig): WeightPrior | undefined {
-  if (partitions.length < 2 || ctx.selection !== 'stack') return undefined;
+  if (ctx.selection !== 'stack') return undefined;
   let method: string;
   try { method = configMethod(config); } catch { return undefined; } // reported by forecastPartition
   if (method !== 'auto') return undefined;
   const sizes = partitions.map((p) => (p.data as SiteSeries).parts.length);
-  if (sizes.every((n) => n >= SMALL_PARTITION)) return undefined;
   const total = sizes.reduce((a, b) => a + b, 0);
+  if (partitions.length < 2 && total < SMALL_PARTITION) return undefined;
   const k = Math.min(PRIOR_SAMPLE, total);
   const opts = selectOptions(ctx, config);
   const evs: Evaluated[] = [];

@@ -3,13 +3,23 @@ import type { PartitionInput } from './types.js';
 import type { SiteSeries } from './series.js';
 
 /**
- * Splits a partition into at most `n` chunks of consecutive series (same site, output order kept: concatenate
- * the chunks' csv in order). Each chunk is a valid PartitionInput for forecastPartition.
+ * Most series in one task. A series costs ~35 KB while its site is forecast (backtests of every member, the
+ * combination's and the global model's inputs), so this bounds a task's memory (~150 MB) whatever the file's
+ * size; a site's chunks share the job-level weights (prior.ts), so splitting costs little accuracy.
+ */
+export const MAX_CHUNK_SERIES = 4000;
+
+/**
+ * Splits a partition into `n` chunks of consecutive series (fewer when it has fewer than 2n series; more when
+ * a chunk would exceed MAX_CHUNK_SERIES). Same site, output order kept: concatenate the chunks' csv in order.
+ * Each chunk is a valid PartitionInput for forecastPartition.
  */
 export function splitPartition(input: PartitionInput, n: number): PartitionInput[] {
+  n = Math.max(n, Math.ceil(input.weight / MAX_CHUNK_SERIES)); // a site's weight is its number of series
+  if (n <= 1) return [input];
   const d = input.data as SiteSeries;
   const S = d.parts.length;
-  if (n <= 1 || S < 2 * n) return [input];
+  if (S < 2 * n) return [input];
   const out: PartitionInput[] = [];
   for (let c = 0; c < n; c++) {
     const a = Math.floor((c * S) / n), b = Math.floor(((c + 1) * S) / n);

@@ -94,8 +94,9 @@ export interface EngineApi {
   /** Forecasts one site (synchronous, CPU-bound; runs in a worker). */
   forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult;
   /**
-   * Splits one site's partition into at most n chunks of whole series, so a big site can use several
-   * threads; the chunks' csv, concatenated in order, equals the site's output order.
+   * Splits one site's partition into n chunks of whole series (fewer for a small site), so a big site can
+   * use several threads, and into more when needed to bound a task's memory (call it for every site, with
+   * n = 1 when no split is wanted); the chunks' csv, concatenated in order, equals the site's output order.
    */
   splitPartition(input: PartitionInput, n: number): PartitionInput[];
   /** Job-level metrics from every partition's (or chunk's) accumulator. */

@@ -219,7 +219,8 @@ interface Chunk {
 
 /**
  * One task per site, except that a site heavier than half a thread's fair share is split into
- * chunks of whole series, so one big site (or a one-site file) still uses every thread.
+ * chunks of whole series, so one big site (or a one-site file) still uses every thread (and the engine
+ * splits any site too big for one task's memory).
  * Chunks stay in site order, so their output concatenates into the site order.
  */
 export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
@@ -227,7 +228,7 @@ export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
   const total = sites.reduce((s, p) => s + weight(p), 0);
   const share = total / threads;
   return sites.flatMap((p, i) => {
-    const parts = threads > 1 && weight(p) >= MIN_SPLIT_WEIGHT && weight(p) > share / 2 ? engine.splitPartition(p, Math.min(threads * 4, Math.ceil(weight(p) / (share / 4)))) : [p];
+    const parts = engine.splitPartition(p, threads > 1 && weight(p) >= MIN_SPLIT_WEIGHT && weight(p) > share / 2 ? Math.min(threads * 4, Math.ceil(weight(p) / (share / 4))) : 1);
     return parts.map((input) => ({ site: i, input, weight: weight(input) }));
   });
 }

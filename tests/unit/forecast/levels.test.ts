@@ -62,9 +62,11 @@ describe('job-level weights', () => {
     expect(ws.length).toBeGreaterThan(0);
     for (const w of ws) expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
   });
-  it('are skipped for one partition, for large partitions only, and for a single method', () => {
+  it('are learned for one partition big enough to be split into tasks, skipped for one small one and for a single method', () => {
     expect(jobPrior(parts(30), ctx, config)).toBeUndefined();
-    expect(jobPrior(parts(SMALL_PARTITION, SMALL_PARTITION), ctx, config)).toBeUndefined();
+    expect(jobPrior(parts(SMALL_PARTITION - 1), ctx, config)).toBeUndefined();
+    expect(jobPrior(parts(SMALL_PARTITION), ctx, config)).toBeDefined();
+    expect(jobPrior(parts(SMALL_PARTITION, SMALL_PARTITION), ctx, config)).toBeDefined();
     expect(jobPrior(parts(30, 30), ctx, { ...config, method: 'sba' })).toBeUndefined();
     expect(jobPrior(parts(30, 30), ctx, { ...config, method: 'bogus' })).toBeUndefined();
   });
