@@ -5,13 +5,12 @@
  *     [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]
  * Progress on stderr, summary on stdout; exit 1 on bad input (with the planner-readable reason), 2 on bad usage.
  */
-import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { once } from 'node:events';
 import { jobConfigSchema } from '../contract/schemas.js';
 import { combineMetrics, InputError, loadDemand, METHOD_NAMES, OUTPUT_HEADER } from '../forecast/index.js';
 import { runPartitions } from '../forecast/pool.js';
+import { OrderedOutput } from '../jobs/output-writer.js';
 
 const USAGE = 'usage: forecast --input FILE --output FILE [--horizon N] [--freq D|W|M] [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|' + METHOD_NAMES.join('|') + '] [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]';
 const FLAGS: Record<string, string> = {
@@ -54,19 +53,20 @@ async function main(): Promise<void> {
   const config = parsed.data;
   const t0 = performance.now();
   const prep = await loadDemand(input, basename(input), config, (f) => bar(f, 'reading'));
-  const results = await runPartitions(prep.partitions, prep.context, config, {
-    threads: threads ? Math.max(1, Number(threads)) : undefined,
-    onProgress: (f, stage) => bar(f, stage),
-  });
+  // chunks are written as soon as every chunk before them is, to a temp file renamed only on success
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  const out = new OrderedOutput(tmp, OUTPUT_HEADER);
+  let results;
   try {
-    const ws = createWriteStream(tmp);
-    ws.write(`${OUTPUT_HEADER}\n`);
-    for (const r of results) if (!ws.write(r.csv)) await once(ws, 'drain');
-    ws.end();
-    await once(ws, 'finish');
+    results = await runPartitions(prep.partitions, prep.context, config, {
+      threads: threads ? Math.max(1, Number(threads)) : undefined,
+      onProgress: (f, stage) => bar(f, stage),
+      onChunk: (k, r) => out.push(k, r),
+    });
+    await out.finish();
     await rename(tmp, output);
   } catch (e) {
+    await out.abandon();
     await rm(tmp, { force: true });
     throw e;
   }

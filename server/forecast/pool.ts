@@ -1,6 +1,7 @@
 /**
  * A small worker-thread pool for the CLI and the benchmarks: runs partitions (big ones split into chunks
- * of whole series) on all cores and reassembles results in partition order.
+ * of whole series) on all cores, in output order, and reassembles results in partition order (or hands
+ * each chunk to onChunk as it completes, so the output can be streamed).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -13,6 +14,11 @@ export interface RunOptions {
   threads?: number;
   /** Overall fraction done (by partition weight). */
   onProgress?: (fraction: number, stage: string) => void;
+  /**
+   * Receives each chunk's result as it completes, with the chunk's index in output order (partition, then
+   * series); the returned results then carry no csv (the caller has written it, e.g. with OrderedOutput).
+   */
+  onChunk?: (k: number, result: PartitionResult) => Promise<void> | void;
 }
 
 /** The worker file next to this one; under tsx (sources) the worker needs the tsx loader too. */
@@ -31,7 +37,6 @@ export async function runPartitions(parts: PartitionInput[], context: unknown, c
     const chunks = splitPartition(p, p.weight > total / threads / 2 ? Math.max(threads * 2, 2) : 1);
     chunks.forEach((c, seq) => tasks.push({ part: i, seq, input: c }));
   });
-  tasks.sort((a, b) => b.input.weight - a.input.weight); // biggest first
   const done = new Array<number>(tasks.length).fill(0);
   const results = new Array<PartitionResult | undefined>(tasks.length);
   let next = 0;
@@ -52,6 +57,7 @@ export async function runPartitions(parts: PartitionInput[], context: unknown, c
           reject(m.error.name === 'InputError' ? new InputError(m.error.code as never, m.error.message) : new Error(m.error.message));
         } else {
           results[m.id] = m.result;
+          if (opts.onChunk && m.result) Promise.resolve(opts.onChunk(m.id, m.result)).catch(reject);
           done[m.id] = t.input.weight;
           opts.onProgress?.(done.reduce((s, x) => s + x, 0) / total, 'forecasting');
           start();
@@ -63,10 +69,9 @@ export async function runPartitions(parts: PartitionInput[], context: unknown, c
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  // reassemble: chunks of one partition in series order (tasks were sorted by weight, restore by index)
+  // reassemble: tasks are in output order (partition, then chunk)
   const byPart = parts.map((p) => ({ site: p.site, rows: 0, csv: [] as string[], metrics: [] as unknown[] }));
-  const originalOrder = tasks.map((_, i) => i).sort((a, b) => tasks[a].part - tasks[b].part || tasks[a].seq - tasks[b].seq);
-  for (const i of originalOrder) {
+  for (let i = 0; i < tasks.length; i++) {
     const r = results[i]!, b = byPart[tasks[i].part];
     b.rows += r.rows; b.csv.push(r.csv); b.metrics.push(r.metrics);
   }

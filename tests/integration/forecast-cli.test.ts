@@ -1,0 +1,58 @@
+/**
+ * `npm run forecast`: the engine from the shell, on real worker threads, writing through a temp file.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SAMPLE = path.join(ROOT, 'server/assets/sample-demand.csv');
+const dir = mkdtempSync(path.join(tmpdir(), 'sparecast-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function forecast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/cli/forecast.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('npm run forecast', () => {
+  it('forecasts the sample on threads, in site order, and prints a summary', async () => {
+    const out = path.join(dir, 'sample-out.csv');
+    const r = await forecast('--input', SAMPLE, '--output', out, '--horizon', '14', '--threads', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/wrote .*sample-out\.csv: \d+ rows, \d+ series, \d+ site\(s\), frequency D, horizon 14/);
+    expect(r.stdout).toMatch(/chosen +RMSSE [\d.]+/);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('date,partnumber,site_code,forecast_qty,forecast_qty_raw,forecast_qty_raw_model,method,demand_class,forecast_lo,forecast_hi');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const series = Number(/(\d+) series/.exec(r.stdout)![1]);
+    expect(rows.length).toBe(14 * series);
+    const sites = rows.map((x) => x[2]);
+    expect(sites).toEqual([...sites].sort()); // chunks written in output order
+    for (const x of rows) expect(Number(x[5])).toBeGreaterThanOrEqual(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+  it('bad input: exit 1 with the planner-readable reason, and no output or temp file', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'demand_qty,date,partnumber,site_code\n1,2024-01-01,A,S1\n2,2024-01-02,A,S1\n');
+    const out = path.join(dir, 'never.csv');
+    const r = await forecast('--input', bad, '--output', out, '--sites', 'WEST');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/UNKNOWN_SITES: Site code not in the file: WEST\. Sites in the file: S1\./);
+    expect(readdirSync(dir).filter((f) => f.startsWith('never') || f.endsWith('.tmp'))).toEqual([]);
+  });
+  it('bad usage: exit 2 with the usage line', async () => {
+    const r = await forecast('--input', SAMPLE);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--output is required\nusage: forecast --input FILE --output FILE/);
+    expect((await forecast('--input', SAMPLE, '--output', 'x.csv', '--horizon', 'ten')).code).toBe(2);
+  });
+});
