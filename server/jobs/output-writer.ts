@@ -60,7 +60,10 @@ export class OrderedOutput {
   }
 
   private async settled(event: 'drain' | 'finish'): Promise<void> {
-    await Promise.race([once(this.out, event), once(this.out, 'error')]).catch(() => undefined);
+    // whichever comes first; the other listener is removed (a leftover 'error' listener per drain would pile up)
+    const ac = new AbortController();
+    await Promise.race([once(this.out, event, { signal: ac.signal }), once(this.out, 'error', { signal: ac.signal })]).catch(() => undefined);
+    ac.abort();
     this.check();
   }
 
