@@ -4,10 +4,10 @@ import type { SiteSeries } from './series.js';
 
 /**
  * Most series in one task. A series costs ~35 KB while its site is forecast (backtests of every member, the
- * combination's and the global model's inputs), so this bounds a task's memory (~150 MB) whatever the file's
+ * combination's and the global model's inputs), so this bounds a task's memory (~70 MB) whatever the file's
  * size; a site's chunks share the job-level weights (prior.ts), so splitting costs little accuracy.
  */
-export const MAX_CHUNK_SERIES = 4000;
+export const MAX_CHUNK_SERIES = 2000;
 
 /**
  * Splits a partition into `n` chunks of consecutive series (fewer when it has fewer than 2n series; more when

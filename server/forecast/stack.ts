@@ -74,41 +74,6 @@ export function packSamples(samples: StackSample[], C: number): PackedSamples {
   return p;
 }
 
-/** Largest |bias| of the combination over the backtest windows (each series once) before it is constrained. */
-export const BIAS_BUDGET = 0.1;
-/** Weight of the bias constraint's penalty, relative to the error term (large: nearly a hard constraint). */
-const BUDGET_PENALTY = 1000;
-
-/**
- * The weights b (argmin ½bᵀAb − cᵀb on the simplex), or, when their demand summed over the backtest windows
- * misses the actual demand by more than BIAS_BUDGET, the weights minimising the same error with that sum held
- * at the budget's edge. Minimising the scaled error alone rewards forecasting low for slow movers (a window
- * without demand costs any positive forecast, and most windows of a slow mover have none), so on steady
- * intermittent demand it picks the members shrunk the most, under-forecasting by 15–20 %; planners need the
- * total right.
- */
-function withinBiasBudget(S: PackedSamples, C: number, A: Float64Array, c: Float64Array, b: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  let d = 0;
-  const g = new Float64Array(C);
-  for (let j = 0; j < S.n; j++) {
-    if (!(S.s2[j] > 0)) continue;
-    d += S.w[j] * S.a[j];
-    for (let k = 0; k < C; k++) g[k] += S.w[j] * S.x[j * C + k];
-  }
-  if (!(d > 0)) return b;
-  for (let k = 0; k < C; k++) g[k] /= d; // member k's total over the windows, as a share of the actual total
-  let r = 0;
-  for (let k = 0; k < C; k++) r += g[k] * b[k];
-  if (Math.abs(r - 1) <= BIAS_BUDGET) return b;
-  const goal = r > 1 ? 1 + BIAS_BUDGET : 1 - BIAS_BUDGET;
-  let tr = 0;
-  for (let i = 0; i < C; i++) tr += A[i * C + i];
-  const mu = (BUDGET_PENALTY * tr) / C;
-  const A2 = Float64Array.from(A), c2 = Float64Array.from(c);
-  for (let i = 0; i < C; i++) { c2[i] += mu * g[i] * goal; for (let k = 0; k < C; k++) A2[i * C + k] += mu * g[i] * g[k]; }
-  return simplexQuadratic(A2, c2, C, b);
-}
-
 /**
  * Convex weights (C values summing to 1) for the samples of one group of `series` series, shrunk toward
  * `prior` (job-level weights; equal weights when absent) with the weight of PRIOR_SERIES series.
@@ -142,7 +107,6 @@ export function learnWeights(samples: StackSample[] | PackedSamples, C: number, 
     for (let i = 0; i < C; i++) for (let k = i; k < C; k++) A[k * C + i] = A[i * C + k] /= tot;
     for (let i = 0; i < C; i++) c[i] /= tot;
     b = simplexQuadratic(A, c, C, b);
-    b = withinBiasBudget(S, C, A, c, b);
   }
   const k = series / (series + PRIOR_SERIES);
   return b.map((x, i) => k * x + (1 - k) * target[i]);
