@@ -104,7 +104,11 @@ export function resolveSites(requested: string[], available: string[]): number[]
 
 const autoMethod = (config: JobConfig) => config.method.trim().toLowerCase() === 'auto';
 
-export async function loadDemand(filePath: string, originalName: string, config: JobConfig, onProgress?: (fraction: number) => void): Promise<Prepared> {
+/**
+ * Reads and groups the demand. The rows themselves (raw) stay inside: once grouped they are garbage, so the
+ * job-level weights that loadDemand learns next do not add to their memory.
+ */
+async function readGrouped(filePath: string, originalName: string, config: JobConfig, onProgress?: (fraction: number) => void) {
   const raw = await readDemand(filePath, originalName, config.date_format, onProgress);
   if (raw.badDates.count) throw badDatesError(raw);
   if (raw.part.length === 0) throw noValidRows(raw);
@@ -134,6 +138,11 @@ export async function loadDemand(filePath: string, originalName: string, config:
   }
   const g = groupSeries(raw, cal, siteIds, endDay);
   if (g.duplicates) warnings.push(`${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`);
+  return { rows: raw.rows, sites: [...raw.sites].sort(), cal, warnings, fileStart, trainEnd, fcStart, g };
+}
+
+export async function loadDemand(filePath: string, originalName: string, config: JobConfig, onProgress?: (fraction: number) => void): Promise<Prepared> {
+  const { rows, sites, cal, warnings, fileStart, trainEnd, fcStart, g } = await readGrouped(filePath, originalName, config, onProgress);
   const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', selection: 'stack', lifePeriods: LIFE_PERIODS[cal.freq] };
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
   ctx.prior = jobPrior(partitions, ctx, config);
@@ -142,5 +151,5 @@ export async function loadDemand(filePath: string, originalName: string, config:
     ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, config.forecast_horizon + fcStart - trainEnd - 1);
     if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
   }
-  return { rows: raw.rows, frequency: cal.freq, warnings, notes, sites: [...raw.sites].sort(), partitions, context: ctx };
+  return { rows, frequency: cal.freq, warnings, notes, sites, partitions, context: ctx };
 }
