@@ -1,10 +1,14 @@
 /**
  * Combination weights learned across series (cross-learning): per demand class, the convex weights of the
- * candidate level forecasts that minimise the mean backtest RMSSE over the class's series. The squared error
- * is minimised with per-sample weights from the linearised square root (iteratively reweighted), each series
- * counting once however many origins it has; a convex combination of level forecasts keeps the forecast a
- * level (no learned shrinkage toward zero), so its target per series stays the mean demand. Weights from few
- * series are shrunk toward the job-level weights (prior.ts) or, without them, toward equal weights.
+ * candidate level forecasts that minimise the mean scaled squared backtest error over the class's series
+ * (each window's squared error divided by its series' scale, the RMSSE denominator; each series counting
+ * once however many origins it has). The squared error, not its root, because the forecast is meant to be
+ * the expected demand: the mean of the roots (RMSSE) is minimised by forecasting less than the mean for
+ * slow movers — most of their windows have no demand — and when the weights were fitted to it they chose the
+ * members shrunk most by the obsolescence guard and under-forecast steady slow movers by 14–20 %; fitted to
+ * the squared error they are unbiased there (−1 %), at +0.2–0.7 % RMSSE on the benchmark sets. A convex
+ * combination of level forecasts keeps the forecast a level. Weights from few series are shrunk toward the
+ * job-level weights (prior.ts) or, without them, toward equal weights.
  */
 
 /** One backtest window: candidate mean forecasts x (C values), actual mean a and variance v, scale s2. */
@@ -19,9 +23,6 @@ export interface StackSample {
 
 /** Series-equivalents of weight on the prior (job-level or equal weights). */
 export const PRIOR_SERIES = 20;
-/** Floor of a window's scaled MSE in the reweighting (an RMSSE of 0.1), so exact fits cannot dominate. */
-export const U_FLOOR = 0.01;
-const IRLS_ROUNDS = 4;
 const PG_STEPS = 400;
 
 /** Euclidean projection onto the probability simplex. */
@@ -82,32 +83,26 @@ export function learnWeights(samples: StackSample[] | PackedSamples, C: number, 
   const S = Array.isArray(samples) ? packSamples(samples, C) : samples;
   const target = prior ?? new Float64Array(C).fill(1 / C);
   if (C === 1 || S.n === 0) return target;
-  let b: Float64Array<ArrayBuffer> = Float64Array.from(target);
-  const { x, a, v, s2, w: share } = S;
-  for (let round = 0; round < IRLS_ROUNDS; round++) {
-    const A = new Float64Array(C * C), c = new Float64Array(C);
-    let tot = 0;
-    for (let j = 0; j < S.n; j++) {
-      if (!(s2[j] > 0)) continue;
-      const o = j * C;
-      let f = 0;
-      for (let k = 0; k < C; k++) f += x[o + k] * b[k];
-      const e = f - a[j];
-      const u = Math.max(U_FLOOR, (v[j] + e * e) / s2[j]);
-      const w = share[j] / (s2[j] * Math.sqrt(u));
-      tot += w;
-      for (let i = 0; i < C; i++) {
-        const wx = w * x[o + i];
-        if (wx === 0) continue;
-        c[i] += wx * a[j];
-        for (let k = i; k < C; k++) A[i * C + k] += wx * x[o + k];
-      }
+  // Σ_j w_j (x_j·b − a_j)² with w_j = share / scale: ½ bᵀAb − cᵀb up to a constant (the windows' own
+  // variance does not depend on b)
+  const { x, a, s2, w: share } = S;
+  const A = new Float64Array(C * C), c = new Float64Array(C);
+  let tot = 0;
+  for (let j = 0; j < S.n; j++) {
+    if (!(s2[j] > 0)) continue;
+    const o = j * C, w = share[j] / s2[j];
+    tot += w;
+    for (let i = 0; i < C; i++) {
+      const wx = w * x[o + i];
+      if (wx === 0) continue;
+      c[i] += wx * a[j];
+      for (let k = i; k < C; k++) A[i * C + k] += wx * x[o + k];
     }
-    if (!(tot > 0)) return target;
-    for (let i = 0; i < C; i++) for (let k = i; k < C; k++) A[k * C + i] = A[i * C + k] /= tot;
-    for (let i = 0; i < C; i++) c[i] /= tot;
-    b = simplexQuadratic(A, c, C, b);
   }
+  if (!(tot > 0)) return target;
+  for (let i = 0; i < C; i++) for (let k = i; k < C; k++) A[k * C + i] = A[i * C + k] /= tot;
+  for (let i = 0; i < C; i++) c[i] /= tot;
+  const b = simplexQuadratic(A, c, C);
   const k = series / (series + PRIOR_SERIES);
   return b.map((x, i) => k * x + (1 - k) * target[i]);
 }

@@ -63,6 +63,24 @@ describe('learnWeights', () => {
   });
 });
 
+describe('the weights aim at the expected demand', () => {
+  it('on slow movers they keep the unbiased member, not the one shrunk toward zero', () => {
+    // windows of slow movers: mostly no demand, sometimes a burst; member 0 forecasts the true rate,
+    // member 1 half of it (what an obsolescence guard does to a live part). A root-of-error loss prefers
+    // member 1; the expected demand is member 0.
+    const r = rng(3), s: StackSample[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const rate = 0.05 + 0.1 * r();
+      const a = r() < 0.8 ? 0 : rate * 5;
+      s.push({ x: [rate, rate / 2], a, v: a > 0 ? a * a : 0, s2: rate, w: 1 });
+    }
+    const w = learnWeights(s, 2, 1e9);
+    const total = sum(s.map((x) => w[0] * Number(x.x[0]) + w[1] * Number(x.x[1]))) / sum(s.map((x) => x.a));
+    expect(w[0]).toBeGreaterThan(0.8);
+    expect(Math.abs(total - 1)).toBeLessThan(0.08);
+  });
+});
+
 describe('backtest origins and the holdout', () => {
   const opts = { h: 6, env: { season: 12, maWindow: 12 }, method: 'auto' as const, lifePeriods: 60, baselines: ['naive', 'sba'] as const };
   it('origins are a quarter horizon apart, inside the history, at most MAX_ORIGINS', () => {
