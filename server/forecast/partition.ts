@@ -28,7 +28,7 @@ export interface EngineContext {
   lifePeriods: number;
   /** How the backtest picks a method (see choose.ts). */
   selection: Selection;
-  /** Job-level combination weights per class (prior.ts), when the job has several partitions. */
+  /** Job-level combination weights per class (prior.ts), unless the job is one small site. */
   prior?: WeightPrior;
   /** Group seasonal profile of the job (season.ts), applied to the automatic choice's forecasts. */
   season?: SeasonProfile;
@@ -127,7 +127,7 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
     const { final, hold } = ctx.season;
     for (const pk of picks) {
       applySeason(pk.final.mean, ctx.trainEnd + 1, final);
-      if (pk.hold) { if (hold) applySeason(pk.hold, ctx.trainEnd - h + 1, hold); }
+      if (pk.hold && hold) applySeason(pk.hold, ctx.trainEnd - h + 1, hold);
     }
   }
   const chunks: string[] = [];
