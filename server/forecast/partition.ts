@@ -70,6 +70,11 @@ export function configMethod(config: JobConfig): 'auto' | MethodName {
   return method;
 }
 
+/** Whether the config asks for the automatic choice (false for a named or unknown method). */
+export function isAuto(config: JobConfig): boolean {
+  try { return configMethod(config) === 'auto'; } catch { return false; } // an unknown method is reported by forecastPartition
+}
+
 /** Backtest options of a job: h counts from the period after the training end to the last output period. */
 export function selectOptions(ctx: EngineContext, config: JobConfig): SelectOptions {
   const h = config.forecast_horizon + ctx.fcStart - ctx.trainEnd - 1;

@@ -16,7 +16,7 @@ export interface RunOptions {
   onProgress?: (fraction: number, stage: string) => void;
   /**
    * Receives each chunk's result as it completes, with the chunk's index in output order (partition, then
-   * series); the returned results then carry no csv (the caller has written it, e.g. with OrderedOutput).
+   * series), to write it (OrderedOutput writes in order and then empties the result's csv).
    */
   onChunk?: (k: number, result: PartitionResult) => Promise<void> | void;
 }

@@ -5,7 +5,7 @@ import { mapColumns } from './parse/columns.js';
 import { dateShape, dayOf, isoOfDay } from './parse/dates.js';
 import { readDemand, type RawDemand } from './parse/load.js';
 import { openSource, readRows } from './parse/source.js';
-import type { EngineContext } from './partition.js';
+import { isAuto, selectOptions, type EngineContext } from './partition.js';
 import { detectFrequency, periodOfDay, type Calendar } from './periods.js';
 import { groupSeries } from './series.js';
 import { jobPrior } from './prior.js';
@@ -102,8 +102,6 @@ export function resolveSites(requested: string[], available: string[]): number[]
   return ids.sort((a, b) => (available[a] < available[b] ? -1 : 1));
 }
 
-const autoMethod = (config: JobConfig) => config.method.trim().toLowerCase() === 'auto';
-
 /**
  * Reads and groups the demand. The rows themselves (raw) stay inside: once grouped they are garbage, so the
  * job-level weights that loadDemand learns next do not add to their memory.
@@ -147,8 +145,8 @@ export async function loadDemand(filePath: string, originalName: string, config:
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
   ctx.prior = jobPrior(partitions, ctx, config);
   const notes: string[] = [];
-  if (autoMethod(config)) {
-    ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, config.forecast_horizon + fcStart - trainEnd - 1);
+  if (isAuto(config)) {
+    ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, selectOptions(ctx, config).h);
     if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
   }
   return { rows, frequency: cal.freq, warnings, notes, sites, partitions, context: ctx };

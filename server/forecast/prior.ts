@@ -7,7 +7,7 @@
 import type { JobConfig } from '../contract/dto.js';
 import type { PartitionInput } from './types.js';
 import { groupWeights, stackInputs, type WeightPrior } from './choose.js';
-import { configMethod, selectOptions, seriesOf, type EngineContext } from './partition.js';
+import { isAuto, selectOptions, seriesOf, type EngineContext } from './partition.js';
 import { evaluateSeries, type Evaluated } from './select.js';
 import type { SiteSeries } from './series.js';
 import { PRIOR_SERIES } from './stack.js';
@@ -25,9 +25,7 @@ const toRecord = (m: Map<string, Float64Array>) => Object.fromEntries([...m].map
  */
 export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, config: JobConfig): WeightPrior | undefined {
   if (ctx.selection !== 'stack') return undefined;
-  let method: string;
-  try { method = configMethod(config); } catch { return undefined; } // reported by forecastPartition
-  if (method !== 'auto') return undefined;
+  if (!isAuto(config)) return undefined;
   const sizes = partitions.map((p) => (p.data as SiteSeries).parts.length);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (partitions.length < 2 && total < SMALL_PARTITION) return undefined;

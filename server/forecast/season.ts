@@ -12,19 +12,15 @@
  * phase, from phases seen more than once). Without a repeated phase there is no evidence and no profile.
  */
 import type { Frequency } from '../contract/dto.js';
+import { seasonLength } from './periods.js';
 import type { SiteSeries } from './series.js';
 
 export interface SeasonProfile {
-  /** Season length in periods. */
-  m: number;
   /** Index by phase (period mod m), mean 1: from the whole training history (final forecast). */
   final: number[];
   /** The same from the history before the holdout (null when too short). */
   hold: number[] | null;
 }
-
-/** Season of the group profile per frequency. */
-export const GROUP_SEASON: Record<Frequency, number> = { D: 7, W: 52, M: 12 };
 
 export const phaseOf = (p: number, m: number) => ((p % m) + m) % m;
 
@@ -74,10 +70,10 @@ function aggregate(sites: SiteSeries[], from: number, to: number): Float64Array 
 
 /** The job's profile from the selected sites' series, or undefined without evidence of a season. */
 export function groupSeason(sites: SiteSeries[], freq: Frequency, fileStart: number, trainEnd: number, h: number): SeasonProfile | undefined {
-  const m = GROUP_SEASON[freq];
+  const m = seasonLength(freq);
   const final = seasonalIndices(aggregate(sites, fileStart, trainEnd), fileStart, m);
   if (!final) return undefined;
-  return { m, final, hold: seasonalIndices(aggregate(sites, fileStart, trainEnd - h), fileStart, m) };
+  return { final, hold: seasonalIndices(aggregate(sites, fileStart, trainEnd - h), fileStart, m) };
 }
 
 /** Multiplies f (f[k] is period first + k) by the profile's indices, in place. */
