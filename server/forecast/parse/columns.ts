@@ -6,10 +6,29 @@ export const CANONICAL: readonly Canonical[] = ['demand_qty', 'date', 'partnumbe
 
 /** Aliases, compared after lower-casing, trimming and turning spaces/dashes/dots into '_'. */
 export const ALIASES: Record<Canonical, readonly string[]> = {
-  demand_qty: ['demand_qty', 'qty', 'quantity', 'demand', 'demand_quantity', 'qty_demand', 'units', 'sales_qty', 'usage', 'consumption', 'order_qty', 'amount'],
-  date: ['date', 'demand_date', 'day', 'period', 'order_date', 'transaction_date', 'posting_date', 'week', 'month', 'ds'],
-  partnumber: ['partnumber', 'part_number', 'part', 'part_no', 'partno', 'part_num', 'pn', 'sku', 'item', 'item_number', 'item_no', 'item_code', 'material', 'material_number', 'article', 'product', 'product_code', 'unique_id'],
-  site_code: ['site_code', 'site', 'location', 'location_code', 'warehouse', 'warehouse_code', 'plant', 'depot', 'store', 'branch', 'site_id', 'sitecode'],
+  demand_qty: [
+    'demand_qty', 'qty', 'quantity', 'demand', 'demand_quantity', 'qty_demand', 'units', 'sales_qty', 'usage',
+    'consumption', 'order_qty', 'amount',
+    // Indonesian
+    'jumlah', 'qty_permintaan', 'jumlah_permintaan', 'permintaan', 'kuantitas', 'jml',
+  ],
+  date: [
+    'date', 'demand_date', 'day', 'period', 'order_date', 'transaction_date', 'posting_date', 'week', 'month', 'ds',
+    // Indonesian
+    'tanggal', 'tgl', 'tanggal_permintaan', 'periode',
+  ],
+  partnumber: [
+    'partnumber', 'part_number', 'part', 'part_no', 'partno', 'part_num', 'pn', 'sku', 'item', 'item_number',
+    'item_no', 'item_code', 'material', 'material_number', 'article', 'product', 'product_code', 'unique_id',
+    // Indonesian
+    'kode_part', 'no_part', 'nomor_part', 'kode_barang', 'kode_material', 'nomor_barang',
+  ],
+  site_code: [
+    'site_code', 'site', 'location', 'location_code', 'warehouse', 'warehouse_code', 'plant', 'depot', 'store',
+    'branch', 'site_id', 'sitecode',
+    // Indonesian
+    'kode_site', 'lokasi', 'gudang', 'kode_lokasi', 'kode_gudang', 'cabang',
+  ],
 };
 
 export function normalizeHeader(h: string): string {
