@@ -48,11 +48,11 @@ export class RunningStats {
 
   /**
    * Silence measured in the part's own inter-demand intervals: a slow mover that sells every 6 months is
-   * not stale after 5 quiet months, a weekly seller is. A new part's interval is unknown, so its silence
-   * is compared with its age.
+   * not stale after 5 quiet months, a weekly seller is. The interval is measured before the silence began,
+   * or a long silence would hide itself by stretching the interval.
    */
   staleness(): Staleness {
-    const interval = this.nonzero > 0 ? this.n / this.nonzero : this.n;
+    const interval = this.nonzero > 0 ? (this.n - this.trailingZeros) / this.nonzero : this.n;
     const s = this.trailingZeros / Math.max(1, interval);
     if (s <= 1.5) return 'active';
     return s <= 4 ? 'quiet' : 'silent';

@@ -15,7 +15,7 @@ const DAYS: Record<Freq, number> = { D: 1, W: 7, M: 365.2425 / 12 };
  */
 export function daysToPeriods(days: number, freq: Freq): number {
   if (!(days >= 0) || !Number.isFinite(days)) throw new RangeError(`lead time must be a non-negative number of days, got ${days}`);
-  return Math.ceil(days / DAYS[freq] - 1e-9);
+  return Math.max(0, Math.ceil(days / DAYS[freq] - 1e-9));
 }
 
 /** P = L + R in periods; both non-negative integers. */
