@@ -17,7 +17,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.SHARED_DATA ?? resolve(root, '../shared/data');
 const tools = resolve(shared, '../tools/inventory');
 const args = process.argv.slice(2);
-const opt = (k: string) => { const i = args.indexOf(`--${k}`); return i >= 0 ? args[i + 1] : undefined; };
+const opt = (k: string) => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const validate = args.includes('--validate');
 const SETS = [{ name: 'carparts', h: 12, best: 0.283 }, { name: 'auto-sb', h: 6, best: 0.146 }].filter((s) => !opt('only') || s.name === opt('only'));
 /** Variants of the model; the first is the plan the goals are checked on. */
@@ -47,14 +50,22 @@ const dateOf = (freq: string, p: number) => {
 /** In-history holdout: the train file without its last V periods, and those periods as a test file. */
 function holdout(trainFile: string, V: number, dir: string): { train: string; test: string } {
   const lines = readFileSync(trainFile, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim());
-  const rows = lines.slice(1).map((l) => { const f = l.split(','); return { l, day: lib.dayNumber(f[1]) as number, key: f[2] + ',' + f[3], q: Number(f[0]) }; });
+  const rows = lines.slice(1).map((l) => {
+    const f = l.split(',');
+    return { l, day: lib.dayNumber(f[1]) as number, key: f[2] + ',' + f[3], q: Number(f[0]) };
+  });
   const freq = lib.detectFreq(new Set(rows.map((r) => r.day))) as string;
   const per = lib.periodOf[freq] as (d: number) => number;
   let end = -Infinity;
   for (const r of rows) end = Math.max(end, per(r.day));
   const cut = end - V;
   const test = new Map<string, Float64Array>();
-  for (const r of rows) { if (per(r.day) <= cut) continue; let a = test.get(r.key); if (!a) test.set(r.key, (a = new Float64Array(V))); a[per(r.day) - cut - 1] += r.q; }
+  for (const r of rows) {
+    if (per(r.day) <= cut) continue;
+    let a = test.get(r.key);
+    if (!a) test.set(r.key, (a = new Float64Array(V)));
+    a[per(r.day) - cut - 1] += r.q;
+  }
   const keys = new Set(rows.filter((r) => per(r.day) <= cut).map((r) => r.key));
   let tt = 'date,partnumber,site_code,demand_qty\n';
   for (const k of keys) for (let t = 0; t < V; t++) tt += `${dateOf(freq, cut + 1 + t)},${k},${test.get(k)?.[t] ?? 0}\n`;
