@@ -1,0 +1,193 @@
+/**
+ * Pooled parameters of the lead-time-demand model, fitted once per job (or partition) from the backtest
+ * windows of many series, like a prior:
+ *  - the variance of a negative binomial around the reference mean mu over P periods:
+ *    Var = a * SI * mu + c * mu^2 ('size' form). SI is the series' own size index (E[X^2]/E[X] of its
+ *    non-zero demands): a compound Poisson demand has exactly Var = SI * mu, so lumpy parts get wide
+ *    distributions and unit sellers narrow ones without a per-series fit; c * mu^2 is the error of the
+ *    mean itself, which does not average out over the interval. The 'period' form (Var = mu + (a / P + c)
+ *    mu^2, one dispersion per group) is kept as the comparison. Either extrapolates to any P;
+ *  - a point mass at 0 (the part is gone), which the data can set to 0;
+ *  both by maximum likelihood per group (demand class x staleness), falling back to the class and to all
+ *  series where a group has too few windows;
+ *  - a map from target level to the level to read the model at, so that the randomised PIT of the
+ *    backtest windows is uniform where the NB shape is wrong (conformal-style, pooled).
+ */
+import { cdf, logPmf, mixtureWithMean, type LtdDist } from './dist.js';
+import { fallbacks } from './features.js';
+import { collectWindows, type WindowOptions, type Windows } from './windows.js';
+
+export interface GroupParams {
+  a: number;
+  c: number;
+  zero: number;
+  windows: number;
+}
+export interface Calibration {
+  levels: number[];
+  read: number[];
+  windows: number;
+}
+export interface PooledParams {
+  /** by group key ('lumpy/quiet'), class ('lumpy') and '*' (always present) */
+  groups: Record<string, GroupParams>;
+  calibration: Record<string, Calibration>;
+  minWindows: number;
+  form: DispersionForm;
+}
+export type DispersionForm = 'size' | 'period';
+export interface FitOptions extends WindowOptions {
+  /** levels to calibrate (the plan interpolates between them); default 0.5 .. 0.99 and the 0.975 */
+  levels?: readonly number[];
+  /** fit the point mass at 0 (default true) */
+  zeroMass?: boolean;
+  /** calibrate the levels (default false: it lowered in-history holdout scores on both sets) */
+  calibrate?: boolean;
+  /** default 'size' */
+  form?: DispersionForm;
+}
+
+export const DEFAULT_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.975, 0.99];
+/** Fewer windows than this and a group borrows its parent's parameters. */
+const MIN_WINDOWS = 300;
+/** A level map from fewer windows than this is mostly noise at 0.99 (about 30 exceedances). */
+const MIN_CAL_WINDOWS = 3000;
+/** The likelihood of a group is evaluated on at most this many windows (evenly thinned). */
+const FIT_CAP = 1500;
+
+/** The default pooled parameters when nothing can be fitted: mildly overdispersed, no zero mass, no map. */
+export const PRIOR: GroupParams = { a: 0.5, c: 0.1, zero: 0, windows: 0 };
+
+/** NB dispersion alpha (Var = mu + alpha mu^2) of a series with size index si over P periods. */
+export function alphaAt(form: DispersionForm, g: GroupParams, P: number, mu: number, si: number): number {
+  if (form === 'period') return g.a / Math.max(P, 1) + g.c;
+  return Math.max(0, g.a * si - 1) / Math.max(mu, 1e-9) + g.c;
+}
+
+/** The most specific group with enough windows. */
+export function paramsFor(pooled: PooledParams, group: string): GroupParams {
+  for (const k of fallbacks(group)) {
+    const g = pooled.groups[k];
+    if (g && g.windows >= pooled.minWindows) return g;
+  }
+  return pooled.groups['*'] ?? PRIOR;
+}
+
+export function calibrationFor(pooled: PooledParams, group: string): Calibration | null {
+  for (const k of fallbacks(group)) {
+    const c = pooled.calibration[k];
+    if (c && c.windows >= MIN_CAL_WINDOWS) return c;
+  }
+  return null;
+}
+
+export function fitPooled(histories: readonly ArrayLike<number>[], opt: FitOptions): PooledParams {
+  const w = collectWindows(histories, opt);
+  const members = new Map<string, number[]>();
+  for (let i = 0; i < w.size; i++) {
+    if (!(w.mu[i] > 0)) continue;
+    for (const k of fallbacks(w.groups[w.gid[i]])) {
+      let a = members.get(k);
+      if (!a) members.set(k, (a = []));
+      a.push(i);
+    }
+  }
+  const form = opt.form ?? 'size';
+  const pooled: PooledParams = { groups: {}, calibration: {}, minWindows: MIN_WINDOWS, form };
+  for (const [k, idx] of members) {
+    if (idx.length < MIN_WINDOWS) continue;
+    pooled.groups[k] = { ...fitGroup(w, thin(idx, FIT_CAP), opt.zeroMass ?? true, form), windows: idx.length };
+  }
+  if (!pooled.groups['*']) pooled.groups['*'] = PRIOR;
+  if (opt.calibrate ?? false) calibrate(w, members, pooled, opt.levels ?? DEFAULT_LEVELS);
+  return pooled;
+}
+
+function thin(idx: number[], cap: number): number[] {
+  if (idx.length <= cap) return idx;
+  const out: number[] = [];
+  const step = idx.length / cap;
+  for (let j = 0; j < cap; j++) out.push(idx[Math.floor(j * step)]);
+  return out;
+}
+
+function distOf(form: DispersionForm, g: GroupParams, w: Windows, i: number): LtdDist {
+  return mixtureWithMean(w.mu[i], alphaAt(form, g, w.p[i], w.mu[i], w.si[i]), g.zero);
+}
+
+function negLogLik(w: Windows, idx: number[], g: GroupParams, form: DispersionForm): number {
+  let s = 0;
+  for (const i of idx) s -= logPmf(w.d[i], distOf(form, g, w, i));
+  return s;
+}
+
+/** Coordinate descent with golden-section steps; a and c on a log scale (both may be near 0). */
+function fitGroup(w: Windows, idx: number[], zeroMass: boolean, form: DispersionForm): Omit<GroupParams, 'windows'> {
+  const g: GroupParams = { ...PRIOR, a: form === 'size' ? 1 : PRIOR.a };
+  const nll = (x: GroupParams) => negLogLik(w, idx, x, form);
+  const LOG_LO = Math.log(1e-4);
+  const LOG_HI = Math.log(50);
+  for (let round = 0; round < 2; round++) {
+    g.a = Math.exp(golden(LOG_LO, LOG_HI, (x) => nll({ ...g, a: Math.exp(x) })));
+    g.c = Math.exp(golden(LOG_LO, LOG_HI, (x) => nll({ ...g, c: Math.exp(x) })));
+    if (zeroMass) g.zero = golden(0, 0.95, (z) => nll({ ...g, zero: z }));
+  }
+  return { a: g.a, c: g.c, zero: g.zero };
+}
+
+function golden(lo: number, hi: number, f: (x: number) => number, iters = 14): number {
+  const r = (Math.sqrt(5) - 1) / 2;
+  let x1 = hi - r * (hi - lo);
+  let x2 = lo + r * (hi - lo);
+  let f1 = f(x1);
+  let f2 = f(x2);
+  for (let k = 0; k < iters; k++) {
+    if (f1 <= f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - r * (hi - lo);
+      f1 = f(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + r * (hi - lo);
+      f2 = f(x2);
+    }
+  }
+  return (lo + hi) / 2;
+}
+
+/** Randomised PIT per window: uniform on [F(d-1), F(d)]; the level map makes their mixture uniform. */
+function calibrate(w: Windows, members: Map<string, number[]>, pooled: PooledParams, levels: readonly number[]) {
+  const lo = new Float64Array(w.size);
+  const hi = new Float64Array(w.size);
+  for (let i = 0; i < w.size; i++) {
+    if (!(w.mu[i] > 0)) continue;
+    const dist = distOf(pooled.form, paramsFor(pooled, w.groups[w.gid[i]]), w, i);
+    lo[i] = cdf(w.d[i] - 1, dist);
+    hi[i] = cdf(w.d[i], dist);
+  }
+  const sorted = [...levels].sort((a, b) => a - b);
+  for (const [k, all] of members) {
+    if (all.length < MIN_CAL_WINDOWS) continue;
+    const idx = thin(all, 20_000);
+    const G = (x: number) => {
+      let s = 0;
+      for (const i of idx) s += hi[i] - lo[i] > 1e-12 ? Math.min(1, Math.max(0, (x - lo[i]) / (hi[i] - lo[i]))) : +(x >= hi[i]);
+      return s / idx.length;
+    };
+    const read = sorted.map((tau) => {
+      let a = 1e-4;
+      let b = 1 - 1e-5;
+      for (let it = 0; it < 30; it++) {
+        const m = (a + b) / 2;
+        if (G(m) >= tau) b = m;
+        else a = m;
+      }
+      return b;
+    });
+    pooled.calibration[k] = { levels: sorted, read, windows: all.length };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Lead-time demand of one series: the distribution of total demand over the P periods after the forecast
+ * origin, centred on the engine's point forecast, shaped by the pooled parameters of the series' group.
+ */
+import { distMean, mixtureWithMean, quantiles, type LtdDist } from './dist.js';
+import { statsOf } from './features.js';
+import { alphaAt, calibrationFor, paramsFor, type Calibration, type PooledParams } from './fit.js';
+import { forecastOverP } from './periods.js';
+
+export const PLAN_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;
+
+export interface LtdInput {
+  /** per-period demand from the series' first demand to the origin (zeros included) */
+  history: ArrayLike<number>;
+  /** the engine's per-period forecast mean after the origin; null: the history's reference mean */
+  forecast: ArrayLike<number> | null;
+  /** protection interval L + R in periods */
+  P: number;
+  /** target service level in (0, 1) */
+  target: number;
+}
+
+export interface LtdPlan {
+  group: string;
+  mean: number;
+  /** integer quantiles at PLAN_LEVELS */
+  q: number[];
+  /** the integer quantile at the target level */
+  orderUpTo: number;
+  safetyStock: number;
+  dist: LtdDist;
+}
+
+/** The level to read the model at so that backtested coverage is `tau`; identity without a map. */
+export function readLevel(cal: Calibration | null, tau: number): number {
+  if (!cal) return tau;
+  const { levels, read } = cal;
+  // outside the calibrated range: shift by the nearest end's correction, on the odds scale near 1
+  if (tau <= levels[0]) return Math.max(1e-4, tau + read[0] - levels[0]);
+  const last = levels.length - 1;
+  if (tau >= levels[last]) return 1 - (1 - tau) * ((1 - read[last]) / (1 - levels[last]));
+  let j = 1;
+  while (levels[j] < tau) j++;
+  const f = (tau - levels[j - 1]) / (levels[j] - levels[j - 1]);
+  return read[j - 1] + f * (read[j] - read[j - 1]);
+}
+
+export function planLtd(input: LtdInput, pooled: PooledParams): LtdPlan {
+  const { history, forecast, P, target } = input;
+  if (!(target > 0 && target < 1)) throw new RangeError(`service level must be in (0, 1), got ${target}`);
+  if (!Number.isInteger(P) || P < 0) throw new RangeError(`P must be a non-negative integer, got ${P}`);
+  const st = statsOf(history);
+  const group = st.group();
+  const levels = [...PLAN_LEVELS, target];
+  if (P === 0 || st.nonzero === 0) {
+    // nothing to protect (L = R = 0) or no demand ever seen: the engine has nothing to centre on
+    const dist = mixtureWithMean(0, 0, 1);
+    return { group, mean: 0, q: PLAN_LEVELS.map(() => 0), orderUpTo: 0, safetyStock: 0, dist };
+  }
+  const mu = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
+  const g = paramsFor(pooled, group);
+  const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex()), g.zero);
+  const cal = calibrationFor(pooled, group);
+  const read = levels.map((t) => readLevel(cal, t));
+  // the map is monotone by construction; max() keeps the quantiles so even where interpolation rounds
+  for (let j = 1; j < PLAN_LEVELS.length; j++) read[j] = Math.max(read[j], read[j - 1]);
+  const qs = quantiles(dist, read);
+  const q = qs.slice(0, PLAN_LEVELS.length);
+  const exact = PLAN_LEVELS.indexOf(target as (typeof PLAN_LEVELS)[number]);
+  const orderUpTo = exact >= 0 ? q[exact] : qs[PLAN_LEVELS.length];
+  const mean = distMean(dist);
+  return { group, mean, q, orderUpTo, safetyStock: orderUpTo - mean, dist };
+}
