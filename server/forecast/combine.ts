@@ -25,14 +25,3 @@ export function combineMetrics(results: PartitionResult[], context: unknown, con
   };
 }
 
-/** Merges the accumulators of several chunks of one partition. */
-export function mergePartitionMetrics(list: unknown[]): PartitionMetrics {
-  const out: PartitionMetrics = { chosen: newAcc(), naive: newAcc(), sba: newAcc(), series: 0, scored: 0, classes: {}, methods: {} };
-  for (const x of list as PartitionMetrics[]) {
-    mergeAcc(out.chosen, x.chosen); mergeAcc(out.naive, x.naive); mergeAcc(out.sba, x.sba);
-    out.series += x.series; out.scored += x.scored;
-    for (const [k, v] of Object.entries(x.classes)) out.classes[k] = (out.classes[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(x.methods)) out.methods[k] = (out.methods[k] ?? 0) + v;
-  }
-  return out;
-}

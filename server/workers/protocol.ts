@@ -4,7 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { JobConfig, PreviewDto } from '../contract/dto.js';
-import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
+import type { InputErrorCode, PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
 import type { HistoryPoint } from '../forecast/history.js';
 
 export type WorkerTask =
@@ -27,7 +27,7 @@ export type WorkerResult =
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'preview'; preview: PreviewDto }
-  | { kind: 'input-error'; code: string; message: string }
+  | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };
 
 export type WorkerMessage =
