@@ -15,8 +15,8 @@ import { engine, METHOD_NAMES } from '../server/forecast/index.js';
 import type { EngineContext } from '../server/forecast/partition.js';
 import { dateShape, dayOf } from '../server/forecast/parse/dates.js';
 import { readDemand } from '../server/forecast/parse/load.js';
-import { periodOfDay } from '../server/forecast/periods.js';
-import type { SiteSeries } from '../server/forecast/series.js';
+import { periodOfDay } from '../server/forecast/series/periods.js';
+import type { SiteSeries } from '../server/forecast/series/group.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.SHARED_DATA ?? resolve(root, '../shared/data');

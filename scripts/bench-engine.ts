@@ -16,7 +16,7 @@ import { JobRunner, type RunHooks } from '../server/jobs/job.runner.js';
 import { WorkerPool } from '../server/jobs/worker-pool.js';
 import { isoOfDay } from '../server/forecast/parse/dates.js';
 import type { EngineContext } from '../server/forecast/partition.js';
-import type { SiteSeries } from '../server/forecast/series.js';
+import type { SiteSeries } from '../server/forecast/series/group.js';
 import { rng } from './generate-demand.js';
 
 const args = process.argv.slice(2);

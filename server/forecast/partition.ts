@@ -1,14 +1,14 @@
 /** forecastPartition: one site's series → output CSV lines and holdout metric accumulators. */
 import type { Frequency, JobConfig } from '../contract/dto.js';
 import { InputError, type PartitionHooks, type PartitionInput, type PartitionResult } from './types.js';
-import { addSeries, newAcc, scales, type ErrAcc } from './metrics.js';
+import { addSeries, newAcc, scales, type ErrAcc } from './output/metrics.js';
 import { isMethodName, METHOD_NAMES, type MethodName } from './methods/index.js';
-import { periodLabel, seasonLength, type Calendar } from './periods.js';
-import { evaluateSeries, type Evaluated, type SelectOptions } from './select.js';
-import { chooseAll, type Selection, type WeightPrior } from './choose.js';
-import type { SiteSeries } from './series.js';
-import { applySeason, type SeasonProfile } from './season.js';
-import { applyThreshold, csvField, num, roundQty } from './write.js';
+import { periodLabel, seasonLength, type Calendar } from './series/periods.js';
+import { evaluateSeries, type Evaluated, type SelectOptions } from './choose/select.js';
+import { chooseAll, type Selection, type WeightPrior } from './choose/choose.js';
+import type { SiteSeries } from './series/group.js';
+import { applySeason, type SeasonProfile } from './series/season.js';
+import { applyThreshold, csvField, num, roundQty } from './output/write.js';
 
 /** How each series' model history starts (the holdout scale always starts at the first demand). */
 export type SeriesStart = 'auto' | 'file' | 'first_demand';

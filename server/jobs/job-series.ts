@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { JobConfig } from '../contract/dto.js';
-import type { HistoryPoint } from '../forecast/history.js';
+import type { HistoryPoint } from '../forecast/series/history.js';
 import { AppError } from '../contract/errors.js';
 import type { WorkerPool } from './worker-pool.js';
 

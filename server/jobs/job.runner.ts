@@ -11,7 +11,7 @@ import { engine } from '../forecast/index.js';
 import type { InputErrorCode, PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
-import { OrderedOutput } from './output-writer.js';
+import { OrderedOutput } from '../forecast/output/ordered-output.js';
 import { storageProblem } from '../storage/errors.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';

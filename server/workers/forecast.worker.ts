@@ -2,7 +2,7 @@
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
 import { engine } from '../forecast/index.js';
-import { readSeriesHistory } from '../forecast/history.js';
+import { readSeriesHistory } from '../forecast/series/history.js';
 import { InputError } from '../forecast/types.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 

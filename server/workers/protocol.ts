@@ -5,7 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { JobConfig, PreviewDto } from '../contract/dto.js';
 import type { InputErrorCode, PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
-import type { HistoryPoint } from '../forecast/history.js';
+import type { HistoryPoint } from '../forecast/series/history.js';
 
 export type WorkerTask =
   | { kind: 'load'; filePath: string; originalName: string; config: JobConfig; port: MessagePort }

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../server/contract/dto.js';
 import { engine } from '../../server/forecast/index.js';
-import { readSeriesHistory } from '../../server/forecast/history.js';
+import { readSeriesHistory } from '../../server/forecast/series/history.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sparecast-props-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

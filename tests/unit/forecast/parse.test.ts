@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../../server/contract/dto.js';
 import { engine, InputError } from '../../../server/forecast/index.js';
-import type { SiteSeries } from '../../../server/forecast/series.js';
+import type { SiteSeries } from '../../../server/forecast/series/group.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sparecast-parse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../../server/contract/dto.js';
 import { engine } from '../../../server/forecast/index.js';
 import type { EngineContext } from '../../../server/forecast/partition.js';
-import { applySeason, phaseOf, seasonalIndices } from '../../../server/forecast/season.js';
+import { applySeason, phaseOf, seasonalIndices } from '../../../server/forecast/series/season.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CHUNK_SERIES, splitPartition } from '../../../server/forecast/split.js';
-import type { SiteSeries } from '../../../server/forecast/series.js';
+import { MAX_CHUNK_SERIES, splitPartition } from '../../../server/forecast/series/split.js';
+import type { SiteSeries } from '../../../server/forecast/series/group.js';
 
 const site = (S: number): SiteSeries => {
   const per: number[] = [], qty: number[] = [], off = [0];

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OrderedOutput } from '../../../server/jobs/output-writer.js';
+import { OrderedOutput } from '../../../server/forecast/output/ordered-output.js';
 import type { PartitionResult } from '../../../server/forecast/types.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sparecast-out-'));

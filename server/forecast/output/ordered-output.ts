@@ -5,7 +5,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { PartitionResult } from '../forecast/types.js';
+import type { PartitionResult } from '../types.js';
 
 export class OrderedOutput {
   private readonly out: WriteStream;

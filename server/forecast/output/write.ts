@@ -1,5 +1,5 @@
 /** Output formatting: zero threshold, rounding modes, CSV quoting. */
-import type { RoundingMode } from '../contract/dto.js';
+import type { RoundingMode } from '../../contract/dto.js';
 
 export const OUTPUT_HEADER =
   'date,partnumber,site_code,forecast_qty,forecast_qty_raw,forecast_qty_raw_model,method,demand_class,forecast_lo,forecast_hi';

@@ -1,8 +1,8 @@
 /** Job-level metrics from the partitions' accumulators. */
-import type { JobConfig, JobMetrics } from '../contract/dto.js';
-import type { PartitionResult } from './types.js';
+import type { JobConfig, JobMetrics } from '../../contract/dto.js';
+import type { PartitionResult } from '../types.js';
 import { mergeAcc, newAcc, summarize } from './metrics.js';
-import type { EngineContext, PartitionMetrics } from './partition.js';
+import type { EngineContext, PartitionMetrics } from '../partition.js';
 
 export function combineMetrics(results: PartitionResult[], context: unknown, config: JobConfig, seconds: number): JobMetrics {
   const ctx = context as EngineContext;

@@ -11,9 +11,9 @@
  * is shrunk toward 1 by the evidence (empirical Bayes: the spread between phases against the noise within a
  * phase, from phases seen more than once). Without a repeated phase there is no evidence and no profile.
  */
-import type { Frequency } from '../contract/dto.js';
+import type { Frequency } from '../../contract/dto.js';
 import { seasonLength } from './periods.js';
-import type { SiteSeries } from './series.js';
+import type { SiteSeries } from './group.js';
 
 export interface SeasonProfile {
   /** Index by phase (period mod m), mean 1: from the whole training history (final forecast). */

@@ -4,7 +4,7 @@
  * training end; RMSSE and MASE averaged over scored series; MAE, RMSE over series × periods; bias % =
  * 100 (Σf − Σa) / Σa. Series with no training demand or zero scale are not scored.
  */
-import type { ErrorSummary } from '../contract/dto.js';
+import type { ErrorSummary } from '../../contract/dto.js';
 
 export interface ErrAcc {
   n: number;

@@ -5,9 +5,9 @@
  * the training history; origins usable for the holdout choice also end before the holdout starts, and the
  * holdout's demand class is computed without the holdout (no leak).
  */
-import { aliveAtEnds, classify, type DemandClass } from './classify.js';
-import { FLAT_METHODS, runLevels, runMethod, type MethodEnv, type MethodName } from './methods/index.js';
-import { endFeatures } from './global.js';
+import { aliveAtEnds, classify, type DemandClass } from '../series/classify.js';
+import { FLAT_METHODS, runLevels, runMethod, type MethodEnv, type MethodName } from '../methods/index.js';
+import { endFeatures } from '../methods/global.js';
 
 /**
  * Members of the automatic choice: level estimators of different kinds (window, smoothing, occurrence,

@@ -1,6 +1,6 @@
 /** Splitting one site's partition into chunks of whole series, so one big site can use several threads. */
-import type { PartitionInput } from './types.js';
-import type { SiteSeries } from './series.js';
+import type { PartitionInput } from '../types.js';
+import type { SiteSeries } from './group.js';
 
 /**
  * Most series in one task. A series costs ~35 KB while its site is forecast (backtests of every member, the

@@ -6,7 +6,7 @@
  * The holdout's choice uses only origins whose windows end before the holdout, grouped by the class the
  * series had before the holdout.
  */
-import { GLOBAL_MEMBER, withGlobal } from './global.js';
+import { GLOBAL_MEMBER, withGlobal } from '../methods/global.js';
 import type { Evaluated } from './select.js';
 import { learnWeights, type PackedSamples } from './stack.js';
 

@@ -2,11 +2,11 @@
  * One series' demand history (for the job page's chart), read from the job's upload with the job's
  * own settings, so the chart shows exactly what the forecast was made from.
  */
-import type { JobConfig } from '../contract/dto.js';
-import { loadDemand } from './prepare.js';
-import type { EngineContext } from './partition.js';
+import type { JobConfig } from '../../contract/dto.js';
+import { loadDemand } from '../prepare.js';
+import type { EngineContext } from '../partition.js';
 import { periodLabel } from './periods.js';
-import type { SiteSeries } from './series.js';
+import type { SiteSeries } from './group.js';
 
 export interface HistoryPoint {
   date: string;

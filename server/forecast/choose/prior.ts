@@ -4,12 +4,12 @@
  * would lean on equal weights. So weights are first learned from an evenly spaced sample of the whole job's
  * series and passed in the context: each task's weights are then shrunk toward them (choose.ts).
  */
-import type { JobConfig } from '../contract/dto.js';
-import type { PartitionInput } from './types.js';
+import type { JobConfig } from '../../contract/dto.js';
+import type { PartitionInput } from '../types.js';
 import { groupWeights, stackInputs, type WeightPrior } from './choose.js';
-import { isAuto, selectOptions, seriesOf, type EngineContext } from './partition.js';
+import { isAuto, selectOptions, seriesOf, type EngineContext } from '../partition.js';
 import { evaluateSeries, type Evaluated } from './select.js';
-import type { SiteSeries } from './series.js';
+import type { SiteSeries } from '../series/group.js';
 import { PRIOR_SERIES } from './stack.js';
 
 /** Most series evaluated for the job-level weights (on the main thread, before the partitions run). */
