@@ -11,12 +11,9 @@ import { once } from 'node:events';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobConfig } from '../server/contract/dto.js';
-import { loadDemand, type Prepared } from '../server/forecast/index.js';
+import { isoOfDay, loadDemand, type Prepared } from '../server/forecast/index.js';
 import { JobRunner, type RunHooks } from '../server/jobs/job.runner.js';
 import { WorkerPool } from '../server/jobs/worker-pool.js';
-import { isoOfDay } from '../server/forecast/parse/dates.js';
-import type { EngineContext } from '../server/forecast/partition.js';
-import type { SiteSeries } from '../server/forecast/series/group.js';
 import { rng } from './generate-demand.js';
 
 const args = process.argv.slice(2);
@@ -40,8 +37,8 @@ function hasR(): boolean {
 
 /** Times R's forecast::ets (automatic model, one core) on an evenly spaced sample of the series. */
 function compareR(prep: Prepared, oursPerSeries: number): void {
-  const ctx = prep.context as EngineContext;
-  const sites = prep.partitions.map((p) => p.data as SiteSeries);
+  const ctx = prep.context;
+  const sites = prep.partitions.map((p) => p.data);
   const all: string[] = [];
   for (const d of sites) for (let i = 0; i < d.parts.length; i++) {
     const from = d.off[i], to = d.off[i + 1];

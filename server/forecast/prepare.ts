@@ -1,11 +1,13 @@
 /** inspectHead, previewDemand and loadDemand: from a file to validated, per-site partitions. */
 import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
-import { InputError, type HeadInfo, type Prepared } from './types.js';
+import type { EngineContext } from './context.js';
+import { InputError } from './errors.js';
+import type { HeadInfo, Prepared } from './types.js';
 import { mapColumns } from './parse/columns.js';
 import { dateShape, dayOf, isoOfDay } from './parse/dates.js';
 import { readDemand, type RawDemand } from './parse/load.js';
 import { openSource, readRows } from './parse/source.js';
-import { isAuto, selectOptions, type EngineContext } from './partition.js';
+import { isAuto, selectOptions } from './partition.js';
 import { detectFrequency, periodOfDay, type Calendar } from './series/periods.js';
 import { groupSeries } from './series/group.js';
 import { jobPrior } from './choose/prior.js';

@@ -7,11 +7,16 @@
 import { promises as fs } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
-import { engine } from '../forecast/index.js';
-import type { InputErrorCode, PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
+import {
+  engine,
+  OrderedOutput,
+  type InputErrorCode,
+  type PartitionInput,
+  type PartitionResult,
+  type Prepared,
+} from '../forecast/index.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
-import { OrderedOutput } from '../forecast/output/ordered-output.js';
 import { storageProblem } from '../storage/errors.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';

@@ -7,7 +7,7 @@
  * series had before the holdout.
  */
 import { GLOBAL_MEMBER, withGlobal } from '../methods/global.js';
-import type { Evaluated } from './select.js';
+import type { Evaluated } from './evaluated.js';
 import { learnWeights, type PackedSamples } from './stack.js';
 
 export type Selection = 'stack' | 'class' | 'series';

@@ -16,7 +16,7 @@
  * (each series predicted by the model fitted on the other half of the series), so the stack does not see
  * in-sample fits.
  */
-import type { Evaluated } from '../choose/select.js';
+import type { Evaluated } from '../choose/evaluated.js';
 
 /** Row layout of Evaluated.gf (per end): scale², then the scale-free descriptors, then raw window means. */
 export const GF_S2 = 0;

@@ -2,16 +2,19 @@
 import type { JobConfig, JobMetrics } from '../../contract/dto.js';
 import type { PartitionResult } from '../types.js';
 import { mergeAcc, newAcc, summarize } from './metrics.js';
-import type { EngineContext, PartitionMetrics } from '../partition.js';
+import type { EngineContext } from '../context.js';
 
-export function combineMetrics(results: PartitionResult[], context: unknown, config: JobConfig, seconds: number): JobMetrics {
-  const ctx = context as EngineContext;
+export function combineMetrics(
+  results: PartitionResult[],
+  ctx: EngineContext,
+  config: JobConfig,
+  seconds: number,
+): JobMetrics {
   const chosen = newAcc(), naive = newAcc(), sba = newAcc();
   const classes: Record<string, number> = {}, methods: Record<string, number> = {};
   let series = 0, scored = 0;
   for (const r of results) {
-    const m = r.metrics as PartitionMetrics | null;
-    if (!m) continue;
+    const m = r.metrics;
     mergeAcc(chosen, m.chosen); mergeAcc(naive, m.naive); mergeAcc(sba, m.sba);
     series += m.series; scored += m.scored;
     for (const [k, v] of Object.entries(m.classes)) classes[k] = (classes[k] ?? 0) + v;

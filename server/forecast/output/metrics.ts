@@ -17,6 +17,17 @@ export interface ErrAcc {
   a: number;
 }
 
+/** One partition's (or chunk's) accumulators, merged into the job's metrics by combineMetrics. */
+export interface PartitionMetrics {
+  chosen: ErrAcc;
+  naive: ErrAcc;
+  sba: ErrAcc;
+  series: number;
+  scored: number;
+  classes: Record<string, number>;
+  methods: Record<string, number>;
+}
+
 export const newAcc = (): ErrAcc => ({ n: 0, rmsse: 0, mase: 0, ae: 0, se: 0, cells: 0, f: 0, a: 0 });
 
 export function mergeAcc(into: ErrAcc, x: ErrAcc): void {

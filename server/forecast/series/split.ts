@@ -17,7 +17,7 @@ export const MAX_CHUNK_SERIES = 2000;
 export function splitPartition(input: PartitionInput, n: number): PartitionInput[] {
   n = Math.max(n, Math.ceil(input.weight / MAX_CHUNK_SERIES)); // a site's weight is its number of series
   if (n <= 1) return [input];
-  const d = input.data as SiteSeries;
+  const d = input.data;
   const S = d.parts.length;
   if (S < 2 * n) return [input];
   const out: PartitionInput[] = [];

@@ -3,7 +3,7 @@ import { aggregatedSes, aggregatedSesK1, prefixOf } from '../../../server/foreca
 import { FLAT_METHODS, runLevels, runMethod } from '../../../server/forecast/methods/index.js';
 import { aliveAtEnds, aliveProbability } from '../../../server/forecast/series/classify.js';
 import { jobPrior, SMALL_PARTITION } from '../../../server/forecast/choose/prior.js';
-import type { EngineContext } from '../../../server/forecast/partition.js';
+import type { EngineContext } from '../../../server/forecast/index.js';
 import type { SiteSeries } from '../../../server/forecast/series/group.js';
 import type { JobConfig } from '../../../server/contract/dto.js';
 
