@@ -70,7 +70,8 @@ function bar(percent: number, stage: string): void {
 }
 
 const fmt = (e: ErrorSummary) =>
-  `RMSSE ${e.rmsse ?? '–'}  MASE ${e.mase ?? '–'}  MAE ${e.mae ?? '–'}  RMSE ${e.rmse ?? '–'}  bias ${e.bias_pct ?? '–'} %`;
+  `RMSSE ${e.rmsse ?? '–'}  MASE ${e.mase ?? '–'}  MAE ${e.mae ?? '–'}  RMSE ${e.rmse ?? '–'}  ` +
+  `bias ${e.bias_pct ?? '–'} %`;
 
 async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));

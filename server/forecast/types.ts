@@ -68,7 +68,11 @@ export interface EngineApi {
   /** Fast check at upload time: format, encoding, delimiter and required columns. Throws InputError. */
   inspectHead(filePath: string, originalName: string): Promise<HeadInfo>;
   /** Full preview for the dashboard (reads the whole file, streaming). Throws InputError. */
-  previewDemand(filePath: string, originalName: string, opts: { date_format: JobConfig['date_format'] }): Promise<PreviewDto>;
+  previewDemand(
+    filePath: string,
+    originalName: string,
+    opts: { date_format: JobConfig['date_format'] },
+  ): Promise<PreviewDto>;
   /** Reads, validates and prepares the demand (streaming). Throws InputError. */
   loadDemand(
     filePath: string,

@@ -34,7 +34,8 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     }
     if (task.kind === 'history') {
       const { filePath, originalName, config, partnumber, site } = task;
-      return { kind: 'history', points: await engine.readSeriesHistory(filePath, originalName, config, partnumber, site) };
+      const points = await engine.readSeriesHistory(filePath, originalName, config, partnumber, site);
+      return { kind: 'history', points };
     }
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
