@@ -101,9 +101,8 @@ async function main(): Promise<number> {
   let sites = 0;
   const hooks: RunHooks = {
     progress: (p) => bar(p.progress, p.stage),
-    log: (level, msg) => {
-      if (level === 'error') process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}forecast: ${msg}\n`);
-    },
+    // the job log's lines: the summary repeats the warnings and notes, the outcome carries the failure
+    log: () => undefined,
     prepared: (info) => {
       notes = info.notes;
       sites = info.partitions.total - info.partitions.skipped;
