@@ -11,12 +11,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { JobConfig } from '../server/contract/dto.js';
-import { engine, METHOD_NAMES } from '../server/forecast/index.js';
-import type { EngineContext } from '../server/forecast/partition.js';
-import { dateShape, dayOf } from '../server/forecast/parse/dates.js';
-import { readDemand } from '../server/forecast/parse/load.js';
-import { periodOfDay } from '../server/forecast/periods.js';
-import type { SiteSeries } from '../server/forecast/series.js';
+import {
+  dateShape,
+  dayOf,
+  engine,
+  METHOD_NAMES,
+  periodOfDay,
+  readDemand,
+  type EngineContext,
+} from '../server/forecast/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.SHARED_DATA ?? resolve(root, '../shared/data');
@@ -83,10 +86,10 @@ try {
     const trainFile = join(shared, `${set.name}-train.csv`), testFile = join(shared, `${set.name}-test.csv`);
     const base: JobConfig = { forecast_horizon: set.h, forecast_start_date: null, forecast_site_codes: [], date_format: 'auto', zero_threshold: 0, rounding_mode: 'half_up', frequency: null, method: 'auto' };
     const prep0 = await engine.loadDemand(trainFile, trainFile, base);
-    const ctx = prep0.context as EngineContext;
+    const ctx = prep0.context;
     const train = { y: new Map<string, { per: Int32Array; qty: Float64Array }>(), end: ctx.trainEnd };
     for (const p of prep0.partitions) {
-      const d = p.data as SiteSeries;
+      const d = p.data;
       d.parts.forEach((part, i) => train.y.set(part + KEY + d.site, { per: d.per.subarray(d.off[i], d.off[i + 1]), qty: d.qty.subarray(d.off[i], d.off[i + 1]) }));
     }
     const rawTest = await readDemand(testFile, testFile, 'YMD');
@@ -105,7 +108,7 @@ try {
       const cfg = { ...base, method };
       const t0 = performance.now();
       const prep = await engine.loadDemand(trainFile, trainFile, cfg);
-      Object.assign(prep.context as object, ctxOverride);
+      Object.assign(prep.context, ctxOverride);
       const res = prep.partitions.map((p) => engine.forecastPartition(p, prep.context, cfg, { progress() {}, shouldStop: () => false }));
       const seconds = (performance.now() - t0) / 1000;
       const out = `${engine.OUTPUT_HEADER}\n${res.map((r) => r.csv).join('')}`;

@@ -81,7 +81,10 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   api.use(authRoutes(deps.auth, { loginPerMinute: deps.loginPerMinute }));
   api.use(['/jobs', '/preview', '/sample'], uploads);
   api.use(miscRoutes({ commands, pool: deps.pool, interactive: deps.interactive, paths: deps.paths, version: deps.version, receive }));
-  api.use(jobRoutes({ jobs: deps.jobs, commands, series: new JobSeries(deps.interactive), paths: deps.paths, receive }));
+  const series = new JobSeries(deps.interactive);
+  // a deleted job's cached series keys would otherwise stay until evicted
+  deps.jobs.events.on('deleted', ({ id }) => series.forget(id));
+  api.use(jobRoutes({ jobs: deps.jobs, commands, series, paths: deps.paths, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -13,16 +13,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { JobDto } from '../../server/contract/dto.js';
+import type { FromFleet, ToFleet } from './fleet-protocol.js';
 import { connectClients, fdLimit, subscribe } from './lib.js';
 
-export type ToFleet = { type: 'subscribe'; id: string } | { type: 'arm' } | { type: 'stats' } | { type: 'close' };
-export type FromFleet =
-  | { type: 'ready'; connectMs: number; fdLimit: number }
-  | { type: 'subscribed' }
-  | { type: 'armed' }
-  | { type: 'all'; spreadMs: number }
-  | { type: 'stats'; progress: number[]; updated: number[] }
-  | { type: 'error'; message: string };
 
 const send = (m: FromFleet) => process.send?.(m);
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/events.js';
 import type { JobDto, LogLine } from '../../server/contract/dto.js';
-import type { FromFleet, ToFleet } from './fleet.js';
+import type { FromFleet, ToFleet } from './fleet-protocol.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer, type RunningServer } from '../../server/server.js';

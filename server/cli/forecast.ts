@@ -1,22 +1,43 @@
 /**
- * Command-line forecast: same engine as the server, all cores.
+ * Command-line forecast on the server's own scheduler (WorkerPool + JobRunner), so the CLI, the benches and
+ * a job give the same output for the same file and config.
  *   node --import tsx server/cli/forecast.ts --input F --output O [--horizon N] [--freq D|W|M]
  *     [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|NAME]
  *     [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]
- * Progress on stderr, summary on stdout; exit 1 on bad input (with the planner-readable reason), 2 on bad usage.
+ * Progress on stderr, summary on stdout. Exit 1 on bad input (with the planner-readable reason), 2 on bad
+ * usage, 3 on an internal failure, 130 on Ctrl-C (threads stopped, temp output removed).
  */
-import { rename, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import type { ErrorSummary } from '../contract/dto.js';
 import { jobConfigSchema } from '../contract/schemas.js';
-import { combineMetrics, InputError, loadDemand, METHOD_NAMES, OUTPUT_HEADER } from '../forecast/index.js';
-import { runPartitions } from '../forecast/pool.js';
-import { OrderedOutput } from '../jobs/output-writer.js';
+import { METHOD_NAMES } from '../forecast/index.js';
+import { JobRunner, type RunHooks } from '../jobs/job.runner.js';
+import { WorkerPool } from '../jobs/worker-pool.js';
 
-const USAGE = 'usage: forecast --input FILE --output FILE [--horizon N] [--freq D|W|M] [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|' + METHOD_NAMES.join('|') + '] [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]';
+const USAGE =
+  'usage: forecast --input FILE --output FILE [--horizon N] [--freq D|W|M] [--start-date YYYY-MM-DD] ' +
+  '[--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|' +
+  METHOD_NAMES.join('|') +
+  '] [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]';
 const FLAGS: Record<string, string> = {
-  input: 'input', output: 'output', horizon: 'forecast_horizon', freq: 'frequency', 'start-date': 'forecast_start_date',
-  sites: 'forecast_site_codes', 'date-format': 'date_format', method: 'method', 'zero-threshold': 'zero_threshold', rounding: 'rounding_mode', threads: 'threads',
+  input: 'input',
+  output: 'output',
+  horizon: 'forecast_horizon',
+  freq: 'frequency',
+  'start-date': 'forecast_start_date',
+  sites: 'forecast_site_codes',
+  'date-format': 'date_format',
+  method: 'method',
+  'zero-threshold': 'zero_threshold',
+  rounding: 'rounding_mode',
+  threads: 'threads',
 };
+/** Same grace as the server's default STOP_GRACE_MS: a task gets this long to stop by itself. */
+const STOP_GRACE_MS = 300;
+const EXIT_INTERRUPTED = 130;
 
 function usage(msg: string): never {
   process.stderr.write(`forecast: ${msg}\n${USAGE}\n`);
@@ -27,7 +48,10 @@ function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--help' || a === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
+    if (a === '--help' || a === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m || !(m[1] in FLAGS)) usage(`unknown option ${a}`);
     const v = m[2] ?? argv[++i];
@@ -37,13 +61,19 @@ function parseArgs(argv: string[]): Record<string, string> {
   return out;
 }
 
-function bar(fraction: number, stage: string): void {
+function bar(percent: number, stage: string): void {
   if (!process.stderr.isTTY) return;
-  const w = 30, f = Math.max(0, Math.min(1, fraction));
-  process.stderr.write(`\r[${'#'.repeat(Math.round(f * w)).padEnd(w, '.')}] ${(f * 100).toFixed(0).padStart(3)}% ${stage.padEnd(12)}`);
+  const width = 30;
+  const f = Math.max(0, Math.min(1, percent / 100));
+  const filled = '#'.repeat(Math.round(f * width)).padEnd(width, '.');
+  process.stderr.write(`\r[${filled}] ${(f * 100).toFixed(0).padStart(3)}% ${stage.padEnd(12)}`);
 }
 
-async function main(): Promise<void> {
+const fmt = (e: ErrorSummary) =>
+  `RMSSE ${e.rmsse ?? '–'}  MASE ${e.mase ?? '–'}  MAE ${e.mae ?? '–'}  RMSE ${e.rmse ?? '–'}  ` +
+  `bias ${e.bias_pct ?? '–'} %`;
+
+async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
   if (!a.input) usage('--input is required');
   if (!a.output) usage('--output is required');
@@ -52,51 +82,75 @@ async function main(): Promise<void> {
   if (!parsed.success) usage(parsed.error.issues.map((i) => i.message).join('; '));
   const config = parsed.data;
   const t0 = performance.now();
-  const prep = await loadDemand(input, basename(input), config, (f) => bar(f, 'reading'));
   // chunks are written as soon as every chunk before them is, to a temp file renamed only on success
-  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
-  const out = new OrderedOutput(tmp, OUTPUT_HEADER);
-  let results;
-  try {
-    results = await runPartitions(prep.partitions, prep.context, config, {
-      threads: threads ? Math.max(1, Number(threads)) : undefined,
-      onProgress: (f, stage) => bar(f, stage),
-      onChunk: (k, r) => out.push(k, r),
-    });
-    await out.finish();
-    await rename(tmp, output);
-  } catch (e) {
-    await out.abandon();
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const m = combineMetrics(results, prep.context, config, seconds);
+  const tmpFile = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  const pool = new WorkerPool({ threads: threads ? Math.max(1, Number(threads)) : availableParallelism() });
+  const runner = new JobRunner(pool, STOP_GRACE_MS);
+  const id = 'cli';
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) {
+      // a second Ctrl-C does not wait for the threads
+      rmSync(tmpFile, { force: true });
+      process.exit(EXIT_INTERRUPTED);
+    }
+    interrupted = true;
+    void runner.stop(id, 'stop');
+  });
+  let notes: string[] = [];
+  let sites = 0;
+  const hooks: RunHooks = {
+    progress: (p) => bar(p.progress, p.stage),
+    // the job log's lines: the summary repeats the warnings and notes, the outcome carries the failure
+    log: () => undefined,
+    prepared: (info) => {
+      notes = info.notes;
+      sites = info.partitions.total - info.partitions.skipped;
+    },
+    heartbeat: () => undefined,
+  };
+  const outcome = await runner
+    .run({ id, filePath: input, originalName: basename(input), config, tmpFile }, hooks)
+    .finally(() => pool.destroy());
   if (process.stderr.isTTY) process.stderr.write('\n');
-  const rows = results.reduce((s, r) => s + r.rows, 0);
-  const fmt = (e: { rmsse: number | null; mase: number | null; mae: number | null; rmse: number | null; bias_pct: number | null }) =>
-    `RMSSE ${e.rmsse ?? '–'}  MASE ${e.mase ?? '–'}  MAE ${e.mae ?? '–'}  RMSE ${e.rmse ?? '–'}  bias ${e.bias_pct ?? '–'} %`;
+  if (interrupted || outcome.kind === 'stopped') {
+    rmSync(tmpFile, { force: true });
+    process.stderr.write('forecast: interrupted\n');
+    return EXIT_INTERRUPTED;
+  }
+  if (outcome.kind === 'input-error') {
+    process.stderr.write(`forecast: ${outcome.code}: ${outcome.message}\n`);
+    return 1;
+  }
+  if (outcome.kind === 'failed') {
+    process.stderr.write(`forecast: ${outcome.message}\n`);
+    return 3;
+  }
+  await rename(outcome.tmpFile, output);
+  const seconds = (performance.now() - t0) / 1000;
+  const m = outcome.metrics;
   const lines = [
-    `wrote ${output}: ${rows} rows, ${m.series} series, ${prep.partitions.length} site(s), frequency ${m.frequency}, horizon ${m.horizon}`,
-    `input rows ${prep.rows}; classes ${JSON.stringify(m.classes)}`,
+    `wrote ${output}: ${outcome.outputRows} rows, ${m.series} series, ${sites} site(s), ` +
+      `frequency ${m.frequency}, horizon ${m.horizon}`,
+    `input rows ${outcome.rows}; classes ${JSON.stringify(m.classes)}`,
     `methods ${JSON.stringify(m.methods)}`,
     `holdout (last ${m.horizon} periods, ${m.scored_series} series scored):`,
     `  chosen  ${fmt(m.chosen)}`,
     `  naive   ${fmt(m.naive)}`,
     `  sba     ${fmt(m.sba)}`,
-    ...prep.notes.map((n) => `note: ${n}`),
+    ...notes.map((n) => `note: ${n}`),
     ...m.warnings.map((w) => `warning: ${w}`),
     `seconds ${seconds.toFixed(2)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
 }
 
-main().catch((e: unknown) => {
-  if (process.stderr.isTTY) process.stderr.write('\n');
-  if (e instanceof InputError) {
-    process.stderr.write(`forecast: ${e.code}: ${e.message}\n`);
-    process.exit(1);
-  }
-  process.stderr.write(`forecast: internal error: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(3);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stderr.write(`forecast: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(3);
+  },
+);

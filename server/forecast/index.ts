@@ -1,18 +1,46 @@
 /**
- * The forecast engine behind the seam in ./types.ts. The server uses `engine`; the named exports are the
- * same functions for tests, scripts and the CLI.
+ * The engine's one door: workers, jobs, the CLI and the scripts import the engine only from here.
+ * The server calls `engine`; the named exports are the same functions and the seam's types.
  */
-import type { EngineApi } from './types.js';
-import { combineMetrics } from './combine.js';
 import { forecastPartition } from './partition.js';
 import { inspectHead, loadDemand, previewDemand } from './prepare.js';
-import { OUTPUT_HEADER } from './write.js';
+import { combineMetrics } from './output/combine.js';
+import { OUTPUT_HEADER } from './output/write.js';
+import { readSeriesHistory } from './series/history.js';
+import { splitPartition } from './series/split.js';
+import type { EngineApi } from './types.js';
 
-export { InputError } from './types.js';
-export type { EngineApi, HeadInfo, InputErrorCode, PartitionHooks, PartitionInput, PartitionResult, Prepared } from './types.js';
-export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, OUTPUT_HEADER };
+export type {
+  EngineApi,
+  HeadInfo,
+  HistoryPoint,
+  PartitionHooks,
+  PartitionInput,
+  PartitionResult,
+  Prepared,
+} from './types.js';
+export type { EngineContext } from './context.js';
+export type { PartitionMetrics } from './output/metrics.js';
+export type { SiteSeries } from './series/group.js';
+export { InputError, StopRequested, type InputErrorCode } from './errors.js';
+export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, readSeriesHistory, splitPartition };
 export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
-import { splitPartition } from './split.js';
-export { splitPartition };
+export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';
+export { OrderedOutput } from './output/ordered-output.js';
+export { readOutput } from './output/read.js';
 
-export const engine: EngineApi = { OUTPUT_HEADER, inspectHead, previewDemand, loadDemand, forecastPartition, splitPartition, combineMetrics };
+// For the benches and tools that score an output against the file's own calendar.
+export { readDemand, type RawDemand } from './parse/load.js';
+export { dateShape, dayOf, isoOfDay } from './parse/dates.js';
+export { periodOfDay } from './series/periods.js';
+
+export const engine: EngineApi = {
+  OUTPUT_HEADER,
+  inspectHead,
+  previewDemand,
+  loadDemand,
+  forecastPartition,
+  splitPartition,
+  combineMetrics,
+  readSeriesHistory,
+};

@@ -1,48 +1,17 @@
 /** forecastPartition: one site's series → output CSV lines and holdout metric accumulators. */
-import type { Frequency, JobConfig } from '../contract/dto.js';
-import { InputError, type PartitionHooks, type PartitionInput, type PartitionResult } from './types.js';
-import { addSeries, newAcc, scales, type ErrAcc } from './metrics.js';
+import type { JobConfig } from '../contract/dto.js';
+import type { EngineContext } from './context.js';
+import { InputError, StopRequested } from './errors.js';
+import type { PartitionHooks, PartitionInput, PartitionResult } from './types.js';
+import { addSeries, newAcc, scales, type PartitionMetrics } from './output/metrics.js';
 import { isMethodName, METHOD_NAMES, type MethodName } from './methods/index.js';
-import { periodLabel, seasonLength, type Calendar } from './periods.js';
-import { evaluateSeries, type Evaluated, type SelectOptions } from './select.js';
-import { chooseAll, type Selection, type WeightPrior } from './choose.js';
-import type { SiteSeries } from './series.js';
-import { applySeason, type SeasonProfile } from './season.js';
-import { applyThreshold, csvField, num, roundQty } from './write.js';
-
-/** How each series' model history starts (the holdout scale always starts at the first demand). */
-export type SeriesStart = 'auto' | 'file' | 'first_demand';
-
-export interface EngineContext {
-  freq: Frequency;
-  anchor: number;
-  /** First period of the file (all sites). */
-  fileStart: number;
-  /** Last training period (inclusive). */
-  trainEnd: number;
-  /** First output period (> trainEnd). */
-  fcStart: number;
-  warnings: string[];
-  seriesStart: SeriesStart;
-  /** Obsolescence prior: average life of a part in periods. */
-  lifePeriods: number;
-  /** How the backtest picks a method (see choose.ts). */
-  selection: Selection;
-  /** Job-level combination weights per class (prior.ts), unless the job is one small site. */
-  prior?: WeightPrior;
-  /** Group seasonal profile of the job (season.ts), applied to the automatic choice's forecasts. */
-  season?: SeasonProfile;
-}
-
-export interface PartitionMetrics {
-  chosen: ErrAcc;
-  naive: ErrAcc;
-  sba: ErrAcc;
-  series: number;
-  scored: number;
-  classes: Record<string, number>;
-  methods: Record<string, number>;
-}
+import { periodLabel, seasonLength, type Calendar } from './series/periods.js';
+import { evaluateSeries, type SelectOptions } from './choose/select.js';
+import type { Evaluated } from './choose/evaluated.js';
+import { chooseAll } from './choose/choose.js';
+import type { SiteSeries } from './series/group.js';
+import { applySeason } from './series/season.js';
+import { applyThreshold, csvField, num, roundQty } from './output/write.js';
 
 const Z80 = 1.2816;
 
@@ -95,9 +64,13 @@ export function seriesOf(data: SiteSeries, i: number, ctx: EngineContext): { y: 
   return { y, fd: data.per[from] - start };
 }
 
-export function forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult {
-  const ctx = context as EngineContext;
-  const data = input.data as SiteSeries;
+export function forecastPartition(
+  input: PartitionInput,
+  ctx: EngineContext,
+  config: JobConfig,
+  hooks: PartitionHooks,
+): PartitionResult {
+  const data = input.data;
   const cal: Calendar = { freq: ctx.freq, anchor: ctx.anchor };
   const offset = ctx.fcStart - ctx.trainEnd - 1;
   const hOut = config.forecast_horizon;
@@ -115,7 +88,7 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
   const checkpoint = (i: number, stage: string) => {
     if (i % 50 === 0 || (i % 8 === 0 && Date.now() - lastCheck > 20)) {
       lastCheck = Date.now();
-      if (hooks.shouldStop()) { const e = new Error('Stop requested'); e.name = 'StopRequested'; throw e; }
+      if (hooks.shouldStop()) throw new StopRequested();
       hooks.progress(stage === 'backtesting' ? i : S + i, 2 * S, stage);
     }
   };
@@ -135,11 +108,16 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
       if (pk.hold && hold) applySeason(pk.hold, ctx.trainEnd - h + 1, hold);
     }
   }
+  // written series let go of their backtests (a big site's would otherwise all live until the end)
+  const pending: (Evaluated | null)[] = evs;
   const chunks: string[] = [];
   let rows = 0;
   for (let i = 0; i < S; i++) {
     checkpoint(i, 'writing');
-    const ev = evs[i], ho = holdouts[i], pk = picks[i];
+    const ev = pending[i];
+    if (!ev) throw new Error(`series ${i} written twice`);
+    const ho = holdouts[i];
+    const pk = picks[i];
     const { method, mean } = pk.final;
     m.series++;
     m.classes[ev.cls] = (m.classes[ev.cls] ?? 0) + 1;
@@ -154,6 +132,7 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
     const sigma = Number.isFinite(pk.final.mse) ? Math.sqrt(pk.final.mse) : ev.sd;
     const spread = Z80 * sigma;
     let out = '';
+    // one line per period, in OUTPUT_COLUMNS order (a template is much faster than joining an array)
     for (let k = 0; k < hOut; k++) {
       const model = Math.max(0, mean[offset + k]);
       const raw = applyThreshold(model, config.zero_threshold);
@@ -162,7 +141,7 @@ export function forecastPartition(input: PartitionInput, context: unknown, confi
     }
     chunks.push(out);
     rows += hOut;
-    evs[i] = null as unknown as Evaluated;
+    pending[i] = null;
     holdouts[i] = null;
   }
   hooks.progress(2 * S, 2 * S, 'done');

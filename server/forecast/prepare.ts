@@ -1,15 +1,17 @@
 /** inspectHead, previewDemand and loadDemand: from a file to validated, per-site partitions. */
 import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
-import { InputError, type HeadInfo, type Prepared } from './types.js';
+import type { EngineContext } from './context.js';
+import { InputError } from './errors.js';
+import type { HeadInfo, Prepared } from './types.js';
 import { mapColumns } from './parse/columns.js';
 import { dateShape, dayOf, isoOfDay } from './parse/dates.js';
 import { readDemand, type RawDemand } from './parse/load.js';
 import { openSource, readRows } from './parse/source.js';
-import { isAuto, selectOptions, type EngineContext } from './partition.js';
-import { detectFrequency, periodOfDay, type Calendar } from './periods.js';
-import { groupSeries } from './series.js';
-import { jobPrior } from './prior.js';
-import { describeSeason, groupSeason } from './season.js';
+import { isAuto, selectOptions } from './partition.js';
+import { detectFrequency, periodOfDay, type Calendar } from './series/periods.js';
+import { groupSeries } from './series/group.js';
+import { jobPrior } from './choose/prior.js';
+import { describeSeason, groupSeason } from './series/season.js';
 
 const FREQ_NAME: Record<Frequency, string> = { D: 'daily', W: 'weekly', M: 'monthly' };
 /** Average life of a spare part in demand, as an obsolescence prior: five years. */

@@ -1,31 +1,16 @@
 /**
- * The seam between the job server and the forecast engine. The server only uses what is declared
- * here (through ./index.ts); everything else in server/forecast/ is the engine's own business.
- * Everything passed between threads must be structured-clonable.
+ * The types of the engine's seam, re-exported by ./index.ts (the one door). Everything passed between
+ * threads must be structured-clonable.
  */
 import type { Frequency, JobConfig, JobMetrics, PreviewDto } from '../contract/dto.js';
+import type { EngineContext } from './context.js';
+import type { PartitionMetrics } from './output/metrics.js';
+import type { SiteSeries } from './series/group.js';
 
-export type InputErrorCode =
-  | 'UNSUPPORTED_FILE'
-  | 'EMPTY_FILE'
-  | 'MISSING_COLUMNS'
-  | 'BAD_ENCODING'
-  | 'BAD_DATES'
-  | 'NO_VALID_ROWS'
-  | 'UNKNOWN_SITES'
-  | 'START_DATE_OUT_OF_RANGE'
-  | 'UNKNOWN_METHOD'
-  | 'INVALID_INPUT';
-
-/** A problem with the user's file or config: its message is shown to the planner as is. */
-export class InputError extends Error {
-  constructor(
-    readonly code: InputErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
+/** One period of a series' demand history (the job page's chart). */
+export interface HistoryPoint {
+  date: string;
+  qty: number;
 }
 
 /** What a quick look at the head of a file finds (no full read). */
@@ -37,12 +22,12 @@ export interface HeadInfo {
   extraColumns: string[];
 }
 
-/** One site's work. Opaque to the server except `site` and `weight`. */
+/** One site's work (or a chunk of it). The server only reads `site` and `weight`. */
 export interface PartitionInput {
   site: string;
-  /** Relative cost (e.g. number of series): the job's progress is the weighted sum. */
+  /** Relative cost (the number of series): the job's progress is the weighted sum. */
   weight: number;
-  data: unknown;
+  data: SiteSeries;
 }
 
 export interface Prepared {
@@ -56,14 +41,14 @@ export interface Prepared {
   sites: string[];
   /** One per selected site (all sites when forecast_site_codes is empty), in output order. */
   partitions: PartitionInput[];
-  /** Context forecastPartition and combineMetrics need (structured-clonable). */
-  context: unknown;
+  /** What forecastPartition and combineMetrics need to know about the whole job. */
+  context: EngineContext;
 }
 
 export interface PartitionHooks {
   /** done/total in this partition's own units; stage is a short text such as "backtesting". */
   progress(done: number, total: number, stage: string): void;
-  /** Polled between series batches; when true, return/throw promptly. */
+  /** Polled between series batches; when true, forecastPartition throws StopRequested. */
   shouldStop(): boolean;
 }
 
@@ -73,8 +58,8 @@ export interface PartitionResult {
   rows: number;
   /** Output lines for this site, without header, each ending in '\n', columns as OUTPUT_HEADER. */
   csv: string;
-  /** Accumulator for combineMetrics (structured-clonable). */
-  metrics: unknown;
+  /** Holdout accumulators for combineMetrics. */
+  metrics: PartitionMetrics;
 }
 
 export interface EngineApi {
@@ -83,7 +68,11 @@ export interface EngineApi {
   /** Fast check at upload time: format, encoding, delimiter and required columns. Throws InputError. */
   inspectHead(filePath: string, originalName: string): Promise<HeadInfo>;
   /** Full preview for the dashboard (reads the whole file, streaming). Throws InputError. */
-  previewDemand(filePath: string, originalName: string, opts: { date_format: JobConfig['date_format'] }): Promise<PreviewDto>;
+  previewDemand(
+    filePath: string,
+    originalName: string,
+    opts: { date_format: JobConfig['date_format'] },
+  ): Promise<PreviewDto>;
   /** Reads, validates and prepares the demand (streaming). Throws InputError. */
   loadDemand(
     filePath: string,
@@ -91,8 +80,13 @@ export interface EngineApi {
     config: JobConfig,
     onProgress?: (fraction: number) => void,
   ): Promise<Prepared>;
-  /** Forecasts one site (synchronous, CPU-bound; runs in a worker). */
-  forecastPartition(input: PartitionInput, context: unknown, config: JobConfig, hooks: PartitionHooks): PartitionResult;
+  /** Forecasts one site (synchronous, CPU-bound; runs in a worker). Throws InputError or StopRequested. */
+  forecastPartition(
+    input: PartitionInput,
+    context: EngineContext,
+    config: JobConfig,
+    hooks: PartitionHooks,
+  ): PartitionResult;
   /**
    * Splits one site's partition into n chunks of whole series (fewer for a small site), so a big site can
    * use several threads, and into more when needed to bound a task's memory (call it for every site, with
@@ -100,5 +94,13 @@ export interface EngineApi {
    */
   splitPartition(input: PartitionInput, n: number): PartitionInput[];
   /** Job-level metrics from every partition's (or chunk's) accumulator. */
-  combineMetrics(results: PartitionResult[], context: unknown, config: JobConfig, seconds: number): JobMetrics;
+  combineMetrics(results: PartitionResult[], context: EngineContext, config: JobConfig, seconds: number): JobMetrics;
+  /** One series' demand per period, read with the job's settings (the job page's chart). Throws InputError. */
+  readSeriesHistory(
+    filePath: string,
+    originalName: string,
+    config: JobConfig,
+    partnumber: string,
+    site: string,
+  ): Promise<HistoryPoint[]>;
 }

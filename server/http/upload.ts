@@ -11,8 +11,7 @@ import multer from 'multer';
 import { AppError } from '../contract/errors.js';
 import { jobConfigSchema, describeZodError } from '../contract/schemas.js';
 import type { JobConfig } from '../contract/dto.js';
-import { engine } from '../forecast/index.js';
-import { InputError, type HeadInfo } from '../forecast/types.js';
+import { engine, InputError, type HeadInfo } from '../forecast/index.js';
 import { storageError } from './errors.js';
 import { cleanFilename, removeQuietly, uploadExtension, type StoragePaths } from '../storage/paths.js';
 

@@ -3,10 +3,8 @@
  * (read from the upload in a worker thread, so a big file never blocks the server) and forecast
  * (read from the output CSV).
  */
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import type { JobConfig } from '../contract/dto.js';
-import type { HistoryPoint } from '../forecast/history.js';
+import { readOutput, type HistoryPoint } from '../forecast/index.js';
 import { AppError } from '../contract/errors.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -28,11 +26,6 @@ export interface ForecastPoint {
 
 const HISTORY_TIMEOUT_MS = 60_000;
 
-async function* outputRows(file: string): AsyncGenerator<Record<string, string>> {
-  const parser = createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, relax_column_count: true }));
-  for await (const rec of parser) yield rec as Record<string, string>;
-}
-
 const numOrNull = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
 
 export class JobSeries {
@@ -46,7 +39,7 @@ export class JobSeries {
     if (!all) {
       all = [];
       let last = '';
-      for await (const r of outputRows(outputFile)) {
+      for await (const r of readOutput(outputFile)) {
         const k = `${r.partnumber}\u0000${r.site_code}`;
         if (k === last) continue;
         last = k;
@@ -64,7 +57,7 @@ export class JobSeries {
   async forecast(outputFile: string, partnumber: string, site: string): Promise<{ key: SeriesKey | null; points: ForecastPoint[] }> {
     const points: ForecastPoint[] = [];
     let key: SeriesKey | null = null;
-    for await (const r of outputRows(outputFile)) {
+    for await (const r of readOutput(outputFile)) {
       if (r.partnumber !== partnumber || r.site_code !== site) {
         if (key) break; // a series' rows are contiguous
         continue;
@@ -95,6 +88,7 @@ export class JobSeries {
     }
   }
 
+  /** Drops a deleted job's cached keys. */
   forget(jobId: string): void {
     this.keyCache.delete(jobId);
   }

@@ -7,25 +7,31 @@
 import { promises as fs } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
-import { engine } from '../forecast/index.js';
-import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
+import {
+  engine,
+  OrderedOutput,
+  type InputErrorCode,
+  type PartitionInput,
+  type PartitionResult,
+  type Prepared,
+} from '../forecast/index.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
-import { OrderedOutput } from './output-writer.js';
 import { storageProblem } from '../storage/errors.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
 
 export type RunOutcome =
   | { kind: 'completed'; tmpFile: string; rows: number; outputRows: number; metrics: JobMetrics; partitions: PartitionCounts }
-  | { kind: 'input-error'; message: string; partitions: PartitionCounts }
+  | { kind: 'input-error'; code: InputErrorCode; message: string; partitions: PartitionCounts }
   | { kind: 'failed'; message: string; partitions: PartitionCounts }
   | { kind: 'stopped'; reason: StopReason };
 
 export interface RunHooks {
   progress(p: { progress: number; stage: string; partitions: PartitionCounts }): void;
   log(level: 'info' | 'warn' | 'error', msg: string): void;
-  prepared(info: { rows: number; partitions: PartitionCounts }): void;
+  /** The file is read: its row count, the site counts, and what the engine learned about the job. */
+  prepared(info: { rows: number; partitions: PartitionCounts; notes: string[] }): void;
   heartbeat(): void;
 }
 
@@ -51,6 +57,8 @@ const READ_END = 10;
 const SITES_END = 95;
 
 class Stopped extends Error {}
+
+type SiteFailure = { kind: 'input-error'; code: InputErrorCode; message: string } | { kind: 'failed'; message: string };
 
 export class JobRunner {
   private readonly running = new Map<string, Running>();
@@ -92,12 +100,14 @@ export class JobRunner {
       const loaded = await this.task(state, { kind: 'load', filePath: req.filePath, originalName: req.originalName, config: req.config }, (m) =>
         this.forward(m, hooks, (f) => ({ progress: Math.round(f * READ_END), stage: 'reading file', partitions: counts })),
       );
-      if (loaded.kind === 'input-error') return { kind: 'input-error', message: loaded.message, partitions: counts };
+      if (loaded.kind === 'input-error') {
+        return { kind: 'input-error', code: loaded.code, message: loaded.message, partitions: counts };
+      }
       if (loaded.kind !== 'load') throw new Error(`unexpected worker answer ${loaded.kind}`);
       const prepared = loaded.prepared;
       counts.total = prepared.sites.length;
       counts.skipped = prepared.sites.length - prepared.partitions.length;
-      hooks.prepared({ rows: prepared.rows, partitions: { ...counts } });
+      hooks.prepared({ rows: prepared.rows, partitions: { ...counts }, notes: prepared.notes });
       hooks.log('info', `${prepared.rows} rows, ${prepared.sites.length} site(s), ${prepared.partitions.length} to forecast (${prepared.frequency})`);
       if (counts.skipped) hooks.log('info', `${counts.skipped} site(s) skipped by the site filter`);
       for (const note of prepared.notes) hooks.log('info', note);
@@ -132,14 +142,14 @@ export class JobRunner {
     counts: PartitionCounts,
     hooks: RunHooks,
     output: OrderedOutput,
-  ): Promise<{ kind: 'ok'; results: PartitionResult[] } | { kind: 'input-error' | 'failed'; message: string }> {
+  ): Promise<{ kind: 'ok'; results: PartitionResult[] } | SiteFailure> {
     const sites = prepared.partitions;
     const chunks = planChunks(sites, this.pool.threads);
     const totalWeight = chunks.reduce((s, c) => s + c.weight, 0) || 1;
     const fractions = chunks.map(() => 0);
     const chunksLeft = sites.map((_, i) => chunks.filter((c) => c.site === i).length);
     const overall = () => Math.round(READ_END + (chunks.reduce((s, c, k) => s + c.weight * fractions[k], 0) / totalWeight) * (SITES_END - READ_END));
-    let firstFailure: { kind: 'input-error' | 'failed'; message: string } | null = null;
+    let firstFailure: SiteFailure | null = null;
     let halted = false;
     const results = await Promise.all(
       chunks.map(async (chunk, k) => {
@@ -155,7 +165,7 @@ export class JobRunner {
           );
           if (res.kind === 'stopped') throw new Stopped();
           if (res.kind === 'input-error') {
-            firstFailure ??= { kind: 'input-error', message: res.message };
+            firstFailure ??= { kind: 'input-error', code: res.code, message: res.message };
             throw new Stopped();
           }
           if (res.kind !== 'partition') throw new Error(`unexpected worker answer ${res.kind}`);

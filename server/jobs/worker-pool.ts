@@ -12,7 +12,8 @@ export interface PoolOptions {
   threads: number;
   /** Threads kept alive when idle (default: all). */
   minThreads?: number;
-  maxOldGenerationSizeMb: number;
+  /** Per-thread heap limit; unset: Node's default (the CLI's choice). */
+  maxOldGenerationSizeMb?: number;
   /** A worker module implementing the protocol (tests pass fixture workers); default: the forecast worker. */
   workerFile?: string;
 }
@@ -47,7 +48,7 @@ export class WorkerPool {
       minThreads: opts.minThreads ?? opts.threads,
       maxThreads: opts.threads,
       idleTimeout: opts.minThreads === 0 ? 60_000 : 0,
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb },
+      ...(opts.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb } } : {}),
     });
   }
 

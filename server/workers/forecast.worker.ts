@@ -1,9 +1,7 @@
 /**
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
-import { engine } from '../forecast/index.js';
-import { readSeriesHistory } from '../forecast/history.js';
-import { InputError } from '../forecast/types.js';
+import { engine, InputError, StopRequested } from '../forecast/index.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -35,7 +33,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       return { kind: 'preview', preview: await engine.previewDemand(task.filePath, task.originalName, { date_format: task.date_format }) };
     }
     if (task.kind === 'history') {
-      return { kind: 'history', points: await readSeriesHistory(task.filePath, task.originalName, task.config, task.partnumber, task.site) };
+      const { filePath, originalName, config, partnumber, site } = task;
+      const points = await engine.readSeriesHistory(filePath, originalName, config, partnumber, site);
+      return { kind: 'history', points };
     }
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
@@ -49,7 +49,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     return { kind: 'partition', result };
   } catch (err) {
     if (err instanceof InputError) return { kind: 'input-error', code: err.code, message: err.message };
-    if (err instanceof Error && err.name === 'StopRequested') return { kind: 'stopped' };
+    if (err instanceof StopRequested) return { kind: 'stopped' };
     throw err;
   } finally {
     task.port.close();

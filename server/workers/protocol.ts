@@ -4,15 +4,21 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { JobConfig, PreviewDto } from '../contract/dto.js';
-import type { PartitionInput, PartitionResult, Prepared } from '../forecast/types.js';
-import type { HistoryPoint } from '../forecast/history.js';
+import type {
+  EngineContext,
+  HistoryPoint,
+  InputErrorCode,
+  PartitionInput,
+  PartitionResult,
+  Prepared,
+} from '../forecast/index.js';
 
 export type WorkerTask =
   | { kind: 'load'; filePath: string; originalName: string; config: JobConfig; port: MessagePort }
   | {
       kind: 'partition';
       input: PartitionInput;
-      context: unknown;
+      context: EngineContext;
       config: JobConfig;
       port: MessagePort;
       /** Int32Array(1) over this buffer: non-zero means "stop now". */
@@ -27,7 +33,7 @@ export type WorkerResult =
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'preview'; preview: PreviewDto }
-  | { kind: 'input-error'; code: string; message: string }
+  | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };
 
 export type WorkerMessage =

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTPUT_HEADER } from '../../server/forecast/write.js';
+import { OUTPUT_HEADER } from '../../server/forecast/index.js';
 import { demandFile } from '../helpers/data.js';
 import { filesIn, type TestServer } from '../helpers/server.js';
 import { bootWithClient, currentJobId, hasChromium, launch, liveProgress, openPage, screenshotDir } from './support/browser.js';

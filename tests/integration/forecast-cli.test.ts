@@ -1,12 +1,13 @@
 /**
  * `npm run forecast`: the engine from the shell, on real worker threads, writing through a temp file.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeDemandFile } from '../../scripts/generate-demand.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE = path.join(ROOT, 'server/assets/sample-demand.csv');
@@ -55,4 +56,34 @@ describe('npm run forecast', () => {
     expect(r.stderr).toMatch(/--output is required\nusage: forecast --input FILE --output FILE/);
     expect((await forecast('--input', SAMPLE, '--output', 'x.csv', '--horizon', 'ten')).code).toBe(2);
   });
+  it('Ctrl-C: stops the threads, removes the temp output and exits 130', async () => {
+    const big = path.join(dir, 'big.csv');
+    // ≈20,000 series: far longer to forecast than the test waits before the interrupt
+    await writeDemandFile(big, { scale: 10, seed: 7, start: '2024-08-01', days: 365 });
+    const out = path.join(dir, 'interrupted.csv');
+    const cli = path.join(ROOT, 'server/cli/forecast.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--input', big, '--output', out, '--threads', '2'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const temps = () => readdirSync(dir).filter((f) => f.startsWith('.interrupted.csv.'));
+    // the temp output appears once the file is read and the sites are being forecast on the threads
+    const deadline = Date.now() + 60_000;
+    while (temps().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(temps()).toHaveLength(1);
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const end = await exited;
+    expect(end, stderr).toEqual({ code: 130, signal: null });
+    // cooperative: the threads stop within the grace period rather than after the whole forecast
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    expect(stderr).toMatch(/forecast: interrupted/);
+    expect(temps()).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  }, 90_000);
 });

@@ -11,8 +11,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../server/contract/dto.js';
-import { engine } from '../../server/forecast/index.js';
-import { readSeriesHistory } from '../../server/forecast/history.js';
+import { engine, readSeriesHistory } from '../../server/forecast/index.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sparecast-props-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 /** Matching the header to the four required columns, with common aliases. */
-import { InputError } from '../types.js';
+import { InputError } from '../errors.js';
 
 export type Canonical = 'demand_qty' | 'date' | 'partnumber' | 'site_code';
 export const CANONICAL: readonly Canonical[] = ['demand_qty', 'date', 'partnumber', 'site_code'];

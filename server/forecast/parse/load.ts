@@ -2,7 +2,7 @@
  * Reads a whole demand file (streaming) into compact typed arrays: interned parts, sites and date texts,
  * one entry per valid row. Collects every problem with a count and examples.
  */
-import { InputError } from '../types.js';
+import { InputError } from '../errors.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
 import { splitRecord, type CsvSink } from './fastcsv.js';

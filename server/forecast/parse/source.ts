@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { InputError } from '../types.js';
+import { InputError } from '../errors.js';
 import { csvBatches, scanCsv, type CsvSink } from './fastcsv.js';
 
 export interface Source {

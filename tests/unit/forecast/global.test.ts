@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { designWidth, endFeatures, GF_DESC, GF_S2, GF_WIDTH, GLOBAL_MEMBER, meanCoefficients, solveSpd, withGlobal } from '../../../server/forecast/global.js';
-import { evaluateSeries, STACK_MEMBERS } from '../../../server/forecast/select.js';
-import { chooseAll } from '../../../server/forecast/choose.js';
+import { designWidth, endFeatures, GF_DESC, GF_S2, GF_WIDTH, GLOBAL_MEMBER, meanCoefficients, solveSpd, withGlobal } from '../../../server/forecast/methods/global.js';
+import { evaluateSeries, STACK_MEMBERS } from '../../../server/forecast/choose/select.js';
+import { chooseAll } from '../../../server/forecast/choose/choose.js';
 
 const F = (...v: number[]) => Float64Array.from(v);
 function rng(seed: number): () => number {

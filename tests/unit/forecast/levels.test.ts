@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { aggregatedSes, aggregatedSesK1, prefixOf } from '../../../server/forecast/methods/aggregate.js';
 import { FLAT_METHODS, runLevels, runMethod } from '../../../server/forecast/methods/index.js';
-import { aliveAtEnds, aliveProbability } from '../../../server/forecast/classify.js';
-import { jobPrior, SMALL_PARTITION } from '../../../server/forecast/prior.js';
-import type { EngineContext } from '../../../server/forecast/partition.js';
-import type { SiteSeries } from '../../../server/forecast/series.js';
+import { aliveAtEnds, aliveProbability } from '../../../server/forecast/series/classify.js';
+import { jobPrior, SMALL_PARTITION } from '../../../server/forecast/choose/prior.js';
+import type { EngineContext } from '../../../server/forecast/index.js';
+import type { SiteSeries } from '../../../server/forecast/series/group.js';
 import type { JobConfig } from '../../../server/contract/dto.js';
 
 function rng(seed: number): () => number {

@@ -4,7 +4,7 @@ import { crostonScan, tsbScan } from '../../../server/forecast/methods/intermitt
 import { runMethod, COMB_MEMBERS } from '../../../server/forecast/methods/index.js';
 import { meanAt, movingAverageAt, naiveAt, seasonalNaiveAt } from '../../../server/forecast/methods/simple.js';
 import { holtDampedScan, sesScan } from '../../../server/forecast/methods/smoothing.js';
-import { aliveProbability, classify } from '../../../server/forecast/classify.js';
+import { aliveProbability, classify } from '../../../server/forecast/series/classify.js';
 
 const Y = (...v: number[]) => Float64Array.from(v);
 const env = { season: 7, maWindow: 2 };

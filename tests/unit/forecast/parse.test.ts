@@ -6,7 +6,6 @@ import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../../server/contract/dto.js';
 import { engine, InputError } from '../../../server/forecast/index.js';
-import type { SiteSeries } from '../../../server/forecast/series.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sparecast-parse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,7 +118,7 @@ describe('rows, series and config', () => {
     const prep = await engine.loadDemand(p, 'x.csv', cfg());
     expect(() => engine.forecastPartition(prep.partitions[0], prep.context, cfg({ method: 'magic' }), { progress() {}, shouldStop: () => false })).toThrow(/Unknown method "magic"/);
     expect(() => engine.forecastPartition(prep.partitions[0], prep.context, cfg(), { progress() {}, shouldStop: () => true })).toThrow(expect.objectContaining({ name: 'StopRequested' }));
-    expect((prep.partitions[0].data as SiteSeries).parts).toEqual(['A']);
+    expect(prep.partitions[0].data.parts).toEqual(['A']);
   });
   it('counts every row whose part number Excel turned into scientific notation', async () => {
     const pv = await engine.previewDemand(file('qty,date,part,site\n1,2024-01-01,1.9E+10,S\n2,2024-01-02,1.9E+10,S\n3,2024-01-02,B,S\n'), 'x.csv', { date_format: 'auto' });
@@ -132,7 +131,7 @@ describe('rows, series and config', () => {
     const c = cfg({ method: 'auto', forecast_horizon: 6 });
     const { prep, res, lines } = await run(file(text), c);
     expect(prep.frequency).toBe('M');
-    expect((prep.context as { prior?: unknown }).prior).toBeDefined();
+    expect(prep.context.prior).toBeDefined();
     expect(lines.every((l) => l.split(',')[6] === 'stack')).toBe(true);
     const m = engine.combineMetrics(res, prep.context, c, 1);
     expect(m.methods).toEqual({ stack: 12 });

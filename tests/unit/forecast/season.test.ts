@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../../server/contract/dto.js';
 import { engine } from '../../../server/forecast/index.js';
-import type { EngineContext } from '../../../server/forecast/partition.js';
-import { applySeason, phaseOf, seasonalIndices } from '../../../server/forecast/season.js';
+import { applySeason, phaseOf, seasonalIndices } from '../../../server/forecast/series/season.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -81,7 +80,7 @@ describe('the automatic forecast follows the job’s weekday profile', () => {
   it('auto: Sundays forecast at ~0, the week total kept; a named method stays flat', async () => {
     const { prep, rows } = await run('auto');
     expect(prep.notes.join(' ')).toMatch(/Weekday profile.*Sun 0\.0/);
-    const ctx = prep.context as EngineContext;
+    const ctx = prep.context;
     expect(ctx.season?.hold).not.toBeNull(); // estimated again without the holdout, for the holdout metrics
     const sun = rows.filter((x) => new Date(`${x[0]}T00:00:00Z`).getUTCDay() === 0).map((x) => Number(x[5]));
     const week = rows.filter((x) => new Date(`${x[0]}T00:00:00Z`).getUTCDay() !== 0).map((x) => Number(x[5]));

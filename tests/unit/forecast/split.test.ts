@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CHUNK_SERIES, splitPartition } from '../../../server/forecast/split.js';
-import type { SiteSeries } from '../../../server/forecast/series.js';
+import { MAX_CHUNK_SERIES, splitPartition } from '../../../server/forecast/series/split.js';
+import type { SiteSeries } from '../../../server/forecast/series/group.js';
 
 const site = (S: number): SiteSeries => {
   const per: number[] = [], qty: number[] = [], off = [0];
@@ -19,7 +19,7 @@ describe('splitPartition', () => {
     const S = 2 * MAX_CHUNK_SERIES + 1, whole = site(S);
     const chunks = splitPartition({ site: 'S', weight: S, data: whole }, 1);
     expect(chunks).toHaveLength(3);
-    const ds = chunks.map((c) => c.data as SiteSeries);
+    const ds = chunks.map((c) => c.data);
     for (const d of ds) expect(d.parts.length).toBeLessThanOrEqual(MAX_CHUNK_SERIES);
     expect(ds.flatMap((d) => d.parts)).toEqual(whole.parts);
     // every series keeps its own entries

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { learnWeights, PRIOR_SERIES, projectSimplex, simplexQuadratic, type StackSample } from '../../../server/forecast/stack.js';
-import { evaluateSeries, GUARD_LIVES, MAX_ORIGINS, MIN_TRAIN, originEnds, STACK_MEMBERS } from '../../../server/forecast/select.js';
-import { chooseAll } from '../../../server/forecast/choose.js';
+import { learnWeights, PRIOR_SERIES, projectSimplex, simplexQuadratic, type StackSample } from '../../../server/forecast/choose/stack.js';
+import { evaluateSeries, GUARD_LIVES, MAX_ORIGINS, MIN_TRAIN, originEnds, STACK_MEMBERS } from '../../../server/forecast/choose/select.js';
+import { chooseAll } from '../../../server/forecast/choose/choose.js';
 
 const F = (...v: number[]) => Float64Array.from(v);
 const sum = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0);

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { dateShape, dayOf, dayFromYmd, isoOfDay } from '../../../server/forecast/parse/dates.js';
 import { sniffDelimiter } from '../../../server/forecast/parse/source.js';
-import { applyThreshold, csvField, roundQty } from '../../../server/forecast/write.js';
+import { applyThreshold, csvField, roundQty } from '../../../server/forecast/output/write.js';
 
 describe('rounding', () => {
   it('modes', () => {

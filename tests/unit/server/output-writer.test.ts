@@ -2,12 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OrderedOutput } from '../../../server/jobs/output-writer.js';
-import type { PartitionResult } from '../../../server/forecast/types.js';
+import { OrderedOutput, type PartitionMetrics, type PartitionResult } from '../../../server/forecast/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sparecast-out-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const chunk = (k: number, lines: number): PartitionResult => ({ site: `S${k}`, rows: lines, csv: `${k},x${'y'.repeat(200)}\n`.repeat(lines), metrics: null });
+const acc = () => ({ n: 0, rmsse: 0, mase: 0, ae: 0, se: 0, cells: 0, f: 0, a: 0 });
+const metrics: PartitionMetrics = { chosen: acc(), naive: acc(), sba: acc(), series: 0, scored: 0, classes: {}, methods: {} };
+const chunk = (k: number, lines: number): PartitionResult => ({
+  site: `S${k}`,
+  rows: lines,
+  csv: `${k},x${'y'.repeat(200)}\n`.repeat(lines),
+  metrics,
+});
 
 describe('OrderedOutput', () => {
   it('writes chunks in order whatever order they arrive in, and keeps no listener per drain', async () => {

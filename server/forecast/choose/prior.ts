@@ -4,12 +4,13 @@
  * would lean on equal weights. So weights are first learned from an evenly spaced sample of the whole job's
  * series and passed in the context: each task's weights are then shrunk toward them (choose.ts).
  */
-import type { JobConfig } from '../contract/dto.js';
-import type { PartitionInput } from './types.js';
+import type { JobConfig } from '../../contract/dto.js';
+import type { PartitionInput } from '../types.js';
 import { groupWeights, stackInputs, type WeightPrior } from './choose.js';
-import { isAuto, selectOptions, seriesOf, type EngineContext } from './partition.js';
-import { evaluateSeries, type Evaluated } from './select.js';
-import type { SiteSeries } from './series.js';
+import type { EngineContext } from '../context.js';
+import { isAuto, selectOptions, seriesOf } from '../partition.js';
+import type { Evaluated } from './evaluated.js';
+import { evaluateSeries } from './select.js';
 import { PRIOR_SERIES } from './stack.js';
 
 /** Most series evaluated for the job-level weights (on the main thread, before the partitions run). */
@@ -26,7 +27,7 @@ const toRecord = (m: Map<string, Float64Array>) => Object.fromEntries([...m].map
 export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, config: JobConfig): WeightPrior | undefined {
   if (ctx.selection !== 'stack') return undefined;
   if (!isAuto(config)) return undefined;
-  const sizes = partitions.map((p) => (p.data as SiteSeries).parts.length);
+  const sizes = partitions.map((p) => p.data.parts.length);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (partitions.length < 2 && total < SMALL_PARTITION) return undefined;
   const k = Math.min(PRIOR_SAMPLE, total);
@@ -36,7 +37,7 @@ export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, confi
   for (let s = 0; s < k; s++) {
     const g = Math.floor((s * total) / k); // global series index, evenly spaced
     while (g >= base + sizes[part]) { base += sizes[part]; part++; }
-    const sr = seriesOf(partitions[part].data as SiteSeries, g - base, ctx);
+    const sr = seriesOf(partitions[part].data, g - base, ctx);
     if (sr) evs.push(evaluateSeries(sr.y, sr.fd, opts));
   }
   const inp = stackInputs(evs, 'stack', opts.h);

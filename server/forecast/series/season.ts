@@ -1,19 +1,13 @@
 /**
- * Group seasonality: one seasonal profile (day of week for daily data, month of year for monthly, week of year
- * for weekly) estimated on the job's aggregate demand and applied to every series' automatic forecast.
- * A single intermittent series is far too noisy to show a season (a part sold twice a year has no weekday
- * pattern of its own), but the sum over hundreds of parts does, and parts sold through the same sites share
- * it (the workshop is closed on Sundays, the fleet is serviced before the rains). This is the classic remedy
- * for seasonal intermittent demand: seasonal indices from the group, levels from the series.
- *
- * Each period's aggregate is divided by the mean of the full season around it (centred where the history
- * allows, so a trend does not pass for a season); the ratios of one phase are averaged, and each phase's index
- * is shrunk toward 1 by the evidence (empirical Bayes: the spread between phases against the noise within a
- * phase, from phases seen more than once). Without a repeated phase there is no evidence and no profile.
+ * Group seasonality: one profile (weekday, week of year or month of year) from the job's total demand,
+ * applied to every automatic forecast. A part sold twice a year shows no season of its own, but the sum over
+ * hundreds of parts does: seasonal indices from the group, levels from the series.
+ * Each period is divided by the centred mean of the season around it (so a trend is not taken for a season);
+ * each phase's index is shrunk toward 1 by the evidence (spread between phases against noise within them).
  */
-import type { Frequency } from '../contract/dto.js';
+import type { Frequency } from '../../contract/dto.js';
 import { seasonLength } from './periods.js';
-import type { SiteSeries } from './series.js';
+import type { SiteSeries } from './group.js';
 
 export interface SeasonProfile {
   /** Index by phase (period mod m), mean 1: from the whole training history (final forecast). */

@@ -1,5 +1,5 @@
 /** From valid rows to per-site series: sorted by part, duplicates (same date, part, site) summed and counted. */
-import type { RawDemand } from './parse/load.js';
+import type { RawDemand } from '../parse/load.js';
 import { periodOfDay, type Calendar } from './periods.js';
 
 /** One site's series, structured-clonable: series i has entries off[i]..off[i+1]-1 (periods ascending). */

@@ -1,13 +1,11 @@
 /**
  * From backtest statistics to one forecast per series, for the final forecast and for the holdout.
- * 'stack' (default): convex combination weights learned per demand class over the partition's series
- * (stack.ts), with a global regression across the partition's series (global.ts) as one more member. 'class': the single candidate with the lowest mean backtest RMSSE over the class's series.
- * 'series': each series its own best candidate (noisy: a few origins of one short series).
- * The holdout's choice uses only origins whose windows end before the holdout, grouped by the class the
- * series had before the holdout.
+ * 'stack' (default): weights per demand class (stack.ts), with the global model (methods/global.ts) as one
+ * more member; 'class': the best single candidate per class; 'series': each series' own best (noisy).
+ * The holdout's choice uses only origins that end before the holdout, grouped by the class before it.
  */
-import { GLOBAL_MEMBER, withGlobal } from './global.js';
-import type { Evaluated } from './select.js';
+import { GLOBAL_MEMBER, withGlobal } from '../methods/global.js';
+import type { Evaluated } from './evaluated.js';
 import { learnWeights, type PackedSamples } from './stack.js';
 
 export type Selection = 'stack' | 'class' | 'series';

@@ -1,22 +1,14 @@
 /**
- * A global model: one regression learned across all series of a partition (or job sample), predicting the mean
- * demand over the next h periods in units of the series' scale (root mean squared first difference, the
- * RMSSE denominator) from scale-free features at the forecast origin: the candidate level forecasts and
- * recent window means divided by the scale, the trailing run of zeros relative to the mean interval, the
- * share of periods with demand (whole history and recent window), the size variability (CV²) plus the mean member level times each of these descriptors (so the descriptors can bend
- * the level, not only shift it). It is trained on the rolling origins inside the training history (the
- * holdout's model only on origins whose windows end before the holdout), with the RMSSE loss linearised
- * as the stack does (each series counts once; iteratively reweighted by 1 / its scaled error), and ridge
- * shrinkage toward the equal-weight mean of the members, so with few series it is that mean. Fitted for the
- * RMSSE, it shrinks the level of intermittent series toward zero and so under-forecasts in total (on real
- * data by 20 % and more); its totals are therefore rescaled to the members' mean total over the same ends,
- * so it only redistributes demand between series (which series get more, which less) and the combination
- * keeps the members' level. It enters the
- * combination (stack.ts) as one more member; its values at the origins the stack learns from are cross-fitted
- * (each series predicted by the model fitted on the other half of the series), so the stack does not see
- * in-sample fits.
+ * The global model: one ridge regression across a chunk's series (or the job sample) predicting the mean
+ * demand over the next h periods, in units of each series' scale, from scale-free features at the origin
+ * (the members' levels, recent window means, zero runs, demand share, CV²; see GF_*). One intermittent series
+ * is too short to learn from; across series the features tell which deserve more and which less. It is
+ * fitted on the in-history origins with the stack's loss and shrunk toward the members' mean. Fitted that
+ * way it under-forecasts intermittent series by 20 % and more in total, so its totals are rescaled to the
+ * members' total: it only redistributes demand between series. Its values at the stack's origins are
+ * cross-fitted (each half of the series predicted by the other half's model): the stack sees no in-sample fits.
  */
-import type { Evaluated } from './select.js';
+import type { Evaluated } from '../choose/evaluated.js';
 
 /** Row layout of Evaluated.gf (per end): scale², then the scale-free descriptors, then raw window means. */
 export const GF_S2 = 0;

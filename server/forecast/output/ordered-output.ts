@@ -1,11 +1,11 @@
 /**
- * Writes a job's output CSV while its sites are still being forecast: each chunk's lines go to the
- * temp file as soon as every chunk before it has been written, so a big job never holds all of its
- * output in memory. The caller renames the file into outputs/ only when the job really completes.
+ * Writes an output CSV while its sites are still being forecast: each chunk's lines go to the file as
+ * soon as every chunk before it has been written, so a big job never holds all of its output in memory.
+ * The caller writes to a temp file and renames it only when the run really completes.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { PartitionResult } from '../forecast/types.js';
+import type { PartitionResult } from '../types.js';
 
 export class OrderedOutput {
   private readonly out: WriteStream;

@@ -4,7 +4,7 @@
  * training end; RMSSE and MASE averaged over scored series; MAE, RMSE over series × periods; bias % =
  * 100 (Σf − Σa) / Σa. Series with no training demand or zero scale are not scored.
  */
-import type { ErrorSummary } from '../contract/dto.js';
+import type { ErrorSummary } from '../../contract/dto.js';
 
 export interface ErrAcc {
   n: number;
@@ -15,6 +15,17 @@ export interface ErrAcc {
   cells: number;
   f: number;
   a: number;
+}
+
+/** One partition's (or chunk's) accumulators, merged into the job's metrics by combineMetrics. */
+export interface PartitionMetrics {
+  chosen: ErrAcc;
+  naive: ErrAcc;
+  sba: ErrAcc;
+  series: number;
+  scored: number;
+  classes: Record<string, number>;
+  methods: Record<string, number>;
 }
 
 export const newAcc = (): ErrAcc => ({ n: 0, rmsse: 0, mase: 0, ae: 0, se: 0, cells: 0, f: 0, a: 0 });

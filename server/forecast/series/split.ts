@@ -1,6 +1,6 @@
 /** Splitting one site's partition into chunks of whole series, so one big site can use several threads. */
-import type { PartitionInput } from './types.js';
-import type { SiteSeries } from './series.js';
+import type { PartitionInput } from '../types.js';
+import type { SiteSeries } from './group.js';
 
 /**
  * Most series in one task. A series costs ~35 KB while its site is forecast (backtests of every member, the
@@ -17,7 +17,7 @@ export const MAX_CHUNK_SERIES = 2000;
 export function splitPartition(input: PartitionInput, n: number): PartitionInput[] {
   n = Math.max(n, Math.ceil(input.weight / MAX_CHUNK_SERIES)); // a site's weight is its number of series
   if (n <= 1) return [input];
-  const d = input.data as SiteSeries;
+  const d = input.data;
   const S = d.parts.length;
   if (S < 2 * n) return [input];
   const out: PartitionInput[] = [];

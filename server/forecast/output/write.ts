@@ -1,8 +1,24 @@
 /** Output formatting: zero threshold, rounding modes, CSV quoting. */
-import type { RoundingMode } from '../contract/dto.js';
+import type { RoundingMode } from '../../contract/dto.js';
 
-export const OUTPUT_HEADER =
-  'date,partnumber,site_code,forecast_qty,forecast_qty_raw,forecast_qty_raw_model,method,demand_class,forecast_lo,forecast_hi';
+/** Columns of the output CSV, in order (forecastPartition writes its lines in this order). */
+export const OUTPUT_COLUMNS = [
+  'date',
+  'partnumber',
+  'site_code',
+  'forecast_qty',
+  'forecast_qty_raw',
+  'forecast_qty_raw_model',
+  'method',
+  'demand_class',
+  'forecast_lo',
+  'forecast_hi',
+] as const;
+export type OutputColumn = (typeof OUTPUT_COLUMNS)[number];
+/** One output line as read back, by column. */
+export type OutputRecord = Record<OutputColumn, string>;
+
+export const OUTPUT_HEADER = OUTPUT_COLUMNS.join(',');
 
 const EPS = 1e-9;
 

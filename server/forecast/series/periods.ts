@@ -1,6 +1,6 @@
 /** Periods of a frequency: integer indices for days (D), weeks (W, anchored on the data's weekday) and months (M). */
-import type { Frequency } from '../contract/dto.js';
-import { isoOfDay } from './parse/dates.js';
+import type { Frequency } from '../../contract/dto.js';
+import { isoOfDay } from '../parse/dates.js';
 
 export interface Calendar {
   freq: Frequency;

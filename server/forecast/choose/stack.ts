@@ -1,14 +1,9 @@
 /**
- * Combination weights learned across series (cross-learning): per demand class, the convex weights of the
- * candidate level forecasts that minimise the mean scaled squared backtest error over the class's series
- * (each window's squared error divided by its series' scale, the RMSSE denominator; each series counting
- * once however many origins it has). The squared error, not its root, because the forecast is meant to be
- * the expected demand: the mean of the roots (RMSSE) is minimised by forecasting less than the mean for
- * slow movers — most of their windows have no demand — and when the weights were fitted to it they chose the
- * members shrunk most by the obsolescence guard and under-forecast steady slow movers by 14–20 %; fitted to
- * the squared error they are unbiased there (−1 %), at +0.2–0.7 % RMSSE on the benchmark sets. A convex
- * combination of level forecasts keeps the forecast a level. Weights from few series are shrunk toward the
- * job-level weights (prior.ts) or, without them, toward equal weights.
+ * Combination weights learned across series: per demand class, the convex weights of the candidates' level
+ * forecasts that minimise the mean scaled squared backtest error (each series counting once). The squared
+ * error, not RMSSE: the forecast is meant to be the expected demand, and weights fitted to RMSSE picked the
+ * most guard-shrunk members and under-forecast steady slow movers by 14–20 % (−1 % with the squared error).
+ * Weights from few series are shrunk toward the job prior (prior.ts), else toward equal weights.
  */
 
 /** One backtest window: candidate mean forecasts x (C values), actual mean a and variance v, scale s2. */

@@ -1,0 +1,28 @@
+/** What forecastPartition and combineMetrics need to know about the whole job (structured-clonable). */
+import type { Frequency } from '../contract/dto.js';
+import type { Selection, WeightPrior } from './choose/choose.js';
+import type { SeasonProfile } from './series/season.js';
+
+/** How each series' model history starts (the holdout scale always starts at the first demand). */
+export type SeriesStart = 'auto' | 'file' | 'first_demand';
+
+export interface EngineContext {
+  freq: Frequency;
+  anchor: number;
+  /** First period of the file (all sites). */
+  fileStart: number;
+  /** Last training period (inclusive). */
+  trainEnd: number;
+  /** First output period (> trainEnd). */
+  fcStart: number;
+  warnings: string[];
+  seriesStart: SeriesStart;
+  /** Obsolescence prior: average life of a part in periods. */
+  lifePeriods: number;
+  /** How the backtest picks a method (choose/choose.ts). */
+  selection: Selection;
+  /** Job-level combination weights per class (choose/prior.ts), unless the job is one small site. */
+  prior?: WeightPrior;
+  /** Group seasonal profile of the job (series/season.ts), applied to the automatic choice's forecasts. */
+  season?: SeasonProfile;
+}

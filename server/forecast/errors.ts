@@ -1,0 +1,32 @@
+/** The engine's two expected ends besides a result: a problem with the user's input, and a requested stop. */
+
+export type InputErrorCode =
+  | 'UNSUPPORTED_FILE'
+  | 'EMPTY_FILE'
+  | 'MISSING_COLUMNS'
+  | 'BAD_ENCODING'
+  | 'BAD_DATES'
+  | 'NO_VALID_ROWS'
+  | 'UNKNOWN_SITES'
+  | 'START_DATE_OUT_OF_RANGE'
+  | 'UNKNOWN_METHOD'
+  | 'INVALID_INPUT';
+
+/** A problem with the user's file or config: its message is shown to the planner as is. */
+export class InputError extends Error {
+  constructor(
+    readonly code: InputErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Thrown by forecastPartition when its hooks' shouldStop() says so; callers check it with instanceof. */
+export class StopRequested extends Error {
+  constructor() {
+    super('Stop requested');
+    this.name = 'StopRequested';
+  }
+}
