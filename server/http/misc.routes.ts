@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import type { HealthDto } from '../contract/dto.js';
-import { AppError } from '../contract/errors.js';
+import { AppError, isErrorCode } from '../contract/errors.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
 import { ipOf } from '../auth/auth.routes.js';
@@ -45,7 +45,10 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
       const timer = setTimeout(() => ctl.abort(), PREVIEW_TIMEOUT_MS);
       try {
         const r = await interactive.run({ kind: 'preview', filePath: upload.tmpPath, originalName: upload.originalName, date_format }, ctl.signal, () => undefined).result;
-        if (r.kind === 'input-error') throw new AppError(400, r.code, r.message);
+        if (r.kind === 'input-error') {
+          // The worker protocol carries the engine's code as a string; all of them are in the closed set.
+          throw new AppError(400, isErrorCode(r.code) ? r.code : 'INVALID_INPUT', r.message);
+        }
         if (r.kind !== 'preview') throw new Error(`unexpected worker answer ${r.kind}`);
         res.json({ ...r.preview, filename: upload.originalName });
       } finally {

@@ -1,6 +1,6 @@
 /// <reference types="svelte" />
-import { isFinal, type JobDto, type JobStatus } from '../../../server/contract/dto.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import { isFinal, type JobDto, type JobStatus } from '$contract/dto.js';
+import type { ClientError } from './result.js';
 import type { Api, ListParams } from './api.js';
 import { canBulkDelete } from './actions.js';
 import { mergeJob } from './job-merge.js';
@@ -31,7 +31,7 @@ export class HistoryStore {
   q = $state('');
   sort = $state<Sort>('created_desc');
   loading = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   selected = $state<string[]>([]);
   busy = $state<string[]>([]);
 

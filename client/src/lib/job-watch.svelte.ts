@@ -1,6 +1,6 @@
 /// <reference types="svelte" />
-import { isFinal, type JobDto, type LogLine } from '../../../server/contract/dto.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import { isFinal, type JobDto, type LogLine } from '$contract/dto.js';
+import type { ClientError } from './result.js';
 import type { Api } from './api.js';
 import { applyProgress, mergeJob } from './job-merge.js';
 import type { LiveBus } from './live.js';
@@ -18,7 +18,7 @@ export class JobWatch {
   log = $state<LogLine[]>([]);
   deleted = $state(false);
   notFound = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   stopping = $state(false);
 
   private offs: (() => void)[] = [];

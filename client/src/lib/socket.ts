@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/contract/events.js';
-import type { JobDto, LogLine } from '../../../server/contract/dto.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '$contract/events.js';
+import type { JobDto, LogLine } from '$contract/dto.js';
 import { fail, type Result } from './result.js';
 
 /** The one typed socket: event names and payloads come from the shared contract. */
