@@ -9,7 +9,7 @@ import type { JobConfig, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
-import { ipOf } from '../auth/auth.routes.js';
+import { actorOf } from './request.js';
 import type { JobSeries } from '../jobs/job-series.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
@@ -32,14 +32,13 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
   const r = Router();
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
-  const actor = (req: Request) => ({ user: req.user!, ip: ipOf(req) });
 
   r.post('/jobs', planner, async (req: Request, res: Response) => {
     const upload = await receive(req, res);
     try {
       const config = parseConfigField(upload.fields.config);
       await checkUploadedFile(upload);
-      const job = await commands.create(actor(req), { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config }, 'job.upload');
+      const job = await commands.create(actorOf(req), { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config }, 'job.upload');
       res.status(201).json(job);
     } finally {
       await removeQuietly(upload.tmpPath); // moved into uploads/ on success; removed on any failure
@@ -62,7 +61,7 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
   });
 
   r.post('/jobs/:id/stop', planner, async (req, res) => {
-    res.json(await commands.stop(actor(req), jobId(req)));
+    res.json(await commands.stop(actorOf(req), jobId(req)));
   });
 
   r.post('/jobs/:id/rerun', planner, async (req, res) => {
@@ -82,7 +81,7 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
       throw new AppError(410, 'OUTPUT_MISSING', 'The uploaded file of this job is no longer on the server; upload it again.');
     }
     try {
-      res.status(201).json(await commands.create(actor(req), { tmpPath: tmp, originalName: job.filename, size: job.file_size, config }, 'job.rerun', id));
+      res.status(201).json(await commands.create(actorOf(req), { tmpPath: tmp, originalName: job.filename, size: job.file_size, config }, 'job.rerun', id));
     } finally {
       await removeQuietly(tmp);
     }
@@ -90,7 +89,7 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
 
   r.delete('/jobs/:id', planner, async (req, res) => {
     const force = req.query.force === 'true' || req.query.force === '1';
-    await commands.remove(actor(req), jobId(req), force);
+    await commands.remove(actorOf(req), jobId(req), force);
     res.status(204).end();
   });
 

@@ -8,11 +8,11 @@ import type { HealthDto } from '../contract/dto.js';
 import { AppError, isErrorCode } from '../contract/errors.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
-import { ipOf } from '../auth/auth.routes.js';
+import { actorOf } from './request.js';
 import type { WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
+import { checkUploadedFile, parseConfigValue, parseDateFormatField, type createUploadReceiver } from './upload.js';
 
 export interface MiscRoutesDeps {
   commands: JobCommands;
@@ -39,7 +39,7 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
     const upload = await receive(req, res);
     try {
       await checkUploadedFile(upload);
-      const date_format = parseConfigField(JSON.stringify({ date_format: upload.fields.date_format || 'auto' })).date_format;
+      const date_format = parseDateFormatField(upload.fields.date_format);
       // Parsing a big file takes seconds: do it on the interactive thread, never on the event loop.
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), PREVIEW_TIMEOUT_MS);
@@ -61,12 +61,12 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
 
   r.post('/sample', requireRole('planner'), async (req, res) => {
     const body = (req.body ?? {}) as { config?: unknown };
-    const config = parseConfigField(JSON.stringify(body.config ?? { forecast_horizon: 30 }));
+    const config = parseConfigValue(body.config ?? { forecast_horizon: 30 });
     const tmp = paths.tmpFile('sample');
     await fs.copyFile(path.join(appRoot(), 'server', 'assets', SAMPLE_FILE), tmp);
     try {
       const { size } = await fs.stat(tmp);
-      res.status(201).json(await commands.create({ user: req.user!, ip: ipOf(req) }, { tmpPath: tmp, originalName: SAMPLE_FILE, size, config }, 'job.sample'));
+      res.status(201).json(await commands.create(actorOf(req), { tmpPath: tmp, originalName: SAMPLE_FILE, size, config }, 'job.sample'));
     } finally {
       await removeQuietly(tmp);
     }

@@ -6,7 +6,7 @@ import type { KeyValueStore } from './i18n.svelte.js';
 import { JobWatch } from './job-watch.svelte.js';
 import type { LiveBus } from './live.js';
 import { fail, type ClientError, type Result } from './result.js';
-import type { JobCommands } from './socket.js';
+import type { CommandChannel } from './socket.js';
 
 const JOB_KEY = 'sparecast.dashboard.job';
 
@@ -27,7 +27,7 @@ export class DashboardStore {
 
   constructor(
     private readonly api: Api,
-    commands: JobCommands,
+    commands: CommandChannel,
     bus: LiveBus,
     private readonly session?: KeyValueStore,
   ) {

@@ -5,7 +5,7 @@ import type { Api, ListParams } from './api.js';
 import { canBulkDelete } from './actions.js';
 import { mergeJob } from './job-merge.js';
 import type { LiveBus } from './live.js';
-import type { JobCommands } from './socket.js';
+import type { CommandChannel } from './socket.js';
 
 export const PAGE_SIZE = 20;
 export type Sort = ListParams['sort'];
@@ -43,7 +43,7 @@ export class HistoryStore {
 
   constructor(
     private readonly api: Api,
-    private readonly commands: JobCommands,
+    private readonly commands: CommandChannel,
     private readonly bus: LiveBus,
     private readonly opts: HistoryOptions = {},
   ) {}

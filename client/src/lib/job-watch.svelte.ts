@@ -4,7 +4,7 @@ import type { ClientError } from './result.js';
 import type { Api } from './api.js';
 import { applyProgress, mergeJob } from './job-merge.js';
 import type { LiveBus } from './live.js';
-import type { JobCommands } from './socket.js';
+import type { CommandChannel } from './socket.js';
 
 export const LOG_LIMIT = 500;
 
@@ -26,7 +26,7 @@ export class JobWatch {
 
   constructor(
     private readonly api: Api,
-    private readonly commands: JobCommands,
+    private readonly commands: CommandChannel,
     private readonly bus: LiveBus,
   ) {}
 

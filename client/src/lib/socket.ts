@@ -15,8 +15,11 @@ export function createSocket(): AppSocket {
   return io({ path: '/socket.io', autoConnect: false });
 }
 
-/** Client → server commands, answered by acks. */
-export interface JobCommands {
+/**
+ * How the pages send job commands: socket acks, or REST while reconnecting (commands.ts). Not the
+ * server's JobCommands, which checks roles and writes the audit trail.
+ */
+export interface CommandChannel {
   stop(id: string): Promise<Result<JobDto>>;
   remove(id: string, force: boolean): Promise<Result<{ id: string }>>;
   subscribe(id: string): Promise<Result<{ job: JobDto; log: LogLine[] }>>;
@@ -34,7 +37,7 @@ async function guard<T>(p: Promise<Result<T>>): Promise<Result<T>> {
   }
 }
 
-export function socketCommands(socket: AppSocket): JobCommands {
+export function socketCommands(socket: AppSocket): CommandChannel {
   const s = () => socket.timeout(TIMEOUT_MS);
   return {
     stop: (id) => guard(s().emitWithAck('job:stop', { id })),
