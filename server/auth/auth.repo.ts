@@ -161,7 +161,13 @@ export class AuthRepo {
   async openSession(s: Session): Promise<void> {
     await this.db.writes.run(async () => {
       await this.m.User.update({ failed_logins: 0, locked_until: null }, { where: { id: s.userId } });
-      const row: SessionRow = { id: s.id, user_id: s.userId, created_at: s.createdAt, expires_at: s.expiresAt, ip: s.ip };
+      const row: SessionRow = {
+        id: s.id,
+        user_id: s.userId,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+        ip: s.ip,
+      };
       await this.m.Session.create(row);
     });
   }
@@ -214,7 +220,8 @@ export class AuthRepo {
 
   /** Revokes an active token (only the owner's unless `ownerId` is null); returns whether one was. */
   async revokeToken(id: string, ownerId: string | null, at: string): Promise<boolean> {
-    const where: WhereOptions<TokenRow> = ownerId === null ? { id, revoked_at: null } : { id, user_id: ownerId, revoked_at: null };
+    const where: WhereOptions<TokenRow> =
+      ownerId === null ? { id, revoked_at: null } : { id, user_id: ownerId, revoked_at: null };
     const [n] = await this.db.writes.run(() => this.m.Token.update({ revoked_at: at }, { where }));
     return n === 1;
   }

@@ -83,7 +83,8 @@ export class AuthService {
     }
     const cookie = newSecret();
     const expiresAt = new Date(Date.now() + this.opts.sessionTtlMs);
-    await this.repo.openSession({ id: digest(cookie), userId: u.id, createdAt: now(), expiresAt: expiresAt.toISOString(), ip });
+    const session = { id: digest(cookie), userId: u.id, createdAt: now(), expiresAt: expiresAt.toISOString(), ip };
+    await this.repo.openSession(session);
     return { user: toUser(u), cookie, expiresAt };
   }
 

@@ -45,9 +45,9 @@ describe('AuthRepo', () => {
     await repo.insertUser(user('u2'));
     await repo.openSession({ id: 's1', userId: 'u1', createdAt: at, expiresAt: at, ip: null });
     expect(await repo.expiredSessions(at)).toEqual(['s1']);
-    const token = { id: 't1', userId: 'u1', name: 'ci', tokenHash: 'h1', createdAt: at, lastUsedAt: null, revokedAt: null };
-    await repo.insertToken(token);
-    expect(await repo.activeToken('h1')).toEqual(token);
+    const token = { id: 't1', userId: 'u1', name: 'ci', tokenHash: 'h1', createdAt: at, lastUsedAt: null };
+    await repo.insertToken({ ...token, revokedAt: null });
+    expect(await repo.activeToken('h1')).toEqual({ ...token, revokedAt: null });
     expect(await repo.revokeToken('t1', 'u2', at)).toBe(false);
     await repo.deleteUser('u1', at);
     expect(await repo.session('s1')).toBeNull();

@@ -106,7 +106,8 @@ describe('JobRepo', () => {
     await repo.insert(record('q', 'QUEUED'));
     expect(await repo.transition('q', 'FAILED', {}, ['PROCESSING'])).toBeNull();
     await repo.insert(record('p', 'PROCESSING'));
-    const done = await repo.transition('p', 'COMPLETED', { partitions: { total: 2, completed: 2, skipped: 0, failed: 0 } });
+    const partitions = { total: 2, completed: 2, skipped: 0, failed: 0 };
+    const done = await repo.transition('p', 'COMPLETED', { partitions });
     expect(done?.partitions.completed).toBe(2);
     expect(await repo.transition('p', 'CANCELLED')).toBeNull();
     expect(await repo.transition('missing', 'CANCELLED')).toBeNull();
