@@ -9,27 +9,51 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
-/** A duration: "500ms", "90s", "3m", "1h", "2d", or a plain number of seconds. Returns milliseconds. */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+type Unit = keyof typeof UNIT_MS;
+const isUnit = (u: string): u is Unit => Object.hasOwn(UNIT_MS, u);
+
+/**
+ * A duration in either form every duration setting accepts: a plain number of milliseconds
+ * ("300"), or a number with a unit ("300ms", "90s", "3m", "2h", "1d"). Returns milliseconds, or
+ * null when it is neither.
+ */
 export function parseDuration(v: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(v);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
   if (!m) return null;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's').toLowerCase() as 'ms'];
-  return Math.round(Number(m[1]) * unit);
+  const unit = (m[2] || 'ms').toLowerCase();
+  if (!isUnit(unit)) return null;
+  return Math.round(Number(m[1]) * UNIT_MS[unit]);
 }
 
-const duration = (fallback: string) =>
+/** 1500 → "1.5s": a bound in the unit people write. */
+function showDuration(ms: number): string {
+  const units: Unit[] = ['d', 'h', 'm', 's'];
+  const unit = units.find((u) => ms >= UNIT_MS[u] && ms % (UNIT_MS[u] / 10) === 0);
+  return unit ? `${ms / UNIT_MS[unit]}${unit}` : `${ms}ms`;
+}
+
+/** A duration setting, in milliseconds after parsing; `min`/`max` bound it. */
+const duration = (fallback: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .default(fallback)
     .transform((v, ctx) => {
       const ms = parseDuration(v);
       if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 90s, 3m, 1h; 0 = off)` });
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (ms, or e.g. 300ms, 90s, 3m, 2h, 1d)` });
+        return z.NEVER;
+      }
+      if (ms < min || ms > max) {
+        const upper = max === Number.MAX_SAFE_INTEGER ? 'no limit' : showDuration(max);
+        const range = `${showDuration(min)} to ${upper}`;
+        ctx.addIssue({ code: 'custom', message: `"${v}" is out of range (${range})` });
         return z.NEVER;
       }
       return ms;
     });
 
+// Every duration takes both forms (see parseDuration); the _MS suffix of some names is historical.
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -39,11 +63,11 @@ const envSchema = z.object({
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(200),
   /** How long a stopped task may take to end by itself before its thread is terminated. */
-  STOP_GRACE_MS: z.coerce.number().int().min(0).max(1000).default(300),
+  STOP_GRACE_MS: duration('300ms', 0, 1000),
   /** Minimum interval between job:progress pushes to a job's room. */
-  PROGRESS_INTERVAL_MS: z.coerce.number().int().min(10).max(10_000).default(150),
+  PROGRESS_INTERVAL_MS: duration('150ms', 10, 10_000),
   /** Minimum interval between job:updated pushes / DB writes while a job progresses. */
-  UPDATE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  UPDATE_INTERVAL_MS: duration('1s', 50, 60_000),
   /** Per-worker heap limit; a task above it fails its job instead of the server. */
   WORKER_MAX_OLD_MB: z.coerce.number().int().min(64).max(16_384).default(2048),
   /** Watchdog: no progress change for this long flags a running job as stalled. */
@@ -66,7 +90,7 @@ const envSchema = z.object({
   /** Rate limits: sign-in attempts per address, uploads per user, per minute. */
   LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: duration('10s', 100, 120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
   SERVE_CLIENT: bool.default(true),

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { isLoopback, type Config } from './config.js';
 import { AuthService } from './auth/auth.service.js';
+import { AuthRepo } from './auth/auth.repo.js';
 import { openDatabase, type Database } from './db/database.js';
 import { JobRepo } from './jobs/job.repo.js';
 import { JobRunner } from './jobs/job.runner.js';
@@ -52,7 +53,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     progressIntervalMs: config.PROGRESS_INTERVAL_MS,
     updateIntervalMs: config.UPDATE_INTERVAL_MS,
   });
-  const auth = config.AUTH === 'on' ? new AuthService(db, { sessionTtlMs: config.SESSION_TTL, lockoutThreshold: config.LOCKOUT_AFTER, lockoutMs: config.LOCKOUT_FOR }) : null;
+  const auth = config.AUTH === 'on' ? new AuthService(new AuthRepo(db), { sessionTtlMs: config.SESSION_TTL, lockoutThreshold: config.LOCKOUT_AFTER, lockoutMs: config.LOCKOUT_FOR }) : null;
   const { server, io } = createApp({
     auth,
     interactive,

@@ -11,6 +11,7 @@ import { describeZodError } from '../contract/schemas.js';
 import type { AuthService } from './auth.service.js';
 import { isLoopback } from '../config.js';
 import { cookieValue, requireRole, SESSION_COOKIE } from './middleware.js';
+import { ipOf } from '../http/request.js';
 
 const credentials = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 const newUser = credentials.extend({ role: z.enum(ROLES) });
@@ -28,8 +29,6 @@ function body<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
   if (!r.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(r.error));
   return r.data;
 }
-
-export const ipOf = (req: Request): string | null => req.ip ?? req.socket.remoteAddress ?? null;
 
 export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: number }): Router {
   const r = Router();

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuthService } from '../auth/auth.service.js';
+import { AuthRepo } from '../auth/auth.repo.js';
 import { newSecret } from '../auth/password.js';
 import { loadConfig } from '../config.js';
 import { ROLES, type Role } from '../contract/auth.js';
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   const paths = storagePaths(config.storageDir);
   await ensureStorage(paths);
   const db = await openDatabase(paths.db);
-  const auth = new AuthService(db, { sessionTtlMs: config.SESSION_TTL, lockoutThreshold: config.LOCKOUT_AFTER, lockoutMs: config.LOCKOUT_FOR });
+  const auth = new AuthService(new AuthRepo(db), { sessionTtlMs: config.SESSION_TTL, lockoutThreshold: config.LOCKOUT_AFTER, lockoutMs: config.LOCKOUT_FOR });
   const isRole = (r: string | undefined): r is Role => ROLES.includes(r as Role);
   const mustFind = async (n: string | undefined) => {
     const u = n ? await auth.findUser(n) : null;

@@ -2,37 +2,13 @@
  * Wire shapes shared by the server, the Svelte client and scripts.
  * No Node imports here: the client bundles this folder.
  */
+import type { Frequency, JobConfig, JobStatus } from './schemas.js';
 
-/** Every status a job can be in; the last three are final. */
-export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_STATUSES: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
-export const ACTIVE_STATUSES: readonly JobStatus[] = ['QUEUED', 'PROCESSING'];
-
-/** True when the job can no longer change (Stop answers 409, plain Delete is allowed). */
-export function isFinal(status: JobStatus): boolean {
-  return FINAL_STATUSES.includes(status);
-}
-
-export type DateFormat = 'auto' | 'DMY' | 'MDY' | 'YMD';
-export type RoundingMode = 'half_up' | 'half_even' | 'ceil' | 'floor';
-export type Frequency = 'D' | 'W' | 'M';
-
-/** The job's forecast configuration, as validated at upload (see schemas.ts). */
-export interface JobConfig {
-  forecast_horizon: number;
-  /** ISO date (YYYY-MM-DD) or null: forecast from the period after the file's last date. */
-  forecast_start_date: string | null;
-  /** Empty array: every site in the file. */
-  forecast_site_codes: string[];
-  date_format: DateFormat;
-  zero_threshold: number;
-  rounding_mode: RoundingMode;
-  /** null: detected from the dates. */
-  frequency: Frequency | null;
-  /** 'auto' or one method name of the engine. */
-  method: string;
-}
+// The value sets live in schemas.ts (zod) and status.ts (the lifecycle); re-exported here so the wire
+// shapes have one import.
+export { DATE_FORMATS, FREQUENCIES, JOB_STATUSES, ROUNDING_MODES } from './schemas.js';
+export type { DateFormat, Frequency, JobConfig, JobStatus, RoundingMode } from './schemas.js';
+export { ACTIVE_STATUSES, FINAL_STATUSES, isFinal, isStoppable } from './status.js';
 
 /** Partition (one per site) counts; nothing is ever silently dropped. */
 export interface PartitionCounts {
@@ -169,4 +145,37 @@ export interface PreviewDto {
   /** Problems found, each with a count and a few example values. */
   issues: { code: string; message: string; count: number; examples: string[] }[];
   warnings: string[];
+}
+
+/** One (part, site) series of a finished job, as GET /api/jobs/:id/series/keys lists them. */
+export interface SeriesKeyDto {
+  partnumber: string;
+  site_code: string;
+  method: string;
+  demand_class: string;
+}
+
+export interface SeriesKeysDto {
+  keys: SeriesKeyDto[];
+}
+
+export interface HistoryPointDto {
+  date: string;
+  qty: number;
+}
+
+export interface ForecastPointDto {
+  date: string;
+  qty: number;
+  raw: number;
+  model: number;
+  /** Interval bounds; null when the method gives none. */
+  lo: number | null;
+  hi: number | null;
+}
+
+/** GET /api/jobs/:id/series: one series' history (from the upload) and forecast (from the output). */
+export interface SeriesDto extends SeriesKeyDto {
+  history: HistoryPointDto[];
+  forecast: ForecastPointDto[];
 }

@@ -43,8 +43,13 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** True for a code of the closed set (e.g. one a worker sent as a plain string). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
+
 export interface ApiErrorBody {
-  code: ErrorCode | string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -52,7 +57,7 @@ export interface ApiErrorBody {
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

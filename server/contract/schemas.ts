@@ -1,8 +1,20 @@
 /**
- * zod schemas for what crosses the edge (REST bodies, socket payloads). Types derive from them.
+ * zod schemas for what crosses the edge (REST bodies, socket payloads). Types derive from them with
+ * z.infer, so a value set is spelled once: here.
  */
 import { z } from 'zod';
-import type { JobConfig } from './dto.js';
+
+/** Every status a job can be in; the last three are final. */
+export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const DATE_FORMATS = ['auto', 'DMY', 'MDY', 'YMD'] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+export const ROUNDING_MODES = ['half_up', 'half_even', 'ceil', 'floor'] as const;
+export type RoundingMode = (typeof ROUNDING_MODES)[number];
+export const FREQUENCIES = ['D', 'W', 'M'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
 
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dmyDate = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
@@ -53,26 +65,30 @@ export const jobConfigSchema = z
         return n;
       }),
     forecast_site_codes: siteCodes.optional().transform((v) => v ?? []),
-    date_format: z.enum(['auto', 'DMY', 'MDY', 'YMD'], { error: 'date_format must be auto, DMY, MDY or YMD' }).default('auto'),
+    date_format: z.enum(DATE_FORMATS, { error: 'date_format must be auto, DMY, MDY or YMD' }).default('auto'),
     zero_threshold: z.coerce
       .number({ error: 'zero_threshold must be a number' })
       .min(0, 'zero_threshold must be between 0 and 10')
       .max(10, 'zero_threshold must be between 0 and 10')
       .default(0.5),
     rounding_mode: z
-      .enum(['half_up', 'half_even', 'ceil', 'floor', 'round'], {
+      .enum([...ROUNDING_MODES, 'round'], {
         error: 'rounding_mode must be half_up, half_even, ceil or floor',
       })
       .default('half_up')
-      .transform((v) => (v === 'round' ? 'half_even' : v)),
+      // 'round' is an accepted alias of half_even (banker's rounding).
+      .transform((v): RoundingMode => (v === 'round' ? 'half_even' : v)),
     frequency: z
-      .enum(['D', 'W', 'M'], { error: 'frequency must be D, W or M' })
+      .enum(FREQUENCIES, { error: 'frequency must be D, W or M' })
       .nullish()
       .transform((v) => v ?? null),
+    /** 'auto' or one method name of the engine. */
     method: z.string().trim().min(1).max(40).default('auto'),
-  })
-  .transform((c): JobConfig => c as JobConfig);
+  });
 
+/** The job's forecast configuration, as validated at upload. */
+export type JobConfig = z.output<typeof jobConfigSchema>;
+/** What a client may send as `config` (defaults filled in by the server). */
 export type JobConfigInput = z.input<typeof jobConfigSchema>;
 
 export const jobIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'invalid job id');
@@ -84,12 +100,13 @@ export const listQuerySchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : []))
-    .pipe(z.array(z.enum(['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']))),
+    .pipe(z.array(jobStatusSchema)),
   q: z.string().trim().max(200).optional().default(''),
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(200).default(20),
   sort: z.enum(['created_desc', 'created_asc']).default('created_desc'),
 });
+/** GET /api/jobs query, parsed; the client builds the same shape to ask for a page. */
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** One readable sentence from a zod error (first few issues). */

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
-import { AppError } from '../contract/errors.js';
+import { AppError, type ErrorCode } from '../contract/errors.js';
 import { storageProblem } from '../storage/errors.js';
 import { describeZodError } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
@@ -14,7 +14,7 @@ export function storageError(err: unknown): AppError | null {
   return null;
 }
 
-export function sendError(res: Response, status: number, code: string, message: string): void {
+export function sendError(res: Response, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ error: { code, message } });
 }
 

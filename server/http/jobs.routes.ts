@@ -5,11 +5,11 @@ import { promises as fs } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../contract/errors.js';
 import { jobIdSchema, listQuerySchema, jobConfigSchema, describeZodError } from '../contract/schemas.js';
-import type { JobConfig } from '../contract/dto.js';
+import type { JobConfig, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
-import { ipOf } from '../auth/auth.routes.js';
+import { actorOf } from './request.js';
 import type { JobSeries } from '../jobs/job-series.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
@@ -32,14 +32,13 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
   const r = Router();
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
-  const actor = (req: Request) => ({ user: req.user!, ip: ipOf(req) });
 
   r.post('/jobs', planner, async (req: Request, res: Response) => {
     const upload = await receive(req, res);
     try {
       const config = parseConfigField(upload.fields.config);
       await checkUploadedFile(upload);
-      const job = await commands.create(actor(req), { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config }, 'job.upload');
+      const job = await commands.create(actorOf(req), { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config }, 'job.upload');
       res.status(201).json(job);
     } finally {
       await removeQuietly(upload.tmpPath); // moved into uploads/ on success; removed on any failure
@@ -62,14 +61,14 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
   });
 
   r.post('/jobs/:id/stop', planner, async (req, res) => {
-    res.json(await commands.stop(actor(req), jobId(req)));
+    res.json(await commands.stop(actorOf(req), jobId(req)));
   });
 
   r.post('/jobs/:id/rerun', planner, async (req, res) => {
     const id = jobId(req);
-    const { row, file } = await jobs.upload(id);
+    const { job, file } = await jobs.upload(id);
     const body = (req.body ?? {}) as { config?: unknown };
-    let config: JobConfig = JSON.parse(row.config) as JobConfig;
+    let config: JobConfig = job.config;
     if (body.config !== undefined) {
       const c = jobConfigSchema.safeParse(body.config);
       if (!c.success) throw new AppError(400, 'INVALID_CONFIG', `Invalid config: ${describeZodError(c.error)}`);
@@ -82,7 +81,7 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
       throw new AppError(410, 'OUTPUT_MISSING', 'The uploaded file of this job is no longer on the server; upload it again.');
     }
     try {
-      res.status(201).json(await commands.create(actor(req), { tmpPath: tmp, originalName: row.filename, size: row.file_size, config }, 'job.rerun', id));
+      res.status(201).json(await commands.create(actorOf(req), { tmpPath: tmp, originalName: job.filename, size: job.file_size, config }, 'job.rerun', id));
     } finally {
       await removeQuietly(tmp);
     }
@@ -90,7 +89,7 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
 
   r.delete('/jobs/:id', planner, async (req, res) => {
     const force = req.query.force === 'true' || req.query.force === '1';
-    await commands.remove(actor(req), jobId(req), force);
+    await commands.remove(actorOf(req), jobId(req), force);
     res.status(204).end();
   });
 
@@ -106,7 +105,8 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
     const { file } = await jobs.output(id);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
     const limit = Math.min(500, Math.max(1, Number(req.query.limit) || 50));
-    res.json({ keys: await series.keys(id, file, q, limit) });
+    const body: SeriesKeysDto = { keys: await series.keys(id, file, q, limit) };
+    res.json(body);
   });
 
   r.get('/jobs/:id/series', viewer, async (req, res) => {
@@ -117,9 +117,10 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
     const { file } = await jobs.output(id);
     const fc = await series.forecast(file, partnumber, site);
     if (!fc.key) throw new AppError(404, 'NOT_FOUND', `Job ${id} has no forecast for part ${partnumber} at ${site}.`);
-    const { row, file: upload } = await jobs.upload(id);
-    const history = await series.history(upload, row.filename, JSON.parse(row.config) as JobConfig, partnumber, site);
-    res.json({ ...fc.key, history, forecast: fc.points });
+    const { job, file: upload } = await jobs.upload(id);
+    const history = await series.history(upload, job.filename, job.config, partnumber, site);
+    const body: SeriesDto = { ...fc.key, history, forecast: fc.points };
+    res.json(body);
   });
 
   return r;

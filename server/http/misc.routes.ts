@@ -5,14 +5,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import type { HealthDto } from '../contract/dto.js';
-import { AppError } from '../contract/errors.js';
+import { AppError, isErrorCode } from '../contract/errors.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
-import { ipOf } from '../auth/auth.routes.js';
+import { actorOf } from './request.js';
 import type { WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
+import { checkUploadedFile, parseConfigValue, parseDateFormatField, type createUploadReceiver } from './upload.js';
 
 export interface MiscRoutesDeps {
   commands: JobCommands;
@@ -39,13 +39,16 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
     const upload = await receive(req, res);
     try {
       await checkUploadedFile(upload);
-      const date_format = parseConfigField(JSON.stringify({ date_format: upload.fields.date_format || 'auto' })).date_format;
+      const date_format = parseDateFormatField(upload.fields.date_format);
       // Parsing a big file takes seconds: do it on the interactive thread, never on the event loop.
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), PREVIEW_TIMEOUT_MS);
       try {
         const r = await interactive.run({ kind: 'preview', filePath: upload.tmpPath, originalName: upload.originalName, date_format }, ctl.signal, () => undefined).result;
-        if (r.kind === 'input-error') throw new AppError(400, r.code, r.message);
+        if (r.kind === 'input-error') {
+          // The worker protocol carries the engine's code as a string; all of them are in the closed set.
+          throw new AppError(400, isErrorCode(r.code) ? r.code : 'INVALID_INPUT', r.message);
+        }
         if (r.kind !== 'preview') throw new Error(`unexpected worker answer ${r.kind}`);
         res.json({ ...r.preview, filename: upload.originalName });
       } finally {
@@ -58,12 +61,12 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
 
   r.post('/sample', requireRole('planner'), async (req, res) => {
     const body = (req.body ?? {}) as { config?: unknown };
-    const config = parseConfigField(JSON.stringify(body.config ?? { forecast_horizon: 30 }));
+    const config = parseConfigValue(body.config ?? { forecast_horizon: 30 });
     const tmp = paths.tmpFile('sample');
     await fs.copyFile(path.join(appRoot(), 'server', 'assets', SAMPLE_FILE), tmp);
     try {
       const { size } = await fs.stat(tmp);
-      res.status(201).json(await commands.create({ user: req.user!, ip: ipOf(req) }, { tmpPath: tmp, originalName: SAMPLE_FILE, size, config }, 'job.sample'));
+      res.status(201).json(await commands.create(actorOf(req), { tmpPath: tmp, originalName: SAMPLE_FILE, size, config }, 'job.sample'));
     } finally {
       await removeQuietly(tmp);
     }

@@ -2,17 +2,15 @@
  * Multipart uploads: one `file` field streamed to tmp/ under a generated name, then checked. A
  * rejected upload leaves no file behind, whatever failed.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { createInflateRaw } from 'node:zlib';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { AppError } from '../contract/errors.js';
 import { jobConfigSchema, describeZodError } from '../contract/schemas.js';
-import type { JobConfig } from '../contract/dto.js';
+import type { DateFormat, JobConfig } from '../contract/dto.js';
 import { engine, InputError, type HeadInfo } from '../forecast/index.js';
 import { storageError } from './errors.js';
+import { inflateLimit, zipInflatesBeyond } from './zip-limit.js';
 import { cleanFilename, removeQuietly, uploadExtension, type StoragePaths } from '../storage/paths.js';
 
 export interface ReceivedUpload {
@@ -99,7 +97,7 @@ export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInf
   }
 }
 
-/** Parses the `config` field (a JSON string); a missing field means every default. */
+/** Parses the `config` form field (a JSON string); a missing field means every default. */
 export function parseConfigField(raw: string | undefined): JobConfig {
   let value: unknown = {};
   if (raw !== undefined && raw.trim() !== '') {
@@ -109,6 +107,11 @@ export function parseConfigField(raw: string | undefined): JobConfig {
       throw new AppError(400, 'INVALID_CONFIG', 'The config field is not valid JSON.');
     }
   }
+  return parseConfigValue(value);
+}
+
+/** Validates a config already parsed from JSON (a JSON body's `config`); INVALID_CONFIG when wrong. */
+export function parseConfigValue(value: unknown): JobConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new AppError(400, 'INVALID_CONFIG', 'The config field must be a JSON object.');
   const r = jobConfigSchema.safeParse(value);
@@ -116,98 +119,9 @@ export function parseConfigField(raw: string | undefined): JobConfig {
   return r.data;
 }
 
-// ---- ZIP (XLSX) expansion limit -------------------------------------------------------------------------
-// An .xlsx is a ZIP: a few hundred KB can inflate to gigabytes of sheet XML (a "zip bomb") and the workbook
-// reader holds large parts of it in memory. Before anything reads the workbook, every entry listed in the
-// central directory is inflated here (streamed, nothing kept) and the upload is refused once the total
-// passes the limit. Declared sizes are checked first but not trusted.
-
-/** Total unzipped bytes allowed: 100× the upload, at least 64 MB (real workbooks inflate 5–20×). */
-export function inflateLimit(uploadBytes: number): number {
-  return Math.max(64 * 1024 * 1024, 100 * uploadBytes);
-}
-
-interface ZipEntry {
-  method: number;
-  compressed: number;
-  declared: number;
-  localOffset: number;
-}
-
-/** Entries of the central directory, or null when the file is not a (parsable, non-ZIP64) ZIP. */
-async function zipEntries(file: string): Promise<ZipEntry[] | null> {
-  const fh = await open(file, 'r');
-  try {
-    const { size } = await fh.stat();
-    if (size < 22) return null;
-    const head = Buffer.alloc(4);
-    await fh.read(head, 0, 4, 0);
-    if (head.readUInt32LE(0) !== 0x04034b50) return null;
-    const tailLen = Math.min(size, 22 + 0xffff);
-    const tail = Buffer.alloc(tailLen);
-    await fh.read(tail, 0, tailLen, size - tailLen);
-    let eocd = -1;
-    for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
-    if (eocd < 0) return null;
-    const count = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (cdOffset + cdSize > size || cdSize > 64 * 1024 * 1024) return null;
-    const cd = Buffer.alloc(cdSize);
-    await fh.read(cd, 0, cdSize, cdOffset);
-    const out: ZipEntry[] = [];
-    const local = Buffer.alloc(30);
-    for (let p = 0, k = 0; k < count && p + 46 <= cdSize; k++) {
-      if (cd.readUInt32LE(p) !== 0x02014b50) return null;
-      const e: ZipEntry = { method: cd.readUInt16LE(p + 10), compressed: cd.readUInt32LE(p + 20), declared: cd.readUInt32LE(p + 24), localOffset: cd.readUInt32LE(p + 42) };
-      p += 46 + cd.readUInt16LE(p + 28) + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-      // Point at the entry's data: the local header's own name and extra lengths may differ from the directory's.
-      if (e.localOffset + 30 > size) return null;
-      await fh.read(local, 0, 30, e.localOffset);
-      if (local.readUInt32LE(0) !== 0x04034b50) return null;
-      e.localOffset += 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-      out.push(e);
-    }
-    return out;
-  } finally {
-    await fh.close();
-  }
-}
-
-/** True when the ZIP's entries inflate to more than `limit` bytes in all (false for anything not a ZIP). */
-export async function zipInflatesBeyond(file: string, limit: number): Promise<boolean> {
-  const entries = await zipEntries(file).catch(() => null);
-  if (!entries) return false;
-  // ZIP64 markers (0xFFFFFFFF) mean an entry of 4 GB or more.
-  if (entries.some((e) => e.declared === 0xffffffff || e.compressed === 0xffffffff)) return true;
-  if (entries.reduce((s, e) => s + e.declared, 0) > limit) return true;
-  let total = 0;
-  for (const e of entries) {
-    if (e.compressed === 0) continue;
-    if (e.method === 0) {
-      total += e.compressed;
-    } else if (e.method === 8) {
-      const over = await new Promise<boolean>((resolve) => {
-        const src = createReadStream(file, { start: e.localOffset, end: e.localOffset + e.compressed - 1 });
-        const inflate = createInflateRaw();
-        const finish = (v: boolean) => {
-          src.destroy();
-          inflate.destroy();
-          resolve(v);
-        };
-        inflate.on('data', (b: Buffer) => {
-          total += b.length;
-          if (total > limit) finish(true);
-        });
-        inflate.on('end', () => finish(false));
-        // A corrupt entry is the workbook reader's to report, with its own message.
-        inflate.on('error', () => finish(false));
-        src.on('error', () => finish(false));
-        src.pipe(inflate);
-      });
-      if (over) return true;
-    }
-    if (total > limit) return true;
-  }
-  return false;
+/** The preview's `date_format` field (absent or empty: auto); INVALID_CONFIG when it is none of them. */
+export function parseDateFormatField(raw: string | undefined): DateFormat {
+  const r = jobConfigSchema.shape.date_format.safeParse(raw || 'auto');
+  if (!r.success) throw new AppError(400, 'INVALID_CONFIG', `Invalid config: ${describeZodError(r.error)}`);
+  return r.data;
 }

@@ -3,7 +3,7 @@
  * trail: create (upload, sample, rerun), stop, delete, force delete.
  */
 import { roleAtLeast } from '../contract/auth.js';
-import type { JobDto } from '../contract/dto.js';
+import { isFinal, type JobDto } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { AuthService, Principal } from '../auth/auth.service.js';
 import type { JobService, NewJob } from './job.service.js';
@@ -35,13 +35,13 @@ export class JobCommands {
 
   async remove(actor: Actor, id: string, force: boolean): Promise<void> {
     this.need(actor, 'planner', 'delete jobs');
-    const job = await this.jobs.get(id);
-    if (this.auth && actor.user.role !== 'admin') {
-      const { row } = await this.jobs.upload(id);
-      if (row.created_by !== actor.user.id) throw new AppError(403, 'FORBIDDEN', 'Only an admin can delete a job someone else started.');
+    const job = await this.jobs.find(id);
+    if (this.auth && actor.user.role !== 'admin' && job.owner?.id !== actor.user.id) {
+      throw new AppError(403, 'FORBIDDEN', 'Only an admin can delete a job someone else started.');
     }
     await this.jobs.remove(id, force);
-    await this.record(actor, force && !['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status) ? 'job.force_delete' : 'job.delete', id, job.filename);
+    const action = force && !isFinal(job.status) ? 'job.force_delete' : 'job.delete';
+    await this.record(actor, action, id, job.filename);
   }
 
   private need(actor: Actor, role: 'planner' | 'admin', what: string): void {

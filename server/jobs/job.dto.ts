@@ -1,5 +1,5 @@
-import type { JobConfig, JobDto, JobFlags, JobMetrics, PartitionCounts } from '../contract/dto.js';
-import type { JobRow } from '../db/job.model.js';
+import type { JobDto, JobFlags, PartitionCounts } from '../contract/dto.js';
+import type { Job } from './job.js';
 
 /** Live values of a running job, newer than its row. */
 export interface LiveState {
@@ -16,19 +16,8 @@ export interface LiveState {
 export const NO_FLAGS: JobFlags = Object.freeze({ stalled: false, slow: false, silent: false });
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
-export const EMPTY_PARTITIONS: PartitionCounts = { total: 0, completed: 0, skipped: 0, failed: 0 };
-
-function parse<T>(text: string | null, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-/** The wire shape of a job. */
-export function toDto(row: JobRow, queuePosition: number | null, live?: LiveState): JobDto {
+/** The wire shape of a job: its stored state, overlaid with the live one while it runs. */
+export function toDto(row: Job, queuePosition: number | null, live?: LiveState): JobDto {
   return {
     id: row.id,
     filename: row.filename,
@@ -36,17 +25,17 @@ export function toDto(row: JobRow, queuePosition: number | null, live?: LiveStat
     progress: live?.progress ?? row.progress,
     stage: live?.stage ?? row.stage,
     error_message: row.error_message,
-    config: parse<JobConfig>(row.config, {} as JobConfig),
+    config: row.config,
     created_at: row.created_at,
     started_at: row.started_at,
     completed_at: row.completed_at,
-    partitions: live?.partitions ?? parse<PartitionCounts>(row.partitions, { ...EMPTY_PARTITIONS }),
+    partitions: { ...(live?.partitions ?? row.partitions) },
     rows: row.rows,
     queue_position: row.status === 'QUEUED' ? queuePosition : null,
-    metrics: parse<JobMetrics | null>(row.metrics, null),
+    metrics: row.metrics,
     has_output: row.status === 'COMPLETED' && !!row.output_name,
     file_size: row.file_size,
-    created_by: row.created_by_name ?? null,
+    created_by: row.owner?.username ?? null,
     last_progress_at: iso(live?.lastProgressAt),
     last_log_at: iso(live?.lastLogAt),
     last_heartbeat_at: iso(live?.lastHeartbeatAt),

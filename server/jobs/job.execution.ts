@@ -4,8 +4,8 @@
  * stay PROCESSING. The service owns the queue and decides when to call run().
  */
 import { promises as fs } from 'node:fs';
-import type { JobConfig, JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
-import type { JobRow } from '../db/job.model.js';
+import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
+import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import type { JobRepo } from './job.repo.js';
@@ -16,9 +16,9 @@ import type { LogBuffer } from './log-buffer.js';
 /** How a run tells the rest of the service what happened. */
 export interface RunNotifier {
   log(id: string, level: LogLine['level'], msg: string): void;
-  updated(row: JobRow): void;
+  updated(row: Job): void;
   queueChanged(): void;
-  dto(row: JobRow): JobDto;
+  dto(row: Job): JobDto;
 }
 
 const now = () => new Date().toISOString();
@@ -47,7 +47,6 @@ export class JobExecution {
     return Math.round((2 + rate * fileSize) * 10) / 10;
   }
 
-
   async run(id: string): Promise<void> {
     const queued = await this.repo.find(id);
     if (!queued) return;
@@ -60,9 +59,8 @@ export class JobExecution {
     this.notify.updated(row);
     const tmpFile = this.paths.tmpFile(id);
     try {
-      const config = JSON.parse(row.config) as JobConfig;
       const outcome = await this.runner.run(
-        { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config, tmpFile },
+        { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config: row.config, tmpFile },
         {
           progress: (p) => this.live.progress(id, p),
           log: (level, msg) => this.notify.log(id, level, msg),
@@ -97,9 +95,9 @@ export class JobExecution {
         stage: 'completed',
         completed_at: now(),
         rows: outcome.rows,
-        metrics: JSON.stringify(outcome.metrics),
-        partitions: JSON.stringify(outcome.partitions),
-        log: this.logs.serialize(id, { level: 'info', msg: message }),
+        metrics: outcome.metrics,
+        partitions: outcome.partitions,
+        log: this.logs.snapshot(id, { level: 'info', msg: message }),
       },
       ['PROCESSING'],
     );
@@ -116,8 +114,8 @@ export class JobExecution {
         error_message: message,
         stage: 'failed',
         completed_at: now(),
-        ...(partitions ? { partitions: JSON.stringify(partitions) } : {}),
-        log: this.logs.serialize(id, { level: 'error', msg: message }),
+        ...(partitions ? { partitions } : {}),
+        log: this.logs.snapshot(id, { level: 'error', msg: message }),
       },
       ['PROCESSING'],
     );

@@ -1,32 +1,110 @@
 /**
- * Job rows in SQLite. Writes go through the one write queue; status changes are compare-and-set.
+ * Jobs in SQLite. The only module that sees Sequelize rows: it answers with Job domain objects
+ * (JSON columns parsed once, the config validated). Writes go through the one write queue; status
+ * changes are compare-and-set with the source statuses the state machine allows.
  */
 import { Op, type WhereOptions } from 'sequelize';
-import type { JobStatus } from '../contract/dto.js';
-import type { ListQuery } from '../contract/schemas.js';
+import type { JobMetrics, LogLine, PartitionCounts } from '../contract/dto.js';
+import { jobConfigSchema, describeZodError, type JobStatus, type ListQuery } from '../contract/schemas.js';
+import { FINAL_STATUSES } from '../contract/status.js';
 import type { Database } from '../db/database.js';
-import type { JobRow } from '../db/job.model.js';
+import type { JobModel, JobRow } from '../db/job.model.js';
+import { EMPTY_PARTITIONS, type Job, type JobPatch, type NewJobRecord } from './job.js';
 import { predecessors } from './job.state.js';
 
-export type JobPatch = Partial<Omit<JobRow, 'id' | 'seq' | 'status'>>;
+/** A JSON column, or the fallback when it is empty or unreadable (a half-written row must still list). */
+function json<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Row → Job. A config that fails its schema is a corrupt row: say which, rather than run it wrongly. */
+export function toJob(row: JobRow): Job {
+  const config = jobConfigSchema.safeParse(json<unknown>(row.config, {}));
+  if (!config.success) throw new Error(`job ${row.id}: stored config is invalid (${describeZodError(config.error)})`);
+  return {
+    id: row.id,
+    seq: row.seq,
+    filename: row.filename,
+    upload_name: row.upload_name,
+    file_size: row.file_size,
+    output_name: row.output_name,
+    status: row.status,
+    progress: row.progress,
+    stage: row.stage,
+    error_message: row.error_message,
+    config: config.data,
+    partitions: json<PartitionCounts>(row.partitions, { ...EMPTY_PARTITIONS }),
+    rows: row.rows,
+    metrics: json<JobMetrics | null>(row.metrics, null),
+    log: json<LogLine[]>(row.log, []),
+    attempts: row.attempts,
+    created_at: row.created_at,
+    started_at: row.started_at,
+    completed_at: row.completed_at,
+    owner: row.created_by === null ? null : { id: row.created_by, username: row.created_by_name ?? '' },
+  };
+}
+
+type RowPatch = Partial<Omit<JobRow, 'id' | 'seq' | 'status'>>;
+
+/** Job patch → column values (JSON columns serialized). */
+function toRowPatch(patch: JobPatch): RowPatch {
+  const { partitions, metrics, log, ...plain } = patch;
+  const row: RowPatch = { ...plain };
+  if (partitions !== undefined) row.partitions = JSON.stringify(partitions);
+  if (metrics !== undefined) row.metrics = metrics === null ? null : JSON.stringify(metrics);
+  if (log !== undefined) row.log = JSON.stringify(log);
+  return row;
+}
+
+const plain = (m: JobModel): Job => toJob(m.get({ plain: true }));
 
 export class JobRepo {
   constructor(private readonly db: Database) {}
 
-  async insert(row: Omit<JobRow, 'seq'>): Promise<JobRow> {
+  /** Inserts a job after every other (its seq is the next one). */
+  async insert(job: NewJobRecord): Promise<Job> {
+    const row: Omit<JobRow, 'seq'> = {
+      id: job.id,
+      filename: job.filename,
+      upload_name: job.upload_name,
+      file_size: job.file_size,
+      output_name: job.output_name,
+      status: job.status,
+      progress: job.progress,
+      stage: job.stage,
+      error_message: job.error_message,
+      config: JSON.stringify(job.config),
+      partitions: JSON.stringify(job.partitions),
+      rows: job.rows,
+      metrics: job.metrics === null ? null : JSON.stringify(job.metrics),
+      log: JSON.stringify(job.log),
+      attempts: job.attempts,
+      created_at: job.created_at,
+      started_at: job.started_at,
+      completed_at: job.completed_at,
+      created_by: job.owner?.id ?? null,
+      created_by_name: job.owner?.username ?? null,
+    };
     return this.db.writes.run(async () => {
-      const max = (await this.db.Job.max('seq')) as number | null;
-      const created = await this.db.Job.create({ ...row, seq: (max ?? 0) + 1 });
-      return created.get({ plain: true });
+      const max = await this.db.Job.max<number | null, JobModel>('seq');
+      return plain(await this.db.Job.create({ ...row, seq: (max ?? 0) + 1 }));
     });
   }
 
-  async find(id: string): Promise<JobRow | null> {
+  /** The job, or null when there is none with this id. */
+  async find(id: string): Promise<Job | null> {
     const m = await this.db.Job.findByPk(id);
-    return m ? m.get({ plain: true }) : null;
+    return m ? plain(m) : null;
   }
 
-  async list(q: ListQuery): Promise<{ total: number; rows: JobRow[] }> {
+  /** One page of jobs, filtered by status and a filename substring. */
+  async list(q: ListQuery): Promise<{ total: number; jobs: Job[] }> {
     const where: WhereOptions<JobRow> = {};
     if (q.status.length) Object.assign(where, { status: { [Op.in]: q.status } });
     if (q.q) Object.assign(where, { filename: { [Op.like]: `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` } });
@@ -36,61 +114,59 @@ export class JobRepo {
       offset: (q.page - 1) * q.page_size,
       limit: q.page_size,
     });
-    return { total: count, rows: rows.map((r) => r.get({ plain: true })) };
-  }
-
-  /** Rows in the given statuses, oldest first. */
-  async byStatus(statuses: JobStatus[]): Promise<JobRow[]> {
-    const rows = await this.db.Job.findAll({ where: { status: { [Op.in]: statuses } }, order: [['seq', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return { total: count, jobs: rows.map(plain) };
   }
 
   /** The most recently finished COMPLETED jobs (for run-time estimates). */
-  async recentCompleted(limit: number): Promise<JobRow[]> {
+  async recentCompleted(limit: number): Promise<Job[]> {
     const rows = await this.db.Job.findAll({ where: { status: 'COMPLETED' }, order: [['seq', 'DESC']], limit });
-    return rows.map((r) => r.get({ plain: true }));
+    return rows.map(plain);
   }
 
-  /** Finished jobs whose completed_at is before `isoBefore`. */
-  async finishedBefore(isoBefore: string): Promise<JobRow[]> {
+  /** Finished jobs whose completed_at is before `isoBefore`, oldest first. */
+  async finishedBefore(isoBefore: string): Promise<Job[]> {
     const rows = await this.db.Job.findAll({
-      where: { status: { [Op.in]: ['COMPLETED', 'FAILED', 'CANCELLED'] }, completed_at: { [Op.lt]: isoBefore } },
+      where: { status: { [Op.in]: [...FINAL_STATUSES] }, completed_at: { [Op.lt]: isoBefore } },
       order: [['seq', 'ASC']],
     });
-    return rows.map((r) => r.get({ plain: true }));
+    return rows.map(plain);
   }
 
-  async all(): Promise<JobRow[]> {
+  /** Every job, oldest first. */
+  async all(): Promise<Job[]> {
     const rows = await this.db.Job.findAll({ order: [['seq', 'ASC']] });
-    return rows.map((r) => r.get({ plain: true }));
+    return rows.map(plain);
   }
 
   /**
-   * Moves the job to `to` only if its current status may lead there (and, when given, is one of
-   * `from`). Returns the updated row, or null when the job was missing or already elsewhere.
+   * Moves the job to `to` only if canTransition allows it from its current status (and, when
+   * given, that status is one of `from`). Returns the updated job, or null when the job was missing
+   * or already elsewhere.
    */
-  async transition(id: string, to: JobStatus, patch: JobPatch = {}, from?: JobStatus[]): Promise<JobRow | null> {
+  async transition(id: string, to: JobStatus, patch: JobPatch = {}, from?: readonly JobStatus[]): Promise<Job | null> {
     const allowed = predecessors(to).filter((s) => !from || from.includes(s));
+    if (!allowed.length) return null;
     return this.db.writes.run(async () => {
-      const [n] = await this.db.Job.update({ ...patch, status: to }, { where: { id, status: { [Op.in]: allowed } } });
+      const values = { ...toRowPatch(patch), status: to };
+      const [n] = await this.db.Job.update(values, { where: { id, status: { [Op.in]: allowed } } });
       if (n !== 1) return null;
       const m = await this.db.Job.findByPk(id);
-      return m ? m.get({ plain: true }) : null;
+      return m ? plain(m) : null;
     });
   }
 
-  /** Updates a job only while it is in one of `statuses` (progress must never touch a finished job). */
-  async patchIf(id: string, statuses: JobStatus[], patch: JobPatch): Promise<boolean> {
+  /** Updates a job only while it is in `status` (progress must never touch a finished job). */
+  async patchWhile(id: string, status: JobStatus, patch: JobPatch): Promise<boolean> {
     return this.db.writes.run(async () => {
-      const [n] = await this.db.Job.update(patch, { where: { id, status: { [Op.in]: statuses } } });
+      const [n] = await this.db.Job.update(toRowPatch(patch), { where: { id, status } });
       return n === 1;
     });
   }
 
-  /** Deletes the row only if it is in one of `statuses`; returns whether it did. */
-  async removeIf(id: string, statuses: JobStatus[]): Promise<boolean> {
+  /** Deletes the job only if it is finished; returns whether it did. */
+  async removeFinished(id: string): Promise<boolean> {
     return this.db.writes.run(async () => {
-      const n = await this.db.Job.destroy({ where: { id, status: { [Op.in]: statuses } } });
+      const n = await this.db.Job.destroy({ where: { id, status: { [Op.in]: [...FINAL_STATUSES] } } });
       return n === 1;
     });
   }

@@ -5,13 +5,13 @@
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { isFinal, FINAL_STATUSES, type JobConfig, type JobDto, type LogLine } from '../contract/dto.js';
+import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { ListQuery } from '../contract/schemas.js';
-import type { JobRow } from '../db/job.model.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import { toDto, EMPTY_PARTITIONS } from './job.dto.js';
+import { toDto } from './job.dto.js';
+import { EMPTY_PARTITIONS, type Job, type JobOwner } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
 import type { JobRunner } from './job.runner.js';
@@ -33,7 +33,7 @@ export interface NewJob {
   size: number;
   config: JobConfig;
   /** Who asked for it (null with AUTH=off). */
-  by?: { id: string; username: string } | null;
+  by?: JobOwner | null;
 }
 
 const now = () => new Date().toISOString();
@@ -55,34 +55,44 @@ export class JobService {
     private readonly logger: Logger,
     private readonly opts: JobServiceOptions,
   ) {
-    this.live = new LiveJobs(repo, this.events, opts, (id) => this.logs.serialize(id));
+    this.live = new LiveJobs(repo, this.events, opts, (id) => this.logs.snapshot(id));
     this.execution = new JobExecution(repo, runner, paths, logger, this.live, this.logs, {
       log: (id, level, msg) => this.addLog(id, level, msg),
-      updated: (row) => this.events.emit('updated', this.dto(row)),
+      updated: (job) => this.events.emit('updated', this.dto(job)),
       queueChanged: () => this.emitQueuePositions(),
-      dto: (row) => this.dto(row),
+      dto: (job) => this.dto(job),
     });
   }
 
   // ---- queries ---------------------------------------------------------------------------------
 
+  /** The job as the wire shows it; JOB_NOT_FOUND when there is none. */
   async get(id: string): Promise<JobDto> {
-    return this.dto(await this.mustFind(id));
+    return this.dto(await this.find(id));
   }
 
-  async list(q: ListQuery): Promise<{ total: number; page: number; page_size: number; jobs: JobDto[] }> {
-    const { total, rows } = await this.repo.list(q);
-    return { total, page: q.page, page_size: q.page_size, jobs: rows.map((r) => this.dto(r)) };
+  /** The job itself (config, owner, files); JOB_NOT_FOUND when there is none. */
+  async find(id: string): Promise<Job> {
+    const job = await this.repo.find(id);
+    if (!job) throw notFound(id);
+    return job;
   }
 
+  /** One page of GET /api/jobs. */
+  async list(q: ListQuery): Promise<JobListDto> {
+    const { total, jobs } = await this.repo.list(q);
+    return { total, page: q.page, page_size: q.page_size, jobs: jobs.map((j) => this.dto(j)) };
+  }
+
+  /** The job's recent log lines (the live ones while this process runs it). */
   async log(id: string): Promise<LogLine[]> {
-    const row = await this.mustFind(id);
-    return this.logs.get(id, row.log);
+    const job = await this.find(id);
+    return this.logs.get(id, job.log);
   }
 
   /** The output file of a COMPLETED job and a download name for it. */
   async output(id: string): Promise<{ file: string; name: string }> {
-    const row = await this.mustFind(id);
+    const row = await this.find(id);
     if (row.status !== 'COMPLETED') throw new AppError(409, 'JOB_NOT_COMPLETED', `Job ${id} is ${row.status}; only a completed job has a forecast to download.`);
     const file = row.output_name ? this.paths.output(row.output_name) : null;
     if (!file || !(await exists(file))) throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
@@ -90,10 +100,10 @@ export class JobService {
     return { file, name: `${base}-forecast-${id}.csv` };
   }
 
-  /** The uploaded file of a job (for reruns and series charts). */
-  async upload(id: string): Promise<{ row: JobRow; file: string }> {
-    const row = await this.mustFind(id);
-    return { row, file: this.paths.upload(row.upload_name) };
+  /** The job and its uploaded file (for reruns and series charts). */
+  async upload(id: string): Promise<{ job: Job; file: string }> {
+    const job = await this.find(id);
+    return { job, file: this.paths.upload(job.upload_name) };
   }
 
   queuePosition(id: string): number | null {
@@ -110,7 +120,7 @@ export class JobService {
     const uploadName = `${id}${ext}`;
     const uploadPath = this.paths.upload(uploadName);
     await fs.rename(job.tmpPath, uploadPath);
-    let row: JobRow;
+    let row: Job;
     try {
       row = await this.repo.insert({
         id,
@@ -122,17 +132,16 @@ export class JobService {
         progress: 0,
         stage: 'queued',
         error_message: null,
-        config: JSON.stringify(job.config),
-        partitions: JSON.stringify(EMPTY_PARTITIONS),
+        config: job.config,
+        partitions: { ...EMPTY_PARTITIONS },
         rows: null,
         metrics: null,
-        log: '[]',
+        log: [],
         attempts: 0,
         created_at: now(),
         started_at: null,
         completed_at: null,
-        created_by: job.by?.id ?? null,
-        created_by_name: job.by?.username ?? null,
+        owner: job.by ?? null,
       });
     } catch (err) {
       await removeQuietly(uploadPath);
@@ -153,8 +162,7 @@ export class JobService {
     const early = this.runner.stop(id, 'stop');
     const done = await this.cancelRow(id, message);
     if (!done) {
-      const row = await this.mustFind(id);
-      throw finishedError(row);
+      throw finishedError(await this.find(id));
     }
     // Again after the write: a job that moved to PROCESSING while we waited is stopped too.
     void Promise.all([early, this.runner.stop(id, 'stop')]).then(() => this.events.emit('released', { id }));
@@ -166,7 +174,7 @@ export class JobService {
 
   /** Deletes a finished job; with force, stops a QUEUED or PROCESSING one first. */
   async remove(id: string, force: boolean): Promise<void> {
-    const row = await this.mustFind(id);
+    const row = await this.find(id);
     if (!isFinal(row.status)) {
       if (!force)
         throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${row.status}. Stop it first, or use Force Delete.`);
@@ -176,7 +184,7 @@ export class JobService {
     }
     // Let the run finish its own cleanup before the files go.
     await this.active.get(id);
-    const removed = await this.repo.removeIf(id, [...FINAL_STATUSES]);
+    const removed = await this.repo.removeFinished(id);
     if (!removed) {
       const again = await this.repo.find(id);
       if (!again) throw notFound(id);
@@ -232,7 +240,7 @@ export class JobService {
         await this.repo.transition(
           id,
           'QUEUED',
-          { progress: 0, stage: 'requeued (server shutdown)', started_at: null, attempts: Math.max(0, (row?.attempts ?? 1) - 1), log: this.logs.serialize(id) },
+          { progress: 0, stage: 'requeued (server shutdown)', started_at: null, attempts: Math.max(0, (row?.attempts ?? 1) - 1), log: this.logs.snapshot(id) },
           ['PROCESSING'],
         );
         this.live.end(id);
@@ -257,12 +265,11 @@ export class JobService {
     }
   }
 
-  private async cancelRow(id: string, message: string): Promise<JobRow | null> {
+  private async cancelRow(id: string, message: string): Promise<Job | null> {
     const done = await this.repo.transition(
       id,
       'CANCELLED',
-      { error_message: message, completed_at: now(), progress: 0, stage: 'cancelled', log: this.logs.serialize(id, { level: 'warn', msg: message }) },
-      ['QUEUED', 'PROCESSING'],
+      { error_message: message, completed_at: now(), progress: 0, stage: 'cancelled', log: this.logs.snapshot(id, { level: 'warn', msg: message }) },
     );
     if (done) {
       this.addLog(id, 'warn', message);
@@ -286,14 +293,8 @@ export class JobService {
     });
   }
 
-  private dto(row: JobRow): JobDto {
-    return toDto(row, this.queuePosition(row.id), this.live.state(row.id));
-  }
-
-  private async mustFind(id: string): Promise<JobRow> {
-    const row = await this.repo.find(id);
-    if (!row) throw notFound(id);
-    return row;
+  private dto(job: Job): JobDto {
+    return toDto(job, this.queuePosition(job.id), this.live.state(job.id));
   }
 }
 
@@ -301,7 +302,7 @@ function notFound(id: string): AppError {
   return new AppError(404, 'JOB_NOT_FOUND', `No job with id ${id}.`);
 }
 
-function finishedError(row: JobRow): AppError {
+function finishedError(row: Job): AppError {
   return new AppError(409, 'JOB_FINISHED', `Job ${row.id} is already ${row.status}; there is nothing to stop.`);
 }
 

@@ -1,27 +1,16 @@
 /**
- * The job state machine. Every status change goes through `canTransition`, and the repository
- * applies it as a compare-and-set in SQL so that racing changes (Stop vs completion) end in exactly
- * one final state.
+ * The job state machine. Every status change goes through `canTransition` (the lifecycle table in
+ * contract/status.ts, shared with the client), and the repository applies it as a compare-and-set
+ * in SQL so that racing changes (Stop vs completion) end in exactly one final state.
  */
-import type { JobStatus } from '../contract/dto.js';
+import { JOB_STATUSES, type JobStatus } from '../contract/schemas.js';
+import { canTransition } from '../contract/status.js';
 
-const NEXT: Record<JobStatus, readonly JobStatus[]> = {
-  QUEUED: ['PROCESSING', 'CANCELLED', 'FAILED'],
-  // PROCESSING → QUEUED: requeued at shutdown or after a crash.
-  PROCESSING: ['COMPLETED', 'FAILED', 'CANCELLED', 'QUEUED'],
-  COMPLETED: [],
-  FAILED: [],
-  CANCELLED: [],
-};
-
-/** True when a job in `from` may move to `to`. */
-export function canTransition(from: JobStatus, to: JobStatus): boolean {
-  return NEXT[from].includes(to);
-}
+export { canTransition };
 
 /** Every status from which `to` may be reached (the WHERE of the compare-and-set). */
 export function predecessors(to: JobStatus): JobStatus[] {
-  return (Object.keys(NEXT) as JobStatus[]).filter((s) => NEXT[s].includes(to));
+  return JOB_STATUSES.filter((s) => canTransition(s, to));
 }
 
 export const CANCELLED_BY_USER = 'Cancelled by user';

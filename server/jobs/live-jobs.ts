@@ -4,18 +4,18 @@
  * Once a job ends here, nothing more about its progress is written or sent. Also the watchdog's
  * source of truth: when progress, log lines and heartbeats were last seen.
  */
-import type { JobDto, JobFlags, PartitionCounts } from '../contract/dto.js';
-import type { JobRow } from '../db/job.model.js';
+import type { JobDto, JobFlags, LogLine, PartitionCounts } from '../contract/dto.js';
+import type { Job } from './job.js';
 import { NO_FLAGS, type LiveState } from './job.dto.js';
 import type { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
 import { Throttle } from './throttle.js';
 
 interface Entry {
-  row: JobRow;
+  row: Job;
   state: LiveState;
   startedAt: number;
-  toDto: (row: JobRow) => JobDto;
+  toDto: (row: Job) => JobDto;
   room: Throttle;
   everyone: Throttle;
 }
@@ -27,10 +27,10 @@ export class LiveJobs {
     private readonly repo: JobRepo,
     private readonly events: JobEvents,
     private readonly opts: { progressIntervalMs: number; updateIntervalMs: number },
-    private readonly serializeLog: (id: string) => string,
+    private readonly logSnapshot: (id: string) => LogLine[],
   ) {}
 
-  start(id: string, row: JobRow, toDto: (row: JobRow) => JobDto, expectedSeconds: number | null): void {
+  start(id: string, row: Job, toDto: (row: Job) => JobDto, expectedSeconds: number | null): void {
     const now = Date.now();
     const entry: Entry = {
       row,
@@ -120,14 +120,14 @@ export class LiveJobs {
 
   private async save(id: string, e: Entry): Promise<void> {
     const { progress, stage, partitions } = e.state;
-    const ok = await this.repo.patchIf(id, ['PROCESSING'], {
+    const ok = await this.repo.patchWhile(id, 'PROCESSING', {
       progress,
       stage,
-      partitions: JSON.stringify(partitions),
+      partitions,
       rows: e.row.rows,
-      log: this.serializeLog(id),
+      log: this.logSnapshot(id),
     });
     // Only a job still running here may be announced as running (a Stop may have won meanwhile).
-    if (ok && this.jobs.get(id) === e) this.events.emit('updated', e.toDto({ ...e.row, progress, stage, partitions: JSON.stringify(partitions) }));
+    if (ok && this.jobs.get(id) === e) this.events.emit('updated', e.toDto({ ...e.row, progress, stage, partitions }));
   }
 }

@@ -16,23 +16,19 @@ export class LogBuffer {
   }
 
   /** Lines for a job, loading the saved ones first if this process has none yet. */
-  get(id: string, saved?: string): LogLine[] {
+  get(id: string, saved?: readonly LogLine[]): LogLine[] {
     let arr = this.lines.get(id);
     if (!arr && saved) {
-      try {
-        arr = JSON.parse(saved) as LogLine[];
-        this.lines.set(id, arr);
-      } catch {
-        arr = [];
-      }
+      arr = [...saved];
+      this.lines.set(id, arr);
     }
     return arr ?? [];
   }
 
-  /** The saved form of a job's lines, with one more line appended if given (not kept here). */
-  serialize(id: string, extra?: Omit<LogLine, 't'>): string {
+  /** A copy of a job's lines to save, with one more line appended if given (not kept here). */
+  snapshot(id: string, extra?: Omit<LogLine, 't'>): LogLine[] {
     const lines = this.lines.get(id) ?? [];
-    return JSON.stringify(extra ? [...lines, { t: new Date().toISOString(), ...extra }] : lines);
+    return extra ? [...lines, { t: new Date().toISOString(), ...extra }] : [...lines];
   }
 
   drop(id: string): void {

@@ -6,6 +6,7 @@
  * - tmp/ is emptied; files in uploads/ and outputs/ with no row are removed.
  */
 import { promises as fs } from 'node:fs';
+import { isFinal } from '../contract/status.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import type { JobRepo } from './job.repo.js';
@@ -25,7 +26,7 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   const uploads = new Set(await list(paths.uploads));
 
   for (const row of rows) {
-    if (row.status !== 'QUEUED' && row.status !== 'PROCESSING') continue;
+    if (isFinal(row.status)) continue;
     const fail = async (message: string) => {
       const to = await repo.transition(row.id, 'FAILED', { error_message: message, stage: 'failed', completed_at: now() }, [row.status]);
       if (to) report.failed.push(row.id);

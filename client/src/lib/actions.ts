@@ -1,4 +1,4 @@
-import { isFinal, type JobStatus } from '../../../server/contract/dto.js';
+import { isFinal, isStoppable, type JobStatus } from '$contract/dto.js';
 
 export type JobAction = 'stop' | 'download' | 'force-delete' | 'delete';
 export interface ActionSpec {
@@ -14,30 +14,21 @@ export interface ActionSpec {
  * FAILED/CANCELLED → Download (disabled), Hapus.
  */
 export function actionsFor(status: JobStatus): ActionSpec[] {
-  switch (status) {
-    case 'QUEUED':
-    case 'PROCESSING':
-      return [
-        { action: 'stop', enabled: true, danger: false },
-        { action: 'download', enabled: false, danger: false },
-        { action: 'force-delete', enabled: true, danger: true },
-      ];
-    case 'COMPLETED':
-      return [
-        { action: 'download', enabled: true, danger: false },
-        { action: 'delete', enabled: true, danger: true },
-      ];
-    case 'FAILED':
-    case 'CANCELLED':
-      return [
-        { action: 'download', enabled: false, danger: false },
-        { action: 'delete', enabled: true, danger: true },
-      ];
+  if (!isFinal(status)) {
+    return [
+      { action: 'stop', enabled: true, danger: false },
+      { action: 'download', enabled: false, danger: false },
+      { action: 'force-delete', enabled: true, danger: true },
+    ];
   }
+  return [
+    { action: 'download', enabled: status === 'COMPLETED', danger: false },
+    { action: 'delete', enabled: true, danger: true },
+  ];
 }
 
 /** Only finished jobs can be selected for bulk delete (running ones need Force Delete, one by one). */
 export const canBulkDelete = (status: JobStatus): boolean => isFinal(status);
 
 /** The dashboard's Stop Job button shows only while the job can still be stopped. */
-export const canStop = (status: JobStatus | undefined): boolean => status === 'QUEUED' || status === 'PROCESSING';
+export const canStop = (status: JobStatus | undefined): boolean => status !== undefined && isStoppable(status);

@@ -1,6 +1,6 @@
 /// <reference types="svelte" />
-import type { AuditEntryDto, Role, TokenDto, UserDto } from '../../../server/contract/auth.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import type { AuditEntryDto, Role, TokenDto, UserDto } from '$contract/auth.js';
+import type { ClientError } from './result.js';
 import type { AccountApi, AuditQuery, NewTokenDto, NewUser } from './api.js';
 
 /** A short success line after an action, e.g. "User ana was added." */
@@ -15,7 +15,7 @@ export class UsersStore {
   users = $state<UserDto[]>([]);
   loading = $state(false);
   busy = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   notice = $state<Notice | null>(null);
 
   constructor(private readonly api: Pick<AccountApi, 'listUsers' | 'addUser' | 'updateUser' | 'removeUser'>) {}
@@ -46,7 +46,7 @@ export class UsersStore {
     return this.act(() => this.api.removeUser(user.id), { key: 'users.removed', name: user.username });
   }
 
-  private async act(call: () => Promise<{ ok: true } | { ok: false; error: ApiErrorBody }>, notice: Notice): Promise<boolean> {
+  private async act(call: () => Promise<{ ok: true } | { ok: false; error: ClientError }>, notice: Notice): Promise<boolean> {
     this.busy = true;
     this.error = null;
     this.notice = null;
@@ -75,7 +75,7 @@ export class AuditStore {
   action = $state('');
   job = $state('');
   loading = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   private seq = 0;
 
   constructor(private readonly api: Pick<AccountApi, 'audit'>) {}
@@ -128,7 +128,7 @@ export class TokensStore {
   /** The token just created: its secret is shown until dismissed, never again. */
   fresh = $state<NewTokenDto | null>(null);
   busy = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
 
   constructor(private readonly api: Pick<AccountApi, 'listTokens' | 'createToken' | 'revokeToken'>) {}
 

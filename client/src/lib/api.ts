@@ -3,33 +3,22 @@ import type {
   JobDto,
   JobListDto,
   JobLogDto,
-  JobStatus,
   PreviewDto,
-} from '../../../server/contract/dto.js';
-import type { AuditEntryDto, AuthUserDto, MeDto, Role, TokenDto, UserDto } from '../../../server/contract/auth.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
-import type { JobConfigInput } from '../../../server/contract/schemas.js';
+  SeriesDto,
+  SeriesKeyDto,
+  SeriesKeysDto,
+} from '$contract/dto.js';
+import type { AuditEntryDto, AuthUserDto, MeDto, Role, TokenDto, UserDto } from '$contract/auth.js';
+import type { ApiErrorBody } from '$contract/errors.js';
+import type { JobConfigInput, ListQuery } from '$contract/schemas.js';
 import { fail, ok, type Result } from './result.js';
 
-export interface ListParams {
-  status: JobStatus[];
-  q: string;
-  page: number;
-  page_size: number;
-  sort: 'created_desc' | 'created_asc';
-}
+/** One page of GET /api/jobs: the very shape the server parses the query into. */
+export type ListParams = ListQuery;
 
-export interface SeriesKey {
-  partnumber: string;
-  site_code: string;
-}
-
-export interface SeriesDto {
-  partnumber: string;
-  site_code: string;
-  history: { date: string; qty: number }[];
-  forecast: { date: string; qty: number; raw: number; lo: number; hi: number }[];
-}
+/** What names one series when asking for it. */
+export type SeriesKey = Pick<SeriesKeyDto, 'partnumber' | 'site_code'>;
+export type { SeriesDto, SeriesKeyDto };
 
 /** A file to upload: a browser File (or any Blob with a name). */
 export type UploadFile = Blob & { readonly name: string };
@@ -46,7 +35,7 @@ export interface Api {
   getLog(id: string): Promise<Result<JobLogDto>>;
   stopJob(id: string): Promise<Result<JobDto>>;
   deleteJob(id: string, force: boolean): Promise<Result<{ id: string }>>;
-  seriesKeys(id: string, q: string, limit: number): Promise<Result<{ keys: SeriesKey[] }>>;
+  seriesKeys(id: string, q: string, limit: number): Promise<Result<SeriesKeysDto>>;
   series(id: string, key: SeriesKey): Promise<Result<SeriesDto>>;
   downloadUrl(id: string): string;
 }

@@ -10,7 +10,7 @@ import { I18n } from './i18n.svelte.js';
 import { bindSocket, LiveBus } from './live.js';
 import { Router } from './router.svelte.js';
 import { Session } from './session.js';
-import { createSocket, socketCommands, type AppSocket, type JobCommands } from './socket.js';
+import { createSocket, socketCommands, type AppSocket, type CommandChannel } from './socket.js';
 
 /** Everything the pages share, built once in main.ts (the client's composition root). */
 export interface AppContext {
@@ -20,7 +20,7 @@ export interface AppContext {
   account: AccountApi;
   auth: AuthStore;
   session: Session;
-  commands: JobCommands;
+  commands: CommandChannel;
   i18n: I18n;
   conn: ConnectionStore;
   clock: Clock;

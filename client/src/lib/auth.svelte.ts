@@ -1,6 +1,6 @@
 /// <reference types="svelte" />
-import type { AuthUserDto, MeDto } from '../../../server/contract/auth.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import type { AuthUserDto, MeDto } from '$contract/auth.js';
+import type { ClientError } from './result.js';
 import type { AccountApi } from './api.js';
 import { permissionsFor, type Permissions } from './permissions.js';
 
@@ -15,7 +15,7 @@ export class AuthStore {
   phase = $state<AuthPhase>('loading');
   busy = $state(false);
   /** The last sign-in / setup failure, shown on its form. */
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   /** The session ended under the user (401, refused socket, server disconnect): the sign-in page says so. */
   expired = $state(false);
 

@@ -1,6 +1,6 @@
 /// <reference types="svelte" />
-import type { DateFormat, Frequency, JobConfig, RoundingMode } from '../../../server/contract/dto.js';
-import { describeZodError, jobConfigSchema, type JobConfigInput } from '../../../server/contract/schemas.js';
+import type { DateFormat, Frequency, JobConfig, RoundingMode } from '$contract/dto.js';
+import { describeZodError, jobConfigSchema, type JobConfigInput } from '$contract/schemas.js';
 
 export type ConfigField = keyof JobConfig;
 /** Mirrors the engine's METHOD_NAMES (server/forecast/methods); the server validates the choice. */

@@ -1,13 +1,12 @@
 /// <reference types="svelte" />
-import type { JobDto, PreviewDto } from '../../../server/contract/dto.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import type { JobDto, PreviewDto } from '$contract/dto.js';
 import type { Api, UploadFile } from './api.js';
 import { ConfigForm } from './config-form.svelte.js';
 import type { KeyValueStore } from './i18n.svelte.js';
 import { JobWatch } from './job-watch.svelte.js';
 import type { LiveBus } from './live.js';
-import { fail, type Result } from './result.js';
-import type { JobCommands } from './socket.js';
+import { fail, type ClientError, type Result } from './result.js';
+import type { CommandChannel } from './socket.js';
 
 const JOB_KEY = 'sparecast.dashboard.job';
 
@@ -19,16 +18,16 @@ export class DashboardStore {
   file = $state<UploadFile | null>(null);
   preview = $state<PreviewDto | null>(null);
   previewing = $state(false);
-  previewError = $state<ApiErrorBody | null>(null);
+  previewError = $state<ClientError | null>(null);
   submitting = $state(false);
-  submitError = $state<ApiErrorBody | null>(null);
+  submitError = $state<ClientError | null>(null);
   readonly form = new ConfigForm();
   readonly watch: JobWatch;
   private previewSeq = 0;
 
   constructor(
     private readonly api: Api,
-    commands: JobCommands,
+    commands: CommandChannel,
     bus: LiveBus,
     private readonly session?: KeyValueStore,
   ) {

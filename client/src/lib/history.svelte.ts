@@ -1,11 +1,11 @@
 /// <reference types="svelte" />
-import { isFinal, type JobDto, type JobStatus } from '../../../server/contract/dto.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import { isFinal, type JobDto, type JobStatus } from '$contract/dto.js';
+import type { ClientError } from './result.js';
 import type { Api, ListParams } from './api.js';
 import { canBulkDelete } from './actions.js';
 import { mergeJob } from './job-merge.js';
 import type { LiveBus } from './live.js';
-import type { JobCommands } from './socket.js';
+import type { CommandChannel } from './socket.js';
 
 export const PAGE_SIZE = 20;
 export type Sort = ListParams['sort'];
@@ -31,7 +31,7 @@ export class HistoryStore {
   q = $state('');
   sort = $state<Sort>('created_desc');
   loading = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   selected = $state<string[]>([]);
   busy = $state<string[]>([]);
 
@@ -43,7 +43,7 @@ export class HistoryStore {
 
   constructor(
     private readonly api: Api,
-    private readonly commands: JobCommands,
+    private readonly commands: CommandChannel,
     private readonly bus: LiveBus,
     private readonly opts: HistoryOptions = {},
   ) {}

@@ -2,7 +2,6 @@
 import { detectLang, LOCALES, translate, type Lang, type Params } from './i18n/translate.js';
 import { isMessageKey } from './i18n/translate.js';
 import type { MessageKey } from './i18n/messages.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
 
 /** Where the chosen language is remembered (localStorage in the browser, a Map in tests). */
 export interface KeyValueStore {
@@ -11,6 +10,15 @@ export interface KeyValueStore {
 }
 
 const STORAGE_KEY = 'sparecast.lang';
+
+/**
+ * Any error body, on purpose with a plain string code: a newer server may send a code this bundle
+ * does not know yet, and it still shows the server's message.
+ */
+export interface ErrorLike {
+  readonly code: string;
+  readonly message: string;
+}
 
 /** The UI language; components read `i18n.t(...)`, which re-renders when `lang` changes. */
 export class I18n {
@@ -30,7 +38,7 @@ export class I18n {
   t = (key: MessageKey, params?: Params): string => translate(this.lang, key, params);
 
   /** An API/ack error in the user's language: known codes are translated, the server message is kept as detail. */
-  error = (err: ApiErrorBody | null | undefined): string => {
+  error = (err: ErrorLike | null | undefined): string => {
     if (!err) return '';
     const key = `err.${err.code}`;
     if (!isMessageKey(key)) return err.message || translate(this.lang, 'common.error');
@@ -40,7 +48,7 @@ export class I18n {
   };
 
   /** Only the translated label of a known code (sign-in errors: the server's English adds nothing). */
-  errorLabel = (err: ApiErrorBody | null | undefined): string => {
+  errorLabel = (err: ErrorLike | null | undefined): string => {
     if (!err) return '';
     const key = `err.${err.code}`;
     return isMessageKey(key) ? translate(this.lang, key) : err.message || translate(this.lang, 'common.error');

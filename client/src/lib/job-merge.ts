@@ -1,4 +1,4 @@
-import { isFinal, type JobDto, type JobProgressDto, type JobStatus } from '../../../server/contract/dto.js';
+import { isFinal, type JobDto, type JobProgressDto, type JobStatus } from '$contract/dto.js';
 
 const rank = (s: JobStatus): number => (s === 'QUEUED' ? 0 : s === 'PROCESSING' ? 1 : 2);
 

@@ -1,10 +1,10 @@
 /// <reference types="svelte" />
-import { isFinal, type JobDto, type LogLine } from '../../../server/contract/dto.js';
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import { isFinal, type JobDto, type LogLine } from '$contract/dto.js';
+import type { ClientError } from './result.js';
 import type { Api } from './api.js';
 import { applyProgress, mergeJob } from './job-merge.js';
 import type { LiveBus } from './live.js';
-import type { JobCommands } from './socket.js';
+import type { CommandChannel } from './socket.js';
 
 export const LOG_LIMIT = 500;
 
@@ -18,7 +18,7 @@ export class JobWatch {
   log = $state<LogLine[]>([]);
   deleted = $state(false);
   notFound = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   stopping = $state(false);
 
   private offs: (() => void)[] = [];
@@ -26,7 +26,7 @@ export class JobWatch {
 
   constructor(
     private readonly api: Api,
-    private readonly commands: JobCommands,
+    private readonly commands: CommandChannel,
     private readonly bus: LiveBus,
   ) {}
 

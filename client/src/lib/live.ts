@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from '../../../server/contract/events.js';
+import type { ServerToClientEvents } from '$contract/events.js';
 import type { AppSocket } from './socket.js';
 
 /** What happened on (re)connect: `recovered` means socket.io replayed every missed event and kept our rooms. */

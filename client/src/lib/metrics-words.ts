@@ -1,4 +1,4 @@
-import type { ErrorSummary, JobMetrics } from '../../../server/contract/dto.js';
+import type { ErrorSummary, JobMetrics } from '$contract/dto.js';
 import type { MessageKey } from './i18n/messages.js';
 
 export interface Sentence {

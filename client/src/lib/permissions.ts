@@ -1,5 +1,5 @@
-import { roleAtLeast, type MeDto, type Role } from '../../../server/contract/auth.js';
-import type { JobDto, JobStatus } from '../../../server/contract/dto.js';
+import { roleAtLeast, type MeDto, type Role } from '$contract/auth.js';
+import { isFinal, type JobDto, type JobStatus } from '$contract/dto.js';
 import { actionsFor, type ActionSpec } from './actions.js';
 
 /**
@@ -58,4 +58,4 @@ export function jobActionsFor(job: Pick<JobDto, 'status' | 'created_by'>, can: P
 
 /** A row may be ticked for bulk delete when it is finished and this person may delete it. */
 export const canSelect = (job: { status: JobStatus; created_by: string | null }, can: Permissions): boolean =>
-  can.deleteJob(job) && (job.status === 'COMPLETED' || job.status === 'FAILED' || job.status === 'CANCELLED');
+  can.deleteJob(job) && isFinal(job.status);

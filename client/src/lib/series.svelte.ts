@@ -1,5 +1,6 @@
 /// <reference types="svelte" />
-import type { ApiErrorBody } from '../../../server/contract/errors.js';
+import type { ClientError } from './result.js';
+import type { ForecastPointDto } from '$contract/dto.js';
 import type { Api, SeriesDto, SeriesKey } from './api.js';
 
 export const KEY_LIMIT = 30;
@@ -13,7 +14,7 @@ export class SeriesStore {
   data = $state<SeriesDto | null>(null);
   searching = $state(false);
   loading = $state(false);
-  error = $state<ApiErrorBody | null>(null);
+  error = $state<ClientError | null>(null);
   private searchSeq = 0;
   private loadSeq = 0;
 
@@ -59,8 +60,14 @@ export class SeriesStore {
   }
 }
 
+/** What the chart draws of a series. */
+export type ChartSeries = Pick<SeriesDto, 'partnumber' | 'site_code' | 'history'> & {
+  forecast: Pick<ForecastPointDto, 'date' | 'qty' | 'raw' | 'lo' | 'hi'>[];
+};
+type Column = (number | null)[];
+
 /** Columns for uPlot: x in seconds, then history, forecast, lo, hi (null where a series has no point). */
-export function toChartColumns(s: SeriesDto): [number[], (number | null)[], (number | null)[], (number | null)[], (number | null)[]] {
+export function toChartColumns(s: ChartSeries): [number[], Column, Column, Column, Column] {
   const byT = new Map<number, [number | null, number | null, number | null, number | null]>();
   const row = (t: number) => {
     let r = byT.get(t);

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/contract/events.js';
-import type { JobDto, LogLine } from '../../../server/contract/dto.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '$contract/events.js';
+import type { JobDto, LogLine } from '$contract/dto.js';
 import { fail, type Result } from './result.js';
 
 /** The one typed socket: event names and payloads come from the shared contract. */
@@ -15,8 +15,11 @@ export function createSocket(): AppSocket {
   return io({ path: '/socket.io', autoConnect: false });
 }
 
-/** Client → server commands, answered by acks. */
-export interface JobCommands {
+/**
+ * How the pages send job commands: socket acks, or REST while reconnecting (commands.ts). Not the
+ * server's JobCommands, which checks roles and writes the audit trail.
+ */
+export interface CommandChannel {
   stop(id: string): Promise<Result<JobDto>>;
   remove(id: string, force: boolean): Promise<Result<{ id: string }>>;
   subscribe(id: string): Promise<Result<{ job: JobDto; log: LogLine[] }>>;
@@ -34,7 +37,7 @@ async function guard<T>(p: Promise<Result<T>>): Promise<Result<T>> {
   }
 }
 
-export function socketCommands(socket: AppSocket): JobCommands {
+export function socketCommands(socket: AppSocket): CommandChannel {
   const s = () => socket.timeout(TIMEOUT_MS);
   return {
     stop: (id) => guard(s().emitWithAck('job:stop', { id })),

@@ -1,6 +1,6 @@
 import type { JobDto, JobStatus, LogLine } from '../../../server/contract/dto.js';
 import type { Api, ListParams } from '../../../client/src/lib/api.js';
-import type { JobCommands } from '../../../client/src/lib/socket.js';
+import type { CommandChannel } from '../../../client/src/lib/socket.js';
 import type { Result } from '../../../client/src/lib/result.js';
 
 let n = 0;
@@ -96,7 +96,7 @@ export class FakeApi implements Api {
 }
 
 /** Socket commands answered by the fake server. */
-export class FakeCommands implements JobCommands {
+export class FakeCommands implements CommandChannel {
   subscribed: string[] = [];
   unsubscribed: string[] = [];
   removed: { id: string; force: boolean }[] = [];

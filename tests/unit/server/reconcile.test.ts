@@ -2,6 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobStatus } from '../../../server/contract/dto.js';
+import { jobConfigSchema } from '../../../server/contract/schemas.js';
+import { EMPTY_PARTITIONS } from '../../../server/jobs/job.js';
 import { openDatabase, type Database } from '../../../server/db/database.js';
 import { JobRepo } from '../../../server/jobs/job.repo.js';
 import { reconcile } from '../../../server/jobs/reconcile.js';
@@ -20,8 +22,9 @@ afterEach(async () => {
 function row(id: string, status: JobStatus, attempts: number, output: string | null = null) {
   return {
     id, filename: `${id}.csv`, upload_name: `${id}.csv`, file_size: 1, output_name: output, status, progress: 40, stage: 'x',
-    error_message: null, config: '{}', partitions: '{}', rows: null, metrics: null, log: '[]', attempts,
-    created_at: new Date().toISOString(), started_at: null, completed_at: null, created_by: null, created_by_name: null,
+    error_message: null, config: jobConfigSchema.parse({}), partitions: { ...EMPTY_PARTITIONS },
+    rows: null, metrics: null, log: [], attempts, created_at: new Date().toISOString(),
+    started_at: null, completed_at: null, owner: null,
   };
 }
 

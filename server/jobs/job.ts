@@ -1,0 +1,54 @@
+/**
+ * The job as the service, runner and routes see it: JSON columns already parsed (the config
+ * validated by its zod schema), the owner as one value. Only job.repo.ts knows the row behind it.
+ */
+import type { JobMetrics, LogLine, PartitionCounts } from '../contract/dto.js';
+import type { JobConfig, JobStatus } from '../contract/schemas.js';
+
+/** Who started a job (absent with AUTH=off). */
+export interface JobOwner {
+  id: string;
+  username: string;
+}
+
+export interface Job {
+  id: string;
+  /** Creation order (ids are random). */
+  seq: number;
+  /** The uploaded file's name as the person saw it. */
+  filename: string;
+  /** The file under uploads/. */
+  upload_name: string;
+  file_size: number;
+  /** The file under outputs/, once COMPLETED. */
+  output_name: string | null;
+  status: JobStatus;
+  progress: number;
+  stage: string;
+  error_message: string | null;
+  config: JobConfig;
+  partitions: PartitionCounts;
+  rows: number | null;
+  metrics: JobMetrics | null;
+  /** The saved tail of the log (the live one is in LogBuffer). */
+  log: LogLine[];
+  /** How many times a run started (a restart requeues a PROCESSING job once). */
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  owner: JobOwner | null;
+}
+
+/** A job to insert: everything but the creation order, which the repository assigns. */
+export type NewJobRecord = Omit<Job, 'seq'>;
+
+/** Fields a status change or a progress save may set; status moves only through transition(). */
+export type JobPatch = Partial<Omit<Job, 'id' | 'seq' | 'status' | 'config' | 'owner' | 'created_at'>>;
+
+export const EMPTY_PARTITIONS: Readonly<PartitionCounts> = Object.freeze({
+  total: 0,
+  completed: 0,
+  skipped: 0,
+  failed: 0,
+});
