@@ -2,7 +2,11 @@
  * Inventory-plan benchmark on the shared holdout sets: the engine's point forecast (from the CLI, whose
  * interface stays stable), the lead-time-demand model of server/forecast/inventory around it, the plan
  * scored by ../shared/tools/inventory/score.mjs next to the peers of peers.mjs. Reports; always exits 0.
- *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--variants nb-zero-cal,nb] [--validate]
+ *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--variants engine,size-zero] [--validate]
+ *        [--origins 8] [--origin-step 1]
+ * 'engine' variants fit the pooled parameters on the engine's own forecasts at in-history origins: the CLI
+ * runs with --start-date at the last --origins origins (every --origin-step periods back from the end of the
+ * training file); forecast_start_date drops all demand on/after that date, as a physically truncated file.
  * --validate: the last max(P) periods of each training file become the test (an in-history holdout to
  * choose variants by); the real test files are then not read at all.
  */
@@ -11,7 +15,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fitPooled, PLAN_LEVELS, planLtd, type FitOptions, type PooledParams } from '../server/forecast/inventory/index.js';
+import {
+  alphaAt, fitPooled, fitWindows, meanAt, mixtureWithMean, paramsFor, PLAN_LEVELS, planLtd, quantiles, WindowSet,
+  type FitOptions, type PooledParams, type Windows,
+} from '../server/forecast/inventory/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.SHARED_DATA ?? resolve(root, '../shared/data');
@@ -24,12 +31,25 @@ const opt = (k: string) => {
 const validate = args.includes('--validate');
 const SETS = [{ name: 'carparts', h: 12, best: 0.283 }, { name: 'auto-sb', h: 6, best: 0.146 }].filter((s) => !opt('only') || s.name === opt('only'));
 /** Variants of the model; the first is the plan the goals are checked on. */
-const VARIANTS: Record<string, Partial<FitOptions> | 'poisson'> = {
-  'size-zero': {}, 'size-zero-cal': { calibrate: true }, size: { zeroMass: false },
-  'period-zero': { form: 'period' }, 'period-zero-cal': { form: 'period', calibrate: true }, period: { form: 'period', zeroMass: false },
+type Variant = { fit: Partial<FitOptions>; engine?: true } | 'poisson';
+const VARIANTS: Record<string, Variant> = {
+  engine: { fit: {}, engine: true },
+  'engine-period': { fit: { form: 'period' }, engine: true },
+  'engine-nozero': { fit: { zeroMass: false }, engine: true },
+  'engine-mean': { fit: { meanCorrection: 'full' }, engine: true },
+  'engine-revival': { fit: { meanCorrection: 'revival' }, engine: true },
+  'engine-mean-cal': { fit: { meanCorrection: 'full', calibrate: true }, engine: true },
+  'size-zero': { fit: {} },
+  'ref-mean': { fit: { meanCorrection: 'full' } },
+  'ref-mean-cal': { fit: { meanCorrection: 'full', calibrate: true } },
+  'size-zero-cal': { fit: { calibrate: true } },
+  size: { fit: { zeroMass: false } },
+  'period-zero': { fit: { form: 'period' } },
   poisson: 'poisson',
 };
-const variants = opt('variants')?.split(',') ?? ['size-zero'];
+const ORIGINS = Number(opt('origins') ?? 8);
+const ORIGIN_STEP = Number(opt('origin-step') ?? 1);
+const variants = opt('variants')?.split(',') ?? ['engine-mean-cal', 'engine-mean', 'engine', 'size-zero'];
 for (const v of variants) if (!(v in VARIANTS)) throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS).join(', ')})`);
 if (!existsSync(join(shared, 'carparts-train.csv')) || !existsSync(join(tools, 'score.mjs'))) {
   console.error(`Shared data or tools not found in ${shared}: set SHARED_DATA to the folder with carparts-train.csv.`);
@@ -76,21 +96,25 @@ function holdout(trainFile: string, V: number, dir: string): { train: string; te
 }
 
 /** The engine's per-period raw forecast and demand class per series, from the CLI's output. */
-function engineForecast(train: string, h: number, dir: string, tr: { freq: string; tEnd: number }) {
+function engineForecast(train: string, h: number, dir: string, tr: { freq: string; tEnd: number }, origin?: number) {
   const out = join(dir, 'forecast.csv');
+  const start = origin ?? tr.tEnd + 1;
+  const extra = origin === undefined ? [] : ['--start-date', dateOf(tr.freq, origin)];
   const t0 = performance.now();
-  const stdout = node(join(root, 'server/cli/forecast.ts'), ['--input', train, '--output', out, '--horizon', String(h)], true);
+  const cli = join(root, 'server/cli/forecast.ts');
+  const stdout = node(cli, ['--input', train, '--output', out, '--horizon', String(h), ...extra], true);
   const wall = (performance.now() - t0) / 1000;
   const engineSeconds = Number(/seconds ([\d.]+)/.exec(stdout)?.[1] ?? wall);
   const per = lib.periodOf[tr.freq] as (d: number) => number;
   const fc = new Map<string, { f: Float64Array; cls: string }>();
   const lines = readFileSync(out, 'utf8').split('\n');
   const hd = lines[0].split(',');
-  const [iD, iP, iS, iF, iC] = ['date', 'partnumber', 'site_code', 'forecast_qty_raw_model', 'demand_class'].map((c) => hd.indexOf(c));
+  const cols = ['date', 'partnumber', 'site_code', 'forecast_qty_raw_model', 'demand_class'];
+  const [iD, iP, iS, iF, iC] = cols.map((c) => hd.indexOf(c));
   for (const l of lines.slice(1)) {
     if (!l) continue;
     const f = l.split(',');
-    const t = per(lib.dayNumber(f[iD])) - tr.tEnd - 1;
+    const t = per(lib.dayNumber(f[iD])) - start;
     if (t < 0 || t >= h) continue;
     const k = f[iP] + KEY + f[iS];
     let e = fc.get(k);
@@ -98,6 +122,28 @@ function engineForecast(train: string, h: number, dir: string, tr: { freq: strin
     e.f[t] = Number(f[iF]);
   }
   return { fc, engineSeconds, wall };
+}
+
+/**
+ * The engine's forecasts at in-history origins k = step, 2 step, .. periods before the end of the training
+ * file, as backtest windows: the outcome of each is inside the training file, so nothing after it is read.
+ */
+function engineWindows(train: string, h: number, dir: string, tr: Tr, Ps: number[]) {
+  const set = new WindowSet();
+  let seconds = 0;
+  const ends: number[] = [];
+  for (let j = 1; j <= ORIGINS; j++) {
+    const k = j * ORIGIN_STEP;
+    ends.push(set.size);
+    const { fc, engineSeconds } = engineForecast(train, h, dir, tr, tr.tEnd + 1 - k);
+    seconds += engineSeconds;
+    for (const [key, y] of tr.spans) {
+      const e = fc.get(key);
+      if (e && y.length - k >= 1) set.addOrigin(y, y.length - k, e.f, Ps);
+    }
+  }
+  ends.push(set.size);
+  return { windows: set.windows(), seconds, ends };
 }
 
 const poissonPooled: PooledParams = { groups: { '*': { a: 0, c: 0, zero: 0, windows: Infinity } }, calibration: {}, minWindows: 0, form: 'period' };
@@ -116,6 +162,40 @@ function writePlan(file: string, tr: { spans: Map<string, Float64Array> }, parts
   writeFileSync(file, text);
 }
 
+/** In-sample coverage of the engine windows per origin and per group: drift shows as a trend over origins. */
+function diagnose(v: string, eng: { windows: Windows; ends: number[] }, pooled: PooledParams) {
+  const w = eng.windows;
+  const levels = [0.5, 0.9, 0.95, 0.99];
+  const cover = (lo: number, hi: number, pick: (i: number) => boolean) => {
+    const hit = levels.map(() => 0);
+    let n = 0;
+    let sd = 0;
+    let sm = 0;
+    for (let i = lo; i < hi; i++) {
+      if (!(w.mu[i] > 0 || w.rate[i] > 0) || !pick(i)) continue;
+      const g = paramsFor(pooled, w.groups[w.gid[i]]);
+      const m = meanAt(g, w.mu[i], w.p[i], w.rate[i]);
+      const q = quantiles(mixtureWithMean(m, alphaAt(pooled.form, g, w.p[i], m, w.si[i]), g.zero), levels);
+      n++;
+      sd += w.d[i];
+      sm += m;
+      for (let j = 0; j < levels.length; j++) hit[j] += +(w.d[i] <= q[j]);
+    }
+    const cov = hit.map((x) => (x / Math.max(n, 1)).toFixed(3)).join(' ');
+    return `${String(n).padStart(6)} ${cov}  sum d / sum mu ${(sd / sm).toFixed(2)}  mean mu ${(sm / n).toFixed(2)}`;
+  };
+  console.log(`  diag ${v}: in-sample coverage at ${levels.join(' / ')}`);
+  for (let j = 0; j + 1 < eng.ends.length; j++) {
+    console.log(`    origin k=${(j + 1) * ORIGIN_STEP}: ${cover(eng.ends[j], eng.ends[j + 1], () => true)}`);
+  }
+  for (const [gi, g] of w.groups.entries()) console.log(`    ${g.padEnd(20)} ${cover(0, w.size, (i) => w.gid[i] === gi)}`);
+}
+
+interface Tr {
+  freq: string;
+  tEnd: number;
+  spans: Map<string, Float64Array>;
+}
 interface Score { plan: string; spl_mean: number; coverage: Record<string, number>; stock95: number; bias_pct: number; n_evaluated: number }
 const tmp = mkdtempSync(join(tmpdir(), 'bench-inv-'));
 try {
@@ -127,18 +207,29 @@ try {
     const maxP = Math.max(...[...parts.values()].map((p) => p.L + 1));
     const files = validate ? holdout(join(shared, `${set.name}-train.csv`), maxP, dir) : { train: join(shared, `${set.name}-train.csv`), test: join(shared, `${set.name}-test.csv`) };
     const h = validate ? maxP : set.h;
-    const tr = lib.loadTrain(files.train) as { freq: string; tEnd: number; spans: Map<string, Float64Array> };
+    const tr = lib.loadTrain(files.train) as Tr;
     const { fc, engineSeconds, wall } = engineForecast(files.train, h, dir, tr);
     const histories = [...tr.spans.values()];
     const Ps = [...new Set([...parts.values()].map((p) => p.L + 1))];
     const times: Record<string, number> = {};
+    const eng = variants.some((v) => VARIANTS[v] !== 'poisson' && VARIANTS[v].engine)
+      ? engineWindows(files.train, h, dir, tr, Ps)
+      : null;
+    if (eng) {
+      const perOrigin = (eng.seconds / ORIGINS).toFixed(2);
+      console.log(`\n${set.name}: ${eng.windows.size} engine backtest windows, ${ORIGINS} origins, ${perOrigin} s each`);
+    }
     for (const v of variants) {
       const t0 = performance.now();
       const spec = VARIANTS[v];
-      const pooled = spec === 'poisson' ? poissonPooled : fitPooled(histories, { periods: Ps, ...spec });
+      let pooled = poissonPooled;
+      if (spec !== 'poisson') {
+        pooled = spec.engine && eng ? fitWindows(eng.windows, spec.fit) : fitPooled(histories, { periods: Ps, ...spec.fit });
+      }
       writePlan(join(dir, 'ours', `sparecast-${v}.csv`), tr, parts, fc, pooled);
       times[v] = (performance.now() - t0) / 1000;
       if (args.includes('--params') && spec !== 'poisson') console.log(v, JSON.stringify(pooled.groups));
+      if (args.includes('--diag') && eng && spec !== 'poisson') diagnose(v, eng, pooled);
     }
     node(join(tools, 'peers.mjs'), ['--train', files.train, '--parts', partsFile, '--out', join(dir, 'peers')]);
     const js = node(join(tools, 'score.mjs'), ['--train', files.train, '--test', files.test, '--parts', partsFile, '--plan', join(dir, 'peers'), '--plan', join(dir, 'ours'), '--json']);

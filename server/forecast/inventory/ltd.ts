@@ -4,7 +4,8 @@
  */
 import { distMean, mixtureWithMean, quantiles, type LtdDist } from './dist.js';
 import { statsOf } from './features.js';
-import { alphaAt, calibrationFor, paramsFor, type Calibration, type PooledParams } from './fit.js';
+import { calibrationFor, type Calibration } from './calibrate.js';
+import { alphaAt, meanAt, paramsFor, type PooledParams } from './fit.js';
 import { forecastOverP } from './periods.js';
 
 export const PLAN_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;
@@ -57,8 +58,9 @@ export function planLtd(input: LtdInput, pooled: PooledParams): LtdPlan {
     const dist = mixtureWithMean(0, 0, 1);
     return { group, mean: 0, q: PLAN_LEVELS.map(() => 0), orderUpTo: 0, safetyStock: 0, dist };
   }
-  const mu = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
   const g = paramsFor(pooled, group);
+  const fc = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
+  const mu = meanAt(g, fc, P, st.sum / st.n);
   const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex()), g.zero);
   const cal = calibrationFor(pooled, group);
   const read = levels.map((t) => readLevel(cal, t));

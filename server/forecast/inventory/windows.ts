@@ -1,18 +1,24 @@
 /**
- * Rolling-origin backtest windows inside the histories: at origin t a window sees only the history before t
- * (its group and reference mean come from that prefix) and its outcome is the demand summed over
- * periods t .. t+P-1, which are all still inside the history. Nothing after the final origin is used.
+ * Backtest windows of P-period sums inside the histories. A window at origin t sees only the history before
+ * t (its group and size index come from that prefix); its outcome is the demand summed over periods
+ * t .. t+P-1, all still inside the history. Nothing after the final origin is used.
+ * Two sources of the window's mean: the simple reference forecaster (collectWindows, always available) or
+ * the engine's own forecasts at its backtest origins (WindowSet.addOrigin), whose errors are the ones the
+ * plan must cover at the final origin.
  */
 import { RunningStats } from './features.js';
+import { forecastOverP } from './periods.js';
 
 export interface Windows {
-  /** the prefix's reference mean over P periods */
+  /** the window's forecast mean over P periods */
   mu: Float64Array;
   /** demand summed over the P periods after the origin */
   d: Float64Array;
   p: Int32Array;
   /** the prefix's size index (features.ts) */
   si: Float64Array;
+  /** the prefix's mean demand per period */
+  rate: Float64Array;
   /** index into groups */
   gid: Int32Array;
   groups: string[];
@@ -28,6 +34,71 @@ export interface WindowOptions {
   maxWindows?: number;
 }
 
+/** A growable set of windows; `windows()` packs it for the fit. */
+export class WindowSet {
+  private mu: number[] = [];
+  private d: number[] = [];
+  private p: number[] = [];
+  private si: number[] = [];
+  private rate: number[] = [];
+  private gid: number[] = [];
+  private groups: string[] = [];
+  private gidOf = new Map<string, number>();
+
+  get size(): number {
+    return this.mu.length;
+  }
+
+  /** One window with the prefix statistics `st` (taken at the origin), forecast mean mu and outcome d. */
+  add(st: RunningStats, P: number, mu: number, d: number): void {
+    const g = st.group();
+    let gid = this.gidOf.get(g);
+    if (gid === undefined) {
+      gid = this.groups.push(g) - 1;
+      this.gidOf.set(g, gid);
+    }
+    this.mu.push(mu);
+    this.d.push(Math.round(d));
+    this.p.push(P);
+    this.si.push(st.sizeIndex());
+    this.rate.push(st.n > 0 ? st.sum / st.n : 0);
+    this.gid.push(gid);
+  }
+
+  /**
+   * The engine's forecast at a backtest origin of one series. `history` is the series' whole per-period
+   * history (first demand .. final origin, zeros included), `origin` the index of the first forecast period
+   * (the forecast used history[0 .. origin-1] only), `forecast` the engine's per-period mean from there.
+   * One window per P in `periods` whose outcome lies inside the history; a prefix without demand adds none.
+   */
+  addOrigin(history: ArrayLike<number>, origin: number, forecast: ArrayLike<number>, periods: readonly number[]): void {
+    if (!(origin >= 1 && origin < history.length) || forecast.length === 0) return;
+    const st = new RunningStats();
+    for (let t = 0; t < origin; t++) st.push(history[t]);
+    if (st.nonzero === 0) return;
+    for (const P of periods) {
+      if (!(P > 0) || origin + P > history.length) continue;
+      let d = 0;
+      for (let t = origin; t < origin + P; t++) d += history[t];
+      this.add(st, P, forecastOverP(forecast, P), d);
+    }
+  }
+
+  windows(): Windows {
+    return {
+      mu: Float64Array.from(this.mu),
+      d: Float64Array.from(this.d),
+      p: Int32Array.from(this.p),
+      si: Float64Array.from(this.si),
+      rate: Float64Array.from(this.rate),
+      gid: Int32Array.from(this.gid),
+      groups: [...this.groups],
+      size: this.mu.length,
+    };
+  }
+}
+
+/** Reference-forecaster windows (SES level of the prefix) at up to maxOrigins recent origins per series. */
 export function collectWindows(histories: readonly ArrayLike<number>[], opt: WindowOptions): Windows {
   const Ps = [...new Set(opt.periods)].filter((p) => p > 0).sort((a, b) => a - b);
   const maxOrigins = opt.maxOrigins ?? 36;
@@ -35,12 +106,7 @@ export function collectWindows(histories: readonly ArrayLike<number>[], opt: Win
   let estimate = 0;
   for (const y of histories) estimate += Math.min(Math.max(0, y.length - 1), maxOrigins) * Ps.length;
   const seriesStride = Math.max(1, Math.ceil(estimate / maxWindows));
-  const cap = Math.ceil(estimate / seriesStride) + Ps.length * maxOrigins;
-  const w: Windows = {
-    mu: new Float64Array(cap), d: new Float64Array(cap), p: new Int32Array(cap), si: new Float64Array(cap), gid: new Int32Array(cap),
-    groups: [], size: 0,
-  };
-  const gidOf = new Map<string, number>();
+  const set = new WindowSet();
   for (let s = 0; s < histories.length; s += seriesStride) {
     const y = histories[s];
     const n = y.length;
@@ -53,22 +119,13 @@ export function collectWindows(histories: readonly ArrayLike<number>[], opt: Win
     st.push(y[0]);
     for (let t = 1; t < n; t++) {
       if ((n - 1 - t) % stride === 0) {
-        const g = st.group();
-        const si = st.sizeIndex();
-        let gid = gidOf.get(g);
-        if (gid === undefined) gidOf.set(g, (gid = w.groups.push(g) - 1));
         for (const P of Ps) {
-          if (t + P > n || w.size >= cap) break;
-          const i = w.size++;
-          w.mu[i] = st.level * P;
-          w.d[i] = Math.round(cum[t + P] - cum[t]);
-          w.p[i] = P;
-          w.si[i] = si;
-          w.gid[i] = gid;
+          if (t + P > n) break;
+          set.add(st, P, st.level * P, cum[t + P] - cum[t]);
         }
       }
       st.push(y[t]);
     }
   }
-  return w;
+  return set.windows();
 }
