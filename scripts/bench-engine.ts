@@ -17,11 +17,15 @@ import { WorkerPool } from '../server/jobs/worker-pool.js';
 import { rng } from './generate-demand.js';
 
 const args = process.argv.slice(2);
-const opt = (k: string, d: number) => { const i = args.indexOf(`--${k}`); return i >= 0 ? Number(args[i + 1]) : d; };
-const SERIES = opt('series', 10_000), DAYS = opt('days', 730), THREADS = opt('threads', availableParallelism());
+const opt = (k: string, d: number) => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? Number(args[i + 1]) : d;
+};
+const SERIES = opt('series', 10_000),
+  DAYS = opt('days', 730),
+  THREADS = opt('threads', availableParallelism());
 const R_SAMPLE = opt('r-sample', 100);
 const GOAL = 10;
-
 
 function hasR(): boolean {
   try {
@@ -40,13 +44,15 @@ function compareR(prep: Prepared, oursPerSeries: number): void {
   const ctx = prep.context;
   const sites = prep.partitions.map((p) => p.data);
   const all: string[] = [];
-  for (const d of sites) for (let i = 0; i < d.parts.length; i++) {
-    const from = d.off[i], to = d.off[i + 1];
-    if (to <= from) continue;
-    const y = new Float64Array(ctx.trainEnd - d.per[from] + 1);
-    for (let j = from; j < to; j++) y[d.per[j] - d.per[from]] += d.qty[j];
-    all.push(Array.from(y).join(','));
-  }
+  for (const d of sites)
+    for (let i = 0; i < d.parts.length; i++) {
+      const from = d.off[i],
+        to = d.off[i + 1];
+      if (to <= from) continue;
+      const y = new Float64Array(ctx.trainEnd - d.per[from] + 1);
+      for (let j = from; j < to; j++) y[d.per[j] - d.per[from]] += d.qty[j];
+      all.push(Array.from(y).join(','));
+    }
   const k = Math.min(R_SAMPLE, all.length);
   const sample = Array.from({ length: k }, (_, i) => all[Math.floor((i * all.length) / k)]);
   const f = join(dir, 'r-sample.txt');
@@ -54,14 +60,18 @@ function compareR(prep: Prepared, oursPerSeries: number): void {
   const script = `suppressMessages(library(forecast)); L <- readLines("${f}"); t <- system.time(for (l in L) { y <- as.numeric(strsplit(l, ",")[[1]]); fc <- forecast(ets(ts(y)), h = 28)$mean }); cat(t[["user.self"]] + t[["sys.self"]])`;
   let rSec: number;
   try {
-    rSec = Number(execFileSync('Rscript', ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+    rSec = Number(
+      execFileSync('Rscript', ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(),
+    );
   } catch (e) {
     console.log(`R comparison failed: ${(e as Error).message.split('\n')[0]}`);
     return;
   }
   const total = all.length;
   const rPer = rSec / k;
-  console.log(`R forecast::ets on ${k} of the same series: ${rSec.toFixed(2)} s CPU = ${(rPer * 1000).toFixed(1)} ms/series; Sparecast auto (all members, backtests, learned combination): ${(oursPerSeries * 1000).toFixed(2)} ms/series CPU → R ets is ${(rPer / oursPerSeries).toFixed(0)}× slower per series (≈ ${((rPer * total) / 60).toFixed(1)} min for all ${total} series on one core)`);
+  console.log(
+    `R forecast::ets on ${k} of the same series: ${rSec.toFixed(2)} s CPU = ${(rPer * 1000).toFixed(1)} ms/series; Sparecast auto (all members, backtests, learned combination): ${(oursPerSeries * 1000).toFixed(2)} ms/series CPU → R ets is ${(rPer / oursPerSeries).toFixed(0)}× slower per series (≈ ${((rPer * total) / 60).toFixed(1)} min for all ${total} series on one core)`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-engine-'));
@@ -78,11 +88,15 @@ try {
     const p = kind < 0.15 ? 0.6 + 0.4 * r() : 0.005 + 0.15 * r(); // smooth vs intermittent occurrence
     const size = 1 + Math.floor(r() * 8);
     const death = r() < 0.1 ? Math.floor(DAYS * (0.5 + 0.5 * r())) : DAYS; // 10 % become obsolete
-    const part = `P${String(s).padStart(6, '0')}`, site = `S${s % 4}`;
+    const part = `P${String(s).padStart(6, '0')}`,
+      site = `S${s % 4}`;
     let buf = '';
     for (let d = 0; d < death; d++) {
       const weekly = 1 + 0.3 * Math.sin((2 * Math.PI * d) / 7);
-      if (r() < p * weekly) { buf += `${1 + Math.floor(r() * size)},${dates[d]},${part},${site}\n`; rows++; }
+      if (r() < p * weekly) {
+        buf += `${1 + Math.floor(r() * size)},${dates[d]},${part},${site}\n`;
+        rows++;
+      }
     }
     if (!ws.write(buf)) await once(ws, 'drain');
   }

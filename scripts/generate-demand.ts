@@ -12,8 +12,19 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 
 export const SITES = [
-  'IEL-ST-KDI', 'Sofifi', 'Kendari', 'IEL-MU-SFI', 'IEL-MU-HLM', 'IEL-ST-BPN', 'Ternate',
-  'Morowali', 'Weda', 'Luwuk', 'Pomalaa', 'Bahodopi', 'Obi',
+  'IEL-ST-KDI',
+  'Sofifi',
+  'Kendari',
+  'IEL-MU-SFI',
+  'IEL-MU-HLM',
+  'IEL-ST-BPN',
+  'Ternate',
+  'Morowali',
+  'Weda',
+  'Luwuk',
+  'Pomalaa',
+  'Bahodopi',
+  'Obi',
 ];
 
 /** mulberry32: small, fast, deterministic. */

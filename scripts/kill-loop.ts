@@ -31,7 +31,7 @@ const RUNS = Number(args.runs);
 const DEADLINE = Date.now() + Number(args['deadline-s']) * 1000;
 let seed = Number(args.seed ?? Date.now() % 1_000_000);
 const seedShown = seed;
-const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
 const ENV = { WORKERS: '2', JOB_CONCURRENCY: '1', AUTH: 'off', UPLOADS_PER_MINUTE: '10000' };
@@ -41,7 +41,8 @@ const violate = (msg: string) => {
   violations.push(msg);
   console.error(`VIOLATION: ${msg}`);
 };
-const files = (storage: string, sub: string) => (existsSync(path.join(storage, sub)) ? readdirSync(path.join(storage, sub)) : []);
+const files = (storage: string, sub: string) =>
+  existsSync(path.join(storage, sub)) ? readdirSync(path.join(storage, sub)) : [];
 
 async function jobs(url: string): Promise<JobDto[]> {
   const r = await api<{ jobs: JobDto[] }>(url, 'GET', '/api/jobs?page_size=200');
@@ -83,9 +84,19 @@ async function main(): Promise<void> {
   const storage = tempStorage();
   const big = readFileSync(await demandFile(Number(args.scale)));
   const small = big.subarray(0, big.indexOf('\n', 40_000) + 1);
-  const totals = { runs: 0, uploaded: 0, requeued: 0, failedAtBoot: 0, tmpLeftovers: 0, removedAtBoot: 0, killedWhile: { queued: 0, processing: 0 } };
+  const totals = {
+    runs: 0,
+    uploaded: 0,
+    requeued: 0,
+    failedAtBoot: 0,
+    tmpLeftovers: 0,
+    removedAtBoot: 0,
+    killedWhile: { queued: 0, processing: 0 },
+  };
   const started = Date.now();
-  console.log(`kill-loop: ${RUNS} runs, scale ${args.scale} (${(big.length / 1e6).toFixed(1)} MB), seed ${seedShown}, storage ${storage}`);
+  console.log(
+    `kill-loop: ${RUNS} runs, scale ${args.scale} (${(big.length / 1e6).toFixed(1)} MB), seed ${seedShown}, storage ${storage}`,
+  );
 
   let proc: ServerProcess | null = null;
   try {
@@ -122,7 +133,14 @@ async function main(): Promise<void> {
       proc = null;
       totals.tmpLeftovers += files(storage, 'tmp').length;
       totals.runs++;
-      process.stdout.write(`  run ${String(run).padStart(2)}: ${before.filter((j) => j.status === 'PROCESSING').map((j) => `${j.filename} ${j.progress}%`).join(', ') || 'nothing PROCESSING'} → kill -9\n`);
+      process.stdout.write(
+        `  run ${String(run).padStart(2)}: ${
+          before
+            .filter((j) => j.status === 'PROCESSING')
+            .map((j) => `${j.filename} ${j.progress}%`)
+            .join(', ') || 'nothing PROCESSING'
+        } → kill -9\n`,
+      );
     }
 
     // Final boot: everything must finish.
@@ -138,9 +156,11 @@ async function main(): Promise<void> {
       list = await jobs(proc.url);
     }
     const open = list.filter((j) => !FINAL.includes(j.status));
-    if (open.length) violate(`${open.length} job(s) never finished: ${open.map((j) => `${j.id} ${j.status}`).join(', ')}`);
+    if (open.length)
+      violate(`${open.length} job(s) never finished: ${open.map((j) => `${j.id} ${j.status}`).join(', ')}`);
     for (const j of list) {
-      if (j.status === 'FAILED' && !readable(j.error_message)) violate(`job ${j.id} FAILED without a readable message: ${JSON.stringify(j.error_message)}`);
+      if (j.status === 'FAILED' && !readable(j.error_message))
+        violate(`job ${j.id} FAILED without a readable message: ${JSON.stringify(j.error_message)}`);
       if (j.status === 'CANCELLED') violate(`job ${j.id} CANCELLED although nobody stopped it`);
       if (j.status === 'COMPLETED' && !j.has_output) violate(`job ${j.id} COMPLETED without output`);
     }
@@ -149,7 +169,8 @@ async function main(): Promise<void> {
     if (done) {
       const dl = await fetch(`${proc.url}/api/jobs/${done.id}/download`);
       const text = await dl.text();
-      if (dl.status !== 200 || !text.startsWith('date,partnumber')) violate(`download of ${done.id} answered ${dl.status}`);
+      if (dl.status !== 200 || !text.startsWith('date,partnumber'))
+        violate(`download of ${done.id} answered ${dl.status}`);
     }
 
     // Orphans: files with no row (uploads), no COMPLETED row (outputs), anything in tmp.
@@ -160,7 +181,10 @@ async function main(): Promise<void> {
     const missingUploads = list.filter((j) => !files(storage, 'uploads').some((f) => f.startsWith(j.id)));
     const tmp = files(storage, 'tmp');
     const orphans = orphanUploads.length + orphanOutputs.length + tmp.length;
-    if (orphans) violate(`orphan files: uploads ${JSON.stringify(orphanUploads)}, outputs ${JSON.stringify(orphanOutputs)}, tmp ${JSON.stringify(tmp)}`);
+    if (orphans)
+      violate(
+        `orphan files: uploads ${JSON.stringify(orphanUploads)}, outputs ${JSON.stringify(orphanOutputs)}, tmp ${JSON.stringify(tmp)}`,
+      );
     if (missingUploads.length) violate(`${missingUploads.length} job(s) lost their upload`);
 
     // Graceful stop, then the DB file itself.
@@ -173,7 +197,8 @@ async function main(): Promise<void> {
 
     const by = (s: string) => list.filter((j) => j.status === s).length;
     const failedMsgs = new Map<string, number>();
-    for (const j of list.filter((x) => x.status === 'FAILED')) failedMsgs.set(j.error_message!, (failedMsgs.get(j.error_message!) ?? 0) + 1);
+    for (const j of list.filter((x) => x.status === 'FAILED'))
+      failedMsgs.set(j.error_message!, (failedMsgs.get(j.error_message!) ?? 0) + 1);
     const table: [string, string | number][] = [
       ['runs (kill -9)', totals.runs],
       ['  killed while PROCESSING / only QUEUED', `${totals.killedWhile.processing} / ${totals.killedWhile.queued}`],
@@ -196,7 +221,9 @@ async function main(): Promise<void> {
       console.log('\nFAILED messages:');
       for (const [m, n] of failedMsgs) console.log(`  ${n} × ${m}`);
     }
-    console.log(violations.length ? `\n${violations.length} VIOLATION(S):\n- ${violations.join('\n- ')}` : '\nOK: no violation');
+    console.log(
+      violations.length ? `\n${violations.length} VIOLATION(S):\n- ${violations.join('\n- ')}` : '\nOK: no violation',
+    );
   } finally {
     if (proc) proc.child.kill('SIGKILL');
     if (!args.keep) rmSync(storage, { recursive: true, force: true });

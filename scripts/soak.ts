@@ -34,7 +34,7 @@ const WINDOW = Number(args.window);
 const DEADLINE = Date.now() + Number(args['deadline-s']) * 1000;
 let seed = Number(args.seed ?? Date.now() % 1_000_000);
 const seedShown = seed;
-const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
 const FINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 /** A small demand file: `parts` parts × 2 sites × 60 days (a job of ~100 ms). */
@@ -42,11 +42,17 @@ function smallFile(parts: number, variant: number): string {
   const lines = ['demand_qty,date,partnumber,site_code'];
   for (let d = 0; d < 60; d++) {
     const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
-    for (let p = 0; p < parts; p++) for (const s of ['S1', 'S2']) lines.push(`${(d * 7 + p * 3 + variant) % 5},${date},P${p},${s}`);
+    for (let p = 0; p < parts; p++)
+      for (const s of ['S1', 'S2']) lines.push(`${(d * 7 + p * 3 + variant) % 5},${date},P${p},${s}`);
   }
   return lines.join('\n') + '\n';
 }
-const FILES = [smallFile(3, 0), smallFile(5, 1), smallFile(8, 2), 'demand_qty,date,partnumber,site_code\n-1,2024-01-01,P,S\n'];
+const FILES = [
+  smallFile(3, 0),
+  smallFile(5, 1),
+  smallFile(8, 2),
+  'demand_qty,date,partnumber,site_code\n-1,2024-01-01,P,S\n',
+];
 
 interface Sample {
   rssMb: number;
@@ -71,14 +77,27 @@ async function sample(): Promise<Sample> {
     threads: readdirSync('/proc/self/task').length,
     handles: process.getActiveResourcesInfo().length,
     fds: readdirSync('/proc/self/fd').length,
-    handleTypes: [...types].map(([t, n]) => `${t}:${n}`).sort().join(' '),
+    handleTypes: [...types]
+      .map(([t, n]) => `${t}:${n}`)
+      .sort()
+      .join(' '),
   };
 }
 
 async function main(): Promise<void> {
   const storage = tempStorage();
   const config = loadConfig(
-    { PORT: '0', HOST: '127.0.0.1', STORAGE_DIR: storage, LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', WORKERS: '2', JOB_CONCURRENCY: '1', AUTH: 'off', UPLOADS_PER_MINUTE: '10000' },
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STORAGE_DIR: storage,
+      LOG_LEVEL: 'silent',
+      SERVE_CLIENT: 'false',
+      WORKERS: '2',
+      JOB_CONCURRENCY: '1',
+      AUTH: 'off',
+      UPLOADS_PER_MINUTE: '10000',
+    },
     'soak',
   );
   const srv = await startServer(config, createLogger(config));
@@ -130,7 +149,8 @@ async function main(): Promise<void> {
         if (s.status === 409) tally.stop409++;
       } else {
         const ack = await emitAck(clients[Math.floor(random() * clients.length)], 'job:stop', { id });
-        if (!ack.ok && !/JOB_FINISHED|finished|COMPLETED|FAILED|CANCELLED/.test(JSON.stringify(ack.error))) tally.ackErrors++;
+        if (!ack.ok && !/JOB_FINISHED|finished|COMPLETED|FAILED|CANCELLED/.test(JSON.stringify(ack.error)))
+          tally.ackErrors++;
         if (!ack.ok) tally.stop409++;
       }
     } else if (r < 0.25) {
@@ -146,7 +166,8 @@ async function main(): Promise<void> {
     } else if (r < 0.4) {
       // Plain delete once finished.
       const end = Date.now() + 20_000;
-      while (!FINAL.includes(status.get(id) as JobStatus) && status.get(id) !== 'DELETED' && Date.now() < end) await sleep(20);
+      while (!FINAL.includes(status.get(id) as JobStatus) && status.get(id) !== 'DELETED' && Date.now() < end)
+        await sleep(20);
       if (status.get(id) === 'DELETED') return;
       tally.deletesAfter++;
       const d = await api(url, 'DELETE', `/api/jobs/${id}`);
@@ -173,7 +194,9 @@ async function main(): Promise<void> {
   };
 
   const started = Date.now();
-  console.log(`soak: ${JOBS} jobs, ${clients.length} clients, window ${WINDOW}, seed ${seedShown}, gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'on' : 'OFF (run with --expose-gc)'}`);
+  console.log(
+    `soak: ${JOBS} jobs, ${clients.length} clients, window ${WINDOW}, seed ${seedShown}, gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'on' : 'OFF (run with --expose-gc)'}`,
+  );
   // Warm-up: threads started, code compiled, caches filled; then the baseline.
   await runBatch(20, 0);
   await sleep(500);
@@ -199,9 +222,14 @@ async function main(): Promise<void> {
   const completed = new Set(all.filter((j) => j.status === 'COMPLETED').map((j) => j.id));
   const strayOutputs = filesIn(storage, 'outputs').filter((f) => !completed.has(f.replace(/\.csv$/, '')));
   const tmp = filesIn(storage, 'tmp');
-  if (strayUploads.length + strayOutputs.length + tmp.length) problems.push(`stray files: uploads ${strayUploads.length}, outputs ${strayOutputs.length}, tmp ${tmp.length}`);
+  if (strayUploads.length + strayOutputs.length + tmp.length)
+    problems.push(`stray files: uploads ${strayUploads.length}, outputs ${strayOutputs.length}, tmp ${tmp.length}`);
   if (tally.http5xx) problems.push(`${tally.http5xx} 5xx answers`);
-  const health = await api<{ ok: boolean; pool: { threads: number; busy: number; queued: number } }>(url, 'GET', '/api/health');
+  const health = await api<{ ok: boolean; pool: { threads: number; busy: number; queued: number } }>(
+    url,
+    'GET',
+    '/api/health',
+  );
   const kept = all.length;
   const filesKept = { uploads: filesIn(storage, 'uploads').length, outputs: filesIn(storage, 'outputs').length };
 
@@ -217,7 +245,8 @@ async function main(): Promise<void> {
     await sleep(Number(args['idle-s']) * 1000);
     idle = await sample();
   }
-  const leftFiles = filesIn(storage, 'uploads').length + filesIn(storage, 'outputs').length + filesIn(storage, 'tmp').length;
+  const leftFiles =
+    filesIn(storage, 'uploads').length + filesIn(storage, 'outputs').length + filesIn(storage, 'tmp').length;
   if (leftFiles) problems.push(`${leftFiles} file(s) left after deleting every job`);
 
   const growth = {
@@ -235,29 +264,42 @@ async function main(): Promise<void> {
   if (growth.handles > 2) growing.push(`handles +${growth.handles}`);
   if (growth.fds > 3) growing.push(`fds +${growth.fds}`);
 
-  const row = (k: string, b: number | string, a: number | string, d: number | string, e: number | string) => console.log(`| ${k} | ${b} | ${a} | ${d} | ${e} |`);
-  console.log(`\n| resource | before | after (${kept} jobs kept) | change | after deleting every job |\n|---|---|---|---|---|`);
+  const row = (k: string, b: number | string, a: number | string, d: number | string, e: number | string) =>
+    console.log(`| ${k} | ${b} | ${a} | ${d} | ${e} |`);
+  console.log(
+    `\n| resource | before | after (${kept} jobs kept) | change | after deleting every job |\n|---|---|---|---|---|`,
+  );
   row('RSS (MB)', before.rssMb, after.rssMb, growth.rss.toFixed(1), emptied.rssMb);
   row('heap used (MB)', before.heapMb, after.heapMb, growth.heap.toFixed(1), emptied.heapMb);
   row('threads (/proc/self/task)', before.threads, after.threads, growth.threads, emptied.threads);
   row('active handles', before.handles, after.handles, growth.handles, emptied.handles);
   row('open fds', before.fds, after.fds, growth.fds, emptied.fds);
-  if (idle) console.log(`\nafter ${args['idle-s']} s idle: RSS ${idle.rssMb} MB, heap ${idle.heapMb} MB, threads ${idle.threads}, handles ${idle.handles}, fds ${idle.fds}`);
-  console.log(`\nheap per kept job: ${kept ? ((growth.heap * 1024) / kept).toFixed(1) : '-'} KB (released on delete: ${(after.heapMb - emptied.heapMb).toFixed(1)} MB)`);
+  if (idle)
+    console.log(
+      `\nafter ${args['idle-s']} s idle: RSS ${idle.rssMb} MB, heap ${idle.heapMb} MB, threads ${idle.threads}, handles ${idle.handles}, fds ${idle.fds}`,
+    );
+  console.log(
+    `\nheap per kept job: ${kept ? ((growth.heap * 1024) / kept).toFixed(1) : '-'} KB (released on delete: ${(after.heapMb - emptied.heapMb).toFixed(1)} MB)`,
+  );
   console.log(`handle types before: ${before.handleTypes}\nhandle types after:  ${after.handleTypes}`);
   console.log(`\n| final state | count |\n|---|---|`);
   console.log(`| jobs submitted (incl. 20 warm-up) | ${tally.submitted} |`);
-  for (const s of ['COMPLETED', 'FAILED', 'CANCELLED', 'QUEUED', 'PROCESSING'] as JobStatus[]) console.log(`| ${s} | ${count(s)} |`);
+  for (const s of ['COMPLETED', 'FAILED', 'CANCELLED', 'QUEUED', 'PROCESSING'] as JobStatus[])
+    console.log(`| ${s} | ${count(s)} |`);
   console.log(`| deleted (force or after finishing) | ${deleted} |`);
   console.log(`| stops sent (409 already finished) | ${tally.stops} (${tally.stop409}) |`);
   console.log(`| force deletes sent / plain deletes after finishing | ${tally.forceDeletes} / ${tally.deletesAfter} |`);
-  console.log(`| socket events seen by one client (created/updated/deleted) | ${events.created}/${events.updated}/${events.deleted} |`);
+  console.log(
+    `| socket events seen by one client (created/updated/deleted) | ${events.created}/${events.updated}/${events.deleted} |`,
+  );
   console.log(`| 5xx answers / unexpected ack errors | ${tally.http5xx} / ${tally.ackErrors} |`);
   console.log(`| files kept: uploads / outputs / tmp | ${filesKept.uploads} / ${filesKept.outputs} / ${tmp.length} |`);
   console.log(`| pool (health) | ${JSON.stringify(health.body.pool)} |`);
   console.log(`| rows listed | ${list.body.total} (then all deleted: ${leftFiles} files left) |`);
   console.log(`| seconds | ${Math.round((Date.now() - started) / 1000)} |`);
-  console.log(`\n${growing.length ? `GROWING: ${growing.join(', ')}` : 'FLAT'} (RSS ${before.rssMb}→${after.rssMb} MB, heap ${before.heapMb}→${after.heapMb} MB, threads ${before.threads}→${after.threads}, handles ${before.handles}→${after.handles}, fds ${before.fds}→${after.fds})`);
+  console.log(
+    `\n${growing.length ? `GROWING: ${growing.join(', ')}` : 'FLAT'} (RSS ${before.rssMb}→${after.rssMb} MB, heap ${before.heapMb}→${after.heapMb} MB, threads ${before.threads}→${after.threads}, handles ${before.handles}→${after.handles}, fds ${before.fds}→${after.fds})`,
+  );
   if (problems.length) console.log(`\nPROBLEMS:\n- ${problems.join('\n- ')}`);
 
   for (const c of clients) c.disconnect();

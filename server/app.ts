@@ -71,7 +71,8 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     keyGenerator: (req) => req.user?.id ?? ipKeyGenerator(req.ip ?? ''),
     // A single local user (AUTH=off) is not rate-limited.
     skip: (req) => req.method !== 'POST' || req.via === 'off',
-    handler: (_req, _res, next) => next(new AppError(429, 'RATE_LIMITED', 'Too many uploads in a minute; wait a moment.')),
+    handler: (_req, _res, next) =>
+      next(new AppError(429, 'RATE_LIMITED', 'Too many uploads in a minute; wait a moment.')),
   });
 
   const api = express.Router();
@@ -80,7 +81,16 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   api.use(express.json({ limit: '1mb' }));
   api.use(authRoutes(deps.auth, { loginPerMinute: deps.loginPerMinute }));
   api.use(['/jobs', '/preview', '/sample'], uploads);
-  api.use(miscRoutes({ commands, pool: deps.pool, interactive: deps.interactive, paths: deps.paths, version: deps.version, receive }));
+  api.use(
+    miscRoutes({
+      commands,
+      pool: deps.pool,
+      interactive: deps.interactive,
+      paths: deps.paths,
+      version: deps.version,
+      receive,
+    }),
+  );
   const series = new JobSeries(deps.interactive);
   // a deleted job's cached series keys would otherwise stay until evicted
   deps.jobs.events.on('deleted', ({ id }) => series.forget(id));
@@ -93,7 +103,9 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   } else if (deps.serveClient) {
-    app.get('/', (_req, res) => res.type('text').send('Sparecast API is running. Build the dashboard with `npm run build`.'));
+    app.get('/', (_req, res) =>
+      res.type('text').send('Sparecast API is running. Build the dashboard with `npm run build`.'),
+    );
   }
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

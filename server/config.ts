@@ -107,12 +107,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   if (r.data.AUTH === 'off' && !isLoopback(r.data.HOST))
-    throw new Error(`Invalid configuration:\n  AUTH=off is only allowed when HOST is a loopback address (127.0.0.1, ::1, localhost), not ${r.data.HOST}.`);
+    throw new Error(
+      `Invalid configuration:\n  AUTH=off is only allowed when HOST is a loopback address (127.0.0.1, ::1, localhost), not ${r.data.HOST}.`,
+    );
   return Object.freeze({ ...r.data, storageDir: path.resolve(r.data.STORAGE_DIR), version });
 }
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(h);
 }

@@ -22,10 +22,15 @@ const srv = await startServer(config, logger).catch((err: unknown) => {
   logger.fatal({ err }, 'could not start');
   process.exit(1);
 });
-logger.info({ url: srv.url, storage: config.storageDir, workers: config.WORKERS, auth: config.AUTH }, `Sparecast ${pkg.version} listening on ${srv.url}`);
+logger.info(
+  { url: srv.url, storage: config.storageDir, workers: config.WORKERS, auth: config.AUTH },
+  `Sparecast ${pkg.version} listening on ${srv.url}`,
+);
 if (srv.setupUrl) {
   // Plain text too: the first thing a new installer needs must not hide in a JSON log line.
-  process.stdout.write(`\n  No users yet. Create the first admin here (works once, from this machine):\n\n    ${srv.setupUrl}\n\n`);
+  process.stdout.write(
+    `\n  No users yet. Create the first admin here (works once, from this machine):\n\n    ${srv.setupUrl}\n\n`,
+  );
 }
 
 let stopping = false;

@@ -37,23 +37,43 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
   const paths = storagePaths(config.storageDir);
   await ensureStorage(paths);
   const db = await openDatabase(paths.db);
   const repo = new JobRepo(db);
   const report = await reconcile(repo, paths, logger);
 
-  const pool = new WorkerPool({ threads: config.WORKERS, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
+  const pool = new WorkerPool({
+    threads: config.WORKERS,
+    maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB,
+    workerFile: overrides.workerFile,
+  });
   // Started on demand (previews, chart history) and let go after a minute idle.
-  const interactive = new WorkerPool({ threads: 1, minThreads: 0, maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB, workerFile: overrides.workerFile });
+  const interactive = new WorkerPool({
+    threads: 1,
+    minThreads: 0,
+    maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB,
+    workerFile: overrides.workerFile,
+  });
   const runner = new JobRunner(pool, config.STOP_GRACE_MS);
   const jobs = new JobService(repo, runner, paths, logger, {
     concurrency: config.JOB_CONCURRENCY,
     progressIntervalMs: config.PROGRESS_INTERVAL_MS,
     updateIntervalMs: config.UPDATE_INTERVAL_MS,
   });
-  const auth = config.AUTH === 'on' ? new AuthService(new AuthRepo(db), { sessionTtlMs: config.SESSION_TTL, lockoutThreshold: config.LOCKOUT_AFTER, lockoutMs: config.LOCKOUT_FOR }) : null;
+  const auth =
+    config.AUTH === 'on'
+      ? new AuthService(new AuthRepo(db), {
+          sessionTtlMs: config.SESSION_TTL,
+          lockoutThreshold: config.LOCKOUT_AFTER,
+          lockoutMs: config.LOCKOUT_FOR,
+        })
+      : null;
   const { server, io } = createApp({
     auth,
     interactive,
@@ -87,11 +107,20 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     logger,
   );
   watchdog.start();
-  const sessionSweep = setInterval(() => void auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')), 60_000);
+  const sessionSweep = setInterval(
+    () => void auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
+    60_000,
+  );
   sessionSweep.unref();
   const setupToken = await auth?.newSetupToken();
-  const setupUrl = setupToken ? `http://${isLoopback(config.HOST) ? host : '127.0.0.1'}:${port}/#/setup?token=${setupToken}` : null;
-  if (setupUrl) logger.warn({ setupUrl }, `No users yet. Create the first admin (this link works once, from this machine): ${setupUrl}`);
+  const setupUrl = setupToken
+    ? `http://${isLoopback(config.HOST) ? host : '127.0.0.1'}:${port}/#/setup?token=${setupToken}`
+    : null;
+  if (setupUrl)
+    logger.warn(
+      { setupUrl },
+      `No users yet. Create the first admin (this link works once, from this machine): ${setupUrl}`,
+    );
 
   let closing: Promise<void> | null = null;
   return {

@@ -18,7 +18,13 @@ const BENCHES: { key: string; file: string; result: string; args?: string[]; qui
   { key: 'job', file: 'job.ts', result: 'job', quick: ['--trials', '2'] },
   { key: 'upload', file: 'upload.ts', result: 'upload', quick: ['--scale', '10', '--observe', '0'] },
   // The same upload against the compiled server, as `npm start` runs it.
-  { key: 'upload-compiled', file: 'upload.ts', result: 'upload-compiled', args: ['--server', 'compiled'], quick: ['--scale', '10', '--observe', '0'] },
+  {
+    key: 'upload-compiled',
+    file: 'upload.ts',
+    result: 'upload-compiled',
+    args: ['--server', 'compiled'],
+    quick: ['--scale', '10', '--observe', '0'],
+  },
   { key: 'loop', file: 'event-loop.ts', result: 'event-loop', quick: ['--scale', '2', '--clients', '50'] },
   { key: 'clients', file: 'clients.ts', result: 'clients', quick: ['--clients', '200', '--trials', '5'] },
 ];
@@ -26,7 +32,8 @@ const BENCHES: { key: string; file: string; result: string; args?: string[]; qui
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
 const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : null;
 const unknown = [...(only ?? [])].filter((k) => !BENCHES.some((b) => b.key === k));
-if (unknown.length) throw new Error(`unknown bench(es): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.key).join(', ')}`);
+if (unknown.length)
+  throw new Error(`unknown bench(es): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.key).join(', ')}`);
 
 const ran: { key: string; ok: boolean; seconds: number; result: BenchResult | null }[] = [];
 for (const b of BENCHES) {
@@ -58,15 +65,24 @@ for (const r of ran) {
     rows.push([r.key, 'did not finish', '', 'MISS']);
     continue;
   }
-  const label = r.result.title.split(' — ')[0] + (r.key === 'upload-compiled' ? ' (compiled server)' : r.key === 'upload' ? ' (tsx server)' : '');
+  const label =
+    r.result.title.split(' — ')[0] +
+    (r.key === 'upload-compiled' ? ' (compiled server)' : r.key === 'upload' ? ' (tsx server)' : '');
   for (const f of r.result.figures) {
     if (f.goal === undefined && !f.headline) continue;
     const measure = f.measure.startsWith('  ') ? `  ↳ ${f.measure.trim()}` : f.measure;
-    rows.push([`${label}: ${measure}`, formatValue(f.value, f.unit, f.goal), f.goal === undefined ? '' : `≤ ${formatValue(f.goal, f.unit)}`, verdict(f)]);
+    rows.push([
+      `${label}: ${measure}`,
+      formatValue(f.value, f.unit, f.goal),
+      f.goal === undefined ? '' : `≤ ${formatValue(f.goal, f.unit)}`,
+      verdict(f),
+    ]);
   }
 }
 const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
-console.log(`\nSummary — ${m.cores} cores (${m.cpu}), ${m.memory_gb} GB, Node ${m.node}, load ${m.load_avg.join(' / ')}, rev ${gitRevision()}${values.quick ? ', QUICK' : ''}`);
+console.log(
+  `\nSummary — ${m.cores} cores (${m.cpu}), ${m.memory_gb} GB, Node ${m.node}, load ${m.load_avg.join(' / ')}, rev ${gitRevision()}${values.quick ? ', QUICK' : ''}`,
+);
 for (const r of rows) console.log(`${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padStart(w[2])}  ${r[3]}`);
 
 const md = [

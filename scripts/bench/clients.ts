@@ -19,9 +19,25 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { JobDto } from '../../server/contract/dto.js';
 import { writeDemandFile } from '../generate-demand.js';
-import { fdLimit, inProcessServer, num, record, sleep, startFleet, summarize, tempDir, timeBroadcast, uploadJob, within, type Figure, type Fleet } from './lib.js';
+import {
+  fdLimit,
+  inProcessServer,
+  num,
+  record,
+  sleep,
+  startFleet,
+  summarize,
+  tempDir,
+  timeBroadcast,
+  uploadJob,
+  within,
+  type Figure,
+  type Fleet,
+} from './lib.js';
 
-const { values } = parseArgs({ options: { clients: { type: 'string' }, trials: { type: 'string' }, fleets: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { clients: { type: 'string' }, trials: { type: 'string' }, fleets: { type: 'string' } },
+});
 const nFleets = num(values.fleets, 2, 'fleets');
 const nClients = num(values.clients, 1000, 'clients');
 const trials = num(values.trials, 20, 'trials');
@@ -39,7 +55,9 @@ async function settledMemory(): Promise<{ heapMb: number; rssMb: number }> {
 
 const limit = fdLimit();
 if (Number.isFinite(limit) && limit < nClients + 200)
-  throw new Error(`open-file limit ${limit} is too low for ${nClients} clients: raise it (ulimit -n ${nClients * 2 + 500}) or pass --clients ${Math.max(1, limit - 200)}`);
+  throw new Error(
+    `open-file limit ${limit} is too low for ${nClients} clients: raise it (ulimit -n ${nClients * 2 + 500}) or pass --clients ${Math.max(1, limit - 200)}`,
+  );
 
 const tmp = tempDir('clients');
 try {
@@ -64,7 +82,10 @@ try {
       'the watched job to finish',
     );
     const before = await settledMemory();
-    const sizes = Array.from({ length: nFleets }, (_, i) => Math.floor(nClients / nFleets) + (i < nClients % nFleets ? 1 : 0)).filter((n) => n > 0);
+    const sizes = Array.from(
+      { length: nFleets },
+      (_, i) => Math.floor(nClients / nFleets) + (i < nClients % nFleets ? 1 : 0),
+    ).filter((n) => n > 0);
     const tConnect = performance.now();
     const fleets: Fleet[] = [];
     try {
@@ -87,21 +108,63 @@ try {
       const perHeapKb = ((after.heapMb - before.heapMb) * 1024) / nClients;
       const perRssKb = ((after.rssMb - before.rssMb) * 1024) / nClients;
       const figures: Figure[] = [
-        { measure: 'server heap per connected client', value: perHeapKb, unit: 'KB', headline: true, note: `heap ${before.heapMb.toFixed(0)} → ${after.heapMb.toFixed(0)} MB` },
-        { measure: 'server RSS per connected client', value: perRssKb, unit: 'KB', note: `RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB; a floor: RSS reuses pages the GC freed` },
-        { measure: `connect + subscribe ${nClients} clients`, value: connectS, unit: 's', note: `${sizes.length} process(es), batches of 100, incl. process start` },
-        { measure: 'server: the emit call itself, p50', value: summarize(emits).p50, unit: 'ms', headline: true, note: 'encode once, write to every socket' },
+        {
+          measure: 'server heap per connected client',
+          value: perHeapKb,
+          unit: 'KB',
+          headline: true,
+          note: `heap ${before.heapMb.toFixed(0)} → ${after.heapMb.toFixed(0)} MB`,
+        },
+        {
+          measure: 'server RSS per connected client',
+          value: perRssKb,
+          unit: 'KB',
+          note: `RSS ${before.rssMb.toFixed(0)} → ${after.rssMb.toFixed(0)} MB; a floor: RSS reuses pages the GC freed`,
+        },
+        {
+          measure: `connect + subscribe ${nClients} clients`,
+          value: connectS,
+          unit: 's',
+          note: `${sizes.length} process(es), batches of 100, incl. process start`,
+        },
+        {
+          measure: 'server: the emit call itself, p50',
+          value: summarize(emits).p50,
+          unit: 'ms',
+          headline: true,
+          note: 'encode once, write to every socket',
+        },
         { measure: 'job:updated emit → all clients, p50', value: b.p50, unit: 'ms', headline: true },
-        { measure: 'job:updated emit → all clients, p95', value: b.p95, unit: 'ms', goal: 100, note: 'goal borrowed from Stop' },
+        {
+          measure: 'job:updated emit → all clients, p95',
+          value: b.p95,
+          unit: 'ms',
+          goal: 100,
+          note: 'goal borrowed from Stop',
+        },
         { measure: 'job:updated emit → all clients, max', value: b.max, unit: 'ms' },
         { measure: 'first → last client in a fleet, p50', value: summarize(spreads).p50, unit: 'ms' },
       ];
       result = {
         name: 'clients',
         title: `5. Concurrency — ${nClients.toLocaleString('en-US')} clients watching one job, ${trials} broadcasts`,
-        params: { clients: nClients, trials, fleets: sizes.length, fd_limit: limit, fleet_fd_limit: Math.min(...fleets.map((f) => f.fdLimit)), job_payload_bytes: JSON.stringify(dto).length },
+        params: {
+          clients: nClients,
+          trials,
+          fleets: sizes.length,
+          fd_limit: limit,
+          fleet_fd_limit: Math.min(...fleets.map((f) => f.fdLimit)),
+          job_payload_bytes: JSON.stringify(dto).length,
+        },
         figures,
-        details: { memory_before: before, memory_after: after, broadcast_ms: times, emit_call_ms: emits, spread_ms: spreads, summary: b },
+        details: {
+          memory_before: before,
+          memory_after: after,
+          broadcast_ms: times,
+          emit_call_ms: emits,
+          spread_ms: spreads,
+          summary: b,
+        },
       };
     } finally {
       await Promise.all(fleets.map((f) => f.close()));
@@ -109,7 +172,10 @@ try {
   } finally {
     await srv.close();
   }
-  if (result) record(result, [`clients in ${String(result.params.fleets)} child process(es); job:updated payload ${String(result.params.job_payload_bytes)} bytes of JSON; open-file limit ${limit}`]);
+  if (result)
+    record(result, [
+      `clients in ${String(result.params.fleets)} child process(es); job:updated payload ${String(result.params.job_payload_bytes)} bytes of JSON; open-file limit ${limit}`,
+    ]);
 } finally {
   tmp.remove();
 }

@@ -18,9 +18,27 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { JobDto } from '../../server/contract/dto.js';
 import { writeDemandFile } from '../generate-demand.js';
-import { READ_DONE, inProcessServer, num, record, startFleet, summarize, tempDir, uploadJob, within, type Figure } from './lib.js';
+import {
+  READ_DONE,
+  inProcessServer,
+  num,
+  record,
+  startFleet,
+  summarize,
+  tempDir,
+  uploadJob,
+  within,
+  type Figure,
+} from './lib.js';
 
-const { values } = parseArgs({ options: { clients: { type: 'string' }, scale: { type: 'string' }, resolution: { type: 'string' }, workers: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string' },
+    scale: { type: 'string' },
+    resolution: { type: 'string' },
+    workers: { type: 'string' },
+  },
+});
 const nClients = num(values.clients, 200, 'clients');
 const scale = num(values.scale, 8, 'scale');
 const resolution = num(values.resolution, 5, 'resolution');
@@ -114,20 +132,58 @@ try {
       { measure: 'loop delay p99, forecasting (pool saturated)', value: ms(forecasting, 99), unit: 'ms', goal: 20 },
       { measure: 'loop delay p50, forecasting', value: ms(forecasting, 50), unit: 'ms' },
       { measure: 'loop delay max, forecasting', value: maxMs(forecasting), unit: 'ms' },
-      { measure: 'loop delay p99, whole job', value: ms(whole, 99), unit: 'ms', headline: true, note: 'incl. output writing + metrics on the main thread' },
+      {
+        measure: 'loop delay p99, whole job',
+        value: ms(whole, 99),
+        unit: 'ms',
+        headline: true,
+        note: 'incl. output writing + metrics on the main thread',
+      },
       { measure: 'loop delay max, whole job', value: maxMs(whole), unit: 'ms' },
-      { measure: 'pool saturated, share of forecasting', value: forecastTicks ? (100 * saturatedTicks) / forecastTicks : Number.NaN, unit: '%' },
-      { measure: 'job:progress received per client, min', value: got.min, unit: 'msgs', note: `median ${got.p50}, over ${(forecastMs / 1000).toFixed(1)} s of forecasting` },
+      {
+        measure: 'pool saturated, share of forecasting',
+        value: forecastTicks ? (100 * saturatedTicks) / forecastTicks : Number.NaN,
+        unit: '%',
+      },
+      {
+        measure: 'job:progress received per client, min',
+        value: got.min,
+        unit: 'msgs',
+        note: `median ${got.p50}, over ${(forecastMs / 1000).toFixed(1)} s of forecasting`,
+      },
       { measure: 'job wall time (upload → COMPLETED)', value: wallMs / 1000, unit: 's' },
     ];
     result = {
       name: 'event-loop',
       title: `4. Responsiveness — ${nClients} subscribed clients, ${rows.toLocaleString('en-US')}-row job on ${srv.pool.threads} threads`,
-      params: { clients: nClients, scale, workers: srv.pool.threads, rows, resolution_ms: resolution, threads: srv.pool.threads, fleet_connect_ms: fleet.connectMs, subscribed_ms_after_upload: subscribedMs },
+      params: {
+        clients: nClients,
+        scale,
+        workers: srv.pool.threads,
+        rows,
+        resolution_ms: resolution,
+        threads: srv.pool.threads,
+        fleet_connect_ms: fleet.connectMs,
+        subscribed_ms_after_upload: subscribedMs,
+      },
       figures,
       details: {
-        forecasting: { count: forecasting.count, p50: ms(forecasting, 50), p90: ms(forecasting, 90), p99: ms(forecasting, 99), max: maxMs(forecasting), mean: meanMs(forecasting) },
-        whole: { count: whole.count, p50: ms(whole, 50), p90: ms(whole, 90), p99: ms(whole, 99), max: maxMs(whole), mean: meanMs(whole) },
+        forecasting: {
+          count: forecasting.count,
+          p50: ms(forecasting, 50),
+          p90: ms(forecasting, 90),
+          p99: ms(forecasting, 99),
+          max: maxMs(forecasting),
+          mean: meanMs(forecasting),
+        },
+        whole: {
+          count: whole.count,
+          p50: ms(whole, 50),
+          p90: ms(whole, 90),
+          p99: ms(whole, 99),
+          max: maxMs(whole),
+          mean: meanMs(whole),
+        },
         forecast_ms: forecastMs,
         progress_per_client: got,
         series: job.metrics?.series,
@@ -139,7 +195,9 @@ try {
     await srv.close();
   }
   if (result)
-    record(result, [`monitorEventLoopDelay every ${resolution} ms, delay beyond it; clients in a child process, all subscribed to the job ~${Math.round(Number(result.params.subscribed_ms_after_upload))} ms after the upload`]);
+    record(result, [
+      `monitorEventLoopDelay every ${resolution} ms, delay beyond it; clients in a child process, all subscribed to the job ~${Math.round(Number(result.params.subscribed_ms_after_upload))} ms after the upload`,
+    ]);
 } finally {
   tmp.remove();
 }

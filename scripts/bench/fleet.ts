@@ -16,11 +16,17 @@ import type { JobDto } from '../../server/contract/dto.js';
 import type { FromFleet, ToFleet } from './fleet-protocol.js';
 import { connectClients, fdLimit, subscribe } from './lib.js';
 
-
 const send = (m: FromFleet) => process.send?.(m);
 
 try {
-  const { values } = parseArgs({ options: { url: { type: 'string' }, clients: { type: 'string' }, job: { type: 'string' }, batch: { type: 'string', default: '100' } } });
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      clients: { type: 'string' },
+      job: { type: 'string' },
+      batch: { type: 'string', default: '100' },
+    },
+  });
   const { url } = values;
   const n = Number(values.clients);
   if (!url || !(n > 0)) throw new Error('fleet needs --url and --clients');
@@ -29,7 +35,8 @@ try {
   const connectMs = performance.now() - t0;
   let job = values.job ?? '';
   const subscribeAll = async () => {
-    for (let i = 0; i < clients.length; i += 100) await Promise.all(clients.slice(i, i + 100).map((c) => subscribe(c, job)));
+    for (let i = 0; i < clients.length; i += 100)
+      await Promise.all(clients.slice(i, i + 100).map((c) => subscribe(c, job)));
   };
   if (job) await subscribeAll();
 

@@ -116,17 +116,28 @@ export function table(title: string, figures: Figure[], header: string[] = []): 
   lines.push(`${'-'.repeat(w)}  ${'-'.repeat(14)}  ${'-'.repeat(12)}  -------`);
   for (const f of figures) {
     const goal = f.goal === undefined ? '' : `≤ ${formatValue(f.goal, f.unit)}`;
-    lines.push(`${f.measure.padEnd(w)}  ${formatValue(f.value, f.unit, f.goal).padStart(14)}  ${goal.padStart(12)}  ${verdict(f)}${f.note ? `  (${f.note})` : ''}`);
+    lines.push(
+      `${f.measure.padEnd(w)}  ${formatValue(f.value, f.unit, f.goal).padStart(14)}  ${goal.padStart(12)}  ${verdict(f)}${f.note ? `  (${f.note})` : ''}`,
+    );
   }
   return lines.join('\n');
 }
 
 /** Prints the table and writes storage/bench/<name>.json. Returns the file name. */
 export function record(r: Omit<BenchResult, 'at' | 'machine'>, header: string[] = []): string {
-  const figures = r.figures.map((f) => ({ ...f, value: round(f.value, 2), pass: f.goal === undefined ? null : f.value <= f.goal }));
+  const figures = r.figures.map((f) => ({
+    ...f,
+    value: round(f.value, 2),
+    pass: f.goal === undefined ? null : f.value <= f.goal,
+  }));
   const full: BenchResult = { ...r, figures, at: new Date().toISOString(), machine: machine() };
   const m = full.machine;
-  console.log(table(r.title, figures, [...header, `machine: ${m.cores} cores (${m.cpu}), ${m.memory_gb} GB, Node ${m.node}, load ${m.load_avg.join(' / ')}`]));
+  console.log(
+    table(r.title, figures, [
+      ...header,
+      `machine: ${m.cores} cores (${m.cpu}), ${m.memory_gb} GB, Node ${m.node}, load ${m.load_avg.join(' / ')}`,
+    ]),
+  );
   mkdirSync(BENCH_DIR, { recursive: true });
   const file = path.join(BENCH_DIR, `${r.name}.json`);
   writeFileSync(file, `${JSON.stringify(full, null, 2)}\n`);
@@ -151,7 +162,12 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Polls cond every `every` ms until true, at most `ms`. */
-export async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string, every = 5): Promise<void> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string,
+  every = 5,
+): Promise<void> {
   const deadline = performance.now() + ms;
   while (!(await cond())) {
     if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
@@ -171,13 +187,23 @@ export function tempDir(label: string): { dir: string; remove(): void } {
  * the job machinery, not the session lookup) and no upload rate limit (a bench uploads 20 files a
  * minute by design).
  */
-export const BENCH_ENV: Record<string, string> = { HOST: '127.0.0.1', AUTH: 'off', UPLOADS_PER_MINUTE: '10000', SERVE_CLIENT: 'false' };
+export const BENCH_ENV: Record<string, string> = {
+  HOST: '127.0.0.1',
+  AUTH: 'off',
+  UPLOADS_PER_MINUTE: '10000',
+  SERVE_CLIENT: 'false',
+};
 
 /** A real server in this process, storage in a temp folder, logs silent, 127.0.0.1 on a free port. */
 export async function inProcessServer(dir: string, env: Record<string, string> = {}): Promise<RunningServer> {
   // Server settings worth comparing can be passed through the environment (e.g. STOP_GRACE_MS=200).
-  const passed = Object.fromEntries(['STOP_GRACE_MS', 'WORKERS', 'JOB_CONCURRENCY'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
-  const config = loadConfig({ ...BENCH_ENV, PORT: '0', STORAGE_DIR: path.join(dir, 'storage'), LOG_LEVEL: 'silent', ...passed, ...env }, 'bench');
+  const passed = Object.fromEntries(
+    ['STOP_GRACE_MS', 'WORKERS', 'JOB_CONCURRENCY'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!]),
+  );
+  const config = loadConfig(
+    { ...BENCH_ENV, PORT: '0', STORAGE_DIR: path.join(dir, 'storage'), LOG_LEVEL: 'silent', ...passed, ...env },
+    'bench',
+  );
   return startServer(config, createLogger(config));
 }
 
@@ -207,14 +233,20 @@ export async function connectClients(url: string, n: number, batch = 100): Promi
 
 export function subscribe(c: Client, id: string): Promise<void> {
   return within(
-    new Promise<void>((resolve, reject) => c.emit('job:subscribe', { id }, (r) => (r.ok ? resolve() : reject(new Error(r.error.message))))),
+    new Promise<void>((resolve, reject) =>
+      c.emit('job:subscribe', { id }, (r) => (r.ok ? resolve() : reject(new Error(r.error.message)))),
+    ),
     30_000,
     'job:subscribe ack',
   );
 }
 
 /** POST /api/jobs with a file from disk; returns the job and the time to the 201. */
-export async function uploadJob(url: string, file: string, config: Record<string, unknown> = { forecast_horizon: 30 }): Promise<{ job: JobDto; ms: number; t0: number; tEpoch0: number }> {
+export async function uploadJob(
+  url: string,
+  file: string,
+  config: Record<string, unknown> = { forecast_horizon: 30 },
+): Promise<{ job: JobDto; ms: number; t0: number; tEpoch0: number }> {
   const { openAsBlob } = await import('node:fs');
   const form = new FormData();
   form.append('file', await openAsBlob(file), path.basename(file));
@@ -260,7 +292,11 @@ export function fdLimit(): number {
 
 /** Forks a TypeScript module under tsx with an IPC channel. */
 export function forkTs(file: string, args: string[] = [], env: Record<string, string> = {}): ChildProcess {
-  return fork(file, args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(file, args, {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
 export function gitRevision(): string {
@@ -358,7 +394,10 @@ export async function startFleet(url: string, clients: number, jobId?: string): 
  * for the job), and resolves with emit → every client of every fleet has it (one IPC hop included,
  * well under 1 ms), how long the emit call itself took, and the largest first → last spread in a fleet.
  */
-export async function timeBroadcast(fleets: Fleet[], emit: () => void): Promise<{ ms: number; emitMs: number; spreadMs: number }> {
+export async function timeBroadcast(
+  fleets: Fleet[],
+  emit: () => void,
+): Promise<{ ms: number; emitMs: number; spreadMs: number }> {
   const waits = await Promise.all(fleets.map((f) => f.arm()));
   const t0 = performance.now();
   emit();

@@ -11,9 +11,23 @@
 import { parseArgs } from 'node:util';
 import type { JobDto } from '../../server/contract/dto.js';
 import { writeDemandFile } from '../generate-demand.js';
-import { connectClients, fdLimit, inProcessServer, num, record, summarize, tempDir, until, uploadJob, within, type Figure } from './lib.js';
+import {
+  connectClients,
+  fdLimit,
+  inProcessServer,
+  num,
+  record,
+  summarize,
+  tempDir,
+  until,
+  uploadJob,
+  within,
+  type Figure,
+} from './lib.js';
 
-const { values } = parseArgs({ options: { clients: { type: 'string' }, trials: { type: 'string' }, scale: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { clients: { type: 'string' }, trials: { type: 'string' }, scale: { type: 'string' } },
+});
 const nClients = num(values.clients, 50, 'clients');
 const trials = num(values.trials, 20, 'trials');
 const scale = num(values.scale, 4, 'scale');
@@ -55,7 +69,9 @@ try {
         srv.jobs.events.on('released', h);
       });
       const t0 = performance.now();
-      const acked = new Promise<number>((resolve) => clients[0].emit('job:stop', { id: job.id }, () => resolve(performance.now())));
+      const acked = new Promise<number>((resolve) =>
+        clients[0].emit('job:stop', { id: job.id }, () => resolve(performance.now())),
+      );
       const times = (await within(Promise.all(seen), 10_000, 'CANCELLED at every client')).map((x) => x - t0);
       threadsGone.push((await within(released, 10_000, 'the job’s threads to end')) - t0);
       ackMs.push((await acked) - t0);
@@ -90,9 +106,17 @@ try {
       title: `1. Stop latency — ${nClients} clients, ${trials} trials, ${srv.pool.threads} threads busy`,
       params: { clients: nClients, trials, scale, rows, threads: srv.pool.threads, fd_limit: fdLimit() },
       figures,
-      details: { to_all_ms: toAll, to_first_ms: toFirst, threads_gone_ms: threadsGone, ack_ms: ackMs, summary: { to_all: all, to_first: first, threads_gone: gone, ack } },
+      details: {
+        to_all_ms: toAll,
+        to_first_ms: toFirst,
+        threads_gone_ms: threadsGone,
+        ack_ms: ackMs,
+        summary: { to_all: all, to_first: first, threads_gone: gone, ack },
+      },
     },
-    [`file: ${rows.toLocaleString('en-US')} rows (--scale ${scale}); a new job per trial, stopped once every thread is busy`],
+    [
+      `file: ${rows.toLocaleString('en-US')} rows (--scale ${scale}); a new job per trial, stopped once every thread is busy`,
+    ],
   );
 } finally {
   tmp.remove();

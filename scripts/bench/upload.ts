@@ -20,9 +20,27 @@ import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDemandFile } from '../generate-demand.js';
-import { BENCH_DIR, BENCH_ENV, READ_DONE, ROOT, getJob, getLog, num, procMemory, record, sleep, tempDir, until, uploadJob, within, type Figure } from './lib.js';
+import {
+  BENCH_DIR,
+  BENCH_ENV,
+  READ_DONE,
+  ROOT,
+  getJob,
+  getLog,
+  num,
+  procMemory,
+  record,
+  sleep,
+  tempDir,
+  until,
+  uploadJob,
+  within,
+  type Figure,
+} from './lib.js';
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, observe: { type: 'string' }, server: { type: 'string', default: 'tsx' } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, observe: { type: 'string' }, server: { type: 'string', default: 'tsx' } },
+});
 const mode = values.server;
 if (mode !== 'tsx' && mode !== 'compiled') throw new Error('--server must be tsx or compiled');
 const scale = num(values.scale, 84, 'scale');
@@ -35,7 +53,9 @@ try {
   const tGen = performance.now();
   const rows = await writeDemandFile(dataFile, { scale, seed: 7, start: '2024-01-01', days: 365 });
   const bytes = statSync(dataFile).size;
-  console.log(`generated ${rows.toLocaleString('en-US')} rows (${(bytes / 1024 ** 2).toFixed(1)} MB) in ${((performance.now() - tGen) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${rows.toLocaleString('en-US')} rows (${(bytes / 1024 ** 2).toFixed(1)} MB) in ${((performance.now() - tGen) / 1000).toFixed(1)} s`,
+  );
 
   let entry = ['--import', 'tsx', 'server/main.ts'];
   if (mode === 'compiled') {
@@ -43,13 +63,32 @@ try {
     const out = path.join(BENCH_DIR, `.build-${process.pid}`);
     cleanups.push(() => rmSync(out, { recursive: true, force: true }));
     const t = performance.now();
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out, '--sourceMap', 'false'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        out,
+        '--sourceMap',
+        'false',
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
     console.log(`compiled the server in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     entry = [path.join(out, 'main.js')];
   }
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
-    env: { ...process.env, ...BENCH_ENV, PORT: '0', STORAGE_DIR: path.join(tmp.dir, 'storage'), LOG_LEVEL: 'info', LOG_PRETTY: 'false' },
+    env: {
+      ...process.env,
+      ...BENCH_ENV,
+      PORT: '0',
+      STORAGE_DIR: path.join(tmp.dir, 'storage'),
+      LOG_LEVEL: 'info',
+      LOG_PRETTY: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -118,13 +157,24 @@ try {
 
     figures.push(
       { measure: 'POST → 201 (received, header checked, queued)', value: up.ms / 1000, unit: 's', goal: 3 },
-      { measure: 'POST → read phase done (every row validated)', value: readDoneMs / 1000, unit: 's', goal: 3, note: `read phase alone ${((readDoneMs - readStartMs) / 1000).toFixed(2)} s` },
+      {
+        measure: 'POST → read phase done (every row validated)',
+        value: readDoneMs / 1000,
+        unit: 's',
+        goal: 3,
+        note: `read phase alone ${((readDoneMs - readStartMs) / 1000).toFixed(2)} s`,
+      },
       { measure: 'server peak RSS, start → validated', value: afterRead.hwmMb, unit: 'MB', goal: 300 },
       { measure: 'server RSS idle before upload', value: idle.rssMb, unit: 'MB', headline: true },
       { measure: 'server peak RSS above idle', value: afterRead.hwmMb - idle.rssMb, unit: 'MB', headline: true },
     );
     if (observeS > 0)
-      figures.push({ measure: `server peak RSS, + ${observedS.toFixed(0)} s of forecasting`, value: observed.hwmMb, unit: 'MB', note: `job ${status || '?'} at ${progress} %, then stopped` });
+      figures.push({
+        measure: `server peak RSS, + ${observedS.toFixed(0)} s of forecasting`,
+        value: observed.hwmMb,
+        unit: 'MB',
+        note: `job ${status || '?'} at ${progress} %, then stopped`,
+      });
     Object.assign(details, {
       upload_ms: up.ms,
       read_start_ms: readStartMs,

@@ -48,13 +48,27 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
     limit: opts.loginPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError(429, 'RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.')),
+    handler: (_req, _res, next) =>
+      next(new AppError(429, 'RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.')),
   });
 
   const signIn = async (req: Request, res: import('express').Response, username: string, password: string) => {
     const { user, cookie, expiresAt } = await auth.login(username, password, ipOf(req));
-    res.cookie(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', expires: expiresAt });
-    await auth.audit({ user_id: user.id, username: user.username, action: 'auth.login', job_id: null, detail: null, ip: ipOf(req) });
+    res.cookie(SESSION_COOKIE, cookie, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+      expires: expiresAt,
+    });
+    await auth.audit({
+      user_id: user.id,
+      username: user.username,
+      action: 'auth.login',
+      job_id: null,
+      detail: null,
+      ip: ipOf(req),
+    });
     return user;
   };
 
@@ -63,7 +77,15 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
     try {
       res.json({ user: await signIn(req, res, username, password) });
     } catch (err) {
-      if (err instanceof AppError) await auth.audit({ user_id: null, username, action: 'auth.login_failed', job_id: null, detail: err.code, ip: ipOf(req) });
+      if (err instanceof AppError)
+        await auth.audit({
+          user_id: null,
+          username,
+          action: 'auth.login_failed',
+          job_id: null,
+          detail: err.code,
+          ip: ipOf(req),
+        });
       throw err;
     }
   });
@@ -71,22 +93,43 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
   r.post('/auth/logout', async (req, res) => {
     const cookie = cookieValue(req.headers.cookie);
     if (cookie) await auth.logout(cookie);
-    if (req.user) await auth.audit({ user_id: req.user.id, username: req.user.username, action: 'auth.logout', job_id: null, detail: null, ip: ipOf(req) });
+    if (req.user)
+      await auth.audit({
+        user_id: req.user.id,
+        username: req.user.username,
+        action: 'auth.logout',
+        job_id: null,
+        detail: null,
+        ip: ipOf(req),
+      });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
 
   r.post('/auth/setup', limiter, async (req, res) => {
     const { token, username, password } = body(credentials.extend({ token: z.string().min(1).max(200) }), req);
-    if (!isLoopback(ipOf(req) ?? '')) throw new AppError(403, 'SETUP_CLOSED', 'The setup link works only from the server machine itself.');
+    if (!isLoopback(ipOf(req) ?? ''))
+      throw new AppError(403, 'SETUP_CLOSED', 'The setup link works only from the server machine itself.');
     const user = await auth.completeSetup(token, username, password);
-    await auth.audit({ user_id: user.id, username, action: 'user.setup', job_id: null, detail: 'first admin', ip: ipOf(req) });
+    await auth.audit({
+      user_id: user.id,
+      username,
+      action: 'user.setup',
+      job_id: null,
+      detail: 'first admin',
+      ip: ipOf(req),
+    });
     res.status(201).json({ user: await signIn(req, res, username, password) });
   });
 
   // ---- users (admin) -------------------------------------------------------------------------------
   const admin = requireRole('admin');
-  const actor = (req: Request) => ({ user_id: req.user!.id, username: req.user!.username, ip: ipOf(req), job_id: null });
+  const actor = (req: Request) => ({
+    user_id: req.user!.id,
+    username: req.user!.username,
+    ip: ipOf(req),
+    job_id: null,
+  });
 
   r.get('/users', admin, async (_req, res) => res.json({ users: await auth.listUsers() }));
 
@@ -100,7 +143,11 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
   r.patch('/users/:id', admin, async (req, res) => {
     const patch = body(userPatch, req);
     const user = await auth.updateUser(String(req.params.id), patch);
-    await auth.audit({ ...actor(req), action: 'user.update', detail: `${user.username}${patch.role ? ` role=${patch.role}` : ''}${patch.password ? ' password reset' : ''}` });
+    await auth.audit({
+      ...actor(req),
+      action: 'user.update',
+      detail: `${user.username}${patch.role ? ` role=${patch.role}` : ''}${patch.password ? ' password reset' : ''}`,
+    });
     res.json(user);
   });
 

@@ -32,7 +32,10 @@ const toUser = (u: User): UserDto => ({
 const USERNAME = /^[A-Za-z0-9._@-]{2,64}$/;
 
 export class AuthService {
-  readonly events = new EventEmitter<{ 'session-ended': [{ sessionId: string }]; 'user-ended': [{ userId: string }] }>();
+  readonly events = new EventEmitter<{
+    'session-ended': [{ sessionId: string }];
+    'user-ended': [{ userId: string }];
+  }>();
   private setupDigest: string | null = null;
 
   constructor(
@@ -56,7 +59,11 @@ export class AuthService {
 
   async completeSetup(token: string, username: string, password: string): Promise<UserDto> {
     if (!this.setupDigest || digest(token) !== this.setupDigest || (await this.userCount()) > 0)
-      throw new AppError(403, 'SETUP_CLOSED', 'This setup link is not valid (it works once, and only while there are no users).');
+      throw new AppError(
+        403,
+        'SETUP_CLOSED',
+        'This setup link is not valid (it works once, and only while there are no users).',
+      );
     const user = await this.addUser(username, password, 'admin');
     this.setupDigest = null;
     return user;
@@ -65,15 +72,26 @@ export class AuthService {
   // ---- sign-in and sessions --------------------------------------------------------------------------
 
   /** Checks a password; returns a new session cookie value. Locks the account after repeated failures. */
-  async login(username: string, password: string, ip: string | null): Promise<{ user: UserDto; cookie: string; expiresAt: Date }> {
+  async login(
+    username: string,
+    password: string,
+    ip: string | null,
+  ): Promise<{ user: UserDto; cookie: string; expiresAt: Date }> {
     const u = await this.repo.userByName(username);
     const fail = new AppError(401, 'BAD_CREDENTIALS', 'Wrong username or password.');
     if (!u) {
-      await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'); // same cost either way
+      await verifyPassword(
+        password,
+        'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      ); // same cost either way
       throw fail;
     }
     if (u.lockedUntil && u.lockedUntil > now())
-      throw new AppError(423, 'ACCOUNT_LOCKED', 'Too many failed sign-ins: this account is locked for a while. Try again later or ask an admin to reset it.');
+      throw new AppError(
+        423,
+        'ACCOUNT_LOCKED',
+        'Too many failed sign-ins: this account is locked for a while. Try again later or ask an admin to reset it.',
+      );
     if (!(await verifyPassword(password, u.passwordHash))) {
       const failed = u.failedLogins + 1;
       const lock = failed >= this.opts.lockoutThreshold;
@@ -137,10 +155,12 @@ export class AuthService {
   }
 
   async addUser(username: string, password: string, role: Role): Promise<UserDto> {
-    if (!USERNAME.test(username)) throw new AppError(400, 'VALIDATION_ERROR', 'A username has 2–64 letters, digits or . _ @ -');
+    if (!USERNAME.test(username))
+      throw new AppError(400, 'VALIDATION_ERROR', 'A username has 2–64 letters, digits or . _ @ -');
     const weak = passwordProblem(password);
     if (weak) throw new AppError(400, 'WEAK_PASSWORD', weak);
-    if (await this.repo.userByName(username)) throw new AppError(409, 'USER_EXISTS', `There is already a user "${username}".`);
+    if (await this.repo.userByName(username))
+      throw new AppError(409, 'USER_EXISTS', `There is already a user "${username}".`);
     const user: User = {
       id: newId(),
       username,

@@ -58,7 +58,13 @@ export function requireRole(role: Role): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.user) return next(new AppError(401, 'UNAUTHORIZED', 'Please sign in.'));
     if (!roleAtLeast(req.user.role, role))
-      return next(new AppError(403, 'FORBIDDEN', `This needs the ${role} role; you are signed in as ${req.user.username} (${req.user.role}).`));
+      return next(
+        new AppError(
+          403,
+          'FORBIDDEN',
+          `This needs the ${role} role; you are signed in as ${req.user.username} (${req.user.role}).`,
+        ),
+      );
     next();
   };
 }

@@ -22,24 +22,33 @@ import { openDatabase } from '../db/database.js';
 import { appRoot } from '../storage/app-root.js';
 import { ensureStorage, storagePaths } from '../storage/paths.js';
 
-const USAGE = 'usage: npm run user -- add <name> [--role R] [--password P] | reset <name> [--password P] | role <name> <R> | remove <name> | list';
+const USAGE =
+  'usage: npm run user -- add <name> [--role R] [--password P] | reset <name> [--password P] | role <name> <R> | remove <name> | list';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { role: { type: 'string', default: 'planner' }, password: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { role: { type: 'string', default: 'planner' }, password: { type: 'string' } },
+  });
   const [cmd, name, arg] = positionals;
   const pkg = JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
   const config = loadConfig({ ...process.env, AUTH: 'on' }, pkg.version);
   const paths = storagePaths(config.storageDir);
   await ensureStorage(paths);
   const db = await openDatabase(paths.db);
-  const auth = new AuthService(new AuthRepo(db), { sessionTtlMs: config.SESSION_TTL, lockoutThreshold: config.LOCKOUT_AFTER, lockoutMs: config.LOCKOUT_FOR });
+  const auth = new AuthService(new AuthRepo(db), {
+    sessionTtlMs: config.SESSION_TTL,
+    lockoutThreshold: config.LOCKOUT_AFTER,
+    lockoutMs: config.LOCKOUT_FOR,
+  });
   const isRole = (r: string | undefined): r is Role => ROLES.includes(r as Role);
   const mustFind = async (n: string | undefined) => {
     const u = n ? await auth.findUser(n) : null;
     if (!u) throw new AppError(404, 'USER_NOT_FOUND', `No user "${n ?? ''}".`);
     return u;
   };
-  const record = (action: string, detail: string) => auth.audit({ user_id: null, username: 'cli', action, job_id: null, detail, ip: 'shell' });
+  const record = (action: string, detail: string) =>
+    auth.audit({ user_id: null, username: 'cli', action, job_id: null, detail, ip: 'shell' });
   try {
     switch (cmd) {
       case 'add': {
@@ -74,7 +83,8 @@ async function main(): Promise<number> {
         return 0;
       }
       case 'list':
-        for (const u of await auth.listUsers()) console.log(`${u.username.padEnd(24)} ${u.role.padEnd(8)} ${u.locked ? 'locked' : ''}`);
+        for (const u of await auth.listUsers())
+          console.log(`${u.username.padEnd(24)} ${u.role.padEnd(8)} ${u.locked ? 'locked' : ''}`);
         return 0;
       default:
         return usage();

@@ -44,54 +44,60 @@ const siteCodes = z.preprocess(
 );
 
 /** The `config` field of POST /api/jobs. Unknown keys are rejected so typos are not silently ignored. */
-export const jobConfigSchema = z
-  .strictObject({
-    forecast_horizon: z.coerce
-      .number({ error: 'forecast_horizon must be a number' })
-      .int('forecast_horizon must be a whole number')
-      .min(1, 'forecast_horizon must be between 1 and 365')
-      .max(365, 'forecast_horizon must be between 1 and 365')
-      .default(30),
-    forecast_start_date: z
-      .string()
-      .nullish()
-      .transform((v, ctx) => {
-        if (v == null || v.trim() === '') return null;
-        const n = normalizeStartDate(v);
-        if (!n) {
-          ctx.addIssue({ code: 'custom', message: `forecast_start_date "${v}" is not a date (use YYYY-MM-DD or DD/MM/YYYY)` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-    forecast_site_codes: siteCodes.optional().transform((v) => v ?? []),
-    date_format: z.enum(DATE_FORMATS, { error: 'date_format must be auto, DMY, MDY or YMD' }).default('auto'),
-    zero_threshold: z.coerce
-      .number({ error: 'zero_threshold must be a number' })
-      .min(0, 'zero_threshold must be between 0 and 10')
-      .max(10, 'zero_threshold must be between 0 and 10')
-      .default(0.5),
-    rounding_mode: z
-      .enum([...ROUNDING_MODES, 'round'], {
-        error: 'rounding_mode must be half_up, half_even, ceil or floor',
-      })
-      .default('half_up')
-      // 'round' is an accepted alias of half_even (banker's rounding).
-      .transform((v): RoundingMode => (v === 'round' ? 'half_even' : v)),
-    frequency: z
-      .enum(FREQUENCIES, { error: 'frequency must be D, W or M' })
-      .nullish()
-      .transform((v) => v ?? null),
-    /** 'auto' or one method name of the engine. */
-    method: z.string().trim().min(1).max(40).default('auto'),
-  });
+export const jobConfigSchema = z.strictObject({
+  forecast_horizon: z.coerce
+    .number({ error: 'forecast_horizon must be a number' })
+    .int('forecast_horizon must be a whole number')
+    .min(1, 'forecast_horizon must be between 1 and 365')
+    .max(365, 'forecast_horizon must be between 1 and 365')
+    .default(30),
+  forecast_start_date: z
+    .string()
+    .nullish()
+    .transform((v, ctx) => {
+      if (v == null || v.trim() === '') return null;
+      const n = normalizeStartDate(v);
+      if (!n) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `forecast_start_date "${v}" is not a date (use YYYY-MM-DD or DD/MM/YYYY)`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  forecast_site_codes: siteCodes.optional().transform((v) => v ?? []),
+  date_format: z.enum(DATE_FORMATS, { error: 'date_format must be auto, DMY, MDY or YMD' }).default('auto'),
+  zero_threshold: z.coerce
+    .number({ error: 'zero_threshold must be a number' })
+    .min(0, 'zero_threshold must be between 0 and 10')
+    .max(10, 'zero_threshold must be between 0 and 10')
+    .default(0.5),
+  rounding_mode: z
+    .enum([...ROUNDING_MODES, 'round'], {
+      error: 'rounding_mode must be half_up, half_even, ceil or floor',
+    })
+    .default('half_up')
+    // 'round' is an accepted alias of half_even (banker's rounding).
+    .transform((v): RoundingMode => (v === 'round' ? 'half_even' : v)),
+  frequency: z
+    .enum(FREQUENCIES, { error: 'frequency must be D, W or M' })
+    .nullish()
+    .transform((v) => v ?? null),
+  /** 'auto' or one method name of the engine. */
+  method: z.string().trim().min(1).max(40).default('auto'),
+});
 
 /** The job's forecast configuration, as validated at upload. */
 export type JobConfig = z.output<typeof jobConfigSchema>;
 /** What a client may send as `config` (defaults filled in by the server). */
 export type JobConfigInput = z.input<typeof jobConfigSchema>;
 
-export const jobIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'invalid job id');
+export const jobIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'invalid job id');
 export const idPayloadSchema = z.object({ id: jobIdSchema });
 export const deletePayloadSchema = z.object({ id: jobIdSchema, force: z.boolean().optional().default(false) });
 
@@ -99,7 +105,14 @@ export const listQuerySchema = z.object({
   status: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim().toUpperCase())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(jobStatusSchema)),
   q: z.string().trim().max(200).optional().default(''),
   page: z.coerce.number().int().min(1).default(1),

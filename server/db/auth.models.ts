@@ -44,40 +44,56 @@ const str = (n: number, allowNull = false) => ({ type: DataTypes.STRING(n), allo
 export function defineAuthModels(sequelize: Sequelize): AuthModels {
   const opts = { timestamps: false };
   return {
-    User: sequelize.define('User', {
-      id: { ...str(32), primaryKey: true },
-      username: str(64),
-      password_hash: str(255),
-      role: str(16),
-      failed_logins: { type: DataTypes.INTEGER, allowNull: false },
-      locked_until: str(32, true),
-      created_at: str(32),
-    }, { ...opts, tableName: 'users' }) as M<UserRow>,
-    Session: sequelize.define('Session', {
-      id: { ...str(64), primaryKey: true },
-      user_id: str(32),
-      created_at: str(32),
-      expires_at: str(32),
-      ip: str(64, true),
-    }, { ...opts, tableName: 'sessions' }) as M<SessionRow>,
-    Token: sequelize.define('Token', {
-      id: { ...str(32), primaryKey: true },
-      user_id: str(32),
-      name: str(100),
-      token_hash: str(64),
-      created_at: str(32),
-      last_used_at: str(32, true),
-      revoked_at: str(32, true),
-    }, { ...opts, tableName: 'api_tokens' }) as M<TokenRow>,
-    Audit: sequelize.define('Audit', {
-      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      at: str(32),
-      user_id: str(32, true),
-      username: str(64, true),
-      action: str(40),
-      job_id: str(32, true),
-      detail: { type: DataTypes.TEXT, allowNull: true },
-      ip: str(64, true),
-    }, { ...opts, tableName: 'audit' }) as M<AuditRow>,
+    User: sequelize.define(
+      'User',
+      {
+        id: { ...str(32), primaryKey: true },
+        username: str(64),
+        password_hash: str(255),
+        role: str(16),
+        failed_logins: { type: DataTypes.INTEGER, allowNull: false },
+        locked_until: str(32, true),
+        created_at: str(32),
+      },
+      { ...opts, tableName: 'users' },
+    ) as M<UserRow>,
+    Session: sequelize.define(
+      'Session',
+      {
+        id: { ...str(64), primaryKey: true },
+        user_id: str(32),
+        created_at: str(32),
+        expires_at: str(32),
+        ip: str(64, true),
+      },
+      { ...opts, tableName: 'sessions' },
+    ) as M<SessionRow>,
+    Token: sequelize.define(
+      'Token',
+      {
+        id: { ...str(32), primaryKey: true },
+        user_id: str(32),
+        name: str(100),
+        token_hash: str(64),
+        created_at: str(32),
+        last_used_at: str(32, true),
+        revoked_at: str(32, true),
+      },
+      { ...opts, tableName: 'api_tokens' },
+    ) as M<TokenRow>,
+    Audit: sequelize.define(
+      'Audit',
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        at: str(32),
+        user_id: str(32, true),
+        username: str(64, true),
+        action: str(40),
+        job_id: str(32, true),
+        detail: { type: DataTypes.TEXT, allowNull: true },
+        ip: str(64, true),
+      },
+      { ...opts, tableName: 'audit' },
+    ) as M<AuditRow>,
   };
 }

@@ -35,7 +35,11 @@ export async function openDatabase(file: string): Promise<Database> {
   if (verdict !== 'ok') throw new Error(`Database ${file} failed its integrity check: ${verdict}`);
 
   const umzug = new Umzug({
-    migrations: migrations.map((m) => ({ name: m.name, up: () => m.up(sequelize.getQueryInterface()), down: () => m.down(sequelize.getQueryInterface()) })),
+    migrations: migrations.map((m) => ({
+      name: m.name,
+      up: () => m.up(sequelize.getQueryInterface()),
+      down: () => m.down(sequelize.getQueryInterface()),
+    })),
     context: sequelize.getQueryInterface(),
     storage: new SequelizeStorage({ sequelize }),
     logger: undefined,

@@ -34,21 +34,30 @@ export function modelStart(per: Int32Array, from: number, to: number, ctx: Engin
 export function configMethod(config: JobConfig): 'auto' | MethodName {
   const method = config.method === 'auto' ? 'auto' : config.method.trim().toLowerCase();
   if (method !== 'auto' && !isMethodName(method)) {
-    throw new InputError('UNKNOWN_METHOD', `Unknown method "${config.method}". Use auto or one of: ${METHOD_NAMES.join(', ')}.`);
+    throw new InputError(
+      'UNKNOWN_METHOD',
+      `Unknown method "${config.method}". Use auto or one of: ${METHOD_NAMES.join(', ')}.`,
+    );
   }
   return method;
 }
 
 /** Whether the config asks for the automatic choice (false for a named or unknown method). */
 export function isAuto(config: JobConfig): boolean {
-  try { return configMethod(config) === 'auto'; } catch { return false; } // an unknown method is reported by forecastPartition
+  try {
+    return configMethod(config) === 'auto';
+  } catch {
+    return false;
+  } // an unknown method is reported by forecastPartition
 }
 
 /** Backtest options of a job: h counts from the period after the training end to the last output period. */
 export function selectOptions(ctx: EngineContext, config: JobConfig): SelectOptions {
   const h = config.forecast_horizon + ctx.fcStart - ctx.trainEnd - 1;
   return {
-    h, method: configMethod(config), lifePeriods: ctx.lifePeriods,
+    h,
+    method: configMethod(config),
+    lifePeriods: ctx.lifePeriods,
     env: { season: seasonLength(ctx.freq), maWindow: ctx.freq === 'D' ? 28 : ctx.freq === 'W' ? 13 : 12 },
     baselines: ['naive', 'sba'],
   };
@@ -56,7 +65,8 @@ export function selectOptions(ctx: EngineContext, config: JobConfig): SelectOpti
 
 /** Series i of a site as a dense history from its model start to the training end (null without demand). */
 export function seriesOf(data: SiteSeries, i: number, ctx: EngineContext): { y: Float64Array; fd: number } | null {
-  const from = data.off[i], to = data.off[i + 1];
+  const from = data.off[i],
+    to = data.off[i + 1];
   if (to <= from) return null;
   const start = modelStart(data.per, from, to, ctx);
   const y = new Float64Array(ctx.trainEnd - start + 1);
@@ -78,7 +88,15 @@ export function forecastPartition(
   const h = opts.h;
   const labels = Array.from({ length: hOut }, (_, k) => periodLabel(cal, ctx.fcStart + k));
   const site = csvField(data.site);
-  const m: PartitionMetrics = { chosen: newAcc(), naive: newAcc(), sba: newAcc(), series: 0, scored: 0, classes: {}, methods: {} };
+  const m: PartitionMetrics = {
+    chosen: newAcc(),
+    naive: newAcc(),
+    sba: newAcc(),
+    series: 0,
+    scored: 0,
+    classes: {},
+    methods: {},
+  };
   const S = data.parts.length;
   const evs: Evaluated[] = [];
   // per series, for the holdout metrics: the scale before the holdout and the holdout's actuals (the dense

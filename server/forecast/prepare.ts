@@ -22,7 +22,13 @@ export async function inspectHead(filePath: string, originalName: string): Promi
   for await (const rec of readRows(filePath, source)) {
     if (rec.every((c) => c.trim() === '')) continue;
     const cols = mapColumns(rec);
-    return { format: source.format, encoding: source.encoding, delimiter: source.delimiter, columns: cols.names, extraColumns: cols.extra };
+    return {
+      format: source.format,
+      encoding: source.encoding,
+      delimiter: source.delimiter,
+      columns: cols.names,
+      extraColumns: cols.extra,
+    };
   }
   throw new InputError('EMPTY_FILE', 'The file has no header line.');
 }
@@ -30,8 +36,13 @@ export async function inspectHead(filePath: string, originalName: string): Promi
 /** First and last day of the valid rows, and every distinct day between them. */
 function dayRange(raw: RawDemand): { minDay: number; maxDay: number; days: number[] } {
   const day = raw.day;
-  let minDay = Infinity, maxDay = -Infinity;
-  for (let i = 0; i < day.length; i++) { const d = day[i]; if (d < minDay) minDay = d; if (d > maxDay) maxDay = d; }
+  let minDay = Infinity,
+    maxDay = -Infinity;
+  for (let i = 0; i < day.length; i++) {
+    const d = day[i];
+    if (d < minDay) minDay = d;
+    if (d > maxDay) maxDay = d;
+  }
   const days: number[] = [];
   if (day.length) {
     const seen = new Uint8Array(maxDay - minDay + 1);
@@ -41,7 +52,11 @@ function dayRange(raw: RawDemand): { minDay: number; maxDay: number; days: numbe
   return { minDay, maxDay, days };
 }
 
-function calendarOf(raw: RawDemand, override: Frequency | null, days = dayRange(raw).days): { cal: Calendar; detected: Frequency } {
+function calendarOf(
+  raw: RawDemand,
+  override: Frequency | null,
+  days = dayRange(raw).days,
+): { cal: Calendar; detected: Frequency } {
   const det = detectFrequency(days);
   return { cal: { freq: override ?? det.freq, anchor: det.anchor }, detected: det.freq };
 }
@@ -50,13 +65,20 @@ function calendarOf(raw: RawDemand, override: Frequency | null, days = dayRange(
 function distinct(ids: Int32Array, n: number): number {
   const seen = new Uint8Array(n);
   let k = 0;
-  for (let i = 0; i < ids.length; i++) if (!seen[ids[i]]) { seen[ids[i]] = 1; k++; }
+  for (let i = 0; i < ids.length; i++)
+    if (!seen[ids[i]]) {
+      seen[ids[i]] = 1;
+      k++;
+    }
   return k;
 }
 
 function badDatesError(raw: RawDemand): InputError {
   const is = raw.issues.find((i) => i.code === 'BAD_DATES')!;
-  return new InputError('BAD_DATES', `${is.message}: ${is.examples.map((e) => `"${e}"`).join(', ')}. Fix these dates or set the date format (auto, DMY, MDY or YMD).`);
+  return new InputError(
+    'BAD_DATES',
+    `${is.message}: ${is.examples.map((e) => `"${e}"`).join(', ')}. Fix these dates or set the date format (auto, DMY, MDY or YMD).`,
+  );
 }
 
 function noValidRows(raw: RawDemand): InputError {
@@ -64,7 +86,11 @@ function noValidRows(raw: RawDemand): InputError {
   return new InputError('NO_VALID_ROWS', `None of the ${raw.rows} data rows is usable${why ? `: ${why}` : ''}.`);
 }
 
-export async function previewDemand(filePath: string, originalName: string, opts: { date_format: JobConfig['date_format'] }): Promise<PreviewDto> {
+export async function previewDemand(
+  filePath: string,
+  originalName: string,
+  opts: { date_format: JobConfig['date_format'] },
+): Promise<PreviewDto> {
   const raw = await readDemand(filePath, originalName, opts.date_format);
   const { cal } = calendarOf(raw, null);
   const g = raw.part.length ? groupSeries(raw, cal, null) : null;
@@ -72,13 +98,24 @@ export async function previewDemand(filePath: string, originalName: string, opts
   const siteSeen = new Uint8Array(raw.sites.length);
   for (let i = 0; i < raw.site.length; i++) siteSeen[raw.site[i]] = 1;
   return {
-    filename: originalName, format: raw.source.format, encoding: raw.source.encoding, delimiter: raw.source.delimiter,
-    columns: raw.columns.names, extra_columns: raw.columns.extra, rows: raw.rows, parts: distinct(raw.part, raw.parts.length), series,
+    filename: originalName,
+    format: raw.source.format,
+    encoding: raw.source.encoding,
+    delimiter: raw.source.delimiter,
+    columns: raw.columns.names,
+    extra_columns: raw.columns.extra,
+    rows: raw.rows,
+    parts: distinct(raw.part, raw.parts.length),
+    series,
     sites: raw.sites.filter((_, s) => siteSeen[s] === 1).sort(),
-    date_order: raw.order.order, date_order_ambiguous: raw.order.ambiguous,
+    date_order: raw.order.order,
+    date_order_ambiguous: raw.order.ambiguous,
     first_date: g && Number.isFinite(g.minDay) ? isoOfDay(g.minDay) : null,
     last_date: g && Number.isFinite(g.maxDay) ? isoOfDay(g.maxDay) : null,
-    frequency: cal.freq, duplicates: g?.duplicates ?? 0, issues: raw.issues, warnings: raw.warnings,
+    frequency: cal.freq,
+    duplicates: g?.duplicates ?? 0,
+    issues: raw.issues,
+    warnings: raw.warnings,
   };
 }
 
@@ -99,7 +136,10 @@ export function resolveSites(requested: string[], available: string[]): number[]
   }
   if (unknown.length) {
     const avail = [...available].sort();
-    throw new InputError('UNKNOWN_SITES', `Site code${unknown.length > 1 ? 's' : ''} not in the file: ${unknown.join(', ')}. Sites in the file: ${avail.slice(0, 50).join(', ')}${avail.length > 50 ? `, … (${avail.length} in all)` : ''}.`);
+    throw new InputError(
+      'UNKNOWN_SITES',
+      `Site code${unknown.length > 1 ? 's' : ''} not in the file: ${unknown.join(', ')}. Sites in the file: ${avail.slice(0, 50).join(', ')}${avail.length > 50 ? `, … (${avail.length} in all)` : ''}.`,
+    );
   }
   return ids.sort((a, b) => (available[a] < available[b] ? -1 : 1));
 }
@@ -108,24 +148,47 @@ export function resolveSites(requested: string[], available: string[]): number[]
  * Reads and groups the demand. The rows themselves (raw) stay inside: once grouped they are garbage, so the
  * job-level weights that loadDemand learns next do not add to their memory.
  */
-async function readGrouped(filePath: string, originalName: string, config: JobConfig, onProgress?: (fraction: number) => void) {
+async function readGrouped(
+  filePath: string,
+  originalName: string,
+  config: JobConfig,
+  onProgress?: (fraction: number) => void,
+) {
   const raw = await readDemand(filePath, originalName, config.date_format, onProgress);
   if (raw.badDates.count) throw badDatesError(raw);
   if (raw.part.length === 0) throw noValidRows(raw);
   const { minDay, maxDay, days } = dayRange(raw);
   const { cal, detected } = calendarOf(raw, config.frequency, days);
   const warnings = [...raw.warnings];
-  if (config.frequency && config.frequency !== detected) warnings.push(`The dates look ${FREQ_NAME[detected]} but ${FREQ_NAME[config.frequency]} was requested: demand is summed per ${FREQ_NAME[config.frequency].replace(/ly$/, '').replace('dai', 'day')}.`);
+  if (config.frequency && config.frequency !== detected)
+    warnings.push(
+      `The dates look ${FREQ_NAME[detected]} but ${FREQ_NAME[config.frequency]} was requested: demand is summed per ${FREQ_NAME[config.frequency].replace(/ly$/, '').replace('dai', 'day')}.`,
+    );
   const siteIds = resolveSites(config.forecast_site_codes, raw.sites);
-  const fileStart = periodOfDay(cal, minDay), fileEnd = periodOfDay(cal, maxDay);
-  let trainEnd = fileEnd, fcStart = fileEnd + 1, endDay = Infinity;
+  const fileStart = periodOfDay(cal, minDay),
+    fileEnd = periodOfDay(cal, maxDay);
+  let trainEnd = fileEnd,
+    fcStart = fileEnd + 1,
+    endDay = Infinity;
   if (config.forecast_start_date) {
     const sd = dayOf(dateShape(config.forecast_start_date), 'YMD');
-    if (!Number.isFinite(sd)) throw new InputError('START_DATE_OUT_OF_RANGE', `forecast_start_date "${config.forecast_start_date}" is not a date (YYYY-MM-DD).`);
+    if (!Number.isFinite(sd))
+      throw new InputError(
+        'START_DATE_OUT_OF_RANGE',
+        `forecast_start_date "${config.forecast_start_date}" is not a date (YYYY-MM-DD).`,
+      );
     const ps = periodOfDay(cal, sd);
     const range = `${isoOfDay(minDay)} to ${isoOfDay(maxDay)}`;
-    if (ps <= fileStart) throw new InputError('START_DATE_OUT_OF_RANGE', `forecast_start_date ${config.forecast_start_date} leaves no history before it: the file's dates run from ${range}.`);
-    if (sd - maxDay > 731) throw new InputError('START_DATE_OUT_OF_RANGE', `forecast_start_date ${config.forecast_start_date} is more than two years after the file's last date (${isoOfDay(maxDay)}).`);
+    if (ps <= fileStart)
+      throw new InputError(
+        'START_DATE_OUT_OF_RANGE',
+        `forecast_start_date ${config.forecast_start_date} leaves no history before it: the file's dates run from ${range}.`,
+      );
+    if (sd - maxDay > 731)
+      throw new InputError(
+        'START_DATE_OUT_OF_RANGE',
+        `forecast_start_date ${config.forecast_start_date} is more than two years after the file's last date (${isoOfDay(maxDay)}).`,
+      );
     fcStart = ps;
     if (ps <= fileEnd) {
       trainEnd = ps - 1;
@@ -133,17 +196,40 @@ async function readGrouped(filePath: string, originalName: string, config: JobCo
       let d = sd;
       while (periodOfDay(cal, d - 1) >= ps) d--;
       endDay = d;
-      warnings.push(`Forecasting from ${isoOfDay(endDay)}: only demand before it is used (the file runs to ${isoOfDay(maxDay)}).`);
+      warnings.push(
+        `Forecasting from ${isoOfDay(endDay)}: only demand before it is used (the file runs to ${isoOfDay(maxDay)}).`,
+      );
     }
   }
   const g = groupSeries(raw, cal, siteIds, endDay);
-  if (g.duplicates) warnings.push(`${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`);
+  if (g.duplicates)
+    warnings.push(`${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`);
   return { rows: raw.rows, sites: [...raw.sites].sort(), cal, warnings, fileStart, trainEnd, fcStart, g };
 }
 
-export async function loadDemand(filePath: string, originalName: string, config: JobConfig, onProgress?: (fraction: number) => void): Promise<Prepared> {
-  const { rows, sites, cal, warnings, fileStart, trainEnd, fcStart, g } = await readGrouped(filePath, originalName, config, onProgress);
-  const ctx: EngineContext = { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd, fcStart, warnings, seriesStart: 'auto', selection: 'stack', lifePeriods: LIFE_PERIODS[cal.freq] };
+export async function loadDemand(
+  filePath: string,
+  originalName: string,
+  config: JobConfig,
+  onProgress?: (fraction: number) => void,
+): Promise<Prepared> {
+  const { rows, sites, cal, warnings, fileStart, trainEnd, fcStart, g } = await readGrouped(
+    filePath,
+    originalName,
+    config,
+    onProgress,
+  );
+  const ctx: EngineContext = {
+    freq: cal.freq,
+    anchor: cal.anchor,
+    fileStart,
+    trainEnd,
+    fcStart,
+    warnings,
+    seriesStart: 'auto',
+    selection: 'stack',
+    lifePeriods: LIFE_PERIODS[cal.freq],
+  };
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
   ctx.prior = jobPrior(partitions, ctx, config);
   const notes: string[] = [];

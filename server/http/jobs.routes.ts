@@ -38,7 +38,11 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
     try {
       const config = parseConfigField(upload.fields.config);
       await checkUploadedFile(upload);
-      const job = await commands.create(actorOf(req), { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config }, 'job.upload');
+      const job = await commands.create(
+        actorOf(req),
+        { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config },
+        'job.upload',
+      );
       res.status(201).json(job);
     } finally {
       await removeQuietly(upload.tmpPath); // moved into uploads/ on success; removed on any failure
@@ -78,10 +82,23 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
     try {
       await fs.copyFile(file, tmp);
     } catch {
-      throw new AppError(410, 'OUTPUT_MISSING', 'The uploaded file of this job is no longer on the server; upload it again.');
+      throw new AppError(
+        410,
+        'OUTPUT_MISSING',
+        'The uploaded file of this job is no longer on the server; upload it again.',
+      );
     }
     try {
-      res.status(201).json(await commands.create(actorOf(req), { tmpPath: tmp, originalName: job.filename, size: job.file_size, config }, 'job.rerun', id));
+      res
+        .status(201)
+        .json(
+          await commands.create(
+            actorOf(req),
+            { tmpPath: tmp, originalName: job.filename, size: job.file_size, config },
+            'job.rerun',
+            id,
+          ),
+        );
     } finally {
       await removeQuietly(tmp);
     }

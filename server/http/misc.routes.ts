@@ -44,7 +44,11 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), PREVIEW_TIMEOUT_MS);
       try {
-        const r = await interactive.run({ kind: 'preview', filePath: upload.tmpPath, originalName: upload.originalName, date_format }, ctl.signal, () => undefined).result;
+        const r = await interactive.run(
+          { kind: 'preview', filePath: upload.tmpPath, originalName: upload.originalName, date_format },
+          ctl.signal,
+          () => undefined,
+        ).result;
         if (r.kind === 'input-error') {
           // The worker protocol carries the engine's code as a string; all of them are in the closed set.
           throw new AppError(400, isErrorCode(r.code) ? r.code : 'INVALID_INPUT', r.message);
@@ -66,7 +70,11 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
     await fs.copyFile(path.join(appRoot(), 'server', 'assets', SAMPLE_FILE), tmp);
     try {
       const { size } = await fs.stat(tmp);
-      res.status(201).json(await commands.create(actorOf(req), { tmpPath: tmp, originalName: SAMPLE_FILE, size, config }, 'job.sample'));
+      res
+        .status(201)
+        .json(
+          await commands.create(actorOf(req), { tmpPath: tmp, originalName: SAMPLE_FILE, size, config }, 'job.sample'),
+        );
     } finally {
       await removeQuietly(tmp);
     }

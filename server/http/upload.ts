@@ -38,14 +38,20 @@ export function createUploadReceiver(paths: StoragePaths, maxBytes: number) {
   /** Receives the upload; throws AppError (and removes any partial file) on failure. */
   return async function receive(req: Request, res: Response): Promise<ReceivedUpload> {
     try {
-      await new Promise<void>((resolve, reject) => middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+      );
     } catch (err) {
       await removeQuietly((req as Request & { uploadTmp?: string }).uploadTmp);
       const storage = storageError(err);
       if (storage) throw storage;
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE')
-          throw new AppError(413, 'FILE_TOO_LARGE', `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+          throw new AppError(
+            413,
+            'FILE_TOO_LARGE',
+            `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`,
+          );
         throw new AppError(400, 'BAD_REQUEST', multerMessage(err));
       }
       throw new AppError(400, 'BAD_REQUEST', 'The upload could not be read (broken multipart request).');
@@ -78,7 +84,11 @@ function multerMessage(err: multer.MulterError): string {
 /** Checks type, head and columns of an uploaded file; throws AppError 400 with a planner-readable message. */
 export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInfo> {
   if (!uploadExtension(upload.originalName))
-    throw new AppError(400, 'UNSUPPORTED_FILE', `"${upload.originalName}" is not a CSV or XLSX file. Upload a .csv or .xlsx file.`);
+    throw new AppError(
+      400,
+      'UNSUPPORTED_FILE',
+      `"${upload.originalName}" is not a CSV or XLSX file. Upload a .csv or .xlsx file.`,
+    );
   if (upload.size === 0) throw new AppError(400, 'EMPTY_FILE', 'The file is empty.');
   const limit = inflateLimit(upload.size);
   const inflated = await zipInflatesBeyond(upload.tmpPath, limit);

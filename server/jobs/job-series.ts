@@ -43,18 +43,31 @@ export class JobSeries {
         const k = `${r.partnumber}\u0000${r.site_code}`;
         if (k === last) continue;
         last = k;
-        all.push({ partnumber: r.partnumber, site_code: r.site_code, method: r.method ?? '', demand_class: r.demand_class ?? '' });
+        all.push({
+          partnumber: r.partnumber,
+          site_code: r.site_code,
+          method: r.method ?? '',
+          demand_class: r.demand_class ?? '',
+        });
       }
-      all.sort((a, b) => (a.partnumber < b.partnumber ? -1 : a.partnumber > b.partnumber ? 1 : a.site_code < b.site_code ? -1 : 1));
+      all.sort((a, b) =>
+        a.partnumber < b.partnumber ? -1 : a.partnumber > b.partnumber ? 1 : a.site_code < b.site_code ? -1 : 1,
+      );
       this.keyCache.set(jobId, all);
       if (this.keyCache.size > 8) this.keyCache.delete(this.keyCache.keys().next().value!);
     }
     const needle = q.trim().toLowerCase();
-    const hits = needle ? all.filter((k) => k.partnumber.toLowerCase().includes(needle) || k.site_code.toLowerCase().includes(needle)) : all;
+    const hits = needle
+      ? all.filter((k) => k.partnumber.toLowerCase().includes(needle) || k.site_code.toLowerCase().includes(needle))
+      : all;
     return hits.slice(0, limit);
   }
 
-  async forecast(outputFile: string, partnumber: string, site: string): Promise<{ key: SeriesKey | null; points: ForecastPoint[] }> {
+  async forecast(
+    outputFile: string,
+    partnumber: string,
+    site: string,
+  ): Promise<{ key: SeriesKey | null; points: ForecastPoint[] }> {
     const points: ForecastPoint[] = [];
     let key: SeriesKey | null = null;
     for await (const r of readOutput(outputFile)) {
@@ -75,11 +88,21 @@ export class JobSeries {
     return { key, points };
   }
 
-  async history(uploadFile: string, originalName: string, config: JobConfig, partnumber: string, site: string): Promise<HistoryPoint[]> {
+  async history(
+    uploadFile: string,
+    originalName: string,
+    config: JobConfig,
+    partnumber: string,
+    site: string,
+  ): Promise<HistoryPoint[]> {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), HISTORY_TIMEOUT_MS);
     try {
-      const { result } = this.pool.run({ kind: 'history', filePath: uploadFile, originalName, config, partnumber, site }, ctl.signal, () => undefined);
+      const { result } = this.pool.run(
+        { kind: 'history', filePath: uploadFile, originalName, config, partnumber, site },
+        ctl.signal,
+        () => undefined,
+      );
       const r = await result;
       if (r.kind === 'input-error') throw new AppError(409, 'BAD_REQUEST', r.message);
       return r.kind === 'history' ? r.points : [];

@@ -19,9 +19,17 @@ export class JobCommands {
     private readonly auth: AuthService | null,
   ) {}
 
-  async create(actor: Actor, job: Omit<NewJob, 'by'>, action: 'job.upload' | 'job.sample' | 'job.rerun', from?: string): Promise<JobDto> {
+  async create(
+    actor: Actor,
+    job: Omit<NewJob, 'by'>,
+    action: 'job.upload' | 'job.sample' | 'job.rerun',
+    from?: string,
+  ): Promise<JobDto> {
     this.need(actor, 'planner', 'run forecasts');
-    const dto = await this.jobs.create({ ...job, by: this.auth ? { id: actor.user.id, username: actor.user.username } : null });
+    const dto = await this.jobs.create({
+      ...job,
+      by: this.auth ? { id: actor.user.id, username: actor.user.username } : null,
+    });
     await this.record(actor, action, dto.id, from ? `${dto.filename} (from job ${from})` : dto.filename);
     return dto;
   }
@@ -45,10 +53,18 @@ export class JobCommands {
   }
 
   private need(actor: Actor, role: 'planner' | 'admin', what: string): void {
-    if (!roleAtLeast(actor.user.role, role)) throw new AppError(403, 'FORBIDDEN', `Your role (${actor.user.role}) may not ${what}.`);
+    if (!roleAtLeast(actor.user.role, role))
+      throw new AppError(403, 'FORBIDDEN', `Your role (${actor.user.role}) may not ${what}.`);
   }
 
   private async record(actor: Actor, action: string, jobId: string, detail: string): Promise<void> {
-    await this.auth?.audit({ user_id: actor.user.id, username: actor.user.username, action, job_id: jobId, detail, ip: actor.ip });
+    await this.auth?.audit({
+      user_id: actor.user.id,
+      username: actor.user.username,
+      action,
+      job_id: jobId,
+      detail,
+      ip: actor.ip,
+    });
   }
 }

@@ -51,7 +51,12 @@ export class JobExecution {
     const queued = await this.repo.find(id);
     if (!queued) return;
     const expected = await this.expectedSeconds(queued.file_size);
-    const row = await this.repo.transition(id, 'PROCESSING', { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 }, ['QUEUED']);
+    const row = await this.repo.transition(
+      id,
+      'PROCESSING',
+      { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 },
+      ['QUEUED'],
+    );
     if (!row) return; // stopped or deleted while queued
     // From here to runner.run nothing awaits: a Stop racing this start finds the run registered.
     this.notify.queueChanged();

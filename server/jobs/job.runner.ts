@@ -22,7 +22,14 @@ import { storageProblem } from '../storage/errors.js';
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
 
 export type RunOutcome =
-  | { kind: 'completed'; tmpFile: string; rows: number; outputRows: number; metrics: JobMetrics; partitions: PartitionCounts }
+  | {
+      kind: 'completed';
+      tmpFile: string;
+      rows: number;
+      outputRows: number;
+      metrics: JobMetrics;
+      partitions: PartitionCounts;
+    }
   | { kind: 'input-error'; code: InputErrorCode; message: string; partitions: PartitionCounts }
   | { kind: 'failed'; message: string; partitions: PartitionCounts }
   | { kind: 'stopped'; reason: StopReason };
@@ -89,7 +96,13 @@ export class JobRunner {
 
   async run(req: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
     let finished!: () => void;
-    const state: Running = { controller: new AbortController(), flags: [], reason: null, closed: [], done: new Promise<void>((r) => (finished = r)) };
+    const state: Running = {
+      controller: new AbortController(),
+      flags: [],
+      reason: null,
+      closed: [],
+      done: new Promise<void>((r) => (finished = r)),
+    };
     setMaxListeners(0, state.controller.signal); // one listener per site task
     this.running.set(req.id, state);
     const counts: PartitionCounts = { total: 0, completed: 0, skipped: 0, failed: 0 };
@@ -97,8 +110,15 @@ export class JobRunner {
     let output: OrderedOutput | null = null;
     try {
       hooks.log('info', `Reading ${req.originalName}`);
-      const loaded = await this.task(state, { kind: 'load', filePath: req.filePath, originalName: req.originalName, config: req.config }, (m) =>
-        this.forward(m, hooks, (f) => ({ progress: Math.round(f * READ_END), stage: 'reading file', partitions: counts })),
+      const loaded = await this.task(
+        state,
+        { kind: 'load', filePath: req.filePath, originalName: req.originalName, config: req.config },
+        (m) =>
+          this.forward(m, hooks, (f) => ({
+            progress: Math.round(f * READ_END),
+            stage: 'reading file',
+            partitions: counts,
+          })),
       );
       if (loaded.kind === 'input-error') {
         return { kind: 'input-error', code: loaded.code, message: loaded.message, partitions: counts };
@@ -108,7 +128,10 @@ export class JobRunner {
       counts.total = prepared.sites.length;
       counts.skipped = prepared.sites.length - prepared.partitions.length;
       hooks.prepared({ rows: prepared.rows, partitions: { ...counts }, notes: prepared.notes });
-      hooks.log('info', `${prepared.rows} rows, ${prepared.sites.length} site(s), ${prepared.partitions.length} to forecast (${prepared.frequency})`);
+      hooks.log(
+        'info',
+        `${prepared.rows} rows, ${prepared.sites.length} site(s), ${prepared.partitions.length} to forecast (${prepared.frequency})`,
+      );
       if (counts.skipped) hooks.log('info', `${counts.skipped} site(s) skipped by the site filter`);
       for (const note of prepared.notes) hooks.log('info', note);
 
@@ -122,7 +145,12 @@ export class JobRunner {
 
       hooks.progress({ progress: SITES_END, stage: 'writing output', partitions: { ...counts } });
       const outputRows = await output.finish();
-      const metrics = engine.combineMetrics(results.results, prepared.context, req.config, (Date.now() - started) / 1000);
+      const metrics = engine.combineMetrics(
+        results.results,
+        prepared.context,
+        req.config,
+        (Date.now() - started) / 1000,
+      );
       return { kind: 'completed', tmpFile: req.tmpFile, rows: prepared.rows, outputRows, metrics, partitions: counts };
     } catch (err) {
       await output?.abandon();
@@ -148,7 +176,10 @@ export class JobRunner {
     const totalWeight = chunks.reduce((s, c) => s + c.weight, 0) || 1;
     const fractions = chunks.map(() => 0);
     const chunksLeft = sites.map((_, i) => chunks.filter((c) => c.site === i).length);
-    const overall = () => Math.round(READ_END + (chunks.reduce((s, c, k) => s + c.weight * fractions[k], 0) / totalWeight) * (SITES_END - READ_END));
+    const overall = () =>
+      Math.round(
+        READ_END + (chunks.reduce((s, c, k) => s + c.weight * fractions[k], 0) / totalWeight) * (SITES_END - READ_END),
+      );
     let firstFailure: SiteFailure | null = null;
     let halted = false;
     const results = await Promise.all(
@@ -157,11 +188,18 @@ export class JobRunner {
         try {
           const stop = new SharedArrayBuffer(4);
           state.flags.push(new Int32Array(stop));
-          const res: WorkerResult = await this.task(state, { kind: 'partition', input: chunk.input, context: prepared.context, config: req.config, stop }, (m) =>
-            this.forward(m, hooks, (f) => {
-              fractions[k] = f;
-              return { progress: overall(), stage: `forecasting ${site}${m.type === 'progress' ? `: ${m.stage}` : ''}`, partitions: { ...counts } };
-            }),
+          const res: WorkerResult = await this.task(
+            state,
+            { kind: 'partition', input: chunk.input, context: prepared.context, config: req.config, stop },
+            (m) =>
+              this.forward(m, hooks, (f) => {
+                fractions[k] = f;
+                return {
+                  progress: overall(),
+                  stage: `forecasting ${site}${m.type === 'progress' ? `: ${m.stage}` : ''}`,
+                  partitions: { ...counts },
+                };
+              }),
           );
           if (res.kind === 'stopped') throw new Stopped();
           if (res.kind === 'input-error') {
@@ -175,7 +213,11 @@ export class JobRunner {
             counts.completed++;
             hooks.log('info', `Site ${site} done`);
           }
-          hooks.progress({ progress: overall(), stage: `forecasting (${counts.completed}/${sites.length} sites)`, partitions: { ...counts } });
+          hooks.progress({
+            progress: overall(),
+            stage: `forecasting (${counts.completed}/${sites.length} sites)`,
+            partitions: { ...counts },
+          });
           return res.result;
         } catch (err) {
           if (state.reason) throw err;
@@ -200,7 +242,11 @@ export class JobRunner {
     return { kind: 'ok', results: results as PartitionResult[] };
   }
 
-  private task(state: Running, task: Parameters<WorkerPool['run']>[0], onMessage: (m: WorkerMessage) => void): Promise<WorkerResult> {
+  private task(
+    state: Running,
+    task: Parameters<WorkerPool['run']>[0],
+    onMessage: (m: WorkerMessage) => void,
+  ): Promise<WorkerResult> {
     if (state.reason || state.controller.signal.aborted) return Promise.reject(new Stopped());
     const { result, closed } = this.pool.run(task, state.controller.signal, (m) => {
       // Late messages after a stop are ignored.
@@ -210,7 +256,11 @@ export class JobRunner {
     return result;
   }
 
-  private forward(m: WorkerMessage, hooks: RunHooks, toProgress: (fraction: number) => Parameters<RunHooks['progress']>[0]): void {
+  private forward(
+    m: WorkerMessage,
+    hooks: RunHooks,
+    toProgress: (fraction: number) => Parameters<RunHooks['progress']>[0],
+  ): void {
     hooks.heartbeat();
     if (m.type === 'log') hooks.log(m.level, m.msg);
     else if (m.type === 'progress') hooks.progress(toProgress(m.total > 0 ? Math.min(1, m.done / m.total) : 0));
@@ -238,7 +288,12 @@ export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
   const total = sites.reduce((s, p) => s + weight(p), 0);
   const share = total / threads;
   return sites.flatMap((p, i) => {
-    const parts = engine.splitPartition(p, threads > 1 && weight(p) >= MIN_SPLIT_WEIGHT && weight(p) > share / 2 ? Math.min(threads * 4, Math.ceil(weight(p) / (share / 4))) : 1);
+    const parts = engine.splitPartition(
+      p,
+      threads > 1 && weight(p) >= MIN_SPLIT_WEIGHT && weight(p) > share / 2
+        ? Math.min(threads * 4, Math.ceil(weight(p) / (share / 4)))
+        : 1,
+    );
     return parts.map((input) => ({ site: i, input, weight: weight(input) }));
   });
 }
@@ -246,7 +301,8 @@ export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
 /** A readable reason for an unexpected failure (worker crash, memory limit, disk). */
 export function describeFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException & { code?: string };
-  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'the forecast ran out of memory (the file may be too large for one job)';
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return 'the forecast ran out of memory (the file may be too large for one job)';
   const storage = storageProblem(err);
   if (storage === 'full') return 'the server disk is full';
   if (storage === 'unwritable') return 'the server cannot write to its storage folder';

@@ -93,10 +93,20 @@ export class JobService {
   /** The output file of a COMPLETED job and a download name for it. */
   async output(id: string): Promise<{ file: string; name: string }> {
     const row = await this.find(id);
-    if (row.status !== 'COMPLETED') throw new AppError(409, 'JOB_NOT_COMPLETED', `Job ${id} is ${row.status}; only a completed job has a forecast to download.`);
+    if (row.status !== 'COMPLETED')
+      throw new AppError(
+        409,
+        'JOB_NOT_COMPLETED',
+        `Job ${id} is ${row.status}; only a completed job has a forecast to download.`,
+      );
     const file = row.output_name ? this.paths.output(row.output_name) : null;
-    if (!file || !(await exists(file))) throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
-    const base = path.parse(row.filename).name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'forecast';
+    if (!file || !(await exists(file)))
+      throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
+    const base =
+      path
+        .parse(row.filename)
+        .name.replace(/[^\w.-]+/g, '_')
+        .slice(0, 80) || 'forecast';
     return { file, name: `${base}-forecast-${id}.csv` };
   }
 
@@ -114,7 +124,8 @@ export class JobService {
   // ---- commands ----------------------------------------------------------------------------------
 
   async create(job: NewJob): Promise<JobDto> {
-    if (!this.accepting) throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
+    if (!this.accepting)
+      throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
     const id = newId();
     const ext = path.extname(job.originalName).toLowerCase() || '.csv';
     const uploadName = `${id}${ext}`;
@@ -177,7 +188,11 @@ export class JobService {
     const row = await this.find(id);
     if (!isFinal(row.status)) {
       if (!force)
-        throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${row.status}. Stop it first, or use Force Delete.`);
+        throw new AppError(
+          409,
+          'JOB_NOT_FINISHED',
+          `Job ${id} is still ${row.status}. Stop it first, or use Force Delete.`,
+        );
       const early = this.runner.stop(id, 'force-delete');
       await this.cancelRow(id, 'Force deleted');
       await Promise.all([early, this.runner.stop(id, 'force-delete')]);
@@ -240,7 +255,13 @@ export class JobService {
         await this.repo.transition(
           id,
           'QUEUED',
-          { progress: 0, stage: 'requeued (server shutdown)', started_at: null, attempts: Math.max(0, (row?.attempts ?? 1) - 1), log: this.logs.snapshot(id) },
+          {
+            progress: 0,
+            stage: 'requeued (server shutdown)',
+            started_at: null,
+            attempts: Math.max(0, (row?.attempts ?? 1) - 1),
+            log: this.logs.snapshot(id),
+          },
           ['PROCESSING'],
         );
         this.live.end(id);
@@ -255,7 +276,8 @@ export class JobService {
   private pump(): void {
     while (this.accepting && this.active.size < this.opts.concurrency && this.queue.length) {
       const id = this.queue.shift()!;
-      const p = this.execution.run(id)
+      const p = this.execution
+        .run(id)
         .catch((err) => this.logger.error({ err, id }, 'job execution failed unexpectedly'))
         .finally(() => {
           this.active.delete(id);
@@ -266,11 +288,13 @@ export class JobService {
   }
 
   private async cancelRow(id: string, message: string): Promise<Job | null> {
-    const done = await this.repo.transition(
-      id,
-      'CANCELLED',
-      { error_message: message, completed_at: now(), progress: 0, stage: 'cancelled', log: this.logs.snapshot(id, { level: 'warn', msg: message }) },
-    );
+    const done = await this.repo.transition(id, 'CANCELLED', {
+      error_message: message,
+      completed_at: now(),
+      progress: 0,
+      stage: 'cancelled',
+      log: this.logs.snapshot(id, { level: 'warn', msg: message }),
+    });
     if (done) {
       this.addLog(id, 'warn', message);
       const i = this.queue.indexOf(id);
@@ -312,4 +336,3 @@ async function exists(file: string): Promise<boolean> {
     () => false,
   );
 }
-

@@ -76,7 +76,14 @@ export class LiveJobs {
     const progress = Math.max(e.state.progress, Math.min(99, p.progress));
     const now = Date.now();
     const moved = progress !== e.state.progress || p.stage !== e.state.stage;
-    e.state = { ...e.state, progress, stage: p.stage, partitions: p.partitions, lastHeartbeatAt: now, lastProgressAt: moved ? now : e.state.lastProgressAt };
+    e.state = {
+      ...e.state,
+      progress,
+      stage: p.stage,
+      partitions: p.partitions,
+      lastHeartbeatAt: now,
+      lastProgressAt: moved ? now : e.state.lastProgressAt,
+    };
     e.room.call();
     e.everyone.call();
   }

@@ -28,7 +28,12 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   for (const row of rows) {
     if (isFinal(row.status)) continue;
     const fail = async (message: string) => {
-      const to = await repo.transition(row.id, 'FAILED', { error_message: message, stage: 'failed', completed_at: now() }, [row.status]);
+      const to = await repo.transition(
+        row.id,
+        'FAILED',
+        { error_message: message, stage: 'failed', completed_at: now() },
+        [row.status],
+      );
       if (to) report.failed.push(row.id);
     };
     if (!uploads.has(row.upload_name)) {
@@ -36,7 +41,12 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
     } else if (row.status === 'PROCESSING' && row.attempts >= 2) {
       await fail(INTERRUPTED_BY_RESTART);
     } else if (row.status === 'PROCESSING') {
-      const to = await repo.transition(row.id, 'QUEUED', { progress: 0, stage: 'requeued after a server restart', started_at: null }, ['PROCESSING']);
+      const to = await repo.transition(
+        row.id,
+        'QUEUED',
+        { progress: 0, stage: 'requeued after a server restart', started_at: null },
+        ['PROCESSING'],
+      );
       if (to) report.requeued.push(row.id);
     } else {
       report.requeued.push(row.id);
@@ -45,9 +55,12 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
 
   const fresh = await repo.all();
   const keepUploads = new Set(fresh.map((r) => r.upload_name));
-  const keepOutputs = new Set(fresh.filter((r) => r.status === 'COMPLETED' && r.output_name).map((r) => r.output_name!));
+  const keepOutputs = new Set(
+    fresh.filter((r) => r.status === 'COMPLETED' && r.output_name).map((r) => r.output_name!),
+  );
   const outputs = await list(paths.outputs);
-  for (const name of keepOutputs) if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
+  for (const name of keepOutputs)
+    if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
   for (const name of uploads) if (!keepUploads.has(name)) report.removedFiles += await rm(paths.uploads, name);
   for (const name of outputs) if (!keepOutputs.has(name)) report.removedFiles += await rm(paths.outputs, name);
   for (const name of await list(paths.tmp)) report.removedFiles += await rm(paths.tmp, name);

@@ -48,7 +48,9 @@ export class WorkerPool {
       minThreads: opts.minThreads ?? opts.threads,
       maxThreads: opts.threads,
       idleTimeout: opts.minThreads === 0 ? 60_000 : 0,
-      ...(opts.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb } } : {}),
+      ...(opts.maxOldGenerationSizeMb
+        ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb } }
+        : {}),
     });
   }
 
@@ -56,18 +58,25 @@ export class WorkerPool {
    * Runs one task. `onMessage` gets its progress and log lines; `closed` resolves when the task's
    * thread has let go of the port (returned, or was terminated by an abort).
    */
-  run(task: TaskInput, signal: AbortSignal, onMessage: (m: WorkerMessage) => void): { result: Promise<WorkerResult>; closed: Promise<void> } {
+  run(
+    task: TaskInput,
+    signal: AbortSignal,
+    onMessage: (m: WorkerMessage) => void,
+  ): { result: Promise<WorkerResult>; closed: Promise<void> } {
     const { port1, port2 } = new MessageChannel();
     const closed = new Promise<void>((resolve) => port1.once('close', () => resolve()));
     port1.on('message', onMessage);
     this.inFlight++;
-    const result = (this.pool.run({ ...task, port: port2 } as WorkerTask, { signal, transferList: [port2 as MessagePort] }) as Promise<WorkerResult>).finally(
-      () => {
-        this.inFlight--;
-        // A task aborted while still queued never reached a thread: close our side ourselves.
-        setImmediate(() => port1.close());
-      },
-    );
+    const result = (
+      this.pool.run({ ...task, port: port2 } as WorkerTask, {
+        signal,
+        transferList: [port2 as MessagePort],
+      }) as Promise<WorkerResult>
+    ).finally(() => {
+      this.inFlight--;
+      // A task aborted while still queued never reached a thread: close our side ourselves.
+      setImmediate(() => port1.close());
+    });
     return { result, closed };
   }
 

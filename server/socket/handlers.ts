@@ -5,7 +5,14 @@
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError } from '../contract/errors.js';
-import { jobRoom, type Ack, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '../contract/events.js';
+import {
+  jobRoom,
+  type Ack,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from '../contract/events.js';
 import { deletePayloadSchema, describeZodError, idPayloadSchema } from '../contract/schemas.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
@@ -21,13 +28,17 @@ function command<S extends z.ZodType, T>(logger: Logger, schema: S, fn: (payload
   return async (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
     const parsed = schema.safeParse(payload);
-    if (!parsed.success) return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: describeZodError(parsed.error) } });
+    if (!parsed.success)
+      return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: describeZodError(parsed.error) } });
     try {
       reply({ ok: true, data: await fn(parsed.data) });
     } catch (err) {
       if (err instanceof AppError) return reply({ ok: false, error: { code: err.code, message: err.message } });
       logger.error({ err }, 'socket command failed');
-      reply({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on the server. The error was logged.' } });
+      reply({
+        ok: false,
+        error: { code: 'INTERNAL', message: 'Something went wrong on the server. The error was logged.' },
+      });
     }
   };
 }
@@ -50,9 +61,17 @@ function authenticateSockets(io: IoServer, auth: AuthService | null): void {
         socket.data.user = LOCAL_ADMIN;
         return next();
       }
-      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearer(socket.handshake.headers.authorization);
-      const user = token ? await auth.fromToken(token) : await auth.fromCookie(cookieValue(socket.handshake.headers.cookie));
-      if (!user) return next(Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED', message: 'Please sign in.' } }));
+      const token =
+        typeof socket.handshake.auth?.token === 'string'
+          ? socket.handshake.auth.token
+          : bearer(socket.handshake.headers.authorization);
+      const user = token
+        ? await auth.fromToken(token)
+        : await auth.fromCookie(cookieValue(socket.handshake.headers.cookie));
+      if (!user)
+        return next(
+          Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED', message: 'Please sign in.' } }),
+        );
       socket.data.user = user;
       await socket.join(`user:${user.id}`);
       if (user.sessionId) await socket.join(`session:${user.sessionId}`);
@@ -75,7 +94,10 @@ export function registerSocketHandlers(io: IoServer, { jobs, commands, auth }: S
 
   io.on('connection', (socket: IoSocket) => {
     const actor = () => ({ user: socket.data.user!, ip: socket.handshake.address ?? null });
-    socket.on('job:stop', command(logger, idPayloadSchema, ({ id }) => commands.stop(actor(), id)));
+    socket.on(
+      'job:stop',
+      command(logger, idPayloadSchema, ({ id }) => commands.stop(actor(), id)),
+    );
     socket.on(
       'job:delete',
       command(logger, deletePayloadSchema, async ({ id, force }) => {

@@ -25,12 +25,17 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
   };
   try {
     if (task.kind === 'load') {
-      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, (f) => progress(f, 1, 'reading'));
+      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, (f) =>
+        progress(f, 1, 'reading'),
+      );
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };
     }
     if (task.kind === 'preview') {
-      return { kind: 'preview', preview: await engine.previewDemand(task.filePath, task.originalName, { date_format: task.date_format }) };
+      return {
+        kind: 'preview',
+        preview: await engine.previewDemand(task.filePath, task.originalName, { date_format: task.date_format }),
+      };
     }
     if (task.kind === 'history') {
       const { filePath, originalName, config, partnumber, site } = task;

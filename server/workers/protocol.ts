@@ -24,8 +24,22 @@ export type WorkerTask =
       /** Int32Array(1) over this buffer: non-zero means "stop now". */
       stop: SharedArrayBuffer;
     }
-  | { kind: 'history'; filePath: string; originalName: string; config: JobConfig; partnumber: string; site: string; port: MessagePort }
-  | { kind: 'preview'; filePath: string; originalName: string; date_format: JobConfig['date_format']; port: MessagePort };
+  | {
+      kind: 'history';
+      filePath: string;
+      originalName: string;
+      config: JobConfig;
+      partnumber: string;
+      site: string;
+      port: MessagePort;
+    }
+  | {
+      kind: 'preview';
+      filePath: string;
+      originalName: string;
+      date_format: JobConfig['date_format'];
+      port: MessagePort;
+    };
 
 /** Expected failures come back as values; only unexpected ones are thrown across the thread. */
 export type WorkerResult =

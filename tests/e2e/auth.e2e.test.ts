@@ -10,7 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_HEADER } from '../../server/forecast/index.js';
 import { demandFile } from '../helpers/data.js';
 import { bootServer, filesIn, type TestServer } from '../helpers/server.js';
-import { buildClient, currentJobId, hasChromium, launch, liveProgress, newTab, openSignedIn, screenshotDir, signInOn, type Tab } from './support/browser.js';
+import {
+  buildClient,
+  currentJobId,
+  hasChromium,
+  launch,
+  liveProgress,
+  newTab,
+  openSignedIn,
+  screenshotDir,
+  signInOn,
+  type Tab,
+} from './support/browser.js';
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../server/assets/sample-demand.csv');
 const XSS_NAME = '<img src=x onerror="window.__xss=1">.csv';
@@ -37,12 +48,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     await s?.stop();
   });
 
-  const connected = (p: Page) => p.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
-  const badgeWith = (p: Page, id: string, status: string) => p.locator(`[data-testid="status-badge-${id}"][data-status="${status}"]`);
+  const connected = (p: Page) =>
+    p.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
+  const badgeWith = (p: Page, id: string, status: string) =>
+    p.locator(`[data-testid="status-badge-${id}"][data-status="${status}"]`);
 
   const tab = (url: string) => newTab(browser, url);
 
-  async function uploadAndRun(p: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<string> {
+  async function uploadAndRun(
+    p: Page,
+    file: string | { name: string; mimeType: string; buffer: Buffer },
+  ): Promise<string> {
     await p.getByTestId('file-input').setInputFiles(file);
     await p.getByTestId('preview').waitFor({ timeout: 60_000 });
     const run = p.getByTestId('run-button');
@@ -51,7 +67,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     const before = (await badge.count()) ? await badge.getAttribute('data-testid') : null;
     await run.click();
     // The card shows the previous job until the new one is created.
-    await expect.poll(async () => ((await badge.count()) ? await badge.getAttribute('data-testid') : null), { timeout: 30_000 }).not.toBe(before);
+    await expect
+      .poll(async () => ((await badge.count()) ? await badge.getAttribute('data-testid') : null), { timeout: 30_000 })
+      .not.toBe(before);
     return currentJobId(p);
   }
 
@@ -59,7 +77,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
   const pageFetch = (p: Page, url: string, method = 'GET') =>
     p.evaluate(
       async ([u, m]) => {
-        const r = await fetch(u!, { method: m, headers: { 'content-type': 'application/json' }, body: m === 'GET' ? undefined : '{}' });
+        const r = await fetch(u!, {
+          method: m,
+          headers: { 'content-type': 'application/json' },
+          body: m === 'GET' ? undefined : '{}',
+        });
         return { status: r.status, body: r.status === 204 ? null : ((await r.json()) as { id?: string }) };
       },
       [url, method],
@@ -99,7 +121,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
 
   it('the admin adds a planner and a viewer in the admin page; a wrong password is refused', async () => {
     const a = admin.page;
-    for (const [name, role] of [['planner', 'planner'], ['viewer', 'viewer']] as const) {
+    for (const [name, role] of [
+      ['planner', 'planner'],
+      ['viewer', 'viewer'],
+    ] as const) {
       await a.getByTestId('user-add-username').fill(name);
       await a.getByTestId('user-add-password').fill(PASSWORD[name]);
       await a.getByTestId('user-add-role').selectOption(role);
@@ -133,13 +158,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     expect(await h.getByTestId(`created-by-${id}`).textContent()).toBe('planner');
     await expect.poll(() => liveProgress(d), { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(15);
     await d.getByTestId('stop-button').click();
-    await expect.poll(() => d.getByRole('dialog').textContent()).toContain('Job akan dihentikan dan tidak bisa dilanjutkan. Yakin?');
+    await expect
+      .poll(() => d.getByRole('dialog').textContent())
+      .toContain('Job akan dihentikan dan tidak bisa dilanjutkan. Yakin?');
     const t0 = Date.now();
     await d.getByTestId('confirm-yes').click();
     await Promise.all([
       badgeWith(d, id, 'CANCELLED').waitFor({ timeout: 2_000 }),
       badgeWith(h, id, 'CANCELLED').waitFor({ timeout: 2_000 }),
-      d.locator('[data-testid="current-job"] [data-testid="job-error"]', { hasText: 'Cancelled by planner' }).waitFor({ timeout: 2_000 }),
+      d
+        .locator('[data-testid="current-job"] [data-testid="job-error"]', { hasText: 'Cancelled by planner' })
+        .waitFor({ timeout: 2_000 }),
       h.locator(`[data-testid="job-error-${id}"]`, { hasText: 'Cancelled by planner' }).waitFor({ timeout: 2_000 }),
     ]);
     expect(Date.now() - t0).toBeLessThan(2_000);
@@ -156,11 +185,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     expect(mine.length).toBeGreaterThan(0);
     await badgeWith(h, id, 'PROCESSING').waitFor({ timeout: 60_000 });
     await h.getByTestId(`action-force-delete-${id}`).click();
-    await expect.poll(() => h.getByRole('dialog').textContent()).toContain('Job masih running! Akan di-STOP dan HAPUS permanen. Yakin?');
+    await expect
+      .poll(() => h.getByRole('dialog').textContent())
+      .toContain('Job masih running! Akan di-STOP dan HAPUS permanen. Yakin?');
     await h.getByTestId('confirm-yes').click();
     await h.getByTestId(`history-row-${id}`).waitFor({ state: 'detached', timeout: 2_000 });
     await d.getByTestId('job-deleted-notice').waitFor({ timeout: 2_000 });
-    await expect.poll(() => filesIn(s.storage, 'uploads').filter((f) => mine.includes(f)), { timeout: 10_000 }).toEqual([]);
+    await expect
+      .poll(() => filesIn(s.storage, 'uploads').filter((f) => mine.includes(f)), { timeout: 10_000 })
+      .toEqual([]);
     expect((await pageFetch(h, `/api/jobs/${id}`)).status).toBe(404);
   }, 240_000);
 
@@ -191,7 +224,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     expect(await plannerHist.getByTestId(`select-${id}`).isEnabled()).toBe(true);
 
     await plannerHist.getByTestId(`action-delete-${id}`).click();
-    await expect.poll(() => plannerHist.getByRole('dialog').textContent()).toContain('File dan data akan dihapus permanen');
+    await expect
+      .poll(() => plannerHist.getByRole('dialog').textContent())
+      .toContain('File dan data akan dihapus permanen');
     await plannerHist.getByTestId('confirm-yes').click();
     await plannerHist.getByTestId(`history-row-${id}`).waitFor({ state: 'detached', timeout: 2_000 });
     await h.getByTestId(`history-row-${id}`).waitFor({ state: 'detached', timeout: 2_000 });
@@ -205,10 +240,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     const v = viewer.page;
     expect(await v.getByTestId('user-role').textContent()).toBe('Viewer');
     await v.getByTestId(`history-row-${running}`).waitFor({ timeout: 10_000 });
-    await expect.poll(() => v.getByTestId(`status-badge-${running}`).getAttribute('data-status'), { timeout: 60_000 }).toMatch(/QUEUED|PROCESSING/);
+    await expect
+      .poll(() => v.getByTestId(`status-badge-${running}`).getAttribute('data-status'), { timeout: 60_000 })
+      .toMatch(/QUEUED|PROCESSING/);
     expect(await v.getByTestId(`action-download-${running}`).isDisabled()).toBe(true);
     expect(await v.locator('[data-testid^="history-row-"]').count()).toBeGreaterThanOrEqual(2);
-    expect(await v.locator('[data-testid^="action-stop-"], [data-testid^="action-delete-"], [data-testid^="action-force-delete-"]').count()).toBe(0);
+    expect(
+      await v
+        .locator(
+          '[data-testid^="action-stop-"], [data-testid^="action-delete-"], [data-testid^="action-force-delete-"]',
+        )
+        .count(),
+    ).toBe(0);
     expect(await v.getByTestId('bulk-delete').count()).toBe(0);
     expect(await v.locator('[data-testid^="select-"]:enabled').count()).toBe(0);
 
@@ -220,7 +263,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
 
     await v.getByTestId('nav-dashboard').click();
     await v.getByTestId('readonly-notice').waitFor({ timeout: 10_000 });
-    for (const tid of ['drop-zone', 'file-input', 'sample-button', 'run-button', 'stop-button']) expect(await v.getByTestId(tid).count(), tid).toBe(0);
+    for (const tid of ['drop-zone', 'file-input', 'sample-button', 'run-button', 'stop-button'])
+      expect(await v.getByTestId(tid).count(), tid).toBe(0);
     expect(await v.getByTestId('nav-admin').count()).toBe(0);
 
     expect((await pageFetch(admin.page, `/api/jobs/${running}?force=true`, 'DELETE')).status).toBe(204);
@@ -258,7 +302,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     const a = admin.page;
     if (!new URL(a.url()).hash.startsWith('#/admin')) await a.goto(`${s.url}/#/admin`);
     await a.getByTestId('audit-card').waitFor({ timeout: 10_000 });
-    await expect.poll(async () => Number(((await a.getByTestId('audit-total').textContent()) ?? '').replace(/\D/g, '')), { timeout: 10_000 }).toBeGreaterThan(10);
+    await expect
+      .poll(async () => Number(((await a.getByTestId('audit-total').textContent()) ?? '').replace(/\D/g, '')), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(10);
     await a.getByTestId('audit-user').fill('planner');
     await a.getByTestId('audit-action').selectOption('job.stop');
     await a.getByTestId('audit-apply').click();
@@ -266,9 +314,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     expect(await a.locator('[data-testid="audit-row"]').getAttribute('data-action')).toBe('job.stop');
     await a.getByTestId('audit-action').selectOption('job.');
     await a.getByTestId('audit-apply').click();
-    await expect.poll(async () => (await a.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).sort(), { timeout: 10_000 }).toEqual(
-      expect.arrayContaining(['job.delete', 'job.stop', 'job.upload']),
-    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await a
+              .locator('[data-testid="audit-row"]')
+              .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))
+          ).sort(),
+        { timeout: 10_000 },
+      )
+      .toEqual(expect.arrayContaining(['job.delete', 'job.stop', 'job.upload']));
     await a.getByTestId('audit-clear').click();
     await expect.poll(() => a.locator('[data-testid="audit-row"]').count(), { timeout: 10_000 }).toBeGreaterThan(10);
     expect(await a.getByTestId('audit-page').textContent()).toMatch(/^Halaman 1 dari \d+$/);

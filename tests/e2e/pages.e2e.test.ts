@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_HEADER } from '../../server/forecast/index.js';
 import { demandFile } from '../helpers/data.js';
 import { filesIn, type TestServer } from '../helpers/server.js';
-import { bootWithClient, currentJobId, hasChromium, launch, liveProgress, openPage, screenshotDir } from './support/browser.js';
+import {
+  bootWithClient,
+  currentJobId,
+  hasChromium,
+  launch,
+  liveProgress,
+  openPage,
+  screenshotDir,
+} from './support/browser.js';
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../server/assets/sample-demand.csv');
 
@@ -40,10 +48,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
     const run = dash.getByTestId('run-button');
     await expect.poll(() => run.isEnabled(), { timeout: 10_000 }).toBe(true);
     // The card may still show the previous job until the new one is created: wait for a new id.
-    const previous = await dash.locator('[data-testid="current-job"] [data-testid^="status-badge-"]').getAttribute('data-testid', { timeout: 500 }).catch(() => null);
+    const previous = await dash
+      .locator('[data-testid="current-job"] [data-testid^="status-badge-"]')
+      .getAttribute('data-testid', { timeout: 500 })
+      .catch(() => null);
     await run.click();
     let id = '';
-    await expect.poll(async () => (id = await currentJobId(dash)) !== previous?.replace('status-badge-', ''), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (id = await currentJobId(dash)) !== previous?.replace('status-badge-', ''), { timeout: 30_000 })
+      .toBe(true);
     return id;
   }
 
@@ -82,12 +95,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
     expect(await hist.getByTestId(`action-download-${id}`).isDisabled()).toBe(true);
     await hist.getByTestId(`action-force-delete-${id}`).click();
     const dialog = hist.getByRole('dialog');
-    await expect.poll(() => dialog.textContent()).toContain('Job masih running! Akan di-STOP dan HAPUS permanen. Yakin?');
+    await expect
+      .poll(() => dialog.textContent())
+      .toContain('Job masih running! Akan di-STOP dan HAPUS permanen. Yakin?');
     expect(await hist.getByTestId('confirm-yes').textContent()).toBe('Ya, Force Delete');
     await hist.getByTestId('confirm-yes').click();
     await hist.getByTestId(`history-row-${id}`).waitFor({ state: 'detached', timeout: 2_000 });
     await dash.getByTestId(`status-badge-${id}`).waitFor({ state: 'detached', timeout: 2_000 });
-    await expect.poll(() => filesIn(s.storage, 'uploads').filter((f) => mine.includes(f)), { timeout: 5_000 }).toEqual([]);
+    await expect
+      .poll(() => filesIn(s.storage, 'uploads').filter((f) => mine.includes(f)), { timeout: 5_000 })
+      .toEqual([]);
     expect(filesIn(s.storage, 'outputs').filter((f) => f.includes(id))).toEqual([]);
     expect((await fetch(`${s.url}/api/jobs/${id}`)).status).toBe(404);
     expect(await dash.getByTestId('job-deleted-notice').count()).toBe(1);
@@ -100,13 +117,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
     await dash.getByTestId('metrics-card').waitFor({ timeout: 5_000 });
     await dash.screenshot({ path: path.join(screenshotDir, 'dashboard-completed.png'), fullPage: true });
     await hist.locator(`[data-testid="status-badge-${id}"][data-status="COMPLETED"]`).waitFor({ timeout: 2_000 });
-    const [download] = await Promise.all([hist.waitForEvent('download'), hist.getByTestId(`action-download-${id}`).click()]);
+    const [download] = await Promise.all([
+      hist.waitForEvent('download'),
+      hist.getByTestId(`action-download-${id}`).click(),
+    ]);
     const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
     expect(csv.split(/\r?\n/)[0]).toBe(OUTPUT_HEADER);
 
     const job = await openPage(browser, `${s.url}/#/jobs/${id}`);
     await job.page.getByTestId('job-title').waitFor();
-    await job.page.getByTestId('forecast-chart').waitFor({ timeout: 15_000 }).catch(() => undefined);
+    await job.page
+      .getByTestId('forecast-chart')
+      .waitFor({ timeout: 15_000 })
+      .catch(() => undefined);
     await job.page.screenshot({ path: path.join(screenshotDir, 'job-page.png'), fullPage: true });
 
     await hist.getByTestId(`action-delete-${id}`).click();
@@ -130,11 +153,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
     await page.waitForURL((u) => !u.hash.endsWith(first.id), { timeout: 10_000 });
     const second = decodeURIComponent(new URL(page.url()).hash.replace('#/jobs/', ''));
     expect(second).not.toBe(first.id);
-    await expect.poll(async () => (await page.getByTestId('job-config').textContent()) ?? '', { timeout: 10_000 }).toContain('14');
+    await expect
+      .poll(async () => (await page.getByTestId('job-config').textContent()) ?? '', { timeout: 10_000 })
+      .toContain('14');
     await page.getByTestId('lang-toggle').click();
     expect(await page.getByTestId('rerun-button').textContent()).toContain('Run again');
     for (const id of [first.id, second]) await fetch(`${s.url}/api/jobs/${id}?force=true`, { method: 'DELETE' });
     await ctx.close();
   }, 120_000);
 });
-

@@ -35,7 +35,12 @@ export function sessionFrom(url: string, setCookie: string | null): Session {
       return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
     },
     socket() {
-      const c: Client = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+      const c: Client = connect(url, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        extraHeaders: { cookie },
+      });
       return new Promise((resolve, reject) => {
         c.once('connect', () => resolve(c));
         c.once('connect_error', (e) => reject(e));
@@ -46,14 +51,27 @@ export function sessionFrom(url: string, setCookie: string | null): Session {
 }
 
 export async function signIn(url: string, username: string, password: string): Promise<Session> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   return sessionFrom(url, res.headers.get('set-cookie'));
 }
 
-export async function setupAdmin(url: string, setupUrl: string, username = 'admin', password = 'admin-pass-1'): Promise<Session> {
+export async function setupAdmin(
+  url: string,
+  setupUrl: string,
+  username = 'admin',
+  password = 'admin-pass-1',
+): Promise<Session> {
   const token = new URL(setupUrl.replace('/#/', '/')).searchParams.get('token');
-  const res = await fetch(`${url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ token, username, password }) });
+  const res = await fetch(`${url}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ token, username, password }),
+  });
   if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
   return sessionFrom(url, res.headers.get('set-cookie'));
 }

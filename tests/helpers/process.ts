@@ -17,7 +17,17 @@ export interface ServerProcess {
 export async function spawnServer(storage: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STORAGE_DIR: storage, LOG_LEVEL: 'info', SERVE_CLIENT: 'false', WORKERS: '2', AUTH: 'off', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STORAGE_DIR: storage,
+      LOG_LEVEL: 'info',
+      SERVE_CLIENT: 'false',
+      WORKERS: '2',
+      AUTH: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

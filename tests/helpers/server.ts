@@ -29,9 +29,23 @@ export function tempStorage(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'sparecast-test-'));
 }
 
-export async function bootServer(opts: { env?: Record<string, string>; workerFile?: string; storage?: string } = {}): Promise<TestServer> {
+export async function bootServer(
+  opts: { env?: Record<string, string>; workerFile?: string; storage?: string } = {},
+): Promise<TestServer> {
   const storage = opts.storage ?? tempStorage();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STORAGE_DIR: storage, LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', WORKERS: '2', AUTH: 'off', ...opts.env }, 'test');
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STORAGE_DIR: storage,
+      LOG_LEVEL: 'silent',
+      SERVE_CLIENT: 'false',
+      WORKERS: '2',
+      AUTH: 'off',
+      ...opts.env,
+    },
+    'test',
+  );
   const srv = await startServer(config, createLogger(config), { workerFile: opts.workerFile });
   const clients: Client[] = [];
   return {
@@ -68,7 +82,12 @@ export async function uploadJob(
   return { status: res.status, body: (await res.json()) as JobDto & { error?: { code: string; message: string } } };
 }
 
-export async function api<T = unknown>(url: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T = unknown>(
+  url: string,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${url}${p}`, {
     method,
     headers: body !== undefined ? { 'content-type': 'application/json' } : {},
@@ -161,6 +180,8 @@ export class JobWatch {
   }
 
   finals(id: string): string[] {
-    return (this.seen.get(id) ?? []).filter((j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status)).map((j) => j.status);
+    return (this.seen.get(id) ?? [])
+      .filter((j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status))
+      .map((j) => j.status);
   }
 }

@@ -17,10 +17,17 @@ let planner: Session;
 let viewer: Session;
 
 beforeAll(async () => {
-  s = await bootServer({ workerFile: FIXTURE_WORKER, env: { AUTH: 'on', LOCKOUT_AFTER: '3', LOGIN_PER_MINUTE: '1000' } });
+  s = await bootServer({
+    workerFile: FIXTURE_WORKER,
+    env: { AUTH: 'on', LOCKOUT_AFTER: '3', LOGIN_PER_MINUTE: '1000' },
+  });
   expect(s.setupUrl).toMatch(/#\/setup\?token=/);
   admin = await setupAdmin(s.url, s.setupUrl!);
-  for (const [name, role] of [['planner1', 'planner'], ['viewer1', 'viewer'], ['planner2', 'planner']] as const) {
+  for (const [name, role] of [
+    ['planner1', 'planner'],
+    ['viewer1', 'viewer'],
+    ['planner2', 'planner'],
+  ] as const) {
     const r = await admin.json('POST', '/api/users', { username: name, password: `${name}-password`, role });
     expect(r.status).toBe(201);
   }
@@ -38,7 +45,11 @@ function upload(sess: Session, method = 'fixture-slow', horizon = 30): Promise<R
 
 describe('sign-in and setup', () => {
   it('the setup link works once; the first user is an admin with a session cookie', async () => {
-    const again = await fetch(`${s.url}/api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url }, body: JSON.stringify({ token: 'x', username: 'evil', password: 'evil-password' }) });
+    const again = await fetch(`${s.url}/api/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: s.url },
+      body: JSON.stringify({ token: 'x', username: 'evil', password: 'evil-password' }),
+    });
     expect(again.status).toBe(403);
     const me = await admin.json<{ user: { username: string; role: string }; auth: string }>('GET', '/api/auth/me');
     expect(me.body).toMatchObject({ auth: 'on', user: { username: 'admin', role: 'admin' } });
@@ -47,10 +58,23 @@ describe('sign-in and setup', () => {
 
   it('answers 401 everywhere without a session, and the socket handshake is refused', async () => {
     const routes: [string, string][] = [
-      ['GET', '/api/jobs'], ['GET', '/api/jobs/x'], ['GET', '/api/jobs/x/log'], ['GET', '/api/jobs/x/download'],
-      ['POST', '/api/jobs'], ['POST', '/api/jobs/x/stop'], ['POST', '/api/jobs/x/rerun'], ['DELETE', '/api/jobs/x'],
-      ['POST', '/api/preview'], ['POST', '/api/sample'], ['GET', '/api/jobs/x/series/keys'], ['GET', '/api/jobs/x/series'],
-      ['GET', '/api/users'], ['POST', '/api/users'], ['GET', '/api/audit'], ['GET', '/api/tokens'], ['POST', '/api/tokens'],
+      ['GET', '/api/jobs'],
+      ['GET', '/api/jobs/x'],
+      ['GET', '/api/jobs/x/log'],
+      ['GET', '/api/jobs/x/download'],
+      ['POST', '/api/jobs'],
+      ['POST', '/api/jobs/x/stop'],
+      ['POST', '/api/jobs/x/rerun'],
+      ['DELETE', '/api/jobs/x'],
+      ['POST', '/api/preview'],
+      ['POST', '/api/sample'],
+      ['GET', '/api/jobs/x/series/keys'],
+      ['GET', '/api/jobs/x/series'],
+      ['GET', '/api/users'],
+      ['POST', '/api/users'],
+      ['GET', '/api/audit'],
+      ['GET', '/api/tokens'],
+      ['POST', '/api/tokens'],
     ];
     for (const [method, path] of routes) {
       const res = await fetch(`${s.url}${path}`, { method, headers: { origin: s.url } });
@@ -68,10 +92,18 @@ describe('sign-in and setup', () => {
 
   it('locks an account after repeated failed sign-ins', async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url }, body: JSON.stringify({ username: 'planner2', password: 'wrong-password' }) });
+      const r = await fetch(`${s.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: s.url },
+        body: JSON.stringify({ username: 'planner2', password: 'wrong-password' }),
+      });
       expect(r.status).toBe(401);
     }
-    const locked = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url }, body: JSON.stringify({ username: 'planner2', password: 'planner2-password' }) });
+    const locked = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: s.url },
+      body: JSON.stringify({ username: 'planner2', password: 'planner2-password' }),
+    });
     expect(locked.status).toBe(423);
     // An admin password reset unlocks it.
     const users = await admin.json<{ users: UserDto[] }>('GET', '/api/users');
@@ -100,7 +132,14 @@ describe('roles', () => {
     const up = await upload(viewer);
     expect(up.status).toBe(403);
     expect(((await up.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
-    for (const [m, p] of [['POST', '/api/jobs/x/stop'], ['DELETE', '/api/jobs/x'], ['POST', '/api/sample'], ['POST', '/api/jobs/x/rerun'], ['GET', '/api/users'], ['GET', '/api/audit']] as const)
+    for (const [m, p] of [
+      ['POST', '/api/jobs/x/stop'],
+      ['DELETE', '/api/jobs/x'],
+      ['POST', '/api/sample'],
+      ['POST', '/api/jobs/x/rerun'],
+      ['GET', '/api/users'],
+      ['GET', '/api/audit'],
+    ] as const)
       expect((await viewer.json(m, p)).status, `${m} ${p}`).toBe(403);
     const c = await viewer.socket();
     const ack = await emitAck(c, 'job:stop', { id: 'x' });
@@ -128,7 +167,10 @@ describe('roles', () => {
     expect((await admin.json('DELETE', `/api/jobs/${running.id}?force=true`)).status).toBe(204);
 
     const audit = await admin.json<{ entries: AuditEntryDto[] }>('GET', `/api/audit?job=${running.id}`);
-    expect(audit.body.entries.map((e) => `${e.username}:${e.action}`).sort()).toEqual(['admin:job.force_delete', 'planner1:job.upload']);
+    expect(audit.body.entries.map((e) => `${e.username}:${e.action}`).sort()).toEqual([
+      'admin:job.force_delete',
+      'planner1:job.upload',
+    ]);
     const stops = await admin.json<{ entries: AuditEntryDto[] }>('GET', `/api/audit?job=${mine.id}`);
     expect(stops.body.entries.map((e) => e.action)).toEqual(['job.delete', 'job.stop', 'job.upload']);
     expect(stops.body.entries.every((e) => e.ip)).toBe(true);
@@ -143,10 +185,18 @@ describe('roles', () => {
 
 describe('cross-site requests and tokens', () => {
   it('refuses a cookie request from another origin', async () => {
-    const forged = await planner.fetch('/api/sample', { method: 'POST', headers: { origin: 'http://evil.example' }, json: {} });
+    const forged = await planner.fetch('/api/sample', {
+      method: 'POST',
+      headers: { origin: 'http://evil.example' },
+      json: {},
+    });
     expect(forged.status).toBe(403);
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('CSRF');
-    const crossSite = await planner.fetch('/api/sample', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' }, json: {} });
+    const crossSite = await planner.fetch('/api/sample', {
+      method: 'POST',
+      headers: { 'sec-fetch-site': 'cross-site' },
+      json: {},
+    });
     expect(crossSite.status).toBe(403);
     const noOrigin = await fetch(`${s.url}/api/jobs/x/stop`, { method: 'POST', headers: { cookie: planner.cookie } });
     expect(noOrigin.status).toBe(403);
@@ -155,7 +205,8 @@ describe('cross-site requests and tokens', () => {
   it('a personal token works for scripts until revoked', async () => {
     const t = await planner.json<{ id: string; token: string }>('POST', '/api/tokens', { name: 'cli' });
     expect(t.status).toBe(201);
-    const withToken = (p: string, init: RequestInit = {}) => fetch(`${s.url}${p}`, { ...init, headers: { authorization: `Bearer ${t.body.token}` } });
+    const withToken = (p: string, init: RequestInit = {}) =>
+      fetch(`${s.url}${p}`, { ...init, headers: { authorization: `Bearer ${t.body.token}` } });
     expect((await withToken('/api/jobs')).status).toBe(200);
     const form = new FormData();
     form.append('file', new Blob([csv]), 'f.csv');
@@ -193,10 +244,12 @@ describe('ending sessions', () => {
   });
 });
 
-
 describe('rate limits', () => {
   it('limits uploads per user and sign-in attempts per address', async () => {
-    const srv = await bootServer({ workerFile: FIXTURE_WORKER, env: { AUTH: 'on', UPLOADS_PER_MINUTE: '2', LOGIN_PER_MINUTE: '3' } });
+    const srv = await bootServer({
+      workerFile: FIXTURE_WORKER,
+      env: { AUTH: 'on', UPLOADS_PER_MINUTE: '2', LOGIN_PER_MINUTE: '3' },
+    });
     try {
       const a = await setupAdmin(srv.url, srv.setupUrl!);
       const statuses: number[] = [];
@@ -204,7 +257,11 @@ describe('rate limits', () => {
       expect(statuses).toEqual([201, 201, 429]);
       const tries: number[] = [];
       for (let i = 0; i < 3; i++) {
-        const r = await fetch(`${srv.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: srv.url }, body: JSON.stringify({ username: 'admin', password: 'nope-nope-nope' }) });
+        const r = await fetch(`${srv.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: srv.url },
+          body: JSON.stringify({ username: 'admin', password: 'nope-nope-nope' }),
+        });
         tries.push(r.status);
       }
       // The setup sign-in counted as one attempt from this address.

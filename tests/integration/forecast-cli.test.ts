@@ -16,7 +16,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function forecast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/cli/forecast.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'server/cli/forecast.ts'), ...args],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -32,7 +36,9 @@ describe('npm run forecast', () => {
     expect(r.stdout).toMatch(/wrote .*sample-out\.csv: \d+ rows, \d+ series, \d+ site\(s\), frequency D, horizon 14/);
     expect(r.stdout).toMatch(/chosen +RMSSE [\d.]+/);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('date,partnumber,site_code,forecast_qty,forecast_qty_raw,forecast_qty_raw_model,method,demand_class,forecast_lo,forecast_hi');
+    expect(lines[0]).toBe(
+      'date,partnumber,site_code,forecast_qty,forecast_qty_raw,forecast_qty_raw_model,method,demand_class,forecast_lo,forecast_hi',
+    );
     const rows = lines.slice(1).map((l) => l.split(','));
     const series = Number(/(\d+) series/.exec(r.stdout)![1]);
     expect(rows.length).toBe(14 * series);

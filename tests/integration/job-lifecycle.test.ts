@@ -5,7 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
-import { api, bootServer, emitAck, filesIn, uploadJob, waitFor, type Client, type TestServer } from '../helpers/server.js';
+import {
+  api,
+  bootServer,
+  emitAck,
+  filesIn,
+  uploadJob,
+  waitFor,
+  type Client,
+  type TestServer,
+} from '../helpers/server.js';
 import { demandFile } from '../helpers/data.js';
 
 let s: TestServer;
@@ -24,7 +33,8 @@ afterAll(async () => {
   await s.stop();
 });
 
-const isFinalUpdate = (id: string) => (j: JobDto) => j.id === id && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status);
+const isFinalUpdate = (id: string) => (j: JobDto) =>
+  j.id === id && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status);
 
 describe('job lifecycle', () => {
   it('stops a job at ~15 %: both clients see CANCELLED at once, upload kept, no output, pool free', async () => {
@@ -89,7 +99,11 @@ describe('job lifecycle', () => {
   });
 
   it('completes a forecast, serves the CSV, then deletes it with its files', async () => {
-    const up = await uploadJob(s.url, { name: 'sample demand.csv', content: sample }, { forecast_horizon: 14, rounding_mode: 'round' });
+    const up = await uploadJob(
+      s.url,
+      { name: 'sample demand.csv', content: sample },
+      { forecast_horizon: 14, rounding_mode: 'round' },
+    );
     expect(up.status).toBe(201);
     expect(up.body.config.rounding_mode).toBe('half_even');
     const id = up.body.id;
@@ -103,9 +117,13 @@ describe('job lifecycle', () => {
 
     const res = await fetch(`${s.url}/api/jobs/${id}/download`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?sample_demand-forecast-[0-9a-f]+\.csv"?$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="?sample_demand-forecast-[0-9a-f]+\.csv"?$/,
+    );
     const lines = (await res.text()).trimEnd().split('\n');
-    expect(lines[0].startsWith('date,partnumber,site_code,forecast_qty,forecast_qty_raw,forecast_qty_raw_model')).toBe(true);
+    expect(lines[0].startsWith('date,partnumber,site_code,forecast_qty,forecast_qty_raw,forecast_qty_raw_model')).toBe(
+      true,
+    );
     expect(lines.length - 1).toBeGreaterThan(1000);
     expect((lines.length - 1) % 14).toBe(0); // 14 periods for every series
 
@@ -113,13 +131,29 @@ describe('job lifecycle', () => {
     expect(log.body.lines.some((l) => l.msg.startsWith('Completed'))).toBe(true);
 
     // The chart's data: keys, then one series' history (from the upload) and forecast (from the output).
-    const keys = await api<{ keys: { partnumber: string; site_code: string; method: string }[] }>(s.url, 'GET', `/api/jobs/${id}/series/keys?limit=5`);
+    const keys = await api<{ keys: { partnumber: string; site_code: string; method: string }[] }>(
+      s.url,
+      'GET',
+      `/api/jobs/${id}/series/keys?limit=5`,
+    );
     expect(keys.body.keys).toHaveLength(5);
     const k = keys.body.keys[0];
-    const some = await api<{ keys: { partnumber: string }[] }>(s.url, 'GET', `/api/jobs/${id}/series/keys?q=${k.partnumber.slice(-6)}`);
+    const some = await api<{ keys: { partnumber: string }[] }>(
+      s.url,
+      'GET',
+      `/api/jobs/${id}/series/keys?q=${k.partnumber.slice(-6)}`,
+    );
     expect(some.body.keys.every((x) => x.partnumber.includes(k.partnumber.slice(-6)))).toBe(true);
-    type Series = { method: string; history: { date: string; qty: number }[]; forecast: { date: string; qty: number; lo: number; hi: number }[] };
-    const one = await api<Series>(s.url, 'GET', `/api/jobs/${id}/series?partnumber=${encodeURIComponent(k.partnumber)}&site_code=${encodeURIComponent(k.site_code)}`);
+    type Series = {
+      method: string;
+      history: { date: string; qty: number }[];
+      forecast: { date: string; qty: number; lo: number; hi: number }[];
+    };
+    const one = await api<Series>(
+      s.url,
+      'GET',
+      `/api/jobs/${id}/series?partnumber=${encodeURIComponent(k.partnumber)}&site_code=${encodeURIComponent(k.site_code)}`,
+    );
     expect(one.status).toBe(200);
     expect(one.body.method).toBe(k.method);
     expect(one.body.forecast).toHaveLength(14);
@@ -141,7 +175,14 @@ describe('job lifecycle', () => {
     form.append('file', new Blob([sample]), 'sample.csv');
     const res = await fetch(`${s.url}/api/preview`, { method: 'POST', body: form });
     expect(res.status).toBe(200);
-    const p = (await res.json()) as { rows: number; sites: string[]; frequency: string; date_order: string; duplicates: number; columns: Record<string, string> };
+    const p = (await res.json()) as {
+      rows: number;
+      sites: string[];
+      frequency: string;
+      date_order: string;
+      duplicates: number;
+      columns: Record<string, string>;
+    };
     expect(p).toMatchObject({ rows: 12_419, frequency: 'D', date_order: 'MDY' });
     expect(p.sites).toHaveLength(13);
     expect(p.duplicates).toBeGreaterThan(0);
@@ -150,7 +191,9 @@ describe('job lifecycle', () => {
     bad.append('file', new Blob(['qty,when\n1,2024-01-01\n']), 'bad.csv');
     const r2 = await fetch(`${s.url}/api/preview`, { method: 'POST', body: bad });
     expect(r2.status).toBe(400);
-    expect(((await r2.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'MISSING_COLUMNS' });
+    expect(((await r2.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'MISSING_COLUMNS',
+    });
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
   });
 
@@ -185,7 +228,11 @@ describe('job lifecycle', () => {
     expect(names.indexOf('beta.csv')).toBeLessThan(names.indexOf('alpha.csv'));
     const q = await api<{ total: number; jobs: JobDto[] }>(s.url, 'GET', '/api/jobs?q=alph');
     expect(q.body.jobs.map((j) => j.filename)).toEqual(['alpha.csv']);
-    const page = await api<{ total: number; page_size: number; jobs: JobDto[] }>(s.url, 'GET', '/api/jobs?page=1&page_size=1');
+    const page = await api<{ total: number; page_size: number; jobs: JobDto[] }>(
+      s.url,
+      'GET',
+      '/api/jobs?page=1&page_size=1',
+    );
     expect(page.body.jobs).toHaveLength(1);
     expect(page.body.total).toBeGreaterThanOrEqual(2);
     expect((await api(s.url, 'GET', '/api/jobs?status=BOGUS')).status).toBe(400);

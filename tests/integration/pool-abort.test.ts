@@ -4,7 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
-import { api, bootServer, emitAck, filesIn, FIXTURE_WORKER, JobWatch, osThreads, uploadJob, type Client, type TestServer } from '../helpers/server.js';
+import {
+  api,
+  bootServer,
+  emitAck,
+  filesIn,
+  FIXTURE_WORKER,
+  JobWatch,
+  osThreads,
+  uploadJob,
+  type Client,
+  type TestServer,
+} from '../helpers/server.js';
 
 const csv = 'demand_qty,date,partnumber,site_code\n1,2024-01-01,P1,A\n';
 const final = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -13,7 +24,10 @@ let c: Client;
 let watch: JobWatch;
 
 beforeAll(async () => {
-  s = await bootServer({ workerFile: FIXTURE_WORKER, env: { WORKERS: '2', JOB_CONCURRENCY: '1', WORKER_MAX_OLD_MB: '64', UPDATE_INTERVAL_MS: '50', STOP_GRACE_MS: '0' } }); // the hard-abort path (stop-grace.test.ts covers the cooperative one)
+  s = await bootServer({
+    workerFile: FIXTURE_WORKER,
+    env: { WORKERS: '2', JOB_CONCURRENCY: '1', WORKER_MAX_OLD_MB: '64', UPDATE_INTERVAL_MS: '50', STOP_GRACE_MS: '0' },
+  }); // the hard-abort path (stop-grace.test.ts covers the cooperative one)
   c = await s.client();
   watch = new JobWatch(c);
   // Let both threads finish starting (tsx in dev/test) so "busy" counts are about tasks, not boot.
@@ -25,7 +39,11 @@ afterAll(async () => {
 });
 
 async function start(method: string, horizon = 50, sites = ['A', 'B']): Promise<string> {
-  const up = await uploadJob(s.url, { name: 'f.csv', content: csv }, { method, forecast_horizon: horizon, forecast_site_codes: sites });
+  const up = await uploadJob(
+    s.url,
+    { name: 'f.csv', content: csv },
+    { method, forecast_horizon: horizon, forecast_site_codes: sites },
+  );
   expect(up.status).toBe(201);
   return up.body.id;
 }
@@ -56,7 +74,9 @@ describe('stop and failure paths on real threads', () => {
     const id = await start('fixture-throw');
     const j = await ended(id);
     expect(j.status).toBe('FAILED');
-    expect(j.error_message).toMatch(/Site [AB] failed: internal error in the forecast engine \(fixture engine exploded\)/);
+    expect(j.error_message).toMatch(
+      /Site [AB] failed: internal error in the forecast engine \(fixture engine exploded\)/,
+    );
     expect(j.partitions.failed).toBe(1);
     const next = await start('fixture-slow', 2);
     expect((await ended(next)).status).toBe('COMPLETED');
@@ -103,37 +123,47 @@ describe('stop and failure paths on real threads', () => {
 
     const id2 = await start('fixture-hang');
     await running(id2);
-    const [st, del] = await Promise.all([emitAck(c, 'job:stop', { id: id2 }), emitAck(c, 'job:delete', { id: id2, force: true })]);
+    const [st, del] = await Promise.all([
+      emitAck(c, 'job:stop', { id: id2 }),
+      emitAck(c, 'job:delete', { id: id2, force: true }),
+    ]);
     expect(del.ok).toBe(true);
     expect(st.ok || (!st.ok && ['JOB_FINISHED', 'JOB_NOT_FOUND'].includes(st.error.code))).toBe(true);
     expect((await api(s.url, 'GET', `/api/jobs/${id2}`)).status).toBe(404);
     expect(filesIn(s.storage, 'uploads').some((f) => f.startsWith(id2))).toBe(false);
   });
 
-  it('Stop racing completion ends in exactly one final state, announced once', async () => {
-    // 30 runs in CI; RACE_RUNS=200 for the full count (prints the split).
-    const runs = Number(process.env.RACE_RUNS ?? 30);
-    let both = 0;
-    for (let i = 0; i < runs; i++) {
-      const id = await start('fixture-slow', 1, ['A']);
-      await running(id);
-      await new Promise((r) => setTimeout(r, 60 + (i % 10) * 8)); // around the 100 ms the task takes
-      const res = await api<JobDto | { error: { code: string } }>(s.url, 'POST', `/api/jobs/${id}/stop`);
-      await new Promise((r) => setTimeout(r, 150));
-      const row = (await api<JobDto>(s.url, 'GET', `/api/jobs/${id}`)).body;
-      expect(watch.finals(id)).toEqual([row.status]);
-      if (res.status === 200) expect(row.status).toBe('CANCELLED');
-      else expect(row.status).toBe('COMPLETED');
-      if (row.status === 'CANCELLED') expect(filesIn(s.storage, 'outputs')).not.toContain(`${id}.csv`);
-      else expect(filesIn(s.storage, 'outputs')).toContain(`${id}.csv`);
-      if (res.status === 200) both++;
-    }
-    if (process.env.RACE_RUNS) console.log(`stop vs completion: ${runs} runs, ${both} CANCELLED, ${runs - both} COMPLETED, each one final state announced once`);
-    expect(both).toBeGreaterThan(0);
-    expect(both).toBeLessThan(runs); // the race really was a race: some completions won
-    // The partial output goes as the run unwinds, just after the threads are freed.
-    await expect.poll(() => filesIn(s.storage, 'tmp'), { timeout: 2_000 }).toEqual([]);
-  }, Number(process.env.RACE_RUNS ?? 30) * 1500);
+  it(
+    'Stop racing completion ends in exactly one final state, announced once',
+    async () => {
+      // 30 runs in CI; RACE_RUNS=200 for the full count (prints the split).
+      const runs = Number(process.env.RACE_RUNS ?? 30);
+      let both = 0;
+      for (let i = 0; i < runs; i++) {
+        const id = await start('fixture-slow', 1, ['A']);
+        await running(id);
+        await new Promise((r) => setTimeout(r, 60 + (i % 10) * 8)); // around the 100 ms the task takes
+        const res = await api<JobDto | { error: { code: string } }>(s.url, 'POST', `/api/jobs/${id}/stop`);
+        await new Promise((r) => setTimeout(r, 150));
+        const row = (await api<JobDto>(s.url, 'GET', `/api/jobs/${id}`)).body;
+        expect(watch.finals(id)).toEqual([row.status]);
+        if (res.status === 200) expect(row.status).toBe('CANCELLED');
+        else expect(row.status).toBe('COMPLETED');
+        if (row.status === 'CANCELLED') expect(filesIn(s.storage, 'outputs')).not.toContain(`${id}.csv`);
+        else expect(filesIn(s.storage, 'outputs')).toContain(`${id}.csv`);
+        if (res.status === 200) both++;
+      }
+      if (process.env.RACE_RUNS)
+        console.log(
+          `stop vs completion: ${runs} runs, ${both} CANCELLED, ${runs - both} COMPLETED, each one final state announced once`,
+        );
+      expect(both).toBeGreaterThan(0);
+      expect(both).toBeLessThan(runs); // the race really was a race: some completions won
+      // The partial output goes as the run unwinds, just after the threads are freed.
+      await expect.poll(() => filesIn(s.storage, 'tmp'), { timeout: 2_000 }).toEqual([]);
+    },
+    Number(process.env.RACE_RUNS ?? 30) * 1500,
+  );
 
   it('100 stop cycles leave no extra threads behind', async () => {
     const before = osThreads();

@@ -34,7 +34,11 @@ describe('crash and restart', () => {
     const up = await uploadJob(first.url, { name: 'big.csv', content: big }, { forecast_horizon: 30 });
     expect(up.status).toBe(201);
     const id = up.body.id;
-    const queued = await uploadJob(first.url, { name: 'second.csv', content: big.subarray(0, 20_000) }, { forecast_horizon: 7 });
+    const queued = await uploadJob(
+      first.url,
+      { name: 'second.csv', content: big.subarray(0, 20_000) },
+      { forecast_horizon: 7 },
+    );
     await until(first.url, id, (j) => j.status === 'PROCESSING' && j.progress >= 12);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
@@ -65,7 +69,11 @@ describe('crash and restart', () => {
   it('a job whose upload vanished fails with a clear message on boot', async () => {
     const srv = await spawnServer(storage);
     procs.push(srv);
-    const up = await uploadJob(srv.url, { name: 'x.csv', content: readFileSync(await demandFile(10)) }, { forecast_horizon: 30 });
+    const up = await uploadJob(
+      srv.url,
+      { name: 'x.csv', content: readFileSync(await demandFile(10)) },
+      { forecast_horizon: 30 },
+    );
     await until(srv.url, up.body.id, (j) => j.status === 'PROCESSING');
     srv.child.kill('SIGKILL');
     await srv.exited;

@@ -16,8 +16,15 @@ beforeAll(async () => {
 afterAll(() => s.stop());
 
 async function stopAndTimeRelease(method: string): Promise<{ job: JobDto; releasedMs: number }> {
-  const up = await uploadJob(s.url, { name: 'f.csv', content: csv }, { method, forecast_horizon: 100, forecast_site_codes: ['A'] });
-  await watch.until(up.body.id, (j) => j.status === 'PROCESSING' && j.progress > 0 || (method === 'fixture-hang' && j.status === 'PROCESSING'));
+  const up = await uploadJob(
+    s.url,
+    { name: 'f.csv', content: csv },
+    { method, forecast_horizon: 100, forecast_site_codes: ['A'] },
+  );
+  await watch.until(
+    up.body.id,
+    (j) => (j.status === 'PROCESSING' && j.progress > 0) || (method === 'fixture-hang' && j.status === 'PROCESSING'),
+  );
   await new Promise((r) => setTimeout(r, 150));
   const released = new Promise<number>((resolve) => s.jobs.events.once('released', () => resolve(performance.now())));
   const t0 = performance.now();

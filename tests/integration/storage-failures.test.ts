@@ -38,34 +38,37 @@ describe('storage failures', () => {
   });
 
   // Needs root to mount a small tmpfs (CI and the dev machines run as root).
-  it.runIf(process.getuid?.() === 0)('a full disk fails the job with "disk is full", rejects uploads with 507, and the DB stays sound', async () => {
-    mounted = path.join(os.tmpdir(), `sparecast-full-${process.pid}`);
-    mkdirSync(mounted, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1600k', 'tmpfs', mounted]);
-    s = await bootServer({ storage: mounted });
-    const watch = new JobWatch(await s.client());
-    const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 60 });
-    expect(up.status).toBe(201);
-    const j = await watch.until(up.body.id, (x) => ['COMPLETED', 'FAILED'].includes(x.status), 30_000);
-    expect(j.status).toBe('FAILED');
-    expect(j.error_message).toMatch(/disk is full/);
-    expect(filesIn(mounted, 'tmp')).toEqual([]);
-    expect(filesIn(mounted, 'outputs')).toEqual([]);
+  it.runIf(process.getuid?.() === 0)(
+    'a full disk fails the job with "disk is full", rejects uploads with 507, and the DB stays sound',
+    async () => {
+      mounted = path.join(os.tmpdir(), `sparecast-full-${process.pid}`);
+      mkdirSync(mounted, { recursive: true });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1600k', 'tmpfs', mounted]);
+      s = await bootServer({ storage: mounted });
+      const watch = new JobWatch(await s.client());
+      const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 60 });
+      expect(up.status).toBe(201);
+      const j = await watch.until(up.body.id, (x) => ['COMPLETED', 'FAILED'].includes(x.status), 30_000);
+      expect(j.status).toBe('FAILED');
+      expect(j.error_message).toMatch(/disk is full/);
+      expect(filesIn(mounted, 'tmp')).toEqual([]);
+      expect(filesIn(mounted, 'outputs')).toEqual([]);
 
-    // Fill what is left: the next upload gets a clear 507 and leaves nothing behind.
-    try {
-      writeFileSync(path.join(mounted, 'filler'), Buffer.alloc(4 * 1024 * 1024));
-    } catch {
-      /* ENOSPC: the disk is now full */
-    }
-    const second = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 7 });
-    expect(second.status).toBe(507);
-    expect(second.body.error?.code).toBe('DISK_FULL');
-    expect(filesIn(mounted, 'tmp')).toEqual([]);
-    rmSync(path.join(mounted, 'filler'));
-    const row = await api<JobDto>(s.url, 'GET', `/api/jobs/${up.body.id}`);
-    expect(row.body.status).toBe('FAILED');
-    const check = (await s.db.sequelize.query('PRAGMA integrity_check', { plain: true })) as Record<string, string>;
-    expect(Object.values(check)[0]).toBe('ok');
-  });
+      // Fill what is left: the next upload gets a clear 507 and leaves nothing behind.
+      try {
+        writeFileSync(path.join(mounted, 'filler'), Buffer.alloc(4 * 1024 * 1024));
+      } catch {
+        /* ENOSPC: the disk is now full */
+      }
+      const second = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 7 });
+      expect(second.status).toBe(507);
+      expect(second.body.error?.code).toBe('DISK_FULL');
+      expect(filesIn(mounted, 'tmp')).toEqual([]);
+      rmSync(path.join(mounted, 'filler'));
+      const row = await api<JobDto>(s.url, 'GET', `/api/jobs/${up.body.id}`);
+      expect(row.body.status).toBe('FAILED');
+      const check = (await s.db.sequelize.query('PRAGMA integrity_check', { plain: true })) as Record<string, string>;
+      expect(Object.values(check)[0]).toBe('ok');
+    },
+  );
 });

@@ -14,18 +14,75 @@ afterAll(async () => {
 
 const good = 'demand_qty,date,partnumber,site_code\n1,2024-01-01,P1,S1\n2,2024-01-02,P1,S1\n';
 
-const cases: { name: string; file?: { name: string; content: string | Uint8Array }; config?: string | object; status: number; code: string; message?: RegExp }[] = [
+const cases: {
+  name: string;
+  file?: { name: string; content: string | Uint8Array };
+  config?: string | object;
+  status: number;
+  code: string;
+  message?: RegExp;
+}[] = [
   { name: 'no file', config: {}, status: 400, code: 'NO_FILE' },
-  { name: 'missing columns are named', file: { name: 'x.csv', content: 'qty,when,sku\n1,2024-01-01,P1\n' }, status: 400, code: 'MISSING_COLUMNS', message: /site_code/ },
+  {
+    name: 'missing columns are named',
+    file: { name: 'x.csv', content: 'qty,when,sku\n1,2024-01-01,P1\n' },
+    status: 400,
+    code: 'MISSING_COLUMNS',
+    message: /site_code/,
+  },
   { name: 'empty file', file: { name: 'x.csv', content: '' }, status: 400, code: 'EMPTY_FILE' },
   { name: 'not a csv', file: { name: 'x.exe', content: 'MZ\u0000\u0001' }, status: 400, code: 'UNSUPPORTED_FILE' },
-  { name: 'binary renamed .csv', file: { name: 'x.csv', content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0xff, 0xfe, 0, 1, 2, 3]) }, status: 400, code: 'UNSUPPORTED_FILE|BAD_ENCODING|MISSING_COLUMNS|EMPTY_FILE' },
-  { name: 'malformed config JSON', file: { name: 'x.csv', content: good }, config: '{horizon: 3', status: 400, code: 'INVALID_CONFIG', message: /JSON/ },
-  { name: 'horizon out of range', file: { name: 'x.csv', content: good }, config: { forecast_horizon: 400 }, status: 400, code: 'INVALID_CONFIG', message: /between 1 and 365/ },
-  { name: 'bad start date', file: { name: 'x.csv', content: good }, config: { forecast_start_date: '31/02/2024' }, status: 400, code: 'INVALID_CONFIG', message: /not a date/ },
-  { name: 'unknown config key', file: { name: 'x.csv', content: good }, config: { horizon: 5 }, status: 400, code: 'INVALID_CONFIG', message: /horizon/ },
-  { name: 'config not an object', file: { name: 'x.csv', content: good }, config: '[1,2]', status: 400, code: 'INVALID_CONFIG' },
-  { name: 'too large', file: { name: 'x.csv', content: good + '1,2024-01-03,P1,S1\n'.repeat(5000) }, status: 413, code: 'FILE_TOO_LARGE' },
+  {
+    name: 'binary renamed .csv',
+    file: { name: 'x.csv', content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0xff, 0xfe, 0, 1, 2, 3]) },
+    status: 400,
+    code: 'UNSUPPORTED_FILE|BAD_ENCODING|MISSING_COLUMNS|EMPTY_FILE',
+  },
+  {
+    name: 'malformed config JSON',
+    file: { name: 'x.csv', content: good },
+    config: '{horizon: 3',
+    status: 400,
+    code: 'INVALID_CONFIG',
+    message: /JSON/,
+  },
+  {
+    name: 'horizon out of range',
+    file: { name: 'x.csv', content: good },
+    config: { forecast_horizon: 400 },
+    status: 400,
+    code: 'INVALID_CONFIG',
+    message: /between 1 and 365/,
+  },
+  {
+    name: 'bad start date',
+    file: { name: 'x.csv', content: good },
+    config: { forecast_start_date: '31/02/2024' },
+    status: 400,
+    code: 'INVALID_CONFIG',
+    message: /not a date/,
+  },
+  {
+    name: 'unknown config key',
+    file: { name: 'x.csv', content: good },
+    config: { horizon: 5 },
+    status: 400,
+    code: 'INVALID_CONFIG',
+    message: /horizon/,
+  },
+  {
+    name: 'config not an object',
+    file: { name: 'x.csv', content: good },
+    config: '[1,2]',
+    status: 400,
+    code: 'INVALID_CONFIG',
+  },
+  {
+    name: 'too large',
+    file: { name: 'x.csv', content: good + '1,2024-01-03,P1,S1\n'.repeat(5000) },
+    status: 413,
+    code: 'FILE_TOO_LARGE',
+  },
 ];
 
 describe('rejected uploads', () => {

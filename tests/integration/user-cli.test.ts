@@ -16,11 +16,15 @@ afterAll(() => s?.stop());
 // Async on purpose: the server under test runs in this process and must keep serving meanwhile.
 async function user(...args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/cli/user.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, STORAGE_DIR: storage, LOG_LEVEL: 'silent' },
-      encoding: 'utf8',
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'server/cli/user.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, STORAGE_DIR: storage, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      },
+    );
     return { code: 0, out: stdout };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -4,7 +4,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
-import { api, bootServer, filesIn, FIXTURE_WORKER, JobWatch, uploadJob, waitFor, type TestServer } from '../helpers/server.js';
+import {
+  api,
+  bootServer,
+  filesIn,
+  FIXTURE_WORKER,
+  JobWatch,
+  uploadJob,
+  waitFor,
+  type TestServer,
+} from '../helpers/server.js';
 
 const csv = 'demand_qty,date,partnumber,site_code\n1,2024-01-01,P1,A\n';
 let s: TestServer | null = null;
@@ -14,13 +23,20 @@ afterEach(async () => {
 });
 
 async function boot(env: Record<string, string>) {
-  s = await bootServer({ workerFile: FIXTURE_WORKER, env: { WATCHDOG_INTERVAL: '50ms', UPDATE_INTERVAL_MS: '50', ...env } });
+  s = await bootServer({
+    workerFile: FIXTURE_WORKER,
+    env: { WATCHDOG_INTERVAL: '50ms', UPDATE_INTERVAL_MS: '50', ...env },
+  });
   const c = await s.client();
   return { s, c, watch: new JobWatch(c) };
 }
 
 async function start(srv: TestServer, method: string, horizon = 50): Promise<string> {
-  const up = await uploadJob(srv.url, { name: 'f.csv', content: csv }, { method, forecast_horizon: horizon, forecast_site_codes: ['A'] });
+  const up = await uploadJob(
+    srv.url,
+    { name: 'f.csv', content: csv },
+    { method, forecast_horizon: horizon, forecast_site_codes: ['A'] },
+  );
   expect(up.status).toBe(201);
   return up.body.id;
 }
@@ -37,7 +53,11 @@ describe('watchdog', () => {
     expect(silent.flags.stalled).toBe(true);
     const rest = await api<JobDto>(s.url, 'GET', `/api/jobs/${id}`);
     expect(rest.body.flags).toMatchObject({ stalled: true, silent: true });
-    expect((await api<JobDto>(s.url, 'POST', `/api/jobs/${id}/stop`)).body.flags).toEqual({ stalled: false, slow: false, silent: false });
+    expect((await api<JobDto>(s.url, 'POST', `/api/jobs/${id}/stop`)).body.flags).toEqual({
+      stalled: false,
+      slow: false,
+      silent: false,
+    });
   });
 
   it('a job that keeps making progress is not stalled; one running past twice its expected time is slow', async () => {

@@ -30,12 +30,19 @@ export class UsersStore {
 
   /** Resolves true when added (the form then clears itself). */
   add(user: NewUser): Promise<boolean> {
-    return this.act(() => this.api.addUser({ ...user, username: user.username.trim() }), { key: 'users.added', name: user.username.trim() });
+    return this.act(() => this.api.addUser({ ...user, username: user.username.trim() }), {
+      key: 'users.added',
+      name: user.username.trim(),
+    });
   }
 
   setRole(user: UserDto, role: Role): Promise<boolean> {
     if (role === user.role) return Promise.resolve(true);
-    return this.act(() => this.api.updateUser(user.id, { role }), { key: 'users.role.changed', name: user.username, role });
+    return this.act(() => this.api.updateUser(user.id, { role }), {
+      key: 'users.role.changed',
+      name: user.username,
+      role,
+    });
   }
 
   resetPassword(user: UserDto, password: string): Promise<boolean> {
@@ -46,7 +53,10 @@ export class UsersStore {
     return this.act(() => this.api.removeUser(user.id), { key: 'users.removed', name: user.username });
   }
 
-  private async act(call: () => Promise<{ ok: true } | { ok: false; error: ClientError }>, notice: Notice): Promise<boolean> {
+  private async act(
+    call: () => Promise<{ ok: true } | { ok: false; error: ClientError }>,
+    notice: Notice,
+  ): Promise<boolean> {
     this.busy = true;
     this.error = null;
     this.notice = null;

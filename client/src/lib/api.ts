@@ -119,7 +119,9 @@ export function createApi(base = '', opts: ApiOptions = {}): Api {
     seriesKeys: (id, q, limit) =>
       call(`${base}/api/jobs/${enc(id)}/series/keys?${new URLSearchParams({ q, limit: String(limit) })}`),
     series: (id, key) =>
-      call(`${base}/api/jobs/${enc(id)}/series?${new URLSearchParams({ partnumber: key.partnumber, site_code: key.site_code })}`),
+      call(
+        `${base}/api/jobs/${enc(id)}/series?${new URLSearchParams({ partnumber: key.partnumber, site_code: key.site_code })}`,
+      ),
     downloadUrl: (id) => `${base}/api/jobs/${enc(id)}/download`,
   };
 }

@@ -50,9 +50,13 @@ export function createAppContext(): AppContext {
   const api = createApi('', hooks);
   const account = createAccountApi('', hooks);
   const auth = new AuthStore(account);
-  const session = new Session(auth, { connect: () => socket.connect(), disconnect: () => socket.disconnect() }, {
-    toSignIn: (remember) => (remember ? router.toSignIn() : router.go({ page: 'signin', next: null })),
-  });
+  const session = new Session(
+    auth,
+    { connect: () => socket.connect(), disconnect: () => socket.disconnect() },
+    {
+      toSignIn: (remember) => (remember ? router.toSignIn() : router.go({ page: 'signin', next: null })),
+    },
+  );
   hooks.onUnauthorized = () => session.unauthorized();
   socket.on('connect_error', (err) => session.connectError(err));
   socket.on('disconnect', (reason) => void session.disconnected(reason));

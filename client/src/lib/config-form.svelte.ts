@@ -4,7 +4,21 @@ import { describeZodError, jobConfigSchema, type JobConfigInput } from '$contrac
 
 export type ConfigField = keyof JobConfig;
 /** Mirrors the engine's METHOD_NAMES (server/forecast/methods); the server validates the choice. */
-export const METHOD_SUGGESTIONS = ['auto', 'naive', 'snaive', 'ma', 'mean', 'ses', 'ets', 'croston', 'sba', 'tsb', 'adida', 'imapa', 'comb'];
+export const METHOD_SUGGESTIONS = [
+  'auto',
+  'naive',
+  'snaive',
+  'ma',
+  'mean',
+  'ses',
+  'ets',
+  'croston',
+  'sba',
+  'tsb',
+  'adida',
+  'imapa',
+  'comb',
+];
 
 /**
  * The forecast settings as the form edits them (strings where the user types), validated with the

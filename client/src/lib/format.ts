@@ -45,7 +45,11 @@ export function formatNumber(n: number | null | undefined, locale: string, digit
 }
 
 /** Milliseconds between two ISO times (end defaults to `now`), or null when the start is unknown. */
-export function elapsedMs(startIso: string | null | undefined, endIso: string | null | undefined, now: number): number | null {
+export function elapsedMs(
+  startIso: string | null | undefined,
+  endIso: string | null | undefined,
+  now: number,
+): number | null {
   if (!startIso) return null;
   const start = Date.parse(startIso);
   const end = endIso ? Date.parse(endIso) : now;

@@ -42,7 +42,11 @@ export function describeMetrics(m: JobMetrics): Sentence[] {
   const vsSba = liftPct(m.chosen, m.sba);
   if (vsSba != null && Math.abs(vsSba) >= SAME_BAND) {
     const pct = Math.round(Math.abs(vsSba));
-    out.push(vsSba < 0 ? { key: 'metrics.better.sba', params: { pct }, tone: 'good' } : { key: 'metrics.worse.sba', params: { pct }, tone: 'bad' });
+    out.push(
+      vsSba < 0
+        ? { key: 'metrics.better.sba', params: { pct }, tone: 'good' }
+        : { key: 'metrics.worse.sba', params: { pct }, tone: 'bad' },
+    );
   }
   const bias = m.chosen.bias_pct;
   if (bias != null && Number.isFinite(bias)) {

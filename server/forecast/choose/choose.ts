@@ -41,7 +41,8 @@ function usable(ev: Evaluated, hold: boolean): number[] {
 
 /** Mean origin RMSSE per candidate for one series (NaN when it has no usable origin). */
 function ownScores(ev: Evaluated, hold: boolean, h: number): Float64Array {
-  const js = usable(ev, hold), C = ev.cands.length;
+  const js = usable(ev, hold),
+    C = ev.cands.length;
   const s = new Float64Array(C).fill(js.length ? 0 : NaN);
   for (const j of js) for (let c = 0; c < C; c++) s[c] += rmsseAt(ev, j, c, h) / js.length;
   return s;
@@ -53,7 +54,13 @@ export const groupKey = (ev: Evaluated, hold: boolean) => `${hold ? ev.clsHold :
  * Learns per-group weight vectors (one entry per candidate) for the 'stack' or 'class' selection; stacked
  * weights are shrunk toward `prior`'s weights for the group when given, else toward equal weights.
  */
-export function groupWeights(evs: Evaluated[], hold: boolean, sel: Selection, h: number, prior?: Record<string, number[]>): Map<string, Float64Array> {
+export function groupWeights(
+  evs: Evaluated[],
+  hold: boolean,
+  sel: Selection,
+  h: number,
+  prior?: Record<string, number[]>,
+): Map<string, Float64Array> {
   const groups = new Map<string, { evs: Evaluated[] }>();
   for (const ev of evs) {
     if (!ev.cands.length || (hold && !ev.hold)) continue;
@@ -68,14 +75,25 @@ export function groupWeights(evs: Evaluated[], hold: boolean, sel: Selection, h:
     if (sel === 'stack') {
       const usableOf = g.evs.map((ev) => usable(ev, hold));
       const N = usableOf.reduce((t, js) => t + js.length, 0);
-      const S: PackedSamples = { n: N, x: new Float64Array(N * C), a: new Float64Array(N), v: new Float64Array(N), s2: new Float64Array(N), w: new Float64Array(N) };
-      let series = 0, r = 0;
+      const S: PackedSamples = {
+        n: N,
+        x: new Float64Array(N * C),
+        a: new Float64Array(N),
+        v: new Float64Array(N),
+        s2: new Float64Array(N),
+        w: new Float64Array(N),
+      };
+      let series = 0,
+        r = 0;
       g.evs.forEach((ev, e) => {
         const js = usableOf[e];
         if (js.length) series++;
         for (const j of js) {
           S.x.set(ev.fMean.subarray(j * C, (j + 1) * C), r * C);
-          S.a[r] = ev.aMean[j]; S.v[r] = ev.aVar[j]; S.s2[r] = ev.s2[j]; S.w[r] = 1 / js.length;
+          S.a[r] = ev.aMean[j];
+          S.v[r] = ev.aVar[j];
+          S.s2[r] = ev.s2[j];
+          S.w[r] = 1 / js.length;
           r++;
         }
       });
@@ -84,7 +102,13 @@ export function groupWeights(evs: Evaluated[], hold: boolean, sel: Selection, h:
     } else {
       const sum = new Float64Array(C);
       let m = 0;
-      for (const ev of g.evs) { const s = ownScores(ev, hold, h); if (!Number.isNaN(s[0])) { m++; for (let c = 0; c < C; c++) sum[c] += s[c]; } }
+      for (const ev of g.evs) {
+        const s = ownScores(ev, hold, h);
+        if (!Number.isNaN(s[0])) {
+          m++;
+          for (let c = 0; c < C; c++) sum[c] += s[c];
+        }
+      }
       const w = new Float64Array(C);
       w[m ? argmin(sum) : 0] = 1;
       out.set(k, w);
@@ -116,12 +140,18 @@ function combine(fs: Float64Array[], w: Float64Array, h: number): Float64Array {
 function comboMse(ev: Evaluated, w: Float64Array, h: number): number {
   const C = ev.cands.length;
   const nz = [...w].filter((x) => x > 0).length;
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let j = 0; j < ev.J; j++) {
-    if (nz === 1) { s += seAt(ev, j, argmin(w.map((x) => -x)), h); n++; continue; }
+    if (nz === 1) {
+      s += seAt(ev, j, argmin(w.map((x) => -x)), h);
+      n++;
+      continue;
+    }
     let f = 0;
     for (let c = 0; c < C; c++) f += w[c] * ev.fMean[j * C + c];
-    s += ev.aVar[j] + (f - ev.aMean[j]) ** 2; n++;
+    s += ev.aVar[j] + (f - ev.aMean[j]) ** 2;
+    n++;
   }
   return n ? s / n : NaN;
 }
@@ -141,7 +171,12 @@ export function stackInputs(evs: Evaluated[], sel: Selection, h: number): { fin:
 }
 
 /** The final and holdout forecasts of every series (hold null when the series has no holdout). */
-export function chooseAll(evs: Evaluated[], sel: Selection, h: number, prior?: WeightPrior): { final: Choice; hold: Float64Array | null }[] {
+export function chooseAll(
+  evs: Evaluated[],
+  sel: Selection,
+  h: number,
+  prior?: WeightPrior,
+): { final: Choice; hold: Float64Array | null }[] {
   const inp = stackInputs(evs, sel, h);
   const wf = sel === 'series' ? null : groupWeights(inp.fin, false, sel, h, prior?.final);
   const wh = sel === 'series' ? null : groupWeights(inp.hold, true, sel, h, prior?.hold);
@@ -152,10 +187,12 @@ export function chooseAll(evs: Evaluated[], sel: Selection, h: number, prior?: W
       if (g) return g;
       const own = ownScores(ev, hold, h);
       const w = new Float64Array(C);
-      if (Number.isNaN(own[0])) w.fill(1 / C); else w[argmin(own)] = 1;
+      if (Number.isNaN(own[0])) w.fill(1 / C);
+      else w[argmin(own)] = 1;
       return w;
     };
-    const ev = inp.fin[i], eh = inp.hold[i];
+    const ev = inp.fin[i],
+      eh = inp.hold[i];
     if (ev.cands.length === 0) return { final: { mean: new Float64Array(h), method: 'none', mse: NaN }, hold: null };
     const w = weightsFor(ev, false);
     const final: Choice = { mean: combine(ev.final, w, h), method: label(ev.cands, w), mse: comboMse(ev, w, h) };

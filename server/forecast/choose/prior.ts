@@ -33,13 +33,20 @@ export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, confi
   const k = Math.min(PRIOR_SAMPLE, total);
   const opts = selectOptions(ctx, config);
   const evs: Evaluated[] = [];
-  let part = 0, base = 0;
+  let part = 0,
+    base = 0;
   for (let s = 0; s < k; s++) {
     const g = Math.floor((s * total) / k); // global series index, evenly spaced
-    while (g >= base + sizes[part]) { base += sizes[part]; part++; }
+    while (g >= base + sizes[part]) {
+      base += sizes[part];
+      part++;
+    }
     const sr = seriesOf(partitions[part].data, g - base, ctx);
     if (sr) evs.push(evaluateSeries(sr.y, sr.fd, opts));
   }
   const inp = stackInputs(evs, 'stack', opts.h);
-  return { final: toRecord(groupWeights(inp.fin, false, 'stack', opts.h)), hold: toRecord(groupWeights(inp.hold, true, 'stack', opts.h)) };
+  return {
+    final: toRecord(groupWeights(inp.fin, false, 'stack', opts.h)),
+    hold: toRecord(groupWeights(inp.hold, true, 'stack', opts.h)),
+  };
 }

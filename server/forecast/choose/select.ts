@@ -48,7 +48,8 @@ export function originEnds(n: number, fd: number, h: number): number[] {
 }
 
 export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): Evaluated {
-  const n = y.length, h = o.h;
+  const n = y.length,
+    h = o.h;
   const cls = classify(y, fd, n).cls;
   const holdEnd = n - h;
   const hasHold = holdEnd >= fd + MIN_TRAIN;
@@ -57,9 +58,11 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
   const auto = o.method === 'auto';
   const methods: readonly MethodName[] = !anyDemand ? [] : o.method === 'auto' ? STACK_MEMBERS : [o.method];
   const lives = (auto ? GUARD_LIVES : [1]).map((f) => f * o.lifePeriods);
-  const cands = lives.flatMap(() => methods), candLives = lives.flatMap((l) => methods.map(() => l));
+  const cands = lives.flatMap(() => methods),
+    candLives = lives.flatMap((l) => methods.map(() => l));
   const bt = anyDemand ? originEnds(n, fd, h) : [];
-  const J = bt.length, C = cands.length;
+  const J = bt.length,
+    C = cands.length;
   // runMethod wants ascending ends: the origins, then the holdout origin (= bt[0] when it exists), then n
   // (origins exist only when the holdout origin n − h does, and bt[0] is that origin)
   const ends = [...bt].reverse();
@@ -68,9 +71,22 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
   const idx = new Map(ends.map((e, i) => [e, i]));
   const alive = aliveAtEnds(y, fd, ends, lives);
   const ev: Evaluated = {
-    cls, clsHold, cands, lives: candLives, final: [], hold: hasHold && C ? [] : null, J,
-    fMean: new Float64Array(J * C), se: new Float64Array(J * C), aMean: new Float64Array(J), aVar: new Float64Array(J),
-    s2: new Float64Array(J), forHold: new Uint8Array(J), base: null, holdEnd, sd: 0,
+    cls,
+    clsHold,
+    cands,
+    lives: candLives,
+    final: [],
+    hold: hasHold && C ? [] : null,
+    J,
+    fMean: new Float64Array(J * C),
+    se: new Float64Array(J * C),
+    aMean: new Float64Array(J),
+    aVar: new Float64Array(J),
+    s2: new Float64Array(J),
+    forHold: new Uint8Array(J),
+    base: null,
+    holdEnd,
+    sd: 0,
     gf: auto && anyDemand ? endFeatures(y, fd, [...bt, hasHold ? holdEnd : n, n], h, o.env.maWindow) : null,
   };
   // cumulative squared first differences from the first demand: the scale before each origin in O(1)
@@ -78,8 +94,12 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
   for (let t = fd + 1; t < n; t++) d2[t + 1] = d2[t] + (y[t] - y[t - 1]) ** 2;
   for (let j = 0; j < J; j++) {
     const e = bt[j];
-    let s = 0, q = 0;
-    for (let k = 0; k < h; k++) { s += y[e + k]; q += y[e + k] * y[e + k]; }
+    let s = 0,
+      q = 0;
+    for (let k = 0; k < h; k++) {
+      s += y[e + k];
+      q += y[e + k] * y[e + k];
+    }
     ev.aMean[j] = s / h;
     ev.aVar[j] = Math.max(0, q / h - (s / h) ** 2);
     ev.s2[j] = e - fd >= 2 ? d2[e] / (e - fd - 1) : 0;
@@ -88,12 +108,16 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
   const cache = new Map<MethodName, Float64Array[]>();
   const levels = new Map<MethodName, Float64Array>();
   for (let c = 0; c < C; c++) {
-    const m = cands[c], al = alive[Math.floor(c / methods.length)];
+    const m = cands[c],
+      al = alive[Math.floor(c / methods.length)];
     if (FLAT_METHODS.has(m)) {
       // a flat forecast f over a window: squared error = h (variance + (mean − f)²), no arrays needed
       let lv = levels.get(m);
       if (!lv) levels.set(m, (lv = runLevels(m, y, ends, o.env)));
-      const at = (e: number) => { const i = idx.get(e)!; return lv[i] * al[i]; };
+      const at = (e: number) => {
+        const i = idx.get(e)!;
+        return lv[i] * al[i];
+      };
       ev.final.push(Float64Array.of(at(n)));
       if (ev.hold) ev.hold.push(Float64Array.of(at(holdEnd)));
       for (let j = 0; j < J; j++) {
@@ -104,20 +128,34 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
       continue;
     }
     const raw = runMethod(m, y, ends, h, o.env, cache);
-    const at = (e: number) => { const i = idx.get(e)!; const f = raw[i]; return al[i] === 1 ? f : f.map((v) => v * al[i]); };
+    const at = (e: number) => {
+      const i = idx.get(e)!;
+      const f = raw[i];
+      return al[i] === 1 ? f : f.map((v) => v * al[i]);
+    };
     ev.final.push(at(n));
     if (ev.hold) ev.hold.push(at(holdEnd));
     for (let j = 0; j < J; j++) {
-      const e = bt[j], f = at(e);
-      let fs = 0, se = 0;
-      for (let k = 0; k < h; k++) { fs += f[k]; const d = y[e + k] - f[k]; se += d * d; }
+      const e = bt[j],
+        f = at(e);
+      let fs = 0,
+        se = 0;
+      for (let k = 0; k < h; k++) {
+        fs += f[k];
+        const d = y[e + k] - f[k];
+        se += d * d;
+      }
       ev.fMean[j * C + c] = fs / h;
       ev.se[j * C + c] = se;
     }
   }
   if (hasHold && anyDemand) ev.base = o.baselines.map((b) => runMethod(b, y, [holdEnd], h, o.env)[0]);
-  let s = 0, q = 0;
-  for (let t = fd; t < n; t++) { s += y[t]; q += y[t] * y[t]; }
+  let s = 0,
+    q = 0;
+  for (let t = fd; t < n; t++) {
+    s += y[t];
+    q += y[t] * y[t];
+  }
   ev.sd = n > fd ? Math.sqrt(Math.max(0, q / (n - fd) - (s / (n - fd)) ** 2)) : 0;
   return ev;
 }

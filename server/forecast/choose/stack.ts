@@ -23,7 +23,8 @@ const PG_STEPS = 400;
 /** Euclidean projection onto the probability simplex. */
 export function projectSimplex(v: Float64Array): Float64Array<ArrayBuffer> {
   const u = Float64Array.from(v).sort().reverse();
-  let cs = 0, th = 0;
+  let cs = 0,
+    th = 0;
   for (let i = 0; i < u.length; i++) {
     cs += u[i];
     const t = (cs - 1) / (i + 1);
@@ -33,19 +34,34 @@ export function projectSimplex(v: Float64Array): Float64Array<ArrayBuffer> {
 }
 
 /** argmin ½ bᵀAb − cᵀb over the simplex (accelerated projected gradient). */
-export function simplexQuadratic(A: Float64Array, c: Float64Array, C: number, start?: Float64Array): Float64Array<ArrayBuffer> {
+export function simplexQuadratic(
+  A: Float64Array,
+  c: Float64Array,
+  C: number,
+  start?: Float64Array,
+): Float64Array<ArrayBuffer> {
   let L = 0;
-  for (let i = 0; i < C; i++) { let r = 0; for (let k = 0; k < C; k++) r += Math.abs(A[i * C + k]); L = Math.max(L, r); }
+  for (let i = 0; i < C; i++) {
+    let r = 0;
+    for (let k = 0; k < C; k++) r += Math.abs(A[i * C + k]);
+    L = Math.max(L, r);
+  }
   let b: Float64Array<ArrayBuffer> = start ? Float64Array.from(start) : new Float64Array(C).fill(1 / C);
   if (!(L > 0)) return b;
-  let z = Float64Array.from(b), t = 1;
+  let z = Float64Array.from(b),
+    t = 1;
   const g = new Float64Array(C);
   for (let it = 0; it < PG_STEPS; it++) {
-    for (let i = 0; i < C; i++) { let s = -c[i]; for (let k = 0; k < C; k++) s += A[i * C + k] * z[k]; g[i] = z[i] - s / L; }
+    for (let i = 0; i < C; i++) {
+      let s = -c[i];
+      for (let k = 0; k < C; k++) s += A[i * C + k] * z[k];
+      g[i] = z[i] - s / L;
+    }
     const nb = projectSimplex(g);
     const t2 = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     for (let i = 0; i < C; i++) z[i] = nb[i] + ((t - 1) / t2) * (nb[i] - b[i]);
-    b = nb; t = t2;
+    b = nb;
+    t = t2;
   }
   return b;
 }
@@ -62,10 +78,20 @@ export interface PackedSamples {
 
 export function packSamples(samples: StackSample[], C: number): PackedSamples {
   const n = samples.length;
-  const p: PackedSamples = { n, x: new Float64Array(n * C), a: new Float64Array(n), v: new Float64Array(n), s2: new Float64Array(n), w: new Float64Array(n) };
+  const p: PackedSamples = {
+    n,
+    x: new Float64Array(n * C),
+    a: new Float64Array(n),
+    v: new Float64Array(n),
+    s2: new Float64Array(n),
+    w: new Float64Array(n),
+  };
   samples.forEach((s, j) => {
     for (let c = 0; c < C; c++) p.x[j * C + c] = s.x[c];
-    p.a[j] = s.a; p.v[j] = s.v; p.s2[j] = s.s2; p.w[j] = s.w;
+    p.a[j] = s.a;
+    p.v[j] = s.v;
+    p.s2[j] = s.s2;
+    p.w[j] = s.w;
   });
   return p;
 }
@@ -74,18 +100,25 @@ export function packSamples(samples: StackSample[], C: number): PackedSamples {
  * Convex weights (C values summing to 1) for the samples of one group of `series` series, shrunk toward
  * `prior` (job-level weights; equal weights when absent) with the weight of PRIOR_SERIES series.
  */
-export function learnWeights(samples: StackSample[] | PackedSamples, C: number, series: number, prior?: Float64Array): Float64Array {
+export function learnWeights(
+  samples: StackSample[] | PackedSamples,
+  C: number,
+  series: number,
+  prior?: Float64Array,
+): Float64Array {
   const S = Array.isArray(samples) ? packSamples(samples, C) : samples;
   const target = prior ?? new Float64Array(C).fill(1 / C);
   if (C === 1 || S.n === 0) return target;
   // Σ_j w_j (x_j·b − a_j)² with w_j = share / scale: ½ bᵀAb − cᵀb up to a constant (the windows' own
   // variance does not depend on b)
   const { x, a, s2, w: share } = S;
-  const A = new Float64Array(C * C), c = new Float64Array(C);
+  const A = new Float64Array(C * C),
+    c = new Float64Array(C);
   let tot = 0;
   for (let j = 0; j < S.n; j++) {
     if (!(s2[j] > 0)) continue;
-    const o = j * C, w = share[j] / s2[j];
+    const o = j * C,
+      w = share[j] / s2[j];
     tot += w;
     for (let i = 0; i < C; i++) {
       const wx = w * x[o + i];

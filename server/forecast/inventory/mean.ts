@@ -47,4 +47,3 @@ export function meanCorrection(w: Windows, idx: readonly number[], kind: 'full' 
   }
   return { b, r };
 }
-

@@ -14,14 +14,19 @@ const DAYS: Record<Freq, number> = { D: 1, W: 7, M: 365.2425 / 12 };
  * multiple (14 days, 2 weeks) from becoming 3 through floating point.
  */
 export function daysToPeriods(days: number, freq: Freq): number {
-  if (!(days >= 0) || !Number.isFinite(days)) throw new RangeError(`lead time must be a non-negative number of days, got ${days}`);
+  if (!(days >= 0) || !Number.isFinite(days))
+    throw new RangeError(`lead time must be a non-negative number of days, got ${days}`);
   return Math.max(0, Math.ceil(days / DAYS[freq] - 1e-9));
 }
 
 /** P = L + R in periods; both non-negative integers. */
 export function protectionPeriods(leadTimePeriods: number, reviewPeriods: number): number {
-  for (const [name, v] of [['lead time', leadTimePeriods], ['review period', reviewPeriods]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer of periods, got ${v}`);
+  for (const [name, v] of [
+    ['lead time', leadTimePeriods],
+    ['review period', reviewPeriods],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`${name} must be a non-negative integer of periods, got ${v}`);
   }
   return leadTimePeriods + reviewPeriods;
 }

@@ -17,8 +17,12 @@ export interface Prefix {
 }
 
 export function prefixOf(y: Float64Array): Prefix {
-  const cs = new Float64Array(y.length + 1), nz = new Int32Array(y.length + 1);
-  for (let t = 0; t < y.length; t++) { cs[t + 1] = cs[t] + y[t]; nz[t + 1] = nz[t] + (y[t] > 0 ? 1 : 0); }
+  const cs = new Float64Array(y.length + 1),
+    nz = new Int32Array(y.length + 1);
+  for (let t = 0; t < y.length; t++) {
+    cs[t + 1] = cs[t] + y[t];
+    nz[t + 1] = nz[t] + (y[t] > 0 ? 1 : 0);
+  }
   return { cs, nz };
 }
 
@@ -35,10 +39,15 @@ export function aggregatedSes(p: Prefix, end: number, k: number): number {
   const start = end - m * k;
   const G = AGG_ALPHAS.length;
   const first = p.cs[start + k] - p.cs[start];
-  const lev = [first, first, first, first, first], sse = [0, 0, 0, 0, 0];
+  const lev = [first, first, first, first, first],
+    sse = [0, 0, 0, 0, 0];
   for (let j = 1; j < m; j++) {
     const v = p.cs[start + (j + 1) * k] - p.cs[start + j * k];
-    for (let g = 0; g < G; g++) { const e = v - lev[g]; sse[g] += e * e; lev[g] += AGG_ALPHAS[g] * e; }
+    for (let g = 0; g < G; g++) {
+      const e = v - lev[g];
+      sse[g] += e * e;
+      lev[g] += AGG_ALPHAS[g] * e;
+    }
   }
   let best = 0;
   for (let g = 1; g < G; g++) if (sse[g] < sse[best] - 1e-12) best = g;
@@ -52,7 +61,10 @@ export function aggregatedSes(p: Prefix, end: number, k: number): number {
 export function aggregatedSesK1(y: Float64Array, ends: readonly number[]): Float64Array {
   const out = new Float64Array(ends.length);
   let e = 0;
-  while (e < ends.length && ends[e] < 2) { out[e] = ends[e] ? y[0] : 0; e++; } // fewer than 2 buckets: the mean
+  while (e < ends.length && ends[e] < 2) {
+    out[e] = ends[e] ? y[0] : 0;
+    e++;
+  } // fewer than 2 buckets: the mean
   out.set(sesScan(y, ends.slice(e), AGG_ALPHAS), e);
   return out;
 }

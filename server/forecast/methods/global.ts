@@ -31,7 +31,10 @@ const U_FLOOR = 0.01;
  */
 export function endFeatures(y: Float64Array, fd: number, ends: readonly number[], h: number, w: number): Float64Array {
   const n = y.length;
-  const cs = new Float64Array(n + 1), c2 = new Float64Array(n + 1), nzc = new Int32Array(n + 1), d2 = new Float64Array(n + 1);
+  const cs = new Float64Array(n + 1),
+    c2 = new Float64Array(n + 1),
+    nzc = new Int32Array(n + 1),
+    d2 = new Float64Array(n + 1);
   const lastNz = new Int32Array(n + 1).fill(-1); // last demand position before t
   for (let t = 0; t < n; t++) {
     const v = y[t];
@@ -43,7 +46,8 @@ export function endFeatures(y: Float64Array, fd: number, ends: readonly number[]
   }
   const out = new Float64Array(ends.length * GF_WIDTH);
   ends.forEach((e, i) => {
-    const o = i * GF_WIDTH, len = e - fd;
+    const o = i * GF_WIDTH,
+      len = e - fd;
     out[o + GF_S2] = len >= 2 ? d2[e] / (len - 1) : 0;
     const nz = nzc[e] - nzc[fd];
     const adi = nz ? len / nz : len + 1;
@@ -53,7 +57,8 @@ export function endFeatures(y: Float64Array, fd: number, ends: readonly number[]
     out[o + 2] = 1 / adi;
     const ww = Math.min(w, len);
     out[o + 3] = ww > 0 ? (nzc[e] - nzc[e - ww]) / ww : 0;
-    const s = cs[e] - cs[fd], q = c2[e] - c2[fd];
+    const s = cs[e] - cs[fd],
+      q = c2[e] - c2[fd];
     const m = nz ? s / nz : 0;
     out[o + 4] = nz > 1 && m > 0 ? Math.log1p(Math.max(0, (q / nz - m * m) * (nz / (nz - 1))) / (m * m)) : 0;
     for (let k = 0; k < GF_WIN; k++) {
@@ -72,8 +77,13 @@ function design(gf: Float64Array, go: number, L: Float64Array, lo: number, C: nu
   const s2 = gf[go + GF_S2];
   if (!(s2 > 0)) return 0;
   const sig = Math.sqrt(s2);
-  let p = 0, mbar = 0;
-  for (let c = 0; c < C; c++) { const v = L[lo + c] / sig; x[p++] = v; mbar += v / C; }
+  let p = 0,
+    mbar = 0;
+  for (let c = 0; c < C; c++) {
+    const v = L[lo + c] / sig;
+    x[p++] = v;
+    mbar += v / C;
+  }
   for (let k = 0; k < GF_WIN; k++) x[p++] = gf[go + 1 + GF_DESC + k] / sig;
   for (let k = 0; k < GF_DESC; k++) x[p++] = mbar * gf[go + 1 + k];
   return sig;
@@ -100,21 +110,42 @@ export function solveSpd(A: Float64Array, b: Float64Array, P: number): Float64Ar
     }
   }
   const x = Float64Array.from(b);
-  for (let i = 0; i < P; i++) { let s = x[i]; for (let k = 0; k < i; k++) s -= A[i * P + k] * x[k]; x[i] = s / A[i * P + i]; }
-  for (let i = P - 1; i >= 0; i--) { let s = x[i]; for (let k = i + 1; k < P; k++) s -= A[k * P + i] * x[k]; x[i] = s / A[i * P + i]; }
+  for (let i = 0; i < P; i++) {
+    let s = x[i];
+    for (let k = 0; k < i; k++) s -= A[i * P + k] * x[k];
+    x[i] = s / A[i * P + i];
+  }
+  for (let i = P - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < P; k++) s -= A[k * P + i] * x[k];
+    x[i] = s / A[i * P + i];
+  }
   return x;
 }
 
 /** Training samples of one model: design rows, target a/σ, window variance / σ², series share. */
-interface Samples { n: number; P: number; X: Float64Array; t: Float64Array; v: Float64Array; w: Float64Array; sig: Float64Array; fold: Uint8Array }
+interface Samples {
+  n: number;
+  P: number;
+  X: Float64Array;
+  t: Float64Array;
+  v: Float64Array;
+  w: Float64Array;
+  sig: Float64Array;
+  fold: Uint8Array;
+}
 
 /** Fits the ridge regression on the samples with fold ≠ skip (skip 2: all); returns the coefficients. */
 function fit(S: Samples, skip: number, C: number): Float64Array {
-  const P = S.P, b0 = meanCoefficients(C);
+  const P = S.P,
+    b0 = meanCoefficients(C);
   let b = Float64Array.from(b0);
   for (let round = 0; round < IRLS_ROUNDS; round++) {
-    const A = new Float64Array(P * P), c = new Float64Array(P), g = new Float64Array(P);
-    let series = 0, d = 0;
+    const A = new Float64Array(P * P),
+      c = new Float64Array(P),
+      g = new Float64Array(P);
+    let series = 0,
+      d = 0;
     for (let i = 0; i < S.n; i++) {
       if (S.fold[i] === skip) continue;
       const o = i * P;
@@ -136,21 +167,26 @@ function fit(S: Samples, skip: number, C: number): Float64Array {
     // normalise to the mean IRLS weight so the ridge counts in series-equivalents
     let tr = 0;
     for (let r = 0; r < P; r++) tr += A[r * P + r];
-    const lam = GLOBAL_RIDGE * (tr / P) / series;
+    const lam = (GLOBAL_RIDGE * (tr / P)) / series;
     for (let r = 0; r < P; r++) {
       for (let k = r; k < P; k++) A[k * P + r] = A[r * P + k];
       A[r * P + r] += lam;
       c[r] += lam * b0[r];
     }
     // calibration: the fitted demand summed over the training windows equals the actual demand (no bias)
-    const bu = solveSpd(Float64Array.from(A), c, P), q = solveSpd(A, g, P);
+    const bu = solveSpd(Float64Array.from(A), c, P),
+      q = solveSpd(A, g, P);
     const mu = (d - dot(g, bu)) / dot(g, q);
     b = bu.map((v, k) => v + mu * q[k]) as Float64Array<ArrayBuffer>;
   }
   return b;
 }
 
-const dot = (x: Float64Array, b: Float64Array) => { let s = 0; for (let k = 0; k < b.length; k++) s += x[k] * b[k]; return s; };
+const dot = (x: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let k = 0; k < b.length; k++) s += x[k] * b[k];
+  return s;
+};
 
 /**
  * The series with the global model as one more member: for the final forecast (hold false: trained on every
@@ -164,8 +200,19 @@ export function withGlobal(evs: Evaluated[], hold: boolean, h: number): Evaluate
   const P = designWidth(C);
   // samples
   let N = 0;
-  evs.forEach((ev, i) => { if (use[i] && ev.cands.length === C) for (let j = 0; j < ev.J; j++) if (!hold || ev.forHold[j]) N++; });
-  const S: Samples = { n: 0, P, X: new Float64Array(N * P), t: new Float64Array(N), v: new Float64Array(N), w: new Float64Array(N), sig: new Float64Array(N), fold: new Uint8Array(N) };
+  evs.forEach((ev, i) => {
+    if (use[i] && ev.cands.length === C) for (let j = 0; j < ev.J; j++) if (!hold || ev.forHold[j]) N++;
+  });
+  const S: Samples = {
+    n: 0,
+    P,
+    X: new Float64Array(N * P),
+    t: new Float64Array(N),
+    v: new Float64Array(N),
+    w: new Float64Array(N),
+    sig: new Float64Array(N),
+    fold: new Uint8Array(N),
+  };
   const x = new Float64Array(P);
   const rowsOf: Int32Array[] = evs.map(() => new Int32Array(0));
   let si = 0;
@@ -189,51 +236,80 @@ export function withGlobal(evs: Evaluated[], hold: boolean, h: number): Evaluate
     rowsOf[i] = Int32Array.from(rows);
     si++;
   });
-  const full = fit(S, 2, C), byFold = [fit(S, 1, C), fit(S, 0, C)]; // byFold[f]: fitted without fold f
+  const full = fit(S, 2, C),
+    byFold = [fit(S, 1, C), fit(S, 0, C)]; // byFold[f]: fitted without fold f
   const L = new Float64Array(C);
   const res = evs.map((ev, i) => {
     if (!use[i] || ev.cands.length !== C) return ev;
-    const J = ev.J, C1 = C + 1;
-    const fMean = new Float64Array(J * C1), se = new Float64Array(J * C1);
+    const J = ev.J,
+      C1 = C + 1;
+    const fMean = new Float64Array(J * C1),
+      se = new Float64Array(J * C1);
     const rows = rowsOf[i];
     let r = 0;
     for (let j = 0; j < J; j++) {
-      for (let c = 0; c < C; c++) { fMean[j * C1 + c] = ev.fMean[j * C + c]; se[j * C1 + c] = ev.se[j * C + c]; }
+      for (let c = 0; c < C; c++) {
+        fMean[j * C1 + c] = ev.fMean[j * C + c];
+        se[j * C1 + c] = ev.se[j * C + c];
+      }
       let g = 0;
       for (let c = 0; c < C; c++) g += ev.fMean[j * C + c] / C;
       if (!hold || ev.forHold[j]) {
         const row = rows[r++];
-        if (row >= 0) g = Math.max(0, dot(S.X.subarray(row * P, (row + 1) * P), byFold[S.fold[row]]) * Math.sqrt(ev.gf![j * GF_WIDTH + GF_S2]));
+        if (row >= 0)
+          g = Math.max(
+            0,
+            dot(S.X.subarray(row * P, (row + 1) * P), byFold[S.fold[row]]) * Math.sqrt(ev.gf![j * GF_WIDTH + GF_S2]),
+          );
       }
       fMean[j * C1 + C] = g;
       se[j * C1 + C] = h * (ev.aVar[j] + (ev.aMean[j] - g) ** 2);
     }
     const at = (slot: number, fs: Float64Array[]) => {
       let m = 0;
-      for (let c = 0; c < C; c++) { L[c] = fs[c].length === 1 ? fs[c][0] : fs[c].reduce((a, v) => a + v, 0) / fs[c].length; m += L[c] / C; }
+      for (let c = 0; c < C; c++) {
+        L[c] = fs[c].length === 1 ? fs[c][0] : fs[c].reduce((a, v) => a + v, 0) / fs[c].length;
+        m += L[c] / C;
+      }
       const sig = design(ev.gf!, slot * GF_WIDTH, L, 0, C, x);
       return sig > 0 ? Math.max(0, dot(x, full) * sig) : m;
     };
     const out: Evaluated = { ...ev, cands: [...ev.cands, GLOBAL_MEMBER], lives: [...ev.lives, NaN], fMean, se };
-    if (hold) { if (ev.hold) out.hold = [...ev.hold, Float64Array.of(at(J, ev.hold))]; }
-    else out.final = [...ev.final, Float64Array.of(at(J + 1, ev.final))];
+    if (hold) {
+      if (ev.hold) out.hold = [...ev.hold, Float64Array.of(at(J, ev.hold))];
+    } else out.final = [...ev.final, Float64Array.of(at(J + 1, ev.final))];
     return out;
   });
   {
     // totals follow the members' mean: per set of ends (origins; the forecast end), Σ global = Σ members' mean
-    let go = 0, mo = 0, gf = 0, mf = 0;
+    let go = 0,
+      mo = 0,
+      gf = 0,
+      mf = 0;
     res.forEach((ev, i) => {
       if (ev === evs[i]) return;
       const C1 = C + 1;
-      for (let j = 0; j < ev.J; j++) { if (hold && !ev.forHold[j]) continue; go += ev.fMean[j * C1 + C]; for (let c = 0; c < C; c++) mo += ev.fMean[j * C1 + c] / C; }
+      for (let j = 0; j < ev.J; j++) {
+        if (hold && !ev.forHold[j]) continue;
+        go += ev.fMean[j * C1 + C];
+        for (let c = 0; c < C; c++) mo += ev.fMean[j * C1 + c] / C;
+      }
       const fs = hold ? ev.hold : ev.final;
-      if (fs) { gf += fs[C][0]; for (let c = 0; c < C; c++) mf += fs[c].reduce((a, v) => a + v, 0) / fs[c].length / C; }
+      if (fs) {
+        gf += fs[C][0];
+        for (let c = 0; c < C; c++) mf += fs[c].reduce((a, v) => a + v, 0) / fs[c].length / C;
+      }
     });
-    const ro = go > 0 ? mo / go : 1, rf = gf > 0 ? mf / gf : 1;
+    const ro = go > 0 ? mo / go : 1,
+      rf = gf > 0 ? mf / gf : 1;
     res.forEach((ev, i) => {
       if (ev === evs[i]) return;
       const C1 = C + 1;
-      for (let j = 0; j < ev.J; j++) { const k = j * C1 + C; ev.fMean[k] *= ro; ev.se[k] = h * (ev.aVar[j] + (ev.aMean[j] - ev.fMean[k]) ** 2); }
+      for (let j = 0; j < ev.J; j++) {
+        const k = j * C1 + C;
+        ev.fMean[k] *= ro;
+        ev.se[k] = h * (ev.aVar[j] + (ev.aMean[j] - ev.fMean[k]) ** 2);
+      }
       const fs = hold ? ev.hold : ev.final;
       if (fs) fs[C] = Float64Array.of(fs[C][0] * rf);
     });

@@ -11,9 +11,18 @@ export const TSB_BETA = 0.1;
  * (position of the first demand + 1); both estimates start at their first values, as forecast::croston.
  * Ends with no demand yet give 0.
  */
-export function crostonScan(y: Float64Array, ends: readonly number[], alpha = CROSTON_ALPHA, debias = false): Float64Array {
+export function crostonScan(
+  y: Float64Array,
+  ends: readonly number[],
+  alpha = CROSTON_ALPHA,
+  debias = false,
+): Float64Array {
   const out = new Float64Array(ends.length);
-  let z = 0, p = 0, seen = false, last = -1, e = 0;
+  let z = 0,
+    p = 0,
+    seen = false,
+    last = -1,
+    e = 0;
   const factor = debias ? 1 - alpha / 2 : 1;
   for (let t = 0; t <= y.length && e < ends.length; t++) {
     while (e < ends.length && ends[e] === t) out[e++] = seen ? (factor * z) / p : 0;
@@ -21,8 +30,14 @@ export function crostonScan(y: Float64Array, ends: readonly number[], alpha = CR
     const v = y[t];
     if (v > 0) {
       const gap = t - last;
-      if (!seen) { z = v; p = gap; seen = true; }
-      else { z += alpha * (v - z); p += alpha * (gap - p); }
+      if (!seen) {
+        z = v;
+        p = gap;
+        seen = true;
+      } else {
+        z += alpha * (v - z);
+        p += alpha * (gap - p);
+      }
       last = t;
     }
   }
@@ -36,17 +51,26 @@ export function crostonScan(y: Float64Array, ends: readonly number[], alpha = CR
  */
 export function tsbScan(y: Float64Array, ends: readonly number[], alpha = TSB_ALPHA, beta = TSB_BETA): Float64Array {
   const out = new Float64Array(ends.length);
-  let z = 0, p = 0, seen = false, e = 0;
+  let z = 0,
+    p = 0,
+    seen = false,
+    e = 0;
   for (let t = 0; t <= y.length && e < ends.length; t++) {
     while (e < ends.length && ends[e] === t) out[e++] = seen ? z * p : 0;
     if (t === y.length) break;
     const v = y[t];
     if (!seen) {
-      if (v > 0) { seen = true; z = v; p = 1 / (t + 1); }
+      if (v > 0) {
+        seen = true;
+        z = v;
+        p = 1 / (t + 1);
+      }
       continue;
     }
-    if (v > 0) { z += alpha * (v - z); p += beta * (1 - p); }
-    else p -= beta * p;
+    if (v > 0) {
+      z += alpha * (v - z);
+      p += beta * (1 - p);
+    } else p -= beta * p;
   }
   return out;
 }

@@ -11,7 +11,11 @@ export const SES_ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9];
  * SES levels at each end. `ends` ascending, each 1..n. Returns per end the level (flat forecast) of the α
  * with the lowest one-step SSE over y[0..end). Level starts at y[0]. `alphas` restricts the grid.
  */
-export function sesScan(y: Float64Array, ends: readonly number[], alphas: readonly number[] = SES_ALPHAS): Float64Array {
+export function sesScan(
+  y: Float64Array,
+  ends: readonly number[],
+  alphas: readonly number[] = SES_ALPHAS,
+): Float64Array {
   const G = alphas.length;
   const lev = new Float64Array(G).fill(y[0]);
   const sse = new Float64Array(G);
@@ -35,7 +39,14 @@ export function sesScan(y: Float64Array, ends: readonly number[], alphas: readon
 }
 
 const HOLT_GRID: readonly (readonly [number, number])[] = [
-  [0.1, 0.01], [0.1, 0.05], [0.2, 0.02], [0.2, 0.1], [0.3, 0.05], [0.5, 0.05], [0.5, 0.2], [0.8, 0.1],
+  [0.1, 0.01],
+  [0.1, 0.05],
+  [0.2, 0.02],
+  [0.2, 0.1],
+  [0.3, 0.05],
+  [0.5, 0.05],
+  [0.5, 0.2],
+  [0.8, 0.1],
 ];
 export const HOLT_PHI = 0.9;
 
@@ -47,7 +58,10 @@ export function holtDampedScan(y: Float64Array, ends: readonly number[], h: numb
   const G = HOLT_GRID.length;
   const n = y.length;
   const l = new Float64Array(G).fill(y[0]);
-  const b0 = n > 1 ? Math.max(-Math.abs(y[0]), Math.min(Math.abs(y[0]), (y[Math.min(n - 1, 3)] - y[0]) / Math.min(n - 1, 3))) : 0;
+  const b0 =
+    n > 1
+      ? Math.max(-Math.abs(y[0]), Math.min(Math.abs(y[0]), (y[Math.min(n - 1, 3)] - y[0]) / Math.min(n - 1, 3)))
+      : 0;
   const b = new Float64Array(G).fill(n > 1 ? b0 : 0);
   const sse = new Float64Array(G);
   const out: Float64Array[] = [];
@@ -58,8 +72,13 @@ export function holtDampedScan(y: Float64Array, ends: readonly number[], h: numb
       let best = 0;
       for (let g = 1; g < G; g++) if (sse[g] < sse[best] - 1e-12) best = g;
       const f = new Float64Array(h);
-      let damp = 0, pk = 1;
-      for (let k = 0; k < h; k++) { pk *= phi; damp += pk; f[k] = Math.max(0, l[best] + damp * b[best]); }
+      let damp = 0,
+        pk = 1;
+      for (let k = 0; k < h; k++) {
+        pk *= phi;
+        damp += pk;
+        f[k] = Math.max(0, l[best] + damp * b[best]);
+      }
       out.push(f);
       e++;
     }

@@ -31,28 +31,52 @@ export interface PartitionMetrics {
 export const newAcc = (): ErrAcc => ({ n: 0, rmsse: 0, mase: 0, ae: 0, se: 0, cells: 0, f: 0, a: 0 });
 
 export function mergeAcc(into: ErrAcc, x: ErrAcc): void {
-  into.n += x.n; into.rmsse += x.rmsse; into.mase += x.mase; into.ae += x.ae;
-  into.se += x.se; into.cells += x.cells; into.f += x.f; into.a += x.a;
+  into.n += x.n;
+  into.rmsse += x.rmsse;
+  into.mase += x.mase;
+  into.ae += x.ae;
+  into.se += x.se;
+  into.cells += x.cells;
+  into.f += x.f;
+  into.a += x.a;
 }
 
 /** Scales of y[fd..end): mean |Δ| and mean Δ² (null when fewer than 2 periods or zero). */
 export function scales(y: Float64Array, fd: number, end: number): { s1: number; s2: number } | null {
   if (end - fd < 2) return null;
-  let s1 = 0, s2 = 0;
-  for (let t = fd + 1; t < end; t++) { const d = y[t] - y[t - 1]; s1 += Math.abs(d); s2 += d * d; }
+  let s1 = 0,
+    s2 = 0;
+  for (let t = fd + 1; t < end; t++) {
+    const d = y[t] - y[t - 1];
+    s1 += Math.abs(d);
+    s2 += d * d;
+  }
   if (s2 === 0) return null;
   return { s1: s1 / (end - fd - 1), s2: s2 / (end - fd - 1) };
 }
 
 /** Adds one series' holdout y[end..end+h) against forecasts f. */
-export function addSeries(acc: ErrAcc, y: Float64Array, end: number, f: ArrayLike<number>, sc: { s1: number; s2: number }): void {
+export function addSeries(
+  acc: ErrAcc,
+  y: Float64Array,
+  end: number,
+  f: ArrayLike<number>,
+  sc: { s1: number; s2: number },
+): void {
   const h = f.length;
-  let ae = 0, se = 0;
+  let ae = 0,
+    se = 0;
   for (let k = 0; k < h; k++) {
     const e = y[end + k] - f[k];
-    ae += Math.abs(e); se += e * e; acc.f += f[k]; acc.a += y[end + k];
+    ae += Math.abs(e);
+    se += e * e;
+    acc.f += f[k];
+    acc.a += y[end + k];
   }
-  acc.n++; acc.cells += h; acc.ae += ae; acc.se += se;
+  acc.n++;
+  acc.cells += h;
+  acc.ae += ae;
+  acc.se += se;
   acc.rmsse += Math.sqrt(se / h / sc.s2);
   acc.mase += ae / h / sc.s1;
 }

@@ -62,7 +62,10 @@ export class OrderedOutput {
   private async settled(event: 'drain' | 'finish'): Promise<void> {
     // whichever comes first; the other listener is removed (a leftover 'error' listener per drain would pile up)
     const ac = new AbortController();
-    await Promise.race([once(this.out, event, { signal: ac.signal }), once(this.out, 'error', { signal: ac.signal })]).catch(() => undefined);
+    await Promise.race([
+      once(this.out, event, { signal: ac.signal }),
+      once(this.out, 'error', { signal: ac.signal }),
+    ]).catch(() => undefined);
     ac.abort();
     this.check();
   }

@@ -25,9 +25,16 @@ const EPS = 1e-9;
 /** Rounds to a whole number; values within 1e-9 of a .5 tie count as ties (binary noise). */
 export function roundQty(x: number, mode: RoundingMode): number {
   switch (mode) {
-    case 'ceil': { const r = Math.round(x); return Math.abs(x - r) < EPS ? r : Math.ceil(x); }
-    case 'floor': { const r = Math.round(x); return Math.abs(x - r) < EPS ? r : Math.floor(x); }
-    case 'half_up': return Math.floor(x + 0.5 + EPS);
+    case 'ceil': {
+      const r = Math.round(x);
+      return Math.abs(x - r) < EPS ? r : Math.ceil(x);
+    }
+    case 'floor': {
+      const r = Math.round(x);
+      return Math.abs(x - r) < EPS ? r : Math.floor(x);
+    }
+    case 'half_up':
+      return Math.floor(x + 0.5 + EPS);
     case 'half_even': {
       const f = Math.floor(x);
       const d = x - f;

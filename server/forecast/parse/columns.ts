@@ -7,32 +7,99 @@ export const CANONICAL: readonly Canonical[] = ['demand_qty', 'date', 'partnumbe
 /** Aliases, compared after lower-casing, trimming and turning spaces/dashes/dots into '_'. */
 export const ALIASES: Record<Canonical, readonly string[]> = {
   demand_qty: [
-    'demand_qty', 'qty', 'quantity', 'demand', 'demand_quantity', 'qty_demand', 'units', 'sales_qty', 'usage',
-    'consumption', 'order_qty', 'amount',
+    'demand_qty',
+    'qty',
+    'quantity',
+    'demand',
+    'demand_quantity',
+    'qty_demand',
+    'units',
+    'sales_qty',
+    'usage',
+    'consumption',
+    'order_qty',
+    'amount',
     // Indonesian
-    'jumlah', 'qty_permintaan', 'jumlah_permintaan', 'permintaan', 'kuantitas', 'jml',
+    'jumlah',
+    'qty_permintaan',
+    'jumlah_permintaan',
+    'permintaan',
+    'kuantitas',
+    'jml',
   ],
   date: [
-    'date', 'demand_date', 'day', 'period', 'order_date', 'transaction_date', 'posting_date', 'week', 'month', 'ds',
+    'date',
+    'demand_date',
+    'day',
+    'period',
+    'order_date',
+    'transaction_date',
+    'posting_date',
+    'week',
+    'month',
+    'ds',
     // Indonesian
-    'tanggal', 'tgl', 'tanggal_permintaan', 'periode',
+    'tanggal',
+    'tgl',
+    'tanggal_permintaan',
+    'periode',
   ],
   partnumber: [
-    'partnumber', 'part_number', 'part', 'part_no', 'partno', 'part_num', 'pn', 'sku', 'item', 'item_number',
-    'item_no', 'item_code', 'material', 'material_number', 'article', 'product', 'product_code', 'unique_id',
+    'partnumber',
+    'part_number',
+    'part',
+    'part_no',
+    'partno',
+    'part_num',
+    'pn',
+    'sku',
+    'item',
+    'item_number',
+    'item_no',
+    'item_code',
+    'material',
+    'material_number',
+    'article',
+    'product',
+    'product_code',
+    'unique_id',
     // Indonesian
-    'kode_part', 'no_part', 'nomor_part', 'kode_barang', 'kode_material', 'nomor_barang',
+    'kode_part',
+    'no_part',
+    'nomor_part',
+    'kode_barang',
+    'kode_material',
+    'nomor_barang',
   ],
   site_code: [
-    'site_code', 'site', 'location', 'location_code', 'warehouse', 'warehouse_code', 'plant', 'depot', 'store',
-    'branch', 'site_id', 'sitecode',
+    'site_code',
+    'site',
+    'location',
+    'location_code',
+    'warehouse',
+    'warehouse_code',
+    'plant',
+    'depot',
+    'store',
+    'branch',
+    'site_id',
+    'sitecode',
     // Indonesian
-    'kode_site', 'lokasi', 'gudang', 'kode_lokasi', 'kode_gudang', 'cabang',
+    'kode_site',
+    'lokasi',
+    'gudang',
+    'kode_lokasi',
+    'kode_gudang',
+    'cabang',
   ],
 };
 
 export function normalizeHeader(h: string): string {
-  return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s.\-/]+/g, '_');
+  return h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s.\-/]+/g, '_');
 }
 
 export interface ColumnMap {
@@ -54,9 +121,15 @@ export function mapColumns(header: string[]): ColumnMap {
     let found = -1;
     for (const alias of ALIASES[c]) {
       const i = norm.findIndex((h, j) => h === alias && !used.has(j));
-      if (i >= 0) { found = i; break; }
+      if (i >= 0) {
+        found = i;
+        break;
+      }
     }
-    if (found < 0) { missing.push(c); continue; }
+    if (found < 0) {
+      missing.push(c);
+      continue;
+    }
     used.add(found);
     index[c] = found;
     names[c] = header[found].replace(/^\uFEFF/, '').trim();

@@ -17,7 +17,8 @@ export function isoOfDay(day: number): string {
 }
 
 /** Parsed form of a date text before the a/b order is known. */
-export type DateShape = { kind: 'iso'; day: number } | { kind: 'ab'; a: number; b: number; y: number } | { kind: 'bad' };
+export type DateShape =
+  { kind: 'iso'; day: number } | { kind: 'ab'; a: number; b: number; y: number } | { kind: 'bad' };
 
 export function dateShape(text: string): DateShape {
   const s = text.trim();
@@ -56,8 +57,13 @@ export interface OrderDecision {
  * second number is 1 as first-of-month MDY; otherwise MDY (US order, as in the original system's files).
  */
 export function decideOrder(shapes: Iterable<DateShape>, requested: 'auto' | DateOrder): OrderDecision {
-  let dmy = 0, mdy = 0, ab = 0, allA1 = true, allB1 = true;
-  const aVals = new Set<number>(), bVals = new Set<number>();
+  let dmy = 0,
+    mdy = 0,
+    ab = 0,
+    allA1 = true,
+    allB1 = true;
+  const aVals = new Set<number>(),
+    bVals = new Set<number>();
   for (const s of shapes) {
     if (s.kind !== 'ab') continue;
     ab++;
@@ -65,15 +71,36 @@ export function decideOrder(shapes: Iterable<DateShape>, requested: 'auto' | Dat
     else if (s.b > 12 && s.a <= 12) mdy++;
     if (s.a !== 1) allA1 = false;
     if (s.b !== 1) allB1 = false;
-    aVals.add(s.a); bVals.add(s.b);
+    aVals.add(s.a);
+    bVals.add(s.b);
   }
-  if (requested !== 'auto') return { order: requested, ambiguous: false, reason: `date_format ${requested} as configured` };
+  if (requested !== 'auto')
+    return { order: requested, ambiguous: false, reason: `date_format ${requested} as configured` };
   if (ab === 0) return { order: 'YMD', ambiguous: false, reason: 'all dates are ISO (year first)' };
   if (dmy > 0 || mdy > 0) {
     const order: DateOrder = dmy >= mdy ? 'DMY' : 'MDY';
-    return { order, ambiguous: false, reason: `${Math.max(dmy, mdy)} date(s) with a ${order === 'DMY' ? 'day' : 'day'} above 12 prove ${order === 'DMY' ? 'day/month/year' : 'month/day/year'}` };
+    return {
+      order,
+      ambiguous: false,
+      reason: `${Math.max(dmy, mdy)} date(s) with a ${order === 'DMY' ? 'day' : 'day'} above 12 prove ${order === 'DMY' ? 'day/month/year' : 'month/day/year'}`,
+    };
   }
-  if (allA1 && bVals.size > 1) return { order: 'DMY', ambiguous: true, reason: 'every date is 1/x/yyyy: read as the first day of month x (day/month/year)' };
-  if (allB1 && aVals.size > 1) return { order: 'MDY', ambiguous: true, reason: 'every date is x/1/yyyy: read as the first day of month x (month/day/year)' };
-  return { order: 'MDY', ambiguous: true, reason: 'no day above 12 in any date: assumed month/day/year (US order); set date_format to DMY if the file is day/month/year' };
+  if (allA1 && bVals.size > 1)
+    return {
+      order: 'DMY',
+      ambiguous: true,
+      reason: 'every date is 1/x/yyyy: read as the first day of month x (day/month/year)',
+    };
+  if (allB1 && aVals.size > 1)
+    return {
+      order: 'MDY',
+      ambiguous: true,
+      reason: 'every date is x/1/yyyy: read as the first day of month x (month/day/year)',
+    };
+  return {
+    order: 'MDY',
+    ambiguous: true,
+    reason:
+      'no day above 12 in any date: assumed month/day/year (US order); set date_format to DMY if the file is day/month/year',
+  };
 }

@@ -10,7 +10,11 @@ import { StringDecoder } from 'node:string_decoder';
 import { parse as csvParse, type Options } from 'csv-parse';
 
 export const CSV_OPTIONS: Options = {
-  bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_empty_values: true,
+  bom: true,
+  relax_column_count: true,
+  relax_quotes: true,
+  skip_empty_lines: true,
+  skip_records_with_empty_values: true,
 };
 /** Records per batch on the csv-parse path. */
 const BATCH = 4096;
@@ -20,7 +24,8 @@ export function splitRecord(body: string, delimiter: string, i = 0, end = body.l
   // fields straight from the text: no per-line string
   const rec: string[] = [];
   const dl = delimiter.length;
-  let a = i, empty = true;
+  let a = i,
+    empty = true;
   for (;;) {
     let b = body.indexOf(delimiter, a);
     if (b < 0 || b > end) b = end;
@@ -51,7 +56,8 @@ export function splitLines(body: string, delimiter: string, out: string[][]): vo
 
 /** True when s has a \r not followed by \n (a \r at the very end may be the first half of \r\n). */
 function bareCr(s: string): boolean {
-  for (let i = s.indexOf('\r'); i >= 0; i = s.indexOf('\r', i + 1)) if (i + 1 < s.length && s.charCodeAt(i + 1) !== 10) return true;
+  for (let i = s.indexOf('\r'); i >= 0; i = s.indexOf('\r', i + 1))
+    if (i + 1 < s.length && s.charCodeAt(i + 1) !== 10) return true;
   return false;
 }
 
@@ -64,28 +70,43 @@ async function* viaCsvParse(first: string, rest: AsyncIterator<string>, delimite
   let batch: string[][] = [];
   for await (const rec of parser) {
     batch.push(rec as string[]);
-    if (batch.length >= BATCH) { yield batch; batch = []; }
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
   if (batch.length) yield batch;
 }
 
 /** Text chunks (strings or UTF-8 Buffers) → batches of records. */
-export async function* csvBatches(chunks: AsyncIterable<string | Buffer>, delimiter: string): AsyncGenerator<string[][]> {
+export async function* csvBatches(
+  chunks: AsyncIterable<string | Buffer>,
+  delimiter: string,
+): AsyncGenerator<string[][]> {
   const dec = new StringDecoder('utf8');
   const src = chunks[Symbol.asyncIterator]();
   const strings: AsyncIterator<string> = {
     async next() {
       const r = await src.next();
-      if (r.done) { const tail = dec.end(); return tail ? { done: false, value: tail } : { done: true, value: undefined }; }
+      if (r.done) {
+        const tail = dec.end();
+        return tail ? { done: false, value: tail } : { done: true, value: undefined };
+      }
       return { done: false, value: typeof r.value === 'string' ? r.value : dec.write(r.value) };
     },
   };
-  let carry = '', first = true, ended = false;
+  let carry = '',
+    first = true,
+    ended = false;
   while (!ended) {
     const r = await strings.next();
     let s: string;
-    if (r.done) { ended = true; s = carry; carry = ''; if (s === '') break; }
-    else {
+    if (r.done) {
+      ended = true;
+      s = carry;
+      carry = '';
+      if (s === '') break;
+    } else {
       s = carry + r.value;
       if (first && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
       first = false;
@@ -95,7 +116,10 @@ export async function* csvBatches(chunks: AsyncIterable<string | Buffer>, delimi
       return;
     }
     const cut = ended ? s.length : s.lastIndexOf('\n');
-    if (cut < 0) { carry = s; continue; }
+    if (cut < 0) {
+      carry = s;
+      continue;
+    }
     carry = ended ? '' : s.slice(cut + 1);
     const out: string[][] = [];
     splitLines(s.slice(0, cut), delimiter, out);
@@ -129,14 +153,18 @@ function bareCrBytes(b: Buffer): boolean {
 export async function scanCsv(chunks: AsyncIterable<Buffer>, delimiter: string, sink: CsvSink): Promise<void> {
   const src = chunks[Symbol.asyncIterator]();
   /** The partial line after the last \n (a copy), or the first bytes while a BOM may still be cut. */
-  let carry: Buffer | null = null, first = true;
+  let carry: Buffer | null = null,
+    first = true;
   const viaText = async (head: Buffer[]): Promise<void> => {
     const dec = new StringDecoder('utf8');
     const text = head.map((b) => dec.write(b)).join('');
     const rest: AsyncIterator<string> = {
       async next() {
         const x = await src.next();
-        if (x.done) { const tail = dec.end(); return tail ? { done: false, value: tail } : { done: true, value: undefined }; }
+        if (x.done) {
+          const tail = dec.end();
+          return tail ? { done: false, value: tail } : { done: true, value: undefined };
+        }
         return { done: false, value: dec.write(x.value) };
       },
     };
@@ -147,19 +175,32 @@ export async function scanCsv(chunks: AsyncIterable<Buffer>, delimiter: string, 
     if (r.done) break;
     let chunk = r.value;
     if (first) {
-      if (carry) { chunk = Buffer.concat([carry, chunk]); carry = null; }
-      if (chunk.length < 3) { carry = Buffer.from(chunk); continue; } // the BOM may be cut
+      if (carry) {
+        chunk = Buffer.concat([carry, chunk]);
+        carry = null;
+      }
+      if (chunk.length < 3) {
+        carry = Buffer.from(chunk);
+        continue;
+      } // the BOM may be cut
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
       first = false;
     }
     // From the first quote or bare \r on, the rest goes through csv-parse (the carry was checked with its
     // chunk, except a \r at its end).
-    if (chunk.indexOf(0x22) >= 0 || bareCrBytes(chunk) || (carry !== null && carry[carry.length - 1] === 13 && chunk.length > 0 && chunk[0] !== 10)) {
+    if (
+      chunk.indexOf(0x22) >= 0 ||
+      bareCrBytes(chunk) ||
+      (carry !== null && carry[carry.length - 1] === 13 && chunk.length > 0 && chunk[0] !== 10)
+    ) {
       await viaText(carry ? [carry, chunk] : [chunk]);
       return;
     }
     const nl = chunk.indexOf(10);
-    if (nl < 0) { carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk); continue; }
+    if (nl < 0) {
+      carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
+      continue;
+    }
     let from = 0;
     if (carry) {
       // the line cut by the previous chunk, completed

@@ -28,7 +28,9 @@ class Tally {
 export class GrowInt {
   a: Int32Array;
   n = 0;
-  constructor(cap = 1024) { this.a = new Int32Array(cap); }
+  constructor(cap = 1024) {
+    this.a = new Int32Array(cap);
+  }
   push(v: number): void {
     if (this.n === this.a.length) this.reserve(this.a.length + (this.a.length >> 1) + 16);
     this.a[this.n++] = v;
@@ -39,12 +41,16 @@ export class GrowInt {
     b.set(this.a.subarray(0, this.n));
     this.a = b;
   }
-  view(): Int32Array { return this.a.subarray(0, this.n); }
+  view(): Int32Array {
+    return this.a.subarray(0, this.n);
+  }
 }
 export class GrowFloat {
   a: Float64Array;
   n = 0;
-  constructor(cap = 1024) { this.a = new Float64Array(cap); }
+  constructor(cap = 1024) {
+    this.a = new Float64Array(cap);
+  }
   push(v: number): void {
     if (this.n === this.a.length) this.reserve(this.a.length + (this.a.length >> 1) + 16);
     this.a[this.n++] = v;
@@ -55,7 +61,9 @@ export class GrowFloat {
     b.set(this.a.subarray(0, this.n));
     this.a = b;
   }
-  view(): Float64Array { return this.a.subarray(0, this.n); }
+  view(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -76,13 +84,21 @@ export class Interner {
   private used = 0;
   private scratch = Buffer.allocUnsafe(256);
 
-  get size(): number { return this.texts.length; }
+  get size(): number {
+    return this.texts.length;
+  }
 
   /** Id of the text whose key is b[s, e); `text` makes it when new (default: the bytes as ASCII). */
   idOfBytes(b: Uint8Array, s: number, e: number, text?: string): number {
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    const n = e - s, slots = this.slots, mask = slots.length - 1, H = this.hash.a, O = this.off.a, L = this.len.a, B = this.bytes;
+    const n = e - s,
+      slots = this.slots,
+      mask = slots.length - 1,
+      H = this.hash.a,
+      O = this.off.a,
+      L = this.len.a,
+      B = this.bytes;
     let k = h & mask;
     for (;;) {
       const id = slots[k] - 1;
@@ -103,7 +119,9 @@ export class Interner {
       this.bytes = nb;
     }
     this.bytes.set(b.subarray(s, e), this.used);
-    this.hash.push(h); this.off.push(this.used); this.len.push(n);
+    this.hash.push(h);
+    this.off.push(this.used);
+    this.len.push(n);
     this.used += n;
     slots[k] = id + 1;
     if (this.texts.length * 2 > slots.length) this.rehash();
@@ -127,7 +145,9 @@ export class Interner {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2), mask = slots.length - 1, H = this.hash.a;
+    const slots = new Int32Array(this.slots.length * 2),
+      mask = slots.length - 1,
+      H = this.hash.a;
     for (let id = 0; id < this.texts.length; id++) {
       let k = H[id] & mask;
       while (slots[k] !== 0) k = (k + 1) & mask;
@@ -165,8 +185,13 @@ export function parseQty(text: string, allowDecimalComma: boolean): number {
   // fast path: a plain non-negative integer of up to 9 digits (most quantities)
   const n = text.length;
   if (n > 0 && n <= 9) {
-    let v = 0, i = 0;
-    for (; i < n; i++) { const c = text.charCodeAt(i) - 48; if (c < 0 || c > 9) break; v = v * 10 + c; }
+    let v = 0,
+      i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
     if (i === n) return v;
   }
   const s = text.trim();
@@ -188,11 +213,18 @@ class Collector implements CsvSink {
   readonly sites = new Interner();
   readonly dates = new Interner();
   /** Per row: part, site, date text id, quantity. */
-  readonly rp = new GrowInt(); readonly rs = new GrowInt(); readonly rd = new GrowInt(); readonly rq = new GrowFloat();
+  readonly rp = new GrowInt();
+  readonly rs = new GrowInt();
+  readonly rd = new GrowInt();
+  readonly rq = new GrowFloat();
   /** Per part: 1 when it looks like Excel's scientific notation. */
   readonly sciPart = new GrowInt();
-  readonly badQty = new Tally(); readonly negQty = new Tally(); readonly hugeQty = new Tally();
-  readonly blankPart = new Tally(); readonly blankSite = new Tally(); readonly sci = new Tally();
+  readonly badQty = new Tally();
+  readonly negQty = new Tally();
+  readonly hugeQty = new Tally();
+  readonly blankPart = new Tally();
+  readonly blankSite = new Tally();
+  readonly sci = new Tally();
   private readonly decimalComma: boolean;
   private readonly delim: string;
   private reserved = false;
@@ -231,8 +263,14 @@ class Collector implements CsvSink {
     const site = (rec[ix.site_code] ?? '').trim();
     const qText = rec[ix.demand_qty] ?? '';
     const dText = (rec[ix.date] ?? '').trim();
-    if (part === '') { this.blankPart.add(`line ${line}`); return; }
-    if (site === '') { this.blankSite.add(`line ${line} (part ${part})`); return; }
+    if (part === '') {
+      this.blankPart.add(`line ${line}`);
+      return;
+    }
+    if (site === '') {
+      this.blankSite.add(`line ${line} (part ${part})`);
+      return;
+    }
     const q = parseQty(qText, this.decimalComma);
     if (!this.qtyOk(q, qText, line)) return;
     const n = this.parts.size;
@@ -242,18 +280,30 @@ class Collector implements CsvSink {
 
   /** Tallies a quantity that cannot be used; true when it can. */
   private qtyOk(q: number, qText: string, line: number): boolean {
-    if (!Number.isFinite(q)) { this.badQty.add(qText.trim() === '' ? `line ${line}: (blank)` : `line ${line}: ${quote(qText.trim())}`); return false; }
-    if (q < 0) { this.negQty.add(`line ${line}: ${qText.trim()}`); return false; }
+    if (!Number.isFinite(q)) {
+      this.badQty.add(qText.trim() === '' ? `line ${line}: (blank)` : `line ${line}: ${quote(qText.trim())}`);
+      return false;
+    }
+    if (q < 0) {
+      this.negQty.add(`line ${line}: ${qText.trim()}`);
+      return false;
+    }
     // No spare part sells a trillion units a day: such values are typing or export errors, and
     // near 1e308 they would overflow every model into Infinity.
-    if (q > MAX_QTY) { this.hugeQty.add(`line ${line}: ${qText.trim()}`); return false; }
+    if (q > MAX_QTY) {
+      this.hugeQty.add(`line ${line}: ${qText.trim()}`);
+      return false;
+    }
     return true;
   }
 
   private add(pi: number, newPart: boolean, si: number, di: number, q: number): void {
     if (newPart) this.sciPart.push(EXCEL_SCI.test(this.parts.texts[pi]) ? 1 : 0);
     if (this.sciPart.a[pi]) this.sci.add(this.parts.texts[pi]);
-    this.rp.push(pi); this.rs.push(si); this.rd.push(di); this.rq.push(q);
+    this.rp.push(pi);
+    this.rs.push(si);
+    this.rd.push(di);
+    this.rq.push(q);
   }
 
   /**
@@ -266,21 +316,41 @@ class Collector implements CsvSink {
       let j = b.indexOf(10, i);
       if (j < 0 || j > end) j = end;
       const le = j > i && b[j - 1] === 13 ? j - 1 : j;
-      if (le > i) { const rec = splitRecord(b.toString('utf8', i, le), this.delim); if (rec) this.record(rec); }
+      if (le > i) {
+        const rec = splitRecord(b.toString('utf8', i, le), this.delim);
+        if (rec) this.record(rec);
+      }
       i = j + 1;
     }
     if (i >= end) return;
-    const D = this.delim.charCodeAt(0), need = this.need, last = this.last, FS = this.fs, FE = this.fe;
+    const D = this.delim.charCodeAt(0),
+      need = this.need,
+      last = this.last,
+      FS = this.fs,
+      FE = this.fe;
     const ix = this.columns!.index;
-    const iq = ix.demand_qty, id = ix.date, ip = ix.partnumber, is = ix.site_code;
+    const iq = ix.demand_qty,
+      id = ix.date,
+      ip = ix.partnumber,
+      is = ix.site_code;
     while (i < end) {
-      for (let k = 0; k <= last; k++) { FS[k] = 0; FE[k] = 0; }
-      let field = 0, from = i, blank = true, slow = false, j = i;
+      for (let k = 0; k <= last; k++) {
+        FS[k] = 0;
+        FE[k] = 0;
+      }
+      let field = 0,
+        from = i,
+        blank = true,
+        slow = false,
+        j = i;
       for (; j < end; j++) {
         const c = b[j];
         if (c === 10) break;
         if (c === D) {
-          if (field <= last) { FS[field] = from; FE[field] = j; }
+          if (field <= last) {
+            FS[field] = from;
+            FE[field] = j;
+          }
           field++;
           from = j + 1;
         } else if (c >= 0x80) {
@@ -288,7 +358,10 @@ class Collector implements CsvSink {
         } else if (blank && !isWs(c)) blank = false;
       }
       const le = j > i && b[j - 1] === 13 ? j - 1 : j;
-      if (field <= last) { FS[field] = from; FE[field] = le; }
+      if (field <= last) {
+        FS[field] = from;
+        FE[field] = le;
+      }
       const next = j + 1;
       if (le > i) {
         if (slow) {
@@ -303,23 +376,47 @@ class Collector implements CsvSink {
       // size the row arrays once from the rows per byte so far (10 % spare; they grow by 1.5× beyond)
       this.reserved = true;
       const est = Math.ceil((this.source.size / this.seenBytes) * this.rp.n * 1.1) + 1024;
-      this.rp.reserve(est); this.rs.reserve(est); this.rd.reserve(est); this.rq.reserve(est);
+      this.rp.reserve(est);
+      this.rs.reserve(est);
+      this.rd.reserve(est);
+      this.rq.reserve(est);
     }
   }
 
-  private byteRow(b: Buffer, ps: number, pe: number, ss: number, se: number, qs: number, qe: number, ds: number, de: number): void {
+  private byteRow(
+    b: Buffer,
+    ps: number,
+    pe: number,
+    ss: number,
+    se: number,
+    qs: number,
+    qe: number,
+    ds: number,
+    de: number,
+  ): void {
     this.rows++;
     while (ps < pe && isWs(b[ps])) ps++;
     while (pe > ps && isWs(b[pe - 1])) pe--;
-    if (ps === pe) { this.blankPart.add(`line ${this.rows + 1}`); return; }
+    if (ps === pe) {
+      this.blankPart.add(`line ${this.rows + 1}`);
+      return;
+    }
     while (ss < se && isWs(b[ss])) ss++;
     while (se > ss && isWs(b[se - 1])) se--;
-    if (ss === se) { this.blankSite.add(`line ${this.rows + 1} (part ${b.toString('latin1', ps, pe)})`); return; }
+    if (ss === se) {
+      this.blankSite.add(`line ${this.rows + 1} (part ${b.toString('latin1', ps, pe)})`);
+      return;
+    }
     // quantity: a plain integer of up to 9 digits straight from the bytes, anything else as text
     let q = 0;
     const qn = qe - qs;
     let k = qs;
-    if (qn > 0 && qn <= 9) for (; k < qe; k++) { const c = b[k] - 48; if (c < 0 || c > 9) break; q = q * 10 + c; }
+    if (qn > 0 && qn <= 9)
+      for (; k < qe; k++) {
+        const c = b[k] - 48;
+        if (c < 0 || c > 9) break;
+        q = q * 10 + c;
+      }
     if (qn === 0 || qn > 9 || k < qe) {
       const qText = b.toString('latin1', qs, qe);
       q = parseQty(qText, this.decimalComma);
@@ -343,13 +440,25 @@ export async function readDemand(
   const c = new Collector(source);
   let lastReport = 0;
   const onBytes = onProgress
-    ? (b: number) => { const f = b / source.size; if (f - lastReport >= 0.01) { lastReport = f; onProgress(Math.min(1, f)); } }
+    ? (b: number) => {
+        const f = b / source.size;
+        if (f - lastReport >= 0.01) {
+          lastReport = f;
+          onProgress(Math.min(1, f));
+        }
+      }
     : undefined;
   await readInto(filePath, source, c, onBytes);
   const { columns, rows } = c;
   if (!columns) throw new InputError('EMPTY_FILE', 'The file has no header line and no data.');
-  if (rows === 0) throw new InputError('EMPTY_FILE', `The file has a header (${Object.values(columns.names).join(', ')}) but no data rows.`);
-  const parts = c.parts.texts, sites = c.sites.texts, dateTexts = c.dates.texts;
+  if (rows === 0)
+    throw new InputError(
+      'EMPTY_FILE',
+      `The file has a header (${Object.values(columns.names).join(', ')}) but no data rows.`,
+    );
+  const parts = c.parts.texts,
+    sites = c.sites.texts,
+    dateTexts = c.dates.texts;
   const { badQty, negQty, hugeQty, blankPart, blankSite, sci } = c;
 
   const shapes = dateTexts.map(dateShape);
@@ -359,17 +468,31 @@ export async function readDemand(
   const dateIdx = c.rd.view();
   const badDates = new Tally();
   // day numbers replace the date ids in place; rows with an unreadable date are dropped (in place too)
-  const P = c.rp.view(), S = c.rs.view(), Q = c.rq.view();
+  const P = c.rp.view(),
+    S = c.rs.view(),
+    Q = c.rq.view();
   const D = dateIdx;
   let kept = 0;
   for (let i = 0; i < n; i++) {
     const di = dateIdx[i];
     const d = dayOfText[di];
-    if (Number.isFinite(d)) { P[kept] = P[i]; S[kept] = S[i]; Q[kept] = Q[i]; D[kept] = d; kept++; } else badDates.add(dateTexts[di] === '' ? '(blank)' : dateTexts[di]);
+    if (Number.isFinite(d)) {
+      P[kept] = P[i];
+      S[kept] = S[i];
+      Q[kept] = Q[i];
+      D[kept] = d;
+      kept++;
+    } else badDates.add(dateTexts[di] === '' ? '(blank)' : dateTexts[di]);
   }
   const issues: Issue[] = [];
   const push = (code: string, t: Tally, what: string) => {
-    if (t.count) issues.push({ code, count: t.count, examples: t.examples, message: `${t.count} row${t.count > 1 ? 's' : ''} ${what}; excluded` });
+    if (t.count)
+      issues.push({
+        code,
+        count: t.count,
+        examples: t.examples,
+        message: `${t.count} row${t.count > 1 ? 's' : ''} ${what}; excluded`,
+      });
   };
   push('BAD_QUANTITY', badQty, 'with a quantity that is not a number');
   push('NEGATIVE_QUANTITY', negQty, 'with a negative quantity');
@@ -377,16 +500,49 @@ export async function readDemand(
   push('BLANK_PARTNUMBER', blankPart, 'with a blank part number');
   push('BLANK_SITE', blankSite, 'with a blank site code');
   if (badDates.count) {
-    const expect = order.order === 'YMD' ? 'YYYY-MM-DD' : order.order === 'DMY' ? 'DD/MM/YYYY or YYYY-MM-DD' : 'MM/DD/YYYY or YYYY-MM-DD';
-    issues.push({ code: 'BAD_DATES', count: badDates.count, examples: badDates.examples, message: `${badDates.count} row${badDates.count > 1 ? 's have a date' : ' has a date'} that cannot be read as ${expect}` });
+    const expect =
+      order.order === 'YMD'
+        ? 'YYYY-MM-DD'
+        : order.order === 'DMY'
+          ? 'DD/MM/YYYY or YYYY-MM-DD'
+          : 'MM/DD/YYYY or YYYY-MM-DD';
+    issues.push({
+      code: 'BAD_DATES',
+      count: badDates.count,
+      examples: badDates.examples,
+      message: `${badDates.count} row${badDates.count > 1 ? 's have a date' : ' has a date'} that cannot be read as ${expect}`,
+    });
   }
   const warnings: string[] = [];
   if (sci.count) {
-    warnings.push(`${sci.count} rows have part numbers that look mangled by Excel into scientific notation (e.g. ${sci.examples.join(', ')}); format the column as text in Excel and export again`);
-    issues.push({ code: 'SCIENTIFIC_PARTNUMBER', count: sci.count, examples: sci.examples, message: `${sci.count} rows have part numbers in scientific notation (kept as written)` });
+    warnings.push(
+      `${sci.count} rows have part numbers that look mangled by Excel into scientific notation (e.g. ${sci.examples.join(', ')}); format the column as text in Excel and export again`,
+    );
+    issues.push({
+      code: 'SCIENTIFIC_PARTNUMBER',
+      count: sci.count,
+      examples: sci.examples,
+      message: `${sci.count} rows have part numbers in scientific notation (kept as written)`,
+    });
   }
   if (order.ambiguous) warnings.push(`Dates are ambiguous: ${order.reason}.`);
-  for (const is of issues) if (is.code !== 'BAD_DATES' && is.code !== 'SCIENTIFIC_PARTNUMBER') warnings.push(`${is.message} (e.g. ${is.examples.join(', ')})`);
+  for (const is of issues)
+    if (is.code !== 'BAD_DATES' && is.code !== 'SCIENTIFIC_PARTNUMBER')
+      warnings.push(`${is.message} (e.g. ${is.examples.join(', ')})`);
 
-  return { source, columns, rows, parts, sites, part: P.subarray(0, kept), site: S.subarray(0, kept), day: D.subarray(0, kept), qty: Q.subarray(0, kept), order, issues, warnings, badDates };
+  return {
+    source,
+    columns,
+    rows,
+    parts,
+    sites,
+    part: P.subarray(0, kept),
+    site: S.subarray(0, kept),
+    day: D.subarray(0, kept),
+    qty: Q.subarray(0, kept),
+    order,
+    issues,
+    warnings,
+    badDates,
+  };
 }

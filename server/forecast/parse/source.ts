@@ -37,7 +37,10 @@ export function isUtf8(b: Uint8Array): boolean {
   const n = b.length;
   while (i < n) {
     const c = b[i];
-    if (c < 0x80) { i++; continue; }
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
     let extra: number;
     if (c >= 0xc2 && c <= 0xdf) extra = 1;
     else if (c >= 0xe0 && c <= 0xef) extra = 2;
@@ -52,7 +55,8 @@ export function isUtf8(b: Uint8Array): boolean {
 
 /** Counts a character outside double quotes in one line. */
 function countOutsideQuotes(line: string, ch: string): number {
-  let q = false, c = 0;
+  let q = false,
+    c = 0;
   for (let i = 0; i < line.length; i++) {
     const x = line[i];
     if (x === '"') q = !q;
@@ -63,16 +67,23 @@ function countOutsideQuotes(line: string, ch: string): number {
 
 /** Picks the delimiter that splits the header into the most fields, consistently over the next lines. */
 export function sniffDelimiter(text: string): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 20);
   if (lines.length === 0) return ',';
   if (lines.length > 1 && !text.endsWith('\n')) lines.pop(); // last line may be cut
-  let best = ',', bestScore = -1;
+  let best = ',',
+    bestScore = -1;
   for (const d of DELIMITERS) {
     const n0 = countOutsideQuotes(lines[0], d);
     if (n0 === 0) continue;
     const consistent = lines.filter((l) => countOutsideQuotes(l, d) === n0).length / lines.length;
     const score = n0 * consistent;
-    if (score > bestScore) { best = d; bestScore = score; }
+    if (score > bestScore) {
+      best = d;
+      bestScore = score;
+    }
   }
   return best;
 }
@@ -80,10 +91,15 @@ export function sniffDelimiter(text: string): string {
 export function decodeHead(head: Buffer, encoding: string): string {
   if (encoding === 'utf8-bom') return head.subarray(3).toString('utf8');
   if (encoding === 'utf8') return head.toString('utf8');
-  return iconv.decode(head, encoding === 'utf16le' || encoding === 'utf16be' ? encoding : 'win1252').replace(/^\uFEFF/, '');
+  return iconv
+    .decode(head, encoding === 'utf16le' || encoding === 'utf16be' ? encoding : 'win1252')
+    .replace(/^\uFEFF/, '');
 }
 
-export async function openSource(filePath: string, originalName: string): Promise<{ source: Source; headText: string }> {
+export async function openSource(
+  filePath: string,
+  originalName: string,
+): Promise<{ source: Source; headText: string }> {
   let head: Buffer, size: number;
   try {
     ({ head, size } = await readHead(filePath));
@@ -96,10 +112,16 @@ export async function openSource(filePath: string, originalName: string): Promis
     return { source: { format: 'xlsx', encoding: 'xlsx', delimiter: null, size }, headText: '' };
   }
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
-    throw new InputError('UNSUPPORTED_FILE', 'This is an old Excel .xls file. Save it as .xlsx or .csv and upload it again.');
+    throw new InputError(
+      'UNSUPPORTED_FILE',
+      'This is an old Excel .xls file. Save it as .xlsx or .csv and upload it again.',
+    );
   }
   if (lower.endsWith('.xlsx') || lower.endsWith('.xls') || lower.endsWith('.ods') || lower.endsWith('.zip')) {
-    throw new InputError('UNSUPPORTED_FILE', `"${originalName}" is not a readable Excel workbook. Upload a .xlsx or .csv file.`);
+    throw new InputError(
+      'UNSUPPORTED_FILE',
+      `"${originalName}" is not a readable Excel workbook. Upload a .xlsx or .csv file.`,
+    );
   }
   let encoding: string;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) encoding = 'utf8-bom';
@@ -109,7 +131,10 @@ export async function openSource(filePath: string, originalName: string): Promis
   else encoding = 'cp1252';
   const sample = head.subarray(0, Math.min(head.length, 4096));
   if (!encoding.startsWith('utf16') && sample.includes(0)) {
-    throw new InputError('UNSUPPORTED_FILE', `"${originalName}" looks like a binary file, not CSV text or an .xlsx workbook.`);
+    throw new InputError(
+      'UNSUPPORTED_FILE',
+      `"${originalName}" looks like a binary file, not CSV text or an .xlsx workbook.`,
+    );
   }
   const headText = decodeHead(head, encoding);
   if (headText.trim() === '') throw new InputError('EMPTY_FILE', 'The file is empty (no header line).');
@@ -135,7 +160,11 @@ export function cellText(v: unknown): string {
 }
 
 /** Streams the file's rows (header first) as arrays of strings. `onBytes` receives the bytes read so far. */
-export async function* readRows(filePath: string, source: Source, onBytes?: (bytes: number) => void): AsyncGenerator<string[]> {
+export async function* readRows(
+  filePath: string,
+  source: Source,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<string[]> {
   for await (const batch of readBatches(filePath, source, onBytes)) yield* batch;
 }
 
@@ -146,16 +175,27 @@ const CHUNK = 1 << 20;
  * Streams the file's rows (header first) in batches (one per chunk read). `onBytes` receives the bytes
  * read so far. Memory: one chunk and one batch at a time.
  */
-export async function* readBatches(filePath: string, source: Source, onBytes?: (bytes: number) => void): AsyncGenerator<string[][]> {
+export async function* readBatches(
+  filePath: string,
+  source: Source,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<string[][]> {
   if (source.format === 'xlsx') {
     // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
     // (Before the stream exists: a flowing stream would lose data while the import resolves.)
     const { default: ExcelJS } = await import('exceljs');
     const input = createReadStream(filePath);
     let bytes = 0;
-    input.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
+    input.on('data', (c) => {
+      bytes += c.length;
+      onBytes?.(bytes);
+    });
     const wb = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-      worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      entries: 'ignore',
     });
     try {
       for await (const ws of wb) {
@@ -165,23 +205,33 @@ export async function* readBatches(filePath: string, source: Source, onBytes?: (
           const out: string[] = [];
           for (let i = 1; i < vals.length; i++) out.push(cellText(vals[i]));
           batch.push(out);
-          if (batch.length >= 4096) { yield batch; batch = []; }
+          if (batch.length >= 4096) {
+            yield batch;
+            batch = [];
+          }
         }
         if (batch.length) yield batch;
         return; // first worksheet only
       }
     } catch (e) {
       if (e instanceof InputError) throw e;
-      throw new InputError('UNSUPPORTED_FILE', `The Excel file could not be read (${(e as Error).message}). Save it again as .xlsx or .csv.`);
+      throw new InputError(
+        'UNSUPPORTED_FILE',
+        `The Excel file could not be read (${(e as Error).message}). Save it again as .xlsx or .csv.`,
+      );
     }
     return;
   }
   const raw = createReadStream(filePath, { highWaterMark: CHUNK });
   let bytes = 0;
-  raw.on('data', (c) => { bytes += c.length; onBytes?.(bytes); });
+  raw.on('data', (c) => {
+    bytes += c.length;
+    onBytes?.(bytes);
+  });
   let text: NodeJS.ReadableStream = raw;
   if (source.encoding === 'cp1252') text = raw.pipe(iconv.decodeStream('win1252'));
-  else if (source.encoding === 'utf16le' || source.encoding === 'utf16be') text = raw.pipe(iconv.decodeStream(source.encoding));
+  else if (source.encoding === 'utf16le' || source.encoding === 'utf16be')
+    text = raw.pipe(iconv.decodeStream(source.encoding));
   if (text !== raw) raw.on('error', (e) => (text as unknown as { destroy(e: Error): void }).destroy(e));
   try {
     yield* csvBatches(text as AsyncIterable<string | Buffer>, source.delimiter ?? ',');
@@ -196,7 +246,12 @@ export async function* readBatches(filePath: string, source: Source, onBytes?: (
  * Streams the file's rows (header first) into a sink: UTF-8 CSV as bytes (see scanCsv), everything else
  * as records from readBatches. `onBytes` receives the bytes read so far.
  */
-export async function readInto(filePath: string, source: Source, sink: CsvSink, onBytes?: (bytes: number) => void): Promise<void> {
+export async function readInto(
+  filePath: string,
+  source: Source,
+  sink: CsvSink,
+  onBytes?: (bytes: number) => void,
+): Promise<void> {
   if (source.format !== 'csv' || (source.encoding !== 'utf8' && source.encoding !== 'utf8-bom')) {
     for await (const batch of readBatches(filePath, source, onBytes)) sink.records(batch);
     return;
@@ -228,6 +283,10 @@ export async function readInto(filePath: string, source: Source, sink: CsvSink, 
 function readError(e: unknown): InputError {
   if (e instanceof InputError) return e;
   const err = e as Error & { code?: string; lines?: number };
-  if (err.code === 'ENOENT' || err.code === 'EACCES') return new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
-  return new InputError('INVALID_INPUT', `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`);
+  if (err.code === 'ENOENT' || err.code === 'EACCES')
+    return new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
+  return new InputError(
+    'INVALID_INPUT',
+    `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`,
+  );
 }

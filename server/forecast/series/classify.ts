@@ -6,16 +6,23 @@ export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy' | 'no_
 
 /** Class of y[from..end): ADI = periods / demand periods, CV² of the non-zero sizes. */
 export function classify(y: Float64Array, from: number, end: number): { cls: DemandClass; adi: number; cv2: number } {
-  let nz = 0, s = 0, s2 = 0;
+  let nz = 0,
+    s = 0,
+    s2 = 0;
   for (let t = from; t < end; t++) {
     const v = y[t];
-    if (v > 0) { nz++; s += v; s2 += v * v; }
+    if (v > 0) {
+      nz++;
+      s += v;
+      s2 += v * v;
+    }
   }
   if (nz === 0) return { cls: 'no_demand', adi: Infinity, cv2: 0 };
   const adi = (end - from) / nz;
   const mean = s / nz;
   const cv2 = nz > 1 ? Math.max(0, (s2 / nz - mean * mean) * (nz / (nz - 1))) / (mean * mean) : 0;
-  const cls: DemandClass = adi < ADI_CUT ? (cv2 < CV2_CUT ? 'smooth' : 'erratic') : cv2 < CV2_CUT ? 'intermittent' : 'lumpy';
+  const cls: DemandClass =
+    adi < ADI_CUT ? (cv2 < CV2_CUT ? 'smooth' : 'erratic') : cv2 < CV2_CUT ? 'intermittent' : 'lumpy';
   return { cls, adi, cv2 };
 }
 
@@ -27,17 +34,33 @@ export function classify(y: Float64Array, from: number, end: number): { cls: Dem
  * forecast down; a run that is typical for the part barely moves it.
  */
 export function aliveProbability(y: Float64Array, from: number, end: number, lifePeriods: number): number {
-  let last = -1, nz = 0;
-  for (let t = from; t < end; t++) if (y[t] > 0) { nz++; last = t; }
+  let last = -1,
+    nz = 0;
+  for (let t = from; t < end; t++)
+    if (y[t] > 0) {
+      nz++;
+      last = t;
+    }
   return aliveFrom(last, nz, from, end, lifePeriods);
 }
 
 /** aliveProbability at every end (ascending) for every life: one pass over the series. out[l][i]. */
-export function aliveAtEnds(y: Float64Array, from: number, ends: readonly number[], lives: readonly number[]): Float64Array[] {
+export function aliveAtEnds(
+  y: Float64Array,
+  from: number,
+  ends: readonly number[],
+  lives: readonly number[],
+): Float64Array[] {
   const out = lives.map(() => new Float64Array(ends.length));
-  let last = -1, nz = 0, t = from;
+  let last = -1,
+    nz = 0,
+    t = from;
   for (let i = 0; i < ends.length; i++) {
-    for (; t < ends[i]; t++) if (y[t] > 0) { nz++; last = t; }
+    for (; t < ends[i]; t++)
+      if (y[t] > 0) {
+        nz++;
+        last = t;
+      }
     for (let l = 0; l < lives.length; l++) out[l][i] = aliveFrom(last, nz, from, ends[i], lives[l]);
   }
   return out;

@@ -27,27 +27,40 @@ export function seasonalIndices(A: Float64Array, first: number, m: number): numb
   if (L < m + 1) return null;
   const cs = new Float64Array(L + 1);
   for (let t = 0; t < L; t++) cs[t + 1] = cs[t] + A[t];
-  const sum = new Float64Array(m), sq = new Float64Array(m), n = new Int32Array(m);
+  const sum = new Float64Array(m),
+    sq = new Float64Array(m),
+    n = new Int32Array(m);
   const half = Math.floor(m / 2);
   for (let t = 0; t < L; t++) {
     // the season window around t: centred, moved inside the history at its edges
     const lo = Math.min(Math.max(0, t - half), L - m);
     const base = (cs[lo + m] - cs[lo]) / m;
     if (!(base > 0)) continue;
-    const r = A[t] / base, j = phaseOf(first + t, m);
-    sum[j] += r; sq[j] += r * r; n[j]++;
+    const r = A[t] / base,
+      j = phaseOf(first + t, m);
+    sum[j] += r;
+    sq[j] += r * r;
+    n[j]++;
   }
-  let within = 0, dof = 0;
+  let within = 0,
+    dof = 0;
   for (let j = 0; j < m; j++) {
     if (n[j] === 0) return null;
-    if (n[j] > 1) { within += sq[j] - (sum[j] * sum[j]) / n[j]; dof += n[j] - 1; }
+    if (n[j] > 1) {
+      within += sq[j] - (sum[j] * sum[j]) / n[j];
+      dof += n[j] - 1;
+    }
   }
   if (dof === 0) return null;
   const s2w = within / dof;
   const mean = Array.from(sum, (s, j) => s / n[j]);
   const grand = mean.reduce((a, b) => a + b, 0) / m;
-  let between = 0, noise = 0;
-  for (let j = 0; j < m; j++) { between += (mean[j] - grand) ** 2 / (m - 1); noise += s2w / n[j] / m; }
+  let between = 0,
+    noise = 0;
+  for (let j = 0; j < m; j++) {
+    between += (mean[j] - grand) ** 2 / (m - 1);
+    noise += s2w / n[j] / m;
+  }
   const tau2 = Math.max(0, between - noise);
   if (!(tau2 > 0)) return null;
   const idx = mean.map((r, j) => Math.max(0, 1 + (tau2 / (tau2 + s2w / n[j])) * (r / grand - 1)));
@@ -58,12 +71,22 @@ export function seasonalIndices(A: Float64Array, first: number, m: number): numb
 /** Aggregate demand of the sites per period in [from, to]. */
 function aggregate(sites: SiteSeries[], from: number, to: number): Float64Array {
   const A = new Float64Array(Math.max(0, to - from + 1));
-  for (const s of sites) for (let j = 0; j < s.per.length; j++) { const p = s.per[j]; if (p >= from && p <= to) A[p - from] += s.qty[j]; }
+  for (const s of sites)
+    for (let j = 0; j < s.per.length; j++) {
+      const p = s.per[j];
+      if (p >= from && p <= to) A[p - from] += s.qty[j];
+    }
   return A;
 }
 
 /** The job's profile from the selected sites' series, or undefined without evidence of a season. */
-export function groupSeason(sites: SiteSeries[], freq: Frequency, fileStart: number, trainEnd: number, h: number): SeasonProfile | undefined {
+export function groupSeason(
+  sites: SiteSeries[],
+  freq: Frequency,
+  fileStart: number,
+  trainEnd: number,
+  h: number,
+): SeasonProfile | undefined {
   const m = seasonLength(freq);
   const final = seasonalIndices(aggregate(sites, fileStart, trainEnd), fileStart, m);
   if (!final) return undefined;
@@ -88,6 +111,7 @@ export function describeSeason(s: SeasonProfile, freq: Frequency): string {
     const order = [1, 2, 3, 4, 5, 6, 0];
     return `Weekday profile from the job's total demand, applied to every part: ${order.map((d) => `${WEEKDAYS[d]} ${f(byDay[d])}`).join(', ')}.`;
   }
-  if (freq === 'M') return `Month-of-year profile from the job's total demand, applied to every part: ${MONTHS.map((m, j) => `${m} ${f(s.final[j])}`).join(', ')}.`;
+  if (freq === 'M')
+    return `Month-of-year profile from the job's total demand, applied to every part: ${MONTHS.map((m, j) => `${m} ${f(s.final[j])}`).join(', ')}.`;
   return `Week-of-year profile from the job's total demand, applied to every part: indices from ${f(Math.min(...s.final))} to ${f(Math.max(...s.final))}.`;
 }

@@ -22,12 +22,20 @@ export function splitPartition(input: PartitionInput, n: number): PartitionInput
   if (S < 2 * n) return [input];
   const out: PartitionInput[] = [];
   for (let c = 0; c < n; c++) {
-    const a = Math.floor((c * S) / n), b = Math.floor(((c + 1) * S) / n);
+    const a = Math.floor((c * S) / n),
+      b = Math.floor(((c + 1) * S) / n);
     if (b <= a) continue;
-    const lo = d.off[a], hi = d.off[b];
+    const lo = d.off[a],
+      hi = d.off[b];
     const off = new Int32Array(b - a + 1);
     for (let i = a; i <= b; i++) off[i - a] = d.off[i] - lo;
-    const data: SiteSeries = { site: d.site, parts: d.parts.slice(a, b), off, per: d.per.slice(lo, hi), qty: d.qty.slice(lo, hi) };
+    const data: SiteSeries = {
+      site: d.site,
+      parts: d.parts.slice(a, b),
+      off,
+      per: d.per.slice(lo, hi),
+      qty: d.qty.slice(lo, hi),
+    };
     out.push({ site: input.site, weight: b - a, data });
   }
   return out;

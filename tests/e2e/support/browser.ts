@@ -15,10 +15,21 @@ const root = path.resolve(import.meta.dirname, '../../..');
 /** Builds the client once per run unless SPARECAST_E2E_NO_BUILD is set (then dist/client must exist). */
 export function buildClient(): void {
   if (process.env.SPARECAST_E2E_NO_BUILD && existsSync(path.join(root, 'dist/client/index.html'))) return;
-  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'client/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
 }
 
 export async function bootWithClient(): Promise<TestServer> {
@@ -29,7 +40,15 @@ export async function bootWithClient(): Promise<TestServer> {
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -42,7 +61,12 @@ export interface Tab {
 
 /** A fresh browser profile in Indonesian on the Jakarta clock, at `url`, with page errors and websockets recorded. */
 export async function newTab(browser: Browser, url: string): Promise<Tab> {
-  const ctx = await browser.newContext({ locale: 'id-ID', timezoneId: 'Asia/Jakarta', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const ctx = await browser.newContext({
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await ctx.newPage();
   const errors: string[] = [];
   const sockets: WebSocket[] = [];

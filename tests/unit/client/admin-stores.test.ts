@@ -8,11 +8,21 @@ import type { Result } from '../../../client/src/lib/result.js';
 const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 
 /** The admin endpoints over an in-memory user list. */
-class FakeAdminApi implements Pick<AccountApi, 'listUsers' | 'addUser' | 'updateUser' | 'removeUser' | 'listTokens' | 'createToken' | 'revokeToken' | 'audit'> {
+class FakeAdminApi implements Pick<
+  AccountApi,
+  'listUsers' | 'addUser' | 'updateUser' | 'removeUser' | 'listTokens' | 'createToken' | 'revokeToken' | 'audit'
+> {
   users: UserDto[] = [{ id: 'u1', username: 'ada', role: 'admin', created_at: '2026-01-01T00:00:00Z', locked: false }];
   tokens: TokenDto[] = [];
   entries: AuditEntryDto[] = Array.from({ length: 60 }, (_, i) => ({
-    id: 60 - i, at: '2026-01-01T00:00:00Z', user_id: 'u1', username: i % 2 ? 'ada' : 'pat', action: i % 3 ? 'job.upload' : 'auth.login', job_id: null, detail: null, ip: '127.0.0.1',
+    id: 60 - i,
+    at: '2026-01-01T00:00:00Z',
+    user_id: 'u1',
+    username: i % 2 ? 'ada' : 'pat',
+    action: i % 3 ? 'job.upload' : 'auth.login',
+    job_id: null,
+    detail: null,
+    ip: '127.0.0.1',
   }));
   queries: AuditQuery[] = [];
 
@@ -20,15 +30,27 @@ class FakeAdminApi implements Pick<AccountApi, 'listUsers' | 'addUser' | 'update
     return ok({ users: this.users.map((u) => ({ ...u })) });
   }
   async addUser(u: { username: string; password: string; role: Role }): Promise<Result<UserDto>> {
-    if (this.users.some((x) => x.username === u.username)) return { ok: false, error: { code: 'USER_EXISTS', message: '' } };
-    const user = { id: `u${this.users.length + 1}`, username: u.username, role: u.role, created_at: '2026-01-02T00:00:00Z', locked: false };
+    if (this.users.some((x) => x.username === u.username))
+      return { ok: false, error: { code: 'USER_EXISTS', message: '' } };
+    const user = {
+      id: `u${this.users.length + 1}`,
+      username: u.username,
+      role: u.role,
+      created_at: '2026-01-02T00:00:00Z',
+      locked: false,
+    };
     this.users.push(user);
     return ok(user);
   }
   async updateUser(id: string, patch: { role?: Role; password?: string }): Promise<Result<UserDto>> {
     const u = this.users.find((x) => x.id === id);
     if (!u) return { ok: false, error: { code: 'USER_NOT_FOUND', message: '' } };
-    if (patch.role && patch.role !== 'admin' && u.role === 'admin' && this.users.filter((x) => x.role === 'admin').length === 1)
+    if (
+      patch.role &&
+      patch.role !== 'admin' &&
+      u.role === 'admin' &&
+      this.users.filter((x) => x.role === 'admin').length === 1
+    )
       return { ok: false, error: { code: 'LAST_ADMIN', message: '' } };
     if (patch.role) u.role = patch.role;
     if (patch.password) u.locked = false;
@@ -42,7 +64,13 @@ class FakeAdminApi implements Pick<AccountApi, 'listUsers' | 'addUser' | 'update
     return ok({ tokens: this.tokens.map((t) => ({ ...t })) });
   }
   async createToken(name: string) {
-    const t = { id: `t${this.tokens.length + 1}`, name, created_at: '2026-01-01T00:00:00Z', last_used_at: null, revoked: false };
+    const t = {
+      id: `t${this.tokens.length + 1}`,
+      name,
+      created_at: '2026-01-01T00:00:00Z',
+      last_used_at: null,
+      revoked: false,
+    };
     this.tokens.push(t);
     return ok({ ...t, token: `sct_secret_${t.id}` });
   }
@@ -53,8 +81,15 @@ class FakeAdminApi implements Pick<AccountApi, 'listUsers' | 'addUser' | 'update
   }
   async audit(q: AuditQuery) {
     this.queries.push(q);
-    const list = this.entries.filter((e) => (!q.user || e.username === q.user) && (!q.action || e.action.startsWith(q.action)));
-    return ok({ total: list.length, entries: list.slice((q.page - 1) * q.page_size, q.page * q.page_size), page: q.page, page_size: q.page_size });
+    const list = this.entries.filter(
+      (e) => (!q.user || e.username === q.user) && (!q.action || e.action.startsWith(q.action)),
+    );
+    return ok({
+      total: list.length,
+      entries: list.slice((q.page - 1) * q.page_size, q.page * q.page_size),
+      page: q.page,
+      page_size: q.page_size,
+    });
   }
 }
 
@@ -97,7 +132,9 @@ describe('admin stores', () => {
     expect(audit.page).toBe(audit.pages);
     await audit.clear();
     expect(audit.total).toBe(60);
-    expect(auditQuery({ user: '', action: ' job.stop ', job: 'abc', page: 2, page_size: 25 })).toBe('action=job.stop&job=abc&page=2&page_size=25');
+    expect(auditQuery({ user: '', action: ' job.stop ', job: 'abc', page: 2, page_size: 25 })).toBe(
+      'action=job.stop&job=abc&page=2&page_size=25',
+    );
   });
 
   it('tokens: the secret is shown once, then only the name; revoke', async () => {

@@ -95,8 +95,22 @@ describe('Session: socket and sign-in page follow the session', () => {
   beforeEach(() => {
     api = new FakeAuthApi();
     auth = new AuthStore(api);
-    link = { connects: 0, disconnects: 0, connect() { this.connects++; }, disconnect() { this.disconnects++; } };
-    nav = { to: [], toSignIn(remember) { this.to.push(remember); } };
+    link = {
+      connects: 0,
+      disconnects: 0,
+      connect() {
+        this.connects++;
+      },
+      disconnect() {
+        this.disconnects++;
+      },
+    };
+    nav = {
+      to: [],
+      toSignIn(remember) {
+        this.to.push(remember);
+      },
+    };
     session = new Session(auth, link, nav, 1);
     resumed = 0;
     session.onSignedIn(() => resumed++);

@@ -8,10 +8,24 @@ import { LiveBus } from '../../../client/src/lib/live.js';
 import { FakeApi, FakeCommands, makeJob, tick } from './fakes.js';
 
 const preview = (sites: string[]): PreviewDto => ({
-  filename: 'd.csv', format: 'csv', encoding: 'utf-8', delimiter: ',',
+  filename: 'd.csv',
+  format: 'csv',
+  encoding: 'utf-8',
+  delimiter: ',',
   columns: { demand_qty: 'qty', date: 'date', partnumber: 'part', site_code: 'site' },
-  extra_columns: [], rows: 10, parts: 2, series: 3, sites, date_order: 'DMY', date_order_ambiguous: true,
-  first_date: '2025-01-01', last_date: '2025-06-01', frequency: 'M', duplicates: 0, issues: [], warnings: [],
+  extra_columns: [],
+  rows: 10,
+  parts: 2,
+  series: 3,
+  sites,
+  date_order: 'DMY',
+  date_order_ambiguous: true,
+  first_date: '2025-01-01',
+  last_date: '2025-06-01',
+  frequency: 'M',
+  duplicates: 0,
+  issues: [],
+  warnings: [],
 });
 const file = { name: 'd.csv', size: 3 } as unknown as UploadFile;
 
@@ -92,7 +106,10 @@ describe('DashboardStore', () => {
     const j = makeJob({ status: 'PROCESSING' });
     api.jobs.push(j);
     mem.set('sparecast.dashboard.job', j.id);
-    const d2 = new DashboardStore(api, new FakeCommands(api), bus, { getItem: (k) => mem.get(k) ?? null, setItem: () => {} });
+    const d2 = new DashboardStore(api, new FakeCommands(api), bus, {
+      getItem: (k) => mem.get(k) ?? null,
+      setItem: () => {},
+    });
     d2.resume();
     await tick();
     await tick();

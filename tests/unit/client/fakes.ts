@@ -66,7 +66,12 @@ export class FakeApi implements Api {
     if (p.q) list = list.filter((j) => j.filename.toLowerCase().includes(p.q.toLowerCase()));
     list = [...list].sort((a, b) => a.created_at.localeCompare(b.created_at) * (p.sort === 'created_asc' ? 1 : -1));
     const start = (p.page - 1) * p.page_size;
-    return { total: list.length, page: p.page, page_size: p.page_size, jobs: list.slice(start, start + p.page_size).map((j) => ({ ...j })) };
+    return {
+      total: list.length,
+      page: p.page,
+      page_size: p.page_size,
+      jobs: list.slice(start, start + p.page_size).map((j) => ({ ...j })),
+    };
   }
   async getJob(id: string): Promise<Result<JobDto>> {
     const j = this.jobs.find((x) => x.id === id);
@@ -149,13 +154,18 @@ export class FakeAuthApi implements Pick<AccountApi, 'me' | 'login' | 'logout' |
   async me(): Promise<Result<MeDto>> {
     this.calls.push('me');
     if (this.down) return { ok: false, error: { code: 'NETWORK', message: '' } };
-    if (this.mode === 'off') return { ok: true, data: { auth: 'off', user: { id: 'local', username: 'local', role: 'admin' }, setup_required: false } };
+    if (this.mode === 'off')
+      return {
+        ok: true,
+        data: { auth: 'off', user: { id: 'local', username: 'local', role: 'admin' }, setup_required: false },
+      };
     return { ok: true, data: { auth: 'on', user: this.session, setup_required: this.setupToken !== null } };
   }
   async login(username: string, password: string): Promise<Result<{ user: AuthUserDto }>> {
     this.calls.push(`login:${username}`);
     const u = this.users.find((x) => x.username === username);
-    if (!u || password !== `${username}-pass`) return { ok: false, error: { code: 'BAD_CREDENTIALS', message: 'Wrong username or password.' } };
+    if (!u || password !== `${username}-pass`)
+      return { ok: false, error: { code: 'BAD_CREDENTIALS', message: 'Wrong username or password.' } };
     this.session = u;
     return { ok: true, data: { user: u } };
   }
@@ -166,7 +176,8 @@ export class FakeAuthApi implements Pick<AccountApi, 'me' | 'login' | 'logout' |
   }
   async setup(token: string, username: string, password: string): Promise<Result<{ user: AuthUserDto }>> {
     this.calls.push(`setup:${username}`);
-    if (!this.setupToken || token !== this.setupToken) return { ok: false, error: { code: 'SETUP_CLOSED', message: '' } };
+    if (!this.setupToken || token !== this.setupToken)
+      return { ok: false, error: { code: 'SETUP_CLOSED', message: '' } };
     this.setupToken = null;
     const u: AuthUserDto = { id: 'u0', username, role: 'admin' };
     this.users.push(u);

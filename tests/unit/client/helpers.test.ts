@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { JobMetrics } from '../../../server/contract/dto.js';
 import { listQuery } from '../../../client/src/lib/api.js';
 import { ConfigForm } from '../../../client/src/lib/config-form.svelte.js';
-import { elapsedMs, etaMs, formatBytes, formatDateTime, formatDay, formatDuration } from '../../../client/src/lib/format.js';
+import {
+  elapsedMs,
+  etaMs,
+  formatBytes,
+  formatDateTime,
+  formatDay,
+  formatDuration,
+} from '../../../client/src/lib/format.js';
 import { applyProgress, mergeJob } from '../../../client/src/lib/job-merge.js';
 import { describeMetrics, liftPct } from '../../../client/src/lib/metrics-words.js';
 import { href, parseRoute } from '../../../client/src/lib/route.js';
@@ -55,16 +62,21 @@ describe('job merge', () => {
     const parts = { total: 2, completed: 1, skipped: 0, failed: 0 };
     expect(applyProgress(done, { id: j.id, progress: 70, stage: 's', partitions: parts })).toBe(done);
     const q = makeJob({ status: 'QUEUED', queue_position: 2 });
-    expect(applyProgress(q, { id: q.id, progress: 3, stage: 'reading', partitions: parts })).toMatchObject({ status: 'PROCESSING', queue_position: null });
+    expect(applyProgress(q, { id: q.id, progress: 3, stage: 'reading', partitions: parts })).toMatchObject({
+      status: 'PROCESSING',
+      queue_position: null,
+    });
   });
 });
 
 describe('list query', () => {
   it('builds GET /api/jobs parameters', () => {
-    expect(listQuery({ status: ['CANCELLED', 'FAILED'], q: ' may ', page: 2, page_size: 20, sort: 'created_desc' })).toBe(
-      'status=CANCELLED%2CFAILED&q=may&page=2&page_size=20&sort=created_desc',
+    expect(
+      listQuery({ status: ['CANCELLED', 'FAILED'], q: ' may ', page: 2, page_size: 20, sort: 'created_desc' }),
+    ).toBe('status=CANCELLED%2CFAILED&q=may&page=2&page_size=20&sort=created_desc');
+    expect(listQuery({ status: [], q: '', page: 1, page_size: 20, sort: 'created_asc' })).toBe(
+      'page=1&page_size=20&sort=created_asc',
     );
-    expect(listQuery({ status: [], q: '', page: 1, page_size: 20, sort: 'created_asc' })).toBe('page=1&page_size=20&sort=created_asc');
   });
 });
 
@@ -72,7 +84,12 @@ describe('config form', () => {
   it('validates with the server schema and round-trips a job config', () => {
     const f = new ConfigForm();
     expect(f.valid).toBe(true);
-    expect(f.toInput()).toMatchObject({ forecast_horizon: 30, forecast_start_date: null, frequency: null, method: 'auto' });
+    expect(f.toInput()).toMatchObject({
+      forecast_horizon: 30,
+      forecast_start_date: null,
+      frequency: null,
+      method: 'auto',
+    });
     f.horizon = 400;
     f.zeroThreshold = -1;
     f.startDate = '31/02/2026';
@@ -83,7 +100,12 @@ describe('config form', () => {
     const job = makeJob();
     f.load({ ...job.config, forecast_horizon: 12, forecast_site_codes: ['JKT'], frequency: 'W', method: 'sba' });
     expect(f.valid).toBe(true);
-    expect(f.toInput()).toMatchObject({ forecast_horizon: 12, forecast_site_codes: ['JKT'], frequency: 'W', method: 'sba' });
+    expect(f.toInput()).toMatchObject({
+      forecast_horizon: 12,
+      forecast_site_codes: ['JKT'],
+      frequency: 'W',
+      method: 'sba',
+    });
     f.toggleSite('JKT');
     f.toggleSite('SBY');
     expect(f.sites).toEqual(['SBY']);
@@ -97,7 +119,14 @@ describe('metrics in words', () => {
     chosen: { rmsse: 0.8, mase: 0.7, mae: 1, rmse: 1, bias_pct: 12 },
     naive: { rmsse: 1.0, mase: 1.0, mae: 1, rmse: 1, bias_pct: 0 },
     sba: { rmsse: 0.9, mase: 0.8, mae: 1, rmse: 1, bias_pct: 0 },
-    series: 10, scored_series: 8, classes: {}, methods: {}, frequency: 'M', horizon: 6, warnings: [], seconds: 1,
+    series: 10,
+    scored_series: 8,
+    classes: {},
+    methods: {},
+    frequency: 'M',
+    horizon: 6,
+    warnings: [],
+    seconds: 1,
     ...over,
   });
   it('says how much better than the baselines and which way the bias leans', () => {
@@ -117,7 +146,10 @@ describe('chart columns', () => {
     const cols = toChartColumns({
       partnumber: 'P1',
       site_code: 'JKT',
-      history: [{ date: '2026-01-01', qty: 3 }, { date: '2026-02-01', qty: 5 }],
+      history: [
+        { date: '2026-01-01', qty: 3 },
+        { date: '2026-02-01', qty: 5 },
+      ],
       forecast: [{ date: '2026-03-01', qty: 4, raw: 4.2, lo: 2, hi: 6 }],
     });
     expect(cols[0]).toHaveLength(3);

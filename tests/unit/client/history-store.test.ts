@@ -172,7 +172,10 @@ describe('HistoryStore', () => {
 
   it('a planner can select only their own finished jobs for bulk delete', async () => {
     const can = permissionsFor({ username: 'pat', role: 'planner' });
-    const own = new HistoryStore(api, new FakeCommands(api), bus, { refillDelayMs: 0, mayDelete: (j) => can.deleteJob(j) });
+    const own = new HistoryStore(api, new FakeCommands(api), bus, {
+      refillDelayMs: 0,
+      mayDelete: (j) => can.deleteJob(j),
+    });
     const mine = makeJob({ status: 'COMPLETED', created_by: 'pat' });
     const theirs = makeJob({ status: 'COMPLETED', created_by: 'ada' });
     const running = makeJob({ status: 'PROCESSING', created_by: 'pat' });

@@ -48,7 +48,10 @@ describe('i18n', () => {
 
   it('the store toggles, remembers the choice and translates error codes', () => {
     const mem = new Map<string, string>();
-    const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) };
+    const storage = {
+      getItem: (k: string) => mem.get(k) ?? null,
+      setItem: (k: string, v: string) => void mem.set(k, v),
+    };
     const i18n = new I18n(storage, ['en-US']);
     expect(i18n.lang).toBe('en');
     expect(i18n.t('dash.run')).toBe('Run Forecast');
@@ -57,9 +60,13 @@ describe('i18n', () => {
     expect(i18n.t('dash.run')).toBe('Jalankan Forecast');
     expect(i18n.locale).toBe('id-ID');
     expect(new I18n(storage, ['en-US']).lang).toBe('id');
-    expect(i18n.error({ code: 'JOB_FINISHED', message: 'job abc is COMPLETED' })).toBe('Job sudah selesai. job abc is COMPLETED');
+    expect(i18n.error({ code: 'JOB_FINISHED', message: 'job abc is COMPLETED' })).toBe(
+      'Job sudah selesai. job abc is COMPLETED',
+    );
     expect(i18n.error({ code: 'SOMETHING_NEW', message: 'raw text' })).toBe('raw text');
-    expect(i18n.errorLabel({ code: 'BAD_CREDENTIALS', message: 'Wrong username or password.' })).toBe('Nama pengguna atau kata sandi salah.');
+    expect(i18n.errorLabel({ code: 'BAD_CREDENTIALS', message: 'Wrong username or password.' })).toBe(
+      'Nama pengguna atau kata sandi salah.',
+    );
     expect(i18n.errorLabel({ code: 'SOMETHING_NEW', message: 'raw text' })).toBe('raw text');
   });
 });

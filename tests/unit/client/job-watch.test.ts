@@ -68,7 +68,11 @@ describe('JobWatch', () => {
     const j = makeJob();
     api.jobs = [j];
     await watch.watch(j.id);
-    const lines = Array.from({ length: LOG_LIMIT + 50 }, (_, i) => ({ t: '2026-01-01T00:00:00Z', level: 'info' as const, msg: `l${i}` }));
+    const lines = Array.from({ length: LOG_LIMIT + 50 }, (_, i) => ({
+      t: '2026-01-01T00:00:00Z',
+      level: 'info' as const,
+      msg: `l${i}`,
+    }));
     bus.emit('job:log', { id: j.id, lines });
     expect(watch.log).toHaveLength(LOG_LIMIT);
     expect(watch.log.at(-1)?.msg).toBe(`l${LOG_LIMIT + 49}`);

@@ -3,7 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { CSV_OPTIONS, csvBatches, scanCsv, splitLines } from '../../../server/forecast/parse/fastcsv.js';
 import { parseQty } from '../../../server/forecast/parse/load.js';
 
-async function* chunksOf(parts: (string | Buffer)[]): AsyncGenerator<string | Buffer> { for (const p of parts) yield p; }
+async function* chunksOf(parts: (string | Buffer)[]): AsyncGenerator<string | Buffer> {
+  for (const p of parts) yield p;
+}
 const records = async (parts: (string | Buffer)[], d = ',') => {
   const out: string[][] = [];
   for await (const b of csvBatches(chunksOf(parts), d)) out.push(...b);
@@ -20,7 +22,11 @@ const scanned = async (parts: Buffer[], d = ',') => {
   // every chunk in one buffer, scribbled over once the next is asked for (as readInto reuses its buffer)
   const shared = Buffer.alloc(Math.max(1, ...parts.map((p) => p.length)));
   async function* chunks(): AsyncGenerator<Buffer> {
-    for (const p of parts) { p.copy(shared); yield shared.subarray(0, p.length); shared.fill(0x58); }
+    for (const p of parts) {
+      p.copy(shared);
+      yield shared.subarray(0, p.length);
+      shared.fill(0x58);
+    }
   }
   await scanCsv(chunks(), d, {
     lines: (buf, s, e) => splitLines(buf.toString('utf8', s, e), d, out),
@@ -28,12 +34,20 @@ const scanned = async (parts: Buffer[], d = ',') => {
   });
   return out;
 };
-const byteCuts = (t: string) => { const b = Buffer.from(t, 'utf8'); return Array.from({ length: b.length + 1 }, (_, i) => [b.subarray(0, i), b.subarray(i)]); };
+const byteCuts = (t: string) => {
+  const b = Buffer.from(t, 'utf8');
+  return Array.from({ length: b.length + 1 }, (_, i) => [b.subarray(0, i), b.subarray(i)]);
+};
 
 describe('fast CSV path', () => {
   it('splits unquoted lines like csv-parse: CRLF, blank lines and blank records skipped, ragged rows kept', async () => {
     const t = '\uFEFFa,b,c\r\n1,2,3\r\n\r\n , ,\r\n4,5\r\n6,7,8,9';
-    expect(await records([t])).toEqual([['a', 'b', 'c'], ['1', '2', '3'], ['4', '5'], ['6', '7', '8', '9']]);
+    expect(await records([t])).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '2', '3'],
+      ['4', '5'],
+      ['6', '7', '8', '9'],
+    ]);
     expect(await records([t])).toEqual(reference(t));
   });
   it('gives the same records wherever the chunks are cut', async () => {
@@ -44,12 +58,21 @@ describe('fast CSV path', () => {
   it('falls back to csv-parse from the first quote, even across chunks and multi-line fields', async () => {
     const t = 'a,b\n1,x\n2,"y,\nz"\n3,"q""r"\n';
     const want = reference(t);
-    expect(want).toEqual([['a', 'b'], ['1', 'x'], ['2', 'y,\nz'], ['3', 'q"r']]);
+    expect(want).toEqual([
+      ['a', 'b'],
+      ['1', 'x'],
+      ['2', 'y,\nz'],
+      ['3', 'q"r'],
+    ]);
     for (const parts of cuts(t)) expect(await records(parts)).toEqual(want);
   });
   it('handles old Mac line ends (bare CR) through csv-parse', async () => {
     const t = 'a,b\r1,2\r3,4\r';
-    expect(await records([t])).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
+    expect(await records([t])).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', '4'],
+    ]);
   });
   it('decodes UTF-8 characters split across Buffer chunks', async () => {
     const buf = Buffer.from('site\nZürich\n', 'utf8');
@@ -59,7 +82,10 @@ describe('fast CSV path', () => {
   it('splitLines drops the \\r of CRLF and accepts mixed line ends (csv-parse would keep a stray \\n in the field)', () => {
     const out: string[][] = [];
     splitLines('a|b\r\n\r\nc|d', '|', out);
-    expect(out).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(out).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
   it('parseQty: plain integers on the fast path, everything else as before', () => {
     expect(parseQty('12', false)).toBe(12);
@@ -93,6 +119,8 @@ describe('fast CSV path', () => {
     const t = 'q,p\r\n1,AB\r\n2,Zü\r\n\r\n3,"C"\r\n';
     const want = await records([t]);
     const b = Buffer.from(t, 'utf8');
-    for (let i = 0; i <= b.length; i++) for (let j = i; j <= b.length; j++) expect(await scanned([b.subarray(0, i), b.subarray(i, j), b.subarray(j)])).toEqual(want);
+    for (let i = 0; i <= b.length; i++)
+      for (let j = i; j <= b.length; j++)
+        expect(await scanned([b.subarray(0, i), b.subarray(i, j), b.subarray(j)])).toEqual(want);
   });
 });

@@ -1,14 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { designWidth, endFeatures, GF_DESC, GF_S2, GF_WIDTH, GLOBAL_MEMBER, meanCoefficients, solveSpd, withGlobal } from '../../../server/forecast/methods/global.js';
+import {
+  designWidth,
+  endFeatures,
+  GF_DESC,
+  GF_S2,
+  GF_WIDTH,
+  GLOBAL_MEMBER,
+  meanCoefficients,
+  solveSpd,
+  withGlobal,
+} from '../../../server/forecast/methods/global.js';
 import { evaluateSeries, STACK_MEMBERS } from '../../../server/forecast/choose/select.js';
 import { chooseAll } from '../../../server/forecast/choose/choose.js';
 
 const F = (...v: number[]) => Float64Array.from(v);
 function rng(seed: number): () => number {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
-const opts = { h: 6, env: { season: 12, maWindow: 12 }, method: 'auto' as const, lifePeriods: 60, baselines: ['naive', 'sba'] as const };
+const opts = {
+  h: 6,
+  env: { season: 12, maWindow: 12 },
+  method: 'auto' as const,
+  lifePeriods: 60,
+  baselines: ['naive', 'sba'] as const,
+};
 
 describe('global model features', () => {
   it('computes scale, zero run, demand shares, CV² and window means by hand', () => {
@@ -31,14 +53,16 @@ describe('global model features', () => {
   });
   it('does not look past the end', () => {
     const y = F(1, 0, 3, 0, 2, 5, 7, 8);
-    const a = endFeatures(y, 0, [5], 2, 3), b = endFeatures(F(1, 0, 3, 0, 2, 0, 0, 0), 0, [5], 2, 3);
+    const a = endFeatures(y, 0, [5], 2, 3),
+      b = endFeatures(F(1, 0, 3, 0, 2, 0, 0, 0), 0, [5], 2, 3);
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 });
 
 describe('solveSpd', () => {
   it('solves a symmetric positive definite system', () => {
-    const A = F(4, 1, 0, 1, 3, 1, 0, 1, 2), x = F(1, -2, 3);
+    const A = F(4, 1, 0, 1, 3, 1, 0, 1, 2),
+      x = F(1, -2, 3);
     const b = F(4 * 1 + 1 * -2, 1 - 6 + 3, -2 + 6);
     const s = solveSpd(Float64Array.from(A), b, 3);
     for (let i = 0; i < 3; i++) expect(s[i]).toBeCloseTo(x[i], 10);
@@ -70,7 +94,8 @@ describe('withGlobal', () => {
     const evs = population(200, 5).map((s) => evaluateSeries(s.y, 0, opts));
     const fin = withGlobal(evs, false, 6);
     const C = STACK_MEMBERS.length * 2;
-    let g = 0, m = 0;
+    let g = 0,
+      m = 0;
     fin.forEach((ev, i) => {
       expect(ev.cands).toEqual([...evs[i].cands, GLOBAL_MEMBER]);
       expect(ev.final.length).toBe(C + 1);
@@ -78,7 +103,11 @@ describe('withGlobal', () => {
       for (let c = 0; c < C; c++) expect(ev.final[c]).toBe(evs[i].final[c]);
       g += ev.final[C][0];
       for (let c = 0; c < C; c++) m += ev.final[c][0] / C;
-      for (let j = 0; j < ev.J; j++) expect(ev.se[j * (C + 1) + C]).toBeCloseTo(6 * (ev.aVar[j] + (ev.aMean[j] - ev.fMean[j * (C + 1) + C]) ** 2), 9);
+      for (let j = 0; j < ev.J; j++)
+        expect(ev.se[j * (C + 1) + C]).toBeCloseTo(
+          6 * (ev.aVar[j] + (ev.aMean[j] - ev.fMean[j * (C + 1) + C]) ** 2),
+          9,
+        );
     });
     expect(g).toBeCloseTo(m, 6);
   });
@@ -86,9 +115,22 @@ describe('withGlobal', () => {
     // demand rate changes once at a random time and keeps its new rate: the recent windows know more than
     // the long members, which the regression learns from the backtests of the other series
     const r = rng(11);
-    const pois = (lam: number) => { let k = 0, p = Math.exp(-lam), s = p; const u = r(); while (u > s && k < 50) { k++; p *= lam / k; s += p; } return k; };
+    const pois = (lam: number) => {
+      let k = 0,
+        p = Math.exp(-lam),
+        s = p;
+      const u = r();
+      while (u > s && k < 50) {
+        k++;
+        p *= lam / k;
+        s += p;
+      }
+      return k;
+    };
     const data = Array.from({ length: 400 }, () => {
-      const l1 = 0.3 + 3 * r(), l2 = 0.3 + 3 * r(), shift = 10 + Math.floor(36 * r());
+      const l1 = 0.3 + 3 * r(),
+        l2 = 0.3 + 3 * r(),
+        shift = 10 + Math.floor(36 * r());
       const y = Float64Array.from({ length: 54 }, (_, t) => pois(t < shift ? l1 : l2));
       y[0] = Math.max(1, y[0]);
       return { train: y.subarray(0, 48).slice(), future: l2 };
@@ -96,7 +138,8 @@ describe('withGlobal', () => {
     const evs = data.map((d) => evaluateSeries(d.train, 0, opts));
     const fin = withGlobal(evs, false, 6);
     const C = STACK_MEMBERS.length * 2;
-    let eg = 0, em = 0;
+    let eg = 0,
+      em = 0;
     fin.forEach((ev, i) => {
       let m = 0;
       for (let c = 0; c < C; c++) m += ev.final[c][0] / C;
@@ -108,10 +151,18 @@ describe('withGlobal', () => {
   it("the holdout's global model ignores the holdout", () => {
     const pop = population(60, 3);
     const a = pop.map((s) => evaluateSeries(s.y, 0, opts));
-    const b = pop.map((s) => { const z = s.y.slice(); for (let t = 42; t < 48; t++) z[t] = 7; return evaluateSeries(z, 0, opts); });
-    const ha = withGlobal(a, true, 6), hb = withGlobal(b, true, 6);
-    ha.forEach((ev, i) => expect(ev.hold![ev.hold!.length - 1][0]).toBeCloseTo(hb[i].hold![hb[i].hold!.length - 1][0], 12));
-    const ca = chooseAll(a, 'stack', 6), cb = chooseAll(b, 'stack', 6);
+    const b = pop.map((s) => {
+      const z = s.y.slice();
+      for (let t = 42; t < 48; t++) z[t] = 7;
+      return evaluateSeries(z, 0, opts);
+    });
+    const ha = withGlobal(a, true, 6),
+      hb = withGlobal(b, true, 6);
+    ha.forEach((ev, i) =>
+      expect(ev.hold![ev.hold!.length - 1][0]).toBeCloseTo(hb[i].hold![hb[i].hold!.length - 1][0], 12),
+    );
+    const ca = chooseAll(a, 'stack', 6),
+      cb = chooseAll(b, 'stack', 6);
     ca.forEach((c, i) => expect(Array.from(c.hold!)).toEqual(Array.from(cb[i].hold!)));
   });
   it('leaves single-method series alone', () => {

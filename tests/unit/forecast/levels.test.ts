@@ -9,10 +9,17 @@ import type { JobConfig } from '../../../server/contract/dto.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 const r = rng(11);
-const series = (n: number, p: number) => Float64Array.from({ length: n }, () => (r() < p ? 1 + Math.floor(6 * r()) : 0));
+const series = (n: number, p: number) =>
+  Float64Array.from({ length: n }, () => (r() < p ? 1 + Math.floor(6 * r()) : 0));
 const env = { season: 7, maWindow: 5 };
 
 describe('fast paths agree with the reference definitions', () => {
@@ -29,7 +36,8 @@ describe('fast paths agree with the reference definitions', () => {
       y[0] = 2;
       const ends = [6, 20, 41, 80];
       for (const m of FLAT_METHODS) {
-        const lv = runLevels(m, y, ends, env), ref = runMethod(m, y, ends, 4, env);
+        const lv = runLevels(m, y, ends, env),
+          ref = runMethod(m, y, ends, 4, env);
         ends.forEach((_, i) => expect(lv[i]).toBeCloseTo(ref[i][3], 9));
       }
     }
@@ -48,11 +56,36 @@ describe('fast paths agree with the reference definitions', () => {
 
 describe('job-level weights', () => {
   const site = (name: string, S: number): SiteSeries => {
-    const per: number[] = [], qty: number[] = [], off = [0];
-    for (let i = 0; i < S; i++) { for (let t = 0; t < 36; t++) if (t === 0 || r() < 0.35) { per.push(t); qty.push(1 + Math.floor(4 * r())); } off.push(per.length); }
-    return { site: name, parts: Array.from({ length: S }, (_, i) => `P${i}`), off: Int32Array.from(off), per: Int32Array.from(per), qty: Float64Array.from(qty) };
+    const per: number[] = [],
+      qty: number[] = [],
+      off = [0];
+    for (let i = 0; i < S; i++) {
+      for (let t = 0; t < 36; t++)
+        if (t === 0 || r() < 0.35) {
+          per.push(t);
+          qty.push(1 + Math.floor(4 * r()));
+        }
+      off.push(per.length);
+    }
+    return {
+      site: name,
+      parts: Array.from({ length: S }, (_, i) => `P${i}`),
+      off: Int32Array.from(off),
+      per: Int32Array.from(per),
+      qty: Float64Array.from(qty),
+    };
   };
-  const ctx: EngineContext = { freq: 'M', anchor: 0, fileStart: 0, trainEnd: 35, fcStart: 36, warnings: [], seriesStart: 'auto', selection: 'stack', lifePeriods: 60 };
+  const ctx: EngineContext = {
+    freq: 'M',
+    anchor: 0,
+    fileStart: 0,
+    trainEnd: 35,
+    fcStart: 36,
+    warnings: [],
+    seriesStart: 'auto',
+    selection: 'stack',
+    lifePeriods: 60,
+  };
   const config = { forecast_horizon: 6, method: 'auto' } as JobConfig;
   const parts = (...sizes: number[]) => sizes.map((n, i) => ({ site: `S${i}`, weight: n, data: site(`S${i}`, n) }));
   it('are learned when the job has several partitions and a small one', () => {

@@ -41,7 +41,11 @@ describe('exponential smoothing', () => {
     expect(f[0]).toBeGreaterThan(19.5);
     expect(f[4]).toBeGreaterThan(f[0]);
     expect(f[4] - f[3]).toBeLessThan(f[1] - f[0] + 1e-9);
-    const [g] = holtDampedScan(Float64Array.from({ length: 20 }, (_, i) => 20 - i), [20], 30);
+    const [g] = holtDampedScan(
+      Float64Array.from({ length: 20 }, (_, i) => 20 - i),
+      [20],
+      30,
+    );
     expect(Math.min(...g)).toBeGreaterThanOrEqual(0);
   });
 });
@@ -95,7 +99,8 @@ describe('classification and obsolescence', () => {
   it('a run of zeros unusual for the part lowers the alive probability', () => {
     const busy = Float64Array.from({ length: 40 }, (_, i) => (i < 30 ? 3 : 0));
     expect(aliveProbability(busy, 0, 30, 60)).toBe(1);
-    const p5 = aliveProbability(busy, 0, 33, 60), p10 = aliveProbability(busy, 0, 40, 60);
+    const p5 = aliveProbability(busy, 0, 33, 60),
+      p10 = aliveProbability(busy, 0, 40, 60);
     expect(p10).toBeLessThan(p5);
     expect(p10).toBeLessThan(0.05);
     // a sparse part: 10 zeros are normal

@@ -8,14 +8,22 @@ import { applySeason, phaseOf, seasonalIndices } from '../../../server/forecast/
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 const r = rng(5);
 const noisy = (v: number, cv: number) => v * (1 + cv * (2 * r() - 1));
 
 describe('seasonalIndices (group profile from an aggregate)', () => {
   it('recovers a weekday pattern from a year of noisy daily totals, mean 1', () => {
-    const pattern = [1.2, 1.1, 1.1, 1.0, 1.05, 1.0, 0.55].map((v, _, a) => (v * a.length) / a.reduce((s, x) => s + x, 0));
+    const pattern = [1.2, 1.1, 1.1, 1.0, 1.05, 1.0, 0.55].map(
+      (v, _, a) => (v * a.length) / a.reduce((s, x) => s + x, 0),
+    );
     const A = Float64Array.from({ length: 365 }, (_, t) => noisy(100 * pattern[t % 7], 0.2));
     const idx = seasonalIndices(A, 0, 7)!;
     expect(idx).not.toBeNull();
@@ -36,7 +44,13 @@ describe('seasonalIndices (group profile from an aggregate)', () => {
     if (g) g.forEach((v) => expect(Math.abs(v - 1)).toBeLessThan(0.05));
   });
   it('needs a phase seen twice, and every phase seen', () => {
-    expect(seasonalIndices(Float64Array.from({ length: 12 }, (_, t) => 10 + t), 0, 12)).toBeNull();
+    expect(
+      seasonalIndices(
+        Float64Array.from({ length: 12 }, (_, t) => 10 + t),
+        0,
+        12,
+      ),
+    ).toBeNull();
     expect(seasonalIndices(new Float64Array(30), 0, 7)).toBeNull(); // no demand at all
   });
   it('shrinks a pattern seen once or twice more than one seen every week', () => {
@@ -65,15 +79,32 @@ describe('the automatic forecast follows the job’s weekday profile', () => {
   for (let d = 0; d < 182; d++) {
     const day = new Date(start + d * 86400000);
     if (day.getUTCDay() === 0) continue;
-    for (let p = 0; p < 40; p++) if (r() < 0.3) lines.push(`${1 + Math.floor(4 * r())},${day.toISOString().slice(0, 10)},P${p},S1`);
+    for (let p = 0; p < 40; p++)
+      if (r() < 0.3) lines.push(`${1 + Math.floor(4 * r())},${day.toISOString().slice(0, 10)},P${p},S1`);
   }
   const path = join(dir, 'sundays.csv');
   writeFileSync(path, `${lines.join('\n')}\n`);
-  const cfg = (method: string): JobConfig => ({ forecast_horizon: 14, forecast_start_date: null, forecast_site_codes: [], date_format: 'auto', zero_threshold: 0, rounding_mode: 'half_up', frequency: null, method });
+  const cfg = (method: string): JobConfig => ({
+    forecast_horizon: 14,
+    forecast_start_date: null,
+    forecast_site_codes: [],
+    date_format: 'auto',
+    zero_threshold: 0,
+    rounding_mode: 'half_up',
+    frequency: null,
+    method,
+  });
   const run = async (method: string) => {
     const prep = await engine.loadDemand(path, path, cfg(method));
-    const res = prep.partitions.map((p) => engine.forecastPartition(p, prep.context, cfg(method), { progress() {}, shouldStop: () => false }));
-    const rows = res.map((x) => x.csv).join('').trimEnd().split('\n').map((l) => l.split(','));
+    const res = prep.partitions.map((p) =>
+      engine.forecastPartition(p, prep.context, cfg(method), { progress() {}, shouldStop: () => false }),
+    );
+    const rows = res
+      .map((x) => x.csv)
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
     return { prep, rows };
   };
 

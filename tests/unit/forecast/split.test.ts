@@ -3,9 +3,23 @@ import { MAX_CHUNK_SERIES, splitPartition } from '../../../server/forecast/serie
 import type { SiteSeries } from '../../../server/forecast/series/group.js';
 
 const site = (S: number): SiteSeries => {
-  const per: number[] = [], qty: number[] = [], off = [0];
-  for (let i = 0; i < S; i++) { for (let t = i % 3; t < 10; t += 3) { per.push(t); qty.push(i + t); } off.push(per.length); }
-  return { site: 'S', parts: Array.from({ length: S }, (_, i) => `P${i}`), off: Int32Array.from(off), per: Int32Array.from(per), qty: Float64Array.from(qty) };
+  const per: number[] = [],
+    qty: number[] = [],
+    off = [0];
+  for (let i = 0; i < S; i++) {
+    for (let t = i % 3; t < 10; t += 3) {
+      per.push(t);
+      qty.push(i + t);
+    }
+    off.push(per.length);
+  }
+  return {
+    site: 'S',
+    parts: Array.from({ length: S }, (_, i) => `P${i}`),
+    off: Int32Array.from(off),
+    per: Int32Array.from(per),
+    qty: Float64Array.from(qty),
+  };
 };
 const input = (S: number) => ({ site: 'S', weight: S, data: site(S) });
 
@@ -16,7 +30,8 @@ describe('splitPartition', () => {
     expect(splitPartition(input(50), 4).map((c) => c.weight)).toEqual([12, 13, 12, 13]);
   });
   it('splits a site too big for one task into chunks of at most MAX_CHUNK_SERIES, in order, losing nothing', () => {
-    const S = 2 * MAX_CHUNK_SERIES + 1, whole = site(S);
+    const S = 2 * MAX_CHUNK_SERIES + 1,
+      whole = site(S);
     const chunks = splitPartition({ site: 'S', weight: S, data: whole }, 1);
     expect(chunks).toHaveLength(3);
     const ds = chunks.map((c) => c.data);
@@ -24,9 +39,14 @@ describe('splitPartition', () => {
     expect(ds.flatMap((d) => d.parts)).toEqual(whole.parts);
     // every series keeps its own entries
     let i = 0;
-    for (const d of ds) for (let k = 0; k < d.parts.length; k++, i++) {
-      expect([...d.per.subarray(d.off[k], d.off[k + 1])]).toEqual([...whole.per.subarray(whole.off[i], whole.off[i + 1])]);
-      expect([...d.qty.subarray(d.off[k], d.off[k + 1])]).toEqual([...whole.qty.subarray(whole.off[i], whole.off[i + 1])]);
-    }
+    for (const d of ds)
+      for (let k = 0; k < d.parts.length; k++, i++) {
+        expect([...d.per.subarray(d.off[k], d.off[k + 1])]).toEqual([
+          ...whole.per.subarray(whole.off[i], whole.off[i + 1]),
+        ]);
+        expect([...d.qty.subarray(d.off[k], d.off[k + 1])]).toEqual([
+          ...whole.qty.subarray(whole.off[i], whole.off[i + 1]),
+        ]);
+      }
   });
 });

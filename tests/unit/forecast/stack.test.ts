@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { learnWeights, PRIOR_SERIES, projectSimplex, simplexQuadratic, type StackSample } from '../../../server/forecast/choose/stack.js';
-import { evaluateSeries, GUARD_LIVES, MAX_ORIGINS, MIN_TRAIN, originEnds, STACK_MEMBERS } from '../../../server/forecast/choose/select.js';
+import {
+  learnWeights,
+  PRIOR_SERIES,
+  projectSimplex,
+  simplexQuadratic,
+  type StackSample,
+} from '../../../server/forecast/choose/stack.js';
+import {
+  evaluateSeries,
+  GUARD_LIVES,
+  MAX_ORIGINS,
+  MIN_TRAIN,
+  originEnds,
+  STACK_MEMBERS,
+} from '../../../server/forecast/choose/select.js';
 import { chooseAll } from '../../../server/forecast/choose/choose.js';
 
 const F = (...v: number[]) => Float64Array.from(v);
@@ -8,7 +21,13 @@ const sum = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0);
 /** Deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 describe('simplex helpers', () => {
@@ -32,7 +51,8 @@ describe('simplex helpers', () => {
 
 describe('learnWeights', () => {
   const samples = (n: number): StackSample[] => {
-    const r = rng(7), out: StackSample[] = [];
+    const r = rng(7),
+      out: StackSample[] = [];
     for (let i = 0; i < n; i++) {
       const a = 1 + 4 * r();
       // member 0 is right up to noise, member 1 far too high (and not proportional), member 2 is zero
@@ -51,14 +71,16 @@ describe('learnWeights', () => {
     expect(w[0]).toBeCloseTo(0.5, 3);
   });
   it('shrinks toward equal weights when few series back the fit', () => {
-    const many = learnWeights(samples(20), 3, 1e9), few = learnWeights(samples(20), 3, PRIOR_SERIES);
+    const many = learnWeights(samples(20), 3, 1e9),
+      few = learnWeights(samples(20), 3, PRIOR_SERIES);
     for (let c = 0; c < 3; c++) expect(few[c]).toBeCloseTo((many[c] + 1 / 3) / 2, 6);
     expect(Array.from(learnWeights([], 3, 0))).toEqual([1 / 3, 1 / 3, 1 / 3]);
   });
   it('shrinks toward job-level weights instead when they are given', () => {
     const prior = F(0, 0, 1);
     expect(Array.from(learnWeights([], 3, 0, prior))).toEqual([0, 0, 1]);
-    const many = learnWeights(samples(20), 3, 1e9), few = learnWeights(samples(20), 3, PRIOR_SERIES, prior);
+    const many = learnWeights(samples(20), 3, 1e9),
+      few = learnWeights(samples(20), 3, PRIOR_SERIES, prior);
     for (let c = 0; c < 3; c++) expect(few[c]).toBeCloseTo((many[c] + prior[c]) / 2, 6);
   });
 });
@@ -68,7 +90,8 @@ describe('the weights aim at the expected demand', () => {
     // windows of slow movers: mostly no demand, sometimes a burst; member 0 forecasts the true rate,
     // member 1 half of it (what an obsolescence guard does to a live part). A root-of-error loss prefers
     // member 1; the expected demand is member 0.
-    const r = rng(3), s: StackSample[] = [];
+    const r = rng(3),
+      s: StackSample[] = [];
     for (let i = 0; i < 3000; i++) {
       const rate = 0.05 + 0.1 * r();
       const a = r() < 0.8 ? 0 : rate * 5;
@@ -82,7 +105,13 @@ describe('the weights aim at the expected demand', () => {
 });
 
 describe('backtest origins and the holdout', () => {
-  const opts = { h: 6, env: { season: 12, maWindow: 12 }, method: 'auto' as const, lifePeriods: 60, baselines: ['naive', 'sba'] as const };
+  const opts = {
+    h: 6,
+    env: { season: 12, maWindow: 12 },
+    method: 'auto' as const,
+    lifePeriods: 60,
+    baselines: ['naive', 'sba'] as const,
+  };
   it('origins are a quarter horizon apart, inside the history, at most MAX_ORIGINS', () => {
     expect(originEnds(30, 0, 12)).toEqual([18, 15, 12, 9, 6]);
     expect(originEnds(200, 0, 4).length).toBe(MAX_ORIGINS);
@@ -102,9 +131,11 @@ describe('backtest origins and the holdout', () => {
     // origins whose window [e, e + 6) reaches into the holdout [18, 24) are not used for its choice
     expect(Array.from(ev.forHold)).toEqual([0, 0, 0, 1, 1, 1, 1]);
     // the holdout forecasts do not depend on the holdout's values
-    const z = y.slice(); for (let t = 18; t < 24; t++) z[t] = 9;
+    const z = y.slice();
+    for (let t = 18; t < 24; t++) z[t] = 9;
     const ez = evaluateSeries(z, 2, opts);
-    const a = chooseAll([ev], 'stack', 6)[0].hold!, b = chooseAll([ez], 'stack', 6)[0].hold!;
+    const a = chooseAll([ev], 'stack', 6)[0].hold!,
+      b = chooseAll([ez], 'stack', 6)[0].hold!;
     expect(Array.from(a)).toEqual(Array.from(b));
   });
   it('stack, class and series choices all give non-negative forecasts; a single method is labelled by name', () => {

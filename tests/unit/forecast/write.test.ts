@@ -19,27 +19,37 @@ describe('rounding', () => {
 
 describe('properties', () => {
   it('CSV fields round-trip through a real CSV parser', () => {
-    fc.assert(fc.property(fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 5 }), (fields) => {
-      const line = fields.map(csvField).join(',');
-      const back = parse(line + '\n', { relax_column_count: true })[0] as string[] | undefined;
-      if (fields.length === 1 && fields[0] === '') return; // an empty line is no record
-      expect(back).toEqual(fields);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 5 }), (fields) => {
+        const line = fields.map(csvField).join(',');
+        const back = parse(line + '\n', { relax_column_count: true })[0] as string[] | undefined;
+        if (fields.length === 1 && fields[0] === '') return; // an empty line is no record
+        expect(back).toEqual(fields);
+      }),
+    );
   });
   it('the delimiter of a generated table is sniffed', () => {
     const cell = fc.stringMatching(/^[A-Za-z0-9 ]{1,8}$/);
-    fc.assert(fc.property(fc.constantFrom(',', ';', '\t', '|'), fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 6 }), (d, rows) => {
-      const text = [['qty', 'date', 'part', 'site'], ...rows].map((r) => r.map(csvField).join(d)).join('\n') + '\n';
-      expect(sniffDelimiter(text)).toBe(d);
-    }));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(',', ';', '\t', '|'),
+        fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        (d, rows) => {
+          const text = [['qty', 'date', 'part', 'site'], ...rows].map((r) => r.map(csvField).join(d)).join('\n') + '\n';
+          expect(sniffDelimiter(text)).toBe(d);
+        },
+      ),
+    );
   });
   it('dates round-trip in every order', () => {
-    fc.assert(fc.property(fc.integer({ min: dayFromYmd(1990, 1, 1), max: dayFromYmd(2100, 12, 31) }), (day) => {
-      const [y, m, d] = isoOfDay(day).split('-').map(Number);
-      expect(dayOf(dateShape(isoOfDay(day)), 'MDY')).toBe(day);
-      expect(dayOf(dateShape(`${m}/${d}/${y}`), 'MDY')).toBe(day);
-      expect(dayOf(dateShape(`${d}.${m}.${y}`), 'DMY')).toBe(day);
-      if (d > 12) expect(Number.isNaN(dayOf(dateShape(`${d}/${m}/${y}`), 'MDY'))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: dayFromYmd(1990, 1, 1), max: dayFromYmd(2100, 12, 31) }), (day) => {
+        const [y, m, d] = isoOfDay(day).split('-').map(Number);
+        expect(dayOf(dateShape(isoOfDay(day)), 'MDY')).toBe(day);
+        expect(dayOf(dateShape(`${m}/${d}/${y}`), 'MDY')).toBe(day);
+        expect(dayOf(dateShape(`${d}.${m}.${y}`), 'DMY')).toBe(day);
+        if (d > 12) expect(Number.isNaN(dayOf(dateShape(`${d}/${m}/${y}`), 'MDY'))).toBe(true);
+      }),
+    );
   });
 });

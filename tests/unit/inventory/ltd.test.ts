@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
-  alphaAt, cdf, daysToPeriods, fitPooled, forecastOverP, lgamma, mixtureWithMean, PLAN_LEVELS, planLtd, PRIOR,
-  protectionPeriods, quantiles, type PooledParams,
+  alphaAt,
+  cdf,
+  daysToPeriods,
+  fitPooled,
+  forecastOverP,
+  lgamma,
+  mixtureWithMean,
+  PLAN_LEVELS,
+  planLtd,
+  PRIOR,
+  protectionPeriods,
+  quantiles,
+  type PooledParams,
 } from '../../../server/forecast/inventory/index.js';
 
 const poissonCdf = (k: number, lam: number) => {
   let p = Math.exp(-lam);
   let F = p;
-  for (let j = 1; j <= k; j++) F += (p *= lam / j);
+  for (let j = 1; j <= k; j++) F += p *= lam / j;
   return F;
 };
 /** Smallest q with F(q) >= tau, by brute force. */
@@ -16,7 +27,12 @@ const bruteQ = (F: (k: number) => number, tau: number) => {
   while (F(k) < tau - 1e-12) k++;
   return k;
 };
-const POISSON: PooledParams = { groups: { '*': { a: 0, c: 0, zero: 0, windows: Infinity } }, calibration: {}, minWindows: 0, form: 'period' };
+const POISSON: PooledParams = {
+  groups: { '*': { a: 0, c: 0, zero: 0, windows: Infinity } },
+  calibration: {},
+  minWindows: 0,
+  form: 'period',
+};
 const TAUS = [0.5, 0.8, 0.9, 0.95, 0.99];
 
 describe('distributions', () => {
@@ -44,7 +60,7 @@ describe('distributions', () => {
     const nbCdf = (k: number) => {
       let pk = p ** r;
       let F = pk;
-      for (let j = 1; j <= k; j++) F += (pk *= ((j - 1 + r) / j) * (1 - p));
+      for (let j = 1; j <= k; j++) F += pk *= ((j - 1 + r) / j) * (1 - p);
       return F;
     };
     const d = mixtureWithMean(m, alpha, 0);
@@ -63,7 +79,12 @@ describe('distributions', () => {
   });
 
   it('quantiles are integers and monotone, whatever order the levels come in', () => {
-    for (const [m, a, z] of [[0.3, 2, 0.1], [12, 0.2, 0], [3e5, 0.01, 0.05], [1, 50, 0.9]]) {
+    for (const [m, a, z] of [
+      [0.3, 2, 0.1],
+      [12, 0.2, 0],
+      [3e5, 0.01, 0.05],
+      [1, 50, 0.9],
+    ]) {
       const levels = [0.99, 0.5, 0.9, 0.001, 0.8, 0.95, 0.999];
       const q = quantiles(mixtureWithMean(m, a, z), levels);
       const sorted = levels.map((t, i) => [t, q[i]]).sort((x, y) => x[0] - y[0]);
@@ -130,7 +151,10 @@ describe('planLtd', () => {
     expect(short.group).toBe('new/active');
     expect(short.mean).toBeCloseTo(12, 9);
     expect(short.q[4]).toBeGreaterThanOrEqual(short.q[0]);
-    const dead = planLtd({ history: [2, 1, 0, 1, ...new Array(30).fill(0)], forecast: [0, 0], P: 4, target: 0.95 }, pooled);
+    const dead = planLtd(
+      { history: [2, 1, 0, 1, ...new Array(30).fill(0)], forecast: [0, 0], P: 4, target: 0.95 },
+      pooled,
+    );
     expect(dead.group).toBe('intermittent/silent');
     expect(dead.q).toEqual([0, 0, 0, 0, 0]);
     const empty = planLtd({ history: [], forecast: null, P: 2, target: 0.95 }, pooled);
@@ -145,7 +169,7 @@ describe('planLtd', () => {
 
 describe('fitPooled', () => {
   /** Deterministic LCG so the test does not depend on a seed library. */
-  const rng = (s: number) => () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rng = (s: number) => () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 
   it('learns about Poisson dispersion for unit sales and the prior when there is nothing to fit', () => {
     const r = rng(7);

@@ -30,7 +30,13 @@ describe('config', () => {
 
   it('validates job config like the upload form', () => {
     const c = jobConfigSchema.parse({ forecast_horizon: '12', rounding_mode: 'round', forecast_site_codes: 'A, B,A' });
-    expect(c).toMatchObject({ forecast_horizon: 12, rounding_mode: 'half_even', forecast_site_codes: ['A', 'B'], zero_threshold: 0.5, date_format: 'auto' });
+    expect(c).toMatchObject({
+      forecast_horizon: 12,
+      rounding_mode: 'half_even',
+      forecast_site_codes: ['A', 'B'],
+      zero_threshold: 0.5,
+      date_format: 'auto',
+    });
     expect(jobConfigSchema.safeParse({ zero_threshold: 11 }).success).toBe(false);
     expect(jobConfigSchema.safeParse({ forecast_horizon: 0 }).success).toBe(false);
     expect(normalizeStartDate('05/08/2024')).toBe('2024-08-05');

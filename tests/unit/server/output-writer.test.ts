@@ -7,7 +7,15 @@ import { OrderedOutput, type PartitionMetrics, type PartitionResult } from '../.
 const dir = mkdtempSync(path.join(tmpdir(), 'sparecast-out-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const acc = () => ({ n: 0, rmsse: 0, mase: 0, ae: 0, se: 0, cells: 0, f: 0, a: 0 });
-const metrics: PartitionMetrics = { chosen: acc(), naive: acc(), sba: acc(), series: 0, scored: 0, classes: {}, methods: {} };
+const metrics: PartitionMetrics = {
+  chosen: acc(),
+  naive: acc(),
+  sba: acc(),
+  series: 0,
+  scored: 0,
+  classes: {},
+  methods: {},
+};
 const chunk = (k: number, lines: number): PartitionResult => ({
   site: `S${k}`,
   rows: lines,
@@ -25,7 +33,11 @@ describe('OrderedOutput', () => {
     await Promise.all(results.map(({ k, r }) => out.push(k, r)));
     expect(stream.listenerCount('error')).toBeLessThanOrEqual(2);
     expect(await out.finish()).toBe(40 * 500);
-    const keys = readFileSync(file, 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    const keys = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]));
     expect(keys).toEqual(Array.from({ length: 40 }, (_, k) => Array(500).fill(k)).flat());
     for (const { r } of results) expect(r.csv).toBe(''); // written chunks are not held
   });

@@ -21,10 +21,25 @@ afterEach(async () => {
 
 function row(id: string, status: JobStatus, attempts: number, output: string | null = null) {
   return {
-    id, filename: `${id}.csv`, upload_name: `${id}.csv`, file_size: 1, output_name: output, status, progress: 40, stage: 'x',
-    error_message: null, config: jobConfigSchema.parse({}), partitions: { ...EMPTY_PARTITIONS },
-    rows: null, metrics: null, log: [], attempts, created_at: new Date().toISOString(),
-    started_at: null, completed_at: null, owner: null,
+    id,
+    filename: `${id}.csv`,
+    upload_name: `${id}.csv`,
+    file_size: 1,
+    output_name: output,
+    status,
+    progress: 40,
+    stage: 'x',
+    error_message: null,
+    config: jobConfigSchema.parse({}),
+    partitions: { ...EMPTY_PARTITIONS },
+    rows: null,
+    metrics: null,
+    log: [],
+    attempts,
+    created_at: new Date().toISOString(),
+    started_at: null,
+    completed_at: null,
+    owner: null,
   };
 }
 

@@ -41,7 +41,8 @@ export const en = {
   'preview.columns': 'Detected columns',
   'preview.extra': 'Ignored columns',
   'preview.date.order': 'Date order',
-  'preview.date.ambiguous': 'Ambiguous: no date proves the order, {order} was assumed. Choose the date order below if this is wrong.',
+  'preview.date.ambiguous':
+    'Ambiguous: no date proves the order, {order} was assumed. Choose the date order below if this is wrong.',
   'preview.frequency': 'Frequency',
   'preview.rows': 'Rows',
   'preview.parts': 'Parts',
@@ -212,7 +213,7 @@ export const en = {
   'err.BAD_DATES': 'Some dates in the file cannot be read.',
   'err.NO_VALID_ROWS': 'No row of the file is usable.',
   'err.UNKNOWN_SITES': 'A chosen site is not in the file.',
-  'err.START_DATE_OUT_OF_RANGE': 'The start date does not fit the file\'s dates.',
+  'err.START_DATE_OUT_OF_RANGE': "The start date does not fit the file's dates.",
   'err.UNKNOWN_METHOD': 'Unknown forecast method.',
   'err.INVALID_INPUT': 'The file could not be read.',
   'err.DISK_FULL': 'The server disk is full.',
@@ -239,7 +240,8 @@ export const en = {
   'auth.password.mismatch': 'The passwords do not match.',
   'auth.password.rule': 'At least 8 characters.',
   'auth.expired': 'Your session has ended. Please sign in again.',
-  'auth.setup.pending': 'No users yet. Open the one-time setup link printed on the server console (on the server machine itself) to create the first admin.',
+  'auth.setup.pending':
+    'No users yet. Open the one-time setup link printed on the server console (on the server machine itself) to create the first admin.',
   'auth.setup.title': 'Create the first admin',
   'auth.setup.help': 'This one-time link creates the administrator account. Choose a username and a password.',
   'auth.setup.submit': 'Create admin and sign in',
@@ -297,7 +299,8 @@ export const en = {
   'audit.total': '{n} entries',
 
   'tokens.title': 'My API tokens',
-  'tokens.help': 'For scripts and the command line: send the header “Authorization: Bearer <token>”. A token acts with your role until you revoke it.',
+  'tokens.help':
+    'For scripts and the command line: send the header “Authorization: Bearer <token>”. A token acts with your role until you revoke it.',
   'tokens.name': 'Token name',
   'tokens.create': 'Create token',
   'tokens.created': 'Copy this token now — it is shown only once:',
@@ -322,7 +325,8 @@ export const en = {
   'err.FORBIDDEN': 'Your role does not allow this.',
   'err.CSRF': 'The request did not come from this page and was refused.',
   'err.BAD_CREDENTIALS': 'Wrong username or password.',
-  'err.ACCOUNT_LOCKED': 'This account is locked after too many failed sign-ins. Ask an admin to reset the password, or wait.',
+  'err.ACCOUNT_LOCKED':
+    'This account is locked after too many failed sign-ins. Ask an admin to reset the password, or wait.',
   'err.RATE_LIMITED': 'Too many attempts; wait a minute.',
   'err.SETUP_CLOSED': 'The setup link is no longer valid, or was not opened on the server machine.',
   'err.WEAK_PASSWORD': 'The password is too weak.',
@@ -374,7 +378,8 @@ export const id: Messages = {
   'preview.columns': 'Kolom terdeteksi',
   'preview.extra': 'Kolom diabaikan',
   'preview.date.order': 'Urutan tanggal',
-  'preview.date.ambiguous': 'Ambigu: tidak ada tanggal yang memastikan urutannya, diasumsikan {order}. Pilih urutan tanggal di bawah jika keliru.',
+  'preview.date.ambiguous':
+    'Ambigu: tidak ada tanggal yang memastikan urutannya, diasumsikan {order}. Pilih urutan tanggal di bawah jika keliru.',
   'preview.frequency': 'Frekuensi',
   'preview.rows': 'Baris',
   'preview.parts': 'Part',
@@ -423,7 +428,8 @@ export const id: Messages = {
   'cfg.frequency.help': 'Periode forecast. Auto memakai frekuensi yang terdeteksi di file.',
   'cfg.frequency.auto': 'Auto (terdeteksi)',
   'cfg.method': 'Metode',
-  'cfg.method.help': 'Auto memilih metode terbaik per seri dari data historis yang disisihkan. Pilih satu untuk memaksanya.',
+  'cfg.method.help':
+    'Auto memilih metode terbaik per seri dari data historis yang disisihkan. Pilih satu untuk memaksanya.',
 
   'status.QUEUED': 'Antre',
   'status.PROCESSING': 'Diproses',
@@ -452,7 +458,8 @@ export const id: Messages = {
   'metrics.naive': 'Ulang nilai terakhir',
   'metrics.sba': 'Rata-rata intermiten (SBA)',
   'metrics.better': 'Error {pct}% lebih kecil daripada sekadar mengulang nilai terakhir.',
-  'metrics.worse': 'Error {pct}% lebih besar daripada sekadar mengulang nilai terakhir — gunakan forecast ini dengan hati-hati.',
+  'metrics.worse':
+    'Error {pct}% lebih besar daripada sekadar mengulang nilai terakhir — gunakan forecast ini dengan hati-hati.',
   'metrics.same': 'Kurang lebih sama akuratnya dengan mengulang nilai terakhir.',
   'metrics.better.sba': 'Error {pct}% lebih kecil daripada rata-rata SBA untuk part slow moving.',
   'metrics.worse.sba': 'Error {pct}% lebih besar daripada rata-rata SBA untuk part slow moving.',
@@ -572,7 +579,8 @@ export const id: Messages = {
   'auth.password.mismatch': 'Kata sandi tidak sama.',
   'auth.password.rule': 'Minimal 8 karakter.',
   'auth.expired': 'Sesi Anda telah berakhir. Silakan masuk lagi.',
-  'auth.setup.pending': 'Belum ada pengguna. Buka tautan setup sekali pakai yang tercetak di konsol server (di mesin server itu sendiri) untuk membuat admin pertama.',
+  'auth.setup.pending':
+    'Belum ada pengguna. Buka tautan setup sekali pakai yang tercetak di konsol server (di mesin server itu sendiri) untuk membuat admin pertama.',
   'auth.setup.title': 'Buat admin pertama',
   'auth.setup.help': 'Tautan sekali pakai ini membuat akun administrator. Pilih nama pengguna dan kata sandi.',
   'auth.setup.submit': 'Buat admin dan masuk',
@@ -586,7 +594,8 @@ export const id: Messages = {
   'role.viewer.help': 'melihat job dan mengunduh forecast',
   'role.planner.help': 'juga mengunggah, menjalankan dan menghentikan job; menghapus job sendiri',
   'role.admin.help': 'semuanya, termasuk pengguna dan log audit',
-  'role.readonly': 'Peran Anda ({role}) dapat melihat dan mengunduh forecast, tetapi tidak menjalankan atau menghentikannya.',
+  'role.readonly':
+    'Peran Anda ({role}) dapat melihat dan mengunduh forecast, tetapi tidak menjalankan atau menghentikannya.',
 
   'admin.title': 'Administrasi',
   'admin.forbidden': 'Hanya admin yang dapat membuka halaman ini.',
@@ -608,7 +617,8 @@ export const id: Messages = {
   'users.reset.help': 'Juga membuka kunci akun dan mengeluarkan {name} dari semua sesi.',
   'users.reset.done': 'Kata sandi {name} sudah direset.',
   'users.remove': 'Hapus',
-  'users.remove.confirm': 'Hapus pengguna {name}? Pengguna langsung dikeluarkan; job dan catatan audit mereka tetap ada.',
+  'users.remove.confirm':
+    'Hapus pengguna {name}? Pengguna langsung dikeluarkan; job dan catatan audit mereka tetap ada.',
   'users.remove.yes': 'Ya, Hapus',
   'users.removed': 'Pengguna {name} dihapus.',
 
@@ -630,7 +640,8 @@ export const id: Messages = {
   'audit.total': '{n} catatan',
 
   'tokens.title': 'Token API saya',
-  'tokens.help': 'Untuk skrip dan baris perintah: kirim header “Authorization: Bearer <token>”. Token bertindak dengan peran Anda sampai dicabut.',
+  'tokens.help':
+    'Untuk skrip dan baris perintah: kirim header “Authorization: Bearer <token>”. Token bertindak dengan peran Anda sampai dicabut.',
   'tokens.name': 'Nama token',
   'tokens.create': 'Buat token',
   'tokens.created': 'Salin token ini sekarang — hanya ditampilkan sekali:',
@@ -655,7 +666,8 @@ export const id: Messages = {
   'err.FORBIDDEN': 'Peran Anda tidak mengizinkan ini.',
   'err.CSRF': 'Permintaan tidak berasal dari halaman ini dan ditolak.',
   'err.BAD_CREDENTIALS': 'Nama pengguna atau kata sandi salah.',
-  'err.ACCOUNT_LOCKED': 'Akun ini terkunci karena terlalu banyak gagal masuk. Minta admin mereset kata sandi, atau tunggu.',
+  'err.ACCOUNT_LOCKED':
+    'Akun ini terkunci karena terlalu banyak gagal masuk. Minta admin mereset kata sandi, atau tunggu.',
   'err.RATE_LIMITED': 'Terlalu banyak percobaan; tunggu satu menit.',
   'err.SETUP_CLOSED': 'Tautan setup tidak berlaku lagi, atau tidak dibuka di mesin server.',
   'err.WEAK_PASSWORD': 'Kata sandi terlalu lemah.',
