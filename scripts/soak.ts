@@ -2,7 +2,8 @@
  * Soak (issue 5): many small jobs through one in-process server with random stops and (force) deletes at
  * random moments and a few socket.io clients connected; resources before and after must be flat.
  *
- *   node --expose-gc --import tsx scripts/soak.ts [--jobs 500] [--clients 3] [--window 6] [--seed N] [--deadline-s 280] [--idle-s 0]
+ *   node --expose-gc --import tsx scripts/soak.ts [--jobs 500] [--clients 3] [--window 6] [--seed N]
+ *     [--deadline-s 280] [--idle-s 0]
  *
  * Prints RSS, heap used, threads (/proc/self/task), open handles (process.getActiveResourcesInfo()), open fds,
  * before (after a warm-up) and after (after a GC when run with --expose-gc), the final state counts and

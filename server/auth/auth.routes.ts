@@ -2,7 +2,7 @@
  * /api/auth (sign-in, sign-out, first-admin setup, who am I), /api/users (admin), /api/tokens (own),
  * /api/audit (admin).
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { ROLES, type MeDto } from '../contract/auth.js';
@@ -52,7 +52,7 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
       next(new AppError(429, 'RATE_LIMITED', 'Too many sign-in attempts from this address; wait a minute.')),
   });
 
-  const signIn = async (req: Request, res: import('express').Response, username: string, password: string) => {
+  const signIn = async (req: Request, res: Response, username: string, password: string) => {
     const { user, cookie, expiresAt } = await auth.login(username, password, ipOf(req));
     res.cookie(SESSION_COOKIE, cookie, {
       httpOnly: true,

@@ -1,4 +1,4 @@
-import { DataTypes, Model, type ModelStatic, type Sequelize } from 'sequelize';
+import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
 
 import type { AuditEntryDto, Role } from '../contract/auth.js';
 export type { Role };

@@ -1,4 +1,4 @@
-import { DataTypes, Model, type ModelStatic, type Sequelize } from 'sequelize';
+import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
 import type { JobStatus } from '../contract/dto.js';
 
 /** A jobs row as stored (JSON columns still as text). */

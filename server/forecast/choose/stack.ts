@@ -48,8 +48,8 @@ export function simplexQuadratic(
   }
   let b: Float64Array<ArrayBuffer> = start ? Float64Array.from(start) : new Float64Array(C).fill(1 / C);
   if (!(L > 0)) return b;
-  let z = Float64Array.from(b),
-    t = 1;
+  const z = Float64Array.from(b);
+  let t = 1;
   const g = new Float64Array(C);
   for (let it = 0; it < PG_STEPS; it++) {
     for (let i = 0; i < C; i++) {
