@@ -1,0 +1,65 @@
+/**
+ * A consistent copy of the live database while the server keeps writing: SQLite's `VACUUM INTO` reads
+ * one transaction's view of the file (WAL included) and writes a compact new file.
+ */
+import sqlite3 from 'sqlite3';
+
+function open(file: string, mode: number): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(db)));
+  });
+}
+
+function all<T>(db: sqlite3.Database, sql: string, params: unknown[] = []): Promise<T[]> {
+  return new Promise((resolve, reject) =>
+    db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))),
+  );
+}
+
+function close(db: sqlite3.Database): Promise<void> {
+  return new Promise((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+}
+
+/** Writes a snapshot of `source` to `target` (which must not exist). */
+export async function snapshotDatabase(source: string, target: string): Promise<void> {
+  const db = await open(source, sqlite3.OPEN_READONLY);
+  try {
+    await all(db, 'PRAGMA busy_timeout = 5000');
+    await all(db, 'VACUUM INTO ?', [target]);
+  } finally {
+    await close(db);
+  }
+}
+
+export interface StoredFiles {
+  uploads: string[];
+  outputs: string[];
+}
+
+/** The stored file names a database's jobs refer to. */
+export async function filesReferenced(file: string): Promise<StoredFiles> {
+  const db = await open(file, sqlite3.OPEN_READONLY);
+  try {
+    const rows = await all<{ upload_name: string | null; output_name: string | null }>(
+      db,
+      'SELECT upload_name, output_name FROM jobs',
+    );
+    const names = (k: 'upload_name' | 'output_name') => [
+      ...new Set(rows.map((r) => r[k]).filter((n): n is string => !!n)),
+    ];
+    return { uploads: names('upload_name'), outputs: names('output_name') };
+  } finally {
+    await close(db);
+  }
+}
+
+/** `PRAGMA integrity_check` of a database file: 'ok' or the first problem. */
+export async function integrityCheck(file: string): Promise<string> {
+  const db = await open(file, sqlite3.OPEN_READONLY);
+  try {
+    const rows = await all<Record<string, string>>(db, 'PRAGMA integrity_check');
+    return Object.values(rows[0] ?? { ok: 'ok' })[0] ?? 'ok';
+  } finally {
+    await close(db);
+  }
+}
