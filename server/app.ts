@@ -22,6 +22,7 @@ import type { StoragePaths } from './storage/paths.js';
 import { appRoot } from './storage/app-root.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { jobRoutes } from './http/jobs.routes.js';
+import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
 import { createUploadReceiver } from './http/upload.js';
 import { registerSocketHandlers, type IoServer } from './socket/handlers.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   auth: AuthService | null;
   uploadsPerMinute: number;
   loginPerMinute: number;
+  /** GET /metrics on or off. */
+  metrics: boolean;
 }
 
 export function createApp(deps: AppDeps): { app: express.Express; server: http.Server; io: IoServer } {
@@ -98,6 +101,12 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  let io: IoServer | null = null;
+  if (deps.metrics) {
+    const socketClients = () => io?.engine.clientsCount ?? 0;
+    app.get('/metrics', metricsHandler({ jobs: deps.jobs, pool: deps.pool, auth: deps.auth, socketClients }));
+  }
+
   const clientDir = path.join(appRoot(), 'dist', 'client');
   if (deps.serveClient && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
@@ -111,7 +120,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   app.use(errorHandler(deps.logger));
 
   const server = http.createServer(app);
-  const io: IoServer = new Server(server, {
+  io = new Server(server, {
     serveClient: false,
     // Recovered connections go through the sign-in check again (a session may have ended meanwhile).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },

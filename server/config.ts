@@ -94,6 +94,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
   SERVE_CLIENT: bool.default(true),
+  /** GET /metrics (Prometheus): open on loopback, admin token from elsewhere; `off` removes it. */
+  METRICS: z.enum(['on', 'off']).default('on'),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema> & { storageDir: string; version: string }>;

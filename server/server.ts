@@ -86,6 +86,7 @@ export async function startServer(
     version: config.version,
     maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
     serveClient: config.SERVE_CLIENT,
+    metrics: config.METRICS === 'on',
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -9,7 +9,7 @@ export interface JobEventMap {
   progress: [JobProgressDto];
   log: [{ id: string; lines: LogLine[] }];
   /** Server-internal: every thread a stopped job used has ended (or returned to the pool). */
-  released: [{ id: string }];
+  released: [{ id: string; /** From the Stop request, when a Stop caused it. */ ms?: number }];
 }
 
 export class JobEvents extends EventEmitter<JobEventMap> {}

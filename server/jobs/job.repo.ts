@@ -103,6 +103,12 @@ export class JobRepo {
     return m ? plain(m) : null;
   }
 
+  /** How many jobs there are in each status. */
+  async countByStatus(): Promise<Partial<Record<JobStatus, number>>> {
+    const rows = await this.db.Job.count({ group: ['status'] });
+    return Object.fromEntries(rows.map((r) => [String(r.status), r.count]));
+  }
+
   /** One page of jobs, filtered by status and a filename substring. */
   async list(q: ListQuery): Promise<{ total: number; jobs: Job[] }> {
     const where: WhereOptions<JobRow> = {};

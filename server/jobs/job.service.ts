@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
-import type { ListQuery } from '../contract/schemas.js';
+import type { JobStatus, ListQuery } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto } from './job.dto.js';
@@ -116,6 +116,16 @@ export class JobService {
     return { job, file: this.paths.upload(job.upload_name) };
   }
 
+  /** Jobs by status, for the metrics. */
+  countByStatus(): Promise<Partial<Record<JobStatus, number>>> {
+    return this.repo.countByStatus();
+  }
+
+  /** Jobs waiting for a free slot. */
+  get queueLength(): number {
+    return this.queue.length;
+  }
+
   queuePosition(id: string): number | null {
     const i = this.queue.indexOf(id);
     return i < 0 ? null : i + 1;
@@ -170,13 +180,16 @@ export class JobService {
   async stop(id: string, message = CANCELLED_BY_USER): Promise<JobDto> {
     // Threads first: a stop is wanted whatever the row says, and a job that already finished has
     // no threads to stop. The compare-and-set below decides the final state.
+    const t0 = performance.now();
     const early = this.runner.stop(id, 'stop');
     const done = await this.cancelRow(id, message);
     if (!done) {
       throw finishedError(await this.find(id));
     }
     // Again after the write: a job that moved to PROCESSING while we waited is stopped too.
-    void Promise.all([early, this.runner.stop(id, 'stop')]).then(() => this.events.emit('released', { id }));
+    void Promise.all([early, this.runner.stop(id, 'stop')]).then(() =>
+      this.events.emit('released', { id, ms: performance.now() - t0 }),
+    );
     const dto = this.dto(done);
     this.events.emit('updated', dto);
     this.emitQueuePositions();
