@@ -3,7 +3,7 @@
  * (JSON columns parsed once, the config validated). Writes go through the one write queue; status
  * changes are compare-and-set with the source statuses the state machine allows.
  */
-import { Op, type WhereOptions } from 'sequelize';
+import { col, fn, Op, where, type WhereOptions } from 'sequelize';
 import type { JobMetrics, LogLine, PartitionCounts } from '../contract/dto.js';
 import { jobConfigSchema, describeZodError, type JobStatus, type ListQuery } from '../contract/schemas.js';
 import { FINAL_STATUSES } from '../contract/status.js';
@@ -111,11 +111,13 @@ export class JobRepo {
 
   /** One page of jobs, filtered by status and a filename substring. */
   async list(q: ListQuery): Promise<{ total: number; jobs: Job[] }> {
-    const where: WhereOptions<JobRow> = {};
-    if (q.status.length) Object.assign(where, { status: { [Op.in]: q.status } });
-    if (q.q) Object.assign(where, { filename: { [Op.like]: `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` } });
+    const all: WhereOptions<JobRow>[] = [];
+    if (q.status.length) all.push({ status: { [Op.in]: q.status } });
+    // instr, not LIKE: SQLite's LIKE has no escape character unless told, so "50%" or "a_b" matched
+    // anything; lower() on both sides keeps LIKE's ASCII case-insensitivity.
+    if (q.q) all.push(where(fn('instr', fn('lower', col('filename')), fn('lower', q.q)), Op.gt, 0));
     const { count, rows } = await this.db.Job.findAndCountAll({
-      where,
+      where: { [Op.and]: all },
       order: [['seq', q.sort === 'created_asc' ? 'ASC' : 'DESC']],
       offset: (q.page - 1) * q.page_size,
       limit: q.page_size,

@@ -124,3 +124,21 @@ describe('JobRepo', () => {
     expect(await repo.find('c')).toBeNull();
   });
 });
+
+describe('searching file names', () => {
+  const names = async (q: string) =>
+    (await repo.list({ status: [], q, page: 1, page_size: 50, sort: 'created_desc' })).jobs.map((j) => j.filename);
+  it('matches % and _ literally, case-insensitively', async () => {
+    for (const [id, filename] of [
+      ['a', 'Promo 50% Jan.csv'],
+      ['b', 'promo 500 feb.csv'],
+      ['c', 'north_site.csv'],
+      ['d', 'northXsite.csv'],
+    ])
+      await repo.insert(record(id, 'COMPLETED', { filename }));
+    expect(await names('50%')).toEqual(['Promo 50% Jan.csv']);
+    expect(await names('h_s')).toEqual(['north_site.csv']);
+    expect(await names('PROMO')).toEqual(['promo 500 feb.csv', 'Promo 50% Jan.csv']);
+    expect(await names('%')).toEqual(['Promo 50% Jan.csv']);
+  });
+});
