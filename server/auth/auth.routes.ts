@@ -12,7 +12,7 @@ import type { AuthService } from './auth.service.js';
 import { isLoopback } from '../config.js';
 import { cookieValue, requireRole, SESSION_COOKIE } from './middleware.js';
 import { ipOf } from '../http/request.js';
-import { csvTextLine } from '../forecast/index.js';
+import { sendAuditCsv } from './audit-csv.js';
 
 const credentials = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 const newUser = credentials.extend({ role: z.enum(ROLES) });
@@ -183,43 +183,11 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
     res.json({ ...(await auth.listAudit(q.data)), page: q.data.page, page_size: q.data.page_size });
   });
 
-  // The whole filtered trail as CSV, page by page (a long trail never sits in memory); every cell is
-  // text a person or an upload chose (user names of failed sign-ins, file names), so each is neutralised.
   r.get('/audit.csv', admin, async (req, res) => {
     const q = auditQuery.omit({ page: true, page_size: true }).safeParse(req.query);
     if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
-    res.type('text/csv; charset=utf-8');
-    res.set('Cache-Control', 'private, no-store');
-    res.attachment(`sparecast-audit-${new Date().toISOString().slice(0, 10)}.csv`);
-    res.write(`${AUDIT_CSV_COLUMNS.join(',')}\n`);
-    // Newest first by id; an entry added meanwhile shifts the pages by one, so ids already sent are skipped.
-    let below = Number.POSITIVE_INFINITY;
-    for (let page = 1; !res.destroyed; page++) {
-      const { entries } = await auth.listAudit({ ...q.data, page, page_size: AUDIT_CSV_PAGE });
-      const fresh = entries.filter((e) => e.id < below);
-      if (fresh.length) below = fresh[fresh.length - 1].id;
-      const text = fresh.map((e) => `${csvTextLine(AUDIT_CSV_COLUMNS.map((c) => String(e[c] ?? '')))}\n`).join('');
-      if (text && !res.write(text)) await drained(res);
-      if (entries.length < AUDIT_CSV_PAGE) break;
-    }
-    res.end();
+    await sendAuditCsv(auth, q.data, res);
   });
 
   return r;
-}
-
-const AUDIT_CSV_PAGE = 500;
-const AUDIT_CSV_COLUMNS = ['id', 'at', 'username', 'action', 'job_id', 'detail', 'ip'] as const;
-
-/** Resolves when the response can take more, or is gone (a client that left never drains). */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

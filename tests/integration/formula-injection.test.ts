@@ -79,29 +79,52 @@ describe('formula injection', () => {
     expect(one.body.history.length).toBeGreaterThan(100);
   });
 
-  it('the audit export is the filtered trail as CSV, with user names and details as text', async () => {
-    // A failed sign-in records the name it was given: any text, from anyone.
-    const bad = await fetch(`${s.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: s.url },
-      body: JSON.stringify({ username: HYPERLINK, password: 'nope' }),
-    });
-    expect(bad.status).toBe(401);
-    const res = await admin.fetch('/api/audit.csv');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?sparecast-audit-[\d-]+\.csv"?$/);
-    const text = await res.text();
-    const rows = parse(text, { columns: true }) as Record<string, string>[];
-    const page = await admin.json<{ total: number }>('GET', '/api/audit');
-    expect(rows).toHaveLength(page.body.total);
-    for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(FORMULA);
-    expect(rows.find((r) => r.action === 'auth.login_failed')?.username).toBe(`'${HYPERLINK}`);
-    expect(rows.find((r) => r.action === 'job.upload')?.detail).toBe(`'${FILE_NAME}`);
+  it(
+    'the audit export is the filtered trail as CSV, with user names and details as text',
+    { timeout: 60_000 },
+    async () => {
+      // A failed sign-in records the name it was given: any text, from anyone.
+      const bad = await fetch(`${s.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: s.url },
+        body: JSON.stringify({ username: HYPERLINK, password: 'nope' }),
+      });
+      expect(bad.status).toBe(401);
+      const res = await admin.fetch('/api/audit.csv');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?sparecast-audit-[\d-]+\.csv"?$/);
+      const text = await res.text();
+      const rows = parse(text, { columns: true }) as Record<string, string>[];
+      const page = await admin.json<{ total: number }>('GET', '/api/audit');
+      expect(rows).toHaveLength(page.body.total);
+      for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(FORMULA);
+      expect(rows.find((r) => r.action === 'auth.login_failed')?.username).toBe(`'${HYPERLINK}`);
+      expect(rows.find((r) => r.action === 'job.upload')?.detail).toBe(`'${FILE_NAME}`);
 
-    const uploads = parse(await (await admin.fetch('/api/audit.csv?action=job.')).text(), { columns: true });
-    expect((uploads as { action: string }[]).map((r) => r.action)).toEqual(['job.upload']);
-    expect((await admin.fetch('/api/audit.csv?user=' + 'x'.repeat(65))).status).toBe(400);
-    expect((await fetch(`${s.url}/api/audit.csv`)).status).toBe(401);
-  });
+      const uploads = parse(await (await admin.fetch('/api/audit.csv?action=job.')).text(), { columns: true });
+      expect((uploads as { action: string }[]).map((r) => r.action)).toEqual(['job.upload']);
+      expect((await admin.fetch('/api/audit.csv?user=' + 'x'.repeat(65))).status).toBe(400);
+
+      // Longer than a page (500): every entry once, newest first.
+      const entry = {
+        user_id: null,
+        username: '-bulk',
+        action: 'auth.login_failed',
+        job_id: null,
+        detail: null,
+        ip: null,
+      };
+      for (let i = 0; i < 1100; i++) await s.auth!.audit(entry);
+      const all = parse(await (await admin.fetch('/api/audit.csv')).text(), { columns: true }) as { id: string }[];
+      const total = (await admin.json<{ total: number }>('GET', '/api/audit')).body.total;
+      expect(all).toHaveLength(total);
+      const ids = all.map((r) => Number(r.id));
+      expect(ids).toEqual([...ids].sort((a, b) => b - a));
+      expect(new Set(ids).size).toBe(ids.length);
+      const bulk = parse(await (await admin.fetch('/api/audit.csv?user=-bulk')).text(), { columns: true });
+      expect((bulk as { username: string }[]).map((r) => r.username)).toEqual(Array(1100).fill("'-bulk"));
+      expect((await fetch(`${s.url}/api/audit.csv`)).status).toBe(401);
+    },
+  );
 });
