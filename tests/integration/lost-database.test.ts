@@ -110,11 +110,14 @@ describe('a lost database', () => {
     writeFileSync(oldFile, 'x');
 
     const s = await start({ QUARANTINE_DAYS: '2', AUTH: 'off' });
-    await s.close();
     const moved = readdirSync(path.join(storage, 'quarantine'), { recursive: true, encoding: 'utf8' });
     expect(moved.filter((f) => f.endsWith('stray.csv'))).toHaveLength(1);
     expect(existsSync(path.join(storage, 'uploads', 'stray.csv'))).toBe(false);
     expect(existsSync(path.join(storage, 'tmp', 'x-1.part'))).toBe(false); // a half-written output may go
-    expect(existsSync(path.join(storage, 'quarantine', old))).toBe(false); // older than 2 days
+    expect(existsSync(path.join(storage, 'quarantine', old))).toBe(false); // older than 2 days: gone at boot
+    // The daily sweep removes today's folder once it is older than QUARANTINE_DAYS.
+    await s.watchdog.daily(Date.now() + 2.5 * 86_400_000);
+    expect(readdirSync(path.join(storage, 'quarantine'))).toEqual([]);
+    await s.close();
   });
 });
