@@ -80,6 +80,8 @@ const envSchema = z.object({
   WATCHDOG_INTERVAL: duration('5s'),
   /** Finished jobs and their files older than this many days are removed daily (0 = off). */
   RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(0),
+  /** Stray files moved to quarantine/ at boot are removed after this many days (0 = kept forever). */
+  QUARANTINE_DAYS: z.coerce.number().min(0).max(36_500).default(30),
   /** Sign-in: `on` (users, roles, audit) or `off` (single-user install bound to loopback only). */
   AUTH: z.enum(['on', 'off']).default('on'),
   /** How long a sign-in lasts. */

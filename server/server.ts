@@ -1,6 +1,7 @@
 /**
  * Wires the parts in order and returns a handle that shuts them down in order:
- * config → storage → db + migrations → reconcile → pool → jobs → app → listen.
+ * config → storage (refused if the database is lost) → db + migrations → reconcile → pool → jobs → app
+ * → listen.
  */
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
@@ -15,7 +16,9 @@ import { reconcile } from './jobs/reconcile.js';
 import { WorkerPool } from './jobs/worker-pool.js';
 import { Watchdog } from './jobs/watchdog.js';
 import type { Logger } from './logger.js';
+import { refuseNewDatabaseOverFiles } from './storage/boot-guard.js';
 import { ensureStorage, storagePaths, type StoragePaths } from './storage/paths.js';
+import { pruneQuarantine } from './storage/quarantine.js';
 
 export interface ServerOverrides {
   /** A worker module implementing the worker protocol (tests use fixture workers). */
@@ -43,10 +46,13 @@ export async function startServer(
   overrides: ServerOverrides = {},
 ): Promise<RunningServer> {
   const paths = storagePaths(config.storageDir);
+  // Before anything is created: a lost database must not turn every stored file into a stray.
+  await refuseNewDatabaseOverFiles(paths);
   await ensureStorage(paths);
   const db = await openDatabase(paths.db);
   const repo = new JobRepo(db);
   const report = await reconcile(repo, paths, logger);
+  await pruneQuarantine(paths, config.QUARANTINE_DAYS, logger);
 
   const pool = new WorkerPool({
     threads: config.WORKERS,
@@ -104,6 +110,7 @@ export async function startServer(
       timeoutMs: config.JOB_TIMEOUT,
       intervalMs: Math.max(50, config.WATCHDOG_INTERVAL),
       retentionDays: config.RETENTION_DAYS,
+      pruneQuarantine: (now) => pruneQuarantine(paths, config.QUARANTINE_DAYS, logger, now),
     },
     logger,
   );

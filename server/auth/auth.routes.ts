@@ -1,6 +1,6 @@
 /**
  * /api/auth (sign-in, sign-out, first-admin setup, who am I), /api/users (admin), /api/tokens (own),
- * /api/audit (admin).
+ * /api/audit and /api/audit.csv (admin).
  */
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -12,6 +12,7 @@ import type { AuthService } from './auth.service.js';
 import { isLoopback } from '../config.js';
 import { cookieValue, requireRole, SESSION_COOKIE } from './middleware.js';
 import { ipOf } from '../http/request.js';
+import { sendAuditCsv } from './audit-csv.js';
 
 const credentials = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 const newUser = credentials.extend({ role: z.enum(ROLES) });
@@ -180,6 +181,12 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
     const q = auditQuery.safeParse(req.query);
     if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
     res.json({ ...(await auth.listAudit(q.data)), page: q.data.page, page_size: q.data.page_size });
+  });
+
+  r.get('/audit.csv', admin, async (req, res) => {
+    const q = auditQuery.omit({ page: true, page_size: true }).safeParse(req.query);
+    if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
+    await sendAuditCsv(auth, q.data, res);
   });
 
   return r;

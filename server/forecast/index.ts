@@ -28,6 +28,7 @@ export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
 export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';
 export { OrderedOutput } from './output/ordered-output.js';
 export { readOutput } from './output/read.js';
+export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
 
 // For the benches and tools that score an output against the file's own calendar.
 export { readDemand, type RawDemand } from './parse/load.js';

@@ -3,25 +3,31 @@
  * kill -9, a full disk) ends in a consistent state.
  * - QUEUED jobs are queued again; PROCESSING jobs are queued again once, then FAILED.
  * - Jobs whose upload vanished become FAILED with a clear message.
- * - tmp/ is emptied; files in uploads/ and outputs/ with no row are removed.
+ * - tmp/ is emptied (half-written outputs); files in uploads/ and outputs/ with no row are moved to
+ *   quarantine/<time>/ (storage/quarantine.ts), never deleted: boot must not destroy data it cannot
+ *   account for. (A missing or empty database over stored files never gets here: boot-guard.ts.)
  */
 import { promises as fs } from 'node:fs';
 import { isFinal } from '../contract/status.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import { quarantineFile, stampOf } from '../storage/quarantine.js';
 import type { JobRepo } from './job.repo.js';
 import { INTERRUPTED_BY_RESTART } from './job.state.js';
 
 export interface ReconcileReport {
   requeued: string[];
   failed: string[];
+  /** Temp files removed from tmp/. */
   removedFiles: number;
+  /** Stray files moved to quarantine, as "uploads/<name>" / "outputs/<name>". */
+  quarantined: string[];
 }
 
 const now = () => new Date().toISOString();
 
 export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logger): Promise<ReconcileReport> {
-  const report: ReconcileReport = { requeued: [], failed: [], removedFiles: 0 };
+  const report: ReconcileReport = { requeued: [], failed: [], removedFiles: 0, quarantined: [] };
   const rows = await repo.all();
   const uploads = new Set(await list(paths.uploads));
 
@@ -61,15 +67,20 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   const outputs = await list(paths.outputs);
   for (const name of keepOutputs)
     if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
-  for (const name of uploads) if (!keepUploads.has(name)) report.removedFiles += await rm(paths.uploads, name);
-  for (const name of outputs) if (!keepOutputs.has(name)) report.removedFiles += await rm(paths.outputs, name);
+  const stamp = stampOf(new Date());
+  const strays = [
+    ...[...uploads].filter((n) => !keepUploads.has(n)).map((n) => ['uploads', n] as const),
+    ...outputs.filter((n) => !keepOutputs.has(n)).map((n) => ['outputs', n] as const),
+  ];
+  for (const [area, name] of strays)
+    if (await quarantineFile(paths, area, name, stamp, logger)) report.quarantined.push(`${area}/${name}`);
   for (const name of await list(paths.tmp)) report.removedFiles += await rm(paths.tmp, name);
 
   // Requeue in submission order.
   const order = new Map(fresh.map((r) => [r.id, r.seq]));
   report.requeued.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  if (report.requeued.length || report.failed.length || report.removedFiles)
-    logger.info(report, 'reconciled storage after restart');
+  if (report.requeued.length || report.failed.length || report.removedFiles || report.quarantined.length)
+    logger.info({ ...report, quarantined: report.quarantined.length }, 'reconciled storage after restart');
   return report;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Watches running jobs so nobody has to: flags them stalled (no progress change for STALL_AFTER),
  * slow (running longer than twice the expected time) or silent (no log line for SILENT_AFTER), ends
- * them as FAILED after JOB_TIMEOUT, and removes finished jobs older than RETENTION_DAYS once a day.
+ * them as FAILED after JOB_TIMEOUT, and once a day removes finished jobs older than RETENTION_DAYS and
+ * quarantine folders older than QUARANTINE_DAYS.
  */
 import type { JobFlags } from '../contract/dto.js';
 import type { Logger } from '../logger.js';
@@ -15,6 +16,8 @@ export interface WatchdogOptions {
   intervalMs: number;
   /** 0 = keep finished jobs forever. */
   retentionDays: number;
+  /** The daily quarantine sweep (storage/quarantine.ts); boot runs it once itself. */
+  pruneQuarantine?: (now: number) => Promise<number>;
 }
 
 const DAY_MS = 86_400_000;
@@ -40,9 +43,9 @@ export class Watchdog {
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
     this.timer.unref();
-    if (this.opts.retentionDays > 0) {
-      void this.sweep();
-      this.retentionTimer = setInterval(() => void this.sweep(), DAY_MS);
+    if (this.opts.retentionDays > 0) void this.sweep();
+    if (this.opts.retentionDays > 0 || this.opts.pruneQuarantine) {
+      this.retentionTimer = setInterval(() => void this.daily(), DAY_MS);
       this.retentionTimer.unref();
     }
   }
@@ -78,6 +81,16 @@ export class Watchdog {
       this.logger.error({ err }, 'watchdog tick failed');
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /** The daily sweeps: old finished jobs, old quarantine folders. */
+  async daily(now = Date.now()): Promise<void> {
+    await this.sweep(now);
+    try {
+      await this.opts.pruneQuarantine?.(now);
+    } catch (err) {
+      this.logger.error({ err }, 'quarantine sweep failed');
     }
   }
 

@@ -12,6 +12,8 @@ export interface StoragePaths {
   uploads: string;
   outputs: string;
   tmp: string;
+  /** Stray files, kept for QUARANTINE_DAYS (storage/quarantine.ts); made when first needed. */
+  quarantine: string;
   upload(name: string): string;
   output(name: string): string;
   tmpFile(prefix: string): string;
@@ -34,6 +36,7 @@ export function storagePaths(root: string): StoragePaths {
     uploads,
     outputs,
     tmp,
+    quarantine: path.join(root, 'quarantine'),
     upload: (name) => inside(uploads, name),
     output: (name) => inside(outputs, name),
     tmpFile: (prefix) => inside(tmp, `${prefix}-${randomBytes(6).toString('hex')}.part`),

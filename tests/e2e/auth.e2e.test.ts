@@ -325,6 +325,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
         { timeout: 10_000 },
       )
       .toEqual(expect.arrayContaining(['job.delete', 'job.stop', 'job.upload']));
+    // Download CSV: the whole trail under the filters in force (here every job action), as text cells.
+    const [download] = await Promise.all([a.waitForEvent('download'), a.getByTestId('audit-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^sparecast-audit-[\d-]+\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split('\n');
+    expect(csv[0]).toBe('id,at,username,action,job_id,detail,ip');
+    expect(csv.length).toBeGreaterThan(3);
+    expect(csv.slice(1).every((line) => line.split(',')[3].startsWith('job.'))).toBe(true);
     await a.getByTestId('audit-clear').click();
     await expect.poll(() => a.locator('[data-testid="audit-row"]').count(), { timeout: 10_000 }).toBeGreaterThan(10);
     expect(await a.getByTestId('audit-page').textContent()).toMatch(/^Halaman 1 dari \d+$/);

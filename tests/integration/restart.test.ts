@@ -1,7 +1,7 @@
 /**
  * kill -9 in the middle of a job, then a real second server process on the same storage.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
@@ -27,7 +27,7 @@ async function until(url: string, id: string, pred: (j: JobDto) => boolean, ms =
 }
 
 describe('crash and restart', () => {
-  it('requeues a job interrupted by kill -9, cleans orphan files, and finishes it', async () => {
+  it('requeues a job interrupted by kill -9, quarantines orphan files, and finishes it', async () => {
     const first = await spawnServer(storage);
     procs.push(first);
     const big = readFileSync(await demandFile(10));
@@ -53,6 +53,12 @@ describe('crash and restart', () => {
     expect(filesIn(storage, 'tmp')).toEqual([]);
     expect(filesIn(storage, 'uploads')).not.toContain('orphan.csv');
     expect(filesIn(storage, 'outputs')).not.toContain('orphan.csv');
+    // …moved aside, not deleted: quarantine/<time>/uploads|outputs/orphan.csv, one log line each.
+    const kept = readdirSync(path.join(storage, 'quarantine'), { recursive: true, encoding: 'utf8' });
+    expect(kept.filter((f) => f.endsWith('orphan.csv')).map((f) => f.split(path.sep)[1])).toEqual(
+      expect.arrayContaining(['uploads', 'outputs']),
+    );
+    expect(second.output()).toMatch(/stray file uploads\/orphan\.csv \(no job\) moved to quarantine/);
 
     const done = await until(second.url, id, (j) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status));
     expect(done.status).toBe('COMPLETED');
@@ -86,5 +92,23 @@ describe('crash and restart', () => {
     expect(j.error_message).toMatch(/uploaded file is missing/);
     again.child.kill('SIGTERM');
     await again.exited;
+  });
+
+  it('with the database deleted, the process exits non-zero saying what to do, and touches nothing', async () => {
+    for (const f of ['sparecast.sqlite', 'sparecast.sqlite-wal', 'sparecast.sqlite-shm'])
+      rmSync(path.join(storage, f), { force: true });
+    const uploads = filesIn(storage, 'uploads');
+    const outputs = filesIn(storage, 'outputs');
+    expect(uploads.length + outputs.length).toBeGreaterThan(0);
+    const err = (await spawnServer(storage).then(
+      (p) => (procs.push(p), null),
+      (e: unknown) => e,
+    )) as Error | null;
+    expect(err?.message).toMatch(/server exited during start/);
+    expect(err?.message).toMatch(/Refusing to start: the database .* is missing/);
+    expect(err?.message).toContain(`${uploads.length} file(s) in uploads/ and ${outputs.length} file(s) in outputs/`);
+    expect(existsSync(path.join(storage, 'sparecast.sqlite'))).toBe(false);
+    expect(filesIn(storage, 'uploads')).toEqual(uploads);
+    expect(filesIn(storage, 'outputs')).toEqual(outputs);
   });
 });

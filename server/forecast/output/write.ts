@@ -1,5 +1,6 @@
 /** Output formatting: zero threshold, rounding modes, CSV quoting. */
 import type { RoundingMode } from '../../contract/dto.js';
+import { csvText } from './cells.js';
 
 /** Columns of the output CSV, in order (forecastPartition writes its lines in this order). */
 export const OUTPUT_COLUMNS = [
@@ -55,7 +56,10 @@ export function num(x: number): string {
   return r === 0 ? '0' : String(r);
 }
 
-/** Quotes a CSV field when it holds a comma, quote, CR/LF or leading/trailing space. */
+/**
+ * A text field of the output (part number, site): neutralised against formula injection, then quoted
+ * (cells.ts). The output's numbers are written with num() and never pass through here.
+ */
 export function csvField(s: string): string {
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvText(s);
 }

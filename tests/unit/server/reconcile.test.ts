@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobStatus } from '../../../server/contract/dto.js';
@@ -9,6 +9,7 @@ import { JobRepo } from '../../../server/jobs/job.repo.js';
 import { reconcile } from '../../../server/jobs/reconcile.js';
 import { createLogger } from '../../../server/logger.js';
 import { ensureStorage, storagePaths } from '../../../server/storage/paths.js';
+import { pruneQuarantine, stampOf } from '../../../server/storage/quarantine.js';
 import { filesIn, tempStorage } from '../../helpers/server.js';
 
 const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false });
@@ -16,6 +17,7 @@ let db: Database | null = null;
 let dir = '';
 afterEach(async () => {
   await db?.close();
+  db = null;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -44,7 +46,7 @@ function row(id: string, status: JobStatus, attempts: number, output: string | n
 }
 
 describe('reconcile at boot', () => {
-  it('requeues once, then fails; keeps referenced files and removes the rest', async () => {
+  it('requeues once, then fails; keeps referenced files, quarantines strays, empties tmp/', async () => {
     dir = tempStorage();
     const paths = storagePaths(dir);
     await ensureStorage(paths);
@@ -70,5 +72,30 @@ describe('reconcile at boot', () => {
     expect(filesIn(dir, 'uploads').sort()).toEqual(['c1.csv', 'p1.csv', 'p2.csv', 'q1.csv']);
     expect(filesIn(dir, 'outputs')).toEqual(['c1.csv']);
     expect(filesIn(dir, 'tmp')).toEqual([]);
+    // Strays are moved, not deleted: quarantine/<time>/uploads|outputs/<name>, with their bytes.
+    expect(report.quarantined.sort()).toEqual(['outputs/p1.csv', 'uploads/stray.csv']);
+    const [stamp, ...more] = readdirSync(paths.quarantine);
+    expect(more).toEqual([]);
+    expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z$/);
+    expect(readFileSync(path.join(paths.quarantine, stamp, 'outputs', 'p1.csv'), 'utf8')).toBe('half-written');
+    expect(readFileSync(path.join(paths.quarantine, stamp, 'uploads', 'stray.csv'), 'utf8')).toBe('x');
+    expect(report.removedFiles).toBe(1);
+  });
+
+  it('quarantine folders older than QUARANTINE_DAYS are removed; newer ones and foreign folders stay', async () => {
+    dir = tempStorage();
+    const paths = storagePaths(dir);
+    const now = Date.parse('2026-12-01T12:00:00.000Z');
+    const day = 86_400_000;
+    const old = stampOf(new Date(now - 31 * day));
+    const recent = stampOf(new Date(now - 29 * day));
+    for (const name of [old, recent, 'kept-by-hand']) {
+      mkdirSync(path.join(paths.quarantine, name, 'uploads'), { recursive: true });
+      writeFileSync(path.join(paths.quarantine, name, 'uploads', 'a.csv'), 'x');
+    }
+    expect(await pruneQuarantine(paths, 30, logger, now)).toBe(1);
+    expect(readdirSync(paths.quarantine).sort()).toEqual([recent, 'kept-by-hand'].sort());
+    expect(await pruneQuarantine(paths, 0, logger, now + 365 * day)).toBe(0); // 0 = kept forever
+    expect(existsSync(path.join(paths.quarantine, recent))).toBe(true);
   });
 });

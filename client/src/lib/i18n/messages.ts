@@ -297,6 +297,8 @@ export const en = {
   'audit.col.detail': 'Detail',
   'audit.empty': 'No entries.',
   'audit.total': '{n} entries',
+  'audit.csv': 'Download CSV',
+  'audit.csv.help': 'The whole log with the filters in force, as CSV',
 
   'tokens.title': 'My API tokens',
   'tokens.help':
@@ -638,6 +640,8 @@ export const id: Messages = {
   'audit.col.detail': 'Detail',
   'audit.empty': 'Tidak ada catatan.',
   'audit.total': '{n} catatan',
+  'audit.csv': 'Unduh CSV',
+  'audit.csv.help': 'Seluruh log dengan filter yang berlaku, sebagai CSV',
 
   'tokens.title': 'Token API saya',
   'tokens.help':
