@@ -7,6 +7,7 @@ import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { appRoot } from './storage/app-root.js';
+import { StorageRefusedError } from './storage/boot-guard.js';
 
 const pkg = JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
 
@@ -20,6 +21,8 @@ try {
 const logger = createLogger(config);
 const srv = await startServer(config, logger).catch((err: unknown) => {
   logger.fatal({ err }, 'could not start');
+  // What to do about refused storage is for the person at the console, not only for the JSON log.
+  if (err instanceof StorageRefusedError) process.stderr.write(`\n  ${err.message}\n\n`);
   process.exit(1);
 });
 logger.info(
