@@ -324,6 +324,7 @@ export const en = {
   'err.UNAUTHORIZED': 'Please sign in.',
   'err.FORBIDDEN': 'Your role does not allow this.',
   'err.CSRF': 'The request did not come from this page and was refused.',
+  'err.HOST_NOT_ALLOWED': 'This server does not answer to this address. Ask an administrator to allow it.',
   'err.BAD_CREDENTIALS': 'Wrong username or password.',
   'err.ACCOUNT_LOCKED':
     'This account is locked after too many failed sign-ins. Ask an admin to reset the password, or wait.',
@@ -665,6 +666,7 @@ export const id: Messages = {
   'err.UNAUTHORIZED': 'Silakan masuk.',
   'err.FORBIDDEN': 'Peran Anda tidak mengizinkan ini.',
   'err.CSRF': 'Permintaan tidak berasal dari halaman ini dan ditolak.',
+  'err.HOST_NOT_ALLOWED': 'Server ini tidak melayani alamat ini. Minta administrator untuk mengizinkannya.',
   'err.BAD_CREDENTIALS': 'Nama pengguna atau kata sandi salah.',
   'err.ACCOUNT_LOCKED':
     'Akun ini terkunci karena terlalu banyak gagal masuk. Minta admin mereset kata sandi, atau tunggu.',
