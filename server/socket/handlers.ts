@@ -56,8 +56,9 @@ const refuse = (code: 'UNAUTHORIZED' | 'CSRF', message: string) =>
 /**
  * The handshake uses the same session cookie as the pages (or a Bearer token in `auth.token`);
  * an unauthenticated socket is refused, and so is a cookie with no word on where it comes from (the
- * Host and cross-origin checks ran before, in allowRequest). Each socket joins `session:<id>`
- * and `user:<id>` so that signing out, an expired session or a removed user drops its connections.
+ * Host and cross-origin checks ran before, in allowRequest). Each socket joins `session:<id>`,
+ * `token:<id>` and `user:<id>` so that signing out, a revoked token, an expired session or a changed
+ * or removed user drops its connections at once.
  */
 function authenticateSockets(io: IoServer, auth: AuthService | null): void {
   io.use(async (socket, next) => {
@@ -72,16 +73,25 @@ function authenticateSockets(io: IoServer, auth: AuthService | null): void {
       if (!token && headers.cookie && originVerdict(headers) === 'unknown')
         return next(refuse('CSRF', 'A signed-in connection must come from the Sparecast page itself.'));
       const lookup = () => (token ? auth.fromToken(token) : auth.fromCookie(cookieValue(headers.cookie)));
+      const ended = auth.endings;
       const user = await lookup();
       if (!user) return next(refuse('UNAUTHORIZED', 'Please sign in.'));
       socket.data.user = user;
       await socket.join([`user:${user.id}`, ...(user.sessionId ? [`session:${user.sessionId}`] : [])]);
+      if (user.tokenId) await socket.join(`token:${user.tokenId}`);
+      // Something ended while we looked it up: its event found no socket of ours to drop, so look again.
+      if (auth.endings !== ended) {
+        const again = await lookup();
+        if (!again) return next(refuse('UNAUTHORIZED', 'Please sign in.'));
+        socket.data.user = again;
+      }
       next();
     } catch {
       next(new Error('INTERNAL'));
     }
   });
   auth?.events.on('session-ended', ({ sessionId }) => io.in(`session:${sessionId}`).disconnectSockets(true));
+  auth?.events.on('token-ended', ({ tokenId }) => io.in(`token:${tokenId}`).disconnectSockets(true));
   auth?.events.on('user-ended', ({ userId }) => io.in(`user:${userId}`).disconnectSockets(true));
 }
 

@@ -295,6 +295,9 @@ export const en = {
   'audit.col.at': 'When',
   'audit.col.ip': 'Address',
   'audit.col.detail': 'Detail',
+  'audit.col.via': 'Signed in with',
+  'audit.via.cookie': 'Browser session',
+  'audit.via.token': 'API token',
   'audit.empty': 'No entries.',
   'audit.total': '{n} entries',
 
@@ -637,6 +640,9 @@ export const id: Messages = {
   'audit.col.at': 'Waktu',
   'audit.col.ip': 'Alamat',
   'audit.col.detail': 'Detail',
+  'audit.col.via': 'Masuk dengan',
+  'audit.via.cookie': 'Sesi browser',
+  'audit.via.token': 'Token API',
   'audit.empty': 'Tidak ada catatan.',
   'audit.total': '{n} catatan',
 
