@@ -11,7 +11,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { AppError } from './contract/errors.js';
 import type { AuthService } from './auth/auth.service.js';
 import { authRoutes } from './auth/auth.routes.js';
-import { identify, sameOriginOnly } from './auth/middleware.js';
+import { allowedHostOnly, identify, sameOriginOnly } from './auth/middleware.js';
 import { JobCommands } from './jobs/job.commands.js';
 import { Server } from 'socket.io';
 import type { JobService } from './jobs/job.service.js';
@@ -21,6 +21,7 @@ import type { Logger } from './logger.js';
 import type { StoragePaths } from './storage/paths.js';
 import { appRoot } from './storage/app-root.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { hostAllowed, originVerdict, type HostAllowList } from './http/origin.js';
 import { jobRoutes } from './http/jobs.routes.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   loginPerMinute: number;
   /** GET /metrics on or off. */
   metrics: boolean;
+  /** Host names the pages, the API and the socket answer to (ALLOWED_HOSTS). */
+  allowedHosts: HostAllowList;
 }
 
 export function createApp(deps: AppDeps): { app: express.Express; server: http.Server; io: IoServer } {
@@ -64,6 +67,8 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
       strictTransportSecurity: false,
     }),
   );
+  // Before any route: the pages and the API alike answer only to our own host names.
+  app.use(allowedHostOnly(deps.allowedHosts));
   const receive = createUploadReceiver(deps.paths, deps.maxUploadBytes);
   const commands = new JobCommands(deps.jobs, deps.auth);
   const uploads = rateLimit({
@@ -124,6 +129,13 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     serveClient: false,
     // Recovered connections go through the sign-in check again (a session may have ended meanwhile).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    // The handshake follows the REST rules: our host names only, and never from another origin's page
+    // (a browser sends our cookie along with a WebSocket from any page of the same site).
+    allowRequest: (req, done) => {
+      if (!hostAllowed(req.headers.host, deps.allowedHosts)) return done('HOST_NOT_ALLOWED', false);
+      if (originVerdict(req.headers) === 'cross') return done('CSRF', false);
+      done(null, true);
+    },
   });
   registerSocketHandlers(io, { jobs: deps.jobs, commands, auth: deps.auth }, deps.logger);
   return { app, server, io };

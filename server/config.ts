@@ -57,6 +57,11 @@ const duration = (fallback: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Host names this server answers to (comma-separated, `*` = any), against DNS rebinding. Empty: HOST
+   * and this machine's local names (plus its name and addresses when HOST is 0.0.0.0 or ::).
+   */
+  ALLOWED_HOSTS: z.string().optional(),
   STORAGE_DIR: z.string().min(1).default('./storage'),
   WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism())),
   /** How many jobs may run at once; each job spreads its sites over the whole pool. */

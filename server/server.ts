@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { isLoopback, type Config } from './config.js';
+import { allowedHosts } from './http/origin.js';
 import { AuthService } from './auth/auth.service.js';
 import { AuthRepo } from './auth/auth.repo.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -93,6 +94,7 @@ export async function startServer(
     maxUploadBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
     serveClient: config.SERVE_CLIENT,
     metrics: config.METRICS === 'on',
+    allowedHosts: allowedHosts(config.ALLOWED_HOSTS, config.HOST),
   });
 
   await new Promise<void>((resolve, reject) => {

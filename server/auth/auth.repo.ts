@@ -40,8 +40,8 @@ export interface ApiToken {
   revokedAt: string | null;
 }
 
-/** An audit line to record (id and time are assigned on insert). */
-export type AuditInput = Omit<AuditEntryDto, 'id' | 'at'>;
+/** An audit line to record (id and time are assigned on insert; no `via`: not signed in, or the CLI). */
+export type AuditInput = Omit<AuditEntryDto, 'id' | 'at' | 'via'> & { via?: AuditEntryDto['via'] };
 
 export interface AuditFilter {
   user?: string;
@@ -138,11 +138,13 @@ export class AuthRepo {
     await this.db.writes.run(() => this.m.User.create(row));
   }
 
-  /** Updates the user; with `endSessions`, their sessions go in the same step. */
-  async updateUser(id: string, changes: UserChanges, endSessions = false): Promise<void> {
+  /** Updates the user; with `endSessions` their sessions, with `revokeTokensAt` their tokens, go in the same step. */
+  async updateUser(id: string, changes: UserChanges, endSessions = false, revokeTokensAt: string | null = null) {
     await this.db.writes.run(async () => {
       await this.m.User.update(userColumns(changes), { where: { id } });
       if (endSessions) await this.m.Session.destroy({ where: { user_id: id } });
+      if (revokeTokensAt)
+        await this.m.Token.update({ revoked_at: revokeTokensAt }, { where: { user_id: id, revoked_at: null } });
     });
   }
 
@@ -229,7 +231,7 @@ export class AuthRepo {
   // ---- audit ---------------------------------------------------------------------------------------
 
   async insertAudit(entry: AuditInput, at: string): Promise<void> {
-    const row: AuditRow = { ...entry, at };
+    const row: AuditRow = { ...entry, via: entry.via ?? null, at };
     await this.db.writes.run(() => this.m.Audit.create(row));
   }
 
@@ -260,5 +262,6 @@ function auditEntry(r: AuditRow): AuditEntryDto {
     job_id: r.job_id,
     detail: r.detail,
     ip: r.ip,
+    via: r.via ?? null,
   };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ROLES, type MeDto } from '../contract/auth.js';
 import { AppError } from '../contract/errors.js';
 import { describeZodError } from '../contract/schemas.js';
-import type { AuthService } from './auth.service.js';
+import { viaOf, type AuthService } from './auth.service.js';
 import { isLoopback } from '../config.js';
 import { cookieValue, requireRole, SESSION_COOKIE } from './middleware.js';
 import { ipOf } from '../http/request.js';
@@ -102,6 +102,7 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
         job_id: null,
         detail: null,
         ip: ipOf(req),
+        via: viaOf(req.user),
       });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
@@ -130,6 +131,7 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
     username: req.user!.username,
     ip: ipOf(req),
     job_id: null,
+    via: viaOf(req.user!),
   });
 
   r.get('/users', admin, async (_req, res) => res.json({ users: await auth.listUsers() }));

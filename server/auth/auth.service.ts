@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../contract/errors.js';
-import type { AuditEntryDto, AuthUserDto, Role, TokenDto, UserDto } from '../contract/auth.js';
+import type { AuditEntryDto, AuditVia, AuthUserDto, Role, TokenDto, UserDto } from '../contract/auth.js';
 import type { AuditFilter, AuditInput, AuthRepo, User, UserChanges } from './auth.repo.js';
 import { digest, hashPassword, newSecret, passwordProblem, verifyPassword } from './password.js';
 
@@ -16,8 +16,23 @@ export interface AuthOptions {
 }
 
 export interface Principal extends AuthUserDto {
-  /** Set when authenticated by cookie (not by token). */
+  /** Set when authenticated by cookie. */
   sessionId?: string;
+  /** Set when authenticated by a personal API token. */
+  tokenId?: string;
+}
+
+/** How a principal signed in, for the audit trail (null: neither, e.g. AUTH=off). */
+export function viaOf(p: Principal): AuditVia | null {
+  if (p.tokenId) return 'token';
+  return p.sessionId ? 'cookie' : null;
+}
+
+/** What ended, for the socket layer to drop the connections it authenticated. */
+interface AuthEvents {
+  'session-ended': [{ sessionId: string }];
+  'user-ended': [{ userId: string }];
+  'token-ended': [{ tokenId: string }];
 }
 
 const now = () => new Date().toISOString();
@@ -32,10 +47,9 @@ const toUser = (u: User): UserDto => ({
 const USERNAME = /^[A-Za-z0-9._@-]{2,64}$/;
 
 export class AuthService {
-  readonly events = new EventEmitter<{
-    'session-ended': [{ sessionId: string }];
-    'user-ended': [{ userId: string }];
-  }>();
+  readonly events = new EventEmitter<AuthEvents>();
+  /** Counts ended sessions, tokens and users, so a sign-in check that raced one can tell. */
+  endings = 0;
   private setupDigest: string | null = null;
 
   constructor(
@@ -109,7 +123,7 @@ export class AuthService {
   async logout(cookie: string): Promise<void> {
     const id = digest(cookie);
     await this.repo.deleteSessions([id]);
-    this.events.emit('session-ended', { sessionId: id });
+    this.end('session-ended', { sessionId: id });
   }
 
   async fromCookie(cookie: string | undefined): Promise<Principal | null> {
@@ -131,7 +145,7 @@ export class AuthService {
     const u = await this.repo.userById(t.userId);
     if (!u) return null;
     void this.repo.touchToken(t.id, now());
-    return { id: u.id, username: u.username, role: u.role };
+    return { id: u.id, username: u.username, role: u.role, tokenId: t.id };
   }
 
   /** Deletes expired sessions and tells the socket layer to drop their connections. */
@@ -139,7 +153,7 @@ export class AuthService {
     const ids = await this.repo.expiredSessions(now());
     if (!ids.length) return 0;
     await this.repo.deleteSessions(ids);
-    for (const sessionId of ids) this.events.emit('session-ended', { sessionId });
+    for (const sessionId of ids) this.end('session-ended', { sessionId });
     return ids.length;
   }
 
@@ -174,7 +188,10 @@ export class AuthService {
     return toUser(user);
   }
 
-  /** Changes role and/or password (which also unlocks and signs the user out everywhere). */
+  /**
+   * Changes role and/or password. Either signs the user out everywhere; a password reset also unlocks
+   * the account and revokes their API tokens (a reset is what one does when a secret may have leaked).
+   */
   async updateUser(id: string, patch: { role?: Role; password?: string }): Promise<UserDto> {
     const u = await this.repo.userById(id);
     if (!u) throw new AppError(404, 'USER_NOT_FOUND', 'No such user.');
@@ -187,8 +204,8 @@ export class AuthService {
     }
     if (patch.role && patch.role !== 'admin' && u.role === 'admin') await this.keepOneAdmin(id);
     const signOut = patch.password !== undefined || !!patch.role;
-    await this.repo.updateUser(id, changes, signOut);
-    if (signOut) this.events.emit('user-ended', { userId: id });
+    await this.repo.updateUser(id, changes, signOut, patch.password !== undefined ? now() : null);
+    if (signOut) this.end('user-ended', { userId: id });
     return toUser({ ...u, ...changes });
   }
 
@@ -197,7 +214,7 @@ export class AuthService {
     if (!u) throw new AppError(404, 'USER_NOT_FOUND', 'No such user.');
     if (u.role === 'admin') await this.keepOneAdmin(id);
     await this.repo.deleteUser(id, now());
-    this.events.emit('user-ended', { userId: id });
+    this.end('user-ended', { userId: id });
     return toUser(u);
   }
 
@@ -237,6 +254,13 @@ export class AuthService {
   async revokeToken(userId: string, id: string, asAdmin: boolean): Promise<void> {
     const revoked = await this.repo.revokeToken(id, asAdmin ? null : userId, now());
     if (!revoked) throw new AppError(404, 'TOKEN_NOT_FOUND', 'No such active token.');
+    this.end('token-ended', { tokenId: id });
+  }
+
+  /** Tells the socket layer to drop what just ended. */
+  private end<E extends keyof AuthEvents>(event: E, ...args: AuthEvents[E]): void {
+    this.endings++;
+    (this.events.emit as (e: E, ...a: AuthEvents[E]) => boolean)(event, ...args);
   }
 
   // ---- audit --------------------------------------------------------------------------------------------

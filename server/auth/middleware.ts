@@ -1,11 +1,12 @@
 /**
  * Who is asking: a session cookie (browsers) or a Bearer token (scripts, the CLI). With AUTH=off
- * everyone is a local admin. Cookie-authenticated state changes must come from our own origin.
+ * everyone is a local admin. State changes must not come from another origin; a foreign Host is refused.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseCookie } from 'cookie';
 import { roleAtLeast, type Role } from '../contract/auth.js';
 import { AppError } from '../contract/errors.js';
+import { hostAllowed, originVerdict, type HostAllowList } from '../http/origin.js';
 import type { AuthService, Principal } from './auth.service.js';
 
 export const SESSION_COOKIE = 'sparecast_session';
@@ -72,26 +73,32 @@ export function requireRole(role: Role): RequestHandler {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Cross-site request protection for cookie sessions (tokens are not sent by browsers on their own):
- * a state change must say it comes from this origin (Sec-Fetch-Site, else Origin). The cookie is
- * also SameSite=Strict; this is the second lock.
+ * Cross-site request protection, for every sign-in mode (AUTH=off too: its single user still browses
+ * the web): a state change a browser says comes from another origin is refused, and a cookie-signed one
+ * must say it comes from ours. Requests no browser made (curl, scripts, tokens) say nothing and pass,
+ * unless they lean on a cookie. The cookie is also SameSite=Strict; this is the second lock.
  */
 export const sameOriginOnly: RequestHandler = (req, _res, next) => {
-  if (SAFE_METHODS.has(req.method) || req.via !== 'cookie') return next();
-  const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string') return site === 'same-origin' || site === 'none' ? next() : next(forged());
-  const origin = req.headers.origin;
-  if (typeof origin === 'string') {
-    try {
-      if (new URL(origin).host === req.headers.host) return next();
-    } catch {
-      /* fall through */
-    }
-    return next(forged());
-  }
-  next(forged()); // a cookie but no way to tell where the request came from
+  if (SAFE_METHODS.has(req.method)) return next();
+  const verdict = originVerdict(req.headers);
+  if (verdict === 'cross' || (verdict === 'unknown' && req.via === 'cookie')) return next(forged());
+  next();
 };
 
-function forged(): AppError {
+/** DNS rebinding: a page on a foreign name resolved to our address sends that name as Host. */
+export function allowedHostOnly(allowed: HostAllowList): RequestHandler {
+  return (req, _res, next) => (hostAllowed(req.headers.host, allowed) ? next() : next(foreignHost(req.headers.host)));
+}
+
+export function forged(): AppError {
   return new AppError(403, 'CSRF', 'This request did not come from the Sparecast page itself, so it was refused.');
+}
+
+export function foreignHost(host: string | undefined): AppError {
+  const name = JSON.stringify(String(host ?? '').slice(0, 100));
+  return new AppError(
+    403,
+    'HOST_NOT_ALLOWED',
+    `This server does not answer to the host name ${name}; an administrator can add it to ALLOWED_HOSTS.`,
+  );
 }

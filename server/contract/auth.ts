@@ -37,6 +37,9 @@ export interface TokenDto {
   revoked: boolean;
 }
 
+/** How the person behind an audit entry was signed in: a browser session cookie or a personal API token. */
+export type AuditVia = 'cookie' | 'token';
+
 export interface AuditEntryDto {
   id: number;
   at: string;
@@ -46,4 +49,6 @@ export interface AuditEntryDto {
   job_id: string | null;
   detail: string | null;
   ip: string | null;
+  /** null for sign-in attempts, the command line, and entries older than this column. */
+  via: AuditVia | null;
 }

@@ -33,7 +33,7 @@ export interface ServerToClientEvents {
 export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   /** Who is connected (set by the handshake). */
-  user?: AuthUserDto & { sessionId?: string };
+  user?: AuthUserDto & { sessionId?: string; tokenId?: string };
 }
 
 /** Room name for a job's chatty events. */

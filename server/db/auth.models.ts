@@ -92,6 +92,7 @@ export function defineAuthModels(sequelize: Sequelize): AuthModels {
         job_id: str(32, true),
         detail: { type: DataTypes.TEXT, allowNull: true },
         ip: str(64, true),
+        via: str(8, true),
       },
       { ...opts, tableName: 'audit' },
     ) as M<AuditRow>,

@@ -5,7 +5,7 @@
 import { roleAtLeast } from '../contract/auth.js';
 import { isFinal, type JobDto } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
-import type { AuthService, Principal } from '../auth/auth.service.js';
+import { viaOf, type AuthService, type Principal } from '../auth/auth.service.js';
 import type { JobService, NewJob } from './job.service.js';
 
 export interface Actor {
@@ -65,6 +65,7 @@ export class JobCommands {
       job_id: jobId,
       detail,
       ip: actor.ip,
+      via: viaOf(actor.user),
     });
   }
 }

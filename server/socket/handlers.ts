@@ -18,6 +18,7 @@ import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { bearer, cookieValue, LOCAL_ADMIN } from '../auth/middleware.js';
+import { originVerdict } from '../http/origin.js';
 import type { Logger } from '../logger.js';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -49,10 +50,15 @@ export interface SocketDeps {
   auth: AuthService | null;
 }
 
+const refuse = (code: 'UNAUTHORIZED' | 'CSRF', message: string) =>
+  Object.assign(new Error(code), { data: { code, message } });
+
 /**
  * The handshake uses the same session cookie as the pages (or a Bearer token in `auth.token`);
- * an unauthenticated socket is refused. Each socket joins `session:<id>` and `user:<id>` so that
- * signing out, an expired session or a removed user drops its connections.
+ * an unauthenticated socket is refused, and so is a cookie with no word on where it comes from (the
+ * Host and cross-origin checks ran before, in allowRequest). Each socket joins `session:<id>`,
+ * `token:<id>` and `user:<id>` so that signing out, a revoked token, an expired session or a changed
+ * or removed user drops its connections at once.
  */
 function authenticateSockets(io: IoServer, auth: AuthService | null): void {
   io.use(async (socket, next) => {
@@ -61,26 +67,31 @@ function authenticateSockets(io: IoServer, auth: AuthService | null): void {
         socket.data.user = LOCAL_ADMIN;
         return next();
       }
+      const { headers } = socket.handshake;
       const token =
-        typeof socket.handshake.auth?.token === 'string'
-          ? socket.handshake.auth.token
-          : bearer(socket.handshake.headers.authorization);
-      const user = token
-        ? await auth.fromToken(token)
-        : await auth.fromCookie(cookieValue(socket.handshake.headers.cookie));
-      if (!user)
-        return next(
-          Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED', message: 'Please sign in.' } }),
-        );
+        typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : bearer(headers.authorization);
+      if (!token && headers.cookie && originVerdict(headers) === 'unknown')
+        return next(refuse('CSRF', 'A signed-in connection must come from the Sparecast page itself.'));
+      const lookup = () => (token ? auth.fromToken(token) : auth.fromCookie(cookieValue(headers.cookie)));
+      const ended = auth.endings;
+      const user = await lookup();
+      if (!user) return next(refuse('UNAUTHORIZED', 'Please sign in.'));
       socket.data.user = user;
-      await socket.join(`user:${user.id}`);
-      if (user.sessionId) await socket.join(`session:${user.sessionId}`);
+      await socket.join([`user:${user.id}`, ...(user.sessionId ? [`session:${user.sessionId}`] : [])]);
+      if (user.tokenId) await socket.join(`token:${user.tokenId}`);
+      // Something ended while we looked it up: its event found no socket of ours to drop, so look again.
+      if (auth.endings !== ended) {
+        const again = await lookup();
+        if (!again) return next(refuse('UNAUTHORIZED', 'Please sign in.'));
+        socket.data.user = again;
+      }
       next();
     } catch {
       next(new Error('INTERNAL'));
     }
   });
   auth?.events.on('session-ended', ({ sessionId }) => io.in(`session:${sessionId}`).disconnectSockets(true));
+  auth?.events.on('token-ended', ({ tokenId }) => io.in(`token:${tokenId}`).disconnectSockets(true));
   auth?.events.on('user-ended', ({ userId }) => io.in(`user:${userId}`).disconnectSockets(true));
 }
 

@@ -291,6 +291,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     await admin.page.getByTestId('audit-apply').click();
     await expect.poll(() => admin.page.locator('[data-testid="audit-row"]').count(), { timeout: 10_000 }).toBe(1);
     expect(await admin.page.locator('[data-testid="audit-row"] .detail').textContent()).toBe(XSS_NAME);
+    // The upload came from the planner's browser session (the page is in Indonesian).
+    expect(await admin.page.locator('[data-testid="audit-via"]').textContent()).toBe('Sesi browser');
     for (const p of [admin.page, viewer.page, plannerHist, d]) {
       expect(await p.locator('img').count()).toBe(0);
       expect(await p.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();

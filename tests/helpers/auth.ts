@@ -10,7 +10,8 @@ export interface Session {
   /** fetch with the session cookie and this origin (as a browser on the page would send). */
   fetch(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   json<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
-  socket(): Promise<Client>;
+  /** A socket.io client with the session cookie and this origin (as the page's own socket sends). */
+  socket(headers?: Record<string, string>): Promise<Client>;
 }
 
 export function sessionFrom(url: string, setCookie: string | null): Session {
@@ -34,12 +35,12 @@ export function sessionFrom(url: string, setCookie: string | null): Session {
       const text = await res.text();
       return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
     },
-    socket() {
+    socket(headers = {}) {
       const c: Client = connect(url, {
         transports: ['websocket'],
         forceNew: true,
         reconnection: false,
-        extraHeaders: { cookie },
+        extraHeaders: { cookie, origin: url, ...headers },
       });
       return new Promise((resolve, reject) => {
         c.once('connect', () => resolve(c));

@@ -23,6 +23,7 @@ class FakeAdminApi implements Pick<
     job_id: null,
     detail: null,
     ip: '127.0.0.1',
+    via: i % 2 ? 'cookie' : 'token',
   }));
   queries: AuditQuery[] = [];
 
