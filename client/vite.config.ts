@@ -18,8 +18,9 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: backend, changeOrigin: true },
-      '/socket.io': { target: backend, ws: true, changeOrigin: true },
+      // The browser's Host passes through, so the server's Origin and Host checks see the page's own origin.
+      '/api': { target: backend, changeOrigin: false },
+      '/socket.io': { target: backend, ws: true, changeOrigin: false },
     },
   },
 });
