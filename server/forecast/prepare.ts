@@ -254,15 +254,12 @@ export async function loadDemand(
     ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, h);
     if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
   }
-  if (isAuto(config) || isNamed(config)) {
+  if (knownMethod(config)) {
     const s = getSample();
-    const windows = backtestWindows(
-      s,
-      chooseAll(s.evs, ctx.selection, h, ctx.prior),
-      h,
-      periodsNeeded(settings, g.sites),
-    );
-    ctx.inventory = fitInventory(windows.windows(), settings);
+    const periods = periodsNeeded(settings, g.sites);
+    const windows = backtestWindows(s, chooseAll(s.evs, ctx.selection, h, ctx.prior), h, periods);
+    const histories = s.hist.map((x) => x.y.subarray(x.fd));
+    ctx.inventory = fitInventory(windows.windows(), settings, histories, periods);
     const bt = ctx.inventory.backtest;
     notes.push(
       `Inventory plan fitted on ${bt.windows} backtest windows of ${s.evs.length} sampled series` +
@@ -272,10 +269,11 @@ export async function loadDemand(
   return { rows, frequency: cal.freq, warnings, notes, sites, partitions, context: ctx };
 }
 
-/** A known method (an unknown one is reported by forecastPartition, before any plan). */
-function isNamed(config: JobConfig): boolean {
+/** A known method (an unknown one is reported by forecastPartition, before any plan is made). */
+function knownMethod(config: JobConfig): boolean {
   try {
-    return configMethod(config) !== 'auto';
+    configMethod(config);
+    return true;
   } catch {
     return false;
   }

@@ -8,10 +8,10 @@
  */
 import { calibrationFor } from './calibrate.js';
 import { quantiles } from './dist.js';
-import { distOf, fitWindows, paramsFor, type PooledParams } from './fit.js';
+import { distOf, fitPooled, fitWindows, paramsFor, type PooledParams } from './fit.js';
 import { readLevel } from './ltd.js';
 import type { PlanSettings } from './settings.js';
-import type { Windows } from './windows.js';
+import { collectWindows, type Windows } from './windows.js';
 
 /** Coverage of the fitted model in its own backtest windows (in-sample: the level map was fitted there). */
 export interface BacktestCoverage {
@@ -28,9 +28,27 @@ export interface InventoryContext {
   backtest: BacktestCoverage;
 }
 
-export function fitInventory(w: Windows, settings: PlanSettings): InventoryContext {
-  const pooled = fitWindows(w, { meanCorrection: 'full', calibrate: true });
-  return { pooled, settings, backtest: backtestCoverage(w, pooled, settings.defaults.target) };
+/** Fewer engine windows than this (a group's minimum) and the fit falls back to reference windows. */
+const MIN_ENGINE_WINDOWS = 300;
+
+/**
+ * From the engine's windows; when they are too few (P much longer than the backtest reaches: origins go back
+ * about two horizons), from reference-forecaster windows of the same sample's histories (fitPooled: no mean
+ * correction, which is learned for the engine's forecasts only).
+ */
+export function fitInventory(
+  w: Windows,
+  settings: PlanSettings,
+  histories: readonly ArrayLike<number>[],
+  periods: readonly number[],
+): InventoryContext {
+  if (w.size >= MIN_ENGINE_WINDOWS || periods.length === 0) {
+    const pooled = fitWindows(w, { meanCorrection: 'full', calibrate: true });
+    return { pooled, settings, backtest: backtestCoverage(w, pooled, settings.defaults.target) };
+  }
+  const ref = collectWindows(histories, { periods });
+  const pooled = fitPooled(histories, { periods });
+  return { pooled, settings, backtest: backtestCoverage(ref, pooled, settings.defaults.target) };
 }
 
 export function backtestCoverage(w: Windows, pooled: PooledParams, target: number): BacktestCoverage {

@@ -137,6 +137,9 @@ export function settingsFor(s: PlanSettings, part: string, site: string): Series
 export function periodsNeeded(s: PlanSettings, series: readonly SiteSeries[]): number[] {
   const out = new Set<number>();
   for (const x of series)
-    for (const p of x.parts) out.add(Math.max(0, settingsFor(s, p, x.site).L) + settingsFor(s, p, x.site).R);
+    for (const p of x.parts) {
+      const st = settingsFor(s, p, x.site);
+      out.add(st.L + st.R);
+    }
   return [...out].filter((p) => p > 0).sort((a, b) => a - b);
 }
