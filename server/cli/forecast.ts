@@ -4,6 +4,8 @@
  *   node --import tsx server/cli/forecast.ts --input F --output O [--horizon N] [--freq D|W|M]
  *     [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|NAME]
  *     [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]
+ *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]]
+ * --inventory writes the inventory plan (one row per part and site) through its own temp file.
  * Progress on stderr, summary on stdout. Exit 1 on bad input (with the planner-readable reason), 2 on bad
  * usage, 3 on an internal failure, 130 on Ctrl-C (threads stopped, temp output removed).
  */
@@ -11,17 +13,19 @@ import { rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { ErrorSummary } from '../contract/dto.js';
+import type { ErrorSummary, InventoryMetrics } from '../contract/dto.js';
 import { jobConfigSchema } from '../contract/schemas.js';
 import { METHOD_NAMES } from '../forecast/index.js';
 import { JobRunner, type RunHooks } from '../jobs/job.runner.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
+import { PlanPool } from './plan-pool.js';
 
 const USAGE =
   'usage: forecast --input FILE --output FILE [--horizon N] [--freq D|W|M] [--start-date YYYY-MM-DD] ' +
   '[--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|' +
   METHOD_NAMES.join('|') +
-  '] [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]';
+  '] [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N] ' +
+  '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N]]';
 const FLAGS: Record<string, string> = {
   input: 'input',
   output: 'output',
@@ -34,6 +38,11 @@ const FLAGS: Record<string, string> = {
   'zero-threshold': 'zero_threshold',
   rounding: 'rounding_mode',
   threads: 'threads',
+  inventory: 'inventory',
+  parts: 'parts',
+  'service-level': 'service_level',
+  'lead-time-days': 'lead_time_days',
+  'review-periods': 'review_periods',
 };
 /** Same grace as the server's default STOP_GRACE_MS: a task gets this long to stop by itself. */
 const STOP_GRACE_MS = 300;
@@ -73,18 +82,39 @@ const fmt = (e: ErrorSummary) =>
   `RMSSE ${e.rmsse ?? '–'}  MASE ${e.mase ?? '–'}  MAE ${e.mae ?? '–'}  RMSE ${e.rmse ?? '–'}  ` +
   `bias ${e.bias_pct ?? '–'} %`;
 
+function planSummary(file: string, rows: number, inv: InventoryMetrics): string {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+  const cov = inv.backtest_coverage === null ? 'no backtest windows' : pct(inv.backtest_coverage);
+  return (
+    `inventory ${file}: ${rows} rows, service level ${pct(inv.service_level)}, ` +
+    `stock value ${inv.stock_value} (${inv.costed_series} series with a unit cost), ` +
+    `${inv.parts_to_order} parts to order (${inv.units_to_order} units); ` +
+    `backtest coverage ${cov} (${inv.backtest_windows} windows)`
+  );
+}
+
 async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
   if (!a.input) usage('--input is required');
   if (!a.output) usage('--output is required');
-  const { input, output, threads, ...raw } = a;
+  const { input, output, threads, inventory, parts, ...raw } = a;
+  if (parts && !inventory) usage('--parts needs --inventory FILE (where to write the plan)');
   const parsed = jobConfigSchema.safeParse(raw);
   if (!parsed.success) usage(parsed.error.issues.map((i) => i.message).join('; '));
   const config = parsed.data;
   const t0 = performance.now();
   // chunks are written as soon as every chunk before them is, to a temp file renamed only on success
-  const tmpFile = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
-  const pool = new WorkerPool({ threads: threads ? Math.max(1, Number(threads)) : availableParallelism() });
+  const tmpOf = (f: string) => join(dirname(f), `.${basename(f)}.${process.pid}.tmp`);
+  const tmpFile = tmpOf(output);
+  const planTmp = inventory ? tmpOf(inventory) : null;
+  const poolOpts = { threads: threads ? Math.max(1, Number(threads)) : availableParallelism() };
+  const partsSource = parts ? { filePath: parts, originalName: basename(parts) } : null;
+  const planPool = planTmp ? new PlanPool(poolOpts, planTmp, partsSource) : null;
+  const pool = planPool ?? new WorkerPool(poolOpts);
+  const dropPlan = async () => {
+    await planPool?.plan.abandon();
+    if (planTmp) rmSync(planTmp, { force: true });
+  };
   const runner = new JobRunner(pool, STOP_GRACE_MS);
   const id = 'cli';
   let interrupted = false;
@@ -92,6 +122,7 @@ async function main(): Promise<number> {
     if (interrupted) {
       // a second Ctrl-C does not wait for the threads
       rmSync(tmpFile, { force: true });
+      if (planTmp) rmSync(planTmp, { force: true });
       process.exit(EXIT_INTERRUPTED);
     }
     interrupted = true;
@@ -113,6 +144,7 @@ async function main(): Promise<number> {
     .run({ id, filePath: input, originalName: basename(input), config, tmpFile }, hooks)
     .finally(() => pool.destroy());
   if (process.stderr.isTTY) process.stderr.write('\n');
+  if (outcome.kind !== 'completed') await dropPlan();
   if (interrupted || outcome.kind === 'stopped') {
     rmSync(tmpFile, { force: true });
     process.stderr.write('forecast: interrupted\n');
@@ -126,6 +158,17 @@ async function main(): Promise<number> {
     process.stderr.write(`forecast: ${outcome.message}\n`);
     return 3;
   }
+  let planRows = 0;
+  try {
+    if (planPool && planTmp && inventory) {
+      planRows = await planPool.plan.finish();
+      await rename(planTmp, inventory);
+    }
+  } catch (e) {
+    await dropPlan();
+    rmSync(outcome.tmpFile, { force: true });
+    throw e;
+  }
   await rename(outcome.tmpFile, output);
   const seconds = (performance.now() - t0) / 1000;
   const m = outcome.metrics;
@@ -138,6 +181,7 @@ async function main(): Promise<number> {
     `  chosen  ${fmt(m.chosen)}`,
     `  naive   ${fmt(m.naive)}`,
     `  sba     ${fmt(m.sba)}`,
+    ...(inventory && m.inventory ? [planSummary(inventory, planRows, m.inventory)] : []),
     ...notes.map((n) => `note: ${n}`),
     ...m.warnings.map((w) => `warning: ${w}`),
     `seconds ${seconds.toFixed(2)}`,

@@ -44,8 +44,34 @@ export interface JobMetrics {
   horizon: number;
   warnings: string[];
   seconds: number;
+  /** The inventory plan's figures (absent on jobs from before the plan existed). */
+  inventory?: InventoryMetrics;
   /** Engine-specific extras. */
   [extra: string]: unknown;
+}
+
+/** Totals of an inventory plan, over the job or one site. */
+export interface InventoryTotals {
+  series: number;
+  /** Σ order_up_to × unit_cost over the series with a unit cost (0 when none has one) */
+  stock_value: number;
+  costed_series: number;
+  /** series whose suggested_order is > 0, and the units they order */
+  parts_to_order: number;
+  units_to_order: number;
+}
+
+/** The inventory plan in the job metrics. */
+export interface InventoryMetrics extends InventoryTotals {
+  /** the job's default target (parts may have their own) */
+  service_level: number;
+  /**
+   * Share of the engine's backtest windows (in the training history, the job sample) whose demand over P was
+   * at most the order-up-to level at service_level; in-sample, as the level map was fitted on them. null: none.
+   */
+  backtest_coverage: number | null;
+  backtest_windows: number;
+  by_site: Record<string, InventoryTotals>;
 }
 
 /** A job as every REST answer and socket push carries it. */

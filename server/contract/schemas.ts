@@ -43,6 +43,12 @@ const siteCodes = z.preprocess(
     .transform((a) => [...new Set(a)]),
 );
 
+/**
+ * Defaults of the inventory fields of the job config. The fields stay optional in the parsed type (a config
+ * stored before they existed, or built by hand, is still a JobConfig); the engine applies these.
+ */
+export const INVENTORY_DEFAULTS = { service_level: 0.95, lead_time_days: 30, review_periods: 1 } as const;
+
 /** The `config` field of POST /api/jobs. Unknown keys are rejected so typos are not silently ignored. */
 export const jobConfigSchema = z.strictObject({
   forecast_horizon: z.coerce
@@ -86,6 +92,30 @@ export const jobConfigSchema = z.strictObject({
     .transform((v) => v ?? null),
   /** 'auto' or one method name of the engine. */
   method: z.string().trim().min(1).max(40).default('auto'),
+  /** Inventory plan: target service level (a share, or a percentage 50–99.9), for parts without their own. */
+  service_level: z.coerce
+    .number({ error: 'service_level must be a number' })
+    .transform((v) => (v >= 50 && v < 100 ? v / 100 : v))
+    .pipe(
+      z
+        .number()
+        .min(0.5, 'service_level must be between 0.5 and 0.999 (or 50 and 99.9 %)')
+        .max(0.999, 'service_level must be between 0.5 and 0.999 (or 50 and 99.9 %)'),
+    )
+    .optional(),
+  /** Lead time in days for parts the parts file does not give one (or when there is no parts file). */
+  lead_time_days: z.coerce
+    .number({ error: 'lead_time_days must be a number' })
+    .min(0, 'lead_time_days must be between 0 and 3650')
+    .max(3650, 'lead_time_days must be between 0 and 3650')
+    .optional(),
+  /** Periods between two orders of a part (R in P = L + R). */
+  review_periods: z.coerce
+    .number({ error: 'review_periods must be a number' })
+    .int('review_periods must be a whole number')
+    .min(0, 'review_periods must be between 0 and 365')
+    .max(365, 'review_periods must be between 0 and 365')
+    .optional(),
 });
 
 /** The job's forecast configuration, as validated at upload. */

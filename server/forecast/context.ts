@@ -2,6 +2,7 @@
 import type { Frequency } from '../contract/dto.js';
 import type { Selection, WeightPrior } from './choose/choose.js';
 import type { SeasonProfile } from './series/season.js';
+import type { InventoryContext } from './inventory/job-fit.js';
 
 /** How each series' model history starts (the holdout scale always starts at the first demand). */
 export type SeriesStart = 'auto' | 'file' | 'first_demand';
@@ -25,4 +26,6 @@ export interface EngineContext {
   prior?: WeightPrior;
   /** Group seasonal profile of the job (series/season.ts), applied to the automatic choice's forecasts. */
   season?: SeasonProfile;
+  /** The job's inventory model and plan settings (inventory/job-fit.ts); without it no plan is made. */
+  inventory?: InventoryContext;
 }

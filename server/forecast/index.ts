@@ -6,6 +6,7 @@ import { forecastPartition } from './partition.js';
 import { inspectHead, loadDemand, previewDemand } from './prepare.js';
 import { combineMetrics } from './output/combine.js';
 import { OUTPUT_HEADER } from './output/write.js';
+import { PLAN_HEADER } from './output/plan-write.js';
 import { readSeriesHistory } from './series/history.js';
 import { splitPartition } from './series/split.js';
 import type { EngineApi } from './types.js';
@@ -16,7 +17,9 @@ export type {
   HistoryPoint,
   PartitionHooks,
   PartitionInput,
+  PartitionPlan,
   PartitionResult,
+  PartsSource,
   Prepared,
 } from './types.js';
 export type { EngineContext } from './context.js';
@@ -26,7 +29,12 @@ export { InputError, StopRequested, type InputErrorCode } from './errors.js';
 export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, readSeriesHistory, splitPartition };
 export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
 export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';
-export { OrderedOutput } from './output/ordered-output.js';
+export { OrderedOutput, type OutputPart } from './output/ordered-output.js';
+export { PLAN_COLUMNS, PLAN_HEADER, type PlanColumn } from './output/plan-write.js';
+export type { PlanRow, PlanTotals } from './inventory/plan-row.js';
+export type { BacktestCoverage, InventoryContext } from './inventory/job-fit.js';
+export { readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
+export { matchParts, type MatchedParts } from './inventory/settings.js';
 export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
 
@@ -37,6 +45,7 @@ export { periodOfDay } from './series/periods.js';
 
 export const engine: EngineApi = {
   OUTPUT_HEADER,
+  PLAN_HEADER,
   inspectHead,
   previewDemand,
   loadDemand,

@@ -12,6 +12,9 @@ import { chooseAll } from './choose/choose.js';
 import type { SiteSeries } from './series/group.js';
 import { applySeason } from './series/season.js';
 import { applyThreshold, csvField, num, roundQty } from './output/write.js';
+import { addToTotals, newTotals, planRow } from './inventory/plan-row.js';
+import { settingsFor } from './inventory/settings.js';
+import { planLine } from './output/plan-write.js';
 
 const Z80 = 1.2816;
 
@@ -129,6 +132,9 @@ export function forecastPartition(
   // written series let go of their backtests (a big site's would otherwise all live until the end)
   const pending: (Evaluated | null)[] = evs;
   const chunks: string[] = [];
+  const inv = ctx.inventory;
+  const planLines: string[] = [];
+  const totals = newTotals();
   let rows = 0;
   for (let i = 0; i < S; i++) {
     checkpoint(i, 'writing');
@@ -159,9 +165,20 @@ export function forecastPartition(
     }
     chunks.push(out);
     rows += hOut;
+    if (inv) {
+      // the history again (not kept since backtesting, see holdouts), from the first demand to the origin
+      const sr = seriesOf(data, i, ctx);
+      const st = settingsFor(inv.settings, data.parts[i], data.site);
+      const key = { partnumber: data.parts[i], site: data.site, demandClass: ev.cls };
+      const row = planRow(key, sr ? sr.y.subarray(sr.fd) : [], mean, st, inv.pooled);
+      addToTotals(totals, row);
+      planLines.push(planLine(row));
+    }
     pending[i] = null;
     holdouts[i] = null;
   }
   hooks.progress(2 * S, 2 * S, 'done');
-  return { site: data.site, rows, csv: chunks.join(''), metrics: m };
+  const result: PartitionResult = { site: data.site, rows, csv: chunks.join(''), metrics: m };
+  if (inv) result.plan = { rows: planLines.length, csv: planLines.join(''), totals };
+  return result;
 }

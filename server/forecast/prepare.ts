@@ -2,15 +2,20 @@
 import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
 import type { EngineContext } from './context.js';
 import { InputError } from './errors.js';
-import type { HeadInfo, Prepared } from './types.js';
+import type { HeadInfo, PartsSource, Prepared } from './types.js';
 import { mapColumns } from './parse/columns.js';
 import { dateShape, dayOf, isoOfDay } from './parse/dates.js';
 import { readDemand, type RawDemand } from './parse/load.js';
 import { openSource, readRows } from './parse/source.js';
-import { isAuto, selectOptions } from './partition.js';
+import { configMethod, isAuto, selectOptions } from './partition.js';
 import { detectFrequency, periodOfDay, type Calendar } from './series/periods.js';
 import { groupSeries } from './series/group.js';
-import { jobPrior } from './choose/prior.js';
+import { jobPrior, jobSample, type JobSample } from './choose/prior.js';
+import { chooseAll } from './choose/choose.js';
+import { backtestWindows } from './choose/backtest-windows.js';
+import { fitInventory } from './inventory/job-fit.js';
+import { defaultSettings, matchParts, periodsNeeded, type PlanSettings } from './inventory/settings.js';
+import { readPartsFile } from './parse/parts.js';
 import { describeSeason, groupSeason } from './series/season.js';
 
 const FREQ_NAME: Record<Frequency, string> = { D: 'daily', W: 'weekly', M: 'monthly' };
@@ -212,6 +217,7 @@ export async function loadDemand(
   originalName: string,
   config: JobConfig,
   onProgress?: (fraction: number) => void,
+  parts?: PartsSource | null,
 ): Promise<Prepared> {
   const { rows, sites, cal, warnings, fileStart, trainEnd, fcStart, g } = await readGrouped(
     filePath,
@@ -230,12 +236,45 @@ export async function loadDemand(
     selection: 'stack',
     lifePeriods: LIFE_PERIODS[cal.freq],
   };
-  const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
-  ctx.prior = jobPrior(partitions, ctx, config);
   const notes: string[] = [];
+  // the parts file before any backtest, so that a bad one fails the job at once
+  let settings: PlanSettings = defaultSettings(config, cal.freq);
+  if (parts) {
+    const matched = matchParts(await readPartsFile(parts.filePath, parts.originalName), g.sites, config, cal.freq);
+    settings = matched.settings;
+    warnings.push(...matched.warnings);
+    notes.push(`Parts file ${parts.originalName}: ${matched.covered} series have their own lead time or stock data.`);
+  }
+  const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
+  let sample: JobSample | undefined;
+  const getSample = () => (sample ??= jobSample(partitions, ctx, config));
+  ctx.prior = jobPrior(partitions, ctx, config, getSample);
+  const h = selectOptions(ctx, config).h;
   if (isAuto(config)) {
-    ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, selectOptions(ctx, config).h);
+    ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, h);
     if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
   }
+  if (knownMethod(config)) {
+    const s = getSample();
+    const periods = periodsNeeded(settings, g.sites);
+    const windows = backtestWindows(s, chooseAll(s.evs, ctx.selection, h, ctx.prior), h, periods);
+    const histories = s.hist.map((x) => x.y.subarray(x.fd));
+    ctx.inventory = fitInventory(windows.windows(), settings, histories, periods);
+    const bt = ctx.inventory.backtest;
+    notes.push(
+      `Inventory plan fitted on ${bt.windows} backtest windows of ${s.evs.length} sampled series` +
+        (bt.coverage === null ? '.' : `; ${(bt.coverage * 100).toFixed(1)} % of them covered at ${bt.target * 100} %.`),
+    );
+  }
   return { rows, frequency: cal.freq, warnings, notes, sites, partitions, context: ctx };
+}
+
+/** A known method (an unknown one is reported by forecastPartition, before any plan is made). */
+function knownMethod(config: JobConfig): boolean {
+  try {
+    configMethod(config);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@
 import type { Frequency, JobConfig, JobMetrics, PreviewDto } from '../contract/dto.js';
 import type { EngineContext } from './context.js';
 import type { PartitionMetrics } from './output/metrics.js';
+import type { PlanTotals } from './inventory/plan-row.js';
 import type { SiteSeries } from './series/group.js';
 
 /** One period of a series' demand history (the job page's chart). */
@@ -60,11 +61,28 @@ export interface PartitionResult {
   csv: string;
   /** Holdout accumulators for combineMetrics. */
   metrics: PartitionMetrics;
+  /** The inventory plan of the same series; absent when the context has no inventory fit. */
+  plan?: PartitionPlan;
+}
+
+/** A task's inventory plan lines (columns as PLAN_HEADER, each ending in '\n') and their totals. */
+export interface PartitionPlan {
+  rows: number;
+  csv: string;
+  totals: PlanTotals;
+}
+
+/** The optional parts file of a job, read after the demand file by loadDemand. */
+export interface PartsSource {
+  filePath: string;
+  originalName: string;
 }
 
 export interface EngineApi {
   /** Header line of the output CSV (no trailing newline). */
   OUTPUT_HEADER: string;
+  /** Header line of the inventory plan CSV (no trailing newline). */
+  PLAN_HEADER: string;
   /** Fast check at upload time: format, encoding, delimiter and required columns. Throws InputError. */
   inspectHead(filePath: string, originalName: string): Promise<HeadInfo>;
   /** Full preview for the dashboard (reads the whole file, streaming). Throws InputError. */
@@ -73,12 +91,16 @@ export interface EngineApi {
     originalName: string,
     opts: { date_format: JobConfig['date_format'] },
   ): Promise<PreviewDto>;
-  /** Reads, validates and prepares the demand (streaming). Throws InputError. */
+  /**
+   * Reads, validates and prepares the demand (streaming), then the parts file when given (its problems are
+   * warnings; no usable column or no known part: InputError), and fits the job's inventory model.
+   */
   loadDemand(
     filePath: string,
     originalName: string,
     config: JobConfig,
     onProgress?: (fraction: number) => void,
+    parts?: PartsSource | null,
   ): Promise<Prepared>;
   /** Forecasts one site (synchronous, CPU-bound; runs in a worker). Throws InputError or StopRequested. */
   forecastPartition(

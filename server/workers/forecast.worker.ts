@@ -25,9 +25,8 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
   };
   try {
     if (task.kind === 'load') {
-      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, (f) =>
-        progress(f, 1, 'reading'),
-      );
+      const onRead = (f: number) => progress(f, 1, 'reading');
+      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, onRead, task.parts);
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };
     }

@@ -10,11 +10,20 @@ import type {
   InputErrorCode,
   PartitionInput,
   PartitionResult,
+  PartsSource,
   Prepared,
 } from '../forecast/index.js';
 
 export type WorkerTask =
-  | { kind: 'load'; filePath: string; originalName: string; config: JobConfig; port: MessagePort }
+  | {
+      kind: 'load';
+      filePath: string;
+      originalName: string;
+      config: JobConfig;
+      /** The job's optional parts file (inventory plan): read after the demand, in the same task. */
+      parts?: PartsSource | null;
+      port: MessagePort;
+    }
   | {
       kind: 'partition';
       input: PartitionInput;

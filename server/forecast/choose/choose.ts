@@ -170,13 +170,31 @@ export function stackInputs(evs: Evaluated[], sel: Selection, h: number): { fin:
   return { fin: withGlobal(evs, false, h), hold: withGlobal(evs, true, h) };
 }
 
+/** One series' choice: the final forecast, the holdout's, and the final combination at each backtest origin. */
+export interface Chosen {
+  final: Choice;
+  /** null when the series has no holdout */
+  hold: Float64Array | null;
+  /**
+   * Per backtest origin (as Evaluated: J of them, descending ends), the final combination's mean per period
+   * over the window: the engine's own backtest forecast, whose errors the inventory plan must cover.
+   */
+  bt: Float64Array;
+}
+
+function originMeans(ev: Evaluated, w: Float64Array): Float64Array {
+  const C = ev.cands.length;
+  const out = new Float64Array(ev.J);
+  for (let j = 0; j < ev.J; j++) {
+    let f = 0;
+    for (let c = 0; c < C; c++) if (w[c] > 0) f += w[c] * ev.fMean[j * C + c];
+    out[j] = f;
+  }
+  return out;
+}
+
 /** The final and holdout forecasts of every series (hold null when the series has no holdout). */
-export function chooseAll(
-  evs: Evaluated[],
-  sel: Selection,
-  h: number,
-  prior?: WeightPrior,
-): { final: Choice; hold: Float64Array | null }[] {
+export function chooseAll(evs: Evaluated[], sel: Selection, h: number, prior?: WeightPrior): Chosen[] {
   const inp = stackInputs(evs, sel, h);
   const wf = sel === 'series' ? null : groupWeights(inp.fin, false, sel, h, prior?.final);
   const wh = sel === 'series' ? null : groupWeights(inp.hold, true, sel, h, prior?.hold);
@@ -193,9 +211,10 @@ export function chooseAll(
     };
     const ev = inp.fin[i],
       eh = inp.hold[i];
-    if (ev.cands.length === 0) return { final: { mean: new Float64Array(h), method: 'none', mse: NaN }, hold: null };
+    if (ev.cands.length === 0)
+      return { final: { mean: new Float64Array(h), method: 'none', mse: NaN }, hold: null, bt: new Float64Array(0) };
     const w = weightsFor(ev, false);
     const final: Choice = { mean: combine(ev.final, w, h), method: label(ev.cands, w), mse: comboMse(ev, w, h) };
-    return { final, hold: eh.hold ? combine(eh.hold, weightsFor(eh, true), h) : null };
+    return { final, hold: eh.hold ? combine(eh.hold, weightsFor(eh, true), h) : null, bt: originMeans(ev, w) };
   });
 }

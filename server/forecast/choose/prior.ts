@@ -20,19 +20,20 @@ export const SMALL_PARTITION = 10 * PRIOR_SERIES;
 
 const toRecord = (m: Map<string, Float64Array>) => Object.fromEntries([...m].map(([k, v]) => [k, Array.from(v)]));
 
-/**
- * Job-level weights, or undefined when they would not matter: one method, or a single partition small enough
- * to be one task that learns from all of its series.
- */
-export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, config: JobConfig): WeightPrior | undefined {
-  if (ctx.selection !== 'stack') return undefined;
-  if (!isAuto(config)) return undefined;
+/** An evenly spaced sample of the job's series with their backtests (the job-level fits learn from it). */
+export interface JobSample {
+  evs: Evaluated[];
+  /** per evaluated series: its model history and the index of its first demand */
+  hist: { y: Float64Array; fd: number }[];
+}
+
+/** Evaluates up to PRIOR_SAMPLE series spread evenly over the job's partitions. */
+export function jobSample(partitions: PartitionInput[], ctx: EngineContext, config: JobConfig): JobSample {
   const sizes = partitions.map((p) => p.data.parts.length);
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (partitions.length < 2 && total < SMALL_PARTITION) return undefined;
   const k = Math.min(PRIOR_SAMPLE, total);
   const opts = selectOptions(ctx, config);
-  const evs: Evaluated[] = [];
+  const out: JobSample = { evs: [], hist: [] };
   let part = 0,
     base = 0;
   for (let s = 0; s < k; s++) {
@@ -42,11 +43,31 @@ export function jobPrior(partitions: PartitionInput[], ctx: EngineContext, confi
       part++;
     }
     const sr = seriesOf(partitions[part].data, g - base, ctx);
-    if (sr) evs.push(evaluateSeries(sr.y, sr.fd, opts));
+    if (!sr) continue;
+    out.evs.push(evaluateSeries(sr.y, sr.fd, opts));
+    out.hist.push(sr);
   }
-  const inp = stackInputs(evs, 'stack', opts.h);
+  return out;
+}
+
+/**
+ * Job-level weights, or undefined when they would not matter: one method, or a single partition small enough
+ * to be one task that learns from all of its series.
+ */
+export function jobPrior(
+  partitions: PartitionInput[],
+  ctx: EngineContext,
+  config: JobConfig,
+  sample: () => JobSample = () => jobSample(partitions, ctx, config),
+): WeightPrior | undefined {
+  if (ctx.selection !== 'stack') return undefined;
+  if (!isAuto(config)) return undefined;
+  const total = partitions.reduce((a, p) => a + p.data.parts.length, 0);
+  if (partitions.length < 2 && total < SMALL_PARTITION) return undefined;
+  const h = selectOptions(ctx, config).h;
+  const inp = stackInputs(sample().evs, 'stack', h);
   return {
-    final: toRecord(groupWeights(inp.fin, false, 'stack', opts.h)),
-    hold: toRecord(groupWeights(inp.hold, true, 'stack', opts.h)),
+    final: toRecord(groupWeights(inp.fin, false, 'stack', h)),
+    hold: toRecord(groupWeights(inp.hold, true, 'stack', h)),
   };
 }

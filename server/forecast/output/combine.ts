@@ -1,5 +1,5 @@
 /** Job-level metrics from the partitions' accumulators. */
-import type { JobConfig, JobMetrics } from '../../contract/dto.js';
+import type { InventoryMetrics, InventoryTotals, JobConfig, JobMetrics } from '../../contract/dto.js';
 import type { PartitionResult } from '../types.js';
 import { mergeAcc, newAcc, summarize } from './metrics.js';
 import type { EngineContext } from '../context.js';
@@ -27,7 +27,9 @@ export function combineMetrics(
     for (const [k, v] of Object.entries(m.classes)) classes[k] = (classes[k] ?? 0) + v;
     for (const [k, v] of Object.entries(m.methods)) methods[k] = (methods[k] ?? 0) + v;
   }
+  const inventory = inventoryMetrics(results, ctx);
   return {
+    ...(inventory ? { inventory } : {}),
     chosen: summarize(chosen),
     naive: summarize(naive),
     sba: summarize(sba),
@@ -40,5 +42,41 @@ export function combineMetrics(
     warnings: ctx.warnings,
     seconds: Math.round(seconds * 100) / 100,
     holdout: 'last horizon of each series; choice made without it',
+  };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const noTotals = (): InventoryTotals => ({
+  series: 0,
+  stock_value: 0,
+  costed_series: 0,
+  parts_to_order: 0,
+  units_to_order: 0,
+});
+
+/** The plan's totals per site and overall, with the fit's backtest coverage; undefined without a plan. */
+function inventoryMetrics(results: PartitionResult[], ctx: EngineContext): InventoryMetrics | undefined {
+  const inv = ctx.inventory;
+  if (!inv) return undefined;
+  const all = noTotals();
+  const bySite: Record<string, InventoryTotals> = {};
+  for (const r of results) {
+    if (!r.plan) continue;
+    const t = r.plan.totals;
+    for (const into of [all, (bySite[r.site] ??= noTotals())]) {
+      into.series += t.series;
+      into.stock_value += t.stockValue;
+      into.costed_series += t.costed;
+      into.parts_to_order += t.toOrder;
+      into.units_to_order += t.units;
+    }
+  }
+  for (const t of [all, ...Object.values(bySite)]) t.stock_value = round2(t.stock_value);
+  return {
+    ...all,
+    service_level: inv.settings.defaults.target,
+    backtest_coverage: inv.backtest.coverage,
+    backtest_windows: inv.backtest.windows,
+    by_site: bySite,
   };
 }

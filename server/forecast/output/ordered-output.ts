@@ -7,6 +7,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { PartitionResult } from '../types.js';
 
+/** Which lines of a result a writer takes: the forecast's, or the inventory plan's. */
+export type OutputPart = 'forecast' | 'plan';
+
 export class OrderedOutput {
   private readonly out: WriteStream;
   private readonly pending = new Map<number, PartitionResult>();
@@ -15,7 +18,12 @@ export class OrderedOutput {
   private error: Error | null = null;
   rows = 0;
 
-  constructor(file: string, header: string) {
+  /** `part` 'plan': the results' plan lines (PLAN_HEADER); a result without a plan adds none. */
+  constructor(
+    file: string,
+    header: string,
+    private readonly part: OutputPart = 'forecast',
+  ) {
     this.out = createWriteStream(file, { flags: 'wx' });
     this.out.on('error', (e) => (this.error ??= e));
     this.out.write(`${header}\n`);
@@ -51,9 +59,19 @@ export class OrderedOutput {
     for (let r = this.pending.get(this.next); r; r = this.pending.get(this.next)) {
       this.check();
       this.pending.delete(this.next++);
-      this.rows += r.rows;
-      const ok = this.out.write(r.csv);
-      r.csv = ''; // written: only the metrics are kept
+      let ok = true;
+      // written text is dropped: only the metrics and totals are kept
+      if (this.part === 'plan') {
+        if (r.plan) {
+          this.rows += r.plan.rows;
+          ok = this.out.write(r.plan.csv);
+          r.plan.csv = '';
+        }
+      } else {
+        this.rows += r.rows;
+        ok = this.out.write(r.csv);
+        r.csv = '';
+      }
       if (!ok) await this.settled('drain');
     }
     this.check();

@@ -1,0 +1,145 @@
+/**
+ * Per-series plan settings: the parts file's rows matched to the job's series (part + site, else the part's
+ * row with a blank site, else the job's defaults), lead times in periods of the job's frequency.
+ */
+import { INVENTORY_DEFAULTS } from '../../contract/schemas.js';
+import type { JobConfig } from '../../contract/dto.js';
+import { InputError } from '../errors.js';
+import type { PartRow, PartsFile } from '../parse/parts.js';
+import type { SiteSeries } from '../series/group.js';
+import { daysToPeriods, type Freq } from './periods.js';
+
+/** One parts-file row in the job's periods; absent fields fall back to the next row or the default. */
+export interface PartSettings {
+  L?: number;
+  R?: number;
+  target?: number;
+  unitCost?: number;
+  onHand?: number;
+  onOrder?: number;
+}
+
+/** What a series is planned with. */
+export interface SeriesSettings {
+  L: number;
+  R: number;
+  target: number;
+  unitCost: number | null;
+  onHand: number | null;
+  onOrder: number | null;
+}
+
+export interface PlanSettings {
+  defaults: { L: number; R: number; target: number };
+  /** by `${part}\u0001${site}`, and `${part}\u0001` for a row that holds for every site */
+  parts: Record<string, PartSettings>;
+}
+
+export interface MatchedParts {
+  settings: PlanSettings;
+  /** series of the job the parts file has a row for */
+  covered: number;
+  warnings: string[];
+}
+
+const SEP = '\u0001';
+
+export function defaultSettings(config: JobConfig, freq: Freq): PlanSettings {
+  return {
+    defaults: {
+      L: daysToPeriods(config.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days, freq),
+      R: config.review_periods ?? INVENTORY_DEFAULTS.review_periods,
+      target: config.service_level ?? INVENTORY_DEFAULTS.service_level,
+    },
+    parts: {},
+  };
+}
+
+function toSettings(r: PartRow, freq: Freq): PartSettings {
+  const L = r.leadPeriods ?? (r.leadDays === undefined ? undefined : daysToPeriods(r.leadDays, freq));
+  return {
+    L,
+    R: r.reviewPeriods,
+    target: r.serviceLevel,
+    unitCost: r.unitCost,
+    onHand: r.onHand,
+    onOrder: r.onOrder,
+  };
+}
+
+/**
+ * Matches the parts file to the job's series. Rows for parts (or part + site) that the job does not forecast
+ * are counted and reported; when no row matches any series the file is rejected (NO_VALID_ROWS), since a
+ * plan that ignores the whole file would look like it used it.
+ */
+export function matchParts(
+  file: PartsFile,
+  series: readonly SiteSeries[],
+  config: JobConfig,
+  freq: Freq,
+): MatchedParts {
+  const settings = defaultSettings(config, freq);
+  const sitesOf = new Map<string, Set<string>>();
+  for (const s of series)
+    for (const p of s.parts) {
+      let set = sitesOf.get(p);
+      if (!set) sitesOf.set(p, (set = new Set()));
+      set.add(s.site);
+    }
+  const unknown: string[] = [];
+  let unknownN = 0;
+  for (const r of file.rows) {
+    const sites = sitesOf.get(r.partnumber);
+    if (!sites || (r.site !== null && !sites.has(r.site))) {
+      unknownN++;
+      if (unknown.length < 5) unknown.push(r.site ? `${r.partnumber} @ ${r.site}` : r.partnumber);
+      continue;
+    }
+    settings.parts[`${r.partnumber}${SEP}${r.site ?? ''}`] = toSettings(r, freq);
+  }
+  if (unknownN === file.rows.length) {
+    throw new InputError(
+      'NO_VALID_ROWS',
+      `None of the ${file.rows.length} rows of the parts file names a part (and site) of the demand file being ` +
+        `forecast (e.g. ${unknown.map((u) => `"${u}"`).join(', ')}). Check the part numbers and site codes.`,
+    );
+  }
+  let covered = 0;
+  for (const s of series)
+    for (const p of s.parts) if (settings.parts[`${p}${SEP}${s.site}`] || settings.parts[`${p}${SEP}`]) covered++;
+  const warnings = [...file.warnings];
+  if (unknownN)
+    warnings.push(
+      `Parts file: ${unknownN} rows name a part or site that is not forecast and were not used (e.g. ${unknown.join(', ')}).`,
+    );
+  const total = series.reduce((t, s) => t + s.parts.length, 0);
+  if (covered < total)
+    warnings.push(`Parts file covers ${covered} of ${total} series; the others are planned with the job's defaults.`);
+  return { settings, covered, warnings };
+}
+
+/** The settings of one series: each field from its site's row, else the part's row, else the default. */
+export function settingsFor(s: PlanSettings, part: string, site: string): SeriesSettings {
+  const a = s.parts[`${part}${SEP}${site}`];
+  const b = s.parts[`${part}${SEP}`];
+  const d = s.defaults;
+  return {
+    L: a?.L ?? b?.L ?? d.L,
+    R: a?.R ?? b?.R ?? d.R,
+    target: a?.target ?? b?.target ?? d.target,
+    unitCost: a?.unitCost ?? b?.unitCost ?? null,
+    onHand: a?.onHand ?? b?.onHand ?? null,
+    onOrder: a?.onOrder ?? b?.onOrder ?? null,
+  };
+}
+
+/** The distinct protection intervals P = L + R the plan needs (the fit's windows are cut to these). */
+export function periodsNeeded(s: PlanSettings, series: readonly SiteSeries[]): number[] {
+  const out = new Set<number>();
+  for (const x of series)
+    for (const p of x.parts) {
+      const st = settingsFor(s, p, x.site);
+      out.add(st.L + st.R);
+    }
+  return [...out].filter((p) => p > 0).sort((a, b) => a - b);
+}

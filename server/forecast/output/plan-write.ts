@@ -1,0 +1,60 @@
+/** The inventory plan CSV: fixed columns, one line per (partnumber, site_code). */
+import type { PlanRow } from '../inventory/plan-row.js';
+import { csvField, num } from './write.js';
+
+export const PLAN_COLUMNS = [
+  'partnumber',
+  'site_code',
+  'demand_class',
+  'lead_time_periods',
+  'review_periods',
+  'service_level',
+  'ltd_mean',
+  'ltd_q50',
+  'ltd_q80',
+  'ltd_q90',
+  'ltd_q95',
+  'ltd_q99',
+  'order_up_to',
+  'safety_stock',
+  'unit_cost',
+  'stock_value',
+  'on_hand',
+  'on_order',
+  'suggested_order',
+] as const;
+export type PlanColumn = (typeof PLAN_COLUMNS)[number];
+
+export const PLAN_HEADER = PLAN_COLUMNS.join(',');
+
+/**
+ * The one place the plan quotes its text fields (part numbers and site codes come from the user's files).
+ * Swap in the formula-safe helper of output/cells.ts here when it lands.
+ */
+const textCell = (s: string): string => csvField(s);
+
+const opt = (x: number | null) => (x === null ? '' : num(x));
+
+/** One plan line in PLAN_COLUMNS order, ending in '\n'. */
+export function planLine(r: PlanRow): string {
+  const mean = Number(num(r.mean));
+  return (
+    [
+      textCell(r.partnumber),
+      textCell(r.site),
+      textCell(r.demandClass),
+      r.L,
+      r.R,
+      num(r.target),
+      mean,
+      ...r.q,
+      r.orderUpTo,
+      num(r.orderUpTo - mean),
+      opt(r.unitCost),
+      opt(r.stockValue),
+      opt(r.onHand),
+      opt(r.onOrder),
+      opt(r.suggestedOrder),
+    ].join(',') + '\n'
+  );
+}

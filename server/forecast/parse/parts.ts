@@ -1,0 +1,204 @@
+/**
+ * The optional parts file of an inventory plan (CSV or XLSX, read like the demand file): per part, or per
+ * part and site, its lead time, unit cost, service level, review period and stock. A bad cell never drops
+ * its row silently: the value is left out (the job's default applies), counted, and reported with examples.
+ */
+import { InputError } from '../errors.js';
+import { normalizeHeader } from './columns.js';
+import { parseQty } from './load.js';
+import { openSource, readRows } from './source.js';
+
+export type PartsColumn =
+  | 'partnumber'
+  | 'site_code'
+  | 'lead_time_days'
+  | 'lead_time_periods'
+  | 'unit_cost'
+  | 'service_level'
+  | 'review_periods'
+  | 'on_hand'
+  | 'on_order';
+type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code'>;
+
+/** Aliases after normalizeHeader; the part and site columns take the demand file's own aliases too. */
+export const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
+  lead_time_days: [
+    'lead_time_days',
+    'lead_time',
+    'leadtime',
+    'lt_days',
+    'lt',
+    'lead_days',
+    'lead_time_hari',
+    'lt_hari',
+  ],
+  lead_time_periods: ['lead_time_periods', 'lt_periods', 'lead_periods', 'lead_time_periode'],
+  unit_cost: ['unit_cost', 'cost', 'unit_price', 'price', 'harga', 'harga_satuan', 'biaya_satuan'],
+  service_level: ['service_level', 'service', 'target_service', 'csl', 'tingkat_layanan', 'level_layanan'],
+  review_periods: ['review_periods', 'review_period', 'review', 'periode_review'],
+  on_hand: ['on_hand', 'stock', 'stock_on_hand', 'soh', 'inventory', 'stok', 'stok_tersedia'],
+  on_order: ['on_order', 'open_orders', 'in_transit', 'pesanan', 'dalam_pesanan'],
+};
+const VALUE_COLUMNS = Object.keys(PARTS_ALIASES) as ValueColumn[];
+
+/** One row's values; absent = not given (or not usable, then reported). */
+export interface PartRow {
+  partnumber: string;
+  /** null: every site of the part */
+  site: string | null;
+  leadDays?: number;
+  leadPeriods?: number;
+  unitCost?: number;
+  /** a share in [0.5, 0.999] */
+  serviceLevel?: number;
+  reviewPeriods?: number;
+  onHand?: number;
+  onOrder?: number;
+}
+
+export interface PartsFile {
+  rows: PartRow[];
+  /** The canonical columns found, with the header text each was found as. */
+  columns: Partial<Record<PartsColumn, string>>;
+  /** Readable sentences: what was left out, how often, with examples. */
+  warnings: string[];
+}
+
+class Count {
+  n = 0;
+  examples: string[] = [];
+  add(e: string): void {
+    this.n++;
+    if (this.examples.length < 5) this.examples.push(e);
+  }
+}
+
+const PART_ALIASES = ['partnumber', 'part_number', 'part', 'part_no', 'partno', 'pn', 'sku', 'item', 'item_code'];
+const SITE_ALIASES = ['site_code', 'site', 'location', 'warehouse', 'plant', 'depot', 'lokasi', 'gudang', 'cabang'];
+const ALL: Record<PartsColumn, readonly string[]> = {
+  partnumber: [...PART_ALIASES, 'material', 'kode_part', 'no_part', 'nomor_part', 'kode_barang'],
+  site_code: [...SITE_ALIASES, 'kode_site', 'kode_lokasi', 'kode_gudang'],
+  ...PARTS_ALIASES,
+};
+
+function mapParts(header: string[]): Map<PartsColumn, number> {
+  const norm = header.map(normalizeHeader);
+  const found = new Map<PartsColumn, number>();
+  for (const col of Object.keys(ALL) as PartsColumn[]) {
+    for (const alias of ALL[col]) {
+      const i = norm.indexOf(alias);
+      if (i >= 0 && ![...found.values()].includes(i)) {
+        found.set(col, i);
+        break;
+      }
+    }
+  }
+  const missing: string[] = [];
+  if (!found.has('partnumber')) missing.push(`partnumber (also accepted: ${PART_ALIASES.slice(1, 5).join(', ')})`);
+  if (!VALUE_COLUMNS.some((c) => found.has(c)))
+    missing.push(`at least one of ${VALUE_COLUMNS.join(', ')} (e.g. lead_time_days, also lead_time or lt_days)`);
+  if (missing.length) {
+    const shown = header.map((h) => `"${h.trim().slice(0, 60)}"`).filter((h) => h !== '""');
+    throw new InputError(
+      'MISSING_COLUMNS',
+      `The parts file is missing ${missing.join('; and ')}. Its header has: ${shown.slice(0, 20).join(', ') || 'nothing'}.`,
+    );
+  }
+  return found;
+}
+
+/** Checks of a number column: the range it must fall in and how a percentage is read. */
+const RULES: Record<ValueColumn, { int?: boolean; max?: number; what: string }> = {
+  lead_time_days: { what: 'lead times (days)', max: 3650 },
+  lead_time_periods: { what: 'lead times (periods)', max: 520, int: true },
+  unit_cost: { what: 'unit costs' },
+  service_level: { what: 'service levels' },
+  review_periods: { what: 'review periods', max: 365, int: true },
+  on_hand: { what: 'on-hand quantities' },
+  on_order: { what: 'on-order quantities' },
+};
+
+/** A service level as a share: 0.5–0.999 as is, 50–99.9 as a percentage; anything else is NaN. */
+export function serviceShare(v: number): number {
+  const s = v >= 50 && v <= 99.9 ? v / 100 : v;
+  return s >= 0.5 && s <= 0.999 ? s : NaN;
+}
+
+export async function readPartsFile(filePath: string, originalName: string): Promise<PartsFile> {
+  const { source } = await openSource(filePath, originalName);
+  let cols: Map<PartsColumn, number> | null = null;
+  let header: string[] = [];
+  const rows: PartRow[] = [];
+  const bad = new Map<ValueColumn, Count>(VALUE_COLUMNS.map((c) => [c, new Count()]));
+  const blankPart = new Count();
+  const dup = new Count();
+  const seen = new Set<string>();
+  let line = 0;
+  for await (const rec of readRows(filePath, source)) {
+    line++;
+    if (rec.every((c) => c.trim() === '')) continue;
+    if (!cols) {
+      header = rec;
+      cols = mapParts(rec);
+      continue;
+    }
+    const cell = (c: PartsColumn) => {
+      const i = cols!.get(c);
+      return i === undefined ? '' : (rec[i] ?? '').trim();
+    };
+    const partnumber = cell('partnumber');
+    if (!partnumber) {
+      blankPart.add(`line ${line}`);
+      continue;
+    }
+    const site = cell('site_code') || null;
+    const key = `${partnumber}\u0001${site ?? ''}`;
+    if (seen.has(key)) {
+      dup.add(site ? `${partnumber} @ ${site}` : partnumber);
+      continue;
+    }
+    seen.add(key);
+    const row: PartRow = { partnumber, site };
+    for (const c of VALUE_COLUMNS) {
+      const text = cell(c);
+      if (!cols.has(c) || text === '') continue;
+      let v = parseQty(text.replace(/%$/, ''), true);
+      const rule = RULES[c];
+      if (c === 'service_level') v = serviceShare(v);
+      const ok = Number.isFinite(v) && v >= 0 && (!rule.int || Number.isInteger(v)) && v <= (rule.max ?? 1e12);
+      if (!ok) {
+        bad.get(c)!.add(`"${text.slice(0, 30)}" for ${partnumber}`);
+        continue;
+      }
+      setValue(row, c, v);
+    }
+    rows.push(row);
+  }
+  if (!cols) throw new InputError('EMPTY_FILE', 'The parts file has no header line.');
+  if (rows.length === 0)
+    throw new InputError('EMPTY_FILE', 'The parts file has a header but no rows with a part number.');
+  const warnings: string[] = [];
+  const say = (c: Count, text: string) => {
+    if (c.n) warnings.push(`Parts file: ${c.n} ${text} (e.g. ${c.examples.join(', ')}).`);
+  };
+  for (const c of VALUE_COLUMNS) {
+    const r = RULES[c];
+    const range = c === 'service_level' ? '0.5–0.999 or 50–99.9 %' : `${r.int ? 'whole numbers' : 'numbers'} ≥ 0`;
+    say(bad.get(c)!, `${r.what} are not ${range} and were left out: the job's default is used`);
+  }
+  say(blankPart, 'rows have no part number and were skipped');
+  say(dup, 'rows repeat an earlier part and site; the first one is used');
+  const columns: Partial<Record<PartsColumn, string>> = {};
+  for (const [c, i] of cols) columns[c] = header[i].replace(/^\uFEFF/, '').trim();
+  return { rows, columns, warnings };
+}
+
+function setValue(row: PartRow, c: ValueColumn, v: number): void {
+  if (c === 'lead_time_days') row.leadDays = v;
+  else if (c === 'lead_time_periods') row.leadPeriods = v;
+  else if (c === 'unit_cost') row.unitCost = v;
+  else if (c === 'service_level') row.serviceLevel = v;
+  else if (c === 'review_periods') row.reviewPeriods = v;
+  else if (c === 'on_hand') row.onHand = v;
+  else row.onOrder = v;
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm run forecast -- --inventory`: the plan written next to the forecast, on real worker threads, through
+ * its own temp file; a bad parts file leaves neither output behind.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SAMPLE = path.join(ROOT, 'server/assets/sample-demand.csv');
+const dir = mkdtempSync(path.join(tmpdir(), 'sparecast-cli-inv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const PLAN_HEADER =
+  'partnumber,site_code,demand_class,lead_time_periods,review_periods,service_level,ltd_mean,ltd_q50,ltd_q80,' +
+  'ltd_q90,ltd_q95,ltd_q99,order_up_to,safety_stock,unit_cost,stock_value,on_hand,on_order,suggested_order';
+
+async function forecast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const cli = path.join(ROOT, 'server/cli/forecast.ts');
+    const opts = { cwd: ROOT, encoding: 'utf8' as const };
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, ...args], opts);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('npm run forecast -- --inventory', () => {
+  it('writes one plan row per series with the fixed columns, the parts file applied, no temp file', async () => {
+    const out = path.join(dir, 'f.csv');
+    const plan = path.join(dir, 'plan.csv');
+    const forecastLines = () => readFileSync(out, 'utf8').trimEnd().split('\n').slice(1);
+    const parts = path.join(dir, 'parts.csv');
+    writeFileSync(parts, 'kode_part,lokasi,lead_time_hari,harga,stok\n0018040707,,8,2.5,1\nNOPE,,1,1,1\n');
+    const r = await forecast(
+      ...['--input', SAMPLE, '--output', out, '--horizon', '14', '--threads', '2'],
+      ...['--inventory', plan, '--parts', parts, '--service-level', '90', '--review-periods', '2'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/inventory .*plan\.csv: \d+ rows, service level 90 %, stock value [\d.]+ /);
+    expect(r.stdout).toMatch(/warning: Parts file: 1 rows name a part or site that is not forecast .*NOPE/);
+    const lines = readFileSync(plan, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe(PLAN_HEADER);
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const series = new Set(forecastLines().map((l) => l.split(',').slice(1, 3).join(',')));
+    expect(rows).toHaveLength(series.size);
+    expect(new Set(rows.map((x) => `${x[0]},${x[1]}`))).toEqual(series);
+    const col = (c: string) => PLAN_HEADER.split(',').indexOf(c);
+    for (const x of rows) {
+      expect(x[col('service_level')]).toBe('0.9');
+      expect(x[col('review_periods')]).toBe('2');
+      expect(Number(x[col('order_up_to')])).toBe(Number(x[col('ltd_q90')]));
+    }
+    const own = rows.filter((x) => x[0] === '0018040707');
+    expect(own.length).toBeGreaterThan(0);
+    for (const x of own) {
+      expect(x[col('lead_time_periods')]).toBe('8');
+      expect(Number(x[col('stock_value')])).toBeCloseTo(2.5 * Number(x[col('order_up_to')]), 3);
+      expect(Number(x[col('suggested_order')])).toBe(Math.max(0, Number(x[col('order_up_to')]) - 1));
+    }
+    expect(rows.filter((x) => x[0] !== '0018040707').every((x) => x[col('lead_time_periods')] === '30')).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 120_000);
+  it('a parts file without a needed column: exit 1 naming it, no forecast, plan or temp file', async () => {
+    const parts = path.join(dir, 'bad-parts.csv');
+    writeFileSync(parts, 'partnumber,colour\n0018040707,red\n');
+    const out = path.join(dir, 'never.csv');
+    const plan = path.join(dir, 'never-plan.csv');
+    const r = await forecast('--input', SAMPLE, '--output', out, '--inventory', plan, '--parts', parts);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/MISSING_COLUMNS: The parts file is missing at least one of lead_time_days/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('never') || f.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(plan)).toBe(false);
+  }, 60_000);
+  it('--parts without --inventory is a usage error', async () => {
+    const r = await forecast('--input', SAMPLE, '--output', path.join(dir, 'x.csv'), '--parts', 'p.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--parts needs --inventory/);
+  });
+});

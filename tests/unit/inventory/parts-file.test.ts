@@ -1,0 +1,116 @@
+/** The parts file of an inventory plan: columns, aliases, warnings, matching to the job's series. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jobConfigSchema } from '../../../server/contract/schemas.js';
+import { readPartsFile } from '../../../server/forecast/parse/parts.js';
+import { matchParts, settingsFor } from '../../../server/forecast/inventory/settings.js';
+import type { SiteSeries } from '../../../server/forecast/series/group.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sparecast-parts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+function file(text: string, name = `parts-${n++}.csv`): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+const read = (text: string) => {
+  const p = file(text);
+  return readPartsFile(p, p);
+};
+const site = (name: string, parts: string[]): SiteSeries => ({
+  site: name,
+  parts,
+  off: new Int32Array(parts.length + 1),
+  per: new Int32Array(0),
+  qty: new Float64Array(0),
+});
+const config = jobConfigSchema.parse({});
+
+describe('readPartsFile', () => {
+  it('reads aliases (Indonesian too), a semicolon delimiter and percentages', async () => {
+    const f = await read('Kode Part;Lokasi;Lead Time Hari;Harga;Service Level;Stok\nA;S1;10;2,5;97,5;3\nB;;0;1;0.9;\n');
+    expect(f.columns).toMatchObject({ partnumber: 'Kode Part', site_code: 'Lokasi', lead_time_days: 'Lead Time Hari' });
+    expect(f.rows).toEqual([
+      { partnumber: 'A', site: 'S1', leadDays: 10, unitCost: 2.5, serviceLevel: 0.975, onHand: 3 },
+      { partnumber: 'B', site: null, leadDays: 0, unitCost: 1, serviceLevel: 0.9 },
+    ]);
+    expect(f.warnings).toEqual([]);
+  });
+  it('MISSING_COLUMNS names what is missing when no needed column is there', async () => {
+    await expect(read('sku,colour\nA,red\n')).rejects.toMatchObject({
+      code: 'MISSING_COLUMNS',
+      message: expect.stringMatching(/at least one of lead_time_days, lead_time_periods, unit_cost/),
+    });
+    await expect(read('colour,lead_time\nred,3\n')).rejects.toMatchObject({
+      code: 'MISSING_COLUMNS',
+      message: expect.stringMatching(/missing partnumber .*"colour", "lead_time"/),
+    });
+  });
+  it('negative and text values: left out, counted, with examples; the row is kept', async () => {
+    const f = await read('partnumber,lead_time_days,unit_cost\nA,-3,1\nB,abc,x\nC,5,2\nD,2.5,7\n');
+    expect(f.rows.map((r) => r.partnumber)).toEqual(['A', 'B', 'C', 'D']);
+    expect(f.rows[0]).toEqual({ partnumber: 'A', site: null, unitCost: 1 });
+    expect(f.rows[3].leadDays).toBe(2.5);
+    expect(f.warnings).toEqual([
+      expect.stringMatching(/^Parts file: 2 lead times \(days\) are not numbers ≥ 0 .*"-3" for A, "abc" for B/),
+      expect.stringMatching(/^Parts file: 1 unit costs are not numbers ≥ 0 .*"x" for B/),
+    ]);
+  });
+  it('service levels outside 0.5–0.999 / 50–99.9 % and fractional periods are reported', async () => {
+    const f = await read('partnumber,service_level,lead_time_periods\nA,0.3,1.5\nB,100,2\n');
+    expect(f.rows).toEqual([
+      { partnumber: 'A', site: null },
+      { partnumber: 'B', site: null, leadPeriods: 2 },
+    ]);
+    expect(f.warnings.join(' ')).toMatch(/2 service levels are not 0\.5–0\.999 or 50–99\.9 %/);
+    expect(f.warnings.join(' ')).toMatch(/1 lead times \(periods\) are not whole numbers ≥ 0/);
+  });
+  it('duplicates: the first row is used, the others counted', async () => {
+    const f = await read('partnumber,site_code,lead_time_days\nA,S1,1\nA,S1,9\nA,,4\nA,,5\n');
+    expect(f.rows.map((r) => r.leadDays)).toEqual([1, 4]);
+    expect(f.warnings).toEqual([
+      expect.stringMatching(/2 rows repeat an earlier part and site; the first one is used .*A @ S1, A\)/),
+    ]);
+  });
+});
+
+describe('matchParts (parts file → series settings)', () => {
+  const series = [site('S1', ['A', 'B']), site('S2', ['A'])];
+  it('site row, else the part row, field by field, else the defaults; days round up to periods', async () => {
+    const f = await read('partnumber,site_code,lead_time_days,unit_cost,on_hand\nA,S1,8,2,\nA,,15,3,4\n');
+    const m = matchParts(f, series, config, 'W');
+    expect(m.covered).toBe(2);
+    expect(settingsFor(m.settings, 'A', 'S1')).toEqual({
+      L: 2, // 8 days: two weeks
+      R: 1,
+      target: 0.95,
+      unitCost: 2,
+      onHand: 4, // from the part's row
+      onOrder: null,
+    });
+    expect(settingsFor(m.settings, 'A', 'S2')).toMatchObject({ L: 3, unitCost: 3 });
+    expect(settingsFor(m.settings, 'B', 'S1')).toMatchObject({ L: 5, unitCost: null }); // 30 days default
+    expect(m.warnings).toEqual([expect.stringMatching(/covers 2 of 3 series/)]);
+  });
+  it('unknown parts are reported; a file of unknown parts only is rejected', async () => {
+    const some = await read('partnumber,site_code,lead_time_days\nA,,1\nZ,,1\nB,S9,1\n');
+    expect(matchParts(some, series, config, 'D').warnings[0]).toMatch(
+      /2 rows name a part or site that is not forecast .*Z, B @ S9/,
+    );
+    const none = await read('partnumber,lead_time_days\nX,1\nY,2\n');
+    expect(() => matchParts(none, series, config, 'D')).toThrow(/None of the 2 rows of the parts file names a part/);
+  });
+  it('the config defaults apply without a row (service level as a percentage too)', async () => {
+    const cfg = jobConfigSchema.parse({ service_level: '90', lead_time_days: 0, review_periods: 2 });
+    const f = await read('partnumber,unit_cost\nA,1\n');
+    expect(settingsFor(matchParts(f, series, cfg, 'M').settings, 'B', 'S1')).toMatchObject({
+      L: 0,
+      R: 2,
+      target: 0.9,
+    });
+    expect(jobConfigSchema.safeParse({ service_level: 1 }).success).toBe(false);
+  });
+});
