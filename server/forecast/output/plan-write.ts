@@ -27,11 +27,6 @@ export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
 export const PLAN_HEADER = PLAN_COLUMNS.join(',');
 
-/**
- * The one place the plan quotes its text fields (part numbers and site codes come from the user's files).
- * Swap in the formula-safe helper of output/cells.ts here when it lands.
- */
-const textCell = (s: string): string => csvField(s);
 
 const opt = (x: number | null) => (x === null ? '' : num(x));
 
@@ -40,9 +35,9 @@ export function planLine(r: PlanRow): string {
   const mean = Number(num(r.mean));
   return (
     [
-      textCell(r.partnumber),
-      textCell(r.site),
-      textCell(r.demandClass),
+      csvField(r.partnumber),
+      csvField(r.site),
+      csvField(r.demandClass),
       r.L,
       r.R,
       num(r.target),
