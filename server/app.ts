@@ -16,6 +16,7 @@ import { JobCommands } from './jobs/job.commands.js';
 import { Server } from 'socket.io';
 import type { JobService } from './jobs/job.service.js';
 import { JobSeries } from './jobs/job-series.js';
+import { JobSites } from './jobs/job-sites.js';
 import type { WorkerPool } from './jobs/worker-pool.js';
 import type { Logger } from './logger.js';
 import type { StoragePaths } from './storage/paths.js';
@@ -101,8 +102,12 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   );
   const series = new JobSeries(deps.interactive);
   // a deleted job's cached series keys would otherwise stay until evicted
-  deps.jobs.events.on('deleted', ({ id }) => series.forget(id));
-  api.use(jobRoutes({ jobs: deps.jobs, commands, series, paths: deps.paths, receive }));
+  const sites = new JobSites(deps.interactive);
+  deps.jobs.events.on('deleted', ({ id }) => {
+    series.forget(id);
+    sites.forget(id);
+  });
+  api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, paths: deps.paths, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -147,6 +147,12 @@ export interface JobProgressDto {
   partitions: PartitionCounts;
 }
 
+/** GET /api/jobs/:id/sites: the site codes found in a job's uploaded file, sorted. */
+export interface JobSitesDto {
+  id: string;
+  sites: string[];
+}
+
 /** What POST /api/preview tells about a file before a job is run. */
 export interface PreviewDto {
   filename: string;

@@ -5,12 +5,13 @@ import { promises as fs } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../contract/errors.js';
 import { jobIdSchema, listQuerySchema, jobConfigSchema, describeZodError } from '../contract/schemas.js';
-import type { JobConfig, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
+import type { JobConfig, JobSitesDto, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
 import { actorOf } from './request.js';
 import type { JobSeries } from '../jobs/job-series.js';
+import type { JobSites } from '../jobs/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
 
@@ -18,6 +19,7 @@ export interface JobRoutesDeps {
   jobs: JobService;
   commands: JobCommands;
   series: JobSeries;
+  sites: JobSites;
   paths: StoragePaths;
   receive: ReturnType<typeof createUploadReceiver>;
 }
@@ -28,7 +30,7 @@ function jobId(req: Request): string {
   return r.data;
 }
 
-export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesDeps): Router {
+export function jobRoutes({ jobs, commands, series, sites, paths, receive }: JobRoutesDeps): Router {
   const r = Router();
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
@@ -115,6 +117,13 @@ export function jobRoutes({ jobs, commands, series, paths, receive }: JobRoutesD
     res.type('text/csv');
     res.attachment(name);
     res.sendFile(file);
+  });
+
+  r.get('/jobs/:id/sites', viewer, async (req, res) => {
+    const id = jobId(req);
+    const { job, file } = await jobs.upload(id);
+    const body: JobSitesDto = { id, sites: await sites.sites(id, file, job.filename, job.config) };
+    res.json(body);
   });
 
   r.get('/jobs/:id/series/keys', viewer, async (req, res) => {

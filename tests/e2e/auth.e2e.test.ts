@@ -111,6 +111,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     await a.getByTestId('setup-password').fill(PASSWORD.admin);
     await a.getByTestId('setup-repeat').fill(PASSWORD.admin);
     await a.getByTestId('setup-submit').click();
+    // Issue 13 item 9: the next step is the sample on the dashboard, which points to Admin for users.
+    await a.getByTestId('setup-done-hint').waitFor({ timeout: 15_000 });
+    expect(new URL(a.url()).hash).toBe('#/');
+    expect(await a.getByTestId('sample-button').isVisible()).toBe(true);
+    expect(await a.getByTestId('setup-done-hint').textContent()).toContain('Pengguna dikelola di halaman');
+    await a.getByTestId('setup-admin-link').click();
     await a.getByTestId('users-card').waitFor({ timeout: 15_000 });
     expect(new URL(a.url()).hash).toBe('#/admin');
     expect(await a.getByTestId('user-name').textContent()).toBe('admin');

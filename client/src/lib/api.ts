@@ -1,6 +1,7 @@
 import type {
   HealthDto,
   JobDto,
+  JobSitesDto,
   JobListDto,
   JobLogDto,
   PreviewDto,
@@ -11,6 +12,7 @@ import type {
 import type { AuditEntryDto, AuthUserDto, MeDto, Role, TokenDto, UserDto } from '$contract/auth.js';
 import type { ApiErrorBody } from '$contract/errors.js';
 import type { JobConfigInput, ListQuery } from '$contract/schemas.js';
+import { checkedDownload } from './download.js';
 import { fail, ok, type Result } from './result.js';
 
 /** One page of GET /api/jobs: the very shape the server parses the query into. */
@@ -38,6 +40,10 @@ export interface Api {
   seriesKeys(id: string, q: string, limit: number): Promise<Result<SeriesKeysDto>>;
   series(id: string, key: SeriesKey): Promise<Result<SeriesDto>>;
   downloadUrl(id: string): string;
+  /** Saves the job's forecast CSV, or answers why not (never saves an error body as a file). */
+  download(id: string): Promise<Result<void>>;
+  /** The site codes in the job's uploaded file (the rerun form offers them). */
+  jobSites(id: string): Promise<Result<JobSitesDto>>;
 }
 
 const enc = encodeURIComponent;
@@ -60,6 +66,8 @@ function isErrorBody(v: unknown): v is { error: ApiErrorBody } {
 export interface ApiOptions {
   /** Called when a request is refused because the session is gone (401 UNAUTHORIZED). */
   onUnauthorized?: () => void;
+  /** Hands a checked download URL to the browser (a link click; see download-link.ts). */
+  save?: (url: string) => void;
 }
 
 async function request<T>(url: string, init?: RequestInit, opts?: ApiOptions): Promise<Result<T>> {
@@ -123,6 +131,13 @@ export function createApi(base = '', opts: ApiOptions = {}): Api {
         `${base}/api/jobs/${enc(id)}/series?${new URLSearchParams({ partnumber: key.partnumber, site_code: key.site_code })}`,
       ),
     downloadUrl: (id) => `${base}/api/jobs/${enc(id)}/download`,
+    download: (id) =>
+      checkedDownload(`${base}/api/jobs/${enc(id)}/download`, {
+        fetch: (u, init) => fetch(u, init),
+        save: opts.save ?? (() => undefined),
+        onUnauthorized: opts.onUnauthorized,
+      }),
+    jobSites: (id) => call(`${base}/api/jobs/${enc(id)}/sites`),
   };
 }
 

@@ -1,5 +1,6 @@
 import { getContext, setContext } from 'svelte';
-import { createAccountApi, createApi, type AccountApi, type Api } from './api.js';
+import { createAccountApi, createApi, type AccountApi, type Api, type ApiOptions } from './api.js';
+import { startDownload } from './download-link.js';
 import { AuthStore } from './auth.svelte.js';
 import { Clock } from './clock.svelte.js';
 import { createCommands } from './commands.js';
@@ -46,7 +47,7 @@ export function createAppContext(): AppContext {
   bindSocket(socket, bus);
   const router = new Router();
   // Filled in once `session` exists; the API only calls back after a request, long after this returns.
-  const hooks: { onUnauthorized?: () => void } = {};
+  const hooks: ApiOptions = { save: startDownload };
   const api = createApi('', hooks);
   const account = createAccountApi('', hooks);
   const auth = new AuthStore(account);

@@ -18,6 +18,8 @@ export class AuthStore {
   error = $state<ClientError | null>(null);
   /** The session ended under the user (401, refused socket, server disconnect): the sign-in page says so. */
   expired = $state(false);
+  /** The first admin was just created here: the dashboard says what comes next and where users are managed. */
+  welcomeAdmin = $state(false);
 
   constructor(private readonly api: Pick<AccountApi, 'me' | 'login' | 'logout' | 'setup'>) {}
 
@@ -60,7 +62,9 @@ export class AuthStore {
 
   /** Creates the first admin with the one-time token from the server console, and signs in. */
   async setup(token: string, username: string, password: string): Promise<boolean> {
-    return this.enter(() => this.api.setup(token, username.trim(), password));
+    const ok = await this.enter(() => this.api.setup(token, username.trim(), password));
+    if (ok) this.welcomeAdmin = true;
+    return ok;
   }
 
   private async enter(call: () => ReturnType<AccountApi['login']>): Promise<boolean> {
@@ -94,6 +98,7 @@ export class AuthStore {
 
   private forget(expired: boolean): void {
     if (this.me) this.me = { ...this.me, user: null };
+    this.welcomeAdmin = false;
     this.expired = expired;
     this.error = null;
   }

@@ -5,6 +5,8 @@ import { ConfigForm } from './config-form.svelte.js';
 import type { KeyValueStore } from './i18n.svelte.js';
 import { JobWatch } from './job-watch.svelte.js';
 import type { LiveBus } from './live.js';
+import type { MessageKey } from './i18n/messages.js';
+import { runBlockedBy } from './preview-view.js';
 import { fail, type ClientError, type Result } from './result.js';
 import type { CommandChannel } from './socket.js';
 
@@ -46,7 +48,30 @@ export class DashboardStore {
   }
 
   get canRun(): boolean {
-    return !!this.file && !this.running && !this.previewing && this.form.valid && !this.previewError;
+    return (
+      !!this.file && !this.running && !this.previewing && this.form.valid && !this.previewError && !this.runBlocked
+    );
+  }
+
+  /** Why Jalankan Forecast is disabled although a file is chosen: the preview found nothing usable. */
+  get runBlocked(): MessageKey | null {
+    return runBlockedBy(this.preview);
+  }
+
+  /** The card's job is gone: deleted while shown, or (after a reload) no longer on the server. */
+  get jobGone(): boolean {
+    return this.watch.deleted || (this.watch.notFound && !!this.watch.id);
+  }
+
+  /** The card offers Download only for a completed job that still exists. */
+  get canDownload(): boolean {
+    const j = this.watch.job;
+    return !!j && j.status === 'COMPLETED' && j.has_output && !this.jobGone;
+  }
+
+  /** "Buka halaman job" would only say "Job tidak ditemukan" once the job is gone. */
+  get canOpenJob(): boolean {
+    return !!this.watch.job && !this.jobGone;
   }
 
   async chooseFile(file: UploadFile): Promise<void> {

@@ -21,27 +21,55 @@ export function formatDay(day: string | null | undefined, locale: string): strin
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
-/** 45 s · 3 m 05 s · 1 h 02 m */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} m ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** One cached Intl.NumberFormat per locale and options: every number on a page is worded the same way. */
+function nf(locale: string, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(opts)}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(locale, opts)));
+  return f;
 }
 
-export function formatBytes(n: number | null | undefined): string {
+const unit = (locale: string, u: 'second' | 'minute' | 'hour', v: number, opts: Intl.NumberFormatOptions = {}) =>
+  nf(locale, { style: 'unit', unit: u, unitDisplay: 'short', ...opts }).format(v);
+
+/**
+ * A duration in the page's language: id "45 dtk · 3 mnt 05 dtk · 1 j 02 mnt", en "45 sec · 3 min 05 sec".
+ * `precise`: under 10 s, one decimal (how long a computation took); otherwise whole seconds (a ticking clock).
+ */
+export function formatDuration(
+  ms: number | null | undefined,
+  locale: string,
+  opts: { precise?: boolean } = {},
+): string {
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
+  if (opts.precise && ms < 9_950) return unit(locale, 'second', ms / 1000, { maximumFractionDigits: 1 });
+  const s = Math.round(ms / 1000);
+  if (s < 60) return unit(locale, 'second', s);
+  const m = Math.floor(s / 60);
+  const two = { minimumIntegerDigits: 2 };
+  if (m < 60) return `${unit(locale, 'minute', m)} ${unit(locale, 'second', s % 60, two)}`;
+  return `${unit(locale, 'hour', Math.floor(m / 60))} ${unit(locale, 'minute', m % 60, two)}`;
+}
+
+/** Bytes with the page's decimal separator: id "1,5 MB", en "1.5 MB". */
+export function formatBytes(n: number | null | undefined, locale: string): string {
   if (n == null || !Number.isFinite(n)) return '—';
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+  if (n < 1024) return `${formatNumber(n, locale, 0)} B`;
+  const [v, u, d] =
+    n < 1024 ** 2 ? [n / 1024, 'KB', 1] : n < 1024 ** 3 ? [n / 1024 ** 2, 'MB', 1] : [n / 1024 ** 3, 'GB', 2];
+  return `${nf(locale, { minimumFractionDigits: d, maximumFractionDigits: d }).format(v)} ${u}`;
 }
 
 export function formatNumber(n: number | null | undefined, locale: string, digits = 2): string {
   if (n == null || !Number.isFinite(n)) return '—';
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
+  return nf(locale, { maximumFractionDigits: digits }).format(n);
+}
+
+/** A percentage given as 0–100 (progress, bias), with the locale's decimal separator: id "16,5%", en "16.5%". */
+export function formatPercent(pct: number | null | undefined, locale: string, digits = 0): string {
+  if (pct == null || !Number.isFinite(pct)) return '—';
+  return nf(locale, { style: 'percent', maximumFractionDigits: digits }).format(pct / 100);
 }
 
 /** Milliseconds between two ISO times (end defaults to `now`), or null when the start is unknown. */

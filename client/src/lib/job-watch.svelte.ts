@@ -5,6 +5,7 @@ import type { Api } from './api.js';
 import { applyProgress, mergeJob } from './job-merge.js';
 import type { LiveBus } from './live.js';
 import type { CommandChannel } from './socket.js';
+import { StopMemory } from './stop-memory.js';
 
 export const LOG_LIMIT = 500;
 
@@ -20,8 +21,11 @@ export class JobWatch {
   notFound = $state(false);
   error = $state<ClientError | null>(null);
   stopping = $state(false);
+  /** The progress this job had reached when it was stopped (its bar shows 0 %), if this page saw it run. */
+  stoppedAt = $state<number | null>(null);
 
   private offs: (() => void)[] = [];
+  private readonly stops = new StopMemory();
   private gen = 0;
 
   constructor(
@@ -44,15 +48,16 @@ export class JobWatch {
     this.deleted = false;
     this.notFound = false;
     this.error = null;
+    this.stoppedAt = null;
     this.offs.push(
       this.bus.on('job:updated', (job) => {
-        if (job.id === this.id) this.job = mergeJob(this.job, job);
+        if (job.id === this.id) this.take(mergeJob(this.job, job));
       }),
       this.bus.on('job:created', (job) => {
-        if (job.id === this.id) this.job = mergeJob(this.job, job);
+        if (job.id === this.id) this.take(mergeJob(this.job, job));
       }),
       this.bus.on('job:progress', (p) => {
-        if (p.id === this.id && this.job) this.job = applyProgress(this.job, p);
+        if (p.id === this.id && this.job) this.take(applyProgress(this.job, p));
       }),
       this.bus.on('job:log', (p) => {
         if (p.id === this.id) this.appendLog(p.lines);
@@ -73,7 +78,7 @@ export class JobWatch {
     const id = this.id!;
     const [job, log] = await Promise.all([this.api.getJob(id), this.api.getLog(id)]);
     if (gen !== this.gen) return;
-    if (job.ok) this.job = mergeJob(this.job, job.data);
+    if (job.ok) this.take(mergeJob(this.job, job.data));
     else if (job.error.code === 'JOB_NOT_FOUND' || job.error.code === 'NOT_FOUND') this.notFound = true;
     else this.error = job.error;
     if (log.ok && this.log.length === 0) this.log = log.data.lines.slice(-LOG_LIMIT);
@@ -85,13 +90,19 @@ export class JobWatch {
     const r = await this.commands.subscribe(id);
     if (gen !== this.gen) return;
     if (r.ok) {
-      this.job = mergeJob(this.job, r.data.job);
+      this.take(mergeJob(this.job, r.data.job));
       this.log = r.data.log.slice(-LOG_LIMIT);
       this.notFound = false;
     } else if (r.error.code === 'JOB_NOT_FOUND') {
       if (this.job) this.deleted = true;
       else this.notFound = true;
     }
+  }
+
+  /** Every new snapshot of the job goes through here, so the stop memory sees each progress. */
+  private take(job: JobDto): void {
+    this.job = job;
+    this.stoppedAt = this.stops.see(job.id, job.status, job.progress);
   }
 
   private appendLog(lines: LogLine[]): void {
@@ -108,7 +119,7 @@ export class JobWatch {
       this.error = r.error;
       return false;
     }
-    this.job = mergeJob(this.job, r.data);
+    this.take(mergeJob(this.job, r.data));
     return true;
   }
 
@@ -129,5 +140,6 @@ export class JobWatch {
     this.deleted = false;
     this.notFound = false;
     this.error = null;
+    this.stoppedAt = null;
   }
 }

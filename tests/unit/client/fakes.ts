@@ -98,6 +98,8 @@ export class FakeApi implements Api {
   seriesKeys: Api['seriesKeys'] = notImplemented;
   series: Api['series'] = notImplemented;
   downloadUrl = (id: string) => `/api/jobs/${id}/download`;
+  download: Api['download'] = notImplemented;
+  jobSites: Api['jobSites'] = notImplemented;
 }
 
 /** Socket commands answered by the fake server. */

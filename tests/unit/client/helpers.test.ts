@@ -31,11 +31,11 @@ describe('route', () => {
 
 describe('format', () => {
   it('durations, sizes and times in a given zone', () => {
-    expect(formatDuration(45_000)).toBe('45 s');
-    expect(formatDuration(185_000)).toBe('3 m 05 s');
-    expect(formatDuration(3_720_000)).toBe('1 h 02 m');
-    expect(formatDuration(null)).toBe('—');
-    expect(formatBytes(2048)).toBe('2.0 KB');
+    expect(formatDuration(45_000, 'en-US')).toBe('45 sec');
+    expect(formatDuration(185_000, 'en-US')).toBe('3 min 05 sec');
+    expect(formatDuration(3_720_000, 'en-US')).toBe('1 hr 02 min');
+    expect(formatDuration(null, 'en-US')).toBe('—');
+    expect(formatBytes(2048, 'en-US')).toBe('2.0 KB');
     expect(formatDateTime('2026-01-01T00:30:00Z', 'en-GB', 'Asia/Jakarta')).toContain('07:30');
     expect(formatDateTime(null, 'en-GB')).toBe('—');
     expect(formatDay('2026-03-04', 'en-GB')).toBe('4 Mar 2026');
