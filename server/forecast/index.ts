@@ -7,6 +7,7 @@ import { inspectHead, loadDemand, previewDemand } from './prepare.js';
 import { combineMetrics } from './output/combine.js';
 import { OUTPUT_HEADER } from './output/write.js';
 import { readSeriesHistory } from './series/history.js';
+import { writeSeriesIndex } from './output/series-index-write.js';
 import { splitPartition } from './series/split.js';
 import type { EngineApi } from './types.js';
 
@@ -28,6 +29,8 @@ export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
 export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';
 export { OrderedOutput } from './output/ordered-output.js';
 export { readOutput } from './output/read.js';
+export { writeSeriesIndex, type SeriesIndexRequest } from './output/series-index-write.js';
+export { openSeriesIndex, readIndexedSeries, type SeriesIndex, type SeriesIndexEntry } from './output/series-index.js';
 
 // For the benches and tools that score an output against the file's own calendar.
 export { readDemand, type RawDemand } from './parse/load.js';
@@ -43,4 +46,5 @@ export const engine: EngineApi = {
   splitPartition,
   combineMetrics,
   readSeriesHistory,
+  writeSeriesIndex,
 };

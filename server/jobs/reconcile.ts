@@ -61,6 +61,8 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   const outputs = await list(paths.outputs);
   for (const name of keepOutputs)
     if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
+  // A completed job's series index (`<output>.idx`) belongs to it like its output.
+  for (const name of [...keepOutputs]) keepOutputs.add(`${name}.idx`);
   for (const name of uploads) if (!keepUploads.has(name)) report.removedFiles += await rm(paths.uploads, name);
   for (const name of outputs) if (!keepOutputs.has(name)) report.removedFiles += await rm(paths.outputs, name);
   for (const name of await list(paths.tmp)) report.removedFiles += await rm(paths.tmp, name);

@@ -11,6 +11,7 @@ import type {
   PartitionInput,
   PartitionResult,
   Prepared,
+  SeriesIndexRequest,
 } from '../forecast/index.js';
 
 export type WorkerTask =
@@ -33,6 +34,7 @@ export type WorkerTask =
       site: string;
       port: MessagePort;
     }
+  | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -46,6 +48,7 @@ export type WorkerResult =
   | { kind: 'load'; prepared: Prepared }
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
+  | { kind: 'series-index'; series: number }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };
