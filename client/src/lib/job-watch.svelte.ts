@@ -3,6 +3,7 @@ import { isFinal, type JobDto, type LogLine } from '$contract/dto.js';
 import type { ClientError } from './result.js';
 import type { Api } from './api.js';
 import { applyProgress, mergeJob } from './job-merge.js';
+import { EtaEstimator, type Eta } from './eta.js';
 import type { LiveBus } from './live.js';
 import type { CommandChannel } from './socket.js';
 
@@ -20,6 +21,10 @@ export class JobWatch {
   notFound = $state(false);
   error = $state<ClientError | null>(null);
   stopping = $state(false);
+  /** Time left while PROCESSING, from the measured throughput (lib/eta.ts); null while unknown. */
+  eta = $state<Eta | null>(null);
+  private readonly estimator = new EtaEstimator();
+  private readonly now: () => number;
 
   private offs: (() => void)[] = [];
   private gen = 0;
@@ -28,7 +33,16 @@ export class JobWatch {
     private readonly api: Api,
     private readonly commands: CommandChannel,
     private readonly bus: LiveBus,
-  ) {}
+    now?: () => number,
+  ) {
+    this.now = now ?? (() => Date.now());
+  }
+
+  /** Every new snapshot of the job goes through here, so the estimate sees each progress reading. */
+  private set(next: JobDto | null): void {
+    this.job = next;
+    this.eta = next?.status === 'PROCESSING' ? this.estimator.observe(this.now(), next.progress) : null;
+  }
 
   get running(): boolean {
     return !!this.job && !this.deleted && !isFinal(this.job.status);
@@ -40,19 +54,21 @@ export class JobWatch {
     const gen = ++this.gen;
     this.id = id;
     this.job = null;
+    this.estimator.reset();
+    this.eta = null;
     this.log = [];
     this.deleted = false;
     this.notFound = false;
     this.error = null;
     this.offs.push(
       this.bus.on('job:updated', (job) => {
-        if (job.id === this.id) this.job = mergeJob(this.job, job);
+        if (job.id === this.id) this.set(mergeJob(this.job, job));
       }),
       this.bus.on('job:created', (job) => {
-        if (job.id === this.id) this.job = mergeJob(this.job, job);
+        if (job.id === this.id) this.set(mergeJob(this.job, job));
       }),
       this.bus.on('job:progress', (p) => {
-        if (p.id === this.id && this.job) this.job = applyProgress(this.job, p);
+        if (p.id === this.id && this.job) this.set(applyProgress(this.job, p));
       }),
       this.bus.on('job:log', (p) => {
         if (p.id === this.id) this.appendLog(p.lines);
@@ -73,7 +89,7 @@ export class JobWatch {
     const id = this.id!;
     const [job, log] = await Promise.all([this.api.getJob(id), this.api.getLog(id)]);
     if (gen !== this.gen) return;
-    if (job.ok) this.job = mergeJob(this.job, job.data);
+    if (job.ok) this.set(mergeJob(this.job, job.data));
     else if (job.error.code === 'JOB_NOT_FOUND' || job.error.code === 'NOT_FOUND') this.notFound = true;
     else this.error = job.error;
     if (log.ok && this.log.length === 0) this.log = log.data.lines.slice(-LOG_LIMIT);
@@ -85,7 +101,7 @@ export class JobWatch {
     const r = await this.commands.subscribe(id);
     if (gen !== this.gen) return;
     if (r.ok) {
-      this.job = mergeJob(this.job, r.data.job);
+      this.set(mergeJob(this.job, r.data.job));
       this.log = r.data.log.slice(-LOG_LIMIT);
       this.notFound = false;
     } else if (r.error.code === 'JOB_NOT_FOUND') {
@@ -108,7 +124,7 @@ export class JobWatch {
       this.error = r.error;
       return false;
     }
-    this.job = mergeJob(this.job, r.data);
+    this.set(mergeJob(this.job, r.data));
     return true;
   }
 
