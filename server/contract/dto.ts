@@ -185,10 +185,14 @@ export interface SeriesKeyDto {
   site_code: string;
   method: string;
   demand_class: string;
+  /** Total demand in the series' history (null when not known, e.g. an old job read without an index). */
+  volume: number | null;
 }
 
+/** The matching series, biggest history volume first, and how many matched in all. */
 export interface SeriesKeysDto {
   keys: SeriesKeyDto[];
+  total: number;
 }
 
 export interface HistoryPointDto {

@@ -152,6 +152,13 @@ export const listQuerySchema = z.object({
 /** GET /api/jobs query, parsed; the client builds the same shape to ask for a page. */
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+/** GET /api/jobs/:id/series/keys: a search text (part or site, empty = the biggest series) and a page size. */
+export const seriesKeysQuerySchema = z.object({
+  q: z.string().trim().max(100).optional().default(''),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type SeriesKeysQuery = z.infer<typeof seriesKeysQuerySchema>;
+
 /** One readable sentence from a zod error (first few issues). */
 export function describeZodError(err: z.ZodError): string {
   return err.issues

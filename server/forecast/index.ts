@@ -8,6 +8,7 @@ import { combineMetrics } from './output/combine.js';
 import { OUTPUT_HEADER } from './output/write.js';
 import { PLAN_HEADER } from './output/plan-write.js';
 import { readSeriesHistory } from './series/history.js';
+import { writeSeriesIndex } from './output/series-index-write.js';
 import { splitPartition } from './series/split.js';
 import type { EngineApi } from './types.js';
 
@@ -37,6 +38,8 @@ export { readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
 export { matchParts, type MatchedParts } from './inventory/settings.js';
 export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
+export { writeSeriesIndex, type SeriesIndexRequest } from './output/series-index-write.js';
+export { openSeriesIndex, readIndexedSeries, type SeriesIndex, type SeriesIndexEntry } from './output/series-index.js';
 
 // For the benches and tools that score an output against the file's own calendar.
 export { readDemand, type RawDemand } from './parse/load.js';
@@ -53,4 +56,5 @@ export const engine: EngineApi = {
   splitPartition,
   combineMetrics,
   readSeriesHistory,
+  writeSeriesIndex,
 };

@@ -7,6 +7,7 @@ import type { EngineContext } from './context.js';
 import type { PartitionMetrics } from './output/metrics.js';
 import type { PlanTotals } from './inventory/plan-row.js';
 import type { SiteSeries } from './series/group.js';
+import type { SeriesIndexRequest } from './output/series-index-write.js';
 
 /** One period of a series' demand history (the job page's chart). */
 export interface HistoryPoint {
@@ -125,4 +126,6 @@ export interface EngineApi {
     partnumber: string,
     site: string,
   ): Promise<HistoryPoint[]>;
+  /** Writes a finished job's per-series index (chart history + output byte ranges). Throws InputError. */
+  writeSeriesIndex(req: SeriesIndexRequest): Promise<{ series: number }>;
 }

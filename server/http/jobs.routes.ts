@@ -4,13 +4,19 @@
 import { promises as fs } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../contract/errors.js';
-import { jobIdSchema, listQuerySchema, jobConfigSchema, describeZodError } from '../contract/schemas.js';
+import {
+  jobIdSchema,
+  listQuerySchema,
+  jobConfigSchema,
+  describeZodError,
+  seriesKeysQuerySchema,
+} from '../contract/schemas.js';
 import type { JobConfig, JobSitesDto, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
 import { actorOf } from './request.js';
-import type { JobSeries } from '../jobs/job-series.js';
+import type { JobSeries, SeriesSource } from '../jobs/job-series.js';
 import type { JobSites } from '../jobs/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
@@ -126,12 +132,25 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
     res.json(body);
   });
 
+  // The job's series, from its index: a bounded read per request (see jobs/job-series.ts).
+  const seriesSource = async (id: string): Promise<SeriesSource> => {
+    const { file: outputFile } = await jobs.output(id);
+    const { job, file: uploadFile } = await jobs.upload(id);
+    return {
+      jobId: id,
+      outputFile,
+      uploadFile,
+      originalName: job.filename,
+      config: job.config,
+      tmpFile: () => paths.tmpFile('series-index'),
+    };
+  };
+
   r.get('/jobs/:id/series/keys', viewer, async (req, res) => {
     const id = jobId(req);
-    const { file } = await jobs.output(id);
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
-    const limit = Math.min(500, Math.max(1, Number(req.query.limit) || 50));
-    const body: SeriesKeysDto = { keys: await series.keys(id, file, q, limit) };
+    const q = seriesKeysQuerySchema.safeParse(req.query);
+    if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
+    const body: SeriesKeysDto = await series.keys(await seriesSource(id), q.data.q, q.data.limit);
     res.json(body);
   });
 
@@ -140,12 +159,8 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
     const partnumber = typeof req.query.partnumber === 'string' ? req.query.partnumber : '';
     const site = typeof req.query.site_code === 'string' ? req.query.site_code : '';
     if (!partnumber || !site) throw new AppError(400, 'VALIDATION_ERROR', 'Give both partnumber and site_code.');
-    const { file } = await jobs.output(id);
-    const fc = await series.forecast(file, partnumber, site);
-    if (!fc.key) throw new AppError(404, 'NOT_FOUND', `Job ${id} has no forecast for part ${partnumber} at ${site}.`);
-    const { job, file: upload } = await jobs.upload(id);
-    const history = await series.history(upload, job.filename, job.config, partnumber, site);
-    const body: SeriesDto = { ...fc.key, history, forecast: fc.points };
+    const body: SeriesDto | null = await series.series(await seriesSource(id), partnumber, site);
+    if (!body) throw new AppError(404, 'NOT_FOUND', `Job ${id} has no forecast for part ${partnumber} at ${site}.`);
     res.json(body);
   });
 

@@ -1,118 +1,164 @@
 /**
- * Series of a finished job for the chart: the list of (part, site) keys and one series' history
- * (read from the upload in a worker thread, so a big file never blocks the server) and forecast
- * (read from the output CSV).
+ * Series of a finished job for the chart: the (part, site) keys, biggest first, and one series' history
+ * and forecast, served from the job's series index (`<output>.idx`, written when the job completed):
+ * the table of series is read once per job and kept, each series is two bounded reads. A job completed
+ * before indexes existed gets its index built once, on first use, in a worker thread; if that fails the
+ * old path (scan the output, read the upload in a worker) still answers.
  */
-import type { JobConfig } from '../contract/dto.js';
-import { readOutput, type HistoryPoint } from '../forecast/index.js';
-import { AppError } from '../contract/errors.js';
+import { promises as fs } from 'node:fs';
+import type { JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../contract/dto.js';
+import { readIndexedSeries, openSeriesIndex, type SeriesIndex, type SeriesIndexEntry } from '../forecast/index.js';
+import type { Logger } from '../logger.js';
+import { removeQuietly } from '../storage/paths.js';
+import { legacyHistory, legacyForecast, legacyKeys, toForecastPoint } from './job-series.legacy.js';
 import type { WorkerPool } from './worker-pool.js';
 
-export interface SeriesKey {
-  partnumber: string;
-  site_code: string;
-  method: string;
-  demand_class: string;
+/** What the series of one completed job are read from. */
+export interface SeriesSource {
+  jobId: string;
+  outputFile: string;
+  uploadFile: string;
+  originalName: string;
+  config: JobConfig;
+  /** A fresh temp path under tmp/ (the lazily built index is written there, then renamed). */
+  tmpFile: () => string;
 }
 
-export interface ForecastPoint {
-  date: string;
-  qty: number;
-  raw: number;
-  model: number;
-  lo: number | null;
-  hi: number | null;
+/** The index file of an output: next to it, same name plus `.idx` (reconcile keeps it with its job). */
+export const indexFileOf = (outputFile: string): string => `${outputFile}.idx`;
+
+const BUILD_TIMEOUT_MS = 5 * 60_000;
+const CACHED_JOBS = 8;
+
+interface Loaded {
+  index: SeriesIndex;
+  byKey: Map<string, SeriesIndexEntry>;
+  /** Lower-cased "part\0site" per entry, same order, for search. */
+  haystack: string[];
 }
 
-const HISTORY_TIMEOUT_MS = 60_000;
+const keyOf = (part: string, site: string) => `${part}\u0000${site}`;
 
-const numOrNull = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
+/**
+ * Builds the index of a finished job's output in a worker (histories re-read from the upload), written
+ * to tmp/ and renamed next to the output. Returns the number of series.
+ */
+export async function buildSeriesIndex(pool: WorkerPool, src: SeriesSource, signal: AbortSignal): Promise<number> {
+  const tmp = src.tmpFile();
+  try {
+    const { result } = pool.run(
+      {
+        kind: 'series-index',
+        request: {
+          history: { from: 'upload', uploadFile: src.uploadFile, originalName: src.originalName, config: src.config },
+          outputFile: src.outputFile,
+          indexFile: tmp,
+        },
+      },
+      signal,
+      () => undefined,
+    );
+    const r = await result;
+    if (r.kind === 'input-error') throw new Error(r.message);
+    if (r.kind !== 'series-index') throw new Error(`unexpected worker answer ${r.kind}`);
+    await fs.rename(tmp, indexFileOf(src.outputFile));
+    return r.series;
+  } finally {
+    await removeQuietly(tmp);
+  }
+}
 
 export class JobSeries {
-  private readonly keyCache = new Map<string, SeriesKey[]>();
+  private readonly loaded = new Map<string, Promise<Loaded | null>>();
 
-  constructor(private readonly pool: WorkerPool) {}
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly logger?: Logger,
+  ) {}
 
-  /** Keys matching q (part number or site, case-insensitive), sorted by part then site. */
-  async keys(jobId: string, outputFile: string, q: string, limit: number): Promise<SeriesKey[]> {
-    let all = this.keyCache.get(jobId);
-    if (!all) {
-      all = [];
-      let last = '';
-      for await (const r of readOutput(outputFile)) {
-        const k = `${r.partnumber}\u0000${r.site_code}`;
-        if (k === last) continue;
-        last = k;
-        all.push({
-          partnumber: r.partnumber,
-          site_code: r.site_code,
-          method: r.method ?? '',
-          demand_class: r.demand_class ?? '',
-        });
-      }
-      all.sort((a, b) =>
-        a.partnumber < b.partnumber ? -1 : a.partnumber > b.partnumber ? 1 : a.site_code < b.site_code ? -1 : 1,
-      );
-      this.keyCache.set(jobId, all);
-      if (this.keyCache.size > 8) this.keyCache.delete(this.keyCache.keys().next().value!);
-    }
+  /** Keys matching q (part number or site, case-insensitive), biggest history volume first. */
+  async keys(src: SeriesSource, q: string, limit: number): Promise<SeriesKeysDto> {
     const needle = q.trim().toLowerCase();
-    const hits = needle
-      ? all.filter((k) => k.partnumber.toLowerCase().includes(needle) || k.site_code.toLowerCase().includes(needle))
-      : all;
-    return hits.slice(0, limit);
-  }
-
-  async forecast(
-    outputFile: string,
-    partnumber: string,
-    site: string,
-  ): Promise<{ key: SeriesKey | null; points: ForecastPoint[] }> {
-    const points: ForecastPoint[] = [];
-    let key: SeriesKey | null = null;
-    for await (const r of readOutput(outputFile)) {
-      if (r.partnumber !== partnumber || r.site_code !== site) {
-        if (key) break; // a series' rows are contiguous
-        continue;
-      }
-      key ??= { partnumber, site_code: site, method: r.method ?? '', demand_class: r.demand_class ?? '' };
-      points.push({
-        date: r.date,
-        qty: Number(r.forecast_qty),
-        raw: Number(r.forecast_qty_raw),
-        model: Number(r.forecast_qty_raw_model),
-        lo: numOrNull(r.forecast_lo),
-        hi: numOrNull(r.forecast_hi),
-      });
+    const l = await this.load(src);
+    if (!l) {
+      const all = await legacyKeys(src.outputFile, needle);
+      return { keys: all.slice(0, limit), total: all.length };
     }
-    return { key, points };
-  }
-
-  async history(
-    uploadFile: string,
-    originalName: string,
-    config: JobConfig,
-    partnumber: string,
-    site: string,
-  ): Promise<HistoryPoint[]> {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), HISTORY_TIMEOUT_MS);
-    try {
-      const { result } = this.pool.run(
-        { kind: 'history', filePath: uploadFile, originalName, config, partnumber, site },
-        ctl.signal,
-        () => undefined,
-      );
-      const r = await result;
-      if (r.kind === 'input-error') throw new AppError(409, 'BAD_REQUEST', r.message);
-      return r.kind === 'history' ? r.points : [];
-    } finally {
-      clearTimeout(timer);
+    const keys: SeriesKeyDto[] = [];
+    let total = 0;
+    const { entries } = l.index;
+    for (let i = 0; i < entries.length; i++) {
+      if (needle && !l.haystack[i].includes(needle)) continue;
+      if (total++ < limit) keys.push(dtoOf(entries[i]));
     }
+    return { keys, total };
   }
 
-  /** Drops a deleted job's cached keys. */
+  /** One series' history and forecast; null when the job has no such series. */
+  async series(src: SeriesSource, partnumber: string, site: string): Promise<SeriesDto | null> {
+    const l = await this.load(src);
+    if (!l) {
+      const fc = await legacyForecast(src.outputFile, partnumber, site);
+      if (!fc.key) return null;
+      const history = await legacyHistory(this.pool, src, partnumber, site);
+      return { ...fc.key, volume: null, history, forecast: fc.points };
+    }
+    const entry = l.byKey.get(keyOf(partnumber, site));
+    if (!entry) return null;
+    const { history, forecast } = await readIndexedSeries(l.index, src.outputFile, entry);
+    return { ...dtoOf(entry), history, forecast: forecast.map(toForecastPoint) };
+  }
+
+  /** Drops a deleted job's cached index. */
   forget(jobId: string): void {
-    this.keyCache.delete(jobId);
+    this.loaded.delete(jobId);
   }
+
+  private load(src: SeriesSource): Promise<Loaded | null> {
+    let p = this.loaded.get(src.jobId);
+    if (!p) {
+      p = this.open(src);
+      this.loaded.set(src.jobId, p);
+      if (this.loaded.size > CACHED_JOBS) this.loaded.delete(this.loaded.keys().next().value!);
+      // A failed build is not remembered: the next request may try again (e.g. after a full disk).
+      void p.then((l) => l ?? this.loaded.delete(src.jobId));
+    }
+    return p;
+  }
+
+  private async open(src: SeriesSource): Promise<Loaded | null> {
+    const file = indexFileOf(src.outputFile);
+    try {
+      const outputSize = (await fs.stat(src.outputFile)).size;
+      let index = await openSeriesIndex(file).catch(() => null);
+      if (!index || index.header.outputSize !== outputSize) {
+        // No index (a job from before indexes) or not this output's: build it once, in a worker.
+        const ctl = new AbortController();
+        const timer = setTimeout(() => ctl.abort(), BUILD_TIMEOUT_MS);
+        await removeQuietly(file);
+        await buildSeriesIndex(this.pool, src, ctl.signal).finally(() => clearTimeout(timer));
+        index = await openSeriesIndex(file);
+      }
+      const byKey = new Map<string, SeriesIndexEntry>();
+      const haystack: string[] = [];
+      for (const e of index.entries) {
+        byKey.set(keyOf(e.partnumber, e.site_code), e);
+        haystack.push(keyOf(e.partnumber, e.site_code).toLowerCase());
+      }
+      return { index, byKey, haystack };
+    } catch (err) {
+      this.logger?.warn({ err, id: src.jobId }, 'series index unavailable; reading the files directly');
+      return null;
+    }
+  }
+}
+
+function dtoOf(e: SeriesIndexEntry): SeriesKeyDto {
+  return {
+    partnumber: e.partnumber,
+    site_code: e.site_code,
+    method: e.method,
+    demand_class: e.demand_class,
+    volume: Math.round(e.volume * 1e4) / 1e4,
+  };
 }

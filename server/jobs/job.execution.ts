@@ -90,6 +90,9 @@ export class JobExecution {
     const outputName = `${id}.csv`;
     const outputPath = this.paths.output(outputName);
     await fs.rename(outcome.tmpFile, outputPath);
+    // The index goes next to its output before COMPLETED is announced: the page asks for series at once.
+    const indexPath = `${outputPath}.idx`;
+    if (outcome.indexFile) await fs.rename(outcome.indexFile, indexPath).catch(() => removeQuietly(outcome.indexFile!));
     const message = `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`;
     const done = await this.repo.transition(
       id,
@@ -106,7 +109,11 @@ export class JobExecution {
       },
       ['PROCESSING'],
     );
-    if (!done) return removeQuietly(outputPath); // stopped at the last moment: no output survives
+    if (!done) {
+      // stopped at the last moment: no output survives
+      await Promise.all([removeQuietly(outputPath), removeQuietly(indexPath)]);
+      return;
+    }
     this.notify.log(id, 'info', message);
     this.notify.updated(done);
   }

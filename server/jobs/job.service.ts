@@ -221,6 +221,7 @@ export class JobService {
     await removeQuietly(this.paths.upload(row.upload_name));
     const fresh = row.output_name ?? `${id}.csv`;
     await removeQuietly(this.paths.output(fresh));
+    await removeQuietly(`${this.paths.output(fresh)}.idx`); // its series index (jobs/job-series.ts)
     this.logs.drop(id);
     this.events.emit('deleted', { id });
     this.emitQueuePositions();

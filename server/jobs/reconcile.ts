@@ -67,6 +67,8 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   const outputs = await list(paths.outputs);
   for (const name of keepOutputs)
     if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
+  // A completed job's series index (`<output>.idx`) belongs to it like its output.
+  for (const name of [...keepOutputs]) keepOutputs.add(`${name}.idx`);
   const stamp = stampOf(new Date());
   const strays = [
     ...[...uploads].filter((n) => !keepUploads.has(n)).map((n) => ['uploads', n] as const),

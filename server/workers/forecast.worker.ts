@@ -41,6 +41,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       const points = await engine.readSeriesHistory(filePath, originalName, config, partnumber, site);
       return { kind: 'history', points };
     }
+    if (task.kind === 'series-index') {
+      return { kind: 'series-index', ...(await engine.writeSeriesIndex(task.request)) };
+    }
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,

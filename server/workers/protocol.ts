@@ -12,6 +12,7 @@ import type {
   PartitionResult,
   PartsSource,
   Prepared,
+  SeriesIndexRequest,
 } from '../forecast/index.js';
 
 export type WorkerTask =
@@ -42,6 +43,7 @@ export type WorkerTask =
       site: string;
       port: MessagePort;
     }
+  | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -55,6 +57,7 @@ export type WorkerResult =
   | { kind: 'load'; prepared: Prepared }
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
+  | { kind: 'series-index'; series: number }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };

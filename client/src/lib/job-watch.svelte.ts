@@ -3,6 +3,7 @@ import { isFinal, type JobDto, type LogLine } from '$contract/dto.js';
 import type { ClientError } from './result.js';
 import type { Api } from './api.js';
 import { applyProgress, mergeJob } from './job-merge.js';
+import { EtaEstimator, type Eta } from './eta.js';
 import type { LiveBus } from './live.js';
 import type { CommandChannel } from './socket.js';
 import { StopMemory } from './stop-memory.js';
@@ -23,6 +24,10 @@ export class JobWatch {
   stopping = $state(false);
   /** The progress this job had reached when it was stopped (its bar shows 0 %), if this page saw it run. */
   stoppedAt = $state<number | null>(null);
+  /** Time left while PROCESSING, from the measured throughput (lib/eta.ts); null while unknown. */
+  eta = $state<Eta | null>(null);
+  private readonly estimator = new EtaEstimator();
+  private readonly now: () => number;
 
   private offs: (() => void)[] = [];
   private readonly stops = new StopMemory();
@@ -32,7 +37,10 @@ export class JobWatch {
     private readonly api: Api,
     private readonly commands: CommandChannel,
     private readonly bus: LiveBus,
-  ) {}
+    now?: () => number,
+  ) {
+    this.now = now ?? (() => Date.now());
+  }
 
   get running(): boolean {
     return !!this.job && !this.deleted && !isFinal(this.job.status);
@@ -44,6 +52,8 @@ export class JobWatch {
     const gen = ++this.gen;
     this.id = id;
     this.job = null;
+    this.estimator.reset();
+    this.eta = null;
     this.log = [];
     this.deleted = false;
     this.notFound = false;
@@ -100,9 +110,11 @@ export class JobWatch {
   }
 
   /** Every new snapshot of the job goes through here, so the stop memory sees each progress. */
+  /** Every new state of the job comes through here: the stop point and the time left follow it. */
   private take(job: JobDto): void {
     this.job = job;
     this.stoppedAt = this.stops.see(job.id, job.status, job.progress);
+    this.eta = job.status === 'PROCESSING' ? this.estimator.observe(this.now(), job.progress) : null;
   }
 
   private appendLog(lines: LogLine[]): void {

@@ -2,14 +2,18 @@
 import type { ClientError } from './result.js';
 import type { ForecastPointDto } from '$contract/dto.js';
 import type { Api, SeriesDto, SeriesKey } from './api.js';
+import type { LiveBus } from './live.js';
 
-export const KEY_LIMIT = 30;
+/** Parts the picker lists at once: the biggest by volume first; search reaches every other one. */
+export const KEY_LIMIT = 100;
 export const keyLabel = (k: SeriesKey): string => `${k.partnumber} @ ${k.site_code}`;
 
 /** The job page's chart: search forecast series by part/site, load one and keep the latest answer only. */
 export class SeriesStore {
   q = $state('');
   keys = $state<SeriesKey[]>([]);
+  /** How many series match the search in all (the picker shows `keys`, the first of them). */
+  total = $state(0);
   selected = $state<SeriesKey | null>(null);
   data = $state<SeriesDto | null>(null);
   searching = $state(false);
@@ -17,6 +21,7 @@ export class SeriesStore {
   error = $state<ClientError | null>(null);
   private searchSeq = 0;
   private loadSeq = 0;
+  private started = false;
 
   constructor(
     private readonly api: Api,
@@ -32,6 +37,7 @@ export class SeriesStore {
     this.searching = false;
     if (r.ok) {
       this.keys = r.data.keys;
+      this.total = r.data.total ?? r.data.keys.length;
       this.error = null;
     } else this.error = r.error;
   }
@@ -41,6 +47,24 @@ export class SeriesStore {
     await this.search('');
     const first = this.keys[0];
     if (first && !this.selected) await this.select(first);
+  }
+
+  /** The job has an output: load the keys once (again later only if that load failed). */
+  async ready(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.init();
+    if (this.error && !this.keys.length) this.started = false;
+  }
+
+  /**
+   * Loads the keys the moment a push says the job COMPLETED, so a page opened while the job ran does not
+   * stay empty until a reload. Returns the unsubscribe function.
+   */
+  follow(bus: LiveBus): () => void {
+    return bus.on('job:updated', (job) => {
+      if (job.id === this.jobId && job.status === 'COMPLETED') void this.ready();
+    });
   }
 
   async select(key: SeriesKey): Promise<void> {

@@ -1,0 +1,157 @@
+/**
+ * 6. The job page's chart on a big job: a 1M-row file (the generator's shape, scale 84, as the upload
+ * bench makes it) run to COMPLETED on an in-process server, then, as a browser opening the job page:
+ *
+ *   page usable   GET job ‖ GET log → GET series/keys (first screen) → GET series of the first key
+ *                 (cold: the first request after completion opens the job's index)
+ *   series        GET /api/jobs/:id/series for 20 parts spread over the biggest 500 (p50, p95)
+ *   search        GET series/keys?q=… (p95 over the 20 parts' numbers)
+ *   before        the old path (scan the output, read the upload in a worker) for --before parts
+ *
+ *   npm run bench:series -- [--scale 84] [--parts 20] [--before 2]
+ *
+ * Goals (issue 13): series request p95 ≤ 100 ms, job page usable ≤ 1 s.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { JobDto, SeriesKeysDto } from '../../server/contract/dto.js';
+import type { SeriesSource } from '../../server/jobs/job-series.js';
+import { legacyForecast, legacyHistory } from '../../server/jobs/job-series.legacy.js';
+import { WorkerPool } from '../../server/jobs/worker-pool.js';
+import { writeDemandFile } from '../generate-demand.js';
+import {
+  connectClients,
+  inProcessServer,
+  num,
+  record,
+  summarize,
+  tempDir,
+  uploadJob,
+  within,
+  type Figure,
+} from './lib.js';
+
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, parts: { type: 'string' }, before: { type: 'string' } },
+});
+const scale = num(values.scale, 84, 'scale');
+const parts = num(values.parts, 20, 'parts');
+const before = values.before === '0' ? 0 : num(values.before, 2, 'before');
+
+async function timed<T>(url: string): Promise<{ ms: number; body: T }> {
+  const t0 = performance.now();
+  const res = await fetch(url);
+  const body = (await res.json()) as T;
+  const ms = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
+  return { ms, body };
+}
+
+const tmp = tempDir('series');
+try {
+  const dataFile = path.join(tmp.dir, 'big-demand.csv');
+  const rows = await writeDemandFile(dataFile, { scale, seed: 7, start: '2024-01-01', days: 365 });
+  console.log(`generated ${rows.toLocaleString('en-US')} rows`);
+  const srv = await inProcessServer(tmp.dir);
+  const [client] = await connectClients(srv.url, 1);
+  try {
+    let indexMs = 0;
+    let indexStart = 0;
+    srv.jobs.events.on('log', ({ lines }) => {
+      for (const l of lines) if (l.msg.startsWith('Completed:')) indexMs = performance.now() - indexStart;
+    });
+    srv.jobs.events.on('progress', (p) => {
+      if (p.stage === 'indexing series' && !indexStart) indexStart = performance.now();
+    });
+    const t0 = performance.now();
+    const up = await uploadJob(srv.url, dataFile, { forecast_horizon: 30 });
+    const id = up.job.id;
+    const done = await within(
+      new Promise<JobDto>((resolve) =>
+        client.on('job:updated', (j) => {
+          if (j.id === id && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.status)) resolve(j);
+        }),
+      ),
+      60 * 60_000,
+      'the 1M-row job to finish',
+    );
+    if (done.status !== 'COMPLETED') throw new Error(`job ended ${done.status}: ${done.error_message}`);
+    const jobS = (performance.now() - t0) / 1000;
+    console.log(`job completed in ${jobS.toFixed(1)} s`);
+
+    const api = `${srv.url}/api/jobs/${id}`;
+    const seriesUrl = (k: { partnumber: string; site_code: string }) =>
+      `${api}/series?${new URLSearchParams({ partnumber: k.partnumber, site_code: k.site_code })}`;
+    // The page: job and log together, then the picker's first screen, then the first part's chart.
+    const tPage = performance.now();
+    await Promise.all([timed(api), timed(`${api}/log`)]);
+    const first = await timed<SeriesKeysDto>(`${api}/series/keys?q=&limit=50`);
+    const firstSeries = await timed(seriesUrl(first.body.keys[0]));
+    const pageMs = performance.now() - tPage;
+
+    const top = (await timed<SeriesKeysDto>(`${api}/series/keys?q=&limit=500`)).body;
+    const step = Math.max(1, Math.floor(top.keys.length / parts));
+    const picks = top.keys.filter((_, i) => i % step === 0).slice(0, parts);
+    const seriesMs: number[] = [];
+    const searchMs: number[] = [];
+    for (const k of picks) {
+      seriesMs.push((await timed(seriesUrl(k))).ms);
+      searchMs.push((await timed(`${api}/series/keys?q=${encodeURIComponent(k.partnumber.slice(-5))}&limit=50`)).ms);
+    }
+    const s = summarize(seriesMs);
+    const q = summarize(searchMs);
+
+    // The path every request took before the index, for comparison.
+    const oldMs: number[] = [];
+    if (before > 0) {
+      const pool = new WorkerPool({ threads: 1 });
+      const job = await srv.jobs.find(id);
+      const src: SeriesSource = {
+        jobId: id,
+        outputFile: path.join(tmp.dir, 'storage', 'outputs', job.output_name!),
+        uploadFile: path.join(tmp.dir, 'storage', 'uploads', job.upload_name),
+        originalName: job.filename,
+        config: job.config,
+        tmpFile: () => path.join(tmp.dir, 'unused'),
+      };
+      try {
+        for (const k of picks.slice(0, before)) {
+          const t = performance.now();
+          await Promise.all([
+            legacyForecast(src.outputFile, k.partnumber, k.site_code),
+            legacyHistory(pool, src, k.partnumber, k.site_code),
+          ]);
+          oldMs.push(performance.now() - t);
+        }
+      } finally {
+        await pool.destroy();
+      }
+    }
+
+    const figures: Figure[] = [
+      { measure: 'series request p95', value: s.p95, unit: 'ms', goal: 100, headline: true },
+      { measure: 'series request p50', value: s.p50, unit: 'ms' },
+      { measure: 'job page usable (job+log → keys → first chart)', value: pageMs, unit: 'ms', goal: 1000 },
+      { measure: '  ↳ first keys request (opens the index)', value: first.ms, unit: 'ms' },
+      { measure: '  ↳ first series request', value: firstSeries.ms, unit: 'ms' },
+      { measure: 'search request p95', value: q.p95, unit: 'ms' },
+      { measure: 'index written at completion', value: indexMs, unit: 'ms' },
+      { measure: 'series in the job', value: top.total, unit: '' },
+      ...(oldMs.length
+        ? [{ measure: 'old path (before the index), mean', value: summarize(oldMs).mean, unit: 'ms' }]
+        : []),
+    ];
+    record({
+      name: 'series',
+      title: `6. Chart on a big job (${rows.toLocaleString('en-US')} rows, ${top.total} series)`,
+      params: { scale, rows, parts: picks.length, before, job_s: jobS },
+      figures,
+      details: { seriesMs, searchMs, oldMs },
+    });
+  } finally {
+    client.disconnect();
+    await srv.close();
+  }
+} finally {
+  tmp.remove();
+}
