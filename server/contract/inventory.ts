@@ -1,0 +1,90 @@
+/**
+ * The inventory plan on the wire: one row per (part, site) and the job's totals, for the Inventory view
+ * and its downloads. The CSV/XLSX downloads carry the same columns (PLAN_COLUMNS in the engine).
+ * No Node imports: the client bundles this file.
+ */
+import { z } from 'zod';
+
+/** One row of the plan; null where an input (cost, stock on hand) is missing. */
+export interface PlanRowDto {
+  partnumber: string;
+  site_code: string;
+  demand_class: string;
+  lead_time_periods: number;
+  review_periods: number;
+  service_level: number;
+  ltd_mean: number;
+  ltd_q50: number;
+  ltd_q80: number;
+  ltd_q90: number;
+  ltd_q95: number;
+  ltd_q99: number;
+  order_up_to: number;
+  safety_stock: number;
+  unit_cost: number | null;
+  stock_value: number | null;
+  on_hand: number | null;
+  on_order: number | null;
+  suggested_order: number | null;
+}
+
+/** Columns the table can sort by. */
+export const PLAN_SORT_COLUMNS = [
+  'partnumber',
+  'site_code',
+  'demand_class',
+  'ltd_mean',
+  'order_up_to',
+  'safety_stock',
+  'stock_value',
+  'suggested_order',
+] as const;
+
+/** GET /api/jobs/:id/inventory/rows */
+export const inventoryRowsQuerySchema = z.object({
+  /** part number substring */
+  q: z.string().trim().max(100).optional().default(''),
+  site_code: z.string().trim().max(200).optional().default(''),
+  demand_class: z.string().trim().max(50).optional().default(''),
+  /** only rows with suggested_order > 0 */
+  to_order: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+  sort: z.enum(PLAN_SORT_COLUMNS).default('stock_value'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type InventoryRowsQuery = z.infer<typeof inventoryRowsQuerySchema>;
+
+export interface InventoryRowsDto {
+  total: number;
+  page: number;
+  page_size: number;
+  rows: PlanRowDto[];
+}
+
+/** Totals over the whole plan or one site. */
+export interface PlanTotalsDto {
+  series: number;
+  /** series whose suggested_order is > 0, and the units they order (0 when no stock on hand is known) */
+  parts_to_order: number;
+  units_to_order: number;
+  /** Σ order_up_to × unit_cost over the series with a unit cost */
+  stock_value: number;
+  costed_series: number;
+}
+
+/** GET /api/jobs/:id/inventory/summary */
+export interface InventorySummaryDto {
+  /** the job's default service target (parts may carry their own) */
+  service_level: number;
+  overall: PlanTotalsDto;
+  by_site: (PlanTotalsDto & { site_code: string })[];
+  /** total stock value if every part were stocked to its quantile at these service levels */
+  curve: { service_level: 0.8 | 0.9 | 0.95 | 0.99; stock_value: number }[];
+  demand_classes: string[];
+  /** whether the job had a parts file (else every part used the default lead time, no costs) */
+  has_parts_file: boolean;
+}
