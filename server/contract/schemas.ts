@@ -14,6 +14,21 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 export const ROUNDING_MODES = ['half_up', 'half_even', 'ceil', 'floor'] as const;
 export type RoundingMode = (typeof ROUNDING_MODES)[number];
 export const FREQUENCIES = ['D', 'W', 'M'] as const;
+/** The named forecast methods (the engine implements them; `auto` is its learned combination). */
+export const METHOD_NAMES = [
+  'naive',
+  'snaive',
+  'ma',
+  'mean',
+  'ses',
+  'ets',
+  'croston',
+  'sba',
+  'tsb',
+  'adida',
+  'imapa',
+  'comb',
+] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -1,24 +1,10 @@
 /// <reference types="svelte" />
 import type { DateFormat, Frequency, JobConfig, RoundingMode } from '$contract/dto.js';
-import { describeZodError, jobConfigSchema, type JobConfigInput } from '$contract/schemas.js';
+import { describeZodError, jobConfigSchema, METHOD_NAMES, type JobConfigInput } from '$contract/schemas.js';
 
 export type ConfigField = keyof JobConfig;
-/** Mirrors the engine's METHOD_NAMES (server/forecast/methods); the server validates the choice. */
-export const METHOD_SUGGESTIONS = [
-  'auto',
-  'naive',
-  'snaive',
-  'ma',
-  'mean',
-  'ses',
-  'ets',
-  'croston',
-  'sba',
-  'tsb',
-  'adida',
-  'imapa',
-  'comb',
-];
+/** What the method field offers: the engine's automatic choice, then every named method. */
+export const METHOD_SUGGESTIONS = ['auto', ...METHOD_NAMES];
 
 /**
  * The forecast settings as the form edits them (strings where the user types), validated with the

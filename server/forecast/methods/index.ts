@@ -2,22 +2,11 @@
 import { adidaAt, aggregatedSesK1, imapaAt, prefixOf, type Prefix } from './aggregate.js';
 import { crostonScan, CROSTON_ALPHA, tsbScan } from './intermittent.js';
 import { meanAt, movingAverageAt, naiveAt, seasonalNaiveAt } from './simple.js';
+import { METHOD_NAMES } from '../../contract/schemas.js';
 import { holtDampedScan, sesScan } from './smoothing.js';
 
-export const METHOD_NAMES = [
-  'naive',
-  'snaive',
-  'ma',
-  'mean',
-  'ses',
-  'ets',
-  'croston',
-  'sba',
-  'tsb',
-  'adida',
-  'imapa',
-  'comb',
-] as const;
+// The names are part of the contract (the client offers them); the implementations live here.
+export { METHOD_NAMES };
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** Members of the combination: level estimators of different kinds (smoothing, occurrence, aggregation, window). */
