@@ -9,6 +9,7 @@ import { periodLabel, seasonLength, type Calendar } from './series/periods.js';
 import { evaluateSeries, type SelectOptions } from './choose/select.js';
 import type { Evaluated } from './choose/evaluated.js';
 import { chooseAll } from './choose/choose.js';
+import { periodSd } from './choose/interval.js';
 import type { SiteSeries } from './series/group.js';
 import { applySeason } from './series/season.js';
 import { applyThreshold, csvField, num, roundQty } from './output/write.js';
@@ -153,12 +154,11 @@ export function forecastPartition(
       addSeries(m.sba, ho.act, 0, ev.base[1], ho.sc);
     }
     const part = csvField(data.parts[i]);
-    const sigma = Number.isFinite(pk.final.mse) ? Math.sqrt(pk.final.mse) : ev.sd;
-    const spread = Z80 * sigma;
     let out = '';
     // one line per period, in OUTPUT_COLUMNS order (a template is much faster than joining an array)
     for (let k = 0; k < hOut; k++) {
       const model = Math.max(0, mean[offset + k]);
+      const spread = Z80 * periodSd(pk.final.mse, ev, model);
       const raw = applyThreshold(model, config.zero_threshold);
       const q = roundQty(raw, config.rounding_mode);
       out += `${labels[k]},${part},${site},${q},${num(raw)},${num(model)},${method},${ev.cls},${num(Math.max(0, model - spread))},${num(model + spread)}\n`;
