@@ -31,7 +31,10 @@ export function modelStart(per: Int32Array, from: number, to: number, ctx: Engin
   const after = ctx.trainEnd - pf;
   const p = after > 0 ? (to - from - 1) / after : 0;
   const L = pf - ctx.fileStart;
-  return Math.pow(1 - p, L) < 0.01 ? pf : ctx.fileStart;
+  if (Math.pow(1 - p, L) >= 0.01) return ctx.fileStart;
+  // a new part: its first demand is what made it visible, so starting the history there over-states the rate;
+  // the part came into use some time before, on average (1 − p) / p periods for a demand chance p per period
+  return Math.max(ctx.fileStart, pf - Math.round((1 - p) / p));
 }
 
 /** The method named in the config ('auto' or a method), or UNKNOWN_METHOD. */
