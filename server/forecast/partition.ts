@@ -9,6 +9,7 @@ import { periodLabel, seasonLength, type Calendar } from './series/periods.js';
 import { evaluateSeries, type SelectOptions } from './choose/select.js';
 import type { Evaluated } from './choose/evaluated.js';
 import { chooseAll } from './choose/choose.js';
+import { periodSd } from './choose/interval.js';
 import type { SiteSeries } from './series/group.js';
 import { applySeason } from './series/season.js';
 import { applyThreshold, csvField, num, roundQty } from './output/write.js';
@@ -30,7 +31,10 @@ export function modelStart(per: Int32Array, from: number, to: number, ctx: Engin
   const after = ctx.trainEnd - pf;
   const p = after > 0 ? (to - from - 1) / after : 0;
   const L = pf - ctx.fileStart;
-  return Math.pow(1 - p, L) < 0.01 ? pf : ctx.fileStart;
+  if (Math.pow(1 - p, L) >= 0.01) return ctx.fileStart;
+  // a new part: its first demand is what made it visible, so starting the history there over-states the rate;
+  // the part came into use some time before, on average (1 − p) / p periods for a demand chance p per period
+  return Math.max(ctx.fileStart, pf - Math.round((1 - p) / p));
 }
 
 /** The method named in the config ('auto' or a method), or UNKNOWN_METHOD. */
@@ -153,12 +157,11 @@ export function forecastPartition(
       addSeries(m.sba, ho.act, 0, ev.base[1], ho.sc);
     }
     const part = csvField(data.parts[i]);
-    const sigma = Number.isFinite(pk.final.mse) ? Math.sqrt(pk.final.mse) : ev.sd;
-    const spread = Z80 * sigma;
     let out = '';
     // one line per period, in OUTPUT_COLUMNS order (a template is much faster than joining an array)
     for (let k = 0; k < hOut; k++) {
       const model = Math.max(0, mean[offset + k]);
+      const spread = Z80 * periodSd(pk.final.mse, ev, model);
       const raw = applyThreshold(model, config.zero_threshold);
       const q = roundQty(raw, config.rounding_mode);
       out += `${labels[k]},${part},${site},${q},${num(raw)},${num(model)},${method},${ev.cls},${num(Math.max(0, model - spread))},${num(model + spread)}\n`;

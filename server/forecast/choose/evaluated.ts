@@ -32,6 +32,8 @@ export interface Evaluated {
   holdEnd: number;
   /** Standard deviation of the history (interval fallback). */
   sd: number;
+  /** Σy² / Σy over the history: E[X²]/E[X] of its demand sizes, the count floor of the interval (interval.ts). */
+  size2: number;
   /**
    * Global-model feature rows (global.ts endFeatures) at the origins (J rows, as bt), the holdout origin and
    * the training end; null unless the choice is automatic.

@@ -87,6 +87,7 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
     base: null,
     holdEnd,
     sd: 0,
+    size2: 0,
     gf: auto && anyDemand ? endFeatures(y, fd, [...bt, hasHold ? holdEnd : n, n], h, o.env.maWindow) : null,
   };
   // cumulative squared first differences from the first demand: the scale before each origin in O(1)
@@ -157,5 +158,6 @@ export function evaluateSeries(y: Float64Array, fd: number, o: SelectOptions): E
     q += y[t] * y[t];
   }
   ev.sd = n > fd ? Math.sqrt(Math.max(0, q / (n - fd) - (s / (n - fd)) ** 2)) : 0;
+  ev.size2 = s > 0 ? q / s : 0;
   return ev;
 }

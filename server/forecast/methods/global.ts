@@ -189,6 +189,17 @@ const dot = (x: Float64Array, b: Float64Array) => {
 };
 
 /**
+ * The global model's value where it has no features to use (no scale yet: a history of one period, or no
+ * change in it): the members' median. Not their mean: one member that follows the last value (naive) would
+ * turn a single demand in the last period into a rate of half its size.
+ */
+export function medianOf(v: ArrayLike<number>): number {
+  const s = Array.from(v).sort((a, b) => a - b);
+  const k = s.length >> 1;
+  return s.length === 0 ? 0 : s.length & 1 ? s[k] : (s[k - 1] + s[k]) / 2;
+}
+
+/**
  * The series with the global model as one more member: for the final forecast (hold false: trained on every
  * origin) or for the holdout (hold true: trained on origins before the holdout, predicting at its start).
  * Series without candidates, with a single candidate or without feature rows are returned as they are.
@@ -252,8 +263,7 @@ export function withGlobal(evs: Evaluated[], hold: boolean, h: number): Evaluate
         fMean[j * C1 + c] = ev.fMean[j * C + c];
         se[j * C1 + c] = ev.se[j * C + c];
       }
-      let g = 0;
-      for (let c = 0; c < C; c++) g += ev.fMean[j * C + c] / C;
+      let g = medianOf(ev.fMean.subarray(j * C, (j + 1) * C));
       if (!hold || ev.forHold[j]) {
         const row = rows[r++];
         if (row >= 0)
@@ -266,13 +276,10 @@ export function withGlobal(evs: Evaluated[], hold: boolean, h: number): Evaluate
       se[j * C1 + C] = h * (ev.aVar[j] + (ev.aMean[j] - g) ** 2);
     }
     const at = (slot: number, fs: Float64Array[]) => {
-      let m = 0;
-      for (let c = 0; c < C; c++) {
+      for (let c = 0; c < C; c++)
         L[c] = fs[c].length === 1 ? fs[c][0] : fs[c].reduce((a, v) => a + v, 0) / fs[c].length;
-        m += L[c] / C;
-      }
       const sig = design(ev.gf!, slot * GF_WIDTH, L, 0, C, x);
-      return sig > 0 ? Math.max(0, dot(x, full) * sig) : m;
+      return sig > 0 ? Math.max(0, dot(x, full) * sig) : medianOf(L);
     };
     const out: Evaluated = { ...ev, cands: [...ev.cands, GLOBAL_MEMBER], lives: [...ev.lives, NaN], fMean, se };
     if (hold) {

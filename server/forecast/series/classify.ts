@@ -4,7 +4,7 @@ export const ADI_CUT = 1.32;
 export const CV2_CUT = 0.49;
 export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy' | 'no_demand';
 
-/** Class of y[from..end): ADI = periods / demand periods, CV² of the non-zero sizes. */
+/** Class of y[from..end): ADI = periods / demand periods (one demand: see below), CV² of the non-zero sizes. */
 export function classify(y: Float64Array, from: number, end: number): { cls: DemandClass; adi: number; cv2: number } {
   let nz = 0,
     s = 0,
@@ -18,7 +18,9 @@ export function classify(y: Float64Array, from: number, end: number): { cls: Dem
     }
   }
   if (nz === 0) return { cls: 'no_demand', adi: Infinity, cv2: 0 };
-  const adi = (end - from) / nz;
+  // one demand shows no interval between demands: the only gap, before it, is censored (the history starts
+  // at or before it), so the ADI is unknown and at least the span; such a series is never smooth or erratic
+  const adi = nz > 1 ? (end - from) / nz : Math.max(ADI_CUT, end - from);
   const mean = s / nz;
   const cv2 = nz > 1 ? Math.max(0, (s2 / nz - mean * mean) * (nz / (nz - 1))) / (mean * mean) : 0;
   const cls: DemandClass =
