@@ -7,6 +7,7 @@ import { createCommands } from './commands.js';
 import { ConnectionStore } from './connection.svelte.js';
 import { DashboardStore } from './dashboard.svelte.js';
 import { HistoryStore } from './history.svelte.js';
+import { createInventoryApi, type InventoryApi } from './inventory-api.js';
 import { I18n } from './i18n.svelte.js';
 import { bindSocket, LiveBus } from './live.js';
 import { Router } from './router.svelte.js';
@@ -18,6 +19,8 @@ export interface AppContext {
   socket: AppSocket;
   bus: LiveBus;
   api: Api;
+  /** The Inventory view's calls (GET /api/jobs/:id/inventory…). */
+  inventory: InventoryApi;
   account: AccountApi;
   auth: AuthStore;
   session: Session;
@@ -50,6 +53,7 @@ export function createAppContext(): AppContext {
   const hooks: ApiOptions = { save: startDownload };
   const api = createApi('', hooks);
   const account = createAccountApi('', hooks);
+  const inventory = createInventoryApi('', hooks);
   const auth = new AuthStore(account);
   const session = new Session(
     auth,
@@ -73,6 +77,7 @@ export function createAppContext(): AppContext {
     socket,
     bus,
     api,
+    inventory,
     account,
     auth,
     session,

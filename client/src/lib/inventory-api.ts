@@ -1,0 +1,71 @@
+import type { ApiErrorBody } from '$contract/errors.js';
+import type { InventoryRowsDto, InventoryRowsQuery, InventorySummaryDto } from '$contract/inventory.js';
+import type { ApiOptions } from './api.js';
+import { checkedDownload } from './download.js';
+import { fail, ok, type Result } from './result.js';
+
+export type PlanFormat = 'csv' | 'xlsx';
+
+/** The Inventory view's REST calls (GET /api/jobs/:id/inventory…). Stores take this so tests pass a fake. */
+export interface InventoryApi {
+  rows(id: string, query: InventoryRowsQuery): Promise<Result<InventoryRowsDto>>;
+  summary(id: string): Promise<Result<InventorySummaryDto>>;
+  downloadUrl(id: string, format: PlanFormat): string;
+  /** Saves the plan as CSV or XLSX, or answers why not (never saves an error body as a file). */
+  download(id: string, format: PlanFormat): Promise<Result<void>>;
+}
+
+const enc = encodeURIComponent;
+
+/** The query string of /inventory/rows: empty filters and a false to_order are left out (the server's defaults). */
+export function rowsQuery(q: InventoryRowsQuery): string {
+  const qs = new URLSearchParams();
+  if (q.q.trim()) qs.set('q', q.q.trim());
+  if (q.site_code) qs.set('site_code', q.site_code);
+  if (q.demand_class) qs.set('demand_class', q.demand_class);
+  if (q.to_order) qs.set('to_order', 'true');
+  qs.set('sort', q.sort);
+  qs.set('dir', q.dir);
+  qs.set('page', String(q.page));
+  qs.set('page_size', String(q.page_size));
+  return qs.toString();
+}
+
+const isErrorBody = (v: unknown): v is { error: ApiErrorBody } =>
+  typeof v === 'object' && v !== null && 'error' in v && typeof (v as { error: unknown }).error === 'object';
+
+// Same answer handling as api.ts's request() (which it does not export): errors are values, 401 ends the session.
+async function getJson<T>(url: string, opts: ApiOptions): Promise<Result<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: 'application/json' } });
+  } catch {
+    return fail('NETWORK', '');
+  }
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (res.ok) return ok(body as T);
+  if (res.status === 401 && isErrorBody(body) && body.error.code === 'UNAUTHORIZED') opts.onUnauthorized?.();
+  if (isErrorBody(body)) return { ok: false, error: body.error };
+  return fail(res.status === 404 ? 'NOT_FOUND' : 'INTERNAL', `HTTP ${res.status}`);
+}
+
+export function createInventoryApi(base = '', opts: ApiOptions = {}): InventoryApi {
+  const url = (id: string, format: PlanFormat) =>
+    `${base}/api/jobs/${enc(id)}/inventory${format === 'xlsx' ? '?format=xlsx' : ''}`;
+  return {
+    rows: (id, q) => getJson(`${base}/api/jobs/${enc(id)}/inventory/rows?${rowsQuery(q)}`, opts),
+    summary: (id) => getJson(`${base}/api/jobs/${enc(id)}/inventory/summary`, opts),
+    downloadUrl: url,
+    download: (id, format) =>
+      checkedDownload(url(id, format), {
+        fetch: (u, init) => fetch(u, init),
+        save: opts.save ?? (() => undefined),
+        onUnauthorized: opts.onUnauthorized,
+      }),
+  };
+}
