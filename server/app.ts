@@ -100,11 +100,12 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
       receive,
     }),
   );
-  const series = new JobSeries(deps.interactive);
+  const series = new JobSeries(deps.interactive, deps.logger);
+  deps.jobs.useSeriesIndexer(series); // built after COMPLETED, cancelled on Delete and shutdown
   // a deleted job's cached series keys would otherwise stay until evicted
   const sites = new JobSites(deps.interactive);
   deps.jobs.events.on('deleted', ({ id }) => {
-    series.forget(id);
+    void series.forget(id);
     sites.forget(id);
   });
   api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, paths: deps.paths, receive }));

@@ -2,16 +2,19 @@
  * 6. The job page's chart on a big job: a 1M-row file (the generator's shape, scale 84, as the upload
  * bench makes it) run to COMPLETED on an in-process server, then, as a browser opening the job page:
  *
- *   page usable   GET job ‖ GET log → GET series/keys (first screen) → GET series of the first key
- *                 (cold: the first request after completion opens the job's index)
+ *   index build   COMPLETED announced → the index file in place (built in the background), and its
+ *                 share of the job's run time (started → completed)
+ *   page usable   GET job ‖ GET log → GET series/keys (first screen) → GET series of the first key,
+ *                 once the index is there
  *   series        GET /api/jobs/:id/series for 20 parts spread over the biggest 500 (p50, p95)
  *   search        GET series/keys?q=… (p95 over the 20 parts' numbers)
  *   before        the old path (scan the output, read the upload in a worker) for --before parts
  *
  *   npm run bench:series -- [--scale 84] [--parts 20] [--before 2]
  *
- * Goals (issue 13): series request p95 ≤ 100 ms, job page usable ≤ 1 s.
+ * Goals (issue 13): series request p95 ≤ 100 ms, job page usable ≤ 1 s, index build ≤ 20 % of the run.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JobDto, SeriesKeysDto } from '../../server/contract/dto.js';
@@ -26,6 +29,7 @@ import {
   record,
   summarize,
   tempDir,
+  until,
   uploadJob,
   within,
   type Figure,
@@ -55,14 +59,6 @@ try {
   const srv = await inProcessServer(tmp.dir);
   const [client] = await connectClients(srv.url, 1);
   try {
-    let indexMs = 0;
-    let indexStart = 0;
-    srv.jobs.events.on('log', ({ lines }) => {
-      for (const l of lines) if (l.msg.startsWith('Completed:')) indexMs = performance.now() - indexStart;
-    });
-    srv.jobs.events.on('progress', (p) => {
-      if (p.stage === 'indexing series' && !indexStart) indexStart = performance.now();
-    });
     const t0 = performance.now();
     const up = await uploadJob(srv.url, dataFile, { forecast_horizon: 30 });
     const id = up.job.id;
@@ -76,8 +72,16 @@ try {
       'the 1M-row job to finish',
     );
     if (done.status !== 'COMPLETED') throw new Error(`job ended ${done.status}: ${done.error_message}`);
-    const jobS = (performance.now() - t0) / 1000;
-    console.log(`job completed in ${jobS.toFixed(1)} s`);
+    const tDone = performance.now();
+    const jobS = (tDone - t0) / 1000;
+    const runS = (Date.parse(done.completed_at!) - Date.parse(done.started_at!)) / 1000;
+    console.log(`job completed in ${jobS.toFixed(1)} s (run ${runS.toFixed(1)} s)`);
+    // The index is built in the background after COMPLETED: wait for its file.
+    const job = await srv.jobs.find(id);
+    const outputFile = path.join(tmp.dir, 'storage', 'outputs', job.output_name!);
+    await until(() => existsSync(`${outputFile}.idx`), 10 * 60_000, 'the series index', 20);
+    const indexMs = performance.now() - tDone;
+    console.log(`index built ${(indexMs / 1000).toFixed(1)} s after COMPLETED`);
 
     const api = `${srv.url}/api/jobs/${id}`;
     const seriesUrl = (k: { partnumber: string; site_code: string }) =>
@@ -105,10 +109,9 @@ try {
     const oldMs: number[] = [];
     if (before > 0) {
       const pool = new WorkerPool({ threads: 1 });
-      const job = await srv.jobs.find(id);
       const src: SeriesSource = {
         jobId: id,
-        outputFile: path.join(tmp.dir, 'storage', 'outputs', job.output_name!),
+        outputFile,
         uploadFile: path.join(tmp.dir, 'storage', 'uploads', job.upload_name),
         originalName: job.filename,
         config: job.config,
@@ -135,7 +138,15 @@ try {
       { measure: '  ↳ first keys request (opens the index)', value: first.ms, unit: 'ms' },
       { measure: '  ↳ first series request', value: firstSeries.ms, unit: 'ms' },
       { measure: 'search request p95', value: q.p95, unit: 'ms' },
-      { measure: 'index written at completion', value: indexMs, unit: 'ms' },
+      { measure: 'index build (after COMPLETED, background)', value: indexMs, unit: 'ms' },
+      {
+        measure: 'index build share of the job run time',
+        value: (indexMs / 1000 / runS) * 100,
+        unit: '%',
+        goal: 20,
+      },
+      { measure: 'completion: upload → COMPLETED (index not awaited)', value: jobS * 1000, unit: 'ms' },
+      { measure: 'completion had it waited for the index', value: jobS * 1000 + indexMs, unit: 'ms' },
       { measure: 'series in the job', value: top.total, unit: '' },
       ...(oldMs.length
         ? [{ measure: 'old path (before the index), mean', value: summarize(oldMs).mean, unit: 'ms' }]
@@ -144,7 +155,7 @@ try {
     record({
       name: 'series',
       title: `6. Chart on a big job (${rows.toLocaleString('en-US')} rows, ${top.total} series)`,
-      params: { scale, rows, parts: picks.length, before, job_s: jobS },
+      params: { scale, rows, parts: picks.length, before, job_s: jobS, run_s: runS },
       figures,
       details: { seriesMs, searchMs, oldMs },
     });

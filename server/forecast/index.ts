@@ -38,8 +38,9 @@ export { readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
 export { matchParts, type MatchedParts } from './inventory/settings.js';
 export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
-export { writeSeriesIndex, type SeriesIndexRequest } from './output/series-index-write.js';
-export { openSeriesIndex, readIndexedSeries, type SeriesIndex, type SeriesIndexEntry } from './output/series-index.js';
+export { writeSeriesIndex, type HistorySource, type SeriesIndexRequest } from './output/series-index-write.js';
+export { SeriesIndexReader } from './output/series-index-read.js';
+export type { SeriesIndexEntry } from './output/series-index.js';
 
 // For the benches and tools that score an output against the file's own calendar.
 export { readDemand, type RawDemand } from './parse/load.js';

@@ -9,7 +9,7 @@ import { readDemand, type RawDemand } from './parse/load.js';
 import { openSource, readRows } from './parse/source.js';
 import { configMethod, isAuto, selectOptions } from './partition.js';
 import { detectFrequency, periodOfDay, type Calendar } from './series/periods.js';
-import { groupSeries } from './series/group.js';
+import { groupSeries, type SiteSeries } from './series/group.js';
 import { jobPrior, jobSample, type JobSample } from './choose/prior.js';
 import { chooseAll } from './choose/choose.js';
 import { backtestWindows } from './choose/backtest-windows.js';
@@ -147,6 +147,19 @@ export function resolveSites(requested: string[], available: string[]): number[]
     );
   }
   return ids.sort((a, b) => (available[a] < available[b] ? -1 : 1));
+}
+
+/**
+ * The job's series exactly as its run grouped them, without the job-level fitting loadDemand adds on
+ * top (priors, season, inventory backtests): what the series index needs, at the cost of one read.
+ */
+export async function groupDemand(
+  filePath: string,
+  originalName: string,
+  config: JobConfig,
+): Promise<{ sites: SiteSeries[]; context: Pick<EngineContext, 'freq' | 'anchor' | 'fileStart' | 'trainEnd'> }> {
+  const { cal, fileStart, trainEnd, g } = await readGrouped(filePath, originalName, config);
+  return { sites: g.sites, context: { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd } };
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
  * Series of a finished job for the chart: the (part, site) keys, biggest first, and one series' history
- * and forecast, served from the job's series index (`<output>.idx`, written when the job completed):
- * the table of series is read once per job and kept, each series is two bounded reads. A job completed
- * before indexes existed gets its index built once, on first use, in a worker thread; if that fails the
- * old path (scan the output, read the upload in a worker) still answers.
+ * and forecast, served from the job's series index (`<output>.idx`). The index is built in the
+ * background right after COMPLETED is announced (from the series the run holds), or on first use for a
+ * job that has none (from its upload); requests that arrive meanwhile wait for that one build, which
+ * takes seconds, where the old path (scan the output, read the upload; the fallback when a build fails)
+ * takes longer on a big job and would queue on the same thread. A failed build is logged and tried
+ * again on the next request; Delete and shutdown cancel a build in flight.
  */
 import { promises as fs } from 'node:fs';
 import type { JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../contract/dto.js';
-import { readIndexedSeries, openSeriesIndex, type SeriesIndex, type SeriesIndexEntry } from '../forecast/index.js';
+import { SeriesIndexReader, type HistorySource, type SeriesIndexEntry } from '../forecast/index.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly } from '../storage/paths.js';
 import { legacyHistory, legacyForecast, legacyKeys, toForecastPoint } from './job-series.legacy.js';
@@ -20,7 +22,7 @@ export interface SeriesSource {
   uploadFile: string;
   originalName: string;
   config: JobConfig;
-  /** A fresh temp path under tmp/ (the lazily built index is written there, then renamed). */
+  /** A fresh temp path under tmp/ (the index is written there, then renamed). */
   tmpFile: () => string;
 }
 
@@ -29,125 +31,155 @@ export const indexFileOf = (outputFile: string): string => `${outputFile}.idx`;
 
 const BUILD_TIMEOUT_MS = 5 * 60_000;
 const CACHED_JOBS = 8;
-
-interface Loaded {
-  index: SeriesIndex;
-  byKey: Map<string, SeriesIndexEntry>;
-  /** Lower-cased "part\0site" per entry, same order, for search. */
-  haystack: string[];
-}
-
-const keyOf = (part: string, site: string) => `${part}\u0000${site}`;
+/** Tables kept for lookups and searches, all jobs together (about 5 MB per 1M-row job). */
+const CACHED_BYTES = 64 * 1024 * 1024;
 
 /**
- * Builds the index of a finished job's output in a worker (histories re-read from the upload), written
- * to tmp/ and renamed next to the output. Returns the number of series.
+ * Builds the index of a finished job's output in a worker, written to tmp/ and renamed next to the
+ * output. Returns the number of series. The temp file is removed only once the thread has let go of it.
  */
-export async function buildSeriesIndex(pool: WorkerPool, src: SeriesSource, signal: AbortSignal): Promise<number> {
+export async function buildSeriesIndex(
+  pool: WorkerPool,
+  src: SeriesSource,
+  signal: AbortSignal,
+  history: HistorySource | null = null,
+): Promise<number> {
   const tmp = src.tmpFile();
-  try {
-    const { result } = pool.run(
-      {
-        kind: 'series-index',
-        request: {
-          history: { from: 'upload', uploadFile: src.uploadFile, originalName: src.originalName, config: src.config },
-          outputFile: src.outputFile,
-          indexFile: tmp,
-        },
+  const { uploadFile, originalName, config } = src;
+  const { result, closed } = pool.run(
+    {
+      kind: 'series-index',
+      request: {
+        history: history ?? { from: 'upload', uploadFile, originalName, config },
+        outputFile: src.outputFile,
+        indexFile: tmp,
       },
-      signal,
-      () => undefined,
-    );
+    },
+    signal,
+    () => undefined,
+  );
+  try {
     const r = await result;
     if (r.kind === 'input-error') throw new Error(r.message);
     if (r.kind !== 'series-index') throw new Error(`unexpected worker answer ${r.kind}`);
+    signal.throwIfAborted(); // cancelled while it finished: no file for a deleted job
     await fs.rename(tmp, indexFileOf(src.outputFile));
     return r.series;
   } finally {
+    await closed;
     await removeQuietly(tmp);
   }
 }
 
+interface Build {
+  ctl: AbortController;
+  /** Settles (never rejects) once the build has ended and its temp file is gone. */
+  done: Promise<unknown>;
+}
+
 export class JobSeries {
-  private readonly loaded = new Map<string, Promise<Loaded | null>>();
+  private readonly readers = new Map<string, Promise<SeriesIndexReader | null>>();
+  private readonly builds = new Map<string, Build>();
 
   constructor(
     private readonly pool: WorkerPool,
     private readonly logger?: Logger,
   ) {}
 
+  /** A job just completed: build its index now, in the background, from the series its run holds. */
+  completed(src: SeriesSource, history: HistorySource | null): void {
+    void this.load(src, history);
+  }
+
   /** Keys matching q (part number or site, case-insensitive), biggest history volume first. */
   async keys(src: SeriesSource, q: string, limit: number): Promise<SeriesKeysDto> {
     const needle = q.trim().toLowerCase();
-    const l = await this.load(src);
-    if (!l) {
+    const r = await this.load(src);
+    if (!r) {
       const all = await legacyKeys(src.outputFile, needle);
       return { keys: all.slice(0, limit), total: all.length };
     }
-    const keys: SeriesKeyDto[] = [];
-    let total = 0;
-    const { entries } = l.index;
-    for (let i = 0; i < entries.length; i++) {
-      if (needle && !l.haystack[i].includes(needle)) continue;
-      if (total++ < limit) keys.push(dtoOf(entries[i]));
-    }
-    return { keys, total };
+    const { entries, total } = await r.search(needle, limit);
+    return { keys: entries.map(dtoOf), total };
   }
 
   /** One series' history and forecast; null when the job has no such series. */
   async series(src: SeriesSource, partnumber: string, site: string): Promise<SeriesDto | null> {
-    const l = await this.load(src);
-    if (!l) {
+    const r = await this.load(src);
+    if (!r) {
       const fc = await legacyForecast(src.outputFile, partnumber, site);
       if (!fc.key) return null;
       const history = await legacyHistory(this.pool, src, partnumber, site);
       return { ...fc.key, volume: null, history, forecast: fc.points };
     }
-    const entry = l.byKey.get(keyOf(partnumber, site));
+    const entry = await r.find(partnumber, site);
     if (!entry) return null;
-    const { history, forecast } = await readIndexedSeries(l.index, src.outputFile, entry);
+    const { history, forecast } = await r.readSeries(entry, src.outputFile);
     return { ...dtoOf(entry), history, forecast: forecast.map(toForecastPoint) };
   }
 
-  /** Drops a deleted job's cached index. */
-  forget(jobId: string): void {
-    this.loaded.delete(jobId);
+  /** Cancels a build in flight and drops the cached index: resolves once no file of it can appear. */
+  async forget(jobId: string): Promise<void> {
+    const b = this.builds.get(jobId);
+    b?.ctl.abort();
+    await b?.done;
+    this.readers.delete(jobId);
   }
 
-  private load(src: SeriesSource): Promise<Loaded | null> {
-    let p = this.loaded.get(src.jobId);
+  /** Cancels every build in flight (shutdown). */
+  async close(): Promise<void> {
+    await Promise.all([...this.builds.keys()].map((id) => this.forget(id)));
+  }
+
+  private load(src: SeriesSource, history: HistorySource | null = null): Promise<SeriesIndexReader | null> {
+    let p = this.readers.get(src.jobId);
     if (!p) {
-      p = this.open(src);
-      this.loaded.set(src.jobId, p);
-      if (this.loaded.size > CACHED_JOBS) this.loaded.delete(this.loaded.keys().next().value!);
-      // A failed build is not remembered: the next request may try again (e.g. after a full disk).
-      void p.then((l) => l ?? this.loaded.delete(src.jobId));
+      // Registered before anything awaits, so that a Delete arriving at any point finds it to cancel.
+      const ctl = new AbortController();
+      p = this.open(src, history, ctl.signal);
+      const q = p;
+      this.readers.set(src.jobId, q);
+      this.builds.set(src.jobId, { ctl, done: q });
+      void q.then((r) => {
+        if (this.builds.get(src.jobId)?.ctl === ctl) this.builds.delete(src.jobId);
+        // A failed build is not remembered: the next request tries again (e.g. after a full disk).
+        if (r) void this.evict();
+        else if (this.readers.get(src.jobId) === q) this.readers.delete(src.jobId);
+      });
     }
     return p;
   }
 
-  private async open(src: SeriesSource): Promise<Loaded | null> {
+  /** Keeps at most CACHED_JOBS indexes and CACHED_BYTES of their tables: the oldest go first. */
+  private async evict(): Promise<void> {
+    const open = await Promise.all([...this.readers].map(async ([id, p]) => [id, await p] as const));
+    let bytes = open.reduce((s, [, r]) => s + (r?.cachedBytes ?? 0), 0);
+    for (const [id, r] of open) {
+      if (this.readers.size <= 1 || (this.readers.size <= CACHED_JOBS && bytes <= CACHED_BYTES)) break;
+      this.readers.delete(id);
+      bytes -= r?.cachedBytes ?? 0;
+    }
+  }
+
+  private async open(
+    src: SeriesSource,
+    history: HistorySource | null,
+    signal: AbortSignal,
+  ): Promise<SeriesIndexReader | null> {
     const file = indexFileOf(src.outputFile);
     try {
       const outputSize = (await fs.stat(src.outputFile)).size;
-      let index = await openSeriesIndex(file).catch(() => null);
-      if (!index || index.header.outputSize !== outputSize) {
-        // No index (a job from before indexes) or not this output's: build it once, in a worker.
-        const ctl = new AbortController();
-        const timer = setTimeout(() => ctl.abort(), BUILD_TIMEOUT_MS);
-        await removeQuietly(file);
-        await buildSeriesIndex(this.pool, src, ctl.signal).finally(() => clearTimeout(timer));
-        index = await openSeriesIndex(file);
-      }
-      const byKey = new Map<string, SeriesIndexEntry>();
-      const haystack: string[] = [];
-      for (const e of index.entries) {
-        byKey.set(keyOf(e.partnumber, e.site_code), e);
-        haystack.push(keyOf(e.partnumber, e.site_code).toLowerCase());
-      }
-      return { index, byKey, haystack };
+      const index = await SeriesIndexReader.open(file).catch(() => null);
+      if (index && index.header.outputSize === outputSize) return index;
+      // None yet (just completed, or a job from before indexes) or not this output's: build it once.
+      signal.throwIfAborted();
+      await removeQuietly(file);
+      const limited = AbortSignal.any([signal, AbortSignal.timeout(BUILD_TIMEOUT_MS)]);
+      await buildSeriesIndex(this.pool, src, limited, history);
+      return await SeriesIndexReader.open(file);
     } catch (err) {
-      this.logger?.warn({ err, id: src.jobId }, 'series index unavailable; reading the files directly');
+      if (!signal.aborted)
+        this.logger?.warn({ err, id: src.jobId }, 'series index unavailable; reading the files directly');
       return null;
     }
   }

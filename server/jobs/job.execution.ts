@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
+import type { HistorySource } from '../forecast/index.js';
 import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
@@ -19,6 +20,8 @@ export interface RunNotifier {
   updated(row: Job): void;
   queueChanged(): void;
   dto(row: Job): JobDto;
+  /** Announced COMPLETED: what follows in the background (the series index) starts here. */
+  completed(row: Job, history: HistorySource): void;
 }
 
 const now = () => new Date().toISOString();
@@ -90,9 +93,6 @@ export class JobExecution {
     const outputName = `${id}.csv`;
     const outputPath = this.paths.output(outputName);
     await fs.rename(outcome.tmpFile, outputPath);
-    // The index goes next to its output before COMPLETED is announced: the page asks for series at once.
-    const indexPath = `${outputPath}.idx`;
-    if (outcome.indexFile) await fs.rename(outcome.indexFile, indexPath).catch(() => removeQuietly(outcome.indexFile!));
     const message = `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`;
     const done = await this.repo.transition(
       id,
@@ -111,11 +111,13 @@ export class JobExecution {
     );
     if (!done) {
       // stopped at the last moment: no output survives
-      await Promise.all([removeQuietly(outputPath), removeQuietly(indexPath)]);
+      await removeQuietly(outputPath);
       return;
     }
     this.notify.log(id, 'info', message);
     this.notify.updated(done);
+    // The series index is built after the announcement, not before: completion does not wait for it.
+    this.notify.completed(done, outcome.history);
   }
 
   async fail(id: string, message: string, partitions?: PartitionCounts): Promise<boolean> {

@@ -10,6 +10,7 @@ import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js'
 import {
   engine,
   OrderedOutput,
+  type HistorySource,
   type InputErrorCode,
   type PartitionInput,
   type PartitionResult,
@@ -25,8 +26,8 @@ export type RunOutcome =
   | {
       kind: 'completed';
       tmpFile: string;
-      /** The output's series index in tmp/ (null when it could not be written: it is then built on first use). */
-      indexFile: string | null;
+      /** The run's series, for the series index built after COMPLETED (jobs/job-series.ts). */
+      history: HistorySource;
       rows: number;
       outputRows: number;
       metrics: JobMetrics;
@@ -147,7 +148,6 @@ export class JobRunner {
 
       hooks.progress({ progress: SITES_END, stage: 'writing output', partitions: { ...counts } });
       const outputRows = await output.finish();
-      const indexFile = await this.indexSeries(state, req, prepared, counts, hooks);
       const metrics = engine.combineMetrics(
         results.results,
         prepared.context,
@@ -157,7 +157,7 @@ export class JobRunner {
       return {
         kind: 'completed',
         tmpFile: req.tmpFile,
-        indexFile,
+        history: { from: 'prepared', sites: prepared.partitions.map((p) => p.data), context: prepared.context },
         rows: prepared.rows,
         outputRows,
         metrics,
@@ -166,7 +166,6 @@ export class JobRunner {
     } catch (err) {
       await output?.abandon();
       await fs.rm(req.tmpFile, { force: true });
-      await fs.rm(`${req.tmpFile}.idx`, { force: true });
       if (state.reason || err instanceof Stopped) return { kind: 'stopped', reason: state.reason ?? 'stop' };
       return { kind: 'failed', message: describeFailure(err), partitions: counts };
     } finally {
@@ -252,36 +251,6 @@ export class JobRunner {
     if (state.reason) throw new Stopped();
     if (firstFailure) return firstFailure;
     return { kind: 'ok', results: results as PartitionResult[] };
-  }
-
-  /**
-   * Indexes the output per series (byte ranges + histories) once, in a worker, from the series this run
-   * already holds, so the job page never re-reads the files. A failure here does not fail the job.
-   */
-  private async indexSeries(
-    state: Running,
-    req: RunRequest,
-    prepared: Prepared,
-    counts: PartitionCounts,
-    hooks: RunHooks,
-  ): Promise<string | null> {
-    const indexFile = `${req.tmpFile}.idx`;
-    hooks.progress({ progress: 97, stage: 'indexing series', partitions: { ...counts } });
-    const history = { from: 'prepared' as const, partitions: prepared.partitions, context: prepared.context };
-    try {
-      const r = await this.task(
-        state,
-        { kind: 'series-index', request: { history, outputFile: req.tmpFile, indexFile } },
-        () => undefined,
-      );
-      if (r.kind === 'series-index') return indexFile;
-      hooks.log('warn', `Series index not written (${r.kind === 'input-error' ? r.message : r.kind})`);
-    } catch (err) {
-      if (state.reason || err instanceof Stopped) throw err;
-      hooks.log('warn', `Series index not written: ${describeFailure(err)}`);
-    }
-    await fs.rm(indexFile, { force: true });
-    return null;
   }
 
   private task(

@@ -14,6 +14,8 @@ import { toDto } from './job.dto.js';
 import { EMPTY_PARTITIONS, type Job, type JobOwner } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
+import type { HistorySource } from '../forecast/index.js';
+import type { SeriesSource } from './job-series.js';
 import type { JobRunner } from './job.runner.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
@@ -36,6 +38,15 @@ export interface NewJob {
   by?: JobOwner | null;
 }
 
+/** Background work on a completed job's series (jobs/job-series.ts), cancelled before its files go. */
+export interface SeriesIndexer {
+  completed(src: SeriesSource, history: HistorySource): void;
+  /** Cancels a build in flight for the job; resolves once no index file of it can appear. */
+  forget(id: string): Promise<void>;
+  /** Cancels every build in flight. */
+  close(): Promise<void>;
+}
+
 const now = () => new Date().toISOString();
 const newId = () => randomBytes(8).toString('hex');
 
@@ -47,6 +58,7 @@ export class JobService {
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
   private accepting = true;
+  private indexer: SeriesIndexer | null = null;
 
   constructor(
     private readonly repo: JobRepo,
@@ -61,7 +73,25 @@ export class JobService {
       updated: (job) => this.events.emit('updated', this.dto(job)),
       queueChanged: () => this.emitQueuePositions(),
       dto: (job) => this.dto(job),
+      completed: (job, history) => this.indexer?.completed(this.seriesSource(job), history),
     });
+  }
+
+  /** Who builds a completed job's series index (the job page's chart). */
+  useSeriesIndexer(indexer: SeriesIndexer): void {
+    this.indexer = indexer;
+  }
+
+  /** Where a completed job's series are read from. */
+  seriesSource(job: Job): SeriesSource {
+    return {
+      jobId: job.id,
+      outputFile: this.paths.output(job.output_name ?? `${job.id}.csv`),
+      uploadFile: this.paths.upload(job.upload_name),
+      originalName: job.filename,
+      config: job.config,
+      tmpFile: () => this.paths.tmpFile('series-index'),
+    };
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -218,6 +248,8 @@ export class JobService {
       if (!again) throw notFound(id);
       throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${again.status}.`);
     }
+    // A series index still being built would otherwise land after the files are gone.
+    await this.indexer?.forget(id);
     await removeQuietly(this.paths.upload(row.upload_name));
     const fresh = row.output_name ?? `${id}.csv`;
     await removeQuietly(this.paths.output(fresh));
@@ -283,6 +315,7 @@ export class JobService {
       }),
     );
     await Promise.all(this.active.values());
+    await this.indexer?.close();
   }
 
   // ---- internals -------------------------------------------------------------------------------------

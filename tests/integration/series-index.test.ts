@@ -1,7 +1,8 @@
 /**
- * The job page's series, served from the per-series index written when the job completes: the index is
- * there at COMPLETED, its answers equal the old path's (scan the output, read the upload), an old job
- * without an index gets one on first use, and Delete removes it.
+ * The job page's series, served from the per-series index built in the background once the job is
+ * COMPLETED: completion does not wait for it, requests right after completion wait for the build, its
+ * answers equal the old path's (scan the output, read the upload), an old job without an index gets one
+ * on first use, and Delete removes it (also while it is being built).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -59,11 +60,58 @@ function source(job: JobDto): SeriesSource {
 }
 
 describe('series index', () => {
-  it('is written next to the output when the job completes (nothing left in tmp/)', async () => {
-    const job = await completedJob();
-    // The index is in place when COMPLETED is announced.
-    expect(existsSync(indexFileOf(outputOf(job.id)))).toBe(true);
+  it('is built after COMPLETED is announced, and the series answer correctly right after completion', async () => {
+    const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 14 });
+    const id = up.body.id;
+    const idx = indexFileOf(outputOf(id));
+    // Seen in the same tick as the announcement: before the change the index was already in place.
+    const atCompleted = new Promise<{ output: boolean; index: boolean }>((resolve) => {
+      const on = (j: JobDto) => {
+        if (j.id !== id || j.status !== 'COMPLETED') return;
+        s.jobs.events.off('updated', on);
+        resolve({ output: existsSync(outputOf(id)), index: existsSync(idx) });
+      };
+      s.jobs.events.on('updated', on);
+    });
+    expect(await atCompleted).toEqual({ output: true, index: false });
+    // Asked at once: the requests wait for the build in flight and answer from the index.
+    const keys = await get<SeriesKeysDto>(`/api/jobs/${id}/series/keys?limit=5`);
+    expect(keys.status).toBe(200);
+    const k = keys.body.keys[0];
+    expect(k.volume).not.toBeNull();
+    const r = await get<SeriesDto>(seriesUrl(id, k));
+    expect(r.status).toBe(200);
+    const job = (await get<JobDto>(`/api/jobs/${id}`)).body;
+    const src = source(job);
+    expect(r.body.forecast).toEqual((await legacyForecast(src.outputFile, k.partnumber, k.site_code)).points);
+    expect(r.body.history).toEqual(await legacyHistory(pool, src, k.partnumber, k.site_code));
+    expect(existsSync(idx)).toBe(true);
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
+  }, 120_000);
+
+  it('Delete while the index is being built leaves no index and no temp file behind', async () => {
+    const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 14 });
+    const id = up.body.id;
+    const idx = indexFileOf(outputOf(id));
+    const deleted = new Promise<{ building: boolean; status: number }>((resolve) => {
+      const on = (j: JobDto) => {
+        if (j.id !== id || j.status !== 'COMPLETED') return;
+        s.jobs.events.off('updated', on);
+        const building = !existsSync(idx);
+        void api(s.url, 'DELETE', `/api/jobs/${id}`).then((res) => resolve({ building, status: res.status }));
+      };
+      s.jobs.events.on('updated', on);
+    });
+    expect(await deleted).toEqual({ building: true, status: 204 });
+    const leftovers = () => [
+      ...filesIn(s.storage, 'outputs').filter((f) => f.startsWith(id)),
+      ...filesIn(s.storage, 'tmp'),
+    ];
+    expect(leftovers()).toEqual([]);
+    // Long enough for a build that was not cancelled to finish and rename its file into outputs/.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(leftovers()).toEqual([]);
+    expect(existsSync(idx)).toBe(false);
   }, 120_000);
 
   it('answers as the old path does: keys (all of them, biggest first), histories, forecasts', async () => {
@@ -126,12 +174,14 @@ describe('series index', () => {
   it('Delete removes the index with the output; reconcile keeps an index and drops a stray one', async () => {
     const job = await completedJob();
     const idx = indexFileOf(outputOf(job.id));
+    await get(`/api/jobs/${job.id}/series/keys?limit=1`); // waits for the build
     expect(existsSync(idx)).toBe(true);
     expect((await api(s.url, 'DELETE', `/api/jobs/${job.id}`)).status).toBe(204);
     expect(existsSync(idx)).toBe(false);
     expect(filesIn(s.storage, 'outputs').filter((f) => f.startsWith(job.id))).toEqual([]);
 
     const kept = await completedJob();
+    await get(`/api/jobs/${kept.id}/series/keys?limit=1`);
     const stray = path.join(s.storage, 'outputs', '0123456789abcdef.csv.idx');
     writeFileSync(stray, 'SCSIDX01');
     await s.stop({ keepStorage: true });

@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsvRecords, recordsOf } from '../../../server/forecast/output/csv-records.js';
-import {
-  decodeHeader,
-  encodeSeriesIndex,
-  headerLength,
-  historyOf,
-  openSeriesIndex,
-  readIndexedSeries,
-  type IndexHeader,
-} from '../../../server/forecast/output/series-index.js';
-import { OUTPUT_COLUMNS, OUTPUT_HEADER, csvField } from '../../../server/forecast/output/write.js';
+import type { SiteSeries } from '../../../server/forecast/series/group.js';
+import { SeriesIndexReader } from '../../../server/forecast/output/series-index-read.js';
+import { writeSeriesIndex } from '../../../server/forecast/output/series-index-write.js';
+import { encodeHistory, encodeTrailer, historyOf } from '../../../server/forecast/output/series-index.js';
+import { OUTPUT_HEADER, csvField } from '../../../server/forecast/output/write.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sparecast-idx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,44 +36,137 @@ describe('csv records with byte ranges', () => {
     expect(streamed).toEqual(whole);
     expect(streamed[12_345].fields[1]).toBe('p,12345\n"x"');
   });
+
+  it('finds record ends past quoted line breaks and doubled quotes, with quote-free lines between', () => {
+    const text = 'a,"x\n""y"""\nb,c\r\n"""",d\ne,"f\r\n"\n';
+    const recs = [...recordsOf(Buffer.from(text))];
+    expect(recs.map((r) => r.fields)).toEqual([
+      ['a', 'x\n"y"'],
+      ['b', 'c'],
+      ['"', 'd'],
+      ['e', 'f\r\n'],
+    ]);
+    expect(recs.map((r) => r.end)).toEqual([12, 17, 24, 32]);
+  });
 });
 
-describe('series index format', () => {
-  const header: IndexHeader = {
-    v: 1,
-    outputSize: 0,
-    columns: [...OUTPUT_COLUMNS],
-    freq: 'D',
-    anchor: 0,
-    fileStart: 19_700,
-    trainEnd: 19_704,
-    series: [],
-  };
+const FILE_START = 19_700;
+const TRAIN_END = 19_709;
 
-  it('round-trips the header and rejects what it did not write', () => {
-    const h: IndexHeader = { ...header, series: [['P1', 'S1', 'ets', 'smooth', 12.5, 10, 20, 0, 2]] };
-    const [prefix, json] = encodeSeriesIndex(h, [Buffer.from('[]')]);
-    expect(headerLength(prefix)).toBe(json.length);
-    const idx = decodeHeader(json, 'f');
-    expect(idx.entries).toEqual([
-      {
-        partnumber: 'P1',
-        site_code: 'S1',
-        method: 'ets',
-        demand_class: 'smooth',
-        volume: 12.5,
-        out: { start: 10, end: 20 },
-        hist: { start: 0, length: 2 },
-      },
+/** A job's worth of series: odd part names, equal volumes, a series without history. */
+function makeJob(n: number): { sites: SiteSeries[]; keys: { part: string; site: string; volume: number }[] } {
+  const odd = ['A,1', 'say "hi"', '=cmd|calc', 'µ-Part ü', 'ZZ\ntwo', 'lower-a', 'LOWER-A'];
+  const sites: SiteSeries[] = [];
+  const keys: { part: string; site: string; volume: number }[] = [];
+  for (const site of ['S-East', 'S-West', '+S']) {
+    const parts = Array.from({ length: n }, (_, i) => odd[i] ?? `P${String(i * 7919).padStart(6, '0')}`).sort();
+    const off = [0];
+    const per: number[] = [];
+    const qty: number[] = [];
+    parts.forEach((part, i) => {
+      let volume = 0;
+      for (let p = FILE_START; p <= TRAIN_END; p++) {
+        const q = (i * 31 + p + site.length) % 5 === 0 ? (i % 4) + 0.5 : 0;
+        if (i % 9 === 4 || q === 0) continue;
+        per.push(p);
+        qty.push(q);
+        volume += q;
+      }
+      off.push(per.length);
+      keys.push({ part, site, volume });
+    });
+    sites.push({ site, parts, off: Int32Array.from(off), per: Int32Array.from(per), qty: Float64Array.from(qty) });
+  }
+  return { sites, keys };
+}
+
+function writeOutput(file: string, keys: { part: string; site: string }[]): string[] {
+  const lines = [OUTPUT_HEADER];
+  for (const k of keys)
+    for (let d = 10; d < 13; d++)
+      lines.push([`2023-12-${d}`, csvField(k.part), csvField(k.site), d, d, d, 'ets', 'smooth', '', ''].join(','));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return lines;
+}
+
+describe('series index', () => {
+  const job = makeJob(120);
+  const out = path.join(dir, 'job.csv');
+  const idx = path.join(dir, 'job.csv.idx');
+  let reader: SeriesIndexReader;
+  const context = { freq: 'D' as const, anchor: 0, fileStart: FILE_START, trainEnd: TRAIN_END };
+  // What the old table answered: everything biggest first, a search by substring of part or site.
+  const everything = [...job.keys].sort((a, b) => b.volume - a.volume);
+  const matching = (q: string) =>
+    everything.filter((k) => k.part.toLowerCase().includes(q) || k.site.toLowerCase().includes(q));
+
+  it('is written in one pass over the output: every series once, with its byte range', async () => {
+    writeOutput(out, job.keys);
+    const r = await writeSeriesIndex({
+      history: { from: 'prepared', sites: job.sites, context },
+      outputFile: out,
+      indexFile: idx,
+    });
+    expect(r.series).toBe(job.keys.length);
+    reader = await SeriesIndexReader.open(idx);
+    expect(reader.count).toBe(job.keys.length);
+    const bytes = readFileSync(out);
+    const e = (await reader.find('A,1', 'S-West'))!;
+    const slice = bytes.subarray(e.out.start, e.out.end).toString();
+    expect(slice.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(slice.startsWith('2023-12-10,"A,1",S-West,')).toBe(true);
+  });
+
+  it('answers the first page biggest first, as the whole table did, with bounded reads', async () => {
+    const fresh = await SeriesIndexReader.open(idx);
+    const top = await fresh.top(50);
+    expect(top.map((e) => e.volume)).toEqual(everything.slice(0, 50).map((k) => k.volume));
+    expect(fresh.cachedBytes).toBe(0); // the first page keeps no table
+    const all = await reader.search('', 500);
+    expect(all.total).toBe(everything.length);
+    expect(all.entries.map((e) => `${e.partnumber}|${e.site_code}`).sort()).toEqual(
+      everything.map((k) => `${k.part}|${k.site}`).sort(),
+    );
+  });
+
+  it('searches part or site case-insensitively, biggest first, with the total of all matches', async () => {
+    for (const q of ['lower-a', 'p00', 'µ-part', 's-e', '"hi"', 'a,1', '=cmd', 'nothing-like-it', 'two']) {
+      const want = matching(q);
+      const got = await reader.search(q, 10);
+      expect(got.total, q).toBe(want.length);
+      expect(
+        got.entries.map((e) => e.volume),
+        q,
+      ).toEqual(want.slice(0, 10).map((k) => k.volume));
+      for (const e of got.entries)
+        expect(e.partnumber.toLowerCase().includes(q) || e.site_code.toLowerCase().includes(q), q).toBe(true);
+    }
+    // A match must lie inside the part or the site, not across them.
+    expect((await reader.search('a\u0000s', 10)).total).toBe(0);
+  });
+
+  it('finds any series by exact (part, site), formula-like names as uploaded, and reads it', async () => {
+    for (const k of job.keys) {
+      const e = await reader.find(k.part, k.site);
+      expect(e, `${k.part}|${k.site}`).not.toBeNull();
+      expect(e!.volume).toBeCloseTo(k.volume, 9);
+    }
+    expect(await reader.find('lower-A', 'S-East')).toBeNull();
+    expect(await reader.find('A,1', 'S')).toBeNull();
+    const e = (await reader.find('=cmd|calc', '+S'))!;
+    const one = await reader.readSeries(e, out);
+    expect(one.forecast.map((r) => [r.date, r.forecast_qty])).toEqual([
+      ['2023-12-10', '10'],
+      ['2023-12-11', '11'],
+      ['2023-12-12', '12'],
     ]);
-    expect(idx.dataStart).toBe(12 + json.length);
-    expect(() => headerLength(Buffer.from('NOTANIDX\0\0\0\0'))).toThrow(/magic/);
-    expect(() => headerLength(Buffer.from('SCSIDX01'))).toThrow(/magic/);
-    expect(() => decodeHeader(Buffer.from(JSON.stringify({ ...h, v: 2 })))).toThrow(/version/);
+    expect(one.history).toHaveLength(TRAIN_END - FILE_START + 1);
+    expect(one.history.reduce((s, h) => s + h.qty, 0)).toBeCloseTo(e.volume, 9);
   });
 
   it('expands a sparse history block to every period, zeros included', () => {
-    expect(historyOf(header, [19_701, 3, 19_704, 1.5])).toEqual([
+    const h = { freq: 'D' as const, anchor: 0, fileStart: 19_700, trainEnd: 19_704 };
+    expect(historyOf(h, encodeHistory([19_701, 19_704], [3, 1.5]))).toEqual([
       { date: '2023-12-09', qty: 0 },
       { date: '2023-12-10', qty: 3 },
       { date: '2023-12-11', qty: 0 },
@@ -87,34 +175,14 @@ describe('series index format', () => {
     ]);
   });
 
-  it('reads one series with two bounded reads: its history block and its slice of the output', async () => {
-    const out = path.join(dir, 'out.csv');
-    const row = (part: string, d: string, q: number) =>
-      [d, csvField(part), 'S', q, q, q, 'ets', 'smooth', '', ''].join(',');
-    const head = `${OUTPUT_HEADER}\n`;
-    const a = `${row('A,1', '2023-12-14', 1)}\n${row('A,1', '2023-12-15', 2)}\n`;
-    const b = `${row('B "2"', '2023-12-14', 5)}\n`;
-    writeFileSync(out, head + a + b);
-    const at = (s: string) => Buffer.byteLength(s);
-    const blocks = [Buffer.from('[19704,7]'), Buffer.from('[]')];
-    const h: IndexHeader = {
-      ...header,
-      series: [
-        ['A,1', 'S', 'ets', 'smooth', 7, at(head), at(head + a), 0, blocks[0].length],
-        ['B "2"', 'S', 'ets', 'smooth', 0, at(head + a), at(head + a + b), blocks[0].length, blocks[1].length],
-      ],
-    };
-    const file = path.join(dir, 'out.csv.idx');
-    writeFileSync(file, Buffer.concat(encodeSeriesIndex(h, blocks)));
-    const idx = await openSeriesIndex(file);
-    const one = await readIndexedSeries(idx, out, idx.entries[0]);
-    expect(one.forecast.map((r) => [r.partnumber, r.date, r.forecast_qty])).toEqual([
-      ['A,1', '2023-12-14', '1'],
-      ['A,1', '2023-12-15', '2'],
-    ]);
-    expect(one.history.at(-1)).toEqual({ date: '2023-12-13', qty: 7 });
-    const two = await readIndexedSeries(idx, out, idx.entries[1]);
-    expect(two.forecast.map((r) => r.partnumber)).toEqual(['B "2"']);
-    expect(two.history.every((p) => p.qty === 0)).toBe(true);
+  it('rejects what it did not write: another magic, a damaged length, an old version', async () => {
+    const bad = path.join(dir, 'bad.idx');
+    writeFileSync(bad, Buffer.concat([Buffer.alloc(40), Buffer.from('\u0001\0\0\0NOTANIDX')]));
+    await expect(SeriesIndexReader.open(bad)).rejects.toThrow(/magic/);
+    writeFileSync(bad, Buffer.concat([Buffer.alloc(40), encodeTrailer(1000)]));
+    await expect(SeriesIndexReader.open(bad)).rejects.toThrow(/header length/);
+    const json = Buffer.from(JSON.stringify({ v: 1, columns: [], series: [] }));
+    writeFileSync(bad, Buffer.concat([Buffer.from('SCSIDX02'), json, encodeTrailer(json.length)]));
+    await expect(SeriesIndexReader.open(bad)).rejects.toThrow(/version/);
   });
 });
