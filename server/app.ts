@@ -77,8 +77,10 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => req.user?.id ?? ipKeyGenerator(req.ip ?? ''),
-    // A single local user (AUTH=off) is not rate-limited.
-    skip: (req) => req.method !== 'POST' || req.via === 'off',
+    // Only what sends a file: POST /jobs, /preview, /sample — not Stop or rerun under /jobs/:id (a Stop
+    // must never be refused for uploads; reruns are bounded by the queue caps). A single local user
+    // (AUTH=off) is not rate-limited.
+    skip: (req) => req.method !== 'POST' || req.path !== '/' || req.via === 'off',
     handler: (_req, _res, next) =>
       next(new AppError(429, 'RATE_LIMITED', 'Too many uploads in a minute; wait a moment.')),
   });

@@ -72,6 +72,8 @@ export async function startServer(
     concurrency: config.JOB_CONCURRENCY,
     progressIntervalMs: config.PROGRESS_INTERVAL_MS,
     updateIntervalMs: config.UPDATE_INTERVAL_MS,
+    maxQueuedPerUser: config.MAX_QUEUED_PER_USER,
+    maxQueued: config.MAX_QUEUED,
   });
   const auth =
     config.AUTH === 'on'
