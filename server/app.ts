@@ -45,12 +45,16 @@ export interface AppDeps {
   metrics: boolean;
   /** Host names the pages, the API and the socket answer to (ALLOWED_HOSTS). */
   allowedHosts: HostAllowList;
+  /** express `trust proxy` (TRUST_PROXY): req.ip and req.secure from X-Forwarded-* of these hops. */
+  trustProxy?: boolean | number | string;
 }
 
 export function createApp(deps: AppDeps): { app: express.Express; server: http.Server; io: IoServer } {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Behind a TLS proxy: the client's address for lockouts, limits and the audit; Secure cookies.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(
     helmet({
       contentSecurityPolicy: {

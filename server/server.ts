@@ -97,6 +97,7 @@ export async function startServer(
     serveClient: config.SERVE_CLIENT,
     metrics: config.METRICS === 'on',
     allowedHosts: allowedHosts(config.ALLOWED_HOSTS, config.HOST),
+    trustProxy: config.TRUST_PROXY,
   });
 
   await new Promise<void>((resolve, reject) => {
