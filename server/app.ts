@@ -63,7 +63,8 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
           'script-src': ["'self'"],
           'style-src': ["'self'", "'unsafe-inline'"],
           'img-src': ["'self'", 'data:', 'blob:'],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          // 'self' covers the page's own ws:/wss: origin (CSP Level 3), and no other host.
+          'connect-src': ["'self'"],
           // Served over plain http on an office network: do not ask browsers to upgrade.
           'upgrade-insecure-requests': null,
         },
@@ -90,6 +91,11 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   });
 
   const api = express.Router();
+  // Answers carry jobs, series, users and audit lines: never kept by a shared or a disk cache.
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'private, no-store');
+    next();
+  });
   api.use(identify(deps.auth));
   api.use(sameOriginOnly);
   api.use(express.json({ limit: '1mb' }));
