@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../contract/errors.js';
 import type { AuditEntryDto, AuditVia, AuthUserDto, Role, TokenDto, UserDto } from '../contract/auth.js';
 import type { AuditFilter, AuditInput, AuthRepo, User, UserChanges } from './auth.repo.js';
+import { cleanDisplayName } from '../storage/paths.js';
 import { Lockout } from './lockout.js';
 import {
   digest,
@@ -263,7 +264,7 @@ export class AuthService {
     const t = {
       id: newId(),
       userId,
-      name: name.slice(0, 100) || 'token',
+      name: cleanDisplayName(name).slice(0, 100) || 'token',
       tokenHash: digest(token),
       createdAt: now(),
       lastUsedAt: null,

@@ -56,6 +56,21 @@ describe('lockout', () => {
   });
 });
 
+describe('display names', () => {
+  it('keeps bidi controls out of token names and of the names failed sign-ins put in the audit trail', async () => {
+    s = await bootServer({ env: { AUTH: 'on' } });
+    const admin = await setupAdmin(s.url, s.setupUrl!);
+    const t = await admin.json<{ name: string }>('POST', '/api/tokens', { name: 'nightly\u202Etxt.exe' });
+    expect(t.body.name).toBe('nightlytxt.exe');
+    expect((await login('eve\u202Enimda', 'wrong-password')).status).toBe(401);
+    const audit = await admin.json<{ entries: { action: string; username: string }[] }>(
+      'GET',
+      '/api/audit?action=auth.login_failed',
+    );
+    expect(audit.body.entries.map((e) => e.username)).toEqual(['evenimda']);
+  });
+});
+
 describe('TRUST_PROXY', () => {
   it('marks the cookie Secure only when a trusted proxy says the browser used https', async () => {
     s = await bootServer({ env: { AUTH: 'on', TRUST_PROXY: 'loopback' } });
