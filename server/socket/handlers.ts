@@ -20,7 +20,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import { bearer, cookieValue, LOCAL_ADMIN } from '../auth/middleware.js';
 import { originVerdict } from '../http/origin.js';
 import type { Logger } from '../logger.js';
-import { TokenBucket, type BucketOptions } from './rate-limit.js';
+import { DROP_AFTER_REFUSED, TokenBucket, type BucketOptions } from './rate-limit.js';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -36,13 +36,20 @@ const SLOW_DOWN = {
  */
 function command<S extends z.ZodType, T>(
   logger: Logger,
+  socket: IoSocket,
   bucket: TokenBucket,
   schema: S,
   fn: (payload: z.infer<S>) => Promise<T>,
 ) {
   return async (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
-    if (!bucket.take()) return reply(SLOW_DOWN);
+    if (!bucket.take()) {
+      if (bucket.refused === DROP_AFTER_REFUSED) {
+        logger.warn({ user: socket.data.user?.username, ip: socket.handshake.address }, 'socket flood: disconnected');
+        socket.disconnect(true);
+      }
+      return bucket.refused > DROP_AFTER_REFUSED ? undefined : reply(SLOW_DOWN);
+    }
     const parsed = schema.safeParse(payload);
     if (!parsed.success)
       return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: describeZodError(parsed.error) } });
@@ -126,18 +133,18 @@ export function registerSocketHandlers(io: IoServer, deps: SocketDeps, logger: L
     const bucket = new TokenBucket(deps.rate);
     socket.on(
       'job:stop',
-      command(logger, bucket, idPayloadSchema, ({ id }) => commands.stop(actor(), id)),
+      command(logger, socket, bucket, idPayloadSchema, ({ id }) => commands.stop(actor(), id)),
     );
     socket.on(
       'job:delete',
-      command(logger, bucket, deletePayloadSchema, async ({ id, force }) => {
+      command(logger, socket, bucket, deletePayloadSchema, async ({ id, force }) => {
         await commands.remove(actor(), id, force);
         return { id };
       }),
     );
     socket.on(
       'job:subscribe',
-      command(logger, bucket, idPayloadSchema, async ({ id }) => {
+      command(logger, socket, bucket, idPayloadSchema, async ({ id }) => {
         const job = await jobs.get(id);
         await socket.join(jobRoom(id));
         return { job, log: await jobs.log(id) };
@@ -145,7 +152,7 @@ export function registerSocketHandlers(io: IoServer, deps: SocketDeps, logger: L
     );
     socket.on(
       'job:unsubscribe',
-      command(logger, bucket, idPayloadSchema, async ({ id }) => {
+      command(logger, socket, bucket, idPayloadSchema, async ({ id }) => {
         await socket.leave(jobRoom(id));
         return { id };
       }),

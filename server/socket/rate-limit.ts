@@ -11,9 +11,19 @@ export interface BucketOptions {
 
 export const SOCKET_COMMANDS: BucketOptions = { burst: 60, perSecond: 20 };
 
+/**
+ * Refusals within one minute after which the connection is closed: no page sends that many, and
+ * answering a flood one ack at a time is itself work for the event loop.
+ */
+export const DROP_AFTER_REFUSED = 500;
+const REFUSAL_WINDOW_MS = 60_000;
+
 export class TokenBucket {
   private tokens: number;
   private last = performance.now();
+  /** Commands refused in the current window (a token earned meanwhile does not reset it). */
+  refused = 0;
+  private windowStart = performance.now();
 
   constructor(private readonly opts: BucketOptions = SOCKET_COMMANDS) {
     this.tokens = opts.burst;
@@ -24,8 +34,15 @@ export class TokenBucket {
     const t = performance.now();
     this.tokens = Math.min(this.opts.burst, this.tokens + ((t - this.last) / 1000) * this.opts.perSecond);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    if (t - this.windowStart > REFUSAL_WINDOW_MS) {
+      this.windowStart = t;
+      this.refused = 0;
+    }
+    this.refused++;
+    return false;
   }
 }
