@@ -46,12 +46,16 @@ export interface AppDeps {
   metrics: boolean;
   /** Host names the pages, the API and the socket answer to (ALLOWED_HOSTS). */
   allowedHosts: HostAllowList;
+  /** express `trust proxy` (TRUST_PROXY): req.ip and req.secure from X-Forwarded-* of these hops. */
+  trustProxy?: boolean | number | string;
 }
 
 export function createApp(deps: AppDeps): { app: express.Express; server: http.Server; io: IoServer } {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Behind a TLS proxy: the client's address for lockouts, limits and the audit; Secure cookies.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -60,7 +64,8 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
           'script-src': ["'self'"],
           'style-src': ["'self'", "'unsafe-inline'"],
           'img-src': ["'self'", 'data:', 'blob:'],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          // 'self' covers the page's own ws:/wss: origin (CSP Level 3), and no other host.
+          'connect-src': ["'self'"],
           // Served over plain http on an office network: do not ask browsers to upgrade.
           'upgrade-insecure-requests': null,
         },
@@ -78,13 +83,20 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => req.user?.id ?? ipKeyGenerator(req.ip ?? ''),
-    // A single local user (AUTH=off) is not rate-limited.
-    skip: (req) => req.method !== 'POST' || req.via === 'off',
+    // Only what sends a file: POST /jobs, /preview, /sample — not Stop or rerun under /jobs/:id (a Stop
+    // must never be refused for uploads; reruns are bounded by the queue caps). A single local user
+    // (AUTH=off) is not rate-limited.
+    skip: (req) => req.method !== 'POST' || req.path !== '/' || req.via === 'off',
     handler: (_req, _res, next) =>
       next(new AppError(429, 'RATE_LIMITED', 'Too many uploads in a minute; wait a moment.')),
   });
 
   const api = express.Router();
+  // Answers carry jobs, series, users and audit lines: never kept by a shared or a disk cache.
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'private, no-store');
+    next();
+  });
   api.use(identify(deps.auth));
   api.use(sameOriginOnly);
   api.use(express.json({ limit: '1mb' }));

@@ -67,6 +67,9 @@ const envSchema = z.object({
   /** How many jobs may run at once; each job spreads its sites over the whole pool. */
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(200),
+  /** Jobs waiting for a slot, per user and in all: a new job beyond either is refused (429 QUEUE_FULL). */
+  MAX_QUEUED_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
+  MAX_QUEUED: z.coerce.number().int().min(1).max(100_000).default(200),
   /** How long a stopped task may take to end by itself before its thread is terminated. */
   STOP_GRACE_MS: duration('300ms', 0, 1000),
   /** Minimum interval between job:progress pushes to a job's room. */
@@ -91,7 +94,10 @@ const envSchema = z.object({
   AUTH: z.enum(['on', 'off']).default('on'),
   /** How long a sign-in lasts. */
   SESSION_TTL: duration('12h'),
-  /** Failed sign-ins in a row that lock an account, and for how long. */
+  /**
+   * Failed sign-ins in a row, from one address for one user name, that lock that pair; the lock lasts
+   * LOCKOUT_FOR and doubles with each further lock of the pair (at most 64×).
+   */
   LOCKOUT_AFTER: z.coerce.number().int().min(1).max(100).default(5),
   LOCKOUT_FOR: duration('15m'),
   /** Rate limits: sign-in attempts per address, uploads per user, per minute. */
@@ -103,7 +109,22 @@ const envSchema = z.object({
   SERVE_CLIENT: bool.default(true),
   /** GET /metrics (Prometheus): open on loopback, admin token from elsewhere; `off` removes it. */
   METRICS: z.enum(['on', 'off']).default('on'),
+  /**
+   * express `trust proxy`: off (default), on (every hop), a hop count, or addresses/subnets of the
+   * proxies (e.g. `loopback`, `10.0.0.1`). Behind a TLS proxy it makes req.ip the client's address and
+   * the session cookie Secure.
+   */
+  TRUST_PROXY: z.string().default('off').transform(trustProxy),
 });
+
+/** TRUST_PROXY as express takes it: a boolean, a hop count, or a list of addresses/subnets. */
+function trustProxy(v: string): boolean | number | string {
+  const t = v.trim().toLowerCase();
+  if (['off', 'false', 'no', '0'].includes(t)) return false;
+  if (['on', 'true', 'yes'].includes(t)) return true;
+  if (/^\d+$/.test(t)) return Number(t);
+  return v.trim();
+}
 
 export type Config = Readonly<z.infer<typeof envSchema> & { storageDir: string; version: string }>;
 

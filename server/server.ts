@@ -41,16 +41,30 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Files and folders this process creates (uploads, forecasts, the database, quarantine) are its own
+ * user's only: 0600 / 0700. A worker thread cannot set the umask; its process's one applies there.
+ */
+function privateUmask(): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    /* not the main thread (an embedding test runner): ensureStorage still closes the folders */
+  }
+}
+
 export async function startServer(
   config: Config,
   logger: Logger,
   overrides: ServerOverrides = {},
 ): Promise<RunningServer> {
+  privateUmask();
   const paths = storagePaths(config.storageDir);
   // Before anything is created: a lost database must not turn every stored file into a stray.
   await refuseNewDatabaseOverFiles(paths);
   await ensureStorage(paths);
   const db = await openDatabase(paths.db);
+  await ensureStorage(paths); // again: the database files exist now (0600 even if an older release made them)
   const repo = new JobRepo(db);
   const report = await reconcile(repo, paths, logger);
   await pruneQuarantine(paths, config.QUARANTINE_DAYS, logger);
@@ -72,6 +86,8 @@ export async function startServer(
     concurrency: config.JOB_CONCURRENCY,
     progressIntervalMs: config.PROGRESS_INTERVAL_MS,
     updateIntervalMs: config.UPDATE_INTERVAL_MS,
+    maxQueuedPerUser: config.MAX_QUEUED_PER_USER,
+    maxQueued: config.MAX_QUEUED,
   });
   const auth =
     config.AUTH === 'on'
@@ -95,6 +111,7 @@ export async function startServer(
     serveClient: config.SERVE_CLIENT,
     metrics: config.METRICS === 'on',
     allowedHosts: allowedHosts(config.ALLOWED_HOSTS, config.HOST),
+    trustProxy: config.TRUST_PROXY,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -126,11 +143,9 @@ export async function startServer(
   const setupUrl = setupToken
     ? `http://${isLoopback(config.HOST) ? host : '127.0.0.1'}:${port}/#/setup?token=${setupToken}`
     : null;
-  if (setupUrl)
-    logger.warn(
-      { setupUrl },
-      `No users yet. Create the first admin (this link works once, from this machine): ${setupUrl}`,
-    );
+  // The link is a secret (whoever opens it first becomes admin): main.ts prints it on the console;
+  // JSON logs are shipped and kept, so they only say that it was printed.
+  if (setupUrl) logger.warn('No users yet: a one-time first-admin setup link was printed on the console (stdout).');
 
   let closing: Promise<void> | null = null;
   return {

@@ -159,10 +159,12 @@ export class AuthRepo {
 
   // ---- sessions ------------------------------------------------------------------------------------
 
-  /** A good sign-in: clears the failure count and opens the session in one step. */
+  /**
+   * Opens a session. The lock mark stays: other addresses may still be locked out (only a password
+   * reset clears it).
+   */
   async openSession(s: Session): Promise<void> {
     await this.db.writes.run(async () => {
-      await this.m.User.update({ failed_logins: 0, locked_until: null }, { where: { id: s.userId } });
       const row: SessionRow = {
         id: s.id,
         user_id: s.userId,

@@ -13,6 +13,7 @@ import { isLoopback } from '../config.js';
 import { cookieValue, requireRole, SESSION_COOKIE } from './middleware.js';
 import { ipOf } from '../http/request.js';
 import { sendAuditCsv } from './audit-csv.js';
+import { cleanDisplayName } from '../storage/paths.js';
 
 const credentials = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 const newUser = credentials.extend({ role: z.enum(ROLES) });
@@ -81,7 +82,8 @@ export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: num
       if (err instanceof AppError)
         await auth.audit({
           user_id: null,
-          username,
+          // Whatever was typed, shown on the audit page: without characters that reorder the text.
+          username: cleanDisplayName(username).slice(0, 64),
           action: 'auth.login_failed',
           job_id: null,
           detail: err.code,

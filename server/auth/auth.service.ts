@@ -7,7 +7,17 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../contract/errors.js';
 import type { AuditEntryDto, AuditVia, AuthUserDto, Role, TokenDto, UserDto } from '../contract/auth.js';
 import type { AuditFilter, AuditInput, AuthRepo, User, UserChanges } from './auth.repo.js';
-import { digest, hashPassword, newSecret, passwordProblem, verifyPassword } from './password.js';
+import { cleanDisplayName } from '../storage/paths.js';
+import { Lockout } from './lockout.js';
+import {
+  digest,
+  dummyHash,
+  hashPassword,
+  needsRehash,
+  newSecret,
+  passwordProblem,
+  verifyPassword,
+} from './password.js';
 
 export interface AuthOptions {
   sessionTtlMs: number;
@@ -51,11 +61,14 @@ export class AuthService {
   /** Counts ended sessions, tokens and users, so a sign-in check that raced one can tell. */
   endings = 0;
   private setupDigest: string | null = null;
+  private readonly lockout: Lockout;
 
   constructor(
     private readonly repo: AuthRepo,
     private readonly opts: AuthOptions,
-  ) {}
+  ) {
+    this.lockout = new Lockout({ threshold: opts.lockoutThreshold, lockMs: opts.lockoutMs });
+  }
 
   // ---- first admin -----------------------------------------------------------------------------------
 
@@ -85,34 +98,43 @@ export class AuthService {
 
   // ---- sign-in and sessions --------------------------------------------------------------------------
 
-  /** Checks a password; returns a new session cookie value. Locks the account after repeated failures. */
+  /**
+   * Checks a password; returns a new session cookie value. Failures lock the (name, address) pair
+   * alike for names that exist and names that do not (lockout.ts); a hash made at an older scrypt
+   * cost is made again now that we have the password.
+   */
   async login(
     username: string,
     password: string,
     ip: string | null,
   ): Promise<{ user: UserDto; cookie: string; expiresAt: Date }> {
     const u = await this.repo.userByName(username);
-    const fail = new AppError(401, 'BAD_CREDENTIALS', 'Wrong username or password.');
-    if (!u) {
-      await verifyPassword(
-        password,
-        'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-      ); // same cost either way
-      throw fail;
+    let locked = this.lockout.lockedUntil(username, ip) !== null;
+    // A reset (here, or by `npm run user -- reset` in another process) clears the stored lock mark.
+    if (locked && u && u.lockedUntil === null) {
+      this.lockout.clearUser(username);
+      locked = false;
     }
-    if (u.lockedUntil && u.lockedUntil > now())
+    if (locked)
       throw new AppError(
         423,
         'ACCOUNT_LOCKED',
-        'Too many failed sign-ins: this account is locked for a while. Try again later or ask an admin to reset it.',
+        'Too many failed sign-ins from this address: signing in here is paused for a while. ' +
+          'Try again later or ask an admin to reset the password.',
       );
-    if (!(await verifyPassword(password, u.passwordHash))) {
-      const failed = u.failedLogins + 1;
-      const lock = failed >= this.opts.lockoutThreshold;
-      const lockedUntil = lock ? new Date(Date.now() + this.opts.lockoutMs).toISOString() : null;
-      await this.repo.updateUser(u.id, { failedLogins: lock ? 0 : failed, lockedUntil });
-      throw fail;
+    // Same cost either way: the time taken does not tell whether the name exists.
+    const ok = await verifyPassword(password, u?.passwordHash ?? (await dummyHash()));
+    if (!u || !ok) {
+      const until = this.lockout.fail(username, ip);
+      // The mark shows "locked" in the user list; it never stops a sign-in by itself.
+      if (u && until !== null) {
+        const iso = new Date(until).toISOString();
+        if (!u.lockedUntil || u.lockedUntil < iso) await this.repo.updateUser(u.id, { lockedUntil: iso });
+      }
+      throw new AppError(401, 'BAD_CREDENTIALS', 'Wrong username or password.');
     }
+    this.lockout.clear(username, ip);
+    if (needsRehash(u.passwordHash)) await this.repo.updateUser(u.id, { passwordHash: await hashPassword(password) });
     const cookie = newSecret();
     const expiresAt = new Date(Date.now() + this.opts.sessionTtlMs);
     const session = { id: digest(cookie), userId: u.id, createdAt: now(), expiresAt: expiresAt.toISOString(), ip };
@@ -205,6 +227,7 @@ export class AuthService {
     if (patch.role && patch.role !== 'admin' && u.role === 'admin') await this.keepOneAdmin(id);
     const signOut = patch.password !== undefined || !!patch.role;
     await this.repo.updateUser(id, changes, signOut, patch.password !== undefined ? now() : null);
+    if (patch.password !== undefined) this.lockout.clearUser(u.username);
     if (signOut) this.end('user-ended', { userId: id });
     return toUser({ ...u, ...changes });
   }
@@ -241,7 +264,7 @@ export class AuthService {
     const t = {
       id: newId(),
       userId,
-      name: name.slice(0, 100) || 'token',
+      name: cleanDisplayName(name).slice(0, 100) || 'token',
       tokenHash: digest(token),
       createdAt: now(),
       lastUsedAt: null,

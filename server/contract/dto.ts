@@ -123,9 +123,12 @@ export interface JobListDto {
 }
 
 export interface HealthDto {
+  /** false (HTTP 503) when the server cannot do its work: see `problem`. */
   ok: boolean;
   version: string;
   pool: { threads: number; busy: number; queued: number };
+  /** Why ok is false: the storage disk is full or a storage folder cannot be written. */
+  problem?: { code: 'DISK_FULL' | 'STORAGE_UNWRITABLE'; message: string };
 }
 
 export interface JobLogDto {

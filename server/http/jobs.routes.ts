@@ -16,6 +16,7 @@ import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from '../auth/middleware.js';
 import { actorOf } from './request.js';
+import { storageError } from './errors.js';
 import type { JobSeries, SeriesSource } from '../jobs/job-series.js';
 import type { JobSites } from '../jobs/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
@@ -89,11 +90,16 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
     const tmp = paths.tmpFile('rerun');
     try {
       await fs.copyFile(file, tmp);
-    } catch {
-      throw new AppError(
-        410,
-        'OUTPUT_MISSING',
-        'The uploaded file of this job is no longer on the server; upload it again.',
+    } catch (err) {
+      await removeQuietly(tmp);
+      // A full disk or unwritable tmp/ is not a lost upload: say which it is.
+      throw (
+        storageError(err) ??
+        new AppError(
+          410,
+          'OUTPUT_MISSING',
+          'The uploaded file of this job is no longer on the server; upload it again.',
+        )
       );
     }
     try {
@@ -122,7 +128,9 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
     const { file, name } = await jobs.output(jobId(req));
     res.type('text/csv');
     res.attachment(name);
-    res.sendFile(file);
+    // A forecast is business data: no shared cache or browser disk cache keeps a copy.
+    res.set('Cache-Control', 'private, no-store');
+    res.sendFile(file, { cacheControl: false });
   });
 
   r.get('/jobs/:id/sites', viewer, async (req, res) => {

@@ -12,6 +12,7 @@ import { actorOf } from './request.js';
 import type { WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import { storageHealth } from './storage-health.js';
 import { checkUploadedFile, parseConfigValue, parseDateFormatField, type createUploadReceiver } from './upload.js';
 
 export interface MiscRoutesDeps {
@@ -30,9 +31,11 @@ const PREVIEW_TIMEOUT_MS = 120_000;
 export function miscRoutes({ commands, pool, interactive, paths, version, receive }: MiscRoutesDeps): Router {
   const r = Router();
 
-  r.get('/health', (_req, res) => {
-    const body: HealthDto = { ok: true, version, pool: pool.stats() };
-    res.json(body);
+  const storage = storageHealth(paths);
+  r.get('/health', async (_req, res) => {
+    const problem = await storage();
+    const body: HealthDto = { ok: !problem, version, pool: pool.stats(), ...(problem ? { problem } : {}) };
+    res.status(problem ? 503 : 200).json(body);
   });
 
   r.post('/preview', requireRole('planner'), async (req, res) => {

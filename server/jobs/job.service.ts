@@ -26,6 +26,9 @@ export interface JobServiceOptions {
   concurrency: number;
   progressIntervalMs: number;
   updateIntervalMs: number;
+  /** Waiting jobs allowed per owner (null owner = the single AUTH=off user) and in all. */
+  maxQueuedPerUser: number;
+  maxQueued: number;
 }
 
 export interface NewJob {
@@ -54,6 +57,9 @@ export class JobService {
   readonly events = new JobEvents();
   readonly logs = new LogBuffer();
   private readonly queue: string[] = [];
+  /** Owner id of each waiting job ('' = none), and slots taken by creates still writing their row. */
+  private readonly queuedBy = new Map<string, string>();
+  private readonly reserved: string[] = [];
   private readonly active = new Map<string, Promise<void>>();
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
@@ -166,13 +172,18 @@ export class JobService {
   async create(job: NewJob): Promise<JobDto> {
     if (!this.accepting)
       throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
+    const owner = job.by?.id ?? '';
+    await this.learnOwners();
+    this.checkQueueRoom(owner);
+    // Taken synchronously after the check, so creates racing through the awaits below cannot overshoot.
+    this.reserved.push(owner);
     const id = newId();
     const ext = path.extname(job.originalName).toLowerCase() || '.csv';
     const uploadName = `${id}${ext}`;
     const uploadPath = this.paths.upload(uploadName);
-    await fs.rename(job.tmpPath, uploadPath);
     let row: Job;
     try {
+      await fs.rename(job.tmpPath, uploadPath);
       row = await this.repo.insert({
         id,
         filename: job.originalName,
@@ -197,8 +208,11 @@ export class JobService {
     } catch (err) {
       await removeQuietly(uploadPath);
       throw err;
+    } finally {
+      this.reserved.splice(this.reserved.indexOf(owner), 1);
     }
     this.queue.push(id);
+    this.queuedBy.set(id, owner);
     this.addLog(id, 'info', `Queued ${job.originalName} (${job.size} bytes)`);
     const dto = this.dto(row);
     this.events.emit('created', dto);
@@ -294,6 +308,7 @@ export class JobService {
   async shutdown(): Promise<void> {
     this.accepting = false;
     this.queue.length = 0;
+    this.queuedBy.clear();
     const running = [...this.active.keys()];
     await Promise.all(
       running.map(async (id) => {
@@ -320,9 +335,40 @@ export class JobService {
 
   // ---- internals -------------------------------------------------------------------------------------
 
+  /** QUEUE_FULL when a new job of `owner` would pass MAX_QUEUED_PER_USER or MAX_QUEUED. */
+  private checkQueueRoom(owner: string): void {
+    const total = this.queue.length + this.reserved.length;
+    if (total >= this.opts.maxQueued)
+      throw new AppError(
+        429,
+        'QUEUE_FULL',
+        `${total} jobs are already waiting in the queue, the most this server takes (MAX_QUEUED=${this.opts.maxQueued}). ` +
+          'Try again when some have started.',
+      );
+    let mine = this.reserved.filter((o) => o === owner).length;
+    for (const id of this.queue) if (this.queuedBy.get(id) === owner) mine++;
+    if (mine >= this.opts.maxQueuedPerUser)
+      throw new AppError(
+        429,
+        'QUEUE_FULL',
+        `You already have ${mine} jobs waiting in the queue, the most one person may have ` +
+          `(MAX_QUEUED_PER_USER=${this.opts.maxQueuedPerUser}). Wait for some to start, or stop some.`,
+      );
+  }
+
+  /** Owners of jobs queued at boot (enqueue gets only ids), read once. */
+  private async learnOwners(): Promise<void> {
+    const unknown = this.queue.filter((id) => !this.queuedBy.has(id));
+    for (const id of unknown) {
+      const owner = (await this.repo.find(id))?.owner?.id ?? '';
+      if (this.queue.includes(id)) this.queuedBy.set(id, owner);
+    }
+  }
+
   private pump(): void {
     while (this.accepting && this.active.size < this.opts.concurrency && this.queue.length) {
       const id = this.queue.shift()!;
+      this.queuedBy.delete(id);
       const p = this.execution
         .run(id)
         .catch((err) => this.logger.error({ err, id }, 'job execution failed unexpectedly'))
@@ -346,6 +392,7 @@ export class JobService {
       this.addLog(id, 'warn', message);
       const i = this.queue.indexOf(id);
       if (i >= 0) this.queue.splice(i, 1);
+      this.queuedBy.delete(id);
       this.live.end(id);
     }
     return done;

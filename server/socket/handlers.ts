@@ -20,14 +20,36 @@ import type { AuthService } from '../auth/auth.service.js';
 import { bearer, cookieValue, LOCAL_ADMIN } from '../auth/middleware.js';
 import { originVerdict } from '../http/origin.js';
 import type { Logger } from '../logger.js';
+import { DROP_AFTER_REFUSED, TokenBucket, type BucketOptions } from './rate-limit.js';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Wraps a command: validates the payload, runs it, acks `{ok,data}` or `{ok:false,error}`. */
-function command<S extends z.ZodType, T>(logger: Logger, schema: S, fn: (payload: z.infer<S>) => Promise<T>) {
+const SLOW_DOWN = {
+  ok: false,
+  error: { code: 'RATE_LIMITED', message: 'Too many commands from this connection; slow down.' },
+} as const;
+
+/**
+ * Wraps a command: takes a token from the socket's bucket, validates the payload, runs it, acks
+ * `{ok,data}` or `{ok:false,error}`.
+ */
+function command<S extends z.ZodType, T>(
+  logger: Logger,
+  socket: IoSocket,
+  bucket: TokenBucket,
+  schema: S,
+  fn: (payload: z.infer<S>) => Promise<T>,
+) {
   return async (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<T>) => void) : () => undefined;
+    if (!bucket.take()) {
+      if (bucket.refused === DROP_AFTER_REFUSED) {
+        logger.warn({ user: socket.data.user?.username, ip: socket.handshake.address }, 'socket flood: disconnected');
+        socket.disconnect(true);
+      }
+      return bucket.refused > DROP_AFTER_REFUSED ? undefined : reply(SLOW_DOWN);
+    }
     const parsed = schema.safeParse(payload);
     if (!parsed.success)
       return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: describeZodError(parsed.error) } });
@@ -48,6 +70,8 @@ export interface SocketDeps {
   jobs: JobService;
   commands: JobCommands;
   auth: AuthService | null;
+  /** Per-socket command rate (default SOCKET_COMMANDS). */
+  rate?: BucketOptions;
 }
 
 const refuse = (code: 'UNAUTHORIZED' | 'CSRF', message: string) =>
@@ -95,7 +119,8 @@ function authenticateSockets(io: IoServer, auth: AuthService | null): void {
   auth?.events.on('user-ended', ({ userId }) => io.in(`user:${userId}`).disconnectSockets(true));
 }
 
-export function registerSocketHandlers(io: IoServer, { jobs, commands, auth }: SocketDeps, logger: Logger): void {
+export function registerSocketHandlers(io: IoServer, deps: SocketDeps, logger: Logger): void {
+  const { jobs, commands, auth } = deps;
   authenticateSockets(io, auth);
   jobs.events.on('created', (job) => io.emit('job:created', job));
   jobs.events.on('updated', (job) => io.emit('job:updated', job));
@@ -105,20 +130,21 @@ export function registerSocketHandlers(io: IoServer, { jobs, commands, auth }: S
 
   io.on('connection', (socket: IoSocket) => {
     const actor = () => ({ user: socket.data.user!, ip: socket.handshake.address ?? null });
+    const bucket = new TokenBucket(deps.rate);
     socket.on(
       'job:stop',
-      command(logger, idPayloadSchema, ({ id }) => commands.stop(actor(), id)),
+      command(logger, socket, bucket, idPayloadSchema, ({ id }) => commands.stop(actor(), id)),
     );
     socket.on(
       'job:delete',
-      command(logger, deletePayloadSchema, async ({ id, force }) => {
+      command(logger, socket, bucket, deletePayloadSchema, async ({ id, force }) => {
         await commands.remove(actor(), id, force);
         return { id };
       }),
     );
     socket.on(
       'job:subscribe',
-      command(logger, idPayloadSchema, async ({ id }) => {
+      command(logger, socket, bucket, idPayloadSchema, async ({ id }) => {
         const job = await jobs.get(id);
         await socket.join(jobRoom(id));
         return { job, log: await jobs.log(id) };
@@ -126,7 +152,7 @@ export function registerSocketHandlers(io: IoServer, { jobs, commands, auth }: S
     );
     socket.on(
       'job:unsubscribe',
-      command(logger, idPayloadSchema, async ({ id }) => {
+      command(logger, socket, bucket, idPayloadSchema, async ({ id }) => {
         await socket.leave(jobRoom(id));
         return { id };
       }),

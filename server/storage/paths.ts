@@ -43,8 +43,25 @@ export function storagePaths(root: string): StoragePaths {
   };
 }
 
+/** Uploads, forecasts and the database are the company's data: only the server's own user reads them. */
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+
+/**
+ * Makes the storage folders, 0700 (also folders an older release made 0755: inside a 0700 folder a
+ * 0644 file is out of others' reach too), and the database files 0600. Everything created later
+ * follows the 077 umask startServer sets.
+ */
 export async function ensureStorage(p: StoragePaths): Promise<void> {
-  for (const d of [p.root, p.uploads, p.outputs, p.tmp]) await fs.mkdir(d, { recursive: true });
+  for (const d of [p.root, p.uploads, p.outputs, p.tmp]) {
+    await fs.mkdir(d, { recursive: true, mode: PRIVATE_DIR });
+    await fs.chmod(d, PRIVATE_DIR);
+  }
+  if (await fs.stat(p.quarantine).catch(() => null)) await fs.chmod(p.quarantine, PRIVATE_DIR);
+  for (const f of [p.db, `${p.db}-wal`, `${p.db}-shm`, `${p.db}-journal`])
+    await fs.chmod(f, PRIVATE_FILE).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
 }
 
 /** Removes a file, ignoring "not there". */
@@ -61,14 +78,23 @@ export function uploadExtension(originalName: string): '.csv' | '.xlsx' | '.txt'
 
 const MAX_NAME = 200;
 
+// C0 controls and DEL, and the bidi controls (embeddings and overrides U+202A–U+202E, isolates
+// U+2066–U+2069, marks U+200E/U+200F) that make "invoice<U+202E>vsc.exe" show as "invoiceexe.csv".
+// eslint-disable-next-line no-control-regex
+const HIDDEN = /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A name people will read (a file or token name): without the characters that hide or reorder text. */
+export function cleanDisplayName(text: string): string {
+  return text.replace(HIDDEN, '').trim();
+}
+
 /**
- * A display file name: no directories, no control characters, bounded length. A long name keeps its
- * extension (it decides how the file is read) and is cut on whole characters.
+ * A display file name: no directories, no control or bidi characters, bounded length. A long name keeps
+ * its extension (it decides how the file is read) and is cut on whole characters.
  */
 export function cleanFilename(originalName: string): string {
   const base = originalName.split(/[\\/]/).pop() ?? 'upload';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = [...base.replace(/[\u0000-\u001f\u007f]/g, '').trim()];
+  const cleaned = [...cleanDisplayName(base)];
   if (cleaned.length > MAX_NAME) {
     const ext = [...path.extname(base.trim())];
     const keep = ext.length > 1 && ext.length <= 10 ? ext : [];

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobDto } from '../../server/contract/dto.js';
+import type { HealthDto, JobDto } from '../../server/contract/dto.js';
 import { api, bootServer, filesIn, JobWatch, uploadJob, type TestServer } from '../helpers/server.js';
 
 const sample = readFileSync(new URL('../../server/assets/sample-demand.csv', import.meta.url));
@@ -34,8 +34,69 @@ describe('storage failures', () => {
     expect(j.status).toBe('FAILED');
     expect(j.error_message).toMatch(/cannot write to its storage folder/);
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
-    expect((await api<{ ok: boolean }>(s.url, 'GET', '/api/health')).body.ok).toBe(true);
+    // …and the health check says so, naming the folder.
+    const health = await api<HealthDto>(s.url, 'GET', '/api/health');
+    expect(health.status).toBe(503);
+    expect(health.body.ok).toBe(false);
+    expect(health.body.problem?.code).toBe('STORAGE_UNWRITABLE');
+    expect(health.body.problem?.message).toContain(path.join(s.storage, 'outputs'));
+    // Mended: healthy again once the one-second cache has passed.
+    rmSync(path.join(s.storage, 'outputs'));
+    mkdirSync(path.join(s.storage, 'outputs'));
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await api<HealthDto>(s.url, 'GET', '/api/health')).toMatchObject({ status: 200, body: { ok: true } });
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'health reports a full disk and a read-only mount; a rerun on a full disk says the disk is full',
+    async () => {
+      mounted = path.join(os.tmpdir(), `sparecast-health-${process.pid}`);
+      mkdirSync(mounted, { recursive: true });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mounted]);
+      s = await bootServer({ storage: mounted });
+      const watch = new JobWatch(await s.client());
+      const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 7 });
+      expect((await watch.until(up.body.id, (x) => x.status === 'COMPLETED', 30_000)).status).toBe('COMPLETED');
+      expect((await api<HealthDto>(s.url, 'GET', '/api/health')).body.ok).toBe(true);
+
+      try {
+        writeFileSync(path.join(mounted, 'filler'), Buffer.alloc(16 * 1024 * 1024));
+      } catch {
+        /* ENOSPC: the disk is now full */
+      }
+      const rerun = await api<{ error: { code: string; message: string } }>(
+        s.url,
+        'POST',
+        `/api/jobs/${up.body.id}/rerun`,
+        {},
+      );
+      expect(rerun.status).toBe(507);
+      expect(rerun.body.error.code).toBe('DISK_FULL');
+      expect(rerun.body.error.message).toMatch(/disk is full/);
+      expect(filesIn(mounted, 'tmp')).toEqual([]);
+      await new Promise((r) => setTimeout(r, 1100));
+      const full = await api<HealthDto>(s.url, 'GET', '/api/health');
+      expect(full.status).toBe(503);
+      expect(full.body.problem?.code).toBe('DISK_FULL');
+
+      rmSync(path.join(mounted, 'filler'));
+      // A read-only mount (EROFS holds for root too): uploads/ bound read-only onto itself.
+      const uploads = path.join(mounted, 'uploads');
+      execFileSync('mount', ['--bind', uploads, uploads]);
+      try {
+        execFileSync('mount', ['-o', 'remount,bind,ro', uploads]);
+        await new Promise((r) => setTimeout(r, 1100));
+        const ro = await api<HealthDto>(s.url, 'GET', '/api/health');
+        expect(ro.status).toBe(503);
+        expect(ro.body.problem?.code).toBe('STORAGE_UNWRITABLE');
+        expect(ro.body.problem?.message).toContain(`${uploads} cannot be written (EROFS)`);
+      } finally {
+        execFileSync('umount', [uploads]);
+      }
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await api<HealthDto>(s.url, 'GET', '/api/health')).body.ok).toBe(true);
+    },
+  );
 
   // Needs root to mount a small tmpfs (CI and the dev machines run as root).
   it.runIf(process.getuid?.() === 0)(

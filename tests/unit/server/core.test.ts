@@ -4,7 +4,7 @@ import { canTransition, predecessors } from '../../../server/jobs/job.state.js';
 import { Throttle } from '../../../server/jobs/throttle.js';
 import { WriteQueue } from '../../../server/db/write-queue.js';
 import { jobConfigSchema, normalizeStartDate } from '../../../server/contract/schemas.js';
-import { cleanFilename, storagePaths } from '../../../server/storage/paths.js';
+import { cleanDisplayName, cleanFilename, storagePaths } from '../../../server/storage/paths.js';
 
 describe('job state machine', () => {
   it('allows only the documented moves', () => {
@@ -53,6 +53,18 @@ describe('storage names', () => {
     expect(() => p.output('.hidden')).toThrow();
     expect(p.upload('abc.csv')).toBe('/s/uploads/abc.csv');
     expect(cleanFilename('..\\..\\evil/dir/na\u0000me.csv')).toBe('name.csv');
+  });
+
+  it('strips the bidi controls that make a name read differently from what it is', () => {
+    // Shown as "invoiceexe.csv" while it ends in .exe.
+    expect(cleanFilename('invoice\u202Evsc.exe')).toBe('invoicevsc.exe');
+    const all = '\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F';
+    expect(cleanFilename(`a${all}b.csv`)).toBe('ab.csv');
+    expect(cleanDisplayName(`\u2067 nightly ${all}build\u2069 `)).toBe('nightly build');
+    // Other scripts and joiners stay.
+    expect(cleanFilename('permintaan-\u0645\u062B\u0627\u0644-\u200Dx.csv')).toBe(
+      'permintaan-\u0645\u062B\u0627\u0644-\u200Dx.csv',
+    );
   });
 });
 

@@ -406,6 +406,7 @@ export const en = {
   'err.ACCOUNT_LOCKED':
     'This account is locked after too many failed sign-ins. Ask an admin to reset the password, or wait.',
   'err.RATE_LIMITED': 'Too many attempts; wait a minute.',
+  'err.QUEUE_FULL': 'Too many jobs are waiting in the queue; wait for some to finish.',
   'err.SETUP_CLOSED': 'The setup link is no longer valid, or was not opened on the server machine.',
   'err.WEAK_PASSWORD': 'The password is too weak.',
   'err.USER_EXISTS': 'That username is already taken.',
@@ -826,6 +827,7 @@ export const id: Messages = {
   'err.ACCOUNT_LOCKED':
     'Akun ini terkunci karena terlalu banyak gagal masuk. Minta admin mereset kata sandi, atau tunggu.',
   'err.RATE_LIMITED': 'Terlalu banyak percobaan; tunggu satu menit.',
+  'err.QUEUE_FULL': 'Terlalu banyak pekerjaan menunggu di antrean; tunggu sampai sebagian selesai.',
   'err.SETUP_CLOSED': 'Tautan setup tidak berlaku lagi, atau tidak dibuka di mesin server.',
   'err.WEAK_PASSWORD': 'Kata sandi terlalu lemah.',
   'err.USER_EXISTS': 'Nama pengguna itu sudah dipakai.',
