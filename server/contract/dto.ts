@@ -91,6 +91,10 @@ export interface JobDto {
   queue_position: number | null;
   metrics: JobMetrics | null;
   has_output: boolean;
+  /** A COMPLETED job with an inventory plan (GET /api/jobs/:id/inventory); false on jobs from before plans. */
+  has_plan: boolean;
+  /** The parts file's name as uploaded (null: none; the plan used the config's defaults). */
+  parts_filename: string | null;
   /** Size of the uploaded file in bytes. */
   file_size: number;
   /** Username of whoever created the job (null with AUTH=off). */

@@ -11,14 +11,14 @@ import type { JobStatus, ListQuery } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto } from './job.dto.js';
-import { EMPTY_PARTITIONS, type Job, type JobOwner } from './job.js';
+import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
 import type { JobRunner } from './job.runner.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
-import { JobExecution } from './job.execution.js';
+import { JobExecution, planFileName } from './job.execution.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -32,6 +32,8 @@ export interface NewJob {
   originalName: string;
   size: number;
   config: JobConfig;
+  /** The optional parts file, also on disk under storage (moved into uploads/ next to the demand file). */
+  parts?: { tmpPath: string; originalName: string; size: number } | null;
   /** Who asked for it (null with AUTH=off). */
   by?: JobOwner | null;
 }
@@ -47,6 +49,8 @@ export class JobService {
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
   private accepting = true;
+  /** Called with the id of every deleted job (caches of its files drop it). */
+  readonly onRemoved: ((id: string) => void)[] = [];
 
   constructor(
     private readonly repo: JobRepo,
@@ -110,10 +114,14 @@ export class JobService {
     return { file, name: `${base}-forecast-${id}.csv` };
   }
 
-  /** The job and its uploaded file (for reruns and series charts). */
-  async upload(id: string): Promise<{ job: Job; file: string }> {
+  /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
+  async upload(id: string): Promise<{ job: Job; file: string; parts: string | null }> {
     const job = await this.find(id);
-    return { job, file: this.paths.upload(job.upload_name) };
+    return {
+      job,
+      file: this.paths.upload(job.upload_name),
+      parts: job.parts ? this.paths.upload(job.parts.name) : null,
+    };
   }
 
   /** Jobs by status, for the metrics. */
@@ -141,14 +149,22 @@ export class JobService {
     const uploadName = `${id}${ext}`;
     const uploadPath = this.paths.upload(uploadName);
     await fs.rename(job.tmpPath, uploadPath);
+    let parts: StoredParts | null = null;
     let row: Job;
     try {
+      if (job.parts) {
+        const name = `${id}.parts${path.extname(job.parts.originalName).toLowerCase() || '.csv'}`;
+        await fs.rename(job.parts.tmpPath, this.paths.upload(name));
+        parts = { name, filename: job.parts.originalName, size: job.parts.size };
+      }
       row = await this.repo.insert({
         id,
         filename: job.originalName,
         upload_name: uploadName,
         file_size: job.size,
         output_name: null,
+        parts,
+        plan_name: null,
         status: 'QUEUED',
         progress: 0,
         stage: 'queued',
@@ -166,6 +182,7 @@ export class JobService {
       });
     } catch (err) {
       await removeQuietly(uploadPath);
+      if (parts) await removeQuietly(this.paths.upload(parts.name));
       throw err;
     }
     this.queue.push(id);
@@ -219,10 +236,13 @@ export class JobService {
       throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${again.status}.`);
     }
     await removeQuietly(this.paths.upload(row.upload_name));
+    if (row.parts) await removeQuietly(this.paths.upload(row.parts.name));
+    await removeQuietly(this.paths.output(row.plan_name ?? planFileName(id)));
     const fresh = row.output_name ?? `${id}.csv`;
     await removeQuietly(this.paths.output(fresh));
     await removeQuietly(`${this.paths.output(fresh)}.idx`); // its series index (jobs/job-series.ts)
     this.logs.drop(id);
+    for (const f of this.onRemoved) f(id);
     this.events.emit('deleted', { id });
     this.emitQueuePositions();
   }

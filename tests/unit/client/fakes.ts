@@ -37,6 +37,8 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
     expected_seconds: null,
     flags: { stalled: false, slow: false, silent: false },
     has_output: false,
+    has_plan: false,
+    parts_filename: null,
     file_size: 100,
     created_by: null,
     ...over,
