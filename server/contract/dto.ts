@@ -181,6 +181,8 @@ export interface PreviewDto {
   /** Problems found, each with a count and a few example values. */
   issues: { code: string; message: string; count: number; examples: string[] }[];
   warnings: string[];
+  /** The parts file sent with the preview: its rows, how many of the file's series it covers, its warnings. */
+  parts_file?: { filename: string; rows: number; covered: number; warnings: string[] } | null;
 }
 
 /** One (part, site) series of a finished job, as GET /api/jobs/:id/series/keys lists them. */

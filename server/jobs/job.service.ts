@@ -49,8 +49,6 @@ export class JobService {
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
   private accepting = true;
-  /** Called with the id of every deleted job (caches of its files drop it). */
-  readonly onRemoved: ((id: string) => void)[] = [];
 
   constructor(
     private readonly repo: JobRepo,
@@ -106,12 +104,28 @@ export class JobService {
     const file = row.output_name ? this.paths.output(row.output_name) : null;
     if (!file || !(await exists(file)))
       throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
-    const base =
-      path
-        .parse(row.filename)
-        .name.replace(/[^\w.-]+/g, '_')
-        .slice(0, 80) || 'forecast';
-    return { file, name: `${base}-forecast-${id}.csv` };
+    return { file, name: `${downloadBase(row.filename, 'forecast')}-forecast-${id}.csv` };
+  }
+
+  /** The inventory plan of a COMPLETED job, and a download name without extension. */
+  async plan(id: string): Promise<{ job: Job; file: string; name: string }> {
+    const job = await this.find(id);
+    if (job.status !== 'COMPLETED')
+      throw new AppError(
+        409,
+        'JOB_NOT_COMPLETED',
+        `Job ${id} is ${job.status}; only a completed job has an inventory plan.`,
+      );
+    if (!job.plan_name)
+      throw new AppError(
+        404,
+        'NOT_FOUND',
+        `Job ${id} ran before inventory plans existed, so it has none; run it again to get one.`,
+      );
+    const file = this.paths.output(job.plan_name);
+    if (!(await exists(file)))
+      throw new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
+    return { job, file, name: `${downloadBase(job.filename, 'plan')}-inventory-${id}` };
   }
 
   /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
@@ -242,7 +256,6 @@ export class JobService {
     await removeQuietly(this.paths.output(fresh));
     await removeQuietly(`${this.paths.output(fresh)}.idx`); // its series index (jobs/job-series.ts)
     this.logs.drop(id);
-    for (const f of this.onRemoved) f(id);
     this.events.emit('deleted', { id });
     this.emitQueuePositions();
   }
@@ -354,6 +367,16 @@ export class JobService {
   private dto(job: Job): JobDto {
     return toDto(job, this.queuePosition(job.id), this.live.state(job.id));
   }
+}
+
+/** A download name's stem from the uploaded file's name: safe characters only. */
+function downloadBase(filename: string, fallback: string): string {
+  return (
+    path
+      .parse(filename)
+      .name.replace(/[^\w.-]+/g, '_')
+      .slice(0, 80) || fallback
+  );
 }
 
 function notFound(id: string): AppError {
