@@ -27,7 +27,6 @@ export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
 export const PLAN_HEADER = PLAN_COLUMNS.join(',');
 
-
 const opt = (x: number | null) => (x === null ? '' : num(x));
 
 /** One plan line in PLAN_COLUMNS order, ending in '\n'. */
