@@ -94,7 +94,7 @@ export class JobExecution {
       // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
       this.logger.error({ err, id }, 'job failed outside the engine');
       this.live.end(id);
-      await Promise.all([removeQuietly(tmpFile), removeQuietly(planTmpFile)]);
+      await Promise.all([removeQuietly(tmpFile), removeQuietly(`${tmpFile}.idx`), removeQuietly(planTmpFile)]);
       await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
     }
   }
