@@ -136,7 +136,18 @@ try {
   };
   const tmpFile = join(dir, 'out.csv');
   const outcome = await runner
-    .run({ id: 'bench', filePath: file, originalName: 'demand.csv', config, tmpFile }, hooks)
+    .run(
+      {
+        id: 'bench',
+        filePath: file,
+        originalName: 'demand.csv',
+        config,
+        tmpFile,
+        parts: null,
+        planTmpFile: `${tmpFile}.plan`,
+      },
+      hooks,
+    )
     .finally(() => pool.destroy());
   const c2 = cpu();
   const t2 = performance.now();

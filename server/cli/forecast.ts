@@ -5,7 +5,8 @@
  *     [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|NAME]
  *     [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]
  *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]]
- * --inventory writes the inventory plan (one row per part and site) through its own temp file.
+ * --inventory writes the inventory plan (one row per part and site) through its own temp file; the runner
+ * writes a plan for every run, so without --inventory its temp file is simply removed.
  * Progress on stderr, summary on stdout. Exit 1 on bad input (with the planner-readable reason), 2 on bad
  * usage, 3 on an internal failure, 130 on Ctrl-C (threads stopped, temp output removed).
  */
@@ -18,7 +19,6 @@ import { jobConfigSchema } from '../contract/schemas.js';
 import { METHOD_NAMES } from '../forecast/index.js';
 import { JobRunner, type RunHooks } from '../jobs/job.runner.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
-import { PlanPool } from './plan-pool.js';
 
 const USAGE =
   'usage: forecast --input FILE --output FILE [--horizon N] [--freq D|W|M] [--start-date YYYY-MM-DD] ' +
@@ -82,11 +82,11 @@ const fmt = (e: ErrorSummary) =>
   `RMSSE ${e.rmsse ?? '–'}  MASE ${e.mase ?? '–'}  MAE ${e.mae ?? '–'}  RMSE ${e.rmse ?? '–'}  ` +
   `bias ${e.bias_pct ?? '–'} %`;
 
-function planSummary(file: string, rows: number, inv: InventoryMetrics): string {
+function planSummary(file: string, inv: InventoryMetrics): string {
   const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
   const cov = inv.backtest_coverage === null ? 'no backtest windows' : pct(inv.backtest_coverage);
   return (
-    `inventory ${file}: ${rows} rows, service level ${pct(inv.service_level)}, ` +
+    `inventory ${file}: ${inv.series} rows, service level ${pct(inv.service_level)}, ` +
     `stock value ${inv.stock_value} (${inv.costed_series} series with a unit cost), ` +
     `${inv.parts_to_order} parts to order (${inv.units_to_order} units); ` +
     `backtest coverage ${cov} (${inv.backtest_windows} windows)`
@@ -106,15 +106,9 @@ async function main(): Promise<number> {
   // chunks are written as soon as every chunk before them is, to a temp file renamed only on success
   const tmpOf = (f: string) => join(dirname(f), `.${basename(f)}.${process.pid}.tmp`);
   const tmpFile = tmpOf(output);
-  const planTmp = inventory ? tmpOf(inventory) : null;
-  const poolOpts = { threads: threads ? Math.max(1, Number(threads)) : availableParallelism() };
+  const planTmp = inventory ? tmpOf(inventory) : join(dirname(tmpFile), `.plan.${process.pid}.tmp`);
+  const pool = new WorkerPool({ threads: threads ? Math.max(1, Number(threads)) : availableParallelism() });
   const partsSource = parts ? { filePath: parts, originalName: basename(parts) } : null;
-  const planPool = planTmp ? new PlanPool(poolOpts, planTmp, partsSource) : null;
-  const pool = planPool ?? new WorkerPool(poolOpts);
-  const dropPlan = async () => {
-    await planPool?.plan.abandon();
-    if (planTmp) rmSync(planTmp, { force: true });
-  };
   const runner = new JobRunner(pool, STOP_GRACE_MS);
   const id = 'cli';
   let interrupted = false;
@@ -122,7 +116,7 @@ async function main(): Promise<number> {
     if (interrupted) {
       // a second Ctrl-C does not wait for the threads
       rmSync(tmpFile, { force: true });
-      if (planTmp) rmSync(planTmp, { force: true });
+      rmSync(planTmp, { force: true });
       process.exit(EXIT_INTERRUPTED);
     }
     interrupted = true;
@@ -141,10 +135,12 @@ async function main(): Promise<number> {
     heartbeat: () => undefined,
   };
   const outcome = await runner
-    .run({ id, filePath: input, originalName: basename(input), config, tmpFile }, hooks)
+    .run(
+      { id, filePath: input, originalName: basename(input), config, tmpFile, parts: partsSource, planTmpFile: planTmp },
+      hooks,
+    )
     .finally(() => pool.destroy());
   if (process.stderr.isTTY) process.stderr.write('\n');
-  if (outcome.kind !== 'completed') await dropPlan();
   if (interrupted || outcome.kind === 'stopped') {
     rmSync(tmpFile, { force: true });
     process.stderr.write('forecast: interrupted\n');
@@ -158,14 +154,12 @@ async function main(): Promise<number> {
     process.stderr.write(`forecast: ${outcome.message}\n`);
     return 3;
   }
-  let planRows = 0;
+  // the runner removed both temp files unless it completed
   try {
-    if (planPool && planTmp && inventory) {
-      planRows = await planPool.plan.finish();
-      await rename(planTmp, inventory);
-    }
+    if (inventory) await rename(outcome.planTmpFile, inventory);
+    else rmSync(outcome.planTmpFile, { force: true });
   } catch (e) {
-    await dropPlan();
+    rmSync(outcome.planTmpFile, { force: true });
     rmSync(outcome.tmpFile, { force: true });
     throw e;
   }
@@ -181,7 +175,7 @@ async function main(): Promise<number> {
     `  chosen  ${fmt(m.chosen)}`,
     `  naive   ${fmt(m.naive)}`,
     `  sba     ${fmt(m.sba)}`,
-    ...(inventory && m.inventory ? [planSummary(inventory, planRows, m.inventory)] : []),
+    ...(inventory && m.inventory ? [planSummary(inventory, m.inventory)] : []),
     ...notes.map((n) => `note: ${n}`),
     ...m.warnings.map((w) => `warning: ${w}`),
     `seconds ${seconds.toFixed(2)}`,

@@ -91,6 +91,10 @@ export interface JobDto {
   queue_position: number | null;
   metrics: JobMetrics | null;
   has_output: boolean;
+  /** A COMPLETED job with an inventory plan (GET /api/jobs/:id/inventory); false on jobs from before plans. */
+  has_plan: boolean;
+  /** The parts file's name as uploaded (null: none; the plan used the config's defaults). */
+  parts_filename: string | null;
   /** Size of the uploaded file in bytes. */
   file_size: number;
   /** Username of whoever created the job (null with AUTH=off). */
@@ -180,6 +184,8 @@ export interface PreviewDto {
   /** Problems found, each with a count and a few example values. */
   issues: { code: string; message: string; count: number; examples: string[] }[];
   warnings: string[];
+  /** The parts file sent with the preview: its rows, how many of the file's series it covers, its warnings. */
+  parts_file?: { filename: string; rows: number; covered: number; warnings: string[] } | null;
 }
 
 /** One (part, site) series of a finished job, as GET /api/jobs/:id/series/keys lists them. */

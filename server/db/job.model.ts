@@ -24,6 +24,12 @@ export interface JobRow {
   completed_at: string | null;
   created_by: string | null;
   created_by_name: string | null;
+  /** The optional parts file under uploads/, the name it was uploaded as, its size. */
+  parts_name: string | null;
+  parts_filename: string | null;
+  parts_size: number | null;
+  /** The inventory plan under outputs/, once COMPLETED. */
+  plan_name: string | null;
 }
 
 export type JobModel = Model<JobRow, JobRow> & JobRow;
@@ -54,6 +60,10 @@ export function defineJobModel(sequelize: Sequelize): JobModelStatic {
       completed_at: { type: DataTypes.STRING(32), allowNull: true },
       created_by: { type: DataTypes.STRING(32), allowNull: true },
       created_by_name: { type: DataTypes.STRING(64), allowNull: true },
+      parts_name: { type: DataTypes.STRING(80), allowNull: true },
+      parts_filename: { type: DataTypes.STRING(255), allowNull: true },
+      parts_size: { type: DataTypes.INTEGER, allowNull: true },
+      plan_name: { type: DataTypes.STRING(80), allowNull: true },
     },
     { tableName: 'jobs', timestamps: false },
   );

@@ -36,18 +36,23 @@ export interface StoredFiles {
   outputs: string[];
 }
 
+type Column = 'upload_name' | 'output_name' | 'parts_name' | 'plan_name';
+
 /** The stored file names a database's jobs refer to. */
 export async function filesReferenced(file: string): Promise<StoredFiles> {
   const db = await open(file, sqlite3.OPEN_READONLY);
   try {
-    const rows = await all<{ upload_name: string | null; output_name: string | null }>(
+    // a database from before the inventory plan has no parts_name / plan_name columns
+    const cols = new Set((await all<{ name: string }>(db, 'PRAGMA table_info(jobs)')).map((c) => c.name));
+    const pick = (c: string) => (cols.has(c) ? c : `NULL AS ${c}`);
+    const rows = await all<Record<Column, string | null>>(
       db,
-      'SELECT upload_name, output_name FROM jobs',
+      `SELECT upload_name, output_name, ${pick('parts_name')}, ${pick('plan_name')} FROM jobs`,
     );
-    const names = (k: 'upload_name' | 'output_name') => [
-      ...new Set(rows.map((r) => r[k]).filter((n): n is string => !!n)),
+    const names = (...ks: Column[]) => [
+      ...new Set(rows.flatMap((r) => ks.map((k) => r[k])).filter((n): n is string => !!n)),
     ];
-    return { uploads: names('upload_name'), outputs: names('output_name') };
+    return { uploads: names('upload_name', 'parts_name'), outputs: names('output_name', 'plan_name') };
   } finally {
     await close(db);
   }

@@ -34,7 +34,7 @@ export { OrderedOutput, type OutputPart } from './output/ordered-output.js';
 export { PLAN_COLUMNS, PLAN_HEADER, type PlanColumn } from './output/plan-write.js';
 export type { PlanRow, PlanTotals } from './inventory/plan-row.js';
 export type { BacktestCoverage, InventoryContext } from './inventory/job-fit.js';
-export { readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
+export { inspectPartsHead, readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
 export { matchParts, type MatchedParts } from './inventory/settings.js';
 export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';

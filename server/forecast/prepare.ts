@@ -1,5 +1,6 @@
 /** inspectHead, previewDemand and loadDemand: from a file to validated, per-site partitions. */
 import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
+import { jobConfigSchema } from '../contract/schemas.js';
 import type { EngineContext } from './context.js';
 import { InputError } from './errors.js';
 import type { HeadInfo, PartsSource, Prepared } from './types.js';
@@ -94,11 +95,22 @@ function noValidRows(raw: RawDemand): InputError {
 export async function previewDemand(
   filePath: string,
   originalName: string,
-  opts: { date_format: JobConfig['date_format'] },
+  opts: { date_format: JobConfig['date_format']; parts?: PartsSource | null },
 ): Promise<PreviewDto> {
   const raw = await readDemand(filePath, originalName, opts.date_format);
   const { cal } = calendarOf(raw, null);
   const g = raw.part.length ? groupSeries(raw, cal, null) : null;
+  let parts_file: PreviewDto['parts_file'] = null;
+  if (opts.parts) {
+    const file = await readPartsFile(opts.parts.filePath, opts.parts.originalName);
+    const m = matchParts(file, g?.sites ?? [], jobConfigSchema.parse({}), cal.freq);
+    parts_file = {
+      filename: opts.parts.originalName,
+      rows: file.rows.length,
+      covered: m.covered,
+      warnings: m.warnings,
+    };
+  }
   const series = g ? g.sites.reduce((s, x) => s + x.parts.length, 0) : 0;
   const siteSeen = new Uint8Array(raw.sites.length);
   for (let i = 0; i < raw.site.length; i++) siteSeen[raw.site[i]] = 1;
@@ -121,6 +133,7 @@ export async function previewDemand(
     duplicates: g?.duplicates ?? 0,
     issues: raw.issues,
     warnings: raw.warnings,
+    parts_file,
   };
 }
 

@@ -90,7 +90,7 @@ export interface EngineApi {
   previewDemand(
     filePath: string,
     originalName: string,
-    opts: { date_format: JobConfig['date_format'] },
+    opts: { date_format: JobConfig['date_format']; parts?: PartsSource | null },
   ): Promise<PreviewDto>;
   /**
    * Reads, validates and prepares the demand (streaming), then the parts file when given (its problems are

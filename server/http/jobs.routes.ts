@@ -1,5 +1,5 @@
 /**
- * /api/jobs: upload, list, read, stop, rerun, delete, download.
+ * /api/jobs: upload, list, read, stop, rerun, delete, download (the inventory plan: inventory.routes.ts).
  */
 import { promises as fs } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
@@ -20,7 +20,8 @@ import { storageError } from './errors.js';
 import type { JobSeries, SeriesSource } from '../jobs/job-series.js';
 import type { JobSites } from '../jobs/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import { checkUploadedFile, parseConfigField, type createUploadReceiver } from './upload.js';
+import { inventoryRoutes } from './inventory.routes.js';
+import { checkUploadedFile, discardUpload, parseConfigField, type createUploadReceiver } from './upload.js';
 
 export interface JobRoutesDeps {
   jobs: JobService;
@@ -49,12 +50,12 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
       await checkUploadedFile(upload);
       const job = await commands.create(
         actorOf(req),
-        { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config },
+        { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config, parts: upload.parts },
         'job.upload',
       );
       res.status(201).json(job);
     } finally {
-      await removeQuietly(upload.tmpPath); // moved into uploads/ on success; removed on any failure
+      await discardUpload(upload); // moved into uploads/ on success; removed on any failure
     }
   });
 
@@ -79,7 +80,7 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
 
   r.post('/jobs/:id/rerun', planner, async (req, res) => {
     const id = jobId(req);
-    const { job, file } = await jobs.upload(id);
+    const { job, file, parts } = await jobs.upload(id);
     const body = (req.body ?? {}) as { config?: unknown };
     let config: JobConfig = job.config;
     if (body.config !== undefined) {
@@ -87,34 +88,38 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
       if (!c.success) throw new AppError(400, 'INVALID_CONFIG', `Invalid config: ${describeZodError(c.error)}`);
       config = c.data;
     }
+    // copies, not links: the new job's files live and die with it, apart from this one's
     const tmp = paths.tmpFile('rerun');
+    const partsTmp = parts && job.parts ? paths.tmpFile('rerun-parts') : null;
     try {
-      await fs.copyFile(file, tmp);
-    } catch (err) {
-      await removeQuietly(tmp);
-      // A full disk or unwritable tmp/ is not a lost upload: say which it is.
-      throw (
-        storageError(err) ??
-        new AppError(
-          410,
-          'OUTPUT_MISSING',
-          'The uploaded file of this job is no longer on the server; upload it again.',
-        )
-      );
-    }
-    try {
+      try {
+        await fs.copyFile(file, tmp);
+        if (parts && partsTmp) await fs.copyFile(parts, partsTmp);
+      } catch (err) {
+        // A full disk or unwritable tmp/ is not a lost upload: say which it is.
+        throw (
+          storageError(err) ??
+          new AppError(
+            410,
+            'OUTPUT_MISSING',
+            `The uploaded ${partsTmp ? 'files' : 'file'} of this job ${partsTmp ? 'are' : 'is'} no longer on the server; upload again.`,
+          )
+        );
+      }
+      const partsFile =
+        job.parts && partsTmp ? { tmpPath: partsTmp, originalName: job.parts.filename, size: job.parts.size } : null;
       res
         .status(201)
         .json(
           await commands.create(
             actorOf(req),
-            { tmpPath: tmp, originalName: job.filename, size: job.file_size, config },
+            { tmpPath: tmp, originalName: job.filename, size: job.file_size, config, parts: partsFile },
             'job.rerun',
             id,
           ),
         );
     } finally {
-      await removeQuietly(tmp);
+      await Promise.all([removeQuietly(tmp), removeQuietly(partsTmp)]);
     }
   });
 
@@ -171,6 +176,8 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
     if (!body) throw new AppError(404, 'NOT_FOUND', `Job ${id} has no forecast for part ${partnumber} at ${site}.`);
     res.json(body);
   });
+
+  r.use(inventoryRoutes({ jobs, paths, jobId }));
 
   return r;
 }

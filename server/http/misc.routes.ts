@@ -13,7 +13,13 @@ import type { WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { storageHealth } from './storage-health.js';
-import { checkUploadedFile, parseConfigValue, parseDateFormatField, type createUploadReceiver } from './upload.js';
+import {
+  checkUploadedFile,
+  discardUpload,
+  parseConfigValue,
+  parseDateFormatField,
+  type createUploadReceiver,
+} from './upload.js';
 
 export interface MiscRoutesDeps {
   commands: JobCommands;
@@ -48,7 +54,13 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
       const timer = setTimeout(() => ctl.abort(), PREVIEW_TIMEOUT_MS);
       try {
         const r = await interactive.run(
-          { kind: 'preview', filePath: upload.tmpPath, originalName: upload.originalName, date_format },
+          {
+            kind: 'preview',
+            filePath: upload.tmpPath,
+            originalName: upload.originalName,
+            date_format,
+            parts: upload.parts ? { filePath: upload.parts.tmpPath, originalName: upload.parts.originalName } : null,
+          },
           ctl.signal,
           () => undefined,
         ).result;
@@ -62,7 +74,7 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
         clearTimeout(timer);
       }
     } finally {
-      await removeQuietly(upload.tmpPath);
+      await discardUpload(upload);
     }
   });
 

@@ -1,39 +1,47 @@
 /**
- * Multipart uploads: one `file` field streamed to tmp/ under a generated name, then checked. A
- * rejected upload leaves no file behind, whatever failed.
+ * Multipart uploads: a `file` field (the demand) and an optional `parts` field (the inventory plan's parts
+ * file), streamed to tmp/ under generated names, then checked. A rejected upload leaves no file behind,
+ * whatever failed.
  */
-import path from 'node:path';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { AppError } from '../contract/errors.js';
 import { jobConfigSchema, describeZodError } from '../contract/schemas.js';
 import type { DateFormat, JobConfig } from '../contract/dto.js';
-import { engine, InputError, type HeadInfo } from '../forecast/index.js';
+import { engine, inspectPartsHead, InputError, type HeadInfo } from '../forecast/index.js';
 import { storageError } from './errors.js';
 import { inflateLimit, zipInflatesBeyond } from './zip-limit.js';
 import { cleanFilename, removeQuietly, uploadExtension, type StoragePaths } from '../storage/paths.js';
+import { budgetStorage, type UploadRequest } from './upload-storage.js';
 
-export interface ReceivedUpload {
+/** One received file in tmp/. */
+export interface ReceivedFile {
   tmpPath: string;
   originalName: string;
   size: number;
+}
+
+export interface ReceivedUpload extends ReceivedFile {
+  /** The optional parts file (field `parts`). */
+  parts: ReceivedFile | null;
   fields: Record<string, string>;
+}
+
+/** Removes every temp file of an upload (moved away on success: then nothing happens). */
+export async function discardUpload(upload: ReceivedUpload): Promise<void> {
+  await Promise.all([removeQuietly(upload.tmpPath), removeQuietly(upload.parts?.tmpPath)]);
 }
 
 export function createUploadReceiver(paths: StoragePaths, maxBytes: number) {
   const middleware = multer({
-    storage: multer.diskStorage({
-      destination: paths.tmp,
-      filename: (req, _file, cb) => {
-        const name = path.basename(paths.tmpFile('upload'));
-        (req as Request & { uploadTmp?: string }).uploadTmp = path.join(paths.tmp, name);
-        cb(null, name);
-      },
-    }),
-    limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 1024 * 1024, parts: 25 },
+    storage: budgetStorage(paths, maxBytes),
+    limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 * 1024, parts: 25 },
     // Browsers send UTF-8 file names without declaring a charset.
     defParamCharset: 'utf8',
-  }).single('file');
+  }).fields([
+    { name: 'file', maxCount: 1 },
+    { name: 'parts', maxCount: 1 },
+  ]);
 
   /** Receives the upload; throws AppError (and removes any partial file) on failure. */
   return async function receive(req: Request, res: Response): Promise<ReceivedUpload> {
@@ -42,7 +50,7 @@ export function createUploadReceiver(paths: StoragePaths, maxBytes: number) {
         middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
       );
     } catch (err) {
-      await removeQuietly((req as Request & { uploadTmp?: string }).uploadTmp);
+      await Promise.all(((req as UploadRequest).uploadTmps ?? []).map((f) => removeQuietly(f)));
       const storage = storageError(err);
       if (storage) throw storage;
       if (err instanceof multer.MulterError) {
@@ -50,18 +58,28 @@ export function createUploadReceiver(paths: StoragePaths, maxBytes: number) {
           throw new AppError(
             413,
             'FILE_TOO_LARGE',
-            `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`,
+            `The upload is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB ` +
+              '(the demand file and the parts file count together).',
           );
         throw new AppError(400, 'BAD_REQUEST', multerMessage(err));
       }
       throw new AppError(400, 'BAD_REQUEST', 'The upload could not be read (broken multipart request).');
     }
-    const file = req.file;
-    if (!file) throw new AppError(400, 'NO_FILE', 'No file was sent: attach a CSV or XLSX file in the field "file".');
+    const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+    const file = files.file?.[0];
+    const parts = files.parts?.[0];
+    const received = (f: Express.Multer.File): ReceivedFile => ({
+      tmpPath: f.path,
+      originalName: cleanFilename(f.originalname),
+      size: f.size,
+    });
+    if (!file) {
+      await removeQuietly(parts?.path);
+      throw new AppError(400, 'NO_FILE', 'No file was sent: attach a CSV or XLSX file in the field "file".');
+    }
     return {
-      tmpPath: file.path,
-      originalName: cleanFilename(file.originalname),
-      size: file.size,
+      ...received(file),
+      parts: parts ? received(parts) : null,
       fields: { ...(req.body as Record<string, string>) },
     };
   };
@@ -73,23 +91,53 @@ function multerMessage(err: multer.MulterError): string {
     case 'LIMIT_FIELD_VALUE':
       return `The form field "${err.field ?? 'config'}" is too long (at most 1 MB): send the configuration as a short JSON object.`;
     case 'LIMIT_FILE_COUNT':
-      return 'More than one file was sent: upload one CSV or XLSX file per job, in the field "file".';
+      return 'Too many files were sent: upload one demand file in the field "file" and at most one parts file in "parts".';
     case 'LIMIT_UNEXPECTED_FILE':
-      return `A file was sent in the field "${err.field ?? '?'}": send it in the field "file".`;
+      if (err.field === 'file' || err.field === 'parts')
+        return `More than one file was sent in the field "${err.field}": upload one demand file in "file" and at most one parts file in "parts".`;
+      return (
+        `A file was sent in the field "${err.field ?? '?'}": send the demand file in the field "file" ` +
+        'and the parts file (optional) in "parts", one each.'
+      );
     default:
       return `Upload rejected: ${err.message} (send one file in the field "file" and the configuration in "config").`;
   }
 }
 
-/** Checks type, head and columns of an uploaded file; throws AppError 400 with a planner-readable message. */
+/** Checks type, head and columns of an uploaded file (and its parts file); throws AppError 400, readable. */
 export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInfo> {
+  await checkContainer(upload, 'The file');
+  let head: HeadInfo;
+  try {
+    head = await engine.inspectHead(upload.tmpPath, upload.originalName);
+  } catch (err) {
+    if (err instanceof InputError) throw new AppError(400, err.code, err.message);
+    throw err;
+  }
+  if (upload.parts) await checkPartsFile(upload.parts);
+  return head;
+}
+
+/** The parts file's type and header: a part column and at least one value column (lead time, cost, …). */
+async function checkPartsFile(parts: ReceivedFile): Promise<void> {
+  await checkContainer(parts, 'The parts file');
+  try {
+    await inspectPartsHead(parts.tmpPath, parts.originalName);
+  } catch (err) {
+    if (err instanceof InputError) throw new AppError(400, err.code, err.message);
+    throw err;
+  }
+}
+
+/** Extension, emptiness and zip bombs, the same for both files. */
+async function checkContainer(upload: ReceivedFile, what: string): Promise<void> {
   if (!uploadExtension(upload.originalName))
     throw new AppError(
       400,
       'UNSUPPORTED_FILE',
       `"${upload.originalName}" is not a CSV or XLSX file. Upload a .csv or .xlsx file.`,
     );
-  if (upload.size === 0) throw new AppError(400, 'EMPTY_FILE', 'The file is empty.');
+  if (upload.size === 0) throw new AppError(400, 'EMPTY_FILE', `${what} is empty.`);
   const limit = inflateLimit(upload.size);
   const inflated = await zipInflatesBeyond(upload.tmpPath, limit);
   if (inflated)
@@ -99,12 +147,6 @@ export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInf
       `"${upload.originalName}" is a workbook that expands to more than ${Math.round(limit / 1024 / 1024)} MB when unzipped (${Math.round(upload.size / 1024)} KB uploaded), ` +
         'which no demand sheet needs. Save the data as .csv, or as an ordinary .xlsx, and upload it again.',
     );
-  try {
-    return await engine.inspectHead(upload.tmpPath, upload.originalName);
-  } catch (err) {
-    if (err instanceof InputError) throw new AppError(400, err.code, err.message);
-    throw err;
-  }
 }
 
 /** Parses the `config` form field (a JSON string); a missing field means every default. */

@@ -34,6 +34,8 @@ export function toDto(row: Job, queuePosition: number | null, live?: LiveState):
     queue_position: row.status === 'QUEUED' ? queuePosition : null,
     metrics: row.metrics,
     has_output: row.status === 'COMPLETED' && !!row.output_name,
+    has_plan: row.status === 'COMPLETED' && !!row.plan_name,
+    parts_filename: row.parts?.filename ?? null,
     file_size: row.file_size,
     created_by: row.owner?.username ?? null,
     last_progress_at: iso(live?.lastProgressAt),

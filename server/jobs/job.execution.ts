@@ -26,6 +26,9 @@ export interface RunNotifier {
 
 const now = () => new Date().toISOString();
 
+/** A job's inventory plan under outputs/ (next to its forecast `<id>.csv`). */
+export const planFileName = (id: string) => `${id}.plan.csv`;
+
 export class JobExecution {
   constructor(
     private readonly repo: JobRepo,
@@ -66,9 +69,19 @@ export class JobExecution {
     this.live.start(id, row, this.notify.dto, expected);
     this.notify.updated(row);
     const tmpFile = this.paths.tmpFile(id);
+    const planTmpFile = this.paths.tmpFile(`${id}-plan`);
+    const parts = row.parts ? { filePath: this.paths.upload(row.parts.name), originalName: row.parts.filename } : null;
     try {
       const outcome = await this.runner.run(
-        { id, filePath: this.paths.upload(row.upload_name), originalName: row.filename, config: row.config, tmpFile },
+        {
+          id,
+          filePath: this.paths.upload(row.upload_name),
+          originalName: row.filename,
+          config: row.config,
+          tmpFile,
+          parts,
+          planTmpFile,
+        },
         {
           progress: (p) => this.live.progress(id, p),
           log: (level, msg) => this.notify.log(id, level, msg),
@@ -84,7 +97,7 @@ export class JobExecution {
       // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
       this.logger.error({ err, id }, 'job failed outside the engine');
       this.live.end(id);
-      await removeQuietly(tmpFile);
+      await Promise.all([removeQuietly(tmpFile), removeQuietly(planTmpFile)]);
       await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
     }
   }
@@ -92,13 +105,24 @@ export class JobExecution {
   private async complete(id: string, outcome: Extract<RunOutcome, { kind: 'completed' }>): Promise<void> {
     const outputName = `${id}.csv`;
     const outputPath = this.paths.output(outputName);
-    await fs.rename(outcome.tmpFile, outputPath);
+    const planName = planFileName(id);
+    const planPath = this.paths.output(planName);
+    // the plan first: a job whose forecast is in outputs/ but whose plan is not would be COMPLETED without one
+    await fs.rename(outcome.planTmpFile, planPath).catch(async (err: unknown) => {
+      await Promise.all([removeQuietly(outcome.planTmpFile), removeQuietly(outcome.tmpFile)]);
+      throw err;
+    });
+    await fs.rename(outcome.tmpFile, outputPath).catch(async (err: unknown) => {
+      await Promise.all([removeQuietly(planPath), removeQuietly(outcome.tmpFile)]);
+      throw err;
+    });
     const message = `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`;
     const done = await this.repo.transition(
       id,
       'COMPLETED',
       {
         output_name: outputName,
+        plan_name: planName,
         progress: 100,
         stage: 'completed',
         completed_at: now(),
@@ -111,7 +135,7 @@ export class JobExecution {
     );
     if (!done) {
       // stopped at the last moment: no output survives
-      await removeQuietly(outputPath);
+      await Promise.all([removeQuietly(outputPath), removeQuietly(planPath)]);
       return;
     }
     this.notify.log(id, 'info', message);

@@ -33,6 +33,11 @@ export function toJob(row: JobRow): Job {
     upload_name: row.upload_name,
     file_size: row.file_size,
     output_name: row.output_name,
+    parts:
+      row.parts_name === null
+        ? null
+        : { name: row.parts_name, filename: row.parts_filename ?? row.parts_name, size: row.parts_size ?? 0 },
+    plan_name: row.plan_name ?? null,
     status: row.status,
     progress: row.progress,
     stage: row.stage,
@@ -75,6 +80,10 @@ export class JobRepo {
       upload_name: job.upload_name,
       file_size: job.file_size,
       output_name: job.output_name,
+      parts_name: job.parts?.name ?? null,
+      parts_filename: job.parts?.filename ?? null,
+      parts_size: job.parts?.size ?? null,
+      plan_name: job.plan_name,
       status: job.status,
       progress: job.progress,
       stage: job.stage,

@@ -14,6 +14,7 @@ import {
   type InputErrorCode,
   type PartitionInput,
   type PartitionResult,
+  type PartsSource,
   type Prepared,
 } from '../forecast/index.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
@@ -28,6 +29,8 @@ export type RunOutcome =
       tmpFile: string;
       /** The run's series, for the series index built after COMPLETED (jobs/job-series.ts). */
       history: HistorySource;
+      /** The inventory plan in tmp/ (renamed next to the output on completion, like it). */
+      planTmpFile: string;
       rows: number;
       outputRows: number;
       metrics: JobMetrics;
@@ -51,6 +54,10 @@ export interface RunRequest {
   originalName: string;
   config: JobConfig;
   tmpFile: string;
+  /** The job's optional parts file (lead times, costs, stock); without it the config's defaults apply. */
+  parts: PartsSource | null;
+  /** Where the inventory plan is written; removed unless the run completes. */
+  planTmpFile: string;
 }
 
 interface Running {
@@ -111,11 +118,23 @@ export class JobRunner {
     const counts: PartitionCounts = { total: 0, completed: 0, skipped: 0, failed: 0 };
     const started = Date.now();
     let output: OrderedOutput | null = null;
+    let plan: OrderedOutput | null = null;
+    const drop = async () => {
+      await output?.abandon();
+      await plan?.abandon();
+      await Promise.all([req.tmpFile, req.planTmpFile].map((f) => fs.rm(f, { force: true })));
+    };
     try {
       hooks.log('info', `Reading ${req.originalName}`);
       const loaded = await this.task(
         state,
-        { kind: 'load', filePath: req.filePath, originalName: req.originalName, config: req.config },
+        {
+          kind: 'load',
+          filePath: req.filePath,
+          originalName: req.originalName,
+          config: req.config,
+          parts: req.parts,
+        },
         (m) =>
           this.forward(m, hooks, (f) => ({
             progress: Math.round(f * READ_END),
@@ -139,15 +158,17 @@ export class JobRunner {
       for (const note of prepared.notes) hooks.log('info', note);
 
       output = new OrderedOutput(req.tmpFile, engine.OUTPUT_HEADER);
-      const results = await this.forecastSites(state, req, prepared, counts, hooks, output);
+      plan = new OrderedOutput(req.planTmpFile, engine.PLAN_HEADER, 'plan');
+      const results = await this.forecastSites(state, req, prepared, counts, hooks, [output, plan]);
       if (results.kind !== 'ok') {
-        await output.abandon();
-        await fs.rm(req.tmpFile, { force: true });
+        await drop();
         return { ...results, partitions: counts };
       }
 
       hooks.progress({ progress: SITES_END, stage: 'writing output', partitions: { ...counts } });
       const outputRows = await output.finish();
+      const planRows = await plan.finish();
+      hooks.log('info', `Inventory plan: ${planRows} rows`);
       const metrics = engine.combineMetrics(
         results.results,
         prepared.context,
@@ -158,14 +179,14 @@ export class JobRunner {
         kind: 'completed',
         tmpFile: req.tmpFile,
         history: { from: 'prepared', sites: prepared.partitions.map((p) => p.data), context: prepared.context },
+        planTmpFile: req.planTmpFile,
         rows: prepared.rows,
         outputRows,
         metrics,
         partitions: counts,
       };
     } catch (err) {
-      await output?.abandon();
-      await fs.rm(req.tmpFile, { force: true });
+      await drop();
       if (state.reason || err instanceof Stopped) return { kind: 'stopped', reason: state.reason ?? 'stop' };
       return { kind: 'failed', message: describeFailure(err), partitions: counts };
     } finally {
@@ -180,7 +201,7 @@ export class JobRunner {
     prepared: Prepared,
     counts: PartitionCounts,
     hooks: RunHooks,
-    output: OrderedOutput,
+    [output, plan]: [OrderedOutput, OrderedOutput],
   ): Promise<{ kind: 'ok'; results: PartitionResult[] } | SiteFailure> {
     const sites = prepared.partitions;
     const chunks = planChunks(sites, this.pool.threads);
@@ -219,7 +240,9 @@ export class JobRunner {
           }
           if (res.kind !== 'partition') throw new Error(`unexpected worker answer ${res.kind}`);
           fractions[k] = 1;
+          // the forecast's lines first, then the plan's: each writer drops only its own text
           await output.push(k, res.result);
+          await plan.push(k, res.result);
           if (--chunksLeft[chunk.site] === 0) {
             counts.completed++;
             hooks.log('info', `Site ${site} done`);

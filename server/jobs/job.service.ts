@@ -11,7 +11,7 @@ import type { JobStatus, ListQuery } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto } from './job.dto.js';
-import { EMPTY_PARTITIONS, type Job, type JobOwner } from './job.js';
+import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
 import type { HistorySource } from '../forecast/index.js';
@@ -20,7 +20,7 @@ import type { JobRunner } from './job.runner.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
-import { JobExecution } from './job.execution.js';
+import { JobExecution, planFileName } from './job.execution.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -37,6 +37,8 @@ export interface NewJob {
   originalName: string;
   size: number;
   config: JobConfig;
+  /** The optional parts file, also on disk under storage (moved into uploads/ next to the demand file). */
+  parts?: { tmpPath: string; originalName: string; size: number } | null;
   /** Who asked for it (null with AUTH=off). */
   by?: JobOwner | null;
 }
@@ -138,18 +140,38 @@ export class JobService {
     const file = row.output_name ? this.paths.output(row.output_name) : null;
     if (!file || !(await exists(file)))
       throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
-    const base =
-      path
-        .parse(row.filename)
-        .name.replace(/[^\w.-]+/g, '_')
-        .slice(0, 80) || 'forecast';
-    return { file, name: `${base}-forecast-${id}.csv` };
+    return { file, name: `${downloadBase(row.filename, 'forecast')}-forecast-${id}.csv` };
   }
 
-  /** The job and its uploaded file (for reruns and series charts). */
-  async upload(id: string): Promise<{ job: Job; file: string }> {
+  /** The inventory plan of a COMPLETED job, and a download name without extension. */
+  async plan(id: string): Promise<{ job: Job; file: string; name: string }> {
     const job = await this.find(id);
-    return { job, file: this.paths.upload(job.upload_name) };
+    if (job.status !== 'COMPLETED')
+      throw new AppError(
+        409,
+        'JOB_NOT_COMPLETED',
+        `Job ${id} is ${job.status}; only a completed job has an inventory plan.`,
+      );
+    if (!job.plan_name)
+      throw new AppError(
+        404,
+        'NOT_FOUND',
+        `Job ${id} ran before inventory plans existed, so it has none; run it again to get one.`,
+      );
+    const file = this.paths.output(job.plan_name);
+    if (!(await exists(file)))
+      throw new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
+    return { job, file, name: `${downloadBase(job.filename, 'plan')}-inventory-${id}` };
+  }
+
+  /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
+  async upload(id: string): Promise<{ job: Job; file: string; parts: string | null }> {
+    const job = await this.find(id);
+    return {
+      job,
+      file: this.paths.upload(job.upload_name),
+      parts: job.parts ? this.paths.upload(job.parts.name) : null,
+    };
   }
 
   /** Jobs by status, for the metrics. */
@@ -181,15 +203,23 @@ export class JobService {
     const ext = path.extname(job.originalName).toLowerCase() || '.csv';
     const uploadName = `${id}${ext}`;
     const uploadPath = this.paths.upload(uploadName);
+    let parts: StoredParts | null = null;
     let row: Job;
     try {
       await fs.rename(job.tmpPath, uploadPath);
+      if (job.parts) {
+        const name = `${id}.parts${path.extname(job.parts.originalName).toLowerCase() || '.csv'}`;
+        await fs.rename(job.parts.tmpPath, this.paths.upload(name));
+        parts = { name, filename: job.parts.originalName, size: job.parts.size };
+      }
       row = await this.repo.insert({
         id,
         filename: job.originalName,
         upload_name: uploadName,
         file_size: job.size,
         output_name: null,
+        parts,
+        plan_name: null,
         status: 'QUEUED',
         progress: 0,
         stage: 'queued',
@@ -207,6 +237,7 @@ export class JobService {
       });
     } catch (err) {
       await removeQuietly(uploadPath);
+      if (parts) await removeQuietly(this.paths.upload(parts.name));
       throw err;
     } finally {
       this.reserved.splice(this.reserved.indexOf(owner), 1);
@@ -265,6 +296,8 @@ export class JobService {
     // A series index still being built would otherwise land after the files are gone.
     await this.indexer?.forget(id);
     await removeQuietly(this.paths.upload(row.upload_name));
+    if (row.parts) await removeQuietly(this.paths.upload(row.parts.name));
+    await removeQuietly(this.paths.output(row.plan_name ?? planFileName(id)));
     const fresh = row.output_name ?? `${id}.csv`;
     await removeQuietly(this.paths.output(fresh));
     await removeQuietly(`${this.paths.output(fresh)}.idx`); // its series index (jobs/job-series.ts)
@@ -414,6 +447,16 @@ export class JobService {
   private dto(job: Job): JobDto {
     return toDto(job, this.queuePosition(job.id), this.live.state(job.id));
   }
+}
+
+/** A download name's stem from the uploaded file's name: safe characters only. */
+function downloadBase(filename: string, fallback: string): string {
+  return (
+    path
+      .parse(filename)
+      .name.replace(/[^\w.-]+/g, '_')
+      .slice(0, 80) || fallback
+  );
 }
 
 function notFound(id: string): AppError {

@@ -11,6 +11,15 @@ export interface JobOwner {
   username: string;
 }
 
+/** A job's parts file as stored. */
+export interface StoredParts {
+  /** under uploads/ (server-made) */
+  name: string;
+  /** as the person named it */
+  filename: string;
+  size: number;
+}
+
 export interface Job {
   id: string;
   /** Creation order (ids are random). */
@@ -22,6 +31,10 @@ export interface Job {
   file_size: number;
   /** The file under outputs/, once COMPLETED. */
   output_name: string | null;
+  /** The optional parts file (lead times, costs, stock): under uploads/, as uploaded, its size. */
+  parts: StoredParts | null;
+  /** The inventory plan under outputs/, once COMPLETED (null on jobs from before the plan existed). */
+  plan_name: string | null;
   status: JobStatus;
   progress: number;
   stage: string;
@@ -44,7 +57,7 @@ export interface Job {
 export type NewJobRecord = Omit<Job, 'seq'>;
 
 /** Fields a status change or a progress save may set; status moves only through transition(). */
-export type JobPatch = Partial<Omit<Job, 'id' | 'seq' | 'status' | 'config' | 'owner' | 'created_at'>>;
+export type JobPatch = Partial<Omit<Job, 'id' | 'seq' | 'status' | 'config' | 'owner' | 'created_at' | 'parts'>>;
 
 export const EMPTY_PARTITIONS: Readonly<PartitionCounts> = Object.freeze({
   total: 0,

@@ -44,6 +44,8 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
     };
     if (!uploads.has(row.upload_name)) {
       await fail('The uploaded file is missing from the server storage; please upload it again.');
+    } else if (row.parts && !uploads.has(row.parts.name)) {
+      await fail('The parts file of this job is missing from the server storage; please upload it again.');
     } else if (row.status === 'PROCESSING' && row.attempts >= 2) {
       await fail(INTERRUPTED_BY_RESTART);
     } else if (row.status === 'PROCESSING') {
@@ -60,7 +62,8 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   }
 
   const fresh = await repo.all();
-  const keepUploads = new Set(fresh.map((r) => r.upload_name));
+  // a job's parts file belongs to it like its upload, in every status
+  const keepUploads = new Set(fresh.flatMap((r) => (r.parts ? [r.upload_name, r.parts.name] : [r.upload_name])));
   const keepOutputs = new Set(
     fresh.filter((r) => r.status === 'COMPLETED' && r.output_name).map((r) => r.output_name!),
   );
@@ -69,6 +72,8 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
     if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
   // A completed job's series index (`<output>.idx`) belongs to it like its output.
   for (const name of [...keepOutputs]) keepOutputs.add(`${name}.idx`);
+  // and so does its inventory plan
+  for (const r of fresh) if (r.status === 'COMPLETED' && r.plan_name) keepOutputs.add(r.plan_name);
   const stamp = stampOf(new Date());
   const strays = [
     ...[...uploads].filter((n) => !keepUploads.has(n)).map((n) => ['uploads', n] as const),

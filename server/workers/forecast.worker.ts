@@ -33,7 +33,10 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     if (task.kind === 'preview') {
       return {
         kind: 'preview',
-        preview: await engine.previewDemand(task.filePath, task.originalName, { date_format: task.date_format }),
+        preview: await engine.previewDemand(task.filePath, task.originalName, {
+          date_format: task.date_format,
+          parts: task.parts,
+        }),
       };
     }
     if (task.kind === 'history') {

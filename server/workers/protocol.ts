@@ -49,6 +49,8 @@ export type WorkerTask =
       filePath: string;
       originalName: string;
       date_format: JobConfig['date_format'];
+      /** A parts file sent with the preview: the preview says how many series it covers. */
+      parts?: PartsSource | null;
       port: MessagePort;
     };
 

@@ -467,7 +467,11 @@ const CASES: Case[] = [
       form.append('upload', new Blob([fixture('good.csv')]), 'a.csv');
       return post(url, form);
     },
-    expect: { http: 400, code: 'BAD_REQUEST|NO_FILE', message: /field "upload": send it in the field "file"/ },
+    expect: {
+      http: 400,
+      code: 'BAD_REQUEST|NO_FILE',
+      message: /field "upload": send the demand file in the field "file"/,
+    },
   },
   { name: 'client aborts mid-upload', send: (url) => abortedUpload(url), expect: { http: 'aborted' } },
 ];
@@ -637,8 +641,10 @@ describe('bad-input catalogue', () => {
     for (const f of filesIn(s.storage, 'uploads')) expect(ids).toContain(f.replace(/\.[a-z]+$/, ''));
     expect(filesIn(s.storage, 'uploads')).toHaveLength(accepted.length);
     const completed = new Set(list.body.jobs.filter((j) => j.status === 'COMPLETED').map((j) => j.id));
-    // a completed job's forecast and its series index
-    expect(new Set(filesIn(s.storage, 'outputs').map((f) => f.replace(/\.csv(\.idx)?$/, '')))).toEqual(completed);
+    // a completed job's forecast, its plan and its series index
+    expect(new Set(filesIn(s.storage, 'outputs').map((f) => f.replace(/(\.plan)?\.csv(\.idx)?$/, '')))).toEqual(
+      completed,
+    );
     // Nothing was written next to or above the storage folder by a hostile file name.
     expect(readdirSync(s.storage).sort()).toEqual(expect.arrayContaining(['outputs', 'tmp', 'uploads']));
     expect(

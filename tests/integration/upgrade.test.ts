@@ -66,6 +66,19 @@ describe('storage made by an earlier release', () => {
       } else {
         expect(dl.status).toBe(409);
       }
+      // jobs from before inventory plans have none: a clear 404 (COMPLETED) or 409 (not completed), never 500
+      expect(got).toMatchObject({ has_plan: false, parts_filename: null });
+      for (const sub of ['inventory', 'inventory/rows', 'inventory/summary']) {
+        const res = await fetch(`${srv.url}/api/jobs/${want.id}/${sub}`, { headers: auth });
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        if (want.status === 'COMPLETED') {
+          expect(res.status).toBe(404);
+          expect(body.error.message).toMatch(/ran before inventory plans existed/);
+        } else {
+          expect(res.status).toBe(409);
+          expect(body.error.code).toBe('JOB_NOT_COMPLETED');
+        }
+      }
     }
     // Nothing the old release stored was removed or moved at boot.
     expect(filesIn(storage, 'uploads').sort()).toEqual(before.uploads);

@@ -3,6 +3,9 @@ import type { DateFormat, Frequency, JobConfig, RoundingMode } from '$contract/d
 import { describeZodError, jobConfigSchema, METHOD_NAMES, type JobConfigInput } from '$contract/schemas.js';
 
 export type ConfigField = keyof JobConfig;
+
+/** A typed number field: blank is NaN, so the schema names the field rather than using a default. */
+const num = (v: number | string) => (v === '' ? Number.NaN : Number(v));
 /** What the method field offers: the engine's automatic choice, then every named method. */
 export const METHOD_SUGGESTIONS = ['auto', ...METHOD_NAMES];
 
@@ -19,6 +22,10 @@ export class ConfigForm {
   rounding = $state<RoundingMode>('half_up');
   frequency = $state<Frequency | ''>('');
   method = $state('auto');
+  /** Inventory plan: the target in percent (the schema reads 50–99.9 as a percentage), days, periods. */
+  serviceLevel = $state<number | string>(95);
+  leadTimeDays = $state<number | string>(30);
+  reviewPeriods = $state<number | string>(1);
 
   /** What POST /api/jobs receives as `config`. */
   toInput(): JobConfigInput {
@@ -31,6 +38,9 @@ export class ConfigForm {
       rounding_mode: this.rounding,
       frequency: this.frequency || null,
       method: this.method.trim() || 'auto',
+      service_level: num(this.serviceLevel),
+      lead_time_days: num(this.leadTimeDays),
+      review_periods: num(this.reviewPeriods),
     };
   }
 
@@ -61,6 +71,9 @@ export class ConfigForm {
     this.rounding = c.rounding_mode;
     this.frequency = c.frequency ?? '';
     this.method = c.method;
+    this.serviceLevel = Math.round((c.service_level ?? 0.95) * 1000) / 10;
+    this.leadTimeDays = c.lead_time_days ?? 30;
+    this.reviewPeriods = c.review_periods ?? 1;
   }
 
   reset(): void {
@@ -72,6 +85,9 @@ export class ConfigForm {
     this.rounding = 'half_up';
     this.frequency = '';
     this.method = 'auto';
+    this.serviceLevel = 95;
+    this.leadTimeDays = 30;
+    this.reviewPeriods = 1;
   }
 
   toggleSite(code: string): void {

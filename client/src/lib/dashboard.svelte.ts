@@ -18,6 +18,8 @@ const JOB_KEY = 'sparecast.dashboard.job';
  */
 export class DashboardStore {
   file = $state<UploadFile | null>(null);
+  /** The optional parts file of the inventory plan (lead times, costs, stock). */
+  partsFile = $state<UploadFile | null>(null);
   preview = $state<PreviewDto | null>(null);
   previewing = $state(false);
   previewError = $state<ClientError | null>(null);
@@ -83,6 +85,13 @@ export class DashboardStore {
     await this.loadPreview();
   }
 
+  /** Sets (or, with null, drops) the parts file; the preview then says how many series it covers. */
+  async chooseParts(file: UploadFile | null): Promise<void> {
+    this.partsFile = file;
+    this.submitError = null;
+    if (this.file) await this.loadPreview();
+  }
+
   /** Re-reads the file when the date order changes (the preview depends on it). */
   async setDateFormat(v: ConfigForm['dateFormat']): Promise<void> {
     this.form.dateFormat = v;
@@ -94,7 +103,7 @@ export class DashboardStore {
     if (!file) return;
     const mine = ++this.previewSeq;
     this.previewing = true;
-    const r = await this.api.preview(file, this.form.dateFormat);
+    const r = await this.api.preview(file, this.form.dateFormat, this.partsFile);
     if (mine !== this.previewSeq) return;
     this.previewing = false;
     if (r.ok) {
@@ -113,7 +122,7 @@ export class DashboardStore {
       return false;
     }
     if (!this.canRun) return false;
-    return this.start(this.api.createJob(this.file, this.form.toInput()));
+    return this.start(this.api.createJob(this.file, this.form.toInput(), this.partsFile));
   }
 
   /** One click for newcomers: a forecast on the bundled sample file. */
@@ -147,6 +156,7 @@ export class DashboardStore {
     if (this.running) return;
     this.previewSeq++;
     this.file = null;
+    this.partsFile = null;
     this.preview = null;
     this.previewing = false;
     this.previewError = null;

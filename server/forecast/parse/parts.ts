@@ -124,6 +124,18 @@ export function serviceShare(v: number): number {
   return s >= 0.5 && s <= 0.999 ? s : NaN;
 }
 
+/** The upload-time check: the header of a parts file names a part column and a value column (else InputError). */
+export async function inspectPartsHead(filePath: string, originalName: string): Promise<PartsFile['columns']> {
+  const { source } = await openSource(filePath, originalName);
+  for await (const rec of readRows(filePath, source)) {
+    if (rec.every((c) => c.trim() === '')) continue;
+    const columns: PartsFile['columns'] = {};
+    for (const [c, i] of mapParts(rec)) columns[c] = rec[i].replace(/^\uFEFF/, '').trim();
+    return columns;
+  }
+  throw new InputError('EMPTY_FILE', 'The parts file has no header line.');
+}
+
 export async function readPartsFile(filePath: string, originalName: string): Promise<PartsFile> {
   const { source } = await openSource(filePath, originalName);
   let cols: Map<PartsColumn, number> | null = null;

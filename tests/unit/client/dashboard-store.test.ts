@@ -71,6 +71,37 @@ describe('DashboardStore', () => {
     expect(api.jobs[0]!.status).toBe('CANCELLED');
   });
 
+  it('sends the parts file with the preview and the job; Reset and Remove drop it', async () => {
+    const { api, d } = setup();
+    const sent: { preview: (UploadFile | null | undefined)[]; job: (UploadFile | null | undefined)[] } = {
+      preview: [],
+      job: [],
+    };
+    api.preview = async (_f, _d, parts) => (sent.preview.push(parts), { ok: true, data: preview(['JKT']) });
+    api.createJob = async (_f, _c, parts) => {
+      sent.job.push(parts);
+      const j = makeJob({ status: 'QUEUED' });
+      api.jobs.push(j);
+      return { ok: true, data: j };
+    };
+    const parts = { name: 'parts.csv', size: 2 } as unknown as UploadFile;
+    await d.chooseParts(parts); // no demand file yet: nothing to preview
+    expect(sent.preview).toEqual([]);
+    await d.chooseFile(file);
+    expect(sent.preview).toEqual([parts]);
+    await d.chooseParts(null);
+    await d.chooseParts(parts);
+    expect(sent.preview).toEqual([parts, null, parts]);
+    d.form.serviceLevel = 90;
+    d.form.leadTimeDays = 14;
+    expect(d.form.toInput()).toMatchObject({ service_level: 90, lead_time_days: 14, review_periods: 1 });
+    expect(await d.run()).toBe(true);
+    expect(sent.job).toEqual([parts]);
+    d.watch.clear();
+    d.reset();
+    expect(d.partsFile).toBeNull();
+  });
+
   it('re-reads the preview when the date order changes and keeps only known sites', async () => {
     const { d, seen } = setup();
     await d.chooseFile(file);

@@ -111,6 +111,15 @@ describe('config form', () => {
     expect(f.sites).toEqual(['SBY']);
     f.reset();
     expect(f.toInput().forecast_horizon).toBe(30);
+    // the inventory fields: percent in the form, a share in the job; blank or out of range is named
+    f.load({ ...job.config, service_level: 0.9, lead_time_days: 14, review_periods: 2 });
+    expect(f.toInput()).toMatchObject({ service_level: 90, lead_time_days: 14, review_periods: 2 });
+    f.serviceLevel = 40;
+    f.leadTimeDays = '';
+    f.reviewPeriods = 1.5;
+    expect(Object.keys(f.errors).sort()).toEqual(['lead_time_days', 'review_periods', 'service_level']);
+    f.reset();
+    expect(f.valid).toBe(true);
   });
 });
 

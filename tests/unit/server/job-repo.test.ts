@@ -32,6 +32,8 @@ function record(id: string, status: JobStatus, over: Partial<NewJobRecord> = {})
     upload_name: `${id}.csv`,
     file_size: 10,
     output_name: null,
+    parts: null,
+    plan_name: null,
     status,
     progress: 0,
     stage: 'queued',
@@ -84,7 +86,17 @@ describe('JobRepo', () => {
 
   it('refuses a row whose stored config does not pass the schema', () => {
     const row = { ...record('x', 'QUEUED'), seq: 1, config: '{"forecast_horizon":0}' };
-    const stored = { ...row, partitions: '{}', metrics: null, log: '[]', created_by: null, created_by_name: null };
+    const { parts: _parts, ...rest } = row;
+    const files = { parts_name: null, parts_filename: null, parts_size: null, plan_name: null };
+    const stored = {
+      ...rest,
+      ...files,
+      partitions: '{}',
+      metrics: null,
+      log: '[]',
+      created_by: null,
+      created_by_name: null,
+    };
     expect(() => toJob(stored)).toThrow(/job x: stored config is invalid/);
   });
 

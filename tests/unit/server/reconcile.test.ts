@@ -28,6 +28,8 @@ function row(id: string, status: JobStatus, attempts: number, output: string | n
     upload_name: `${id}.csv`,
     file_size: 1,
     output_name: output,
+    parts: null,
+    plan_name: null,
     status,
     progress: 40,
     stage: 'x',
@@ -80,6 +82,27 @@ describe('reconcile at boot', () => {
     expect(readFileSync(path.join(paths.quarantine, stamp, 'outputs', 'p1.csv'), 'utf8')).toBe('half-written');
     expect(readFileSync(path.join(paths.quarantine, stamp, 'uploads', 'stray.csv'), 'utf8')).toBe('x');
     expect(report.removedFiles).toBe(1);
+  });
+
+  it("keeps a job's parts file and inventory plan; fails a queued job whose parts file vanished", async () => {
+    dir = tempStorage();
+    const paths = storagePaths(dir);
+    await ensureStorage(paths);
+    db = await openDatabase(paths.db);
+    const repo = new JobRepo(db);
+    const parts = (id: string) => ({ name: `${id}.parts.csv`, filename: 'parts.csv', size: 1 });
+    await repo.insert({ ...row('c1', 'COMPLETED', 1, 'c1.csv'), parts: parts('c1'), plan_name: 'c1.plan.csv' });
+    await repo.insert({ ...row('x1', 'CANCELLED', 1), parts: parts('x1') });
+    await repo.insert({ ...row('q1', 'QUEUED', 0), parts: parts('q1') });
+    for (const n of ['c1.csv', 'c1.parts.csv', 'x1.csv', 'x1.parts.csv', 'q1.csv', 'z.parts.csv'])
+      writeFileSync(paths.upload(n), 'x');
+    for (const n of ['c1.csv', 'c1.plan.csv', 'x1.plan.csv']) writeFileSync(paths.output(n), 'x');
+    const report = await reconcile(repo, paths, logger);
+    expect(filesIn(dir, 'uploads').sort()).toEqual(['c1.csv', 'c1.parts.csv', 'q1.csv', 'x1.csv', 'x1.parts.csv']);
+    expect(filesIn(dir, 'outputs').sort()).toEqual(['c1.csv', 'c1.plan.csv']);
+    expect(report.quarantined.sort()).toEqual(['outputs/x1.plan.csv', 'uploads/z.parts.csv']);
+    expect(report.failed).toEqual(['q1']);
+    expect((await repo.find('q1'))?.error_message).toMatch(/parts file of this job is missing/);
   });
 
   it('quarantine folders older than QUARANTINE_DAYS are removed; newer ones and foreign folders stay', async () => {

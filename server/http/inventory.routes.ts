@@ -1,0 +1,75 @@
+/**
+ * /api/jobs/:id/inventory: the inventory plan of a completed job as CSV (the file as written) or XLSX, and
+ * its rows and summary for the Inventory view (server/contract/inventory.ts).
+ */
+import { Router, type Request, type Response } from 'express';
+import { AppError } from '../contract/errors.js';
+import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
+import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
+import { requireRole } from '../auth/middleware.js';
+import { JobInventory } from '../jobs/job-inventory.js';
+import { queryRows, summarize } from '../jobs/plan-query.js';
+import type { JobService } from '../jobs/job.service.js';
+import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import { writePlanXlsx } from './plan-xlsx.js';
+
+export interface InventoryRoutesDeps {
+  jobs: JobService;
+  paths: StoragePaths;
+  jobId: (req: Request) => string;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export function inventoryRoutes({ jobs, paths, jobId }: InventoryRoutesDeps): Router {
+  const r = Router();
+  const viewer = requireRole('viewer');
+  const plans = new JobInventory();
+  // a deleted job's plan would otherwise stay cached until evicted
+  jobs.events.on('deleted', ({ id }) => plans.forget(id));
+
+  const load = async (req: Request) => {
+    const { job, file, name } = await jobs.plan(jobId(req));
+    return { job, name, rows: await plans.rows(job.id, file) };
+  };
+
+  r.get('/jobs/:id/inventory', viewer, async (req: Request, res: Response) => {
+    const format = req.query.format ?? 'csv';
+    if (format !== 'csv' && format !== 'xlsx')
+      throw new AppError(400, 'VALIDATION_ERROR', 'format must be csv or xlsx.');
+    res.set('Cache-Control', 'private, no-store');
+    if (format === 'csv') {
+      const { file, name } = await jobs.plan(jobId(req));
+      res.type('text/csv');
+      res.attachment(`${name}.csv`);
+      res.sendFile(file);
+      return;
+    }
+    const { rows, name } = await load(req);
+    // a temp file, sent then removed: a failed write answers with an error, never half a workbook
+    const tmp = paths.tmpFile('plan-xlsx');
+    try {
+      await writePlanXlsx(tmp, rows);
+      res.type(XLSX_TYPE);
+      res.attachment(`${name}.xlsx`);
+      await new Promise<void>((resolve, reject) => res.sendFile(tmp, (err) => (err ? reject(err) : resolve())));
+    } finally {
+      await removeQuietly(tmp);
+    }
+  });
+
+  r.get('/jobs/:id/inventory/rows', viewer, async (req, res) => {
+    const q = inventoryRowsQuerySchema.safeParse(req.query);
+    if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
+    const { rows } = await load(req);
+    const body: InventoryRowsDto = queryRows(rows, q.data);
+    res.json(body);
+  });
+
+  r.get('/jobs/:id/inventory/summary', viewer, async (req, res) => {
+    const { job, rows } = await load(req);
+    res.json(summarize(rows, job.config.service_level ?? INVENTORY_DEFAULTS.service_level, job.parts !== null));
+  });
+
+  return r;
+}

@@ -1,0 +1,29 @@
+/**
+ * The inventory plan as an Excel workbook, written with exceljs's streaming writer (rows are committed as
+ * they are added, so a big plan is never a whole workbook in memory). Numbers stay numbers; every text cell
+ * (part, site, class) goes through safeText, so a part number such as `=HYPERLINK(…)` shows as text.
+ */
+import type { PlanRowDto } from '../contract/inventory.js';
+import { PLAN_COLUMNS, safeText } from '../forecast/index.js';
+
+const TEXT = new Set<string>(['partnumber', 'site_code', 'demand_class']);
+
+/** Writes `rows` to a new .xlsx at `file` (which must not exist). */
+export async function writePlanXlsx(file: string, rows: readonly PlanRowDto[]): Promise<void> {
+  // exceljs costs ~30 MB once loaded: only when someone downloads a workbook
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
+  const ws = wb.addWorksheet('Inventory plan', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: TEXT.has(c) ? 18 : 12 }));
+  ws.getRow(1).font = { bold: true };
+  ws.getRow(1).commit();
+  for (const r of rows) {
+    const values = PLAN_COLUMNS.map((c) => {
+      const v = r[c];
+      return typeof v === 'string' ? safeText(v) : v;
+    });
+    ws.addRow(values).commit();
+  }
+  ws.commit();
+  await wb.commit();
+}
