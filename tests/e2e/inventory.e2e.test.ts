@@ -1,5 +1,6 @@
 /**
- * The Inventory view of issue 11 in a real Chromium against the real server (sample job, no fakes):
+ * The Inventory view of issue 11 in a real Chromium against the real server (the sample with a parts
+ * file of lead times, costs and stock on hand; no fakes):
  * table, totals, curve, the chosen part's lead-time demand next to its chart, CSV and XLSX downloads,
  * and a 375 px screen. Needs the server side of the plan (GET /api/jobs/:id/inventory…).
  */
@@ -32,9 +33,30 @@ const PLAN_COLUMNS = [
   'suggested_order',
 ];
 
+const SAMPLE = path.resolve(import.meta.dirname, '../../server/assets/sample-demand.csv');
+
+/** A parts file for every part of the sample: deterministic lead times, costs and stock on hand. */
+function partsFor(sample: string): string {
+  const parts = [
+    ...new Set(
+      sample
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[2]),
+    ),
+  ];
+  const lines = parts.map((p, i) => `${p},${7 + (i % 5) * 7},${(5 + (i % 40) * 2.5).toFixed(2)},${i % 3}`);
+  return `partnumber,lead_time_days,unit_cost,on_hand\n${lines.join('\n')}\n`;
+}
+
 async function completedSample(url: string): Promise<string> {
-  const created = await fetch(`${url}/api/sample`, { method: 'POST' });
-  if (created.status !== 201) throw new Error(`POST /api/sample answered ${created.status}`);
+  const sample = readFileSync(SAMPLE, 'utf8');
+  const form = new FormData();
+  form.append('file', new Blob([sample]), 'sample-demand.csv');
+  form.append('parts', new Blob([partsFor(sample)]), 'parts.csv');
+  const created = await fetch(`${url}/api/jobs`, { method: 'POST', body: form });
+  if (created.status !== 201) throw new Error(`POST /api/jobs answered ${created.status}: ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
   // expect.poll only works inside a test; this runs in beforeAll.
   for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {

@@ -99,6 +99,9 @@ describe('watchdog', () => {
     expect((await api(s.url, 'GET', `/api/jobs/${oldId}`)).status).toBe(404);
     expect((await api(s.url, 'GET', `/api/jobs/${newId}`)).status).toBe(200);
     expect(filesIn(s.storage, 'uploads').some((f) => f.startsWith(oldId))).toBe(false);
-    expect(filesIn(s.storage, 'outputs')).toEqual([`${newId}.csv`]);
+    // the old job's forecast and plan are gone; the new job keeps its own
+    const outputs = filesIn(s.storage, 'outputs');
+    expect(outputs.some((f) => f.startsWith(oldId))).toBe(false);
+    expect(outputs).toEqual(expect.arrayContaining([`${newId}.csv`, `${newId}.plan.csv`]));
   });
 });
