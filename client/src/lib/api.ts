@@ -9,7 +9,6 @@ import type {
   SeriesKeyDto,
   SeriesKeysDto,
 } from '$contract/dto.js';
-import type { InventoryRowsDto, InventoryRowsQuery, InventorySummaryDto } from '$contract/inventory.js';
 import type { AuditEntryDto, AuthUserDto, MeDto, Role, TokenDto, UserDto } from '$contract/auth.js';
 import type { ApiErrorBody } from '$contract/errors.js';
 import type { JobConfigInput, ListQuery } from '$contract/schemas.js';
@@ -25,10 +24,6 @@ export type { SeriesDto, SeriesKeyDto };
 
 /** A file to upload: a browser File (or any Blob with a name). */
 export type UploadFile = Blob & { readonly name: string };
-
-/** GET /api/jobs/:id/inventory/rows: any of the query's fields (the server fills in the rest). */
-export type InventoryRowsParams = Partial<InventoryRowsQuery>;
-export type InventoryFormat = 'csv' | 'xlsx';
 
 /** Every REST call the pages make. Stores take this interface so tests can pass a fake. */
 export interface Api {
@@ -50,23 +45,6 @@ export interface Api {
   download(id: string): Promise<Result<void>>;
   /** The site codes in the job's uploaded file (the rerun form offers them). */
   jobSites(id: string): Promise<Result<JobSitesDto>>;
-  /** One page of a completed job's inventory plan. */
-  inventoryRows(id: string, params: InventoryRowsParams): Promise<Result<InventoryRowsDto>>;
-  /** The plan's totals per site, the service-vs-stock curve, its classes. */
-  inventorySummary(id: string): Promise<Result<InventorySummaryDto>>;
-  inventoryUrl(id: string, format: InventoryFormat): string;
-  /** Saves the job's inventory plan (CSV or XLSX), or answers why not. */
-  downloadInventory(id: string, format: InventoryFormat): Promise<Result<void>>;
-}
-
-/** Builds the query string of GET /api/jobs/:id/inventory/rows (empty values are left out). */
-export function inventoryQuery(p: InventoryRowsParams): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(p)) {
-    if (v === undefined || v === '' || v === false) continue;
-    qs.set(k, String(v));
-  }
-  return qs.toString();
 }
 
 const enc = encodeURIComponent;
@@ -93,7 +71,8 @@ export interface ApiOptions {
   save?: (url: string) => void;
 }
 
-async function request<T>(url: string, init?: RequestInit, opts?: ApiOptions): Promise<Result<T>> {
+/** One JSON request: errors come back as values; a 401 for a lost session calls onUnauthorized. */
+export async function request<T>(url: string, init?: RequestInit, opts?: ApiOptions): Promise<Result<T>> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
@@ -163,15 +142,6 @@ export function createApi(base = '', opts: ApiOptions = {}): Api {
         onUnauthorized: opts.onUnauthorized,
       }),
     jobSites: (id) => call(`${base}/api/jobs/${enc(id)}/sites`),
-    inventoryRows: (id, p) => call(`${base}/api/jobs/${enc(id)}/inventory/rows?${inventoryQuery(p)}`),
-    inventorySummary: (id) => call(`${base}/api/jobs/${enc(id)}/inventory/summary`),
-    inventoryUrl: (id, format) => `${base}/api/jobs/${enc(id)}/inventory${format === 'xlsx' ? '?format=xlsx' : ''}`,
-    downloadInventory: (id, format) =>
-      checkedDownload(`${base}/api/jobs/${enc(id)}/inventory${format === 'xlsx' ? '?format=xlsx' : ''}`, {
-        fetch: (u, init) => fetch(u, init),
-        save: opts.save ?? (() => undefined),
-        onUnauthorized: opts.onUnauthorized,
-      }),
   };
 }
 

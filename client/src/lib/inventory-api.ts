@@ -1,8 +1,7 @@
-import type { ApiErrorBody } from '$contract/errors.js';
 import type { InventoryRowsDto, InventoryRowsQuery, InventorySummaryDto } from '$contract/inventory.js';
-import type { ApiOptions } from './api.js';
+import { request, type ApiOptions } from './api.js';
 import { checkedDownload } from './download.js';
-import { fail, ok, type Result } from './result.js';
+import type { Result } from './result.js';
 
 export type PlanFormat = 'csv' | 'xlsx';
 
@@ -31,28 +30,7 @@ export function rowsQuery(q: InventoryRowsQuery): string {
   return qs.toString();
 }
 
-const isErrorBody = (v: unknown): v is { error: ApiErrorBody } =>
-  typeof v === 'object' && v !== null && 'error' in v && typeof (v as { error: unknown }).error === 'object';
-
-// Same answer handling as api.ts's request() (which it does not export): errors are values, 401 ends the session.
-async function getJson<T>(url: string, opts: ApiOptions): Promise<Result<T>> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { accept: 'application/json' } });
-  } catch {
-    return fail('NETWORK', '');
-  }
-  let body: unknown = null;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
-  if (res.ok) return ok(body as T);
-  if (res.status === 401 && isErrorBody(body) && body.error.code === 'UNAUTHORIZED') opts.onUnauthorized?.();
-  if (isErrorBody(body)) return { ok: false, error: body.error };
-  return fail(res.status === 404 ? 'NOT_FOUND' : 'INTERNAL', `HTTP ${res.status}`);
-}
+const getJson = <T>(url: string, opts: ApiOptions): Promise<Result<T>> => request<T>(url, undefined, opts);
 
 export function createInventoryApi(base = '', opts: ApiOptions = {}): InventoryApi {
   const url = (id: string, format: PlanFormat) =>

@@ -1,7 +1,5 @@
 import type { JobDto, JobStatus, LogLine } from '../../../server/contract/dto.js';
-import type { Api, InventoryRowsParams, ListParams } from '../../../client/src/lib/api.js';
-import { inventoryRowsQuerySchema, type PlanRowDto } from '../../../server/contract/inventory.js';
-import { queryRows, summarize } from '../../../server/jobs/plan-query.js';
+import type { Api, ListParams } from '../../../client/src/lib/api.js';
 import type { CommandChannel } from '../../../client/src/lib/socket.js';
 import type { Result } from '../../../client/src/lib/result.js';
 
@@ -104,56 +102,6 @@ export class FakeApi implements Api {
   downloadUrl = (id: string) => `/api/jobs/${id}/download`;
   download: Api['download'] = notImplemented;
   jobSites: Api['jobSites'] = notImplemented;
-
-  /** Plan rows per job id; the inventory calls answer from them like the server (same query code). */
-  plans = new Map<string, PlanRowDto[]>();
-  inventoryCalls: { id: string; params: InventoryRowsParams }[] = [];
-  downloads: { id: string; format: 'csv' | 'xlsx' }[] = [];
-  async inventoryRows(id: string, params: InventoryRowsParams) {
-    this.inventoryCalls.push({ id, params });
-    const rows = this.plans.get(id);
-    if (!rows) return { ok: false as const, error: { code: 'JOB_NOT_COMPLETED' as const, message: 'no plan' } };
-    const q = inventoryRowsQuerySchema.parse({ ...params, to_order: params.to_order ? 'true' : undefined });
-    return { ok: true as const, data: queryRows(rows, q) };
-  }
-  async inventorySummary(id: string) {
-    const rows = this.plans.get(id);
-    if (!rows) return { ok: false as const, error: { code: 'JOB_NOT_COMPLETED' as const, message: 'no plan' } };
-    const job = this.jobs.find((j) => j.id === id);
-    return { ok: true as const, data: summarize(rows, job?.config.service_level ?? 0.95, !!job?.parts_filename) };
-  }
-  inventoryUrl = (id: string, format: 'csv' | 'xlsx') =>
-    `/api/jobs/${id}/inventory${format === 'xlsx' ? '?format=xlsx' : ''}`;
-  async downloadInventory(id: string, format: 'csv' | 'xlsx') {
-    this.downloads.push({ id, format });
-    return { ok: true as const, data: undefined };
-  }
-}
-
-/** A plan row with plausible numbers; override what a test looks at. */
-export function makePlanRow(over: Partial<PlanRowDto> = {}): PlanRowDto {
-  return {
-    partnumber: 'P1',
-    site_code: 'A',
-    demand_class: 'intermittent',
-    lead_time_periods: 30,
-    review_periods: 1,
-    service_level: 0.95,
-    ltd_mean: 2.4,
-    ltd_q50: 2,
-    ltd_q80: 4,
-    ltd_q90: 5,
-    ltd_q95: 6,
-    ltd_q99: 9,
-    order_up_to: 6,
-    safety_stock: 3.6,
-    unit_cost: null,
-    stock_value: null,
-    on_hand: null,
-    on_order: null,
-    suggested_order: null,
-    ...over,
-  };
 }
 
 /** Socket commands answered by the fake server. */
