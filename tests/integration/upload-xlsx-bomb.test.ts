@@ -3,10 +3,16 @@
  * rule is refused with a readable 400 before any workbook reader sees it, and an upload whose client
  * goes away while it is being checked creates no job and leaves no temp file.
  */
+import { rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/contract/errors.js';
 import { createUploadGate } from '../../server/http/upload-gate.js';
+import { openSource, readRows } from '../../server/forecast/parse/source.js';
+import { readXlsxHeadRows } from '../../server/forecast/parse/xlsx-head.js';
 import { xlsxSharedStringsBomb, xlsxZipBomb } from '../fixtures/bad/builders.js';
 import { api, bootServer, filesIn, uploadJob, type TestServer } from '../helpers/server.js';
 
@@ -107,5 +113,25 @@ describe('the cap on uploads checked at once', () => {
     expect(((await waiting) as AppError).message).toMatch(/abandoned/);
     hold();
     expect(gate.active).toBe(0);
+  });
+});
+
+describe('the bounded head reader', () => {
+  it('reads the first rows exactly as the workbook reader does, shared strings and all', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('demand');
+    ws.addRow(['demand_qty', 'date', 'part & <number>', 'site_code']);
+    ws.getCell('F1').value = { richText: [{ text: 'rich ' }, { text: 'text' }] };
+    for (let i = 0; i < 3000; i++) ws.addRow([i, `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, `P${i}`, 'S1']);
+    const file = path.join(os.tmpdir(), `sparecast-head-${process.pid}.xlsx`);
+    await wb.xlsx.writeFile(file);
+    try {
+      const { source } = await openSource(file, 'head.xlsx');
+      const expected: string[][] = [];
+      for await (const row of readRows(file, source)) if (expected.push(row) >= 20) break;
+      expect(await readXlsxHeadRows(file, 20)).toEqual(expected);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
