@@ -7,7 +7,7 @@ import type { HeadInfo, PartsSource, Prepared } from './types.js';
 import { mapColumns } from './parse/columns.js';
 import { dateShape, dayOf, isoOfDay } from './parse/dates.js';
 import { readDemand, type RawDemand } from './parse/load.js';
-import { openSource, readRows } from './parse/source.js';
+import { openSource, readHeadRows } from './parse/source.js';
 import { configMethod, isAuto, selectOptions } from './partition.js';
 import { detectFrequency, periodOfDay, type Calendar } from './series/periods.js';
 import { groupSeries, type SiteSeries } from './series/group.js';
@@ -25,7 +25,7 @@ const LIFE_PERIODS: Record<Frequency, number> = { D: 1826, W: 261, M: 60 };
 
 export async function inspectHead(filePath: string, originalName: string): Promise<HeadInfo> {
   const { source } = await openSource(filePath, originalName);
-  for await (const rec of readRows(filePath, source)) {
+  for await (const rec of readHeadRows(filePath, source)) {
     if (rec.every((c) => c.trim() === '')) continue;
     const cols = mapColumns(rec);
     return {

@@ -10,7 +10,8 @@ import { jobConfigSchema, describeZodError } from '../contract/schemas.js';
 import type { DateFormat, JobConfig } from '../contract/dto.js';
 import { engine, inspectPartsHead, InputError, type HeadInfo } from '../forecast/index.js';
 import { storageError } from './errors.js';
-import { inflateLimit, zipInflatesBeyond } from './zip-limit.js';
+import { inflateLimit, zipInflateVerdict } from './zip-limit.js';
+import { abandoned, createUploadGate, type UploadGate } from './upload-gate.js';
 import { cleanFilename, removeQuietly, uploadExtension, type StoragePaths } from '../storage/paths.js';
 import { budgetStorage, type UploadRequest } from './upload-storage.js';
 
@@ -25,7 +26,15 @@ export interface ReceivedUpload extends ReceivedFile {
   /** The optional parts file (field `parts`). */
   parts: ReceivedFile | null;
   fields: Record<string, string>;
+  /** Aborts when the client goes away before the answer is sent: the check stops and nothing is created. */
+  signal: AbortSignal;
+  /** Bounds how many uploads are checked at once. */
+  gate: UploadGate;
 }
+
+/** Uploads checked at once, and how long another waits for a slot before a 429. */
+const CHECK_SLOTS = 2;
+const CHECK_WAIT_MS = 15_000;
 
 /** Removes every temp file of an upload (moved away on success: then nothing happens). */
 export async function discardUpload(upload: ReceivedUpload): Promise<void> {
@@ -42,9 +51,14 @@ export function createUploadReceiver(paths: StoragePaths, maxBytes: number) {
     { name: 'file', maxCount: 1 },
     { name: 'parts', maxCount: 1 },
   ]);
+  const gate = createUploadGate(CHECK_SLOTS, CHECK_WAIT_MS);
 
   /** Receives the upload; throws AppError (and removes any partial file) on failure. */
   return async function receive(req: Request, res: Response): Promise<ReceivedUpload> {
+    const ctl = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) ctl.abort();
+    });
     try {
       await new Promise<void>((resolve, reject) =>
         middleware(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
@@ -81,6 +95,8 @@ export function createUploadReceiver(paths: StoragePaths, maxBytes: number) {
       ...received(file),
       parts: parts ? received(parts) : null,
       fields: { ...(req.body as Record<string, string>) },
+      signal: ctl.signal,
+      gate,
     };
   };
 }
@@ -106,21 +122,28 @@ function multerMessage(err: multer.MulterError): string {
 
 /** Checks type, head and columns of an uploaded file (and its parts file); throws AppError 400, readable. */
 export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInfo> {
-  await checkContainer(upload, 'The file');
-  let head: HeadInfo;
+  const release = await upload.gate.acquire(upload.signal);
   try {
-    head = await engine.inspectHead(upload.tmpPath, upload.originalName);
-  } catch (err) {
-    if (err instanceof InputError) throw new AppError(400, err.code, err.message);
-    throw err;
+    await checkContainer(upload, 'The file', upload.signal);
+    let head: HeadInfo;
+    try {
+      head = await engine.inspectHead(upload.tmpPath, upload.originalName);
+    } catch (err) {
+      if (err instanceof InputError) throw new AppError(400, err.code, err.message);
+      throw err;
+    }
+    if (upload.signal.aborted) throw abandoned();
+    if (upload.parts) await checkPartsFile(upload.parts, upload.signal);
+    if (upload.signal.aborted) throw abandoned();
+    return head;
+  } finally {
+    release();
   }
-  if (upload.parts) await checkPartsFile(upload.parts);
-  return head;
 }
 
 /** The parts file's type and header: a part column and at least one value column (lead time, cost, …). */
-async function checkPartsFile(parts: ReceivedFile): Promise<void> {
-  await checkContainer(parts, 'The parts file');
+async function checkPartsFile(parts: ReceivedFile, signal: AbortSignal): Promise<void> {
+  await checkContainer(parts, 'The parts file', signal);
   try {
     await inspectPartsHead(parts.tmpPath, parts.originalName);
   } catch (err) {
@@ -130,7 +153,7 @@ async function checkPartsFile(parts: ReceivedFile): Promise<void> {
 }
 
 /** Extension, emptiness and zip bombs, the same for both files. */
-async function checkContainer(upload: ReceivedFile, what: string): Promise<void> {
+async function checkContainer(upload: ReceivedFile, what: string, signal: AbortSignal): Promise<void> {
   if (!uploadExtension(upload.originalName))
     throw new AppError(
       400,
@@ -139,14 +162,20 @@ async function checkContainer(upload: ReceivedFile, what: string): Promise<void>
     );
   if (upload.size === 0) throw new AppError(400, 'EMPTY_FILE', `${what} is empty.`);
   const limit = inflateLimit(upload.size);
-  const inflated = await zipInflatesBeyond(upload.tmpPath, limit);
-  if (inflated)
-    throw new AppError(
-      400,
-      'UNSUPPORTED_FILE',
-      `"${upload.originalName}" is a workbook that expands to more than ${Math.round(limit / 1024 / 1024)} MB when unzipped (${Math.round(upload.size / 1024)} KB uploaded), ` +
-        'which no demand sheet needs. Save the data as .csv, or as an ordinary .xlsx, and upload it again.',
-    );
+  const verdict = await zipInflateVerdict(upload.tmpPath, limit, signal);
+  if (signal.aborted) throw abandoned();
+  if (!verdict) return;
+  const mb = Math.round(verdict.limit / 1024 / 1024);
+  const kb = Math.round(upload.size / 1024);
+  throw new AppError(
+    400,
+    'UNSUPPORTED_FILE',
+    verdict.part === 'workbook'
+      ? `"${upload.originalName}" is a workbook that expands to more than ${mb} MB when unzipped (${kb} KB uploaded), ` +
+          'which no demand sheet needs. Save the data as .csv, or as an ordinary .xlsx, and upload it again.'
+      : `"${upload.originalName}" holds more than ${mb} MB of shared text when unzipped (${kb} KB uploaded), ` +
+          'far more than its cells can use. Save the data as .csv, or as an ordinary .xlsx, and upload it again.',
+  );
 }
 
 /** Parses the `config` form field (a JSON string); a missing field means every default. */

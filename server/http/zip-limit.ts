@@ -3,6 +3,10 @@
  * workbook reader holds large parts of it in memory. Before anything reads the workbook, every entry
  * listed in the central directory is inflated here (streamed, nothing kept) and the upload is refused
  * once the total passes the limit. Declared sizes are checked first but not trusted.
+ *
+ * The shared-strings part gets a tighter budget of its own: the workbook reader keeps every shared string
+ * in memory before it reaches the first row, so a highly compressible sharedStrings.xml that stays under
+ * the 100× rule (8 MB → 600 MB) still costs gigabytes. Unique strings compress 3–15×, never 75×.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -13,7 +17,16 @@ export function inflateLimit(uploadBytes: number): number {
   return Math.max(64 * 1024 * 1024, 100 * uploadBytes);
 }
 
+/** Shared strings allowed: 25× the part's compressed size, at least 16 MB, never more than 256 MB. */
+export function sharedStringsLimit(compressedBytes: number): number {
+  return Math.min(256 * 1024 * 1024, Math.max(16 * 1024 * 1024, 25 * compressedBytes));
+}
+
+/** Why a workbook was refused: too much in all, or too many shared strings. */
+export type InflateVerdict = null | { part: 'workbook' | 'shared-strings'; limit: number };
+
 interface ZipEntry {
+  name: string;
   method: number;
   compressed: number;
   declared: number;
@@ -48,13 +61,15 @@ async function zipEntries(file: string): Promise<ZipEntry[] | null> {
     const local = Buffer.alloc(30);
     for (let p = 0, k = 0; k < count && p + 46 <= cdSize; k++) {
       if (cd.readUInt32LE(p) !== 0x02014b50) return null;
+      const nameLen = cd.readUInt16LE(p + 28);
       const e: ZipEntry = {
+        name: cd.toString('utf8', p + 46, Math.min(cdSize, p + 46 + nameLen)),
         method: cd.readUInt16LE(p + 10),
         compressed: cd.readUInt32LE(p + 20),
         declared: cd.readUInt32LE(p + 24),
         localOffset: cd.readUInt32LE(p + 42),
       };
-      p += 46 + cd.readUInt16LE(p + 28) + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+      p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
       // Point at the entry's data: the local header's name and extra lengths may differ from the directory's.
       if (e.localOffset + 30 > size) return null;
       await fh.read(local, 0, 30, e.localOffset);
@@ -68,40 +83,73 @@ async function zipEntries(file: string): Promise<ZipEntry[] | null> {
   }
 }
 
-/** True when the ZIP's entries inflate to more than `limit` bytes in all (false for anything not a ZIP). */
-export async function zipInflatesBeyond(file: string, limit: number): Promise<boolean> {
+const isSharedStrings = (name: string) => /(^|\/)sharedstrings\.xml$/i.test(name);
+
+/** Inflates one deflated entry, streamed; true as soon as `onBytes` says enough or `signal` aborts. */
+function inflateUntil(file: string, e: ZipEntry, onBytes: (n: number) => boolean, signal?: AbortSignal) {
+  return new Promise<boolean>((resolve) => {
+    const src = createReadStream(file, { start: e.localOffset, end: e.localOffset + e.compressed - 1 });
+    const inflate = createInflateRaw();
+    const finish = (v: boolean) => {
+      signal?.removeEventListener('abort', onAbort);
+      src.destroy();
+      inflate.destroy();
+      resolve(v);
+    };
+    const onAbort = () => finish(true);
+    if (signal?.aborted) return finish(true);
+    signal?.addEventListener('abort', onAbort);
+    inflate.on('data', (b: Buffer) => {
+      if (onBytes(b.length)) finish(true);
+    });
+    inflate.on('end', () => finish(false));
+    // A corrupt entry is the workbook reader's to report, with its own message.
+    inflate.on('error', () => finish(false));
+    src.on('error', () => finish(false));
+    src.pipe(inflate);
+  });
+}
+
+/**
+ * Whether the ZIP's entries inflate past `limit` bytes in all, or its shared strings past their own
+ * budget (null for anything not a ZIP, and when within both). Stops early when `signal` aborts.
+ */
+export async function zipInflateVerdict(file: string, limit: number, signal?: AbortSignal): Promise<InflateVerdict> {
   const entries = await zipEntries(file).catch(() => null);
-  if (!entries) return false;
+  if (!entries) return null;
+  const workbook: InflateVerdict = { part: 'workbook', limit };
   // ZIP64 markers (0xFFFFFFFF) mean an entry of 4 GB or more.
-  if (entries.some((e) => e.declared === 0xffffffff || e.compressed === 0xffffffff)) return true;
-  if (entries.reduce((s, e) => s + e.declared, 0) > limit) return true;
+  if (entries.some((e) => e.declared === 0xffffffff || e.compressed === 0xffffffff)) return workbook;
+  if (entries.reduce((s, e) => s + e.declared, 0) > limit) return workbook;
   let total = 0;
   for (const e of entries) {
+    if (signal?.aborted) return null;
     if (e.compressed === 0) continue;
+    const strings: InflateVerdict = isSharedStrings(e.name)
+      ? { part: 'shared-strings', limit: sharedStringsLimit(e.compressed) }
+      : null;
+    if (strings && e.declared > strings.limit) return strings;
     if (e.method === 0) {
       total += e.compressed;
+      if (strings && e.compressed > strings.limit) return strings;
     } else if (e.method === 8) {
-      const over = await new Promise<boolean>((resolve) => {
-        const src = createReadStream(file, { start: e.localOffset, end: e.localOffset + e.compressed - 1 });
-        const inflate = createInflateRaw();
-        const finish = (v: boolean) => {
-          src.destroy();
-          inflate.destroy();
-          resolve(v);
-        };
-        inflate.on('data', (b: Buffer) => {
-          total += b.length;
-          if (total > limit) finish(true);
-        });
-        inflate.on('end', () => finish(false));
-        // A corrupt entry is the workbook reader's to report, with its own message.
-        inflate.on('error', () => finish(false));
-        src.on('error', () => finish(false));
-        src.pipe(inflate);
-      });
-      if (over) return true;
+      let part = 0;
+      let verdict: InflateVerdict = null;
+      await inflateUntil(
+        file,
+        e,
+        (n) => {
+          total += n;
+          part += n;
+          if (strings && part > strings.limit) verdict = strings;
+          else if (total > limit) verdict = workbook;
+          return verdict !== null;
+        },
+        signal,
+      );
+      if (verdict) return verdict;
     }
-    if (total > limit) return true;
+    if (total > limit) return workbook;
   }
-  return false;
+  return null;
 }

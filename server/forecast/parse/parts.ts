@@ -6,7 +6,7 @@
 import { InputError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
 import { parseQty } from './load.js';
-import { openSource, readRows } from './source.js';
+import { openSource, readHeadRows, readRows } from './source.js';
 
 export type PartsColumn =
   | 'partnumber'
@@ -127,7 +127,7 @@ export function serviceShare(v: number): number {
 /** The upload-time check: the header of a parts file names a part column and a value column (else InputError). */
 export async function inspectPartsHead(filePath: string, originalName: string): Promise<PartsFile['columns']> {
   const { source } = await openSource(filePath, originalName);
-  for await (const rec of readRows(filePath, source)) {
+  for await (const rec of readHeadRows(filePath, source)) {
     if (rec.every((c) => c.trim() === '')) continue;
     const columns: PartsFile['columns'] = {};
     for (const [c, i] of mapParts(rec)) columns[c] = rec[i].replace(/^\uFEFF/, '').trim();

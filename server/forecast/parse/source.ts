@@ -7,6 +7,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { InputError } from '../errors.js';
 import { csvBatches, scanCsv, type CsvSink } from './fastcsv.js';
+import { readXlsxHeadRows } from './xlsx-head.js';
 
 export interface Source {
   format: 'csv' | 'xlsx';
@@ -166,6 +167,15 @@ export async function* readRows(
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<string[]> {
   for await (const batch of readBatches(filePath, source, onBytes)) yield* batch;
+}
+
+/**
+ * The first rows, for an upload check: a CSV's streamed as always, a workbook's through the bounded head
+ * reader (the first 20 rows with cells, and only the shared strings they use).
+ */
+export async function* readHeadRows(filePath: string, source: Source): AsyncGenerator<string[]> {
+  if (source.format === 'xlsx') yield* await readXlsxHeadRows(filePath, 20);
+  else yield* readRows(filePath, source);
 }
 
 /** Bytes read per chunk: large enough that per-chunk costs vanish, small enough to stay bounded. */
