@@ -62,12 +62,17 @@ export function logPmf(d: number, dist: LtdDist): number {
   return Math.log(dist.zero + (1 - dist.zero) * Math.exp(nb));
 }
 
-/** Walks the pmf upward; calls visit(k, F(k)) until it returns false. Stops on its own far in the tail. */
-function walkCdf(dist: LtdDist, visit: (k: number, F: number) => boolean): void {
+/**
+ * Walks the pmf upward from 0, one loop and no closure (it runs once per series and twice per window).
+ * CDF mode (taus null): returns F(d), 1 when the walk stops far in the tail first. Quantile mode (taus
+ * ascending): QUANT.out[j] = the smallest k with F(k) >= taus[j].
+ */
+function walk(dist: LtdDist, d: number, taus: ArrayLike<number> | null): number {
+  const n = taus ? taus.length : 0;
   const m = dist.nbMean;
   if (!(m > 0)) {
-    visit(0, 1);
-    return;
+    for (let j = 0; j < n; j++) QUANT.out[j] = 0;
+    return 1;
   }
   const small = dist.alpha < ALPHA_POISSON;
   const k0 = small ? 0 : 1 / dist.alpha;
@@ -76,45 +81,55 @@ function walkCdf(dist: LtdDist, visit: (k: number, F: number) => boolean): void 
   let F = dist.zero + (1 - dist.zero) * Math.exp(lp);
   const sd = Math.sqrt(m + dist.alpha * m * m);
   const stop = m + 80 * sd + 200;
+  let j = 0;
   for (let k = 0; ; k++) {
-    if (!visit(k, F) || k > stop) return;
+    if (taus) {
+      // 1e-12 absorbs the rounding of the running sum, so F(q) = tau exactly is not missed
+      while (j < n && F >= taus[j] - 1e-12) QUANT.out[j++] = k;
+      if (j >= n) return F;
+    } else if (k >= d) return F;
+    if (k > stop) {
+      // gave up in a tail no level reaches (tau within rounding of 1): the last count seen
+      while (j < n) QUANT.out[j++] = k;
+      return 1;
+    }
     // P(k+1)/P(k) for the NB (Poisson when k0 is 0)
     lp += Math.log(small ? ratioP / (k + 1) : ((k + k0) / (k + 1)) * ratioP);
     F += (1 - dist.zero) * Math.exp(lp);
   }
 }
+/** walk()'s quantiles, reused: no array per call. */
+const QUANT = { out: new Float64Array(16) };
 
 /** F(d) = P(D <= d); F(-1) = 0. */
 export function cdf(d: number, dist: LtdDist): number {
   if (d < 0) return 0;
   if (dist.nbMean > NORMAL_ABOVE) return dist.zero + (1 - dist.zero) * normalCdf(d + 0.5, dist);
-  let out = 1;
-  walkCdf(dist, (k, F) => {
-    if (k < d) return true;
-    out = Math.min(1, F);
-    return false;
-  });
-  return out;
+  return Math.min(1, walk(dist, d, null));
+}
+
+/**
+ * Integer quantiles at `taus` sorted ascending, written to out[0..]: the smallest q with F(q) >= tau.
+ * The allocation-free form planLtd uses once per series.
+ */
+export function quantilesSorted(dist: LtdDist, taus: ArrayLike<number>, out: number[] | Float64Array): void {
+  if (dist.nbMean > NORMAL_ABOVE) {
+    for (let j = 0; j < taus.length; j++) out[j] = normalQuantile(taus[j], dist);
+    return;
+  }
+  if (QUANT.out.length < taus.length) QUANT.out = new Float64Array(taus.length);
+  walk(dist, 0, taus);
+  for (let j = 0; j < taus.length; j++) out[j] = QUANT.out[j];
 }
 
 /** Integer quantiles at `taus` (any order): the smallest q with F(q) >= tau, so monotone in tau. */
 export function quantiles(dist: LtdDist, taus: readonly number[]): number[] {
   const order = taus.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0]);
+  const sorted = order.map((o) => o[0]);
+  const q = new Array<number>(taus.length).fill(0);
+  quantilesSorted(dist, sorted, q);
   const out = new Array<number>(taus.length).fill(0);
-  if (dist.nbMean > NORMAL_ABOVE) {
-    for (const [t, i] of order) out[i] = normalQuantile(t, dist);
-    return out;
-  }
-  let j = 0;
-  let last = 0;
-  walkCdf(dist, (k, F) => {
-    last = k;
-    // 1e-12 absorbs the rounding of the running sum, so F(q) = tau exactly is not missed
-    while (j < order.length && F >= order[j][0] - 1e-12) out[order[j++][1]] = k;
-    return j < order.length;
-  });
-  // the walk gave up in a tail no level reaches (tau within rounding of 1): the last count seen
-  while (j < order.length) out[order[j++][1]] = last;
+  for (let j = 0; j < order.length; j++) out[order[j][1]] = q[j];
   return out;
 }
 

@@ -23,7 +23,7 @@
  *  - a map from target level to the level to read the model at (calibrate.ts).
  */
 import { calibrate, type Calibration } from './calibrate.js';
-import { logPmf, mixtureWithMean, type LtdDist } from './dist.js';
+import { mixtureWithMean, nbLogPmf, type LtdDist } from './dist.js';
 import { fallbacks } from './features.js';
 import { meanCorrection, type MeanCorrection } from './mean.js';
 import { collectWindows, type WindowOptions, type Windows } from './windows.js';
@@ -135,9 +135,26 @@ export function distOf(form: DispersionForm, g: GroupParams, w: Windows, i: numb
   return mixtureWithMean(m, alphaAt(form, g, w.p[i], m, w.si[i]), g.zero);
 }
 
-function negLogLik(w: Windows, idx: number[], g: GroupParams, form: DispersionForm): number {
+/** -Σ logPmf(d, distOf(...)) over the windows, inlined: the fit's hot loop, no object per window. */
+export function negLogLik(w: Windows, idx: number[], g: GroupParams, form: DispersionForm): number {
+  const b = g.b ?? 1;
+  const r = g.r ?? 0;
+  const z = Math.min(Math.max(g.zero, 0), 0.999);
+  const logKeep = Math.log1p(-z);
   let s = 0;
-  for (const i of idx) s -= logPmf(w.d[i], distOf(form, g, w, i));
+  for (let j = 0; j < idx.length; j++) {
+    const i = idx[j];
+    const d = w.d[i];
+    const m = b * w.mu[i] + r * w.p[i] * w.rate[i];
+    if (!(m > 0)) {
+      // mixtureWithMean's point mass at 0 (zero = 1)
+      s -= d === 0 ? 0 : -Infinity;
+      continue;
+    }
+    const alpha = Math.max(alphaAt(form, g, w.p[i], m, w.si[i]), 0);
+    const nb = nbLogPmf(d, m / (1 - z), alpha);
+    s -= d !== 0 || z <= 0 ? logKeep + nb : Math.log(z + (1 - z) * Math.exp(nb));
+  }
   return s;
 }
 

@@ -2,10 +2,10 @@
  * Lead-time demand of one series: the distribution of total demand over the P periods after the forecast
  * origin, centred on the engine's point forecast, shaped by the pooled parameters of the series' group.
  */
-import { distMean, mixtureWithMean, quantiles, type LtdDist } from './dist.js';
+import { distMean, mixtureWithMean, quantilesSorted, type LtdDist } from './dist.js';
 import { statsOf } from './features.js';
 import { calibrationFor, type Calibration } from './calibrate.js';
-import { alphaAt, meanAt, paramsFor, type PooledParams } from './fit.js';
+import { alphaAt, meanAt, paramsFor, type GroupParams, type PooledParams } from './fit.js';
 import { forecastOverP } from './periods.js';
 
 export const PLAN_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;
@@ -46,30 +46,55 @@ export function readLevel(cal: Calibration | null, tau: number): number {
   return read[j - 1] + f * (read[j] - read[j - 1]);
 }
 
+/** What planLtd needs per (group, target), the same for every series of the group: computed once per pooled fit. */
+interface GroupPlan {
+  g: GroupParams;
+  /** the levels to read at, PLAN_LEVELS then the target, ascending; at[j] is where level j landed */
+  read: Float64Array;
+  at: Int32Array;
+}
+const groupPlans = new WeakMap<PooledParams, Map<string, GroupPlan>>();
+
+function groupPlan(pooled: PooledParams, group: string, target: number): GroupPlan {
+  let byKey = groupPlans.get(pooled);
+  if (!byKey) groupPlans.set(pooled, (byKey = new Map()));
+  const key = `${group}@${target}`;
+  let gp = byKey.get(key);
+  if (gp) return gp;
+  const cal = calibrationFor(pooled, group);
+  const read = [...PLAN_LEVELS, target].map((t) => readLevel(cal, t));
+  // the map is monotone by construction; max() keeps the quantiles so even where interpolation rounds
+  for (let j = 1; j < PLAN_LEVELS.length; j++) read[j] = Math.max(read[j], read[j - 1]);
+  const order = read.map((_, i) => i).sort((x, y) => read[x] - read[y]);
+  const at = new Int32Array(read.length);
+  order.forEach((i, j) => (at[i] = j));
+  gp = { g: paramsFor(pooled, group), read: Float64Array.from(order, (i) => read[i]), at };
+  byKey.set(key, gp);
+  return gp;
+}
+
+/** quantilesSorted's output, reused across series */
+const QS = new Float64Array(PLAN_LEVELS.length + 1);
+
 export function planLtd(input: LtdInput, pooled: PooledParams): LtdPlan {
   const { history, forecast, P, target } = input;
   if (!(target > 0 && target < 1)) throw new RangeError(`service level must be in (0, 1), got ${target}`);
   if (!Number.isInteger(P) || P < 0) throw new RangeError(`P must be a non-negative integer, got ${P}`);
   const st = statsOf(history);
   const group = st.group();
-  const levels = [...PLAN_LEVELS, target];
   if (P === 0 || st.nonzero === 0) {
     // nothing to protect (L = R = 0) or no demand ever seen: the engine has nothing to centre on
     const dist = mixtureWithMean(0, 0, 1);
     return { group, mean: 0, q: PLAN_LEVELS.map(() => 0), orderUpTo: 0, safetyStock: 0, dist };
   }
-  const g = paramsFor(pooled, group);
+  const { g, read, at } = groupPlan(pooled, group, target);
   const fc = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
   const mu = meanAt(g, fc, P, st.sum / st.n);
   const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex()), g.zero);
-  const cal = calibrationFor(pooled, group);
-  const read = levels.map((t) => readLevel(cal, t));
-  // the map is monotone by construction; max() keeps the quantiles so even where interpolation rounds
-  for (let j = 1; j < PLAN_LEVELS.length; j++) read[j] = Math.max(read[j], read[j - 1]);
-  const qs = quantiles(dist, read);
-  const q = qs.slice(0, PLAN_LEVELS.length);
+  quantilesSorted(dist, read, QS);
+  const q = [QS[at[0]], QS[at[1]], QS[at[2]], QS[at[3]], QS[at[4]]];
   const exact = PLAN_LEVELS.indexOf(target as (typeof PLAN_LEVELS)[number]);
-  const orderUpTo = exact >= 0 ? q[exact] : qs[PLAN_LEVELS.length];
+  const orderUpTo = exact >= 0 ? q[exact] : QS[at[PLAN_LEVELS.length]];
   const mean = distMean(dist);
   return { group, mean, q, orderUpTo, safetyStock: orderUpTo - mean, dist };
 }

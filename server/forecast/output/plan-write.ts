@@ -29,26 +29,13 @@ export const PLAN_HEADER = PLAN_COLUMNS.join(',');
 
 const opt = (x: number | null) => (x === null ? '' : num(x));
 
-/** One plan line in PLAN_COLUMNS order, ending in '\n'. */
+/** One plan line in PLAN_COLUMNS order, ending in '\n' (a template: no array per line; same ToString). */
 export function planLine(r: PlanRow): string {
   const mean = Number(num(r.mean));
+  const q = r.q;
   return (
-    [
-      csvField(r.partnumber),
-      csvField(r.site),
-      csvField(r.demandClass),
-      r.L,
-      r.R,
-      num(r.target),
-      mean,
-      ...r.q,
-      r.orderUpTo,
-      num(r.orderUpTo - mean),
-      opt(r.unitCost),
-      opt(r.stockValue),
-      opt(r.onHand),
-      opt(r.onOrder),
-      opt(r.suggestedOrder),
-    ].join(',') + '\n'
+    `${csvField(r.partnumber)},${csvField(r.site)},${csvField(r.demandClass)},${r.L},${r.R},${num(r.target)},` +
+    `${mean},${q[0]},${q[1]},${q[2]},${q[3]},${q[4]},${r.orderUpTo},${num(r.orderUpTo - mean)},` +
+    `${opt(r.unitCost)},${opt(r.stockValue)},${opt(r.onHand)},${opt(r.onOrder)},${opt(r.suggestedOrder)}\n`
   );
 }
