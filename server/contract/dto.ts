@@ -44,6 +44,12 @@ export interface JobMetrics {
   horizon: number;
   warnings: string[];
   seconds: number;
+  /**
+   * Total forecast over the horizon, all series: the model's expected demand and what the rounded
+   * forecast_qty column adds up to (absent on jobs from before it was recorded). Per-period means of slow
+   * movers round to 0, so the two can differ a lot.
+   */
+  forecast_total?: { model: number; rounded: number };
   /** The inventory plan's figures (absent on jobs from before the plan existed). */
   inventory?: InventoryMetrics;
   /** Engine-specific extras. */

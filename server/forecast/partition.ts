@@ -120,6 +120,8 @@ export function forecastPartition(
     scored: 0,
     classes: {},
     methods: {},
+    total_model: 0,
+    total_rounded: 0,
   };
   const S = data.parts.length;
   const evs: Evaluated[] = [];
@@ -182,6 +184,8 @@ export function forecastPartition(
       const spread = Z80 * periodSd(pk.final.mse, ev, model);
       const raw = applyThreshold(model, config.zero_threshold);
       const q = roundQty(raw, config.rounding_mode);
+      m.total_model += model;
+      m.total_rounded += q;
       out += `${labels[k]},${part},${site},${q},${num(raw)},${num(model)},${method},${ev.cls},${num(Math.max(0, model - spread))},${num(model + spread)}\n`;
     }
     chunks.push(out);

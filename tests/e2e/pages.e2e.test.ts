@@ -115,6 +115,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
     const id = await uploadAndRun(SAMPLE);
     await dash.locator(`[data-testid="status-badge-${id}"][data-status="COMPLETED"]`).waitFor({ timeout: 120_000 });
     await dash.getByTestId('metrics-card').waitFor({ timeout: 5_000 });
+    // The sample's daily means round mostly to 0: the card says so instead of calling the forecast unbiased.
+    const card = (await dash.getByTestId('metrics-card').textContent()) ?? '';
+    expect(card).toMatch(/Pembulatan menghapus \d+% volume forecast/);
+    expect(card).not.toContain('tidak condong');
+    expect(await dash.getByTestId('metrics-total').textContent()).toMatch(/model [\d.]+ · setelah pembulatan [\d.]+/);
     await dash.screenshot({ path: path.join(screenshotDir, 'dashboard-completed.png'), fullPage: true });
     await hist.locator(`[data-testid="status-badge-${id}"][data-status="COMPLETED"]`).waitFor({ timeout: 2_000 });
     const [download] = await Promise.all([

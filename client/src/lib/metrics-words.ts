@@ -22,6 +22,18 @@ export function liftPct(chosen: ErrorSummary, baseline: ErrorSummary): number | 
 
 const SAME_BAND = 3;
 const BIAS_BAND = 5;
+/** Rounding that changes the total by more than this share hides (or invents) volume. */
+const ROUNDING_BAND = 0.2;
+
+/**
+ * How much of the model's total volume the rounded forecast_qty keeps, in percent of the model's total
+ * (negative = rounding removes volume), or null when there is no total to compare.
+ */
+export function roundingLossPct(m: JobMetrics): number | null {
+  const t = m.forecast_total;
+  if (!t || !(t.model > 0)) return null;
+  return ((t.rounded - t.model) / t.model) * 100;
+}
 
 /**
  * Turns RMSSE/MASE/bias into sentences a planner reads: how much better than the simple baselines,
@@ -49,7 +61,12 @@ export function describeMetrics(m: JobMetrics): Sentence[] {
     );
   }
   const bias = m.chosen.bias_pct;
-  if (bias != null && Number.isFinite(bias)) {
+  const lost = roundingLossPct(m);
+  // The holdout bias is about the model's means; when rounding moves the total, "unbiased" would mislead.
+  if (lost != null && Math.abs(lost) > ROUNDING_BAND * 100) {
+    const pct = Math.round(Math.abs(lost));
+    out.push({ key: lost < 0 ? 'metrics.rounding.loses' : 'metrics.rounding.adds', params: { pct }, tone: 'bad' });
+  } else if (bias != null && Number.isFinite(bias)) {
     const pct = Math.round(Math.abs(bias));
     if (Math.abs(bias) < BIAS_BAND) out.push({ key: 'metrics.unbiased', tone: 'good' });
     else out.push({ key: bias > 0 ? 'metrics.over' : 'metrics.under', params: { pct }, tone: 'bad' });

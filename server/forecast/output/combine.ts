@@ -16,7 +16,9 @@ export function combineMetrics(
   const classes: Record<string, number> = {},
     methods: Record<string, number> = {};
   let series = 0,
-    scored = 0;
+    scored = 0,
+    model = 0,
+    rounded = 0;
   for (const r of results) {
     const m = r.metrics;
     mergeAcc(chosen, m.chosen);
@@ -24,6 +26,8 @@ export function combineMetrics(
     mergeAcc(sba, m.sba);
     series += m.series;
     scored += m.scored;
+    model += m.total_model;
+    rounded += m.total_rounded;
     for (const [k, v] of Object.entries(m.classes)) classes[k] = (classes[k] ?? 0) + v;
     for (const [k, v] of Object.entries(m.methods)) methods[k] = (methods[k] ?? 0) + v;
   }
@@ -35,6 +39,7 @@ export function combineMetrics(
     sba: summarize(sba),
     series,
     scored_series: scored,
+    forecast_total: { model: round2(model), rounded: round2(rounded) },
     classes,
     methods,
     frequency: ctx.freq,

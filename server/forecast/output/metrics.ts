@@ -26,6 +26,9 @@ export interface PartitionMetrics {
   scored: number;
   classes: Record<string, number>;
   methods: Record<string, number>;
+  /** Σ forecast_qty_raw_model and Σ forecast_qty over the written output (what rounding keeps of the volume) */
+  total_model: number;
+  total_rounded: number;
 }
 
 export const newAcc = (): ErrAcc => ({ n: 0, rmsse: 0, mase: 0, ae: 0, se: 0, cells: 0, f: 0, a: 0 });

@@ -12,7 +12,7 @@ import {
   formatDuration,
 } from '../../../client/src/lib/format.js';
 import { applyProgress, mergeJob } from '../../../client/src/lib/job-merge.js';
-import { describeMetrics, liftPct } from '../../../client/src/lib/metrics-words.js';
+import { describeMetrics, liftPct, roundingLossPct } from '../../../client/src/lib/metrics-words.js';
 import { href, parseRoute } from '../../../client/src/lib/route.js';
 import { toChartColumns } from '../../../client/src/lib/series.svelte.js';
 import { makeJob } from './fakes.js';
@@ -147,6 +147,17 @@ describe('metrics in words', () => {
     const worse = describeMetrics(base({ chosen: { rmsse: 1.5, mase: 1, mae: 1, rmse: 1, bias_pct: -2 } }));
     expect(worse.map((x) => x.key)).toEqual(['metrics.worse', 'metrics.worse.sba', 'metrics.unbiased']);
     expect(describeMetrics(base({ scored_series: 0 })).map((x) => x.key)).toEqual(['metrics.unscored']);
+  });
+  it('does not call a forecast unbiased when rounding removes its volume', () => {
+    const flat = { rmsse: 0.8, mase: 0.7, mae: 1, rmse: 1, bias_pct: -1 };
+    // the sample's default run: the model expects 2,029 units, the rounded column holds 21
+    const lost = describeMetrics(base({ chosen: flat, forecast_total: { model: 2029, rounded: 21 } }));
+    expect(lost.map((x) => x.key)).toEqual(['metrics.better', 'metrics.better.sba', 'metrics.rounding.loses']);
+    expect(lost[2]!.params).toEqual({ pct: 99 });
+    expect(roundingLossPct(base({ forecast_total: { model: 100, rounded: 130 } }))).toBeCloseTo(30);
+    const kept = describeMetrics(base({ chosen: flat, forecast_total: { model: 100, rounded: 90 } }));
+    expect(kept.map((x) => x.key)).toContain('metrics.unbiased');
+    expect(roundingLossPct(base({}))).toBeNull(); // jobs from before the totals were recorded
   });
 });
 

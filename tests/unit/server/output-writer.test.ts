@@ -15,6 +15,8 @@ const metrics: PartitionMetrics = {
   scored: 0,
   classes: {},
   methods: {},
+  total_model: 0,
+  total_rounded: 0,
 };
 const chunk = (k: number, lines: number): PartitionResult => ({
   site: `S${k}`,

@@ -146,6 +146,12 @@ export const en = {
   'metrics.over': 'Forecasts tend to be {pct}% too high (risk of overstock).',
   'metrics.under': 'Forecasts tend to be {pct}% too low (risk of stock-outs).',
   'metrics.unbiased': 'Forecasts are neither systematically high nor low.',
+  'metrics.rounding.loses':
+    'Rounding removes {pct}% of the forecast volume: daily means of slow movers round to 0, so forecast_qty would order too little. Use the stocking plan on the job page (what to stock and order), or a weekly or monthly frequency.',
+  'metrics.rounding.adds':
+    'Rounding adds {pct}% to the forecast volume: forecast_qty orders more than the model expects. Use the stocking plan on the job page, or another rounding mode.',
+  'metrics.total': 'Total over the horizon',
+  'metrics.total.value': 'model {model} · after rounding {rounded}',
   'metrics.unscored': 'Too little history to check accuracy.',
   'metrics.classes': 'Demand patterns',
   'metrics.methods': 'Methods used',
@@ -574,6 +580,12 @@ export const id: Messages = {
   'metrics.over': 'Forecast cenderung {pct}% terlalu tinggi (risiko overstock).',
   'metrics.under': 'Forecast cenderung {pct}% terlalu rendah (risiko kehabisan stok).',
   'metrics.unbiased': 'Forecast tidak condong terlalu tinggi atau terlalu rendah.',
+  'metrics.rounding.loses':
+    'Pembulatan menghapus {pct}% volume forecast: rata-rata harian part slow moving dibulatkan ke 0, sehingga forecast_qty memesan terlalu sedikit. Gunakan rencana stok di halaman job (berapa yang distok dan dipesan), atau frekuensi mingguan atau bulanan.',
+  'metrics.rounding.adds':
+    'Pembulatan menambah {pct}% volume forecast: forecast_qty memesan lebih banyak daripada perkiraan model. Gunakan rencana stok di halaman job, atau mode pembulatan lain.',
+  'metrics.total': 'Total selama horizon',
+  'metrics.total.value': 'model {model} · setelah pembulatan {rounded}',
   'metrics.unscored': 'Histori terlalu pendek untuk menguji akurasi.',
   'metrics.classes': 'Pola permintaan',
   'metrics.methods': 'Metode dipakai',
