@@ -75,7 +75,13 @@ export class JobService {
     private readonly logger: Logger,
     private readonly opts: JobServiceOptions,
   ) {
-    this.live = new LiveJobs(repo, this.events, opts, (id) => this.logs.snapshot(id));
+    this.live = new LiveJobs(
+      repo,
+      this.events,
+      opts,
+      (id) => this.logs.snapshot(id),
+      (err, id) => this.logger.warn({ err, id }, 'could not save the progress of a running job'),
+    );
     this.execution = new JobExecution(repo, runner, paths, logger, this.live, this.logs, {
       log: (id, level, msg) => this.addLog(id, level, msg),
       updated: (job) => this.events.emit('updated', this.dto(job)),

@@ -28,6 +28,8 @@ export class LiveJobs {
     private readonly events: JobEvents,
     private readonly opts: { progressIntervalMs: number; updateIntervalMs: number },
     private readonly logSnapshot: (id: string) => LogLine[],
+    /** A progress write that failed (disk full, database busy): the next write or the final state repairs it. */
+    private readonly onSaveError: (err: unknown, id: string) => void,
   ) {}
 
   start(id: string, row: Job, toDto: (row: Job) => JobDto, expectedSeconds: number | null): void {
@@ -51,7 +53,7 @@ export class LiveJobs {
         const { progress, stage, partitions } = entry.state;
         this.events.emit('progress', { id, progress, stage, partitions: { ...partitions } });
       }),
-      everyone: new Throttle(this.opts.updateIntervalMs, () => void this.save(id, entry)),
+      everyone: new Throttle(this.opts.updateIntervalMs, () => this.saveQuietly(id, entry)),
     };
     this.jobs.set(id, entry);
   }
@@ -114,7 +116,7 @@ export class LiveJobs {
     if (f.stalled === flags.stalled && f.slow === flags.slow && f.silent === flags.silent) return;
     e.state = { ...e.state, flags: { ...flags } };
     e.everyone.cancel();
-    void this.save(id, e);
+    this.saveQuietly(id, e);
   }
 
   end(id: string): void {
@@ -123,6 +125,11 @@ export class LiveJobs {
     e.room.cancel();
     e.everyone.cancel();
     this.jobs.delete(id);
+  }
+
+  // Fire-and-forget from timers: a rejection here would be unhandled and end the process.
+  private saveQuietly(id: string, e: Entry): void {
+    this.save(id, e).catch((err: unknown) => this.onSaveError(err, id));
   }
 
   private async save(id: string, e: Entry): Promise<void> {
