@@ -3,6 +3,8 @@
  * No Node imports here: the client bundles this folder.
  */
 import type { Frequency, JobConfig, JobStatus } from './schemas.js';
+import type { Stage } from './stages.js';
+import type { PreviewIssue } from './vocab.js';
 
 // The value sets live in schemas.ts (zod) and status.ts (the lifecycle); re-exported here so the wire
 // shapes have one import.
@@ -86,7 +88,10 @@ export interface JobDto {
   filename: string;
   status: JobStatus;
   progress: number;
+  /** English text (API users, logs); pages word `stage_info` instead. */
   stage: string;
+  /** The stage as codes and values (parseStage of `stage`); null for a text no version wrote as a stage. */
+  stage_info: Stage | null;
   error_message: string | null;
   config: JobConfig;
   created_at: string;
@@ -157,6 +162,7 @@ export interface JobProgressDto {
   id: string;
   progress: number;
   stage: string;
+  stage_info: Stage | null;
   partitions: PartitionCounts;
 }
 
@@ -188,7 +194,8 @@ export interface PreviewDto {
   frequency: Frequency;
   duplicates: number;
   /** Problems found, each with a count and a few example values. */
-  issues: { code: string; message: string; count: number; examples: string[] }[];
+  issues: PreviewIssue[];
+  /** English notes for API users and the CLI; each restates an issue or `date_order_ambiguous`, which pages word. */
   warnings: string[];
   /** The parts file sent with the preview: its rows, how many of the file's series it covers, its warnings. */
   parts_file?: { filename: string; rows: number; covered: number; warnings: string[] } | null;

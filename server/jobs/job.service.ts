@@ -17,6 +17,7 @@ import type { JobRepo } from './job.repo.js';
 import type { HistorySource } from '../forecast/index.js';
 import type { SeriesSource } from './job-series.js';
 import type { JobRunner } from './job.runner.js';
+import { stageText } from '../contract/stages.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
@@ -228,7 +229,7 @@ export class JobService {
         plan_name: null,
         status: 'QUEUED',
         progress: 0,
-        stage: 'queued',
+        stage: stageText({ code: 'queued' }),
         error_message: null,
         config: job.config,
         partitions: { ...EMPTY_PARTITIONS },
@@ -357,7 +358,7 @@ export class JobService {
           'QUEUED',
           {
             progress: 0,
-            stage: 'requeued (server shutdown)',
+            stage: stageText({ code: 'requeued_shutdown' }),
             started_at: null,
             attempts: Math.max(0, (row?.attempts ?? 1) - 1),
             log: this.logs.snapshot(id),
@@ -424,7 +425,7 @@ export class JobService {
       error_message: message,
       completed_at: now(),
       progress: 0,
-      stage: 'cancelled',
+      stage: stageText({ code: 'cancelled' }),
       log: this.logs.snapshot(id, { level: 'warn', msg: message }),
     });
     if (done) {

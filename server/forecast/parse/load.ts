@@ -2,18 +2,14 @@
  * Reads a whole demand file (streaming) into compact typed arrays: interned parts, sites and date texts,
  * one entry per valid row. Collects every problem with a count and examples.
  */
+import { AMBIGUOUS_DATES_NOTE, type PreviewIssue, type PreviewIssueCode } from '../../contract/vocab.js';
 import { InputError } from '../errors.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
 import { splitRecord, type CsvSink } from './fastcsv.js';
 import { openSource, readInto, type Source } from './source.js';
 
-export interface Issue {
-  code: string;
-  message: string;
-  count: number;
-  examples: string[];
-}
+export type Issue = PreviewIssue;
 
 class Tally {
   count = 0;
@@ -485,18 +481,21 @@ export async function readDemand(
     } else badDates.add(dateTexts[di] === '' ? '(blank)' : dateTexts[di]);
   }
   const issues: Issue[] = [];
-  const push = (code: string, t: Tally, what: string) => {
+  const push = (code: PreviewIssueCode, t: Tally, what: string, params: PreviewIssue['params'] = {}) => {
     if (t.count)
       issues.push({
         code,
         count: t.count,
         examples: t.examples,
         message: `${t.count} row${t.count > 1 ? 's' : ''} ${what}; excluded`,
+        params,
       });
   };
   push('BAD_QUANTITY', badQty, 'with a quantity that is not a number');
   push('NEGATIVE_QUANTITY', negQty, 'with a negative quantity');
-  push('HUGE_QUANTITY', hugeQty, `with a quantity above ${MAX_QTY.toExponential(0)} (not a plausible demand)`);
+  push('HUGE_QUANTITY', hugeQty, `with a quantity above ${MAX_QTY.toExponential(0)} (not a plausible demand)`, {
+    max: MAX_QTY,
+  });
   push('BLANK_PARTNUMBER', blankPart, 'with a blank part number');
   push('BLANK_SITE', blankSite, 'with a blank site code');
   if (badDates.count) {
@@ -511,21 +510,19 @@ export async function readDemand(
       count: badDates.count,
       examples: badDates.examples,
       message: `${badDates.count} row${badDates.count > 1 ? 's have a date' : ' has a date'} that cannot be read as ${expect}`,
+      params: { order: order.order },
     });
   }
   const warnings: string[] = [];
   if (sci.count) {
+    const message = `${sci.count} rows have part numbers in scientific notation (kept as written)`;
+    // starts with the issue's message, so a page that words the issue knows this note restates it
     warnings.push(
-      `${sci.count} rows have part numbers that look mangled by Excel into scientific notation (e.g. ${sci.examples.join(', ')}); format the column as text in Excel and export again`,
+      `${message} (e.g. ${sci.examples.join(', ')}): they look mangled by Excel; format the column as text in Excel and export again`,
     );
-    issues.push({
-      code: 'SCIENTIFIC_PARTNUMBER',
-      count: sci.count,
-      examples: sci.examples,
-      message: `${sci.count} rows have part numbers in scientific notation (kept as written)`,
-    });
+    issues.push({ code: 'SCIENTIFIC_PARTNUMBER', count: sci.count, examples: sci.examples, message, params: {} });
   }
-  if (order.ambiguous) warnings.push(`Dates are ambiguous: ${order.reason}.`);
+  if (order.ambiguous) warnings.push(`${AMBIGUOUS_DATES_NOTE}: ${order.reason}.`);
   for (const is of issues)
     if (is.code !== 'BAD_DATES' && is.code !== 'SCIENTIFIC_PARTNUMBER')
       warnings.push(`${is.message} (e.g. ${is.examples.join(', ')})`);

@@ -13,6 +13,7 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
     status: 'QUEUED' as JobStatus,
     progress: 0,
     stage: '',
+    stage_info: null,
     error_message: null,
     config: {
       forecast_horizon: 30,
