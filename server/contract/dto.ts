@@ -4,7 +4,7 @@
  */
 import type { Frequency, JobConfig, JobStatus } from './schemas.js';
 import type { Stage } from './stages.js';
-import type { PreviewIssue } from './vocab.js';
+import type { Notice, PreviewIssue } from './vocab.js';
 
 // The value sets live in schemas.ts (zod) and status.ts (the lifecycle); re-exported here so the wire
 // shapes have one import.
@@ -45,6 +45,8 @@ export interface JobMetrics {
   frequency: Frequency;
   horizon: number;
   warnings: string[];
+  /** The warnings as codes and values, which pages word; a warning without one is shown as written. */
+  notices?: Notice[];
   seconds: number;
   /**
    * Total forecast over the horizon, all series: the model's expected demand and what the rounded

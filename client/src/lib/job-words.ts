@@ -2,10 +2,10 @@
  * The server's codes and values in the user's words: a job's stage, why it failed or who stopped it, the
  * preview's problems, demand classes and methods. A code this bundle does not know shows the server's text.
  */
-import type { JobDto } from '$contract/dto.js';
+import type { JobDto, JobMetrics } from '$contract/dto.js';
 import { JOB_FAILURE_CODES, parseCancelledBy, parseStage, type JobFailureCode, type Stage } from '$contract/stages.js';
-import type { PreviewIssue } from '$contract/vocab.js';
-import { formatNumber } from './format.js';
+import { BLANK_EXAMPLE, parseExample, type Notice, type PreviewIssue } from '$contract/vocab.js';
+import { formatDay, formatNumber } from './format.js';
 import type { MessageKey } from './i18n/messages.js';
 import { isMessageKey, type Params } from './i18n/translate.js';
 
@@ -57,17 +57,50 @@ export function jobErrorWords(
   return { text: job.error_message, detail: null };
 }
 
+/** Values in words: a date order or frequency code by its name, a day in the locale, numbers formatted. */
+function wordParams(t: Translate, params: Record<string, string | number>, locale: string): Params {
+  const out: Params = {};
+  for (const [k, v] of Object.entries(params)) {
+    const named = k === 'order' ? `order.${v}` : k === 'detected' || k === 'requested' ? `freq.${v}` : '';
+    if (named && isMessageKey(named)) out[k] = t(named);
+    else if (k === 'from' || k === 'last') out[k] = formatDay(String(v), locale);
+    else out[k] = typeof v === 'number' ? formatNumber(v, locale, 0) : v;
+  }
+  return out;
+}
+
 /** One preview problem in words, its counts in the page's number format. */
 export function issueWords(t: Translate, issue: PreviewIssue, locale: string): string {
   const key = `problem.${issue.code}`;
   if (!isMessageKey(key)) return issue.message;
-  const params: Params = { count: formatNumber(issue.count, locale, 0) };
-  for (const [k, v] of Object.entries(issue.params ?? {})) {
-    const order = `order.${v}`;
-    params[k] =
-      k === 'order' && isMessageKey(order) ? t(order) : typeof v === 'number' ? formatNumber(v, locale, 0) : v;
-  }
-  return t(key, params);
+  return t(key, wordParams(t, { ...issue.params, count: issue.count }, locale));
+}
+
+/** A problem's example: "baris 12: “abc”"; the value or part found there stays as written (data). */
+export function exampleWords(t: Translate, text: string, locale: string): string {
+  if (text === BLANK_EXAMPLE) return t('example.blank');
+  const e = parseExample(text);
+  if (!e) return text;
+  const line = formatNumber(e.line, locale, 0);
+  if (e.value != null)
+    return t('example.value', { line, value: e.value === BLANK_EXAMPLE ? t('example.blank') : e.value });
+  return e.part != null ? t('example.part', { line, part: e.part }) : t('example.line', { line });
+}
+
+/** One of a job's warnings in words; a problem of the file with its examples. */
+export function noticeWords(t: Translate, n: Notice, locale: string): string {
+  const key = isMessageKey(`problem.${n.code}`) ? `problem.${n.code}` : `notice.${n.code}`;
+  if (!isMessageKey(key)) return n.message;
+  const words = t(key, wordParams(t, n.params, locale));
+  const examples = (n.examples ?? []).map((e) => exampleWords(t, e, locale)).join(', ');
+  return examples ? `${words} (${t('preview.examples')} ${examples})` : words;
+}
+
+/** A job's warnings for the metrics card: the worded notices, then any warning without one as written. */
+export function metricsWarnings(t: Translate, m: Pick<JobMetrics, 'warnings' | 'notices'>, locale: string): string[] {
+  const notices = m.notices ?? [];
+  const worded = new Set(notices.map((n) => n.message));
+  return [...notices.map((n) => noticeWords(t, n, locale)), ...m.warnings.filter((w) => !worded.has(w))];
 }
 
 /** A demand class (smooth, lumpy…) in words; an unknown one as sent. */

@@ -2,7 +2,14 @@
  * Reads a whole demand file (streaming) into compact typed arrays: interned parts, sites and date texts,
  * one entry per valid row. Collects every problem with a count and examples.
  */
-import { AMBIGUOUS_DATES_NOTE, type PreviewIssue, type PreviewIssueCode } from '../../contract/vocab.js';
+import {
+  addNotice,
+  AMBIGUOUS_DATES_NOTE,
+  BLANK_EXAMPLE,
+  type Notice,
+  type PreviewIssue,
+  type PreviewIssueCode,
+} from '../../contract/vocab.js';
 import { InputError } from '../errors.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
@@ -168,6 +175,8 @@ export interface RawDemand {
   order: OrderDecision;
   issues: Issue[];
   warnings: string[];
+  /** The warnings as codes and values (each one's `message` is in `warnings`). */
+  notices: Notice[];
   badDates: { count: number; examples: string[] };
 }
 
@@ -277,7 +286,7 @@ class Collector implements CsvSink {
   /** Tallies a quantity that cannot be used; true when it can. */
   private qtyOk(q: number, qText: string, line: number): boolean {
     if (!Number.isFinite(q)) {
-      this.badQty.add(qText.trim() === '' ? `line ${line}: (blank)` : `line ${line}: ${quote(qText.trim())}`);
+      this.badQty.add(qText.trim() === '' ? `line ${line}: ${BLANK_EXAMPLE}` : `line ${line}: ${quote(qText.trim())}`);
       return false;
     }
     if (q < 0) {
@@ -478,7 +487,7 @@ export async function readDemand(
       Q[kept] = Q[i];
       D[kept] = d;
       kept++;
-    } else badDates.add(dateTexts[di] === '' ? '(blank)' : dateTexts[di]);
+    } else badDates.add(dateTexts[di] === '' ? BLANK_EXAMPLE : dateTexts[di]);
   }
   const issues: Issue[] = [];
   const push = (code: PreviewIssueCode, t: Tally, what: string, params: PreviewIssue['params'] = {}) => {
@@ -513,19 +522,34 @@ export async function readDemand(
       params: { order: order.order },
     });
   }
-  const warnings: string[] = [];
+  const notes = { warnings: [] as string[], notices: [] as Notice[] };
+  const examples = (t: { examples: string[] }) => t.examples.join(', ');
   if (sci.count) {
     const message = `${sci.count} rows have part numbers in scientific notation (kept as written)`;
     // starts with the issue's message, so a page that words the issue knows this note restates it
-    warnings.push(
-      `${message} (e.g. ${sci.examples.join(', ')}): they look mangled by Excel; format the column as text in Excel and export again`,
-    );
+    addNotice(notes, {
+      code: 'SCIENTIFIC_PARTNUMBER',
+      params: { count: sci.count },
+      examples: sci.examples,
+      message: `${message} (e.g. ${examples(sci)}): they look mangled by Excel; format the column as text in Excel and export again`,
+    });
     issues.push({ code: 'SCIENTIFIC_PARTNUMBER', count: sci.count, examples: sci.examples, message, params: {} });
   }
-  if (order.ambiguous) warnings.push(`${AMBIGUOUS_DATES_NOTE}: ${order.reason}.`);
+  if (order.ambiguous)
+    addNotice(notes, {
+      code: 'DATES_AMBIGUOUS',
+      params: { order: order.order },
+      message: `${AMBIGUOUS_DATES_NOTE}: ${order.reason}.`,
+    });
   for (const is of issues)
     if (is.code !== 'BAD_DATES' && is.code !== 'SCIENTIFIC_PARTNUMBER')
-      warnings.push(`${is.message} (e.g. ${is.examples.join(', ')})`);
+      addNotice(notes, {
+        code: is.code,
+        params: { ...is.params, count: is.count },
+        examples: is.examples,
+        message: `${is.message} (e.g. ${examples(is)})`,
+      });
+  const { warnings, notices } = notes;
 
   return {
     source,
@@ -540,6 +564,7 @@ export async function readDemand(
     order,
     issues,
     warnings,
+    notices,
     badDates,
   };
 }

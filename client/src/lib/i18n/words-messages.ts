@@ -4,15 +4,17 @@
  * typecheck; messages.ts merges them into `en` and `id`.
  */
 import type { EngineStep, JobFailureCode, StageCode } from '$contract/stages.js';
-import type { DemandClass, OutputMethod, PreviewIssueCode } from '$contract/vocab.js';
+import type { DemandClass, NoticeCode, OutputMethod, PreviewIssueCode } from '$contract/vocab.js';
 
 export type WordKey =
   | `stage.${StageCode}`
   | `step.${EngineStep}`
   | `fail.${JobFailureCode}`
   | `problem.${PreviewIssueCode}`
+  | `notice.${Exclude<NoticeCode, PreviewIssueCode>}`
   | `class.${DemandClass}`
   | `method.${OutputMethod}`
+  | `example.${'value' | 'part' | 'line' | 'blank'}`
   | 'cancel.by.user'
   | 'cancel.by'
   | 'error.detail'
@@ -46,6 +48,14 @@ export const wordsEn: Record<WordKey, string> = {
   'problem.SCIENTIFIC_PARTNUMBER':
     '{count} rows have part numbers that look mangled by Excel into scientific notation (kept as written): ' +
     'format the column as text in Excel and export again',
+  'notice.DATES_AMBIGUOUS': 'The dates are ambiguous: they were read as {order}.',
+  'notice.FREQUENCY_OVERRIDE': 'The dates look {detected} but {requested} was requested: demand is summed per period.',
+  'notice.TRAIN_CUTOFF': 'Forecasting from {from}: only demand before it is used (the file runs to {last}).',
+  'notice.DUPLICATES_SUMMED': '{count} rows repeated an earlier (date, part, site) and were summed into it.',
+  'example.value': 'line {line}: {value}',
+  'example.part': 'line {line} (part {part})',
+  'example.line': 'line {line}',
+  'example.blank': '(blank)',
   'class.smooth': 'Smooth',
   'class.erratic': 'Erratic',
   'class.intermittent': 'Intermittent',
@@ -99,6 +109,15 @@ export const wordsId: Record<WordKey, string> = {
   'problem.SCIENTIFIC_PARTNUMBER':
     '{count} baris punya nomor part yang tampak diubah Excel menjadi notasi ilmiah (dipakai apa adanya): ' +
     'format kolomnya sebagai teks di Excel lalu ekspor ulang',
+  'notice.DATES_AMBIGUOUS': 'Tanggal ambigu: dibaca sebagai {order}.',
+  'notice.FREQUENCY_OVERRIDE':
+    'Tanggal tampak {detected} tetapi yang diminta {requested}: permintaan dijumlahkan per periode.',
+  'notice.TRAIN_CUTOFF': 'Forecast mulai {from}: hanya permintaan sebelum itu yang dipakai (file sampai {last}).',
+  'notice.DUPLICATES_SUMMED': '{count} baris mengulang (tanggal, part, site) yang sudah ada dan dijumlahkan ke sana.',
+  'example.value': 'baris {line}: {value}',
+  'example.part': 'baris {line} (part {part})',
+  'example.line': 'baris {line}',
+  'example.blank': '(kosong)',
   'class.smooth': 'Stabil',
   'class.erratic': 'Fluktuatif',
   'class.intermittent': 'Sporadis',
