@@ -59,6 +59,7 @@ const ENGLISH: RegExp[] = [
   /\(blank\)/i,
   /\brepeated an earlier\b/i,
   /\bStopped\b/i,
+  /\b(missing|required) columns?\b/i,
 ];
 
 // the few DOM members readable() uses (the tests compile without the DOM library)
@@ -94,7 +95,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('an Indonesian page shows no kn
   let browser: Browser;
   let page: Page;
   let big: string;
-  const userData = [PLANNER.username, 'masalah.csv', 'tanggal.csv'];
+  const userData = [PLANNER.username, 'masalah.csv', 'tanggal.csv', 'kolom.csv'];
   const jobs: Record<'done' | 'stopped' | 'failed', string> = { done: '', stopped: '', failed: '' };
 
   async function expectNoEnglish(where: string): Promise<void> {
@@ -140,6 +141,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('an Indonesian page shows no kn
     await browser?.close();
     await s?.stop();
   });
+
+  it('a file the preview refuses: the error in words, the server’s English detail folded away', async () => {
+    const buffer = Buffer.from('tanggal_x,part,qty\n2025-01-01,A,1\n');
+    await page.getByTestId('file-input').setInputFiles({ name: 'kolom.csv', mimeType: 'text/csv', buffer });
+    await page.getByTestId('preview-error').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('preview-error').innerText()).toBe('Kolom wajib tidak ada.\nRincian');
+    await expectNoEnglish('preview refused');
+    await page.getByTestId('reset-button').click();
+  }, 60_000);
 
   it('the dashboard: a preview with problems, then the finished job', async () => {
     const file = { name: 'masalah.csv', mimeType: 'text/csv', buffer: Buffer.from(PROBLEMS) };
