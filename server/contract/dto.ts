@@ -86,6 +86,8 @@ export interface JobDto {
   filename: string;
   status: JobStatus;
   progress: number;
+  /** CANCELLED: the progress reached when it was stopped (progress itself is back at 0); otherwise null. */
+  stopped_progress: number | null;
   stage: string;
   error_message: string | null;
   config: JobConfig;

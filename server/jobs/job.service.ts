@@ -228,6 +228,7 @@ export class JobService {
         plan_name: null,
         status: 'QUEUED',
         progress: 0,
+        stopped_progress: null,
         stage: 'queued',
         error_message: null,
         config: job.config,
@@ -424,6 +425,7 @@ export class JobService {
       error_message: message,
       completed_at: now(),
       progress: 0,
+      stopped_progress: this.live.state(id)?.progress ?? null,
       stage: 'cancelled',
       log: this.logs.snapshot(id, { level: 'warn', msg: message }),
     });
