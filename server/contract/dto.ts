@@ -74,8 +74,9 @@ export interface InventoryMetrics extends InventoryTotals {
   /**
    * How the backtest figures below were obtained: 'holdout_last_origin' = out of sample. The model (dispersion,
    * mean correction, level map) is refitted on the backtest windows of the job sample whose demand ended by
-   * the latest in-history backtest origin, and scored on the windows that start at that origin, which that
-   * fit never saw. The plan itself is fitted on all windows.
+   * the latest in-history backtest origin, and scored on the windows that start there (per protection interval
+   * P, the latest origin a window of P periods fits after), which that fit never saw. The plan itself is fitted
+   * on all windows.
    */
   backtest_basis: 'holdout_last_origin';
   /** Share of the scored windows whose demand over P was at most the order-up-to level at service_level; null: none. */

@@ -1,6 +1,7 @@
 /**
  * Out-of-sample figures of the lead-time-demand fit for the job metrics: the same fit repeated on the
- * windows whose outcome ended by the latest backtest origin, scored on the windows starting at that origin.
+ * windows whose outcome ended by the latest backtest origin, scored on the windows starting at that origin
+ * (per P: the latest origin a window of that length fits after).
  * Every series ends at the final origin, so `left` (periods from a window's origin to the end) orders the
  * origins in time across series; the scored windows are never seen by the fit they score, nor by its
  * level map.
@@ -26,8 +27,12 @@ export interface BacktestCoverage {
 
 export function holdoutCoverage(w: Windows, opt: Omit<FitOptions, 'periods'>, target: number): BacktestCoverage {
   const usable = (i: number) => w.mu[i] > 0 || w.rate[i] > 0;
-  let cut = Infinity;
-  for (let i = 0; i < w.size; i++) if (usable(i)) cut = Math.min(cut, w.left[i]);
+  // per P the latest origin whose window fits (a long P cannot reach the latest origins); the fit ends before
+  // the earliest of them, so no scored outcome is seen by the fit whatever its P
+  const latest = new Map<number, number>();
+  for (let i = 0; i < w.size; i++)
+    if (usable(i)) latest.set(w.p[i], Math.min(latest.get(w.p[i]) ?? Infinity, w.left[i]));
+  const cut = Math.max(-Infinity, ...latest.values());
   const before = (i: number) => w.left[i] - w.p[i] >= cut;
   let fitN = 0;
   for (let i = 0; i < w.size; i++) if (usable(i) && before(i)) fitN++;
@@ -40,7 +45,7 @@ export function holdoutCoverage(w: Windows, opt: Omit<FitOptions, 'periods'>, ta
   let scaled = 0;
   const hits = levels.map(() => 0);
   for (let i = 0; i < w.size; i++) {
-    if (!usable(i) || w.left[i] !== cut) continue;
+    if (!usable(i) || w.left[i] !== latest.get(w.p[i])) continue;
     const group = w.groups[w.gid[i]];
     const cal = calibrationFor(pooled, group);
     const q = quantiles(
