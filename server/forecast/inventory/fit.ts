@@ -6,7 +6,9 @@
  *    non-zero demands): a compound Poisson demand has exactly Var = SI * mu, so lumpy parts get wide
  *    distributions and unit sellers narrow ones without a per-series fit; c * mu^2 is the error of the
  *    mean itself, which does not average out over the interval. The 'period' form (Var = mu + (a / P + c)
- *    mu^2, one dispersion per group) is kept as the comparison. Either extrapolates to any P;
+ *    mu^2, one dispersion per group) is kept as the comparison. Either extrapolates to any P. Optionally
+ *    (historyTerm, on for the engine's windows) + e * SI * mu * P / n for a history of n periods: the
+ *    forecast's own estimation noise, so widths learned at short backtest origins shrink at the final one;
  *  - a point mass at 0 (the part is gone), which the data can set to 0;
  *  both by maximum likelihood per group (demand class x staleness), falling back to the class and to all
  *  series where a group has too few windows;
@@ -19,7 +21,8 @@
  *    whatever its dispersion. Fitted by least squares (mean.ts), not with the likelihood: by maximum
  *    likelihood the mean rose to widen the tails (in-sample sum d / sum mean 0.53-0.97, bias +13-15 %).
  *    Only for windows of the forecaster whose forecast the plan is built on (the engine's backtests):
- *    a correction learned on the reference forecaster does not apply to the engine's mean;
+ *    a correction learned on the reference forecaster does not apply to the engine's mean. A group's
+ *    correction can be shrunk toward its parent's by its window count (meanShrink);
  *  - a map from target level to the level to read the model at (calibrate.ts).
  */
 import { calibrate, type Calibration } from './calibrate.js';
