@@ -6,9 +6,9 @@
  * forecast alone is the CLI of the commit before the plan existed (git archive into a temp folder), on the
  * same file and threads, best of --repeat runs each. Reports; always exits 0.
  *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--validate] [--repeat 2] [--no-time]
- *        [--baseline REF]
+ *        [--baseline REF] [--keep]
  * --validate: the last max(P) periods of each training file become the test (an in-history holdout); the real
- * test files are then not read at all.
+ * test files are then not read at all. --keep: leave the plans and holdout files in the temp folder (printed).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -192,5 +192,6 @@ try {
     }
   }
 } finally {
-  rmSync(tmp, { recursive: true, force: true });
+  if (args.includes('--keep')) console.log(`\nkept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
 }

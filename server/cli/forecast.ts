@@ -84,12 +84,17 @@ const fmt = (e: ErrorSummary) =>
 
 function planSummary(file: string, inv: InventoryMetrics): string {
   const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
-  const cov = inv.backtest_coverage === null ? 'no backtest windows' : pct(inv.backtest_coverage);
+  const levels = Object.entries(inv.backtest_coverage_by_level).map(([t, c]) => `${t}: ${c}`);
+  const cov =
+    inv.backtest_coverage === null
+      ? 'no holdout windows'
+      : `${pct(inv.backtest_coverage)}, by level ${levels.join(' ')}, SPL ${inv.backtest_spl ?? '–'}`;
   return (
     `inventory ${file}: ${inv.series} rows, service level ${pct(inv.service_level)}, ` +
     `stock value ${inv.stock_value} (${inv.costed_series} series with a unit cost), ` +
     `${inv.parts_to_order} parts to order (${inv.units_to_order} units); ` +
-    `backtest coverage ${cov} (${inv.backtest_windows} windows)`
+    `holdout coverage ${cov} (${inv.backtest_windows} windows at the last backtest origin, ` +
+    `fitted on ${inv.backtest_fit_windows} earlier ones)`
   );
 }
 

@@ -76,11 +76,22 @@ export interface InventoryMetrics extends InventoryTotals {
   /** the job's default target (parts may have their own) */
   service_level: number;
   /**
-   * Share of the engine's backtest windows (in the training history, the job sample) whose demand over P was
-   * at most the order-up-to level at service_level; in-sample, as the level map was fitted on them. null: none.
+   * How the backtest figures below were obtained: 'holdout_last_origin' = out of sample. The model (dispersion,
+   * mean correction, level map) is refitted on the backtest windows of the job sample whose demand ended by
+   * the latest in-history backtest origin, and scored on the windows that start there (per protection interval
+   * P, the latest origin a window of P periods fits after), which that fit never saw. The plan itself is fitted
+   * on all windows.
    */
+  backtest_basis: 'holdout_last_origin';
+  /** Share of the scored windows whose demand over P was at most the order-up-to level at service_level; null: none. */
   backtest_coverage: number | null;
+  /** The same windows' coverage at 0.5, 0.8, 0.9, 0.95, 0.99 (keys '0.5' ...); empty when none were scored. */
+  backtest_coverage_by_level: Record<string, number>;
+  /** Their mean scaled pinball loss over those five levels (the bench's score); null: none scored. */
+  backtest_spl: number | null;
+  /** Windows scored (at the latest backtest origin), and windows the holdout fit was fitted on. */
   backtest_windows: number;
+  backtest_fit_windows: number;
   by_site: Record<string, InventoryTotals>;
 }
 
@@ -90,6 +101,8 @@ export interface JobDto {
   filename: string;
   status: JobStatus;
   progress: number;
+  /** CANCELLED: the progress reached when it was stopped (progress itself is back at 0); otherwise null. */
+  stopped_progress: number | null;
   /** English text (API users, logs); pages word `stage_info` instead. */
   stage: string;
   /** The stage as codes and values (parseStage of `stage`); null for a text no version wrote as a stage. */

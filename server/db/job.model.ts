@@ -30,6 +30,8 @@ export interface JobRow {
   parts_size: number | null;
   /** The inventory plan under outputs/, once COMPLETED. */
   plan_name: string | null;
+  /** A CANCELLED job's progress when it was stopped (its progress column goes back to 0). */
+  stopped_progress: number | null;
 }
 
 export type JobModel = Model<JobRow, JobRow> & JobRow;
@@ -64,6 +66,7 @@ export function defineJobModel(sequelize: Sequelize): JobModelStatic {
       parts_filename: { type: DataTypes.STRING(255), allowNull: true },
       parts_size: { type: DataTypes.INTEGER, allowNull: true },
       plan_name: { type: DataTypes.STRING(80), allowNull: true },
+      stopped_progress: { type: DataTypes.INTEGER, allowNull: true },
     },
     { tableName: 'jobs', timestamps: false },
   );

@@ -300,8 +300,11 @@ export async function loadDemand(
     ctx.inventory = fitInventory(windows.windows(), settings, histories, periods);
     const bt = ctx.inventory.backtest;
     notes.push(
-      `Inventory plan fitted on ${bt.windows} backtest windows of ${s.evs.length} sampled series` +
-        (bt.coverage === null ? '.' : `; ${(bt.coverage * 100).toFixed(1)} % of them covered at ${bt.target * 100} %.`),
+      `Inventory plan fitted on backtest windows of ${s.evs.length} sampled series` +
+        (bt.coverage === null
+          ? '.'
+          : `; out of sample, ${(bt.coverage * 100).toFixed(1)} % of the ${bt.windows} windows at the last backtest origin` +
+            ` were covered at ${bt.target * 100} %.`),
     );
   }
   return { rows, frequency: cal.freq, warnings, notes, sites, partitions, context: ctx };

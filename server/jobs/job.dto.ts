@@ -24,6 +24,7 @@ export function toDto(row: Job, queuePosition: number | null, live?: LiveState):
     filename: row.filename,
     status: row.status,
     progress: live?.progress ?? row.progress,
+    stopped_progress: row.status === 'CANCELLED' ? row.stopped_progress : null,
     stage: live?.stage ?? row.stage,
     stage_info: parseStage(live?.stage ?? row.stage),
     error_message: row.error_message,

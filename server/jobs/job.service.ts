@@ -229,6 +229,7 @@ export class JobService {
         plan_name: null,
         status: 'QUEUED',
         progress: 0,
+        stopped_progress: null,
         stage: stageText({ code: 'queued' }),
         error_message: null,
         config: job.config,
@@ -425,6 +426,7 @@ export class JobService {
       error_message: message,
       completed_at: now(),
       progress: 0,
+      stopped_progress: this.live.state(id)?.progress ?? null,
       stage: stageText({ code: 'cancelled' }),
       log: this.logs.snapshot(id, { level: 'warn', msg: message }),
     });

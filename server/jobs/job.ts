@@ -37,6 +37,8 @@ export interface Job {
   plan_name: string | null;
   status: JobStatus;
   progress: number;
+  /** A CANCELLED job's progress when it was stopped; null otherwise (and on rows from before it was kept). */
+  stopped_progress: number | null;
   stage: string;
   error_message: string | null;
   config: JobConfig;

@@ -91,6 +91,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('page polish in Chromium', () =
     expect(at).toMatch(/^dihentikan pada \d+%$/);
     expect(Number(at.match(/\d+/)![0])).toBeGreaterThanOrEqual(12);
     await dash.getByTestId('reset-button').click();
+    // A page that never saw it run (another planner, a reload) says the same: the server keeps it.
+    const { page, ctx } = await openPage(browser, `${s.url}/#/jobs/${id}`);
+    await page.getByTestId('stopped-at').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('stopped-at').textContent()).toBe(at);
+    await page.goto(`${s.url}/#/history`);
+    await page.getByTestId(`stopped-at-${id}`).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId(`stopped-at-${id}`).textContent()).toBe(at);
+    await ctx.close();
   }, 180_000);
 
   it('item 6: after a delete elsewhere the card has no Download and no job link', async () => {

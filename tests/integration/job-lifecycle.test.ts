@@ -60,6 +60,9 @@ describe('job lifecycle', () => {
       expect(j.status).toBe('CANCELLED');
       expect(j.error_message).toBe('Cancelled by user');
       expect(j.progress).toBe(0);
+      // where it had got to is kept, so a page opened later can say "stopped at 16 %"
+      expect(j.stopped_progress).toBeGreaterThanOrEqual(p.progress);
+      expect(j.stopped_progress).toBeLessThan(100);
       expect(j.completed_at).not.toBeNull();
       expect(j.has_output).toBe(false);
     }
@@ -78,6 +81,7 @@ describe('job lifecycle', () => {
     await expect.poll(() => filesIn(s.storage, 'tmp'), { timeout: 2_000 }).toEqual([]);
     const row = await api<JobDto>(s.url, 'GET', `/api/jobs/${id}`);
     expect(row.body.status).toBe('CANCELLED');
+    expect(row.body.stopped_progress).toBe(ja.stopped_progress);
     expect((await api(s.url, 'GET', `/api/jobs/${id}/download`)).status).toBe(409);
     expect((await api(s.url, 'POST', `/api/jobs/${id}/stop`)).status).toBe(409);
   });

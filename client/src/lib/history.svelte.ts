@@ -176,7 +176,7 @@ export class HistoryStore {
   }
 
   private noteStop(job: JobDto): void {
-    const at = this.stops.see(job.id, job.status, job.progress);
+    const at = this.stops.see(job);
     if (at != null && this.stoppedAt[job.id] !== at) this.stoppedAt = { ...this.stoppedAt, [job.id]: at };
   }
 

@@ -113,7 +113,7 @@ export class JobWatch {
   /** Every new state of the job comes through here: the stop point and the time left follow it. */
   private take(job: JobDto): void {
     this.job = job;
-    this.stoppedAt = this.stops.see(job.id, job.status, job.progress);
+    this.stoppedAt = this.stops.see(job);
     this.eta = job.status === 'PROCESSING' ? this.estimator.observe(this.now(), job.progress) : null;
   }
 

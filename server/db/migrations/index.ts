@@ -8,6 +8,7 @@ import * as createJobs from './2026.11.28T00.00.00.create-jobs.js';
 import * as auth from './2026.11.28T01.00.00.auth.js';
 import * as auditVia from './2026.12.10T00.00.00.audit-via.js';
 import * as inventoryPlan from './2027.01.05T00.00.00.inventory-plan.js';
+import * as stoppedProgress from './2027.01.10T00.00.00.stopped-progress.js';
 
 export interface Migration {
   name: string;
@@ -15,4 +16,4 @@ export interface Migration {
   down(qi: QueryInterface): Promise<void>;
 }
 
-export const migrations: Migration[] = [createJobs, auth, auditVia, inventoryPlan];
+export const migrations: Migration[] = [createJobs, auth, auditVia, inventoryPlan, stoppedProgress];

@@ -6,7 +6,9 @@
  *    non-zero demands): a compound Poisson demand has exactly Var = SI * mu, so lumpy parts get wide
  *    distributions and unit sellers narrow ones without a per-series fit; c * mu^2 is the error of the
  *    mean itself, which does not average out over the interval. The 'period' form (Var = mu + (a / P + c)
- *    mu^2, one dispersion per group) is kept as the comparison. Either extrapolates to any P;
+ *    mu^2, one dispersion per group) is kept as the comparison. Either extrapolates to any P. Optionally
+ *    (historyTerm, on for the engine's windows) + e * SI * mu * P / n for a history of n periods: the
+ *    forecast's own estimation noise, so widths learned at short backtest origins shrink at the final one;
  *  - a point mass at 0 (the part is gone), which the data can set to 0;
  *  both by maximum likelihood per group (demand class x staleness), falling back to the class and to all
  *  series where a group has too few windows;
@@ -19,24 +21,20 @@
  *    whatever its dispersion. Fitted by least squares (mean.ts), not with the likelihood: by maximum
  *    likelihood the mean rose to widen the tails (in-sample sum d / sum mean 0.53-0.97, bias +13-15 %).
  *    Only for windows of the forecaster whose forecast the plan is built on (the engine's backtests):
- *    a correction learned on the reference forecaster does not apply to the engine's mean;
+ *    a correction learned on the reference forecaster does not apply to the engine's mean. A group's
+ *    correction can be shrunk toward its parent's by its window count (meanShrink);
  *  - a map from target level to the level to read the model at (calibrate.ts).
  */
 import { calibrate, type Calibration } from './calibrate.js';
-import { mixtureWithMean, nbLogPmf, type LtdDist } from './dist.js';
 import { fallbacks } from './features.js';
+import { fitGroup } from './likelihood.js';
 import { meanCorrection, type MeanCorrection } from './mean.js';
+import { PRIOR, type DispersionForm, type GroupParams } from './params.js';
 import { collectWindows, type WindowOptions, type Windows } from './windows.js';
 
-export interface GroupParams {
-  a: number;
-  c: number;
-  zero: number;
-  windows: number;
-  /** mean correction: mean = b * mu + r * P * rate (absent: b = 1, r = 0) */
-  b?: number;
-  r?: number;
-}
+export { negLogLik } from './likelihood.js';
+export { alphaAt, distOf, meanAt, PRIOR, type DispersionForm, type GroupParams } from './params.js';
+
 export interface PooledParams {
   /** by group key ('lumpy/quiet'), class ('lumpy') and '*' (always present) */
   groups: Record<string, GroupParams>;
@@ -44,7 +42,6 @@ export interface PooledParams {
   minWindows: number;
   form: DispersionForm;
 }
-export type DispersionForm = 'size' | 'period';
 export interface FitOptions extends WindowOptions {
   /** levels to calibrate (the plan interpolates between them); default 0.5 .. 0.99 and the 0.975 */
   levels?: readonly number[];
@@ -59,27 +56,25 @@ export interface FitOptions extends WindowOptions {
   form?: DispersionForm;
   /** the mean correction per group: 'full' b and r, 'revival' r only (b = 1), default none */
   meanCorrection?: 'full' | 'revival';
+  /** fit the dispersion's dependence on history length (params.ts, e); default false */
+  historyTerm?: boolean;
+  /** weight each window of the mean correction by the length of its origin's history; default false */
+  meanByLength?: boolean;
+  /** shrink a group's mean correction toward its parent's with this many pseudo-windows; default 0 */
+  meanShrink?: number;
+  /**
+   * fit on the windows whose origin had at least this share of its series' whole history (the origins most
+   * like the final one), where enough windows are left; default 0 (all)
+   */
+  minHistoryShare?: number;
 }
+type PoolOptions = Omit<FitOptions, keyof WindowOptions>;
 
 export const DEFAULT_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.975, 0.99];
 /** Fewer windows than this and a group borrows its parent's parameters. */
 const MIN_WINDOWS = 300;
 /** The likelihood of a group is evaluated on at most this many windows (evenly thinned). */
 const FIT_CAP = 1500;
-
-/** The default pooled parameters when nothing can be fitted: mildly overdispersed, no zero mass, no map. */
-export const PRIOR: GroupParams = { a: 0.5, c: 0.1, zero: 0, windows: 0 };
-
-/** The plan's mean over P periods from the forecast mean mu and the history's mean rate per period. */
-export function meanAt(g: GroupParams, mu: number, P: number, rate: number): number {
-  return (g.b ?? 1) * mu + (g.r ?? 0) * P * rate;
-}
-
-/** NB dispersion alpha (Var = mu + alpha mu^2) of a series with size index si over P periods. */
-export function alphaAt(form: DispersionForm, g: GroupParams, P: number, mu: number, si: number): number {
-  if (form === 'period') return g.a / Math.max(P, 1) + g.c;
-  return Math.max(0, g.a * si - 1) / Math.max(mu, 1e-9) + g.c;
-}
 
 /** The most specific group with enough windows. */
 export function paramsFor(pooled: PooledParams, group: string): GroupParams {
@@ -95,32 +90,71 @@ export function fitPooled(histories: readonly ArrayLike<number>[], opt: FitOptio
   return fitWindows(collectWindows(histories, opt), opt);
 }
 
-/**
- * The pooled parameters from any backtest windows, e.g. the engine's own forecasts at in-history origins
- * (WindowSet.addOrigin): then the dispersion is that of the errors the plan will actually meet.
- */
-export function fitWindows(w: Windows, opt: Omit<FitOptions, keyof WindowOptions> = {}): PooledParams {
+/** The windows a fit may use (usable ones, optionally restricted to the longer origins), by group and parent. */
+function membersOf(w: Windows, opt: PoolOptions, keep: (i: number) => boolean): Map<string, number[]> {
+  const share = opt.minHistoryShare ?? 0;
+  const usable = (i: number) => keep(i) && (w.mu[i] > 0 || (!!opt.meanCorrection && w.rate[i] > 0));
+  let long = 0;
+  for (let i = 0; i < w.size; i++) if (usable(i) && w.len[i] >= share * (w.len[i] + w.left[i])) long++;
+  const min = long >= MIN_WINDOWS ? share : 0;
   const members = new Map<string, number[]>();
   for (let i = 0; i < w.size; i++) {
-    if (!(w.mu[i] > 0 || (opt.meanCorrection && w.rate[i] > 0))) continue;
+    if (!usable(i) || w.len[i] < min * (w.len[i] + w.left[i])) continue;
     for (const k of fallbacks(w.groups[w.gid[i]])) {
       let a = members.get(k);
       if (!a) members.set(k, (a = []));
       a.push(i);
     }
   }
+  return members;
+}
+
+/**
+ * The pooled parameters from any backtest windows, e.g. the engine's own forecasts at in-history origins
+ * (WindowSet.addOrigin): then the dispersion is that of the errors the plan will actually meet. `keep`
+ * restricts the fit to some windows (a holdout fits on the earlier ones).
+ */
+export function fitWindows(w: Windows, opt: PoolOptions = {}, keep: (i: number) => boolean = () => true): PooledParams {
+  const members = membersOf(w, opt, keep);
   const form = opt.form ?? 'size';
   const pooled: PooledParams = { groups: {}, calibration: {}, minWindows: MIN_WINDOWS, form };
+  const means = meanCorrections(w, members, opt);
+  const gopt = { zeroMass: opt.zeroMass ?? true, form, historyTerm: opt.historyTerm ?? false };
   for (const [k, idx] of members) {
     if (idx.length < MIN_WINDOWS) continue;
-    const mean: MeanCorrection = opt.meanCorrection ? meanCorrection(w, idx, opt.meanCorrection) : {};
-    const fit = fitGroup(w, thin(idx, FIT_CAP), opt.zeroMass ?? true, form, mean);
-    pooled.groups[k] = { ...fit, ...mean, windows: idx.length };
+    const mean = means.get(k) ?? {};
+    pooled.groups[k] = { ...fitGroup(w, thin(idx, FIT_CAP), gopt, mean), ...mean, windows: idx.length };
   }
   if (!pooled.groups['*']) pooled.groups['*'] = PRIOR;
   if (opt.calibrate ?? false) calibrate(w, members, pooled, opt.levels ?? DEFAULT_LEVELS);
   return pooled;
 }
+
+/**
+ * The mean correction of every group with enough windows, most general first, each shrunk toward its
+ * parent's by evidence (meanShrink pseudo-windows): a class x staleness group of a few hundred windows
+ * borrows from its class, a group of many thousands keeps its own.
+ */
+function meanCorrections(w: Windows, members: Map<string, number[]>, opt: PoolOptions): Map<string, MeanCorrection> {
+  const out = new Map<string, MeanCorrection>();
+  if (!opt.meanCorrection) return out;
+  const weight = opt.meanByLength ? (i: number) => w.len[i] : undefined;
+  const k0 = opt.meanShrink ?? 0;
+  const keys = [...members.keys()].filter((k) => members.get(k)!.length >= MIN_WINDOWS);
+  for (const k of keys.sort((x, y) => depth(x) - depth(y))) {
+    const own = meanCorrection(w, members.get(k)!, opt.meanCorrection, weight);
+    const parent = k === '*' ? undefined : out.get(fallbacks(k)[1]);
+    if (!parent || k0 <= 0) {
+      out.set(k, own);
+      continue;
+    }
+    const n = members.get(k)!.length;
+    const f = n / (n + k0);
+    out.set(k, { b: f * own.b + (1 - f) * (parent.b ?? 1), r: f * own.r + (1 - f) * (parent.r ?? 0) });
+  }
+  return out;
+}
+const depth = (k: string) => (k === '*' ? 0 : k.includes('/') ? 2 : 1);
 
 export function thin(idx: number[], cap: number): number[] {
   if (idx.length <= cap) return idx;
@@ -128,70 +162,4 @@ export function thin(idx: number[], cap: number): number[] {
   const step = idx.length / cap;
   for (let j = 0; j < cap; j++) out.push(idx[Math.floor(j * step)]);
   return out;
-}
-
-export function distOf(form: DispersionForm, g: GroupParams, w: Windows, i: number): LtdDist {
-  const m = meanAt(g, w.mu[i], w.p[i], w.rate[i]);
-  return mixtureWithMean(m, alphaAt(form, g, w.p[i], m, w.si[i]), g.zero);
-}
-
-/** -Σ logPmf(d, distOf(...)) over the windows, inlined: the fit's hot loop, no object per window. */
-export function negLogLik(w: Windows, idx: number[], g: GroupParams, form: DispersionForm): number {
-  const b = g.b ?? 1;
-  const r = g.r ?? 0;
-  const z = Math.min(Math.max(g.zero, 0), 0.999);
-  const logKeep = Math.log1p(-z);
-  let s = 0;
-  for (let j = 0; j < idx.length; j++) {
-    const i = idx[j];
-    const d = w.d[i];
-    const m = b * w.mu[i] + r * w.p[i] * w.rate[i];
-    if (!(m > 0)) {
-      // mixtureWithMean's point mass at 0 (zero = 1)
-      s -= d === 0 ? 0 : -Infinity;
-      continue;
-    }
-    const alpha = Math.max(alphaAt(form, g, w.p[i], m, w.si[i]), 0);
-    const nb = nbLogPmf(d, m / (1 - z), alpha);
-    s -= d !== 0 || z <= 0 ? logKeep + nb : Math.log(z + (1 - z) * Math.exp(nb));
-  }
-  return s;
-}
-
-/** Coordinate descent with golden-section steps; a and c on a log scale (both may be near 0). */
-function fitGroup(w: Windows, idx: number[], zeroMass: boolean, form: DispersionForm, mean: MeanCorrection) {
-  const g: GroupParams = { ...PRIOR, a: form === 'size' ? 1 : PRIOR.a, ...mean };
-  const nll = (x: GroupParams) => negLogLik(w, idx, x, form);
-  const LOG_LO = Math.log(1e-4);
-  const LOG_HI = Math.log(50);
-  for (let round = 0; round < 2; round++) {
-    g.a = Math.exp(golden(LOG_LO, LOG_HI, (x) => nll({ ...g, a: Math.exp(x) })));
-    g.c = Math.exp(golden(LOG_LO, LOG_HI, (x) => nll({ ...g, c: Math.exp(x) })));
-    if (zeroMass) g.zero = golden(0, 0.95, (z) => nll({ ...g, zero: z }));
-  }
-  return { a: g.a, c: g.c, zero: g.zero };
-}
-
-function golden(lo: number, hi: number, f: (x: number) => number, iters = 14): number {
-  const r = (Math.sqrt(5) - 1) / 2;
-  let x1 = hi - r * (hi - lo);
-  let x2 = lo + r * (hi - lo);
-  let f1 = f(x1);
-  let f2 = f(x2);
-  for (let k = 0; k < iters; k++) {
-    if (f1 <= f2) {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - r * (hi - lo);
-      f1 = f(x1);
-    } else {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + r * (hi - lo);
-      f2 = f(x2);
-    }
-  }
-  return (lo + hi) / 2;
 }

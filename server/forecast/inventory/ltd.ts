@@ -90,7 +90,7 @@ export function planLtd(input: LtdInput, pooled: PooledParams): LtdPlan {
   const { g, read, at } = groupPlan(pooled, group, target);
   const fc = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
   const mu = meanAt(g, fc, P, st.sum / st.n);
-  const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex()), g.zero);
+  const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex(), st.n), g.zero);
   quantilesSorted(dist, read, QS);
   const q = [QS[at[0]], QS[at[1]], QS[at[2]], QS[at[3]], QS[at[4]]];
   const exact = PLAN_LEVELS.indexOf(target as (typeof PLAN_LEVELS)[number]);

@@ -15,7 +15,12 @@ export interface MeanCorrection {
  * are), and no window's likelihood can pull it up to widen a tail. Non-negative; in scaled units the model
  * is d / s = b * mu / s + r, a line.
  */
-export function meanCorrection(w: Windows, idx: readonly number[], kind: 'full' | 'revival'): Required<MeanCorrection> {
+export function meanCorrection(
+  w: Windows,
+  idx: readonly number[],
+  kind: 'full' | 'revival',
+  weight?: (i: number) => number,
+): Required<MeanCorrection> {
   let n = 0;
   let sx = 0;
   let sy = 0;
@@ -26,13 +31,14 @@ export function meanCorrection(w: Windows, idx: readonly number[], kind: 'full' 
     if (!(scale > 0)) continue;
     const x = w.mu[i] / scale;
     const y = w.d[i] / scale;
-    n++;
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
+    const v = weight ? weight(i) : 1;
+    n += v;
+    sx += v * x;
+    sy += v * y;
+    sxx += v * x * x;
+    sxy += v * x * y;
   }
-  if (n === 0) return { b: 1, r: 0 };
+  if (!(n > 0)) return { b: 1, r: 0 };
   if (kind === 'revival') return { b: 1, r: Math.max(0, (sy - sx) / n) };
   const det = n * sxx - sx * sx;
   let b = det > 0 ? (n * sxy - sx * sy) / det : 1;

@@ -19,6 +19,10 @@ export interface Windows {
   si: Float64Array;
   /** the prefix's mean demand per period */
   rate: Float64Array;
+  /** the prefix's length in periods (the history the window's forecast saw) */
+  len: Int32Array;
+  /** periods from the origin to the end of the history: all series end there, so it orders origins in time */
+  left: Int32Array;
   /** index into groups */
   gid: Int32Array;
   groups: string[];
@@ -41,6 +45,8 @@ export class WindowSet {
   private p: number[] = [];
   private si: number[] = [];
   private rate: number[] = [];
+  private len: number[] = [];
+  private left: number[] = [];
   private gid: number[] = [];
   private groups: string[] = [];
   private gidOf = new Map<string, number>();
@@ -49,8 +55,11 @@ export class WindowSet {
     return this.mu.length;
   }
 
-  /** One window with the prefix statistics `st` (taken at the origin), forecast mean mu and outcome d. */
-  add(st: RunningStats, P: number, mu: number, d: number): void {
+  /**
+   * One window with the prefix statistics `st` (taken at the origin), forecast mean mu, outcome d, and `left`
+   * periods from the origin to the end of the history.
+   */
+  add(st: RunningStats, P: number, mu: number, d: number, left: number): void {
     const g = st.group();
     let gid = this.gidOf.get(g);
     if (gid === undefined) {
@@ -62,6 +71,8 @@ export class WindowSet {
     this.p.push(P);
     this.si.push(st.sizeIndex());
     this.rate.push(st.n > 0 ? st.sum / st.n : 0);
+    this.len.push(st.n);
+    this.left.push(left);
     this.gid.push(gid);
   }
 
@@ -80,7 +91,7 @@ export class WindowSet {
       if (!(P > 0) || origin + P > history.length) continue;
       let d = 0;
       for (let t = origin; t < origin + P; t++) d += history[t];
-      this.add(st, P, forecastOverP(forecast, P), d);
+      this.add(st, P, forecastOverP(forecast, P), d, history.length - origin);
     }
   }
 
@@ -91,6 +102,8 @@ export class WindowSet {
       p: Int32Array.from(this.p),
       si: Float64Array.from(this.si),
       rate: Float64Array.from(this.rate),
+      len: Int32Array.from(this.len),
+      left: Int32Array.from(this.left),
       gid: Int32Array.from(this.gid),
       groups: [...this.groups],
       size: this.mu.length,
@@ -121,7 +134,7 @@ export function collectWindows(histories: readonly ArrayLike<number>[], opt: Win
       if ((n - 1 - t) % stride === 0) {
         for (const P of Ps) {
           if (t + P > n) break;
-          set.add(st, P, st.level * P, cum[t + P] - cum[t]);
+          set.add(st, P, st.level * P, cum[t + P] - cum[t], n - t);
         }
       }
       st.push(y[t]);

@@ -3,6 +3,7 @@ import type { InventoryMetrics, InventoryTotals, JobConfig, JobMetrics } from '.
 import type { PartitionResult } from '../types.js';
 import { mergeAcc, newAcc, summarize } from './metrics.js';
 import type { EngineContext } from '../context.js';
+import { PLAN_LEVELS } from '../inventory/ltd.js';
 
 export function combineMetrics(
   results: PartitionResult[],
@@ -81,8 +82,12 @@ function inventoryMetrics(results: PartitionResult[], ctx: EngineContext): Inven
   return {
     ...all,
     service_level: inv.settings.defaults.target,
+    backtest_basis: 'holdout_last_origin',
     backtest_coverage: inv.backtest.coverage,
+    backtest_coverage_by_level: Object.fromEntries(inv.backtest.byLevel.map((c, j) => [String(PLAN_LEVELS[j]), c])),
+    backtest_spl: inv.backtest.spl,
     backtest_windows: inv.backtest.windows,
+    backtest_fit_windows: inv.backtest.fitWindows,
     by_site: bySite,
   };
 }

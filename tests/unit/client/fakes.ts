@@ -12,6 +12,7 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
     filename: `demand-${n}.csv`,
     status: 'QUEUED' as JobStatus,
     progress: 0,
+    stopped_progress: null,
     stage: '',
     stage_info: null,
     error_message: null,

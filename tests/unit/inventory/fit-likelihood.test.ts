@@ -11,6 +11,8 @@ const w: Windows = {
   p: Int32Array.from([3, 3, 5, 5, 30]),
   si: Float64Array.from([1, 1, 4.2, 1, 2]),
   rate: Float64Array.from([0.1, 0, 0.5, 0.2, 0.3]),
+  len: Int32Array.from([10, 10, 20, 20, 40]),
+  left: Int32Array.from([6, 6, 6, 6, 30]),
   gid: Int32Array.from([0, 0, 0, 0, 0]),
   groups: ['*'],
   size: 5,

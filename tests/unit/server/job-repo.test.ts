@@ -36,6 +36,7 @@ function record(id: string, status: JobStatus, over: Partial<NewJobRecord> = {})
     plan_name: null,
     status,
     progress: 0,
+    stopped_progress: null,
     stage: 'queued',
     error_message: null,
     config: jobConfigSchema.parse({ forecast_horizon: 7, forecast_site_codes: 'JKT,SBY' }),

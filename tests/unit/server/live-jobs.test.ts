@@ -27,6 +27,7 @@ describe('live progress writes', () => {
       plan_name: null,
       status: 'PROCESSING',
       progress: 0,
+      stopped_progress: null,
       stage: 'x',
       error_message: null,
       config: jobConfigSchema.parse({}),

@@ -32,6 +32,7 @@ function row(id: string, status: JobStatus, attempts: number, output: string | n
     plan_name: null,
     status,
     progress: 40,
+    stopped_progress: null,
     stage: 'x',
     error_message: null,
     config: jobConfigSchema.parse({}),

@@ -1,0 +1,47 @@
+/**
+ * The pooled parameters of one group of the lead-time-demand model (fit.ts) and how a series' distribution
+ * follows from them: its mean over P periods and its NB dispersion.
+ */
+import { mixtureWithMean, type LtdDist } from './dist.js';
+import type { Windows } from './windows.js';
+
+export type DispersionForm = 'size' | 'period';
+
+export interface GroupParams {
+  a: number;
+  c: number;
+  zero: number;
+  windows: number;
+  /** mean correction: mean = b * mu + r * P * rate (absent: b = 1, r = 0) */
+  b?: number;
+  r?: number;
+  /**
+   * the forecast's own estimation noise ('size' form), Var += e * SI * mu * P / n for a history of n periods:
+   * a rate estimated from n periods of compound-Poisson demand errs by SI * mu * P / n over P periods, so
+   * the same part is planned tighter once it has a longer history than the backtest origins had (absent: 0)
+   */
+  e?: number;
+}
+
+/** The default pooled parameters when nothing can be fitted: mildly overdispersed, no zero mass, no map. */
+export const PRIOR: GroupParams = { a: 0.5, c: 0.1, zero: 0, windows: 0 };
+
+/** The plan's mean over P periods from the forecast mean mu and the history's mean rate per period. */
+export function meanAt(g: GroupParams, mu: number, P: number, rate: number): number {
+  return (g.b ?? 1) * mu + (g.r ?? 0) * P * rate;
+}
+
+/**
+ * NB dispersion alpha (Var = mu + alpha mu^2) of a series with size index si over P periods, after a history
+ * of n periods (the estimation-noise term vanishes for an infinite one).
+ */
+export function alphaAt(form: DispersionForm, g: GroupParams, P: number, mu: number, si: number, n = Infinity): number {
+  if (form === 'period') return g.a / Math.max(P, 1) + g.c;
+  const k = g.a + (g.e ?? 0) * (Math.max(P, 1) / Math.max(n, 1));
+  return Math.max(0, k * si - 1) / Math.max(mu, 1e-9) + g.c;
+}
+
+export function distOf(form: DispersionForm, g: GroupParams, w: Windows, i: number): LtdDist {
+  const m = meanAt(g, w.mu[i], w.p[i], w.rate[i]);
+  return mixtureWithMean(m, alphaAt(form, g, w.p[i], m, w.si[i], w.len[i]), g.zero);
+}
