@@ -3,6 +3,8 @@
  * No Node imports here: the client bundles this folder.
  */
 import type { Frequency, JobConfig, JobStatus } from './schemas.js';
+import type { Stage } from './stages.js';
+import type { Notice, PreviewIssue } from './vocab.js';
 
 // The value sets live in schemas.ts (zod) and status.ts (the lifecycle); re-exported here so the wire
 // shapes have one import.
@@ -43,6 +45,8 @@ export interface JobMetrics {
   frequency: Frequency;
   horizon: number;
   warnings: string[];
+  /** The warnings as codes and values, which pages word; a warning without one is shown as written. */
+  notices?: Notice[];
   seconds: number;
   /**
    * Total forecast over the horizon, all series: the model's expected demand and what the rounded
@@ -99,7 +103,10 @@ export interface JobDto {
   progress: number;
   /** CANCELLED: the progress reached when it was stopped (progress itself is back at 0); otherwise null. */
   stopped_progress: number | null;
+  /** English text (API users, logs); pages word `stage_info` instead. */
   stage: string;
+  /** The stage as codes and values (parseStage of `stage`); null for a text no version wrote as a stage. */
+  stage_info: Stage | null;
   error_message: string | null;
   config: JobConfig;
   created_at: string;
@@ -170,6 +177,7 @@ export interface JobProgressDto {
   id: string;
   progress: number;
   stage: string;
+  stage_info: Stage | null;
   partitions: PartitionCounts;
 }
 
@@ -201,7 +209,8 @@ export interface PreviewDto {
   frequency: Frequency;
   duplicates: number;
   /** Problems found, each with a count and a few example values. */
-  issues: { code: string; message: string; count: number; examples: string[] }[];
+  issues: PreviewIssue[];
+  /** English notes for API users and the CLI; each restates an issue or `date_order_ambiguous`, which pages word. */
   warnings: string[];
   /** The parts file sent with the preview: its rows, how many of the file's series it covers, its warnings. */
   parts_file?: { filename: string; rows: number; covered: number; warnings: string[] } | null;

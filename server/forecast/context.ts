@@ -1,5 +1,6 @@
 /** What forecastPartition and combineMetrics need to know about the whole job (structured-clonable). */
 import type { Frequency } from '../contract/dto.js';
+import type { Notice } from '../contract/vocab.js';
 import type { Selection, WeightPrior } from './choose/choose.js';
 import type { SeasonProfile } from './series/season.js';
 import type { InventoryContext } from './inventory/job-fit.js';
@@ -17,6 +18,8 @@ export interface EngineContext {
   /** First output period (> trainEnd). */
   fcStart: number;
   warnings: string[];
+  /** The warnings as codes and values (contract/vocab.ts); the parts file's have none. */
+  notices?: Notice[];
   seriesStart: SeriesStart;
   /** Obsolescence prior: average life of a part in periods. */
   lifePeriods: number;

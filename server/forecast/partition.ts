@@ -1,5 +1,6 @@
 /** forecastPartition: one site's series → output CSV lines and holdout metric accumulators. */
 import type { JobConfig } from '../contract/dto.js';
+import type { EngineStep } from '../contract/stages.js';
 import type { EngineContext } from './context.js';
 import { InputError, StopRequested } from './errors.js';
 import type { PartitionHooks, PartitionInput, PartitionResult } from './types.js';
@@ -129,7 +130,7 @@ export function forecastPartition(
   // history itself is not kept: at ~3 KB a series it would dominate the memory of a big site)
   const holdouts: ({ sc: { s1: number; s2: number }; act: Float64Array } | null)[] = [];
   let lastCheck = Date.now();
-  const checkpoint = (i: number, stage: string) => {
+  const checkpoint = (i: number, stage: EngineStep) => {
     if (i % 50 === 0 || (i % 8 === 0 && Date.now() - lastCheck > 20)) {
       lastCheck = Date.now();
       if (hooks.shouldStop()) throw new StopRequested();

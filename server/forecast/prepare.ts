@@ -1,6 +1,7 @@
 /** inspectHead, previewDemand and loadDemand: from a file to validated, per-site partitions. */
 import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
 import { jobConfigSchema } from '../contract/schemas.js';
+import { addNotice } from '../contract/vocab.js';
 import type { EngineContext } from './context.js';
 import { InputError } from './errors.js';
 import type { HeadInfo, PartsSource, Prepared } from './types.js';
@@ -190,11 +191,14 @@ async function readGrouped(
   if (raw.part.length === 0) throw noValidRows(raw);
   const { minDay, maxDay, days } = dayRange(raw);
   const { cal, detected } = calendarOf(raw, config.frequency, days);
-  const warnings = [...raw.warnings];
+  const notes = { warnings: [...raw.warnings], notices: [...raw.notices] };
+  const { warnings } = notes;
   if (config.frequency && config.frequency !== detected)
-    warnings.push(
-      `The dates look ${FREQ_NAME[detected]} but ${FREQ_NAME[config.frequency]} was requested: demand is summed per ${FREQ_NAME[config.frequency].replace(/ly$/, '').replace('dai', 'day')}.`,
-    );
+    addNotice(notes, {
+      code: 'FREQUENCY_OVERRIDE',
+      params: { detected, requested: config.frequency },
+      message: `The dates look ${FREQ_NAME[detected]} but ${FREQ_NAME[config.frequency]} was requested: demand is summed per ${FREQ_NAME[config.frequency].replace(/ly$/, '').replace('dai', 'day')}.`,
+    });
   const siteIds = resolveSites(config.forecast_site_codes, raw.sites);
   const fileStart = periodOfDay(cal, minDay),
     fileEnd = periodOfDay(cal, maxDay);
@@ -227,15 +231,22 @@ async function readGrouped(
       let d = sd;
       while (periodOfDay(cal, d - 1) >= ps) d--;
       endDay = d;
-      warnings.push(
-        `Forecasting from ${isoOfDay(endDay)}: only demand before it is used (the file runs to ${isoOfDay(maxDay)}).`,
-      );
+      addNotice(notes, {
+        code: 'TRAIN_CUTOFF',
+        params: { from: isoOfDay(endDay), last: isoOfDay(maxDay) },
+        message: `Forecasting from ${isoOfDay(endDay)}: only demand before it is used (the file runs to ${isoOfDay(maxDay)}).`,
+      });
     }
   }
   const g = groupSeries(raw, cal, siteIds, endDay);
   if (g.duplicates)
-    warnings.push(`${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`);
-  return { rows: raw.rows, sites: [...raw.sites].sort(), cal, warnings, fileStart, trainEnd, fcStart, g };
+    addNotice(notes, {
+      code: 'DUPLICATES_SUMMED',
+      params: { count: g.duplicates },
+      message: `${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`,
+    });
+  const { notices } = notes;
+  return { rows: raw.rows, sites: [...raw.sites].sort(), cal, warnings, notices, fileStart, trainEnd, fcStart, g };
 }
 
 export async function loadDemand(
@@ -245,7 +256,7 @@ export async function loadDemand(
   onProgress?: (fraction: number) => void,
   parts?: PartsSource | null,
 ): Promise<Prepared> {
-  const { rows, sites, cal, warnings, fileStart, trainEnd, fcStart, g } = await readGrouped(
+  const { rows, sites, cal, warnings, notices, fileStart, trainEnd, fcStart, g } = await readGrouped(
     filePath,
     originalName,
     config,
@@ -258,6 +269,7 @@ export async function loadDemand(
     trainEnd,
     fcStart,
     warnings,
+    notices,
     seriesStart: 'auto',
     selection: 'stack',
     lifePeriods: LIFE_PERIODS[cal.freq],

@@ -3,6 +3,7 @@
  * threads must be structured-clonable.
  */
 import type { Frequency, JobConfig, JobMetrics, PreviewDto } from '../contract/dto.js';
+import type { EngineStep } from '../contract/stages.js';
 import type { EngineContext } from './context.js';
 import type { PartitionMetrics } from './output/metrics.js';
 import type { PlanTotals } from './inventory/plan-row.js';
@@ -48,8 +49,8 @@ export interface Prepared {
 }
 
 export interface PartitionHooks {
-  /** done/total in this partition's own units; stage is a short text such as "backtesting". */
-  progress(done: number, total: number, stage: string): void;
+  /** done/total in this partition's own units; stage is the step (a code the page words). */
+  progress(done: number, total: number, stage: EngineStep): void;
   /** Polled between series batches; when true, forecastPartition throws StopRequested. */
   shouldStop(): boolean;
 }

@@ -5,6 +5,7 @@
 import { roleAtLeast } from '../contract/auth.js';
 import { isFinal, type JobDto } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
+import { cancelledBy } from '../contract/stages.js';
 import { viaOf, type AuthService, type Principal } from '../auth/auth.service.js';
 import type { JobService, NewJob } from './job.service.js';
 
@@ -36,7 +37,7 @@ export class JobCommands {
 
   async stop(actor: Actor, id: string): Promise<JobDto> {
     this.need(actor, 'planner', 'stop jobs');
-    const dto = await this.jobs.stop(id, this.auth ? `Cancelled by ${actor.user.username}` : undefined);
+    const dto = await this.jobs.stop(id, this.auth ? cancelledBy(actor.user.username) : undefined);
     await this.record(actor, 'job.stop', id, dto.filename);
     return dto;
   }

@@ -1,4 +1,5 @@
 import type { JobDto, JobFlags, PartitionCounts } from '../contract/dto.js';
+import { parseStage } from '../contract/stages.js';
 import type { Job } from './job.js';
 
 /** Live values of a running job, newer than its row. */
@@ -25,6 +26,7 @@ export function toDto(row: Job, queuePosition: number | null, live?: LiveState):
     progress: live?.progress ?? row.progress,
     stopped_progress: row.status === 'CANCELLED' ? row.stopped_progress : null,
     stage: live?.stage ?? row.stage,
+    stage_info: parseStage(live?.stage ?? row.stage),
     error_message: row.error_message,
     config: row.config,
     created_at: row.created_at,

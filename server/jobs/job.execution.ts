@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
+import { stageText, type Stage } from '../contract/stages.js';
 import type { HistorySource } from '../forecast/index.js';
 import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
@@ -60,7 +61,7 @@ export class JobExecution {
     const row = await this.repo.transition(
       id,
       'PROCESSING',
-      { started_at: now(), stage: 'starting', progress: 0, attempts: queued.attempts + 1 },
+      { started_at: now(), stage: stageText({ code: 'starting' }), progress: 0, attempts: queued.attempts + 1 },
       ['QUEUED'],
     );
     if (!row) return; // stopped or deleted while queued
@@ -91,7 +92,13 @@ export class JobExecution {
       );
       this.live.end(id);
       if (outcome.kind === 'completed') await this.complete(id, outcome);
-      else if (outcome.kind !== 'stopped') await this.fail(id, outcome.message, outcome.partitions);
+      else if (outcome.kind !== 'stopped')
+        await this.fail(
+          id,
+          outcome.message,
+          outcome.partitions,
+          outcome.kind === 'input-error' ? outcome.code : undefined,
+        );
       // 'stopped': whoever stopped it already recorded the final state.
     } catch (err) {
       // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
@@ -124,7 +131,7 @@ export class JobExecution {
         output_name: outputName,
         plan_name: planName,
         progress: 100,
-        stage: 'completed',
+        stage: stageText({ code: 'completed' }),
         completed_at: now(),
         rows: outcome.rows,
         metrics: outcome.metrics,
@@ -144,13 +151,14 @@ export class JobExecution {
     this.notify.completed(done, outcome.history);
   }
 
-  async fail(id: string, message: string, partitions?: PartitionCounts): Promise<boolean> {
+  /** `error`: the failure's code when one is known; the page words it, error_message keeps the English detail. */
+  async fail(id: string, message: string, partitions?: PartitionCounts, error?: Stage['error']): Promise<boolean> {
     const failed = await this.repo.transition(
       id,
       'FAILED',
       {
         error_message: message,
-        stage: 'failed',
+        stage: stageText({ code: 'failed', ...(error ? { error } : {}) }),
         completed_at: now(),
         ...(partitions ? { partitions } : {}),
         log: this.logs.snapshot(id, { level: 'error', msg: message }),

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
+import { stageText } from '../contract/stages.js';
 import {
   engine,
   OrderedOutput,
@@ -138,7 +139,7 @@ export class JobRunner {
         (m) =>
           this.forward(m, hooks, (f) => ({
             progress: Math.round(f * READ_END),
-            stage: 'reading file',
+            stage: stageText({ code: 'reading' }),
             partitions: counts,
           })),
       );
@@ -165,7 +166,7 @@ export class JobRunner {
         return { ...results, partitions: counts };
       }
 
-      hooks.progress({ progress: SITES_END, stage: 'writing output', partitions: { ...counts } });
+      hooks.progress({ progress: SITES_END, stage: stageText({ code: 'writing' }), partitions: { ...counts } });
       const outputRows = await output.finish();
       const planRows = await plan.finish();
       hooks.log('info', `Inventory plan: ${planRows} rows`);
@@ -228,7 +229,7 @@ export class JobRunner {
                 fractions[k] = f;
                 return {
                   progress: overall(),
-                  stage: `forecasting ${site}${m.type === 'progress' ? `: ${m.stage}` : ''}`,
+                  stage: stageText({ code: 'forecasting', site, ...(m.type === 'progress' ? { step: m.stage } : {}) }),
                   partitions: { ...counts },
                 };
               }),
@@ -249,7 +250,7 @@ export class JobRunner {
           }
           hooks.progress({
             progress: overall(),
-            stage: `forecasting (${counts.completed}/${sites.length} sites)`,
+            stage: stageText({ code: 'forecasting_sites', done: counts.completed, total: sites.length }),
             partitions: { ...counts },
           });
           return res.result;

@@ -17,6 +17,7 @@ import type { JobRepo } from './job.repo.js';
 import type { HistorySource } from '../forecast/index.js';
 import type { SeriesSource } from './job-series.js';
 import type { JobRunner } from './job.runner.js';
+import { stageText } from '../contract/stages.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
@@ -229,7 +230,7 @@ export class JobService {
         status: 'QUEUED',
         progress: 0,
         stopped_progress: null,
-        stage: 'queued',
+        stage: stageText({ code: 'queued' }),
         error_message: null,
         config: job.config,
         partitions: { ...EMPTY_PARTITIONS },
@@ -358,7 +359,7 @@ export class JobService {
           'QUEUED',
           {
             progress: 0,
-            stage: 'requeued (server shutdown)',
+            stage: stageText({ code: 'requeued_shutdown' }),
             started_at: null,
             attempts: Math.max(0, (row?.attempts ?? 1) - 1),
             log: this.logs.snapshot(id),
@@ -426,7 +427,7 @@ export class JobService {
       completed_at: now(),
       progress: 0,
       stopped_progress: this.live.state(id)?.progress ?? null,
-      stage: 'cancelled',
+      stage: stageText({ code: 'cancelled' }),
       log: this.logs.snapshot(id, { level: 'warn', msg: message }),
     });
     if (done) {

@@ -13,5 +13,5 @@ export function predecessors(to: JobStatus): JobStatus[] {
   return JOB_STATUSES.filter((s) => canTransition(s, to));
 }
 
-export const CANCELLED_BY_USER = 'Cancelled by user';
+export { CANCELLED_BY_USER } from '../contract/stages.js';
 export const INTERRUPTED_BY_RESTART = 'Interrupted by server restart';

@@ -5,6 +5,7 @@
  * source of truth: when progress, log lines and heartbeats were last seen.
  */
 import type { JobDto, JobFlags, LogLine, PartitionCounts } from '../contract/dto.js';
+import { parseStage, stageText } from '../contract/stages.js';
 import type { Job } from './job.js';
 import { NO_FLAGS, type LiveState } from './job.dto.js';
 import type { JobEvents } from './job.events.js';
@@ -40,7 +41,7 @@ export class LiveJobs {
       startedAt: now,
       state: {
         progress: 0,
-        stage: 'starting',
+        stage: stageText({ code: 'starting' }),
         partitions: { total: 0, completed: 0, skipped: 0, failed: 0 },
         lastProgressAt: now,
         lastLogAt: now,
@@ -51,7 +52,13 @@ export class LiveJobs {
       room: new Throttle(this.opts.progressIntervalMs, () => {
         if (this.jobs.get(id) !== entry) return;
         const { progress, stage, partitions } = entry.state;
-        this.events.emit('progress', { id, progress, stage, partitions: { ...partitions } });
+        this.events.emit('progress', {
+          id,
+          progress,
+          stage,
+          stage_info: parseStage(stage),
+          partitions: { ...partitions },
+        });
       }),
       everyone: new Throttle(this.opts.updateIntervalMs, () => this.saveQuietly(id, entry)),
     };

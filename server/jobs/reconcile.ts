@@ -8,6 +8,7 @@
  *   account for. (A missing or empty database over stored files never gets here: boot-guard.ts.)
  */
 import { promises as fs } from 'node:fs';
+import { stageText, type JobFailureCode } from '../contract/stages.js';
 import { isFinal } from '../contract/status.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
@@ -33,26 +34,29 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
 
   for (const row of rows) {
     if (isFinal(row.status)) continue;
-    const fail = async (message: string) => {
+    const fail = async (message: string, error: JobFailureCode) => {
       const to = await repo.transition(
         row.id,
         'FAILED',
-        { error_message: message, stage: 'failed', completed_at: now() },
+        { error_message: message, stage: stageText({ code: 'failed', error }), completed_at: now() },
         [row.status],
       );
       if (to) report.failed.push(row.id);
     };
     if (!uploads.has(row.upload_name)) {
-      await fail('The uploaded file is missing from the server storage; please upload it again.');
+      await fail('The uploaded file is missing from the server storage; please upload it again.', 'UPLOAD_MISSING');
     } else if (row.parts && !uploads.has(row.parts.name)) {
-      await fail('The parts file of this job is missing from the server storage; please upload it again.');
+      await fail(
+        'The parts file of this job is missing from the server storage; please upload it again.',
+        'PARTS_MISSING',
+      );
     } else if (row.status === 'PROCESSING' && row.attempts >= 2) {
-      await fail(INTERRUPTED_BY_RESTART);
+      await fail(INTERRUPTED_BY_RESTART, 'INTERRUPTED');
     } else if (row.status === 'PROCESSING') {
       const to = await repo.transition(
         row.id,
         'QUEUED',
-        { progress: 0, stage: 'requeued after a server restart', started_at: null },
+        { progress: 0, stage: stageText({ code: 'requeued_restart' }), started_at: null },
         ['PROCESSING'],
       );
       if (to) report.requeued.push(row.id);

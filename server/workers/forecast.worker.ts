@@ -2,6 +2,7 @@
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
 import { engine, InputError, StopRequested } from '../forecast/index.js';
+import type { EngineStep } from '../contract/stages.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -17,7 +18,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     beat = now;
     post({ type: 'heartbeat' });
   };
-  const progress = (done: number, total: number, stage: string) => {
+  const progress = (done: number, total: number, stage: EngineStep) => {
     const now = Date.now();
     if (now - last < PROGRESS_EVERY_MS && done < total) return;
     last = now;

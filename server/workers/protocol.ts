@@ -4,6 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { JobConfig, PreviewDto } from '../contract/dto.js';
+import type { EngineStep } from '../contract/stages.js';
 import type {
   EngineContext,
   HistoryPoint,
@@ -65,7 +66,7 @@ export type WorkerResult =
   | { kind: 'stopped' };
 
 export type WorkerMessage =
-  | { type: 'progress'; done: number; total: number; stage: string }
+  | { type: 'progress'; done: number; total: number; stage: EngineStep }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string }
   /** Sign of life, sent at most every second even while a long computation makes no progress. */
   | { type: 'heartbeat' };

@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     await wrong.ctx.close();
   }, 120_000);
 
-  it('scenario 1 signed in: the planner stops at ~15 %; both pages show CANCELLED “Cancelled by planner” within 2 s', async () => {
+  it('scenario 1 signed in: the planner stops at ~15 %; both pages show CANCELLED “Dihentikan oleh planner” within 2 s', async () => {
     planner = await openSignedIn(browser, `${s.url}/#/`, 'planner', PASSWORD.planner);
     const d = planner.page;
     expect(await d.getByTestId('user-role').textContent()).toBe('Planner');
@@ -173,9 +173,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
       badgeWith(d, id, 'CANCELLED').waitFor({ timeout: 2_000 }),
       badgeWith(h, id, 'CANCELLED').waitFor({ timeout: 2_000 }),
       d
-        .locator('[data-testid="current-job"] [data-testid="job-error"]', { hasText: 'Cancelled by planner' })
+        .locator('[data-testid="current-job"] [data-testid="job-error"]', { hasText: 'Dihentikan oleh planner' })
         .waitFor({ timeout: 2_000 }),
-      h.locator(`[data-testid="job-error-${id}"]`, { hasText: 'Cancelled by planner' }).waitFor({ timeout: 2_000 }),
+      h.locator(`[data-testid="job-error-${id}"]`, { hasText: 'Dihentikan oleh planner' }).waitFor({ timeout: 2_000 }),
     ]);
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(await d.getByTestId('stop-button').count()).toBe(0);

@@ -176,7 +176,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('page polish in Chromium', () =
     await notice.waitFor({ timeout: 10_000 });
     expect(await notice.getAttribute('data-kind')).toBe('job.chart.failed');
     expect(await notice.textContent()).not.toContain('setelah job selesai');
-    expect(await page.getByTestId('chart-notice-error').textContent()).toBe(failed.error_message);
+    // the stored English names the problem's code; the page words it (issue 13 item 8)
+    expect(failed.stage_info).toEqual({ code: 'failed', error: 'NO_VALID_ROWS' });
+    expect((await page.getByTestId('chart-notice-error').textContent())?.trim()).toBe(
+      'Tidak ada baris file yang bisa dipakai.',
+    );
 
     const done = await sample();
     await page.goto(`${s.url}/#/jobs/${done.id}`);

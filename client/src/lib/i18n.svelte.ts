@@ -47,6 +47,16 @@ export class I18n {
     return err.message && err.message !== label ? `${label} ${err.message}` : label;
   };
 
+  /**
+   * A known code's words, and the server's English message apart as a detail (pages fold it away); an unknown
+   * code: the server's message as the text.
+   */
+  errorParts = (err: ErrorLike): { text: string; detail: string | null } => {
+    const label = this.errorLabel(err);
+    const known = isMessageKey(`err.${err.code}`);
+    return { text: label, detail: known && err.message && err.message !== label ? err.message : null };
+  };
+
   /** Only the translated label of a known code (sign-in errors: the server's English adds nothing). */
   errorLabel = (err: ErrorLike | null | undefined): string => {
     if (!err) return '';

@@ -25,6 +25,7 @@ export function applyProgress(job: JobDto, p: JobProgressDto): JobDto {
     status: job.status === 'QUEUED' ? 'PROCESSING' : job.status,
     progress: p.progress,
     stage: p.stage,
+    stage_info: p.stage_info,
     partitions: p.partitions,
     queue_position: null,
   };

@@ -1,4 +1,5 @@
 import type { PreviewDto } from '$contract/dto.js';
+import { AMBIGUOUS_DATES_NOTE } from '$contract/vocab.js';
 import type { MessageKey } from './i18n/messages.js';
 
 /**
@@ -13,14 +14,16 @@ export function runBlockedBy(p: PreviewDto | null): MessageKey | null {
 }
 
 /**
- * The warnings that say something the problem list does not: the engine repeats each problem
- * among its warnings (for the CLI), which on the page listed it twice. Exact repeats are dropped too.
+ * The warnings that say something the problem list does not: the engine repeats each problem (and the
+ * ambiguous date order, worded from `date_order_ambiguous`) among its English warnings for the CLI, which on
+ * the page listed it twice. Exact repeats are dropped too.
  */
 export function extraWarnings(p: PreviewDto): string[] {
   const said = p.issues.map((i) => i.message);
   const seen = new Set<string>();
   return p.warnings.filter((w) => {
     if (seen.has(w) || said.some((m) => w === m || w.startsWith(`${m} (`))) return false;
+    if (p.date_order_ambiguous && w.startsWith(AMBIGUOUS_DATES_NOTE)) return false;
     seen.add(w);
     return true;
   });

@@ -46,6 +46,7 @@ export function combineMetrics(
     frequency: ctx.freq,
     horizon: config.forecast_horizon,
     warnings: ctx.warnings,
+    notices: ctx.notices ?? [],
     seconds: Math.round(seconds * 100) / 100,
     holdout: 'last horizon of each series; choice made without it',
   };

@@ -2,18 +2,21 @@
  * Reads a whole demand file (streaming) into compact typed arrays: interned parts, sites and date texts,
  * one entry per valid row. Collects every problem with a count and examples.
  */
+import {
+  addNotice,
+  AMBIGUOUS_DATES_NOTE,
+  BLANK_EXAMPLE,
+  type Notice,
+  type PreviewIssue,
+  type PreviewIssueCode,
+} from '../../contract/vocab.js';
 import { InputError } from '../errors.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
 import { splitRecord, type CsvSink } from './fastcsv.js';
 import { openSource, readInto, type Source } from './source.js';
 
-export interface Issue {
-  code: string;
-  message: string;
-  count: number;
-  examples: string[];
-}
+export type Issue = PreviewIssue;
 
 class Tally {
   count = 0;
@@ -172,6 +175,8 @@ export interface RawDemand {
   order: OrderDecision;
   issues: Issue[];
   warnings: string[];
+  /** The warnings as codes and values (each one's `message` is in `warnings`). */
+  notices: Notice[];
   badDates: { count: number; examples: string[] };
 }
 
@@ -281,7 +286,7 @@ class Collector implements CsvSink {
   /** Tallies a quantity that cannot be used; true when it can. */
   private qtyOk(q: number, qText: string, line: number): boolean {
     if (!Number.isFinite(q)) {
-      this.badQty.add(qText.trim() === '' ? `line ${line}: (blank)` : `line ${line}: ${quote(qText.trim())}`);
+      this.badQty.add(qText.trim() === '' ? `line ${line}: ${BLANK_EXAMPLE}` : `line ${line}: ${quote(qText.trim())}`);
       return false;
     }
     if (q < 0) {
@@ -482,21 +487,24 @@ export async function readDemand(
       Q[kept] = Q[i];
       D[kept] = d;
       kept++;
-    } else badDates.add(dateTexts[di] === '' ? '(blank)' : dateTexts[di]);
+    } else badDates.add(dateTexts[di] === '' ? BLANK_EXAMPLE : dateTexts[di]);
   }
   const issues: Issue[] = [];
-  const push = (code: string, t: Tally, what: string) => {
+  const push = (code: PreviewIssueCode, t: Tally, what: string, params: PreviewIssue['params'] = {}) => {
     if (t.count)
       issues.push({
         code,
         count: t.count,
         examples: t.examples,
         message: `${t.count} row${t.count > 1 ? 's' : ''} ${what}; excluded`,
+        params,
       });
   };
   push('BAD_QUANTITY', badQty, 'with a quantity that is not a number');
   push('NEGATIVE_QUANTITY', negQty, 'with a negative quantity');
-  push('HUGE_QUANTITY', hugeQty, `with a quantity above ${MAX_QTY.toExponential(0)} (not a plausible demand)`);
+  push('HUGE_QUANTITY', hugeQty, `with a quantity above ${MAX_QTY.toExponential(0)} (not a plausible demand)`, {
+    max: MAX_QTY,
+  });
   push('BLANK_PARTNUMBER', blankPart, 'with a blank part number');
   push('BLANK_SITE', blankSite, 'with a blank site code');
   if (badDates.count) {
@@ -511,24 +519,37 @@ export async function readDemand(
       count: badDates.count,
       examples: badDates.examples,
       message: `${badDates.count} row${badDates.count > 1 ? 's have a date' : ' has a date'} that cannot be read as ${expect}`,
+      params: { order: order.order },
     });
   }
-  const warnings: string[] = [];
+  const notes = { warnings: [] as string[], notices: [] as Notice[] };
+  const examples = (t: { examples: string[] }) => t.examples.join(', ');
   if (sci.count) {
-    warnings.push(
-      `${sci.count} rows have part numbers that look mangled by Excel into scientific notation (e.g. ${sci.examples.join(', ')}); format the column as text in Excel and export again`,
-    );
-    issues.push({
+    const message = `${sci.count} rows have part numbers in scientific notation (kept as written)`;
+    // starts with the issue's message, so a page that words the issue knows this note restates it
+    addNotice(notes, {
       code: 'SCIENTIFIC_PARTNUMBER',
-      count: sci.count,
+      params: { count: sci.count },
       examples: sci.examples,
-      message: `${sci.count} rows have part numbers in scientific notation (kept as written)`,
+      message: `${message} (e.g. ${examples(sci)}): they look mangled by Excel; format the column as text in Excel and export again`,
     });
+    issues.push({ code: 'SCIENTIFIC_PARTNUMBER', count: sci.count, examples: sci.examples, message, params: {} });
   }
-  if (order.ambiguous) warnings.push(`Dates are ambiguous: ${order.reason}.`);
+  if (order.ambiguous)
+    addNotice(notes, {
+      code: 'DATES_AMBIGUOUS',
+      params: { order: order.order },
+      message: `${AMBIGUOUS_DATES_NOTE}: ${order.reason}.`,
+    });
   for (const is of issues)
     if (is.code !== 'BAD_DATES' && is.code !== 'SCIENTIFIC_PARTNUMBER')
-      warnings.push(`${is.message} (e.g. ${is.examples.join(', ')})`);
+      addNotice(notes, {
+        code: is.code,
+        params: { ...is.params, count: is.count },
+        examples: is.examples,
+        message: `${is.message} (e.g. ${examples(is)})`,
+      });
+  const { warnings, notices } = notes;
 
   return {
     source,
@@ -543,6 +564,7 @@ export async function readDemand(
     order,
     issues,
     warnings,
+    notices,
     badDates,
   };
 }

@@ -2,7 +2,9 @@
 
 export const ADI_CUT = 1.32;
 export const CV2_CUT = 0.49;
-export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy' | 'no_demand';
+// the value set lives in the contract: the pages word each class
+export type { DemandClass } from '../../contract/vocab.js';
+import type { DemandClass } from '../../contract/vocab.js';
 
 /** Class of y[from..end): ADI = periods / demand periods (one demand: see below), CV² of the non-zero sizes. */
 export function classify(y: Float64Array, from: number, end: number): { cls: DemandClass; adi: number; cv2: number } {

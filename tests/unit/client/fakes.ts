@@ -14,6 +14,7 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
     progress: 0,
     stopped_progress: null,
     stage: '',
+    stage_info: null,
     error_message: null,
     config: {
       forecast_horizon: 30,

@@ -60,9 +60,11 @@ describe('job merge', () => {
     expect(mergeJob(done, { ...j, progress: 60 }).status).toBe('CANCELLED');
     expect(mergeJob(j, done).status).toBe('CANCELLED');
     const parts = { total: 2, completed: 1, skipped: 0, failed: 0 };
-    expect(applyProgress(done, { id: j.id, progress: 70, stage: 's', partitions: parts })).toBe(done);
+    expect(applyProgress(done, { id: j.id, progress: 70, stage: 's', stage_info: null, partitions: parts })).toBe(done);
     const q = makeJob({ status: 'QUEUED', queue_position: 2 });
-    expect(applyProgress(q, { id: q.id, progress: 3, stage: 'reading', partitions: parts })).toMatchObject({
+    expect(
+      applyProgress(q, { id: q.id, progress: 3, stage: 'reading', stage_info: null, partitions: parts }),
+    ).toMatchObject({
       status: 'PROCESSING',
       queue_position: null,
     });

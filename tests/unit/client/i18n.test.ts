@@ -68,5 +68,11 @@ describe('i18n', () => {
       'Nama pengguna atau kata sandi salah.',
     );
     expect(i18n.errorLabel({ code: 'SOMETHING_NEW', message: 'raw text' })).toBe('raw text');
+    // issue 13 item 8: a known code's words, the server's English apart (the dashboard folds it away)
+    expect(i18n.errorParts({ code: 'MISSING_COLUMNS', message: 'Missing required column: date.' })).toEqual({
+      text: 'Kolom wajib tidak ada.',
+      detail: 'Missing required column: date.',
+    });
+    expect(i18n.errorParts({ code: 'SOMETHING_NEW', message: 'raw text' })).toEqual({ text: 'raw text', detail: null });
   });
 });

@@ -147,7 +147,13 @@ describe('item 11: polish', () => {
     api.jobs.push(j);
     const w = new JobWatch(api, cmds, bus);
     await w.watch(j.id);
-    bus.emit('job:progress', { id: j.id, progress: 16, stage: 'forecasting', partitions: j.partitions });
+    bus.emit('job:progress', {
+      id: j.id,
+      progress: 16,
+      stage: 'forecasting',
+      stage_info: null,
+      partitions: j.partitions,
+    });
     expect(w.stoppedAt).toBeNull();
     api.jobs[0] = { ...j, progress: 0 };
     await w.stop(); // the server answers CANCELLED with progress 0

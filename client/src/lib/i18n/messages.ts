@@ -2,6 +2,8 @@
  * UI strings. English is the reference: `id` must define every key (checked by the compiler).
  * Indonesian labels follow the product guide (issue 4). `{name}` placeholders are filled by translate().
  */
+import { wordsEn, wordsId } from './words-messages.js';
+
 export const en = {
   'app.title': 'Sparecast',
   'app.tagline': 'Spare-part demand forecasting',
@@ -429,6 +431,9 @@ export const en = {
   'err.USER_NOT_FOUND': 'The user no longer exists.',
   'err.LAST_ADMIN': 'There must always be at least one admin.',
   'err.TOKEN_NOT_FOUND': 'The token no longer exists.',
+
+  // codes the server sends (stages, problems, classes, methods): words-messages.ts
+  ...wordsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -866,4 +871,6 @@ export const id: Messages = {
   'err.USER_NOT_FOUND': 'Pengguna sudah tidak ada.',
   'err.LAST_ADMIN': 'Harus selalu ada minimal satu admin.',
   'err.TOKEN_NOT_FOUND': 'Token sudah tidak ada.',
+
+  ...wordsId,
 };
