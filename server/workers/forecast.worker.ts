@@ -2,6 +2,8 @@
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
 import { engine, InputError, StopRequested } from '../forecast/index.js';
+import { writePlanXlsx } from '../http/plan-xlsx.js';
+import { planRecords } from '../jobs/job-inventory.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -46,6 +48,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     }
     if (task.kind === 'series-index') {
       return { kind: 'series-index', ...(await engine.writeSeriesIndex(task.request)) };
+    }
+    if (task.kind === 'plan-xlsx') {
+      return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile)) };
     }
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {

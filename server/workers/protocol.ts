@@ -44,6 +44,8 @@ export type WorkerTask =
       port: MessagePort;
     }
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
+  /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
+  | { kind: 'plan-xlsx'; planFile: string; outFile: string; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -60,6 +62,7 @@ export type WorkerResult =
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'series-index'; series: number }
+  | { kind: 'plan-xlsx'; rows: number }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };
