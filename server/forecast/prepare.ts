@@ -244,6 +244,8 @@ export async function loadDemand(
   config: JobConfig,
   onProgress?: (fraction: number) => void,
   parts?: PartsSource | null,
+  /** plan false: no inventory fit, so the partitions write no plan (the forecast alone, for timing it) */
+  opts: { plan?: boolean } = {},
 ): Promise<Prepared> {
   const { rows, sites, cal, warnings, fileStart, trainEnd, fcStart, g } = await readGrouped(
     filePath,
@@ -280,7 +282,7 @@ export async function loadDemand(
     ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, h);
     if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
   }
-  if (knownMethod(config)) {
+  if (opts.plan !== false && knownMethod(config)) {
     const s = getSample();
     const periods = periodsNeeded(settings, g.sites);
     const windows = backtestWindows(s, chooseAll(s.evs, ctx.selection, h, ctx.prior), h, periods);

@@ -28,7 +28,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
   try {
     if (task.kind === 'load') {
       const onRead = (f: number) => progress(f, 1, 'reading');
-      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, onRead, task.parts);
+      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, onRead, task.parts, {
+        plan: task.plan,
+      });
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };
     }

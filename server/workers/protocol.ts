@@ -23,6 +23,8 @@ export type WorkerTask =
       config: JobConfig;
       /** The job's optional parts file (inventory plan): read after the demand, in the same task. */
       parts?: PartsSource | null;
+      /** false: no inventory plan (no fit in the read phase, so no plan rows either) */
+      plan?: boolean;
       port: MessagePort;
     }
   | {
