@@ -2,16 +2,18 @@
  * Inventory-plan benchmark on the shared holdout sets: the plan exactly as production writes it (the CLI's
  * --inventory with the set's parts file: the server's pool, chunking and job-level fit), scored by
  * ../shared/tools/inventory/score.mjs next to the peers of peers.mjs, PASS/MISS against the goals. Then the
- * plan's extra time over the forecast alone, on carparts and on a generated original-shape daily file: the
- * forecast alone is the CLI of the commit before the plan existed (git archive into a temp folder), on the
- * same file and threads, best of --repeat runs each. Reports; always exits 0.
+ * plan's extra time and memory over the forecast alone, on carparts, on a generated original-shape daily file
+ * and on the 1M-row file (the generator at scale 84, as bench:upload makes it): the forecast alone is the same
+ * CLI with --plan off (no fit in the read phase, no plan rows), on the same file and threads; wall time = the
+ * CLI's own "seconds" (best of --repeat runs, alone and with the plan interleaved), peak RSS = the CLI
+ * process's (worker threads included; the highest of the runs). Reports; always exits 0.
  *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--validate] [--repeat 2] [--no-time]
- *        [--baseline REF] [--keep]
+ *        [--keep] [--big-scale 84 | --no-big]
  * --validate: the last max(P) periods of each training file become the test (an in-history holdout); the real
  * test files are then not read at all. --keep: leave the plans and holdout files in the temp folder (printed).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -82,26 +84,11 @@ function holdout(trainFile: string, V: number, dir: string): { train: string; te
   return { train, test: testFile };
 }
 
-/** One CLI run; its own "seconds" figure (the run, without node's start-up). */
-function cli(cliRoot: string, a: string[]): { seconds: number; stdout: string } {
-  const stdout = node(join(cliRoot, 'server/cli/forecast.ts'), a, true, cliRoot);
-  return { seconds: Number(/^seconds ([\d.]+)/m.exec(stdout)?.[1] ?? NaN), stdout };
-}
-const best = (f: () => number) => Math.min(...Array.from({ length: REPEAT }, f));
-
-/** The CLI of the commit before the plan existed, unpacked into dir (node_modules linked): the forecast alone. */
-function baselineCli(dir: string): { root: string; ref: string } | null {
-  const git = (a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
-  const added = git(['log', '--diff-filter=A', '--format=%H', '--', 'server/forecast/inventory/job-fit.ts']);
-  const ref = opt('baseline') ?? (added ? `${added.split('\n').pop()}^` : '');
-  if (!ref) return null;
-  mkdirSync(dir, { recursive: true });
-  execFileSync('sh', ['-c', `git archive "$REF" server package.json tsconfig.json | tar -x -C "$DIR"`], {
-    cwd: root,
-    env: { ...process.env, REF: ref, DIR: dir },
-  });
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  return { root: dir, ref: git(['rev-parse', '--short', ref]) };
+/** One CLI run; its own "seconds" figure (the run, without node's start-up) and its peak RSS. */
+function cli(a: string[]): { seconds: number; rssMb: number; stdout: string } {
+  const stdout = node(join(root, 'server/cli/forecast.ts'), a, true);
+  const seconds = Number(/^seconds ([\d.]+)/m.exec(stdout)?.[1] ?? NaN);
+  return { seconds, rssMb: Number(/^peak RSS (\d+) MB/m.exec(stdout)?.[1] ?? NaN), stdout };
 }
 
 interface Score {
@@ -127,7 +114,7 @@ try {
       : { train: join(shared, `${set.name}-train.csv`), test: join(shared, `${set.name}-test.csv`) };
     const h = String(validate ? maxP : set.h);
     const plan = join(dir, 'ours', 'sparecast.csv');
-    const run = cli(root, [
+    const run = cli([
       ...['--input', files.train, '--output', join(dir, 'forecast.csv'), '--horizon', h],
       ...['--inventory', plan, '--parts', partsFile, '--service-level', '0.95', '--review-periods', '1'],
     ]);
@@ -175,19 +162,33 @@ try {
     const daily = join(tmp, 'original-shape.csv');
     await writeDemandFile(daily, { scale: 1, seed: 42, start: '2024-08-01', days: 365 });
     timings.push({ name: 'original-shape daily', file: daily, extra: ['--horizon', '30'] });
-    const base = baselineCli(join(tmp, 'baseline'));
-    if (!base) console.log('\nplan time: no baseline commit found (pass --baseline REF)');
-    else console.log(`\nplan's extra time (forecast alone = CLI at ${base.ref}; 2 threads; best of ${REPEAT})`);
-    for (const t of base ? timings.filter((x) => x.name !== 'auto-sb') : []) {
-      const out = join(tmp, 'time-out.csv');
-      const io = ['--input', t.file, '--output', out, '--threads', '2'];
-      const horizon = t.extra.slice(0, 2);
-      const alone = best(() => cli(base!.root, [...io, ...horizon]).seconds);
-      const withPlan = best(() => cli(root, [...io, ...t.extra, '--inventory', join(tmp, 'time-plan.csv')]).seconds);
-      const extra = (100 * (withPlan - alone)) / alone;
+    if (!args.includes('--no-big')) {
+      const scale = Number(opt('big-scale') ?? 84);
+      const big = join(tmp, 'big.csv');
+      const rows = await writeDemandFile(big, { scale, seed: 7, start: '2024-01-01', days: 365 });
+      timings.push({
+        name: `${(rows / 1e6).toFixed(2)}M-row file (scale ${scale})`,
+        file: big,
+        extra: ['--horizon', '30'],
+      });
+    }
+    console.log(`\nplan's extra time and memory (forecast alone = the same CLI with --plan off; 2 threads)`);
+    console.log(`  wall time = best of ${REPEAT} runs each, interleaved; peak RSS = the highest of the runs`);
+    for (const t of timings.filter((x) => x.name !== 'auto-sb')) {
+      const io = ['--input', t.file, '--output', join(tmp, 'time-out.csv'), '--threads', '2'];
+      const alone: ReturnType<typeof cli>[] = [],
+        withPlan: ReturnType<typeof cli>[] = [];
+      for (let i = 0; i < REPEAT; i++) {
+        alone.push(cli([...io, ...t.extra.slice(0, 2), '--plan', 'off']));
+        withPlan.push(cli([...io, ...t.extra, '--inventory', join(tmp, 'time-plan.csv')]));
+      }
+      const sec = (r: ReturnType<typeof cli>[]) => Math.min(...r.map((x) => x.seconds));
+      const rss = (r: ReturnType<typeof cli>[]) => Math.max(...r.map((x) => x.rssMb));
+      const extra = (100 * (sec(withPlan) - sec(alone))) / sec(alone);
       console.log(
-        `  ${verdict(extra <= 30)} ${t.name}: forecast alone ${alone.toFixed(2)} s, with the plan ${withPlan.toFixed(2)} s, ` +
-          `+${extra.toFixed(0)} % (goal ≤ 30 %)`,
+        `  ${verdict(extra <= 30)} ${t.name}: forecast alone ${sec(alone).toFixed(2)} s, with the plan ` +
+          `${sec(withPlan).toFixed(2)} s, +${extra.toFixed(0)} % (goal ≤ 30 %); ` +
+          `peak RSS ${rss(alone)} → ${rss(withPlan)} MB (+${rss(withPlan) - rss(alone)} MB)`,
       );
     }
   }

@@ -24,6 +24,7 @@ import { appRoot } from './storage/app-root.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { hostAllowed, originVerdict, type HostAllowList } from './http/origin.js';
 import { jobRoutes } from './http/jobs.routes.js';
+import { PlanWorkbooks } from './jobs/plan-workbooks.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
 import { createUploadReceiver } from './http/upload.js';
@@ -120,7 +121,8 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     void series.forget(id);
     sites.forget(id);
   });
-  api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, paths: deps.paths, receive }));
+  const workbooks = new PlanWorkbooks(deps.interactive, deps.paths);
+  api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, workbooks, paths: deps.paths, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

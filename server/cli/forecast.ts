@@ -6,7 +6,8 @@
  *     [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]
  *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]]
  * --inventory writes the inventory plan (one row per part and site) through its own temp file; the runner
- * writes a plan for every run, so without --inventory its temp file is simply removed.
+ * writes a plan for every run, so without --inventory its temp file is simply removed. --plan off skips the
+ * plan altogether (no fit in the read phase, no plan rows): the forecast alone, as the benches time it.
  * Progress on stderr, summary on stdout. Exit 1 on bad input (with the planner-readable reason), 2 on bad
  * usage, 3 on an internal failure, 130 on Ctrl-C (threads stopped, temp output removed).
  */
@@ -25,7 +26,8 @@ const USAGE =
   '[--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|' +
   METHOD_NAMES.join('|') +
   '] [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N] ' +
-  '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N]]';
+  '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N]] ' +
+  '[--plan on|off]';
 const FLAGS: Record<string, string> = {
   input: 'input',
   output: 'output',
@@ -43,6 +45,7 @@ const FLAGS: Record<string, string> = {
   'service-level': 'service_level',
   'lead-time-days': 'lead_time_days',
   'review-periods': 'review_periods',
+  plan: 'plan',
 };
 /** Same grace as the server's default STOP_GRACE_MS: a task gets this long to stop by itself. */
 const STOP_GRACE_MS = 300;
@@ -102,8 +105,10 @@ async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
   if (!a.input) usage('--input is required');
   if (!a.output) usage('--output is required');
-  const { input, output, threads, inventory, parts, ...raw } = a;
+  const { input, output, threads, inventory, parts, plan = 'on', ...raw } = a;
   if (parts && !inventory) usage('--parts needs --inventory FILE (where to write the plan)');
+  if (plan !== 'on' && plan !== 'off') usage('--plan must be on or off');
+  if (plan === 'off' && inventory) usage('--plan off writes no plan: drop --inventory');
   const parsed = jobConfigSchema.safeParse(raw);
   if (!parsed.success) usage(parsed.error.issues.map((i) => i.message).join('; '));
   const config = parsed.data;
@@ -141,7 +146,10 @@ async function main(): Promise<number> {
   };
   const outcome = await runner
     .run(
-      { id, filePath: input, originalName: basename(input), config, tmpFile, parts: partsSource, planTmpFile: planTmp },
+      {
+        ...{ id, filePath: input, originalName: basename(input), config, tmpFile, parts: partsSource },
+        ...{ planTmpFile: planTmp, plan: plan === 'on' },
+      },
       hooks,
     )
     .finally(() => pool.destroy());
@@ -184,6 +192,8 @@ async function main(): Promise<number> {
     ...notes.map((n) => `note: ${n}`),
     ...m.warnings.map((w) => `warning: ${w}`),
     `seconds ${seconds.toFixed(2)}`,
+    // the whole process, worker threads included (they share it): what the benches report as memory
+    `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

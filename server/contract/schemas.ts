@@ -3,6 +3,10 @@
  * z.infer, so a value set is spelled once: here.
  */
 import { z } from 'zod';
+import { INVENTORY_DEFAULTS, METHOD_NAMES } from './defaults.js';
+
+// spelled in defaults.ts, which the engine's worker threads import without loading zod
+export { INVENTORY_DEFAULTS, METHOD_NAMES };
 
 /** Every status a job can be in; the last three are final. */
 export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -14,21 +18,6 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 export const ROUNDING_MODES = ['half_up', 'half_even', 'ceil', 'floor'] as const;
 export type RoundingMode = (typeof ROUNDING_MODES)[number];
 export const FREQUENCIES = ['D', 'W', 'M'] as const;
-/** The named forecast methods (the engine implements them; `auto` is its learned combination). */
-export const METHOD_NAMES = [
-  'naive',
-  'snaive',
-  'ma',
-  'mean',
-  'ses',
-  'ets',
-  'croston',
-  'sba',
-  'tsb',
-  'adida',
-  'imapa',
-  'comb',
-] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -57,12 +46,6 @@ const siteCodes = z.preprocess(
     .max(1000, 'at most 1000 site codes')
     .transform((a) => [...new Set(a)]),
 );
-
-/**
- * Defaults of the inventory fields of the job config. The fields stay optional in the parsed type (a config
- * stored before they existed, or built by hand, is still a JobConfig); the engine applies these.
- */
-export const INVENTORY_DEFAULTS = { service_level: 0.95, lead_time_days: 30, review_periods: 1 } as const;
 
 /** The `config` field of POST /api/jobs. Unknown keys are rejected so typos are not silently ignored. */
 export const jobConfigSchema = z.strictObject({

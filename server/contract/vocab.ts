@@ -3,7 +3,7 @@
  * series can get, and the preview's problem codes. The client keys its dictionaries by them, so a value added
  * here without words fails the typecheck.
  */
-import { METHOD_NAMES } from './schemas.js';
+import { METHOD_NAMES } from './defaults.js';
 
 /** Syntetos–Boylan classes (ADI × CV²), plus series without any demand. */
 export const DEMAND_CLASSES = ['smooth', 'erratic', 'intermittent', 'lumpy', 'no_demand'] as const;

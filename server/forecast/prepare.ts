@@ -1,6 +1,5 @@
 /** inspectHead, previewDemand and loadDemand: from a file to validated, per-site partitions. */
 import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
-import { jobConfigSchema } from '../contract/schemas.js';
 import { addNotice } from '../contract/vocab.js';
 import type { EngineContext } from './context.js';
 import { InputError } from './errors.js';
@@ -104,7 +103,7 @@ export async function previewDemand(
   let parts_file: PreviewDto['parts_file'] = null;
   if (opts.parts) {
     const file = await readPartsFile(opts.parts.filePath, opts.parts.originalName);
-    const m = matchParts(file, g?.sites ?? [], jobConfigSchema.parse({}), cal.freq);
+    const m = matchParts(file, g?.sites ?? [], {}, cal.freq);
     parts_file = {
       filename: opts.parts.originalName,
       rows: file.rows.length,
@@ -255,6 +254,8 @@ export async function loadDemand(
   config: JobConfig,
   onProgress?: (fraction: number) => void,
   parts?: PartsSource | null,
+  /** plan false: no inventory fit, so the partitions write no plan (the forecast alone, for timing it) */
+  opts: { plan?: boolean } = {},
 ): Promise<Prepared> {
   const { rows, sites, cal, warnings, notices, fileStart, trainEnd, fcStart, g } = await readGrouped(
     filePath,
@@ -292,7 +293,7 @@ export async function loadDemand(
     ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, h);
     if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
   }
-  if (knownMethod(config)) {
+  if (opts.plan !== false && knownMethod(config)) {
     const s = getSample();
     const periods = periodsNeeded(settings, g.sites);
     const windows = backtestWindows(s, chooseAll(s.evs, ctx.selection, h, ctx.prior), h, periods);

@@ -103,6 +103,8 @@ export interface EngineApi {
     config: JobConfig,
     onProgress?: (fraction: number) => void,
     parts?: PartsSource | null,
+    /** plan false: no inventory fit, so no plan rows (the forecast alone, for timing the plan's cost) */
+    opts?: { plan?: boolean },
   ): Promise<Prepared>;
   /** Forecasts one site (synchronous, CPU-bound; runs in a worker). Throws InputError or StopRequested. */
   forecastPartition(

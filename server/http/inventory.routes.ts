@@ -10,18 +10,17 @@ import { requireRole } from '../auth/middleware.js';
 import { JobInventory } from '../jobs/job-inventory.js';
 import { queryRows, summarize } from '../jobs/plan-query.js';
 import type { JobService } from '../jobs/job.service.js';
-import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import { writePlanXlsx } from './plan-xlsx.js';
+import type { PlanWorkbooks } from '../jobs/plan-workbooks.js';
 
 export interface InventoryRoutesDeps {
   jobs: JobService;
-  paths: StoragePaths;
+  workbooks: PlanWorkbooks;
   jobId: (req: Request) => string;
 }
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function inventoryRoutes({ jobs, paths, jobId }: InventoryRoutesDeps): Router {
+export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps): Router {
   const r = Router();
   const viewer = requireRole('viewer');
   const plans = new JobInventory();
@@ -45,17 +44,20 @@ export function inventoryRoutes({ jobs, paths, jobId }: InventoryRoutesDeps): Ro
       res.sendFile(file);
       return;
     }
-    const { rows, name } = await load(req);
-    // a temp file, sent then removed: a failed write answers with an error, never half a workbook
-    const tmp = paths.tmpFile('plan-xlsx');
-    try {
-      await writePlanXlsx(tmp, rows);
-      res.type(XLSX_TYPE);
-      res.attachment(`${name}.xlsx`);
-      await new Promise<void>((resolve, reject) => res.sendFile(tmp, (err) => (err ? reject(err) : resolve())));
-    } finally {
-      await removeQuietly(tmp);
-    }
+    const { job, name } = await jobs.plan(jobId(req));
+    // built once in a worker thread and kept next to the plan (jobs/plan-workbooks.ts)
+    const xlsx = await workbooks.file(job.id, job.plan_name!);
+    res.type(XLSX_TYPE);
+    res.attachment(`${name}.xlsx`);
+    await new Promise<void>((resolve, reject) =>
+      res.sendFile(xlsx, (err: NodeJS.ErrnoException | undefined) => {
+        // deleted between the build and the send: the same answer as a plan already gone
+        if (err?.code === 'ENOENT' && !res.headersSent)
+          reject(new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.'));
+        else if (err && !res.headersSent) reject(err);
+        else resolve();
+      }),
+    );
   });
 
   r.get('/jobs/:id/inventory/rows', viewer, async (req, res) => {

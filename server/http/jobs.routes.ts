@@ -21,6 +21,7 @@ import type { JobSeries, SeriesSource } from '../jobs/job-series.js';
 import type { JobSites } from '../jobs/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { inventoryRoutes } from './inventory.routes.js';
+import type { PlanWorkbooks } from '../jobs/plan-workbooks.js';
 import { checkUploadedFile, discardUpload, parseConfigField, type createUploadReceiver } from './upload.js';
 
 export interface JobRoutesDeps {
@@ -29,6 +30,7 @@ export interface JobRoutesDeps {
   series: JobSeries;
   sites: JobSites;
   paths: StoragePaths;
+  workbooks: PlanWorkbooks;
   receive: ReturnType<typeof createUploadReceiver>;
 }
 
@@ -38,7 +40,7 @@ function jobId(req: Request): string {
   return r.data;
 }
 
-export function jobRoutes({ jobs, commands, series, sites, paths, receive }: JobRoutesDeps): Router {
+export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, receive }: JobRoutesDeps): Router {
   const r = Router();
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
@@ -177,7 +179,7 @@ export function jobRoutes({ jobs, commands, series, sites, paths, receive }: Job
     res.json(body);
   });
 
-  r.use(inventoryRoutes({ jobs, paths, jobId }));
+  r.use(inventoryRoutes({ jobs, workbooks, jobId }));
 
   return r;
 }

@@ -8,8 +8,14 @@ import { PLAN_COLUMNS, safeText } from '../forecast/index.js';
 
 const TEXT = new Set<string>(['partnumber', 'site_code', 'demand_class']);
 
-/** Writes `rows` to a new .xlsx at `file` (which must not exist). */
-export async function writePlanXlsx(file: string, rows: readonly PlanRowDto[]): Promise<void> {
+/**
+ * Writes `rows` to a new .xlsx at `file` (which must not exist); returns how many. Runs in a worker thread
+ * (jobs/plan-workbooks.ts): tens of thousands of rows take seconds of CPU that must not block the event loop.
+ */
+export async function writePlanXlsx(
+  file: string,
+  rows: Iterable<PlanRowDto> | AsyncIterable<PlanRowDto>,
+): Promise<number> {
   // exceljs costs ~30 MB once loaded: only when someone downloads a workbook
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
@@ -17,7 +23,9 @@ export async function writePlanXlsx(file: string, rows: readonly PlanRowDto[]): 
   ws.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: TEXT.has(c) ? 18 : 12 }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
-  for (const r of rows) {
+  let n = 0;
+  for await (const r of rows) {
+    n++;
     const values = PLAN_COLUMNS.map((c) => {
       const v = r[c];
       return typeof v === 'string' ? safeText(v) : v;
@@ -26,4 +34,5 @@ export async function writePlanXlsx(file: string, rows: readonly PlanRowDto[]): 
   }
   ws.commit();
   await wb.commit();
+  return n;
 }

@@ -15,6 +15,12 @@ const OPTIONAL = new Set<string>(['unit_cost', 'stock_value', 'on_hand', 'on_ord
 /** Reads a plan CSV as PLAN_COLUMNS rows: texts as uploaded (the write's formula guard undone), numbers. */
 export async function readPlan(file: string): Promise<PlanRowDto[]> {
   const rows: PlanRowDto[] = [];
+  for await (const row of planRecords(file)) rows.push(row);
+  return rows;
+}
+
+/** The rows of a plan CSV one at a time (the workbook writer streams them, never holding the plan). */
+export async function* planRecords(file: string): AsyncGenerator<PlanRowDto> {
   const parser = createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true }));
   for await (const rec of parser as AsyncIterable<Record<string, string>>) {
     const row: Record<string, string | number | null> = {};
@@ -24,9 +30,8 @@ export async function readPlan(file: string): Promise<PlanRowDto[]> {
       else if (v === '' && OPTIONAL.has(c)) row[c] = null;
       else row[c] = Number(v);
     }
-    rows.push(row as unknown as PlanRowDto);
+    yield row as unknown as PlanRowDto;
   }
-  return rows;
 }
 
 /** The plans of the last few jobs asked for, read once each. */

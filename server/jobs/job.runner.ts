@@ -59,6 +59,8 @@ export interface RunRequest {
   parts: PartsSource | null;
   /** Where the inventory plan is written; removed unless the run completes. */
   planTmpFile: string;
+  /** false: no inventory plan at all (no fit, no plan rows; the CLI's --plan off). Default true. */
+  plan?: boolean;
 }
 
 interface Running {
@@ -135,6 +137,7 @@ export class JobRunner {
           originalName: req.originalName,
           config: req.config,
           parts: req.parts,
+          ...(req.plan === false ? { plan: false } : {}),
         },
         (m) =>
           this.forward(m, hooks, (f) => ({

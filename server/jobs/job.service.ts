@@ -22,6 +22,7 @@ import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
 import { JobExecution, planFileName } from './job.execution.js';
+import { planWorkbookName } from './plan-workbooks.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -305,7 +306,10 @@ export class JobService {
     await this.indexer?.forget(id);
     await removeQuietly(this.paths.upload(row.upload_name));
     if (row.parts) await removeQuietly(this.paths.upload(row.parts.name));
-    await removeQuietly(this.paths.output(row.plan_name ?? planFileName(id)));
+    const plan = row.plan_name ?? planFileName(id);
+    await removeQuietly(this.paths.output(plan));
+    // after the plan, never before: a workbook being built then sees the plan gone (plan-workbooks.ts)
+    await removeQuietly(this.paths.output(planWorkbookName(plan)));
     const fresh = row.output_name ?? `${id}.csv`;
     await removeQuietly(this.paths.output(fresh));
     await removeQuietly(`${this.paths.output(fresh)}.idx`); // its series index (jobs/job-series.ts)

@@ -3,6 +3,8 @@
  */
 import { engine, InputError, StopRequested } from '../forecast/index.js';
 import type { EngineStep } from '../contract/stages.js';
+import { writePlanXlsx } from '../http/plan-xlsx.js';
+import { planRecords } from '../jobs/job-inventory.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -27,7 +29,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
   try {
     if (task.kind === 'load') {
       const onRead = (f: number) => progress(f, 1, 'reading');
-      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, onRead, task.parts);
+      const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, onRead, task.parts, {
+        plan: task.plan,
+      });
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };
     }
@@ -47,6 +51,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     }
     if (task.kind === 'series-index') {
       return { kind: 'series-index', ...(await engine.writeSeriesIndex(task.request)) };
+    }
+    if (task.kind === 'plan-xlsx') {
+      return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile)) };
     }
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {

@@ -24,6 +24,8 @@ export type WorkerTask =
       config: JobConfig;
       /** The job's optional parts file (inventory plan): read after the demand, in the same task. */
       parts?: PartsSource | null;
+      /** false: no inventory plan (no fit in the read phase, so no plan rows either) */
+      plan?: boolean;
       port: MessagePort;
     }
   | {
@@ -45,6 +47,8 @@ export type WorkerTask =
       port: MessagePort;
     }
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
+  /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
+  | { kind: 'plan-xlsx'; planFile: string; outFile: string; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -61,6 +65,7 @@ export type WorkerResult =
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'series-index'; series: number }
+  | { kind: 'plan-xlsx'; rows: number }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };

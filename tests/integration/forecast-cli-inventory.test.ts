@@ -81,4 +81,21 @@ describe('npm run forecast -- --inventory', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--parts needs --inventory/);
   });
+  it('--plan off: the forecast alone, byte for byte the same forecast, no plan fitted; not with --inventory', async () => {
+    const on = path.join(dir, 'on.csv'),
+      off = path.join(dir, 'off.csv');
+    const base = ['--input', SAMPLE, '--horizon', '14', '--threads', '2'];
+    const a = await forecast(...base, '--output', on);
+    const b = await forecast(...base, '--output', off, '--plan', 'off');
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(a.stdout).toMatch(/note: Inventory plan fitted on \d+ backtest windows/);
+    expect(b.stdout).not.toMatch(/Inventory plan fitted/);
+    expect(b.stdout).toMatch(/^peak RSS \d+ MB$/m);
+    expect(readFileSync(off, 'utf8')).toBe(readFileSync(on, 'utf8'));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const both = await forecast(...base, '--output', off, '--plan', 'off', '--inventory', path.join(dir, 'p.csv'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--plan off writes no plan/);
+  }, 120_000);
 });

@@ -2,8 +2,11 @@
  * Per-series plan settings: the parts file's rows matched to the job's series (part + site, else the part's
  * row with a blank site, else the job's defaults), lead times in periods of the job's frequency.
  */
-import { INVENTORY_DEFAULTS } from '../../contract/schemas.js';
+import { INVENTORY_DEFAULTS } from '../../contract/defaults.js';
 import type { JobConfig } from '../../contract/dto.js';
+
+/** The job config's inventory fields (unset: INVENTORY_DEFAULTS); a preview passes none. */
+export type InventoryConfig = Pick<JobConfig, 'lead_time_days' | 'review_periods' | 'service_level'>;
 import { InputError } from '../errors.js';
 import type { PartRow, PartsFile } from '../parse/parts.js';
 import type { SiteSeries } from '../series/group.js';
@@ -44,7 +47,7 @@ export interface MatchedParts {
 
 const SEP = '\u0001';
 
-export function defaultSettings(config: JobConfig, freq: Freq): PlanSettings {
+export function defaultSettings(config: InventoryConfig, freq: Freq): PlanSettings {
   return {
     defaults: {
       L: daysToPeriods(config.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days, freq),
@@ -75,7 +78,7 @@ function toSettings(r: PartRow, freq: Freq): PartSettings {
 export function matchParts(
   file: PartsFile,
   series: readonly SiteSeries[],
-  config: JobConfig,
+  config: InventoryConfig,
   freq: Freq,
 ): MatchedParts {
   const settings = defaultSettings(config, freq);

@@ -2,7 +2,7 @@
 import { adidaAt, aggregatedSesK1, imapaAt, prefixOf, type Prefix } from './aggregate.js';
 import { crostonScan, CROSTON_ALPHA, tsbScan } from './intermittent.js';
 import { meanAt, movingAverageAt, naiveAt, seasonalNaiveAt } from './simple.js';
-import { METHOD_NAMES } from '../../contract/schemas.js';
+import { METHOD_NAMES } from '../../contract/defaults.js';
 import { holtDampedScan, sesScan } from './smoothing.js';
 
 // The names are part of the contract (the client offers them); the implementations live here.

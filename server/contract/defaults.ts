@@ -1,0 +1,27 @@
+/**
+ * Value sets and defaults of the contract that the engine needs at run time, without zod: every worker thread
+ * imports the engine, and zod (through schemas.ts) cost each thread ~17 MB of RSS under tsx. schemas.ts
+ * re-exports them, so the client and the server import them from there as before.
+ */
+
+/** The named forecast methods (the engine implements them; `auto` is its learned combination). */
+export const METHOD_NAMES = [
+  'naive',
+  'snaive',
+  'ma',
+  'mean',
+  'ses',
+  'ets',
+  'croston',
+  'sba',
+  'tsb',
+  'adida',
+  'imapa',
+  'comb',
+] as const;
+
+/**
+ * Defaults of the inventory fields of the job config. The fields stay optional in the parsed type (a config
+ * stored before they existed, or built by hand, is still a JobConfig); the engine applies these.
+ */
+export const INVENTORY_DEFAULTS = { service_level: 0.95, lead_time_days: 30, review_periods: 1 } as const;

@@ -1,0 +1,80 @@
+/**
+ * The XLSX of a completed job's inventory plan: built once on the interactive pool (a worker thread: a
+ * 50,000-row workbook is seconds of CPU that would stall every client's event loop), into tmp/ and renamed
+ * next to the plan as outputs/<plan>.xlsx, then sent from there on every later download.
+ * Lifecycle: Delete, Force Delete and retention remove it with the job's other files (job.service.ts), boot
+ * keeps it for a COMPLETED job and quarantines it otherwise (reconcile.ts), a half-written one stays in tmp/.
+ * The workbook carries its plan's modification time: a plan rewritten since (a re-plan) gets a fresh one.
+ */
+import { promises as fs } from 'node:fs';
+import { AppError } from '../contract/errors.js';
+import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** outputs/<id>.plan.csv → <id>.plan.xlsx */
+export const planWorkbookName = (planName: string) => `${planName.replace(/\.csv$/, '')}.xlsx`;
+
+const BUILD_TIMEOUT_MS = 300_000;
+
+const mtimeOf = async (file: string): Promise<number | null> => {
+  const st = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  return st ? Math.round(st.mtimeMs) : null;
+};
+
+const gone = () => new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
+
+export class PlanWorkbooks {
+  /** builds in flight, per job: concurrent downloads share one */
+  private readonly building = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly paths: StoragePaths,
+  ) {}
+
+  /** The workbook of the plan `planName` of job `jobId`, built first if it is missing or older than the plan. */
+  async file(jobId: string, planName: string): Promise<string> {
+    const planFile = this.paths.output(planName);
+    const xlsx = this.paths.output(planWorkbookName(planName));
+    const planTime = await mtimeOf(planFile);
+    if (planTime === null) throw gone();
+    if ((await mtimeOf(xlsx)) === planTime) return xlsx;
+    let p = this.building.get(jobId);
+    if (!p) {
+      p = this.build(planFile, xlsx, planTime).finally(() => this.building.delete(jobId));
+      this.building.set(jobId, p);
+    }
+    return p;
+  }
+
+  private async build(planFile: string, xlsx: string, planTime: number): Promise<string> {
+    const tmp = this.paths.tmpFile('plan-xlsx');
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), BUILD_TIMEOUT_MS);
+    try {
+      const task = { kind: 'plan-xlsx' as const, planFile, outFile: tmp };
+      const r = await this.pool.run(task, ctl.signal, () => undefined).result;
+      if (r.kind !== 'plan-xlsx') throw new Error(`unexpected worker answer ${r.kind}`);
+      // stamped with the plan's time it was built from: a plan rewritten meanwhile is newer and rebuilt
+      const t = new Date(planTime);
+      await fs.utimes(tmp, t, t);
+      await fs.rename(tmp, xlsx);
+    } catch (err) {
+      await removeQuietly(tmp);
+      if ((await mtimeOf(planFile)) === null) throw gone();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    // Deleted while building: Delete removes the plan before its workbook, so either the plan is gone now
+    // (and the workbook is ours to remove) or the workbook renamed above is removed by Delete after it.
+    if ((await mtimeOf(planFile)) === null) {
+      await removeQuietly(xlsx);
+      throw gone();
+    }
+    return xlsx;
+  }
+}
