@@ -14,6 +14,7 @@ import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { quarantineFile, stampOf } from '../storage/quarantine.js';
 import type { JobRepo } from './job.repo.js';
 import { INTERRUPTED_BY_RESTART } from './job.state.js';
+import { planInputsFileOf } from '../forecast/index.js';
 
 export interface ReconcileReport {
   requeued: string[];
@@ -74,6 +75,8 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   for (const name of [...keepOutputs]) keepOutputs.add(`${name}.idx`);
   // and so does its inventory plan
   for (const r of fresh) if (r.status === 'COMPLETED' && r.plan_name) keepOutputs.add(r.plan_name);
+  // with the plan's re-plan inputs (jobs/job-replan.ts)
+  for (const r of fresh) if (r.status === 'COMPLETED' && r.plan_name) keepOutputs.add(planInputsFileOf(r.plan_name));
   const stamp = stampOf(new Date());
   const strays = [
     ...[...uploads].filter((n) => !keepUploads.has(n)).map((n) => ['uploads', n] as const),

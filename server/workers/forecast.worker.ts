@@ -1,7 +1,7 @@
 /**
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
-import { engine, InputError, StopRequested } from '../forecast/index.js';
+import { engine, InputError, replanFromInputs, StopRequested } from '../forecast/index.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -47,6 +47,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     if (task.kind === 'series-index') {
       return { kind: 'series-index', ...(await engine.writeSeriesIndex(task.request)) };
     }
+    if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,

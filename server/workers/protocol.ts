@@ -12,6 +12,8 @@ import type {
   PartitionResult,
   PartsSource,
   Prepared,
+  ReplanRequest,
+  ReplanResult,
   SeriesIndexRequest,
 } from '../forecast/index.js';
 
@@ -44,6 +46,8 @@ export type WorkerTask =
       port: MessagePort;
     }
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
+  /** A completed job's plan made again at other settings, from its re-plan inputs. */
+  | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -60,6 +64,7 @@ export type WorkerResult =
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'series-index'; series: number }
+  | { kind: 'replan'; result: ReplanResult }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };
