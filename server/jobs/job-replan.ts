@@ -88,6 +88,7 @@ export class JobReplan implements Replanner {
     try {
       const r = await result.catch((err: unknown) => {
         if (signal.aborted) throw gone(id);
+        if (limited.aborted) throw new AppError(500, 'INTERNAL', 'The re-plan took too long and was stopped.');
         throw err;
       });
       if (r.kind === 'input-error') throw new AppError(409, 'REPLAN_UNAVAILABLE', r.message);

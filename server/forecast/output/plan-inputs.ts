@@ -6,8 +6,10 @@
  *
  * Text, one JSON value per line: line 1 the header (PlanInputsHeader: the job's pooled fit, its settings
  * in periods, the frequency), then one line per series in the plan's order:
- *   [partnumber, site_code, demand_class, history length, [non-zero offsets], [their qty], [forecast mean]]
- * JSON keeps every double exact (shortest round-trip form), and keeps part numbers as data.
+ *   [partnumber, site_code, demand_class, history length, [non-zero offsets], [their qty], "forecast mean"]
+ * JSON keeps every double exact (shortest round-trip form) and part numbers as data; the forecast mean, a
+ * double per period that is rarely short in decimal, is its Float64 bytes in base64 (exact, and about half
+ * the text: 101 MB → 60 MB of inputs on the 1M-row job).
  */
 import type { Frequency } from '../../contract/dto.js';
 import type { PooledParams } from '../inventory/fit.js';
@@ -46,7 +48,7 @@ export function planInputsLine(
       at.push(k);
       qty.push(history[k]);
     }
-  const fc = Array.from(forecast);
+  const fc = Buffer.from(Float64Array.from(forecast).buffer).toString('base64');
   return `${JSON.stringify([key.partnumber, key.site, key.demandClass, history.length, at, qty, fc])}\n`;
 }
 
@@ -66,7 +68,7 @@ export function parsePlanInputsHeader(line: string): PlanInputsHeader {
   try {
     h = JSON.parse(line) as Partial<PlanInputsHeader>;
   } catch {
-    /* reported below */
+    throw new Error(`its header is not JSON (${line.length} characters)`);
   }
   if (!h || h.kind !== PLAN_INPUTS_KIND || h.v !== 1 || !h.pooled || !h.settings?.defaults || !h.freq)
     throw new Error('not a plan inputs file of this version');
@@ -80,10 +82,15 @@ export function parsePlanInputsLine(line: string): PlanInputsSeries {
   const [partnumber, site, demandClass, n, at, qty, fc] = r as unknown[];
   if (typeof partnumber !== 'string' || typeof site !== 'string' || typeof demandClass !== 'string')
     throw new Error('damaged plan inputs line');
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || !isNums(at) || !isNums(qty) || !isNums(fc))
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || !isNums(at) || !isNums(qty) || typeof fc !== 'string')
     throw new Error('damaged plan inputs line');
+  const bytes = Buffer.from(fc, 'base64');
+  if (bytes.length % 8 !== 0) throw new Error('damaged plan inputs line');
   if (at.length !== qty.length || at.some((k) => !(k >= 0 && k < n))) throw new Error('damaged plan inputs line');
   const history = new Float64Array(n);
   at.forEach((k, j) => (history[k] = qty[j]));
-  return { partnumber, site, demandClass, history, forecast: Float64Array.from(fc) };
+  // copied out: the decoded bytes need not sit on an 8-byte boundary
+  const forecast = new Float64Array(bytes.length / 8);
+  new Uint8Array(forecast.buffer).set(bytes);
+  return { partnumber, site, demandClass, history, forecast };
 }

@@ -7,7 +7,7 @@
  * worker thread; the caller renames the written file over the plan.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { PooledParams } from '../inventory/fit.js';
@@ -35,16 +35,17 @@ export interface ReplanResult {
 }
 
 export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult> {
-  const lines = createInterface({ input: createReadStream(req.inputsFile), crlfDelay: Infinity });
-  const fh = await open(req.planFile, 'wx');
+  const lines = fileLines(req.inputsFile);
+  let fh: FileHandle | null = null;
   try {
+    fh = await open(req.planFile, 'wx');
     const out = new BufferedFile(fh);
     await out.write(Buffer.from(`${PLAN_HEADER}\n`));
     let job: { settings: PlanSettings; pooled: PooledParams } | null = null;
     const overall = newTotals();
     const bySite: Record<string, PlanTotals> = {};
     let rows = 0;
-    for await (const line of lines) {
+    for await (const line of lines.lines) {
       if (!job) {
         job = jobOf(line, req.defaults);
         continue;
@@ -64,8 +65,18 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
     return { rows, defaults: job.settings.defaults, overall, bySite };
   } finally {
     lines.close();
-    await fh.close();
+    await fh?.close();
   }
+}
+
+/**
+ * A file's lines, kept from the moment of the call: readline emits lines as soon as the file is read and
+ * drops those emitted before its async iterator exists, so one made after an await (here: opening the plan
+ * file) lost the header now and then under load. The iterator is made at once, which buffers them.
+ */
+export function fileLines(file: string): { lines: AsyncIterableIterator<string>; close(): void } {
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  return { lines: rl[Symbol.asyncIterator](), close: () => rl.close() };
 }
 
 /** The job's fit and its settings with the new defaults (the parts file's rows unchanged). */

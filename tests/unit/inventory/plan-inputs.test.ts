@@ -17,13 +17,21 @@ describe('plan inputs lines', () => {
     const back = parsePlanInputsLine(line.trimEnd());
     expect(back).toMatchObject({ partnumber: key.partnumber, site: key.site, demandClass: 'lumpy' });
     expect([...back.history]).toEqual([...history]);
-    expect([...back.forecast]).toEqual([...forecast].map((v) => (Object.is(v, -0) ? 0 : v)));
+    expect([...back.forecast]).toEqual([...forecast]);
+    expect(Object.is(back.forecast[2], -0)).toBe(true); // the very bits
   });
 
   it('refuse damaged lines and headers of another kind', () => {
-    for (const bad of ['[', '{}', '["p","s","c",2,[5],[1],[]]', '["p","s","c",2,[0],[],[]]', '[1,"s","c",0,[],[],[]]'])
+    for (const bad of [
+      '[',
+      '{}',
+      '["p","s","c",2,[5],[1],""]',
+      '["p","s","c",2,[0],[],""]',
+      '[1,"s","c",0,[],[],""]',
+      '["p","s","c",0,[],[],"AAA="]',
+    ])
       expect(() => parsePlanInputsLine(bad), bad).toThrow(/damaged|JSON/);
     expect(() => parsePlanInputsHeader('{"kind":"other","v":1}')).toThrow(/not a plan inputs file/);
-    expect(() => parsePlanInputsHeader('not json')).toThrow(/not a plan inputs file/);
+    expect(() => parsePlanInputsHeader('not json')).toThrow(/header is not JSON/);
   });
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fitPooled } from '../../../server/forecast/inventory/index.js';
 import { planInputsHeader, planInputsLine } from '../../../server/forecast/output/plan-inputs.js';
 import { PLAN_HEADER } from '../../../server/forecast/output/plan-write.js';
-import { replanFromInputs } from '../../../server/forecast/output/replan.js';
+import { fileLines, replanFromInputs } from '../../../server/forecast/output/replan.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'replan-engine-'));
 const hist = (k: number) =>
@@ -56,6 +56,17 @@ describe('replanFromInputs', () => {
     expect(p2.order_up_to).toBe(p2.ltd_q99);
     expect(r.overall.costed).toBe(1);
     expect(r.bySite.A.series).toBe(2);
+  });
+
+  it('reads every line of the inputs, even when the caller awaits before the loop', async () => {
+    // a plain readline loop started after an await sees none of the lines already read (the header was lost)
+    const file = path.join(dir, 'lines.txt');
+    writeFileSync(file, 'header\nl1\nl2\n');
+    const r = fileLines(file);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const got: string[] = [];
+    for await (const l of r.lines) got.push(l);
+    expect(got).toEqual(['header', 'l1', 'l2']);
   });
 
   it('says the inputs are damaged (INVALID_INPUT), naming what to do', async () => {
