@@ -17,6 +17,7 @@ import { Server } from 'socket.io';
 import type { JobService } from './jobs/job.service.js';
 import { JobSeries } from './jobs/job-series.js';
 import { JobSites } from './jobs/job-sites.js';
+import { JobReplan } from './jobs/job-replan.js';
 import type { WorkerPool } from './jobs/worker-pool.js';
 import type { Logger } from './logger.js';
 import type { StoragePaths } from './storage/paths.js';
@@ -25,6 +26,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { hostAllowed, originVerdict, type HostAllowList } from './http/origin.js';
 import { jobRoutes } from './http/jobs.routes.js';
 import { PlanWorkbooks } from './jobs/plan-workbooks.js';
+import { replanRoutes } from './http/replan.routes.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
 import { createUploadReceiver } from './http/upload.js';
@@ -123,6 +125,10 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   });
   const workbooks = new PlanWorkbooks(deps.interactive, deps.paths);
   api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, workbooks, paths: deps.paths, receive }));
+  // re-plans run on the interactive pool, like the series index: a planner waits for them
+  const replanner = new JobReplan(deps.jobs, deps.interactive, deps.paths);
+  deps.jobs.useReplanner(replanner); // cancelled on Delete and shutdown
+  api.use(replanRoutes({ commands, replanner }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -28,6 +28,8 @@ export interface ServerToClientEvents {
   'job:progress': (payload: JobProgressDto) => void;
   /** To room `job:<id>` only. */
   'job:log': (payload: { id: string; lines: LogLine[] }) => void;
+  /** To room `job:<id>` only: the job's inventory plan was re-planned (its Inventory view reloads it). */
+  'job:replanned': (payload: { id: string }) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

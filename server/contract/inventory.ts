@@ -4,6 +4,7 @@
  * No Node imports: the client bundles this file.
  */
 import { z } from 'zod';
+import { jobConfigSchema } from './schemas.js';
 
 /** One row of the plan; null where an input (cost, stock on hand) is missing. */
 export interface PlanRowDto {
@@ -87,4 +88,24 @@ export interface InventorySummaryDto {
   demand_classes: string[];
   /** whether the job had a parts file (else every part used the default lead time, no costs) */
   has_parts_file: boolean;
+}
+
+/**
+ * POST /api/jobs/:id/inventory/plan: the plan made again at other job-wide settings, without the forecast.
+ * Each field as in the job config (the same checks and messages); an absent one keeps the job's value.
+ * The parts file's own values per part still win, as in a run with these settings.
+ */
+export const replanSchema = jobConfigSchema
+  .pick({ service_level: true, lead_time_days: true, review_periods: true })
+  .strict();
+export type ReplanInput = z.input<typeof replanSchema>;
+
+/** The answer of a re-plan: the settings the plan now uses, and how long it took. */
+export interface ReplanDto {
+  id: string;
+  service_level: number;
+  lead_time_days: number;
+  review_periods: number;
+  rows: number;
+  seconds: number;
 }

@@ -34,6 +34,8 @@ export async function snapshotDatabase(source: string, target: string): Promise<
 export interface StoredFiles {
   uploads: string[];
   outputs: string[];
+  /** outputs a job may have or not (a plan's re-plan inputs: none on jobs from before re-planning) */
+  optional: string[];
 }
 
 type Column = 'upload_name' | 'output_name' | 'parts_name' | 'plan_name';
@@ -52,7 +54,12 @@ export async function filesReferenced(file: string): Promise<StoredFiles> {
     const names = (...ks: Column[]) => [
       ...new Set(rows.flatMap((r) => ks.map((k) => r[k])).filter((n): n is string => !!n)),
     ];
-    return { uploads: names('upload_name', 'parts_name'), outputs: names('output_name', 'plan_name') };
+    const optional = names('plan_name').map((n) => `${n}.inputs`); // output/plan-inputs.ts planInputsFileOf
+    return {
+      uploads: names('upload_name', 'parts_name'),
+      outputs: [...names('output_name', 'plan_name'), ...optional],
+      optional,
+    };
   } finally {
     await close(db);
   }

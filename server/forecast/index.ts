@@ -40,6 +40,8 @@ export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
 export { writeSeriesIndex, type HistorySource, type SeriesIndexRequest } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
+export { planInputsFileOf, planInputsHeader } from './output/plan-inputs.js';
+export { replanFromInputs, type ReplanRequest, type ReplanResult } from './output/replan.js';
 export type { SeriesIndexEntry } from './output/series-index.js';
 
 // For the benches and tools that score an output against the file's own calendar.

@@ -17,6 +17,7 @@ import { applyThreshold, csvField, num, roundQty } from './output/write.js';
 import { addToTotals, newTotals, planRow } from './inventory/plan-row.js';
 import { settingsFor } from './inventory/settings.js';
 import { planLine } from './output/plan-write.js';
+import { planInputsLine } from './output/plan-inputs.js';
 
 const Z80 = 1.2816;
 
@@ -158,6 +159,7 @@ export function forecastPartition(
   const chunks: string[] = [];
   const inv = ctx.inventory;
   const planLines: string[] = [];
+  const inputLines: string[] = [];
   const totals = newTotals();
   const scratch = { a: new Float64Array(0) };
   let rows = 0;
@@ -199,12 +201,13 @@ export function forecastPartition(
       const row = planRow(key, hist, mean, st, inv.pooled);
       addToTotals(totals, row);
       planLines.push(planLine(row));
+      inputLines.push(planInputsLine(key, hist, mean)); // what a re-plan needs (output/plan-inputs.ts)
     }
     pending[i] = null;
     holdouts[i] = null;
   }
   hooks.progress(2 * S, 2 * S, 'done');
   const result: PartitionResult = { site: data.site, rows, csv: chunks.join(''), metrics: m };
-  if (inv) result.plan = { rows: planLines.length, csv: planLines.join(''), totals };
+  if (inv) result.plan = { rows: planLines.length, csv: planLines.join(''), inputs: inputLines.join(''), totals };
   return result;
 }

@@ -71,6 +71,8 @@ export interface PartitionResult {
 export interface PartitionPlan {
   rows: number;
   csv: string;
+  /** the same series' re-plan input lines (output/plan-inputs.ts), each ending in '\n' */
+  inputs: string;
   totals: PlanTotals;
 }
 

@@ -26,6 +26,7 @@ export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps)
   const plans = new JobInventory();
   // a deleted job's plan would otherwise stay cached until evicted
   jobs.events.on('deleted', ({ id }) => plans.forget(id));
+  jobs.events.on('replanned', ({ id }) => plans.forget(id)); // its plan file was replaced
 
   const load = async (req: Request) => {
     const { job, file, name } = await jobs.plan(jobId(req));

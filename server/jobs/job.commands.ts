@@ -53,6 +53,14 @@ export class JobCommands {
     await this.record(actor, action, id, job.filename);
   }
 
+  /** Re-plans a completed job's inventory plan (`work`), recorded with the settings it changed. */
+  async replan<T>(actor: Actor, id: string, detail: string, work: () => Promise<T>): Promise<T> {
+    this.need(actor, 'planner', 're-plan inventory');
+    const out = await work();
+    await this.record(actor, 'job.replan', id, detail);
+    return out;
+  }
+
   private need(actor: Actor, role: 'planner' | 'admin', what: string): void {
     if (!roleAtLeast(actor.user.role, role))
       throw new AppError(403, 'FORBIDDEN', `Your role (${actor.user.role}) may not ${what}.`);

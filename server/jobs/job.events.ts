@@ -6,6 +6,8 @@ export interface JobEventMap {
   created: [JobDto];
   updated: [JobDto];
   deleted: [{ id: string }];
+  /** A COMPLETED job's inventory plan was made again at other settings (jobs/job-replan.ts). */
+  replanned: [{ id: string }];
   progress: [JobProgressDto];
   log: [{ id: string; lines: LogLine[] }];
   /** Server-internal: every thread a stopped job used has ended (or returned to the pool). */

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
 import { stageText, type Stage } from '../contract/stages.js';
-import type { HistorySource } from '../forecast/index.js';
+import { planInputsFileOf, type HistorySource } from '../forecast/index.js';
 import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
@@ -104,7 +104,7 @@ export class JobExecution {
       // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
       this.logger.error({ err, id }, 'job failed outside the engine');
       this.live.end(id);
-      await Promise.all([removeQuietly(tmpFile), removeQuietly(planTmpFile)]);
+      await Promise.all([tmpFile, planTmpFile, planInputsFileOf(planTmpFile)].map(removeQuietly));
       await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
     }
   }
@@ -114,13 +114,25 @@ export class JobExecution {
     const outputPath = this.paths.output(outputName);
     const planName = planFileName(id);
     const planPath = this.paths.output(planName);
+    const inputsTmp = planInputsFileOf(outcome.planTmpFile);
+    const inputsPath = planInputsFileOf(planPath);
+    // the plan's re-plan inputs (absent without an inventory fit: such a plan cannot be re-planned)
+    await fs.rename(inputsTmp, inputsPath).catch(async (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      await Promise.all([inputsTmp, outcome.planTmpFile, outcome.tmpFile].map(removeQuietly));
+      throw err;
+    });
     // the plan first: a job whose forecast is in outputs/ but whose plan is not would be COMPLETED without one
     await fs.rename(outcome.planTmpFile, planPath).catch(async (err: unknown) => {
-      await Promise.all([removeQuietly(outcome.planTmpFile), removeQuietly(outcome.tmpFile)]);
+      await Promise.all([
+        removeQuietly(outcome.planTmpFile),
+        removeQuietly(outcome.tmpFile),
+        removeQuietly(inputsPath),
+      ]);
       throw err;
     });
     await fs.rename(outcome.tmpFile, outputPath).catch(async (err: unknown) => {
-      await Promise.all([removeQuietly(planPath), removeQuietly(outcome.tmpFile)]);
+      await Promise.all([removeQuietly(planPath), removeQuietly(outcome.tmpFile), removeQuietly(inputsPath)]);
       throw err;
     });
     const message = `Completed: ${outcome.outputRows} forecast rows in ${outcome.metrics.seconds.toFixed(1)} s`;
@@ -142,7 +154,7 @@ export class JobExecution {
     );
     if (!done) {
       // stopped at the last moment: no output survives
-      await Promise.all([removeQuietly(outputPath), removeQuietly(planPath)]);
+      await Promise.all([outputPath, planPath, inputsPath].map(removeQuietly));
       return;
     }
     this.notify.log(id, 'info', message);

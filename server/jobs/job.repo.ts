@@ -5,7 +5,13 @@
  */
 import { col, fn, Op, where, type WhereOptions } from 'sequelize';
 import type { JobMetrics, LogLine, PartitionCounts } from '../contract/dto.js';
-import { jobConfigSchema, describeZodError, type JobStatus, type ListQuery } from '../contract/schemas.js';
+import {
+  jobConfigSchema,
+  describeZodError,
+  type JobConfig,
+  type JobStatus,
+  type ListQuery,
+} from '../contract/schemas.js';
 import { FINAL_STATUSES } from '../contract/status.js';
 import type { Database } from '../db/database.js';
 import type { JobModel, JobRow } from '../db/job.model.js';
@@ -179,6 +185,17 @@ export class JobRepo {
     return this.db.writes.run(async () => {
       const [n] = await this.db.Job.update(toRowPatch(patch), { where: { id, status } });
       return n === 1;
+    });
+  }
+
+  /** A re-plan's settings and metrics, only while the job is COMPLETED; the updated job or null. */
+  async patchCompleted(id: string, config: JobConfig, metrics: JobMetrics | null): Promise<Job | null> {
+    return this.db.writes.run(async () => {
+      const values = { config: JSON.stringify(config), metrics: metrics === null ? null : JSON.stringify(metrics) };
+      const [n] = await this.db.Job.update(values, { where: { id, status: 'COMPLETED' } });
+      if (n !== 1) return null;
+      const m = await this.db.Job.findByPk(id);
+      return m ? plain(m) : null;
     });
   }
 

@@ -11,6 +11,8 @@ import { stageText } from '../contract/stages.js';
 import {
   engine,
   OrderedOutput,
+  planInputsFileOf,
+  planInputsHeader,
   type HistorySource,
   type InputErrorCode,
   type PartitionInput,
@@ -122,10 +124,13 @@ export class JobRunner {
     const started = Date.now();
     let output: OrderedOutput | null = null;
     let plan: OrderedOutput | null = null;
+    let inputs: OrderedOutput | null = null;
+    const inputsTmp = planInputsFileOf(req.planTmpFile);
     const drop = async () => {
       await output?.abandon();
       await plan?.abandon();
-      await Promise.all([req.tmpFile, req.planTmpFile].map((f) => fs.rm(f, { force: true })));
+      await inputs?.abandon();
+      await Promise.all([req.tmpFile, req.planTmpFile, inputsTmp].map((f) => fs.rm(f, { force: true })));
     };
     try {
       hooks.log('info', `Reading ${req.originalName}`);
@@ -163,7 +168,10 @@ export class JobRunner {
 
       output = new OrderedOutput(req.tmpFile, engine.OUTPUT_HEADER);
       plan = new OrderedOutput(req.planTmpFile, engine.PLAN_HEADER, 'plan');
-      const results = await this.forecastSites(state, req, prepared, counts, hooks, [output, plan]);
+      // what a re-plan at other settings needs (jobs/job-replan.ts), next to the plan
+      const inv = prepared.context.inventory;
+      if (inv) inputs = new OrderedOutput(inputsTmp, planInputsHeader(prepared.context.freq, inv), 'plan-inputs');
+      const results = await this.forecastSites(state, req, prepared, counts, hooks, [output, plan, inputs]);
       if (results.kind !== 'ok') {
         await drop();
         return { ...results, partitions: counts };
@@ -172,6 +180,7 @@ export class JobRunner {
       hooks.progress({ progress: SITES_END, stage: stageText({ code: 'writing' }), partitions: { ...counts } });
       const outputRows = await output.finish();
       const planRows = await plan.finish();
+      await inputs?.finish();
       hooks.log('info', `Inventory plan: ${planRows} rows`);
       const metrics = engine.combineMetrics(
         results.results,
@@ -205,7 +214,7 @@ export class JobRunner {
     prepared: Prepared,
     counts: PartitionCounts,
     hooks: RunHooks,
-    [output, plan]: [OrderedOutput, OrderedOutput],
+    [output, plan, inputs]: [OrderedOutput, OrderedOutput, OrderedOutput | null],
   ): Promise<{ kind: 'ok'; results: PartitionResult[] } | SiteFailure> {
     const sites = prepared.partitions;
     const chunks = planChunks(sites, this.pool.threads);
@@ -247,6 +256,7 @@ export class JobRunner {
           // the forecast's lines first, then the plan's: each writer drops only its own text
           await output.push(k, res.result);
           await plan.push(k, res.result);
+          await inputs?.push(k, res.result);
           if (--chunksLeft[chunk.site] === 0) {
             counts.completed++;
             hooks.log('info', `Site ${site} done`);

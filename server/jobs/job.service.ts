@@ -14,7 +14,7 @@ import { toDto } from './job.dto.js';
 import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
-import type { HistorySource } from '../forecast/index.js';
+import { planInputsFileOf, type HistorySource } from '../forecast/index.js';
 import type { SeriesSource } from './job-series.js';
 import type { JobRunner } from './job.runner.js';
 import { stageText } from '../contract/stages.js';
@@ -54,6 +54,12 @@ export interface SeriesIndexer {
   close(): Promise<void>;
 }
 
+/** Background work on a completed job's plan (jobs/job-replan.ts): a re-plan in flight, cancelled on Delete. */
+export interface Replanner {
+  forget(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 const now = () => new Date().toISOString();
 const newId = () => randomBytes(8).toString('hex');
 
@@ -69,6 +75,7 @@ export class JobService {
   private readonly execution: JobExecution;
   private accepting = true;
   private indexer: SeriesIndexer | null = null;
+  private replanner: Replanner | null = null;
 
   constructor(
     private readonly repo: JobRepo,
@@ -96,6 +103,24 @@ export class JobService {
   /** Who builds a completed job's series index (the job page's chart). */
   useSeriesIndexer(indexer: SeriesIndexer): void {
     this.indexer = indexer;
+  }
+
+  /** Who re-plans a completed job's inventory plan; cancelled on Delete like the series index. */
+  useReplanner(replanner: Replanner): void {
+    this.replanner = replanner;
+  }
+
+  /**
+   * A re-plan replaced the plan of a COMPLETED job: stores the settings it used and the plan's new totals, and
+   * tells the world. Null when the job is gone or no longer COMPLETED (the caller then removes its file).
+   */
+  async replanned(id: string, config: JobConfig, metrics: Job['metrics']): Promise<JobDto | null> {
+    const row = await this.repo.patchCompleted(id, config, metrics);
+    if (!row) return null;
+    const dto = this.dto(row);
+    this.events.emit('updated', dto);
+    this.events.emit('replanned', { id });
+    return dto;
   }
 
   /** Where a completed job's series are read from. */
@@ -304,10 +329,12 @@ export class JobService {
     }
     // A series index still being built would otherwise land after the files are gone.
     await this.indexer?.forget(id);
+    await this.replanner?.forget(id); // and so would a re-plan's
     await removeQuietly(this.paths.upload(row.upload_name));
     if (row.parts) await removeQuietly(this.paths.upload(row.parts.name));
     const plan = row.plan_name ?? planFileName(id);
     await removeQuietly(this.paths.output(plan));
+    await removeQuietly(planInputsFileOf(this.paths.output(plan)));
     // after the plan, never before: a workbook being built then sees the plan gone (plan-workbooks.ts)
     await removeQuietly(this.paths.output(planWorkbookName(plan)));
     const fresh = row.output_name ?? `${id}.csv`;
@@ -376,6 +403,7 @@ export class JobService {
     );
     await Promise.all(this.active.values());
     await this.indexer?.close();
+    await this.replanner?.close();
   }
 
   // ---- internals -------------------------------------------------------------------------------------

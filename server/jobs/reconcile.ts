@@ -16,6 +16,7 @@ import { quarantineFile, stampOf } from '../storage/quarantine.js';
 import type { JobRepo } from './job.repo.js';
 import { INTERRUPTED_BY_RESTART } from './job.state.js';
 import { planWorkbookName } from './plan-workbooks.js';
+import { planInputsFileOf } from '../forecast/index.js';
 
 export interface ReconcileReport {
   requeued: string[];
@@ -77,9 +78,11 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
     if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
   // A completed job's series index (`<output>.idx`) belongs to it like its output.
   for (const name of [...keepOutputs]) keepOutputs.add(`${name}.idx`);
-  // and so do its inventory plan and the plan's workbook (jobs/plan-workbooks.ts)
+  // and so do its inventory plan, the plan's workbook (jobs/plan-workbooks.ts) and its re-plan inputs
+  // (jobs/job-replan.ts)
   for (const r of fresh)
-    if (r.status === 'COMPLETED' && r.plan_name) keepOutputs.add(r.plan_name).add(planWorkbookName(r.plan_name));
+    if (r.status === 'COMPLETED' && r.plan_name)
+      keepOutputs.add(r.plan_name).add(planWorkbookName(r.plan_name)).add(planInputsFileOf(r.plan_name));
   const stamp = stampOf(new Date());
   const strays = [
     ...[...uploads].filter((n) => !keepUploads.has(n)).map((n) => ['uploads', n] as const),

@@ -66,6 +66,7 @@ export async function backup(storageDir: string, outDir: string, release: string
   await snapshotDatabase(paths.db, dbCopy);
 
   const refs = await filesReferenced(dbCopy);
+  const optional = new Set(refs.optional);
   const files: ManifestFile[] = [];
   const missing: BackupManifest['missing'] = [];
   for (const dir of ['uploads', 'outputs'] as const) {
@@ -76,7 +77,7 @@ export async function backup(storageDir: string, outDir: string, release: string
         await fs.copyFile(from, to);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        missing.push({ dir, name });
+        if (!optional.has(name)) missing.push({ dir, name });
         continue;
       }
       files.push({ dir, name, ...(await sha256(to)) });

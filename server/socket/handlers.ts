@@ -127,6 +127,7 @@ export function registerSocketHandlers(io: IoServer, deps: SocketDeps, logger: L
   jobs.events.on('deleted', (p) => io.emit('job:deleted', p));
   jobs.events.on('progress', (p) => io.to(jobRoom(p.id)).volatile.emit('job:progress', p));
   jobs.events.on('log', (p) => io.to(jobRoom(p.id)).emit('job:log', p));
+  jobs.events.on('replanned', (p) => io.to(jobRoom(p.id)).emit('job:replanned', p));
 
   io.on('connection', (socket: IoSocket) => {
     const actor = () => ({ user: socket.data.user!, ip: socket.handshake.address ?? null });

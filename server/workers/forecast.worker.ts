@@ -1,7 +1,7 @@
 /**
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
-import { engine, InputError, StopRequested } from '../forecast/index.js';
+import { engine, InputError, replanFromInputs, StopRequested } from '../forecast/index.js';
 import type { EngineStep } from '../contract/stages.js';
 import { writePlanXlsx } from '../http/plan-xlsx.js';
 import { planRecords } from '../jobs/job-inventory.js';
@@ -55,6 +55,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     if (task.kind === 'plan-xlsx') {
       return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile)) };
     }
+    if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,

@@ -13,6 +13,8 @@ import type {
   PartitionResult,
   PartsSource,
   Prepared,
+  ReplanRequest,
+  ReplanResult,
   SeriesIndexRequest,
 } from '../forecast/index.js';
 
@@ -49,6 +51,8 @@ export type WorkerTask =
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
   | { kind: 'plan-xlsx'; planFile: string; outFile: string; port: MessagePort }
+  /** A completed job's plan made again at other settings, from its re-plan inputs. */
+  | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -66,6 +70,7 @@ export type WorkerResult =
   | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'series-index'; series: number }
   | { kind: 'plan-xlsx'; rows: number }
+  | { kind: 'replan'; result: ReplanResult }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };

@@ -148,6 +148,7 @@ describe('the parts file through the job lifecycle', () => {
     );
     expect(readdirSync(path.join(out, 'uploads'))).toContain(`${done.id}.parts.csv`);
     expect(readdirSync(path.join(out, 'outputs'))).toContain(`${done.id}.plan.csv`);
+    expect(readdirSync(path.join(out, 'outputs'))).toContain(`${done.id}.plan.csv.inputs`); // what a re-plan reads
     rmSync(scratch, { recursive: true, force: true });
   });
 });

@@ -8,6 +8,7 @@ import { ConnectionStore } from './connection.svelte.js';
 import { DashboardStore } from './dashboard.svelte.js';
 import { HistoryStore } from './history.svelte.js';
 import { createInventoryApi, type InventoryApi } from './inventory-api.js';
+import { createReplanApi, type ReplanApi } from './replan.svelte.js';
 import { I18n } from './i18n.svelte.js';
 import { bindSocket, LiveBus } from './live.js';
 import { Router } from './router.svelte.js';
@@ -21,6 +22,8 @@ export interface AppContext {
   api: Api;
   /** The Inventory view's calls (GET /api/jobs/:id/inventory…). */
   inventory: InventoryApi;
+  /** POST /api/jobs/:id/inventory/plan (the Inventory view's re-plan). */
+  replan: ReplanApi;
   account: AccountApi;
   auth: AuthStore;
   session: Session;
@@ -54,6 +57,7 @@ export function createAppContext(): AppContext {
   const api = createApi('', hooks);
   const account = createAccountApi('', hooks);
   const inventory = createInventoryApi('', hooks);
+  const replan = createReplanApi('', hooks);
   const auth = new AuthStore(account);
   const session = new Session(
     auth,
@@ -78,6 +82,7 @@ export function createAppContext(): AppContext {
     bus,
     api,
     inventory,
+    replan,
     account,
     auth,
     session,

@@ -101,6 +101,23 @@ export class InventoryStore {
     }
   }
 
+  /** The plan was re-made (on this page or another): its summary and the page in view again, filters kept. */
+  async refresh(): Promise<void> {
+    if (this.phase !== 'ready') return;
+    const [s] = await Promise.all([this.api.summary(this.jobId), this.fetchRows()]);
+    if (this.phase !== 'ready') return; // deleted meanwhile
+    if (s.ok) this.summary = s.data;
+    else {
+      this.error = s.error;
+      this.phase = 'error';
+      return;
+    }
+    // the chosen part's numbers changed too
+    const chosen = this.selected;
+    this.selected = null;
+    if (chosen) await this.choose(chosen);
+  }
+
   setSearch(q: string): Promise<void> {
     this.q = q;
     return this.refilter();

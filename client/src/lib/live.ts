@@ -51,6 +51,7 @@ export function bindSocket(socket: AppSocket, bus: LiveBus): () => void {
   const onDeleted: ServerToClientEvents['job:deleted'] = (p) => bus.emit('job:deleted', p);
   const onProgress: ServerToClientEvents['job:progress'] = (p) => bus.emit('job:progress', p);
   const onLog: ServerToClientEvents['job:log'] = (p) => bus.emit('job:log', p);
+  const onReplanned: ServerToClientEvents['job:replanned'] = (p) => bus.emit('job:replanned', p);
   socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
   socket.on('job:created', onCreated);
@@ -58,6 +59,7 @@ export function bindSocket(socket: AppSocket, bus: LiveBus): () => void {
   socket.on('job:deleted', onDeleted);
   socket.on('job:progress', onProgress);
   socket.on('job:log', onLog);
+  socket.on('job:replanned', onReplanned);
   if (socket.connected) onConnect();
   return () => {
     socket.off('connect', onConnect);
@@ -67,5 +69,6 @@ export function bindSocket(socket: AppSocket, bus: LiveBus): () => void {
     socket.off('job:deleted', onDeleted);
     socket.off('job:progress', onProgress);
     socket.off('job:log', onLog);
+    socket.off('job:replanned', onReplanned);
   };
 }

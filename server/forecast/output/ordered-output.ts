@@ -7,8 +7,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { PartitionResult } from '../types.js';
 
-/** Which lines of a result a writer takes: the forecast's, or the inventory plan's. */
-export type OutputPart = 'forecast' | 'plan';
+/** Which lines of a result a writer takes: the forecast's, the inventory plan's, or its re-plan inputs. */
+export type OutputPart = 'forecast' | 'plan' | 'plan-inputs';
 
 export class OrderedOutput {
   private readonly out: WriteStream;
@@ -61,7 +61,12 @@ export class OrderedOutput {
       this.pending.delete(this.next++);
       let ok = true;
       // written text is dropped: only the metrics and totals are kept
-      if (this.part === 'plan') {
+      if (this.part === 'plan-inputs') {
+        if (r.plan) {
+          ok = this.out.write(r.plan.inputs);
+          r.plan.inputs = '';
+        }
+      } else if (this.part === 'plan') {
         if (r.plan) {
           this.rows += r.plan.rows;
           ok = this.out.write(r.plan.csv);

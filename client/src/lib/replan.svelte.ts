@@ -1,0 +1,94 @@
+/// <reference types="svelte" />
+import type { JobConfig } from '$contract/dto.js';
+import type { ReplanDto, ReplanInput } from '$contract/inventory.js';
+import { request, type ApiOptions } from './api.js';
+import type { MessageKey } from './i18n/messages.js';
+import type { ClientError, Result } from './result.js';
+
+/** POST /api/jobs/:id/inventory/plan; a fake in tests. */
+export interface ReplanApi {
+  replan(id: string, body: ReplanInput): Promise<Result<ReplanDto>>;
+}
+
+export function createReplanApi(base = '', opts: ApiOptions = {}): ReplanApi {
+  return {
+    replan: (id, body) =>
+      request<ReplanDto>(
+        `${base}/api/jobs/${encodeURIComponent(id)}/inventory/plan`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        opts,
+      ),
+  };
+}
+
+/** The levels a planner picks from (the job's own, if another, is offered too). */
+export const REPLAN_LEVELS = [0.8, 0.9, 0.95, 0.98, 0.99] as const;
+
+type PlanConfig = Pick<JobConfig, 'service_level' | 'lead_time_days' | 'review_periods'>;
+
+/**
+ * The Inventory view's re-plan form: the job's current plan settings, editable; submit re-makes the plan on
+ * the server and then `done` reloads the view. Follows the job's settings (a re-plan elsewhere changes them)
+ * until the planner edits a field.
+ */
+export class ReplanForm {
+  level = $state(0.95);
+  leadDays = $state('30');
+  review = $state('1');
+  busy = $state(false);
+  error = $state<ClientError | null>(null);
+  last = $state<ReplanDto | null>(null);
+  private edited = false;
+
+  constructor(
+    private readonly api: ReplanApi,
+    private readonly jobId: string,
+    private readonly done: () => Promise<void>,
+  ) {}
+
+  /** The job's settings (defaults where the config has none), unless the planner is editing. */
+  follow(config: PlanConfig): void {
+    if (this.edited || this.busy) return;
+    this.level = config.service_level ?? 0.95;
+    this.leadDays = String(config.lead_time_days ?? 30);
+    this.review = String(config.review_periods ?? 1);
+  }
+
+  edit(field: 'level' | 'leadDays' | 'review', value: string): void {
+    this.edited = true;
+    if (field === 'level') this.level = Number(value);
+    else this[field] = value;
+  }
+
+  get levels(): number[] {
+    return [...new Set<number>([...REPLAN_LEVELS, this.level])].sort((a, b) => a - b);
+  }
+
+  /** What is wrong with the form, in the user's words; null when it can be sent. */
+  get problem(): MessageKey | null {
+    const lead = this.leadDays.trim() === '' ? NaN : Number(this.leadDays);
+    if (!(lead >= 0 && lead <= 3650)) return 'replan.bad.lead';
+    const review = this.review.trim() === '' ? NaN : Number(this.review);
+    if (!(Number.isInteger(review) && review >= 0 && review <= 365)) return 'replan.bad.review';
+    return null;
+  }
+
+  async submit(): Promise<boolean> {
+    if (this.busy || this.problem) return false;
+    this.busy = true;
+    this.error = null;
+    const body = {
+      service_level: this.level,
+      lead_time_days: Number(this.leadDays),
+      review_periods: Number(this.review),
+    };
+    const r = await this.api.replan(this.jobId, body);
+    if (r.ok) {
+      this.last = r.data;
+      this.edited = false;
+      await this.done();
+    } else this.error = r.error;
+    this.busy = false;
+    return r.ok;
+  }
+}

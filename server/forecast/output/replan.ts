@@ -1,0 +1,98 @@
+/**
+ * A finished job's inventory plan made again from its re-plan inputs (plan-inputs.ts) with new job-wide
+ * defaults: the same planRow and planLine as the run, the same series in the same order, so the same
+ * settings give the same bytes. The parts file's own values (lead time, review period, service level,
+ * costs, stock per part) still win over the defaults, exactly as in a run with these settings: a re-plan is
+ * what a rerun with the edited config would plan, except that it keeps the job's fitted model. Runs in a
+ * worker thread; the caller renames the written file over the plan.
+ */
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { InputError } from '../errors.js';
+import type { PooledParams } from '../inventory/fit.js';
+import { daysToPeriods } from '../inventory/periods.js';
+import { addToTotals, newTotals, planRow, type PlanTotals } from '../inventory/plan-row.js';
+import { settingsFor, type PlanSettings } from '../inventory/settings.js';
+import { PLAN_HEADER, planLine } from './plan-write.js';
+import { parsePlanInputsHeader, parsePlanInputsLine } from './plan-inputs.js';
+import { BufferedFile } from './series-index-write.js';
+
+export interface ReplanRequest {
+  inputsFile: string;
+  /** Where to write the new plan (a temp file, created here). */
+  planFile: string;
+  /** The new job-wide defaults, as in the job config (validated by the caller). */
+  defaults: { service_level: number; lead_time_days: number; review_periods: number };
+}
+
+export interface ReplanResult {
+  rows: number;
+  /** the new defaults in periods of the job's frequency */
+  defaults: PlanSettings['defaults'];
+  overall: PlanTotals;
+  bySite: Record<string, PlanTotals>;
+}
+
+export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult> {
+  const lines = fileLines(req.inputsFile);
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(req.planFile, 'wx');
+    const out = new BufferedFile(fh);
+    await out.write(Buffer.from(`${PLAN_HEADER}\n`));
+    let job: { settings: PlanSettings; pooled: PooledParams } | null = null;
+    const overall = newTotals();
+    const bySite: Record<string, PlanTotals> = {};
+    let rows = 0;
+    for await (const line of lines.lines) {
+      if (!job) {
+        job = jobOf(line, req.defaults);
+        continue;
+      }
+      if (!line) continue;
+      const s = damagedAs(() => parsePlanInputsLine(line));
+      const st = settingsFor(job.settings, s.partnumber, s.site);
+      const key = { partnumber: s.partnumber, site: s.site, demandClass: s.demandClass };
+      const row = planRow(key, s.history, s.forecast, st, job.pooled);
+      addToTotals(overall, row);
+      addToTotals((bySite[s.site] ??= newTotals()), row);
+      await out.write(Buffer.from(planLine(row)));
+      rows++;
+    }
+    if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
+    await out.flush();
+    return { rows, defaults: job.settings.defaults, overall, bySite };
+  } finally {
+    lines.close();
+    await fh?.close();
+  }
+}
+
+/**
+ * A file's lines, kept from the moment of the call: readline emits lines as soon as the file is read and
+ * drops those emitted before its async iterator exists, so one made after an await (here: opening the plan
+ * file) lost the header now and then under load. The iterator is made at once, which buffers them.
+ */
+export function fileLines(file: string): { lines: AsyncIterableIterator<string>; close(): void } {
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  return { lines: rl[Symbol.asyncIterator](), close: () => rl.close() };
+}
+
+/** The job's fit and its settings with the new defaults (the parts file's rows unchanged). */
+function jobOf(line: string, d: ReplanRequest['defaults']): { settings: PlanSettings; pooled: PooledParams } {
+  const h = damagedAs(() => parsePlanInputsHeader(line));
+  const defaults = { L: daysToPeriods(d.lead_time_days, h.freq), R: d.review_periods, target: d.service_level };
+  return { settings: { defaults, parts: h.settings.parts }, pooled: h.pooled };
+}
+
+function damagedAs<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new InputError(
+      'INVALID_INPUT',
+      `The re-plan inputs of this job are damaged (${(err as Error).message}); run the job again to re-plan it.`,
+    );
+  }
+}

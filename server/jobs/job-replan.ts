@@ -1,0 +1,176 @@
+/**
+ * Re-plans a COMPLETED job's inventory plan at other job-wide settings (service level, lead time, review
+ * periods) without running the forecast again: a worker reads the plan's re-plan inputs (the job's fitted
+ * model, settings and per-series history and forecast, written by the run), writes a new plan to tmp/,
+ * and it is renamed over the old one. One re-plan per job at a time (REPLAN_BUSY); Delete cancels one in
+ * flight and waits for it (JobService.remove), so no file of it outlives the job.
+ */
+import { promises as fs } from 'node:fs';
+import type { InventoryMetrics, InventoryTotals } from '../contract/dto.js';
+import { AppError } from '../contract/errors.js';
+import type { ReplanDto } from '../contract/inventory.js';
+import { INVENTORY_DEFAULTS, type JobConfig } from '../contract/schemas.js';
+import { planInputsFileOf, type PlanTotals, type ReplanResult } from '../forecast/index.js';
+import { removeQuietly, type StoragePaths } from '../storage/paths.js';
+import type { Job } from './job.js';
+import type { JobService, Replanner } from './job.service.js';
+import type { WorkerPool } from './worker-pool.js';
+
+/** The job-wide settings a re-plan may change (validated by replanSchema); absent: the job's own. */
+export interface ReplanChange {
+  service_level?: number;
+  lead_time_days?: number;
+  review_periods?: number;
+}
+
+/** Far above a 1M-row job's re-plan (seconds): a task stuck longer is cancelled. */
+const TIMEOUT_MS = 5 * 60_000;
+
+interface Running {
+  ctl: AbortController;
+  /** Settles (never rejects) once the re-plan has ended and its temp file is gone. */
+  done: Promise<unknown>;
+}
+
+export class JobReplan implements Replanner {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly jobs: JobService,
+    private readonly pool: WorkerPool,
+    private readonly paths: StoragePaths,
+  ) {}
+
+  /** Re-plans job `id`; resolves once the new plan is in place and the job's settings and totals say so. */
+  replan(id: string, change: ReplanChange): Promise<ReplanDto> {
+    if (this.running.has(id))
+      throw new AppError(409, 'REPLAN_BUSY', 'This plan is being re-planned already; wait for it to finish.');
+    // registered before anything awaits, so that a Delete arriving at any point finds it to cancel
+    const ctl = new AbortController();
+    const work = (async () => {
+      try {
+        return await this.run(id, change, ctl.signal);
+      } finally {
+        // before the caller hears of the end: its next re-plan is not refused as busy
+        if (this.running.get(id)?.ctl === ctl) this.running.delete(id);
+      }
+    })();
+    this.running.set(id, { ctl, done: work.catch(() => undefined) });
+    return work;
+  }
+
+  /** Cancels a re-plan in flight; resolves once no file of it can appear. */
+  async forget(id: string): Promise<void> {
+    const r = this.running.get(id);
+    r?.ctl.abort();
+    await r?.done;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.forget(id)));
+  }
+
+  private async run(id: string, change: ReplanChange, signal: AbortSignal): Promise<ReplanDto> {
+    const started = Date.now();
+    const job = await this.jobs.find(id);
+    const { planFile, inputsFile } = await this.files(job);
+    const c = job.config;
+    const defaults = {
+      service_level: change.service_level ?? c.service_level ?? INVENTORY_DEFAULTS.service_level,
+      lead_time_days: change.lead_time_days ?? c.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days,
+      review_periods: change.review_periods ?? c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
+    };
+    if (signal.aborted) throw gone(id); // deleted while its files were checked
+    const tmp = this.paths.tmpFile(`${id}-replan`);
+    const limited = AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]);
+    const request = { inputsFile, planFile: tmp, defaults };
+    const { result, closed } = this.pool.run({ kind: 'replan', request }, limited, () => undefined);
+    try {
+      const r = await result.catch((err: unknown) => {
+        if (signal.aborted) throw gone(id);
+        if (limited.aborted) throw new AppError(500, 'INTERNAL', 'The re-plan took too long and was stopped.');
+        throw err;
+      });
+      if (r.kind === 'input-error') throw new AppError(409, 'REPLAN_UNAVAILABLE', r.message);
+      if (r.kind !== 'replan') throw new Error(`unexpected worker answer ${r.kind}`);
+      if (signal.aborted) throw gone(id); // deleted while it finished: no file for a deleted job
+      await fs.rename(tmp, planFile);
+      const config: JobConfig = { ...c, ...defaults };
+      const dto = await this.jobs.replanned(id, config, metricsOf(job, r.result, defaults.service_level));
+      if (!dto) {
+        // the job went between the check and now (its Delete waits for us): take the plan with it
+        await Promise.all([planFile, inputsFile].map(removeQuietly));
+        throw gone(id);
+      }
+      return { id, ...defaults, rows: r.result.rows, seconds: Math.round((Date.now() - started) / 10) / 100 };
+    } finally {
+      await closed;
+      await removeQuietly(tmp);
+    }
+  }
+
+  /** The plan and its re-plan inputs; 409 when the job has none to re-plan. */
+  private async files(job: Job): Promise<{ planFile: string; inputsFile: string }> {
+    if (job.status !== 'COMPLETED')
+      throw new AppError(
+        409,
+        'JOB_NOT_COMPLETED',
+        `Job ${job.id} is ${job.status}; only a completed job's plan can be re-planned.`,
+      );
+    const planFile = job.plan_name ? this.paths.output(job.plan_name) : null;
+    const inputsFile = planFile ? planInputsFileOf(planFile) : null;
+    const ok = async (f: string | null) =>
+      !!f &&
+      (await fs
+        .stat(f)
+        .then((s) => s.isFile())
+        .catch(() => false));
+    if (!(await ok(planFile)) || !(await ok(inputsFile)))
+      throw new AppError(
+        409,
+        'REPLAN_UNAVAILABLE',
+        `Job ${job.id} has no data to re-plan from (it ran before re-planning existed); run it again instead.`,
+      );
+    return { planFile: planFile!, inputsFile: inputsFile! };
+  }
+}
+
+const gone = (id: string) => new AppError(404, 'JOB_NOT_FOUND', `Job ${id} was deleted during the re-plan.`);
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function totalsOf(t: PlanTotals): InventoryTotals {
+  return {
+    series: t.series,
+    stock_value: round2(t.stockValue),
+    costed_series: t.costed,
+    parts_to_order: t.toOrder,
+    units_to_order: t.units,
+  };
+}
+
+/**
+ * The job's metrics with the new plan's totals. The backtest's coverage by level and its SPL do not depend on
+ * the target and are kept; the coverage at the target is the by-level figure when the new target is one of
+ * the plan levels (the order-up-to level is then that quantile), else null rather than shown beside a level it
+ * does not describe.
+ */
+function metricsOf(job: Job, r: ReplanResult, target: number): Job['metrics'] {
+  if (!job.metrics) return job.metrics;
+  const old = job.metrics.inventory;
+  const by_site = Object.fromEntries(Object.entries(r.bySite).map(([site, t]) => [site, totalsOf(t)]));
+  const byLevel = old?.backtest_coverage_by_level ?? {};
+  const atTarget = old?.service_level === target ? (old.backtest_coverage ?? null) : (byLevel[String(target)] ?? null);
+  const inventory: InventoryMetrics = {
+    ...totalsOf(r.overall),
+    service_level: target,
+    backtest_basis: 'holdout_last_origin',
+    backtest_coverage: atTarget,
+    backtest_coverage_by_level: byLevel,
+    backtest_spl: old?.backtest_spl ?? null,
+    backtest_windows: old?.backtest_windows ?? 0,
+    backtest_fit_windows: old?.backtest_fit_windows ?? 0,
+    by_site,
+  };
+  return { ...job.metrics, inventory };
+}

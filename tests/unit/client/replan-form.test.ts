@@ -1,0 +1,67 @@
+/** The Inventory view's re-plan form: follows the job's settings until edited, checks its fields, submits. */
+import './runes-shim.js';
+import { describe, expect, it } from 'vitest';
+import type { ReplanDto, ReplanInput } from '../../../server/contract/inventory.js';
+import { ReplanForm, type ReplanApi } from '../../../client/src/lib/replan.svelte.js';
+import type { Result } from '../../../client/src/lib/result.js';
+
+class FakeApi implements ReplanApi {
+  sent: ReplanInput[] = [];
+  answer: Result<ReplanDto> = {
+    ok: true,
+    data: { id: 'j', service_level: 0.99, lead_time_days: 30, review_periods: 1, rows: 3, seconds: 0.2 },
+  };
+  async replan(_id: string, body: ReplanInput) {
+    this.sent.push(body);
+    return this.answer;
+  }
+}
+
+describe('ReplanForm', () => {
+  it('follows the job settings until the planner edits a field, then sends numbers and reloads', async () => {
+    const api = new FakeApi();
+    let reloads = 0;
+    const f = new ReplanForm(api, 'j', async () => void reloads++);
+    f.follow({ service_level: 0.9, lead_time_days: 14, review_periods: 2 });
+    expect([f.level, f.leadDays, f.review]).toEqual([0.9, '14', '2']);
+    f.edit('level', '0.99');
+    f.follow({ service_level: 0.8 }); // a push while editing does not overwrite the planner's choice
+    expect(f.level).toBe(0.99);
+    expect(await f.submit()).toBe(true);
+    expect(api.sent).toEqual([{ service_level: 0.99, lead_time_days: 14, review_periods: 2 }]);
+    expect(reloads).toBe(1);
+    expect(f.last?.rows).toBe(3);
+    f.follow({ service_level: 0.8 }); // after a re-plan it follows again
+    expect(f.level).toBe(0.8);
+  });
+
+  it('offers the usual levels plus the job’s own, and names what is wrong', () => {
+    const f = new ReplanForm(new FakeApi(), 'j', async () => undefined);
+    f.follow({ service_level: 0.975 });
+    expect(f.levels).toEqual([0.8, 0.9, 0.95, 0.975, 0.98, 0.99]);
+    expect(f.problem).toBeNull();
+    for (const [lead, review, problem] of [
+      ['-1', '1', 'replan.bad.lead'],
+      ['', '1', 'replan.bad.lead'],
+      ['4000', '1', 'replan.bad.lead'],
+      ['7', '1.5', 'replan.bad.review'],
+      ['7', '', 'replan.bad.review'],
+      ['7.5', '0', null],
+    ] as const) {
+      f.edit('leadDays', lead);
+      f.edit('review', review);
+      expect(f.problem, `${lead}/${review}`).toBe(problem);
+    }
+  });
+
+  it('keeps the server’s error and does not reload', async () => {
+    const api = new FakeApi();
+    api.answer = { ok: false, error: { code: 'REPLAN_BUSY', message: 'busy' } };
+    let reloads = 0;
+    const f = new ReplanForm(api, 'j', async () => void reloads++);
+    expect(await f.submit()).toBe(false);
+    expect(f.error?.code).toBe('REPLAN_BUSY');
+    expect(f.busy).toBe(false);
+    expect(reloads).toBe(0);
+  });
+});
