@@ -213,7 +213,7 @@ export interface PreviewDto {
   /** English notes for API users and the CLI; each restates an issue or `date_order_ambiguous`, which pages word. */
   warnings: string[];
   /** The parts file sent with the preview: its rows, how many of the file's series it covers, its warnings. */
-  parts_file?: { filename: string; rows: number; covered: number; warnings: string[] } | null;
+  parts_file?: { filename: string; rows: number; covered: number; warnings: string[]; notices?: Notice[] } | null;
 }
 
 /** One (part, site) series of a finished job, as GET /api/jobs/:id/series/keys lists them. */

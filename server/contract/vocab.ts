@@ -28,6 +28,30 @@ export const PREVIEW_ISSUE_CODES = [
 ] as const;
 export type PreviewIssueCode = (typeof PREVIEW_ISSUE_CODES)[number];
 
+/** The parts file's number columns (their values are checked and reported by column). */
+export const PARTS_VALUE_COLUMNS = [
+  'lead_time_days',
+  'lead_time_periods',
+  'unit_cost',
+  'service_level',
+  'review_periods',
+  'on_hand',
+  'on_order',
+] as const;
+export type PartsValueColumn = (typeof PARTS_VALUE_COLUMNS)[number];
+
+/**
+ * What reading the parts file reports (params: `count`; PARTS_BAD_VALUE `column`, one of PARTS_VALUE_COLUMNS;
+ * PARTS_UNCOVERED `covered` and `total`). Examples are "line N: value" or a part (@ site) as written.
+ */
+export const PARTS_NOTICE_CODES = [
+  'PARTS_BAD_VALUE',
+  'PARTS_BLANK_PART',
+  'PARTS_DUPLICATE',
+  'PARTS_UNKNOWN',
+  'PARTS_UNCOVERED',
+] as const;
+
 /**
  * A job's warnings as codes and values (metrics.notices): the preview's problems, plus what reading the file
  * decided. `message` is the English warning it stands for, so a page shows the warnings without a notice as
@@ -39,6 +63,7 @@ export const NOTICE_CODES = [
   'FREQUENCY_OVERRIDE',
   'TRAIN_CUTOFF',
   'DUPLICATES_SUMMED',
+  ...PARTS_NOTICE_CODES,
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

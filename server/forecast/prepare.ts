@@ -109,6 +109,7 @@ export async function previewDemand(
       rows: file.rows.length,
       covered: m.covered,
       warnings: m.warnings,
+      notices: m.notices,
     };
   }
   const series = g ? g.sites.reduce((s, x) => s + x.parts.length, 0) : 0;
@@ -282,6 +283,7 @@ export async function loadDemand(
     const matched = matchParts(await readPartsFile(parts.filePath, parts.originalName), g.sites, config, cal.freq);
     settings = matched.settings;
     warnings.push(...matched.warnings);
+    notices.push(...matched.notices);
     notes.push(`Parts file ${parts.originalName}: ${matched.covered} series have their own lead time or stock data.`);
   }
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));

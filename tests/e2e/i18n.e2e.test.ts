@@ -24,6 +24,9 @@ abc,8/2/2024,X1,Ternate
 1,8/2/2024,X2,
 1,8/2/2024,1.2E+10,Ternate
 `;
+// A parts file with a bad lead time, a blank part, a repeat and an unknown part, for one of the sample's parts.
+const KNOWN = readFileSync(SAMPLE, 'utf8').split(/\r?\n/)[1].split(',');
+const PARTS = `partnumber,site_code,lead_time_days\n${KNOWN[2]},${KNOWN[3]},abc\n,${KNOWN[3]},3\n${KNOWN[2]},${KNOWN[3]},4\nNOPE,X,2\n`;
 const BAD_DATE = 'demand_qty,date,partnumber,site_code\n1,2025-01-01,A,S1\n2,2025-01-02,A,S1\n3,not a day,A,S1\n';
 
 /** Words of the server's or uPlot's English that an Indonesian page must not show. */
@@ -57,6 +60,9 @@ const ENGLISH: RegExp[] = [
   /\bsome dates\b/i,
   /\bline \d/i,
   /\(blank\)/i,
+  /\bParts file\b/i,
+  /\bnot forecast\b/i,
+  /\bfirst one is used\b/i,
   /\brepeated an earlier\b/i,
   /\bStopped\b/i,
   /\b(missing|required) columns?\b/i,
@@ -95,7 +101,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('an Indonesian page shows no kn
   let browser: Browser;
   let page: Page;
   let big: string;
-  const userData = [PLANNER.username, 'masalah.csv', 'tanggal.csv', 'kolom.csv'];
+  const userData = [PLANNER.username, 'masalah.csv', 'tanggal.csv', 'kolom.csv', 'suku.csv', 'NOPE'];
   const jobs: Record<'done' | 'stopped' | 'failed', string> = { done: '', stopped: '', failed: '' };
 
   async function expectNoEnglish(where: string): Promise<void> {
@@ -158,6 +164,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('an Indonesian page shows no kn
     expect(await page.getByTestId('preview-issues').locator('li').count()).toBe(5);
     expect(await page.getByTestId('preview-issues').textContent()).toContain('1 baris dengan jumlah negatif');
     await expectNoEnglish('preview with problems');
+    const parts = { name: 'suku.csv', mimeType: 'text/csv', buffer: Buffer.from(PARTS) };
+    await page.getByTestId('parts-zone-input').setInputFiles(parts);
+    await expect.poll(() => page.getByTestId('parts-warning').count(), { timeout: 30_000 }).toBe(5);
+    expect(await page.getByTestId('parts-warning').first().textContent()).toContain('File part: 1 lead time (hari)');
+    await expectNoEnglish('preview with a parts file');
+    await page.getByTestId('parts-clear').click();
     jobs.done = await run(file);
     await settled(jobs.done, 'COMPLETED');
     await page.locator('[data-testid="live-status"][data-status="COMPLETED"]').waitFor({ timeout: 15_000 });

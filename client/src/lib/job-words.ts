@@ -61,7 +61,14 @@ export function jobErrorWords(
 function wordParams(t: Translate, params: Record<string, string | number>, locale: string): Params {
   const out: Params = {};
   for (const [k, v] of Object.entries(params)) {
-    const named = k === 'order' ? `order.${v}` : k === 'detected' || k === 'requested' ? `freq.${v}` : '';
+    const named =
+      k === 'order'
+        ? `order.${v}`
+        : k === 'detected' || k === 'requested'
+          ? `freq.${v}`
+          : k === 'column'
+            ? `partscol.${v}`
+            : '';
     if (named && isMessageKey(named)) out[k] = t(named);
     else if (k === 'from' || k === 'last') out[k] = formatDay(String(v), locale);
     else out[k] = typeof v === 'number' ? formatNumber(v, locale, 0) : v;

@@ -7,6 +7,7 @@ import type { JobConfig } from '../../contract/dto.js';
 
 /** The job config's inventory fields (unset: INVENTORY_DEFAULTS); a preview passes none. */
 export type InventoryConfig = Pick<JobConfig, 'lead_time_days' | 'review_periods' | 'service_level'>;
+import { addNotice, type Notice } from '../../contract/vocab.js';
 import { InputError } from '../errors.js';
 import type { PartRow, PartsFile } from '../parse/parts.js';
 import type { SiteSeries } from '../series/group.js';
@@ -43,6 +44,8 @@ export interface MatchedParts {
   /** series of the job the parts file has a row for */
   covered: number;
   warnings: string[];
+  /** the warnings as codes and values (contract/vocab.ts) */
+  notices: Notice[];
 }
 
 const SEP = '\u0001';
@@ -110,15 +113,22 @@ export function matchParts(
   let covered = 0;
   for (const s of series)
     for (const p of s.parts) if (settings.parts[`${p}${SEP}${s.site}`] || settings.parts[`${p}${SEP}`]) covered++;
-  const warnings = [...file.warnings];
+  const notes = { warnings: [...file.warnings], notices: [...file.notices] };
   if (unknownN)
-    warnings.push(
-      `Parts file: ${unknownN} rows name a part or site that is not forecast and were not used (e.g. ${unknown.join(', ')}).`,
-    );
+    addNotice(notes, {
+      code: 'PARTS_UNKNOWN',
+      params: { count: unknownN },
+      examples: unknown,
+      message: `Parts file: ${unknownN} rows name a part or site that is not forecast and were not used (e.g. ${unknown.join(', ')}).`,
+    });
   const total = series.reduce((t, s) => t + s.parts.length, 0);
   if (covered < total)
-    warnings.push(`Parts file covers ${covered} of ${total} series; the others are planned with the job's defaults.`);
-  return { settings, covered, warnings };
+    addNotice(notes, {
+      code: 'PARTS_UNCOVERED',
+      params: { covered, total },
+      message: `Parts file covers ${covered} of ${total} series; the others are planned with the job's defaults.`,
+    });
+  return { settings, covered, ...notes };
 }
 
 /** The settings of one series: each field from its site's row, else the part's row, else the default. */

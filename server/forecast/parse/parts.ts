@@ -3,6 +3,7 @@
  * part and site, its lead time, unit cost, service level, review period and stock. A bad cell never drops
  * its row silently: the value is left out (the job's default applies), counted, and reported with examples.
  */
+import { addNotice, type Notice, type PartsValueColumn } from '../../contract/vocab.js';
 import { InputError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
 import { parseQty } from './load.js';
@@ -18,7 +19,7 @@ export type PartsColumn =
   | 'review_periods'
   | 'on_hand'
   | 'on_order';
-type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code'>;
+type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code'> & PartsValueColumn;
 
 /** Aliases after normalizeHeader; the part and site columns take the demand file's own aliases too. */
 export const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
@@ -62,6 +63,8 @@ export interface PartsFile {
   columns: Partial<Record<PartsColumn, string>>;
   /** Readable sentences: what was left out, how often, with examples. */
   warnings: string[];
+  /** The same as codes and values, for the pages to word (contract/vocab.ts). */
+  notices: Notice[];
 }
 
 class Count {
@@ -179,7 +182,7 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
       if (c === 'service_level') v = serviceShare(v);
       const ok = Number.isFinite(v) && v >= 0 && (!rule.int || Number.isInteger(v)) && v <= (rule.max ?? 1e12);
       if (!ok) {
-        bad.get(c)!.add(`"${text.slice(0, 30)}" for ${partnumber}`);
+        bad.get(c)!.add(`line ${line}: "${text.slice(0, 30)}"`);
         continue;
       }
       setValue(row, c, v);
@@ -189,20 +192,28 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
   if (!cols) throw new InputError('EMPTY_FILE', 'The parts file has no header line.');
   if (rows.length === 0)
     throw new InputError('EMPTY_FILE', 'The parts file has a header but no rows with a part number.');
-  const warnings: string[] = [];
-  const say = (c: Count, text: string) => {
-    if (c.n) warnings.push(`Parts file: ${c.n} ${text} (e.g. ${c.examples.join(', ')}).`);
+  const notes = { warnings: [] as string[], notices: [] as Notice[] };
+  const say = (c: Count, code: Notice['code'], text: string, params: Notice['params'] = {}) => {
+    if (c.n)
+      addNotice(notes, {
+        code,
+        params: { ...params, count: c.n },
+        examples: c.examples,
+        message: `Parts file: ${c.n} ${text} (e.g. ${c.examples.join(', ')}).`,
+      });
   };
   for (const c of VALUE_COLUMNS) {
     const r = RULES[c];
     const range = c === 'service_level' ? '0.5–0.999 or 50–99.9 %' : `${r.int ? 'whole numbers' : 'numbers'} ≥ 0`;
-    say(bad.get(c)!, `${r.what} are not ${range} and were left out: the job's default is used`);
+    const text = `${r.what} are not ${range} and were left out: the job's default is used`;
+    say(bad.get(c)!, 'PARTS_BAD_VALUE', text, { column: c });
   }
-  say(blankPart, 'rows have no part number and were skipped');
-  say(dup, 'rows repeat an earlier part and site; the first one is used');
+  say(blankPart, 'PARTS_BLANK_PART', 'rows have no part number and were skipped');
+  say(dup, 'PARTS_DUPLICATE', 'rows repeat an earlier part and site; the first one is used');
+  const { warnings, notices } = notes;
   const columns: Partial<Record<PartsColumn, string>> = {};
   for (const [c, i] of cols) columns[c] = header[i].replace(/^\uFEFF/, '').trim();
-  return { rows, columns, warnings };
+  return { rows, columns, warnings, notices };
 }
 
 function setValue(row: PartRow, c: ValueColumn, v: number): void {

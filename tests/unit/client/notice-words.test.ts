@@ -59,6 +59,33 @@ describe('job warnings as notices', () => {
     expect(noticeWords(t, site, 'id-ID')).toBe('1 baris tanpa kode site; tidak dipakai (mis. baris 245 (part P3))');
   });
 
+  it('a parts file’s warnings are notices too, worded in Indonesian with their examples', async () => {
+    const demand = file(days(60).flatMap((d, i) => [`${d},P1,S1,${i % 2}`, `${d},P2,S1,${i % 3}`]));
+    const parts = path.join(dir, 'parts.csv');
+    writeFileSync(parts, 'partnumber,site_code,lead_time_days\nP1,S1,abc\n,S1,3\nP1,S1,4\nNOPE,S1,2\n');
+    const config: JobConfig = jobConfigSchema.parse({});
+    const p = await loadDemand(demand, 'd.csv', config, undefined, { filePath: parts, originalName: 'parts.csv' });
+    const got = (p.context.notices ?? []).filter((n) => n.code.startsWith('PARTS_'));
+    expect(got.map((n) => n.code)).toEqual([
+      'PARTS_BAD_VALUE',
+      'PARTS_BLANK_PART',
+      'PARTS_DUPLICATE',
+      'PARTS_UNKNOWN',
+      'PARTS_UNCOVERED',
+    ]);
+    for (const n of got) {
+      expect(p.warnings).toContain(n.message);
+      expect(noticeWords(t, n, 'id-ID'), n.code).not.toMatch(/\b(Parts file|rows?|line|were|used|series)\b/);
+    }
+    expect(noticeWords(t, got[0], 'id-ID')).toBe(
+      'File part: 1 lead time (hari) bukan angka yang sah dan tidak dipakai; nilai bawaan job yang dipakai ' +
+        '(mis. baris 2: "abc")',
+    );
+    expect(noticeWords(t, got[4], 'id-ID')).toBe(
+      'File part mencakup 1 dari 2 seri; sisanya direncanakan dengan nilai bawaan job.',
+    );
+  });
+
   it('the card shows the worded notices and, as written, a warning without one (an older job’s)', () => {
     const n = { code: 'DUPLICATES_SUMMED' as const, params: { count: 1200 }, message: '1200 rows repeated…' };
     expect(metricsWarnings(t, { warnings: [n.message, 'Parts file: something'], notices: [n] }, 'id-ID')).toEqual([

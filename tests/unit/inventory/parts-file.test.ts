@@ -55,8 +55,18 @@ describe('readPartsFile', () => {
     expect(f.rows[0]).toEqual({ partnumber: 'A', site: null, unitCost: 1 });
     expect(f.rows[3].leadDays).toBe(2.5);
     expect(f.warnings).toEqual([
-      expect.stringMatching(/^Parts file: 2 lead times \(days\) are not numbers ≥ 0 .*"-3" for A, "abc" for B/),
-      expect.stringMatching(/^Parts file: 1 unit costs are not numbers ≥ 0 .*"x" for B/),
+      expect.stringMatching(/^Parts file: 2 lead times \(days\) are not numbers ≥ 0 .*line 2: "-3", line 3: "abc"/),
+      expect.stringMatching(/^Parts file: 1 unit costs are not numbers ≥ 0 .*line 3: "x"/),
+    ]);
+    // the same as codes and values, one notice per warning, for the pages to word
+    expect(f.notices).toEqual([
+      expect.objectContaining({
+        code: 'PARTS_BAD_VALUE',
+        params: { column: 'lead_time_days', count: 2 },
+        examples: ['line 2: "-3"', 'line 3: "abc"'],
+        message: f.warnings[0],
+      }),
+      expect.objectContaining({ code: 'PARTS_BAD_VALUE', params: { column: 'unit_cost', count: 1 } }),
     ]);
   });
   it('service levels outside 0.5–0.999 / 50–99.9 % and fractional periods are reported', async () => {

@@ -4,7 +4,7 @@
  * typecheck; messages.ts merges them into `en` and `id`.
  */
 import type { EngineStep, JobFailureCode, StageCode } from '$contract/stages.js';
-import type { DemandClass, NoticeCode, OutputMethod, PreviewIssueCode } from '$contract/vocab.js';
+import type { DemandClass, NoticeCode, OutputMethod, PartsValueColumn, PreviewIssueCode } from '$contract/vocab.js';
 
 export type WordKey =
   | `stage.${StageCode}`
@@ -12,6 +12,7 @@ export type WordKey =
   | `fail.${JobFailureCode}`
   | `problem.${PreviewIssueCode}`
   | `notice.${Exclude<NoticeCode, PreviewIssueCode>}`
+  | `partscol.${PartsValueColumn}`
   | `class.${DemandClass}`
   | `method.${OutputMethod}`
   | `example.${'value' | 'part' | 'line' | 'blank'}`
@@ -52,6 +53,20 @@ export const wordsEn: Record<WordKey, string> = {
   'notice.FREQUENCY_OVERRIDE': 'The dates look {detected} but {requested} was requested: demand is summed per period.',
   'notice.TRAIN_CUTOFF': 'Forecasting from {from}: only demand before it is used (the file runs to {last}).',
   'notice.DUPLICATES_SUMMED': '{count} rows repeated an earlier (date, part, site) and were summed into it.',
+  'notice.PARTS_BAD_VALUE':
+    "Parts file: {count} {column} are not valid numbers and were left out; the job's default is used",
+  'notice.PARTS_BLANK_PART': 'Parts file: {count} rows have no part number and were skipped',
+  'notice.PARTS_DUPLICATE': 'Parts file: {count} rows repeat an earlier part and site; the first one is used',
+  'notice.PARTS_UNKNOWN': 'Parts file: {count} rows name a part or site that is not forecast and were not used',
+  'notice.PARTS_UNCOVERED':
+    "The parts file covers {covered} of {total} series; the others are planned with the job's defaults.",
+  'partscol.lead_time_days': 'lead times (days)',
+  'partscol.lead_time_periods': 'lead times (periods, whole numbers)',
+  'partscol.unit_cost': 'unit costs',
+  'partscol.service_level': 'service levels (0.5–0.999 or 50–99.9 %)',
+  'partscol.review_periods': 'review periods (whole numbers)',
+  'partscol.on_hand': 'on-hand quantities',
+  'partscol.on_order': 'on-order quantities',
   'example.value': 'line {line}: {value}',
   'example.part': 'line {line} (part {part})',
   'example.line': 'line {line}',
@@ -114,6 +129,20 @@ export const wordsId: Record<WordKey, string> = {
     'Tanggal tampak {detected} tetapi yang diminta {requested}: permintaan dijumlahkan per periode.',
   'notice.TRAIN_CUTOFF': 'Forecast mulai {from}: hanya permintaan sebelum itu yang dipakai (file sampai {last}).',
   'notice.DUPLICATES_SUMMED': '{count} baris mengulang (tanggal, part, site) yang sudah ada dan dijumlahkan ke sana.',
+  'notice.PARTS_BAD_VALUE':
+    'File part: {count} {column} bukan angka yang sah dan tidak dipakai; nilai bawaan job yang dipakai',
+  'notice.PARTS_BLANK_PART': 'File part: {count} baris tanpa nomor part dan dilewati',
+  'notice.PARTS_DUPLICATE': 'File part: {count} baris mengulang part dan site sebelumnya; baris pertama yang dipakai',
+  'notice.PARTS_UNKNOWN': 'File part: {count} baris menyebut part atau site yang tidak di-forecast dan tidak dipakai',
+  'notice.PARTS_UNCOVERED':
+    'File part mencakup {covered} dari {total} seri; sisanya direncanakan dengan nilai bawaan job.',
+  'partscol.lead_time_days': 'lead time (hari)',
+  'partscol.lead_time_periods': 'lead time (periode, bilangan bulat)',
+  'partscol.unit_cost': 'harga satuan',
+  'partscol.service_level': 'tingkat layanan (0,5–0,999 atau 50–99,9 %)',
+  'partscol.review_periods': 'periode review (bilangan bulat)',
+  'partscol.on_hand': 'stok tersedia',
+  'partscol.on_order': 'jumlah dalam pesanan',
   'example.value': 'baris {line}: {value}',
   'example.part': 'baris {line} (part {part})',
   'example.line': 'baris {line}',
