@@ -641,10 +641,9 @@ describe('bad-input catalogue', () => {
     for (const f of filesIn(s.storage, 'uploads')) expect(ids).toContain(f.replace(/\.[a-z]+$/, ''));
     expect(filesIn(s.storage, 'uploads')).toHaveLength(accepted.length);
     const completed = new Set(list.body.jobs.filter((j) => j.status === 'COMPLETED').map((j) => j.id));
-    // a completed job's forecast, its plan and its series index
-    expect(new Set(filesIn(s.storage, 'outputs').map((f) => f.replace(/(\.plan)?\.csv(\.idx)?$/, '')))).toEqual(
-      completed,
-    );
+    // a completed job's forecast, its plan, the plan's re-plan inputs and its series index
+    const outputs = filesIn(s.storage, 'outputs').map((f) => f.replace(/(\.plan)?\.csv(\.idx|\.inputs)?$/, ''));
+    expect(new Set(outputs)).toEqual(completed);
     // Nothing was written next to or above the storage folder by a hostile file name.
     expect(readdirSync(s.storage).sort()).toEqual(expect.arrayContaining(['outputs', 'tmp', 'uploads']));
     expect(

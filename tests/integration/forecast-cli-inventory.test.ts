@@ -89,7 +89,7 @@ describe('npm run forecast -- --inventory', () => {
     const b = await forecast(...base, '--output', off, '--plan', 'off');
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
-    expect(a.stdout).toMatch(/note: Inventory plan fitted on \d+ backtest windows/);
+    expect(a.stdout).toMatch(/note: Inventory plan fitted on backtest windows of \d+ sampled series/);
     expect(b.stdout).not.toMatch(/Inventory plan fitted/);
     expect(b.stdout).toMatch(/^peak RSS \d+ MB$/m);
     expect(readFileSync(off, 'utf8')).toBe(readFileSync(on, 'utf8'));

@@ -96,8 +96,8 @@ describe('the parts file through the job lifecycle', () => {
     );
     expect(warned.status).toBe('COMPLETED');
     const w = warned.metrics?.warnings.join(' ') ?? '';
-    expect(w).toMatch(/1 lead times \(days\) are not numbers ≥ 0 .*"-3" for P1/);
-    expect(w).toMatch(/1 unit costs are not numbers ≥ 0 .*"abc" for P2/);
+    expect(w).toMatch(/1 lead times \(days\) are not numbers ≥ 0 .*line 2: "-3"/);
+    expect(w).toMatch(/1 unit costs are not numbers ≥ 0 .*line 3: "abc"/);
     for (const id of [failed.id, warned.id]) await api(s.url, 'DELETE', `/api/jobs/${id}`);
     expect(filesIn(s.storage, 'uploads')).toEqual([]);
     expect(filesIn(s.storage, 'outputs')).toEqual([]);
