@@ -3,44 +3,18 @@
  * file of costs, re-planned at 99 %; the target and the totals change on this page and, through the
  * job:replanned push, on a second page of the same job; a bad lead time is refused in the page's language.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/server.js';
 import { bootWithClient, hasChromium, launch, openPage, screenshotDir } from './support/browser.js';
-
-const SAMPLE = path.resolve(import.meta.dirname, '../../server/assets/sample-demand.csv');
+import { completedSample, samplePartNumbers } from './support/sample-job.js';
 
 /** Every part of the sample with a unit cost (so stock values move) and a lead time of its own for some. */
 function partsFor(sample: string): string {
-  const parts = [
-    ...new Set(
-      sample
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split(',')[2]),
-    ),
-  ];
+  const parts = samplePartNumbers(sample);
   const lines = parts.map((p, i) => `${p},${i % 4 === 0 ? 14 : ''},${(5 + (i % 40) * 2.5).toFixed(2)}`);
   return `partnumber,lead_time_days,unit_cost\n${lines.join('\n')}\n`;
-}
-
-async function completedSample(url: string): Promise<string> {
-  const sample = readFileSync(SAMPLE, 'utf8');
-  const form = new FormData();
-  form.append('file', new Blob([sample]), 'sample-demand.csv');
-  form.append('parts', new Blob([partsFor(sample)]), 'parts.csv');
-  const created = await fetch(`${url}/api/jobs`, { method: 'POST', body: form });
-  if (created.status !== 201) throw new Error(`POST /api/jobs answered ${created.status}: ${await created.text()}`);
-  const { id } = (await created.json()) as { id: string };
-  for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
-    const { status } = (await (await fetch(`${url}/api/jobs/${id}`)).json()) as { status: string };
-    if (status === 'COMPLETED') return id;
-    if (status === 'FAILED' || status === 'CANCELLED') throw new Error(`the sample job ended ${status}`);
-  }
-  throw new Error('the sample job did not complete within 120 s');
 }
 
 const ready = (page: Page) =>
@@ -55,7 +29,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Re-plan in the Inventory view 
   beforeAll(async () => {
     s = await bootWithClient();
     browser = await launch();
-    id = await completedSample(s.url);
+    id = await completedSample(s.url, partsFor);
   }, 240_000);
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/server.js';
 import { bootWithClient, hasChromium, launch, openPage, screenshotDir } from './support/browser.js';
+import { completedSample, samplePartNumbers } from './support/sample-job.js';
 
 const PLAN_COLUMNS = [
   'partnumber',
@@ -33,38 +34,11 @@ const PLAN_COLUMNS = [
   'suggested_order',
 ];
 
-const SAMPLE = path.resolve(import.meta.dirname, '../../server/assets/sample-demand.csv');
-
 /** A parts file for every part of the sample: deterministic lead times, costs and stock on hand. */
 function partsFor(sample: string): string {
-  const parts = [
-    ...new Set(
-      sample
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split(',')[2]),
-    ),
-  ];
+  const parts = samplePartNumbers(sample);
   const lines = parts.map((p, i) => `${p},${7 + (i % 5) * 7},${(5 + (i % 40) * 2.5).toFixed(2)},${i % 3}`);
   return `partnumber,lead_time_days,unit_cost,on_hand\n${lines.join('\n')}\n`;
-}
-
-async function completedSample(url: string): Promise<string> {
-  const sample = readFileSync(SAMPLE, 'utf8');
-  const form = new FormData();
-  form.append('file', new Blob([sample]), 'sample-demand.csv');
-  form.append('parts', new Blob([partsFor(sample)]), 'parts.csv');
-  const created = await fetch(`${url}/api/jobs`, { method: 'POST', body: form });
-  if (created.status !== 201) throw new Error(`POST /api/jobs answered ${created.status}: ${await created.text()}`);
-  const { id } = (await created.json()) as { id: string };
-  // expect.poll only works inside a test; this runs in beforeAll.
-  for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
-    const { status } = (await (await fetch(`${url}/api/jobs/${id}`)).json()) as { status: string };
-    if (status === 'COMPLETED') return id;
-    if (status === 'FAILED' || status === 'CANCELLED') throw new Error(`the sample job ended ${status}`);
-  }
-  throw new Error('the sample job did not complete within 120 s');
 }
 
 const partCells = (page: Page) => page.locator('[data-testid="inv-row"] th').allTextContents();
@@ -77,7 +51,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Inventory view in Chromium', (
   beforeAll(async () => {
     s = await bootWithClient();
     browser = await launch();
-    id = await completedSample(s.url);
+    id = await completedSample(s.url, partsFor);
   }, 240_000);
 
   afterAll(async () => {
