@@ -133,6 +133,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('page polish in Chromium', () =
     page.on('download', (d) => downloads.push(d.suggestedFilename()));
     await page.getByTestId(`action-download-${job.id}`).click();
     await page.getByRole('alert').waitFor({ timeout: 5_000 });
+    // the code in the page's words; the server's English detail folded away under "Rincian"
+    expect(await page.getByRole('alert').innerText()).toBe('File hasil forecast tidak ada. Tutup\nRincian');
     await page.waitForTimeout(500);
     expect(downloads).toEqual([]);
     await page.unroute('**/api/jobs/*/download');

@@ -37,18 +37,9 @@ export class I18n {
 
   t = (key: MessageKey, params?: Params): string => translate(this.lang, key, params);
 
-  /** An API/ack error in the user's language: known codes are translated, the server message is kept as detail. */
-  error = (err: ErrorLike | null | undefined): string => {
-    if (!err) return '';
-    const key = `err.${err.code}`;
-    if (!isMessageKey(key)) return err.message || translate(this.lang, 'common.error');
-    const label = translate(this.lang, key);
-    // The server's messages are readable English and often name the exact problem (column, value).
-    return err.message && err.message !== label ? `${label} ${err.message}` : label;
-  };
-
   /**
-   * A known code's words, and the server's English message apart as a detail (pages fold it away); an unknown
+   * An API/ack error in the user's language (components/ErrorNote.svelte shows it): a known code's words, and the
+   * server's English message apart as a detail, folded away (it often names the column or value); an unknown
    * code: the server's message as the text.
    */
   errorParts = (err: ErrorLike): { text: string; detail: string | null } => {

@@ -60,10 +60,10 @@ describe('i18n', () => {
     expect(i18n.t('dash.run')).toBe('Jalankan Forecast');
     expect(i18n.locale).toBe('id-ID');
     expect(new I18n(storage, ['en-US']).lang).toBe('id');
-    expect(i18n.error({ code: 'JOB_FINISHED', message: 'job abc is COMPLETED' })).toBe(
-      'Job sudah selesai. job abc is COMPLETED',
-    );
-    expect(i18n.error({ code: 'SOMETHING_NEW', message: 'raw text' })).toBe('raw text');
+    expect(i18n.errorParts({ code: 'JOB_FINISHED', message: 'job abc is COMPLETED' })).toEqual({
+      text: 'Job sudah selesai.',
+      detail: 'job abc is COMPLETED',
+    });
     expect(i18n.errorLabel({ code: 'BAD_CREDENTIALS', message: 'Wrong username or password.' })).toBe(
       'Nama pengguna atau kata sandi salah.',
     );
