@@ -4,7 +4,7 @@
  * that belong together (a sign-in, removing a user) run as one queued step.
  */
 import { Op, type WhereOptions } from 'sequelize';
-import type { AuditEntryDto, Role } from '../contract/auth.js';
+import type { AuditAction, AuditEntryDto, Role } from '../contract/auth.js';
 import type { Database } from '../db/database.js';
 import type { AuditRow, SessionRow, TokenRow, UserRow } from '../db/auth.models.js';
 
@@ -41,7 +41,10 @@ export interface ApiToken {
 }
 
 /** An audit line to record (id and time are assigned on insert; no `via`: not signed in, or the CLI). */
-export type AuditInput = Omit<AuditEntryDto, 'id' | 'at' | 'via'> & { via?: AuditEntryDto['via'] };
+export type AuditInput = Omit<AuditEntryDto, 'id' | 'at' | 'via' | 'action'> & {
+  action: AuditAction;
+  via?: AuditEntryDto['via'];
+};
 
 export interface AuditFilter {
   user?: string;

@@ -16,7 +16,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { AuthRepo } from '../auth/auth.repo.js';
 import { newSecret } from '../auth/password.js';
 import { loadConfig } from '../config.js';
-import { ROLES, type Role } from '../contract/auth.js';
+import { ROLES, type AuditAction, type Role } from '../contract/auth.js';
 import { AppError } from '../contract/errors.js';
 import { openDatabase } from '../db/database.js';
 import { appRoot } from '../storage/app-root.js';
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     if (!u) throw new AppError(404, 'USER_NOT_FOUND', `No user "${n ?? ''}".`);
     return u;
   };
-  const record = (action: string, detail: string) =>
+  const record = (action: AuditAction, detail: string) =>
     auth.audit({ user_id: null, username: 'cli', action, job_id: null, detail, ip: 'shell' });
   try {
     switch (cmd) {

@@ -40,11 +40,33 @@ export interface TokenDto {
 /** How the person behind an audit entry was signed in: a browser session cookie or a personal API token. */
 export type AuditVia = 'cookie' | 'token';
 
+/** Every action the audit trail records; pages word them (a new one without words fails the typecheck). */
+export const AUDIT_ACTIONS = [
+  'job.upload',
+  'job.sample',
+  'job.rerun',
+  'job.stop',
+  'job.delete',
+  'job.force_delete',
+  'job.replan',
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'user.setup',
+  'user.add',
+  'user.update',
+  'user.remove',
+  'token.create',
+  'token.revoke',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntryDto {
   id: number;
   at: string;
   user_id: string | null;
   username: string | null;
+  /** one of AUDIT_ACTIONS (a string: entries written by a newer server may hold others) */
   action: string;
   job_id: string | null;
   detail: string | null;

@@ -2,7 +2,7 @@
  * What a person may do to jobs, checked once for REST and socket alike, and recorded in the audit
  * trail: create (upload, sample, rerun), stop, delete, force delete.
  */
-import { roleAtLeast } from '../contract/auth.js';
+import { roleAtLeast, type AuditAction } from '../contract/auth.js';
 import { isFinal, type JobDto } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import { cancelledBy } from '../contract/stages.js';
@@ -66,7 +66,7 @@ export class JobCommands {
       throw new AppError(403, 'FORBIDDEN', `Your role (${actor.user.role}) may not ${what}.`);
   }
 
-  private async record(actor: Actor, action: string, jobId: string, detail: string): Promise<void> {
+  private async record(actor: Actor, action: AuditAction, jobId: string, detail: string): Promise<void> {
     await this.auth?.audit({
       user_id: actor.user.id,
       username: actor.user.username,

@@ -320,6 +320,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('signed in (AUTH=on) in Chromiu
     await a.getByTestId('audit-apply').click();
     await expect.poll(() => a.locator('[data-testid="audit-row"]').count(), { timeout: 10_000 }).toBe(1);
     expect(await a.locator('[data-testid="audit-row"]').getAttribute('data-action')).toBe('job.stop');
+    // the action in the page's words (Indonesian here), its code kept as the cell's title
+    const words = a.locator('[data-testid="audit-row"] [data-testid="audit-action-words"]');
+    expect(await words.textContent()).toBe('Job dihentikan');
+    expect(await words.getAttribute('title')).toBe('job.stop');
+    expect(await a.getByTestId('audit-action').locator('option[value="job.stop"]').textContent()).toBe(
+      'Job dihentikan',
+    );
     await a.getByTestId('audit-action').selectOption('job.');
     await a.getByTestId('audit-apply').click();
     await expect

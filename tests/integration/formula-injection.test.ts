@@ -110,7 +110,7 @@ describe('formula injection', () => {
       const entry = {
         user_id: null,
         username: '-bulk',
-        action: 'auth.login_failed',
+        action: 'auth.login_failed' as const,
         job_id: null,
         detail: null,
         ip: null,

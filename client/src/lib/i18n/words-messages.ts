@@ -3,6 +3,7 @@
  * dictionary is keyed by the contract's value sets, so a code added there without words here fails the
  * typecheck; messages.ts merges them into `en` and `id`.
  */
+import type { AuditAction } from '$contract/auth.js';
 import type { EngineStep, JobFailureCode, StageCode } from '$contract/stages.js';
 import type { DemandClass, NoticeCode, OutputMethod, PartsValueColumn, PreviewIssueCode } from '$contract/vocab.js';
 
@@ -13,6 +14,7 @@ export type WordKey =
   | `problem.${PreviewIssueCode}`
   | `notice.${Exclude<NoticeCode, PreviewIssueCode>}`
   | `partscol.${PartsValueColumn}`
+  | `audit.act.${AuditAction}`
   | `class.${DemandClass}`
   | `method.${OutputMethod}`
   | `example.${'value' | 'part' | 'line' | 'blank'}`
@@ -71,6 +73,22 @@ export const wordsEn: Record<WordKey, string> = {
   'example.part': 'line {line} (part {part})',
   'example.line': 'line {line}',
   'example.blank': '(blank)',
+  'audit.act.job.upload': 'Job uploaded',
+  'audit.act.job.sample': 'Sample job run',
+  'audit.act.job.rerun': 'Job run again',
+  'audit.act.job.stop': 'Job stopped',
+  'audit.act.job.delete': 'Job deleted',
+  'audit.act.job.force_delete': 'Job force-deleted',
+  'audit.act.job.replan': 'Plan re-planned',
+  'audit.act.auth.login': 'Signed in',
+  'audit.act.auth.login_failed': 'Sign-in refused',
+  'audit.act.auth.logout': 'Signed out',
+  'audit.act.user.setup': 'First admin created',
+  'audit.act.user.add': 'User added',
+  'audit.act.user.update': 'User changed',
+  'audit.act.user.remove': 'User removed',
+  'audit.act.token.create': 'API token created',
+  'audit.act.token.revoke': 'API token revoked',
   'class.smooth': 'Smooth',
   'class.erratic': 'Erratic',
   'class.intermittent': 'Intermittent',
@@ -147,6 +165,22 @@ export const wordsId: Record<WordKey, string> = {
   'example.part': 'baris {line} (part {part})',
   'example.line': 'baris {line}',
   'example.blank': '(kosong)',
+  'audit.act.job.upload': 'Job diunggah',
+  'audit.act.job.sample': 'Job contoh dijalankan',
+  'audit.act.job.rerun': 'Job dijalankan ulang',
+  'audit.act.job.stop': 'Job dihentikan',
+  'audit.act.job.delete': 'Job dihapus',
+  'audit.act.job.force_delete': 'Job dihapus paksa',
+  'audit.act.job.replan': 'Rencana stok dihitung ulang',
+  'audit.act.auth.login': 'Masuk',
+  'audit.act.auth.login_failed': 'Gagal masuk',
+  'audit.act.auth.logout': 'Keluar',
+  'audit.act.user.setup': 'Admin pertama dibuat',
+  'audit.act.user.add': 'Pengguna ditambahkan',
+  'audit.act.user.update': 'Pengguna diubah',
+  'audit.act.user.remove': 'Pengguna dihapus',
+  'audit.act.token.create': 'Token API dibuat',
+  'audit.act.token.revoke': 'Token API dicabut',
   'class.smooth': 'Stabil',
   'class.erratic': 'Fluktuatif',
   'class.intermittent': 'Sporadis',
