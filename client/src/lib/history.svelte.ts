@@ -6,7 +6,6 @@ import { canBulkDelete } from './actions.js';
 import { mergeJob } from './job-merge.js';
 import type { LiveBus } from './live.js';
 import type { CommandChannel } from './socket.js';
-import { StopMemory } from './stop-memory.js';
 
 export const PAGE_SIZE = 20;
 export type Sort = ListParams['sort'];
@@ -35,15 +34,12 @@ export class HistoryStore {
   error = $state<ClientError | null>(null);
   selected = $state<string[]>([]);
   busy = $state<string[]>([]);
-  /** Job id → the progress it had reached when stopped (its bar shows 0 %), for jobs seen running here. */
-  stoppedAt = $state<Record<string, number>>({});
 
   private seq = 0;
   private buffer: Buffered[] | null = null;
   private readonly deletedIds = new Set<string>();
   private refillTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly offs: (() => void)[] = [];
-  private readonly stops = new StopMemory();
 
   constructor(
     private readonly api: Api,
@@ -97,7 +93,6 @@ export class HistoryStore {
     }
     this.error = null;
     this.jobs = r.data.jobs.filter((j) => !this.deletedIds.has(j.id));
-    for (const j of this.jobs) this.noteStop(j);
     this.total = r.data.total;
     if (this.page > this.pages && this.page > 1) {
       this.page = this.pages;
@@ -153,7 +148,6 @@ export class HistoryStore {
     if (ev.kind === 'deleted') return this.removeRow(ev.id, true);
     const { job } = ev;
     if (this.deletedIds.has(job.id)) return;
-    this.noteStop(job);
     const i = this.jobs.findIndex((j) => j.id === job.id);
     if (i >= 0) {
       const merged = mergeJob(this.jobs[i], job);
@@ -173,11 +167,6 @@ export class HistoryStore {
       // A job that just entered the filter (e.g. became COMPLETED): the server knows its place.
       this.scheduleRefill();
     }
-  }
-
-  private noteStop(job: JobDto): void {
-    const at = this.stops.see(job);
-    if (at != null && this.stoppedAt[job.id] !== at) this.stoppedAt = { ...this.stoppedAt, [job.id]: at };
   }
 
   private belongsHere(job: JobDto): boolean {

@@ -6,7 +6,6 @@ import { applyProgress, mergeJob } from './job-merge.js';
 import { EtaEstimator, type Eta } from './eta.js';
 import type { LiveBus } from './live.js';
 import type { CommandChannel } from './socket.js';
-import { StopMemory } from './stop-memory.js';
 
 export const LOG_LIMIT = 500;
 
@@ -22,15 +21,12 @@ export class JobWatch {
   notFound = $state(false);
   error = $state<ClientError | null>(null);
   stopping = $state(false);
-  /** The progress this job had reached when it was stopped (its bar shows 0 %), if this page saw it run. */
-  stoppedAt = $state<number | null>(null);
   /** Time left while PROCESSING, from the measured throughput (lib/eta.ts); null while unknown. */
   eta = $state<Eta | null>(null);
   private readonly estimator = new EtaEstimator();
   private readonly now: () => number;
 
   private offs: (() => void)[] = [];
-  private readonly stops = new StopMemory();
   private gen = 0;
 
   constructor(
@@ -58,7 +54,6 @@ export class JobWatch {
     this.deleted = false;
     this.notFound = false;
     this.error = null;
-    this.stoppedAt = null;
     this.offs.push(
       this.bus.on('job:updated', (job) => {
         if (job.id === this.id) this.take(mergeJob(this.job, job));
@@ -109,11 +104,9 @@ export class JobWatch {
     }
   }
 
-  /** Every new snapshot of the job goes through here, so the stop memory sees each progress. */
-  /** Every new state of the job comes through here: the stop point and the time left follow it. */
+  /** Every new state of the job comes through here: the time left follows it. */
   private take(job: JobDto): void {
     this.job = job;
-    this.stoppedAt = this.stops.see(job);
     this.eta = job.status === 'PROCESSING' ? this.estimator.observe(this.now(), job.progress) : null;
   }
 
@@ -152,6 +145,5 @@ export class JobWatch {
     this.deleted = false;
     this.notFound = false;
     this.error = null;
-    this.stoppedAt = null;
   }
 }

@@ -12,13 +12,11 @@ import type { UploadFile } from '../../../client/src/lib/api.js';
 import { AuthStore } from '../../../client/src/lib/auth.svelte.js';
 import { DashboardStore } from '../../../client/src/lib/dashboard.svelte.js';
 import { checkedDownload } from '../../../client/src/lib/download.js';
-import { HistoryStore } from '../../../client/src/lib/history.svelte.js';
-import { JobWatch } from '../../../client/src/lib/job-watch.svelte.js';
 import { chartNotice } from '../../../client/src/lib/job-view.js';
 import { LiveBus } from '../../../client/src/lib/live.js';
 import { extraWarnings, uniqueIssues } from '../../../client/src/lib/preview-view.js';
 import { RerunForm } from '../../../client/src/lib/rerun.svelte.js';
-import { FakeApi, FakeAuthApi, FakeCommands, makeJob, tick } from './fakes.js';
+import { FakeApi, FakeAuthApi, FakeCommands, makeJob } from './fakes.js';
 
 /** What the real engine says about a file whose every quantity is unreadable. */
 async function unusablePreview(): Promise<PreviewDto> {
@@ -139,50 +137,6 @@ describe('item 9: after the first admin is created', () => {
 });
 
 describe('item 11: polish', () => {
-  it('Stop: the watch remembers where the bar was before it went back to 0 %', async () => {
-    const api = new FakeApi();
-    const bus = new LiveBus();
-    const cmds = new FakeCommands(api);
-    const j = makeJob({ status: 'PROCESSING', progress: 5 });
-    api.jobs.push(j);
-    const w = new JobWatch(api, cmds, bus);
-    await w.watch(j.id);
-    bus.emit('job:progress', {
-      id: j.id,
-      progress: 16,
-      stage: 'forecasting',
-      stage_info: null,
-      partitions: j.partitions,
-    });
-    expect(w.stoppedAt).toBeNull();
-    api.jobs[0] = { ...j, progress: 0 };
-    await w.stop(); // the server answers CANCELLED with progress 0
-    expect(w.job?.status).toBe('CANCELLED');
-    expect(w.job?.progress).toBe(0);
-    expect(w.stoppedAt).toBe(16);
-
-    // A page that only ever saw it cancelled knows nothing to show.
-    const late = new JobWatch(api, cmds, bus);
-    await late.watch(j.id);
-    expect(late.stoppedAt).toBeNull();
-  });
-
-  it('Stop: History rows remember it too, from the live updates', async () => {
-    const api = new FakeApi();
-    const bus = new LiveBus();
-    const j = makeJob({ status: 'PROCESSING', progress: 3 });
-    api.jobs.push(j);
-    const h = new HistoryStore(api, new FakeCommands(api), bus, { refillDelayMs: 0 });
-    h.start();
-    await tick();
-    bus.emit('job:updated', { ...j, progress: 23 });
-    expect(h.stoppedAt).toEqual({});
-    bus.emit('job:updated', { ...j, status: 'CANCELLED', progress: 0 });
-    expect(h.jobs[0]?.progress).toBe(0);
-    expect(h.stoppedAt).toEqual({ [j.id]: 23 });
-    h.stop();
-  });
-
   it('the rerun form lists the sites of the job’s file', async () => {
     const api = new FakeApi();
     let asked = 0;
