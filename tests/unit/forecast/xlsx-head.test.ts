@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../server/forecast/errors.js';
+import { openSource, readBatches } from '../../../server/forecast/parse/source.js';
 import { ElementScanner, readXlsxHeadRows } from '../../../server/forecast/parse/xlsx-head.js';
 import { xlsx, xlsxCorruptDeflate, xlsxUnclosed, xlsxZipBomb } from '../../fixtures/bad/builders.js';
 
@@ -138,5 +139,24 @@ describe('the head reader on hostile sheets', () => {
     // 3-byte characters over 64 KB: some fall across the inflate's chunks.
     const word = 'Größe€'.repeat(20_000);
     expect(await readXlsxHeadRows(put(xlsx([[word]])), 20)).toEqual([[word]]);
+  });
+});
+
+describe('the workbook reader', () => {
+  it('says a damaged workbook is damaged, without the unzipper’s words', async () => {
+    const whole = xlsx([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    // 50 bytes of junk inside the first entry's compressed data: it ends before its final block.
+    const file = put(Buffer.concat([whole.subarray(0, 200), Buffer.alloc(50, 7), whole.subarray(200)]));
+    const { source } = await openSource(file, 'junk.xlsx');
+    const e = await failure(
+      (async () => {
+        for await (const batch of readBatches(file, source)) void batch;
+      })(),
+    );
+    expect(e.message).toMatch(/damaged or not an ordinary workbook/);
+    expect(e.message).not.toMatch(/unexpected end|invalid/);
   });
 });
