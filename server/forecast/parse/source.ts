@@ -225,9 +225,10 @@ export async function* readBatches(
       }
     } catch (e) {
       if (e instanceof InputError) throw e;
+      // The reader's own words (zlib's, unzipper's) mean nothing to a planner.
       throw new InputError(
         'UNSUPPORTED_FILE',
-        `The Excel file could not be read (${(e as Error).message}). Save it again as .xlsx or .csv.`,
+        'The Excel file could not be read: it is damaged or not an ordinary workbook. Save it again as .xlsx or .csv.',
       );
     }
     return;
