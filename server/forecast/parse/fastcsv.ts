@@ -5,7 +5,7 @@
  * the text goes through csv-parse; everything before it ended on a line boundary, so nothing is split wrongly.
  * Only one chunk (plus one partial line) is held at a time.
  */
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse as csvParse, type Options } from 'csv-parse';
 
@@ -66,7 +66,11 @@ async function* viaCsvParse(first: string, rest: AsyncIterator<string>, delimite
     if (first) yield first;
     for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
   }
-  const parser = Readable.from(text(), { objectMode: false }).pipe(csvParse({ ...CSV_OPTIONS, delimiter }));
+  // pipeline, not pipe: an error of either stream (a read cut off when the caller stops early, a parse
+  // error) destroys both and reaches the loop below, never an 'error' event without a listener.
+  const parser = pipeline(Readable.from(text(), { objectMode: false }), csvParse({ ...CSV_OPTIONS, delimiter }), () => {
+    /* the error (if any) is thrown by the loop below */
+  });
   let batch: string[][] = [];
   for await (const rec of parser) {
     batch.push(rec as string[]);

@@ -3,6 +3,7 @@
  * Nothing here holds the whole file in memory.
  */
 import { createReadStream } from 'node:fs';
+import { PassThrough, pipeline } from 'node:stream';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { InputError } from '../errors.js';
@@ -194,12 +195,22 @@ export async function* readBatches(
     // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
     // (Before the stream exists: a flowing stream would lose data while the import resolves.)
     const { default: ExcelJS } = await import('exceljs');
-    const input = createReadStream(filePath);
+    const file = createReadStream(filePath);
+    // exceljs pipes its input into the unzipper and listens to neither's source errors: a read error
+    // ends the input (the unzipper then stops on a cut workbook) and is reported as such below.
+    const input = new PassThrough();
+    let readFailed = false;
+    file.on('error', () => {
+      readFailed = true;
+      input.end();
+    });
     let bytes = 0;
-    input.on('data', (c) => {
+    file.on('data', (c) => {
       bytes += c.length;
       onBytes?.(bytes);
     });
+    file.pipe(input);
+    const unreadable = () => new InputError('EMPTY_FILE', 'The uploaded file could not be read.');
     const wb = new ExcelJS.stream.xlsx.WorkbookReader(input, {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -220,15 +231,21 @@ export async function* readBatches(
             batch = [];
           }
         }
+        if (readFailed) throw unreadable();
         if (batch.length) yield batch;
         return; // first worksheet only
       }
+      if (readFailed) throw unreadable();
     } catch (e) {
       if (e instanceof InputError) throw e;
+      if (readFailed) throw unreadable();
       throw new InputError(
         'UNSUPPORTED_FILE',
         `The Excel file could not be read (${(e as Error).message}). Save it again as .xlsx or .csv.`,
       );
+    } finally {
+      file.destroy();
+      input.destroy();
     }
     return;
   }
@@ -239,10 +256,18 @@ export async function* readBatches(
     onBytes?.(bytes);
   });
   let text: NodeJS.ReadableStream = raw;
-  if (source.encoding === 'cp1252') text = raw.pipe(iconv.decodeStream('win1252'));
-  else if (source.encoding === 'utf16le' || source.encoding === 'utf16be')
-    text = raw.pipe(iconv.decodeStream(source.encoding));
-  if (text !== raw) raw.on('error', (e) => (text as unknown as { destroy(e: Error): void }).destroy(e));
+  const decoding =
+    source.encoding === 'cp1252'
+      ? 'win1252'
+      : source.encoding === 'utf16le' || source.encoding === 'utf16be'
+        ? source.encoding
+        : null;
+  // pipeline, not pipe: a read error or an early stop destroys both streams and surfaces in the loop
+  // that reads `text`, never as an 'error' event without a listener.
+  if (decoding)
+    text = pipeline(raw, iconv.decodeStream(decoding), () => {
+      /* the error (if any) is thrown by the reader of `text` */
+    });
   try {
     yield* csvBatches(text as AsyncIterable<string | Buffer>, source.delimiter ?? ',');
   } catch (e) {
