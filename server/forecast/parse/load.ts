@@ -13,7 +13,7 @@ import {
 import { InputError } from '../errors.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
-import { splitRecord, type CsvSink } from './fastcsv.js';
+import { MAX_COLUMNS, MAX_RECORD_BYTES, recordTooLong, splitLine, tooManyColumns, type CsvSink } from './fastcsv.js';
 import { openSource, readInto, type Source } from './source.js';
 
 export type Issue = PreviewIssue;
@@ -249,6 +249,10 @@ class Collector implements CsvSink {
     for (const rec of batch) this.record(rec);
   }
 
+  seen(): number {
+    return (this.columns ? 1 : 0) + this.rows;
+  }
+
   record(rec: string[]): void {
     if (!this.columns) {
       if (rec.every((c) => c.trim() === '')) return;
@@ -322,7 +326,8 @@ class Collector implements CsvSink {
       if (j < 0 || j > end) j = end;
       const le = j > i && b[j - 1] === 13 ? j - 1 : j;
       if (le > i) {
-        const rec = splitRecord(b.toString('utf8', i, le), this.delim);
+        if (le - i > MAX_RECORD_BYTES) throw recordTooLong(1);
+        const rec = splitLine(b.toString('utf8', i, le), this.delim, 1);
         if (rec) this.record(rec);
       }
       i = j + 1;
@@ -363,6 +368,9 @@ class Collector implements CsvSink {
         } else if (blank && !isWs(c)) blank = false;
       }
       const le = j > i && b[j - 1] === 13 ? j - 1 : j;
+      // the reader's limits, once per line (this row is line rows + 2: the header is line 1)
+      if (le - i > MAX_RECORD_BYTES) throw recordTooLong(this.rows + 2);
+      if (field >= MAX_COLUMNS) throw tooManyColumns(this.rows + 2);
       if (field <= last) {
         FS[field] = from;
         FE[field] = le;
@@ -370,7 +378,7 @@ class Collector implements CsvSink {
       const next = j + 1;
       if (le > i) {
         if (slow) {
-          const rec = splitRecord(b.toString('utf8', i, le), this.delim);
+          const rec = splitLine(b.toString('utf8', i, le), this.delim, this.rows + 2);
           if (rec) this.record(rec);
         } else if (!blank) this.byteRow(b, FS[ip], FE[ip], FS[is], FE[is], FS[iq], FE[iq], FS[id], FE[id]);
       }

@@ -314,14 +314,14 @@ export async function readInto(
   }
 }
 
-/** What a planner is told when a CSV cannot be read (csv-parse errors carry the line). */
+/**
+ * What a planner is told when a CSV cannot be read: the reader's own InputErrors (limits, csv-parse's
+ * errors with their line) as they are; anything else without its internal text or the file's path.
+ */
 function readError(e: unknown): InputError {
   if (e instanceof InputError) return e;
-  const err = e as Error & { code?: string; lines?: number };
-  if (err.code === 'ENOENT' || err.code === 'EACCES')
-    return new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
-  return new InputError(
-    'INVALID_INPUT',
-    `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`,
-  );
+  const err = e as Error & { code?: string };
+  if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EIO' || err.code === 'EISDIR')
+    return new InputError('EMPTY_FILE', 'The uploaded file could not be read.');
+  return new InputError('INVALID_INPUT', 'The CSV file could not be read: export it again as CSV and upload it.');
 }
