@@ -207,6 +207,15 @@ export function parseQty(text: string, allowDecimalComma: boolean): number {
 
 const quote = (s: string) => `"${s}"`;
 
+/**
+ * Bidirectional controls (LRE…RLO U+202A–U+202E, isolates U+2066–U+2069, LRM/RLM U+200E/U+200F, ALM
+ * U+061C): invisible, and able to make a part number or site code read as another one on a page or in a
+ * spreadsheet (a "Trojan Source" spoof). No code needs them: they are dropped where codes are read.
+ */
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+const BIDI_ALL = new RegExp(BIDI.source, 'g');
+export const stripBidi = (s: string): string => (BIDI.test(s) ? s.replace(BIDI_ALL, '') : s);
+
 /** ASCII whitespace as String.prototype.trim sees it (tab, \n, vertical tab, form feed, \r, space). */
 const isWs = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
@@ -268,8 +277,9 @@ class Collector implements CsvSink {
     this.rows++;
     const ix = this.columns.index;
     const line = this.rows + 1;
-    const part = (rec[ix.partnumber] ?? '').trim();
-    const site = (rec[ix.site_code] ?? '').trim();
+    // (the byte path reads ASCII fields only: a bidi control, never ASCII, always comes this way)
+    const part = stripBidi(rec[ix.partnumber] ?? '').trim();
+    const site = stripBidi(rec[ix.site_code] ?? '').trim();
     const qText = rec[ix.demand_qty] ?? '';
     const dText = (rec[ix.date] ?? '').trim();
     if (part === '') {
