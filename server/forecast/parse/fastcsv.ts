@@ -11,9 +11,9 @@ import { parse as csvParse, type Options } from 'csv-parse';
 import { InputError } from '../errors.js';
 
 /**
- * Limits of one record (README "Limits"): far above any real demand or parts file, low enough that one
- * endless line (a 190 MB file without a line break, a quote never closed) is refused after a MiB instead
- * of filling the heap. Checked once per line or chunk, never per character.
+ * Limits of one record (README, "Limits of one CSV record"): far above any real demand or parts file,
+ * low enough that one endless line (a 190 MB file without a line break, a quote never closed) is refused
+ * after a MiB instead of filling the heap. Checked once per line or chunk, never per character.
  */
 export const MAX_RECORD_BYTES = 1 << 20;
 export const MAX_COLUMNS = 1000;
