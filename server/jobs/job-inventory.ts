@@ -4,6 +4,7 @@
  * per request. A deleted job's plan is forgotten (JobInventory.forget).
  */
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { PlanRowDto } from '../contract/inventory.js';
 import { PLAN_COLUMNS, readText } from '../forecast/index.js';
@@ -21,7 +22,11 @@ export async function readPlan(file: string): Promise<PlanRowDto[]> {
 
 /** The rows of a plan CSV one at a time (the workbook writer streams them, never holding the plan). */
 export async function* planRecords(file: string): AsyncGenerator<PlanRowDto> {
-  const parser = createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true }));
+  // pipeline, not pipe: a read error (the plan file gone) or an early stop destroys both streams and
+  // reaches the loop below instead of an 'error' event without a listener.
+  const parser = pipeline(createReadStream(file), parse({ columns: true, skip_empty_lines: true }), () => {
+    /* the error (if any) is thrown by the loop below */
+  });
   for await (const rec of parser as AsyncIterable<Record<string, string>>) {
     const row: Record<string, string | number | null> = {};
     for (const c of PLAN_COLUMNS) {
