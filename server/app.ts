@@ -55,6 +55,9 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): { app: express.Express; server: http.Server; io: IoServer } {
   const app = express();
+  // `/Metrics` or `/API/…` is not `/metrics` or `/api/…`: a proxy's case-sensitive rules (nginx
+  // `location /metrics { deny all; }`) must not be walked around. Set before the first route.
+  app.set('case sensitive routing', true);
   app.disable('x-powered-by');
   app.set('etag', false);
   // Behind a TLS proxy: the client's address for lockouts, limits and the audit; Secure cookies.
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
       next(new AppError(429, 'RATE_LIMITED', 'Too many uploads in a minute; wait a moment.')),
   });
 
-  const api = express.Router();
+  const api = express.Router({ caseSensitive: true });
   // Answers carry jobs, series, users and audit lines: never kept by a shared or a disk cache.
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'private, no-store');
@@ -141,7 +144,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   const clientDir = path.join(appRoot(), 'dist', 'client');
   if (deps.serveClient && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+    app.get(/^\/(?!api\/|socket\.io\/).*/i, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   } else if (deps.serveClient) {
     app.get('/', (_req, res) =>
       res.type('text').send('Sparecast API is running. Build the dashboard with `npm run build`.'),

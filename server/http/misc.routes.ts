@@ -35,7 +35,7 @@ export const SAMPLE_FILE = 'sample-demand.csv';
 const PREVIEW_TIMEOUT_MS = 120_000;
 
 export function miscRoutes({ commands, pool, interactive, paths, version, receive }: MiscRoutesDeps): Router {
-  const r = Router();
+  const r = Router({ caseSensitive: true });
 
   const storage = storageHealth(paths);
   r.get('/health', async (_req, res) => {

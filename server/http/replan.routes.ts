@@ -17,7 +17,7 @@ export interface ReplanRoutesDeps {
 }
 
 export function replanRoutes({ commands, replanner }: ReplanRoutesDeps): Router {
-  const r = Router();
+  const r = Router({ caseSensitive: true });
   r.post('/jobs/:id/inventory/plan', requireRole('planner'), async (req, res) => {
     const id = jobIdSchema.safeParse(req.params.id);
     if (!id.success) throw new AppError(404, 'JOB_NOT_FOUND', `No job with id ${String(req.params.id).slice(0, 64)}.`);
