@@ -44,6 +44,8 @@ export interface AppDeps {
   /** null with AUTH=off. */
   auth: AuthService | null;
   uploadsPerMinute: number;
+  /** Re-plans per user per minute (REPLANS_PER_MINUTE). */
+  replansPerMinute: number;
   loginPerMinute: number;
   /** GET /metrics on or off. */
   metrics: boolean;
@@ -131,7 +133,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   // re-plans run on the interactive pool, like the series index: a planner waits for them
   const replanner = new JobReplan(deps.jobs, deps.interactive, deps.paths);
   deps.jobs.useReplanner(replanner); // cancelled on Delete and shutdown
-  api.use(replanRoutes({ commands, replanner }));
+  api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

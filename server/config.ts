@@ -103,6 +103,8 @@ const envSchema = z.object({
   /** Rate limits: sign-in attempts per address, uploads per user, per minute. */
   LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Re-plans per user per minute: they share the interactive thread that previews and charts wait on. */
+  REPLANS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   SHUTDOWN_TIMEOUT_MS: duration('10s', 100, 120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
