@@ -29,6 +29,7 @@ import { PlanWorkbooks } from './jobs/plan-workbooks.js';
 import { replanRoutes } from './http/replan.routes.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
+import { refuseWhenDiskFull, storageHealth } from './http/storage-health.js';
 import { createUploadReceiver } from './http/upload.js';
 import { registerSocketHandlers, type IoServer } from './socket/handlers.js';
 
@@ -110,8 +111,12 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   api.use(express.json({ limit: '1mb' }));
   api.use(authRoutes(deps.auth, { loginPerMinute: deps.loginPerMinute }));
   api.use(['/jobs', '/preview', '/sample'], uploads);
+  // a full disk refuses new jobs up front, as /api/health reports it (not after a 201 and a lost job)
+  const storage = storageHealth(deps.paths);
+  api.use(refuseWhenDiskFull(storage));
   api.use(
     miscRoutes({
+      storage,
       commands,
       pool: deps.pool,
       interactive: deps.interactive,
