@@ -101,6 +101,7 @@ export async function startServer(
     auth,
     interactive,
     uploadsPerMinute: config.UPLOADS_PER_MINUTE,
+    replansPerMinute: config.REPLANS_PER_MINUTE,
     loginPerMinute: config.LOGIN_PER_MINUTE,
     jobs,
     pool,

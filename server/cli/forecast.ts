@@ -166,6 +166,9 @@ async function main(): Promise<number> {
   }
   if (outcome.kind === 'failed') {
     process.stderr.write(`forecast: ${outcome.message}\n`);
+    // on the command line the operator is the server's log: say what broke
+    const cause = outcome.cause instanceof Error ? outcome.cause.message : outcome.cause;
+    if (cause !== undefined) process.stderr.write(`forecast: cause: ${String(cause)}\n`);
     return 3;
   }
   // the runner removed both temp files unless it completed; the re-plan inputs serve only the server
