@@ -115,8 +115,12 @@ function multerMessage(err: multer.MulterError): string {
         `A file was sent in the field "${err.field ?? '?'}": send the demand file in the field "file" ` +
         'and the parts file (optional) in "parts", one each.'
       );
+    case 'LIMIT_PART_COUNT':
+    case 'LIMIT_FIELD_COUNT':
+      return 'The form has too many fields: send the demand file in "file", the parts file (optional) in "parts" and the configuration in "config".';
     default:
-      return `Upload rejected: ${err.message} (send one file in the field "file" and the configuration in "config").`;
+      // our own words for the rest (field names too long or nested): the library's text is not shown
+      return 'The upload form is not as expected: send one file in the field "file" and the configuration in "config".';
   }
 }
 
