@@ -9,6 +9,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { filesReferenced, integrityCheck, snapshotDatabase } from '../db/snapshot.js';
 import { storagePaths } from '../storage/paths.js';
+import { checkSize } from '../storage/whole-file.js';
 
 type Dir = 'uploads' | 'outputs';
 
@@ -92,7 +93,9 @@ export async function backup(storageDir: string, outDir: string, release: string
     missing,
   };
   const tmp = path.join(outDir, `.${MANIFEST}.tmp`);
-  await fs.writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  const text = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  await fs.writeFile(tmp, text);
+  await checkSize(tmp, text.length, 'the backup manifest');
   await fs.rename(tmp, path.join(outDir, MANIFEST));
   return manifest;
 }
@@ -135,6 +138,7 @@ export async function restore(fromDir: string, storageDir: string): Promise<Back
   // The database last: a restore cut short leaves no database, so the server refuses to start on it.
   const tmp = path.join(storageDir, `.${DB_FILE}.restoring`);
   await fs.copyFile(path.join(fromDir, DB_FILE), tmp);
+  await checkSize(tmp, manifest.database.bytes, 'the restored database');
   await fs.rename(tmp, paths.db);
   return manifest;
 }
