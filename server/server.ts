@@ -95,6 +95,7 @@ export async function startServer(
           sessionTtlMs: config.SESSION_TTL,
           lockoutThreshold: config.LOCKOUT_AFTER,
           lockoutMs: config.LOCKOUT_FOR,
+          logger,
         })
       : null;
   const { server, io } = createApp({

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../contract/errors.js';
 import type { AuditEntryDto, AuditVia, AuthUserDto, Role, TokenDto, UserDto } from '../contract/auth.js';
 import type { AuditFilter, AuditInput, AuthRepo, User, UserChanges } from './auth.repo.js';
+import type { Logger } from '../logger.js';
 import { cleanDisplayName } from '../storage/paths.js';
 import { Lockout } from './lockout.js';
 import {
@@ -23,6 +24,8 @@ export interface AuthOptions {
   sessionTtlMs: number;
   lockoutThreshold: number;
   lockoutMs: number;
+  /** Where bookkeeping writes that may fail without failing the request (a token's last use) are logged. */
+  logger?: Logger;
 }
 
 export interface Principal extends AuthUserDto {
@@ -166,7 +169,10 @@ export class AuthService {
     if (!t) return null;
     const u = await this.repo.userById(t.userId);
     if (!u) return null;
-    void this.repo.touchToken(t.id, now());
+    // bookkeeping only: a full disk must not fail the request, nor crash the process
+    this.repo
+      .touchToken(t.id, now())
+      .catch((err: unknown) => this.opts.logger?.warn({ err, tokenId: t.id }, 'could not record a token use'));
     return { id: u.id, username: u.username, role: u.role, tokenId: t.id };
   }
 
