@@ -136,7 +136,7 @@ export async function startServer(
   );
   watchdog.start();
   const sessionSweep = setInterval(
-    () => void auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
+    () => auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
     60_000,
   );
   sessionSweep.unref();
