@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   // a deleted job's cached series keys would otherwise stay until evicted
   const sites = new JobSites(deps.interactive);
   deps.jobs.events.on('deleted', ({ id }) => {
-    void series.forget(id);
+    series.forget(id).catch((err: unknown) => deps.logger.error({ err, id }, 'series index cleanup failed'));
     sites.forget(id);
   });
   const workbooks = new PlanWorkbooks(deps.interactive, deps.paths);

@@ -95,6 +95,7 @@ export async function startServer(
           sessionTtlMs: config.SESSION_TTL,
           lockoutThreshold: config.LOCKOUT_AFTER,
           lockoutMs: config.LOCKOUT_FOR,
+          logger,
         })
       : null;
   const { server, io } = createApp({
@@ -136,7 +137,7 @@ export async function startServer(
   );
   watchdog.start();
   const sessionSweep = setInterval(
-    () => void auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
+    () => auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
     60_000,
   );
   sessionSweep.unref();

@@ -131,7 +131,7 @@ async function main(): Promise<number> {
       process.exit(EXIT_INTERRUPTED);
     }
     interrupted = true;
-    void runner.stop(id, 'stop');
+    runner.stop(id, 'stop').catch((e: unknown) => process.stderr.write(`forecast: could not stop: ${String(e)}\n`));
   });
   let notes: string[] = [];
   let sites = 0;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { filesReferenced, integrityCheck, snapshotDatabase } from '../db/snapshot.js';
 import { PRIVATE_DIR, PRIVATE_FILE, storagePaths } from '../storage/paths.js';
+import { checkSize, writeAll } from '../storage/whole-file.js';
 
 const DIRS = ['uploads', 'outputs'] as const;
 type Dir = (typeof DIRS)[number];
@@ -140,10 +141,10 @@ async function copyPrivate(from: string, to: string, label: string): Promise<{ b
       for await (const chunk of src.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
         hash.update(chunk);
         bytes += chunk.length;
-        let off = 0;
-        while (off < chunk.length) off += (await dst.write(chunk, off)).bytesWritten;
+        await writeAll(dst, chunk, label);
       }
       await dst.sync();
+      await checkSize(dst, bytes, label);
     } finally {
       await dst.close();
     }
@@ -200,10 +201,12 @@ export async function backup(storageDir: string, outDir: string, release: string
     missing,
   };
   const tmp = path.join(outDir, `.${MANIFEST}.tmp`);
+  const text = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   const fh = await createPrivate(tmp);
   try {
-    await fh.writeFile(`${JSON.stringify(manifest, null, 2)}\n`);
+    await fh.writeFile(text);
     await fh.sync();
+    await checkSize(fh, text.length, 'the backup manifest');
   } finally {
     await fh.close();
   }
