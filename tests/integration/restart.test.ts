@@ -70,7 +70,9 @@ describe('crash and restart', () => {
     // SIGTERM: stops in order and exits 0.
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-  });
+    // two server processes that compile the sources with tsx and run two jobs: on a loaded 2-core machine
+    // that took over the default minute (24 s alone)
+  }, 180_000);
 
   it('a job whose upload vanished fails with a clear message on boot', async () => {
     const srv = await spawnServer(storage);
