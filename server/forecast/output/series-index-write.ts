@@ -8,7 +8,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { JobConfig } from '../../contract/dto.js';
 import type { EngineContext } from '../context.js';
-import { groupDemand } from '../prepare.js';
+import { groupDemand } from '../series/read.js';
 import type { SiteSeries } from '../series/group.js';
 import { readText } from './cells.js';
 import { RecordCursor, readRecordChunks, splitRecord } from './csv-records.js';
