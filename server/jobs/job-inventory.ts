@@ -3,36 +3,10 @@
  * read once per job into rows and kept for a few jobs; plan-query.ts filters, sorts, pages and totals them
  * per request. A deleted job's plan is forgotten (JobInventory.forget).
  */
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
 import type { PlanRowDto } from '../contract/inventory.js';
-import { PLAN_COLUMNS, readText } from '../forecast/index.js';
+import { readPlan } from '../forecast/index.js';
 
 const CACHED_JOBS = 8;
-const TEXT = new Set<string>(['partnumber', 'site_code', 'demand_class']);
-const OPTIONAL = new Set<string>(['unit_cost', 'stock_value', 'on_hand', 'on_order', 'suggested_order']);
-
-/** Reads a plan CSV as PLAN_COLUMNS rows: texts as uploaded (the write's formula guard undone), numbers. */
-export async function readPlan(file: string): Promise<PlanRowDto[]> {
-  const rows: PlanRowDto[] = [];
-  for await (const row of planRecords(file)) rows.push(row);
-  return rows;
-}
-
-/** The rows of a plan CSV one at a time (the workbook writer streams them, never holding the plan). */
-export async function* planRecords(file: string): AsyncGenerator<PlanRowDto> {
-  const parser = createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true }));
-  for await (const rec of parser as AsyncIterable<Record<string, string>>) {
-    const row: Record<string, string | number | null> = {};
-    for (const c of PLAN_COLUMNS) {
-      const v = rec[c] ?? '';
-      if (TEXT.has(c)) row[c] = readText(v);
-      else if (v === '' && OPTIONAL.has(c)) row[c] = null;
-      else row[c] = Number(v);
-    }
-    yield row as unknown as PlanRowDto;
-  }
-}
 
 /** The plans of the last few jobs asked for, read once each. */
 export class JobInventory {

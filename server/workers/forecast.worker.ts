@@ -1,10 +1,8 @@
 /**
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
-import { engine, InputError, replanFromInputs, StopRequested } from '../forecast/index.js';
+import { engine, InputError, planRecords, replanFromInputs, StopRequested, writePlanXlsx } from '../forecast/index.js';
 import type { EngineStep } from '../contract/stages.js';
-import { writePlanXlsx } from '../http/plan-xlsx.js';
-import { planRecords } from '../jobs/job-inventory.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;

@@ -3,10 +3,9 @@
  * they are added, so a big plan is never a whole workbook in memory). Numbers stay numbers; every text cell
  * (part, site, class) goes through safeText, so a part number such as `=HYPERLINK(…)` shows as text.
  */
-import type { PlanRowDto } from '../contract/inventory.js';
-import { PLAN_COLUMNS, safeText } from '../forecast/index.js';
-
-const TEXT = new Set<string>(['partnumber', 'site_code', 'demand_class']);
+import type { PlanRowDto } from '../../contract/inventory.js';
+import { isPlanTextColumn, PLAN_COLUMNS } from '../../contract/plan-columns.js';
+import { safeText } from './cells.js';
 
 /**
  * Writes `rows` to a new .xlsx at `file` (which must not exist); returns how many. Runs in a worker thread
@@ -20,7 +19,7 @@ export async function writePlanXlsx(
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet('Inventory plan', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: TEXT.has(c) ? 18 : 12 }));
+  ws.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: isPlanTextColumn(c) ? 18 : 12 }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
   let n = 0;
