@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../contract/errors.js';
 import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
-import { requireRole } from '../auth/middleware.js';
+import { requireRole } from './auth-middleware.js';
 import { JobInventory } from '../jobs/job-inventory.js';
 import { queryRows, summarize } from '../jobs/plan-query.js';
 import type { JobService } from '../jobs/job.service.js';

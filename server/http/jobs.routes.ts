@@ -14,7 +14,7 @@ import {
 import type { JobConfig, JobSitesDto, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
-import { requireRole } from '../auth/middleware.js';
+import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
 import { storageError } from './errors.js';
 import type { JobSeries, SeriesSource } from '../jobs/job-series.js';

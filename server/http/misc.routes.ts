@@ -7,7 +7,7 @@ import { Router } from 'express';
 import type { HealthDto } from '../contract/dto.js';
 import { AppError, isErrorCode } from '../contract/errors.js';
 import type { JobCommands } from '../jobs/job.commands.js';
-import { requireRole } from '../auth/middleware.js';
+import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
 import type { WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';

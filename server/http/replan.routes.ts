@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { AppError } from '../contract/errors.js';
 import { replanSchema } from '../contract/inventory.js';
 import { describeZodError, jobIdSchema } from '../contract/schemas.js';
-import { requireRole } from '../auth/middleware.js';
+import { requireRole } from './auth-middleware.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import type { JobReplan } from '../jobs/job-replan.js';
 import { actorOf } from './request.js';
