@@ -16,12 +16,14 @@ export type {
   EngineApi,
   HeadInfo,
   HistoryPoint,
+  HistorySource,
   PartitionHooks,
   PartitionInput,
   PartitionPlan,
   PartitionResult,
   PartsSource,
   Prepared,
+  SeriesIndexRequest,
 } from './types.js';
 export type { EngineContext } from './context.js';
 export type { PartitionMetrics } from './output/metrics.js';
@@ -40,7 +42,7 @@ export { inspectPartsHead, readPartsFile, type PartRow, type PartsFile } from '.
 export { matchParts, type MatchedParts } from './inventory/settings.js';
 export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
-export { writeSeriesIndex, type HistorySource, type SeriesIndexRequest } from './output/series-index-write.js';
+export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
 export { planInputsFileOf, planInputsHeader } from './output/plan-inputs.js';
 export { replanFromInputs, type ReplanRequest, type ReplanResult } from './output/replan.js';

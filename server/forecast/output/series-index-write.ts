@@ -6,28 +6,13 @@
  * worker thread.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import type { JobConfig } from '../../contract/dto.js';
-import type { EngineContext } from '../context.js';
+import type { HistoryContext, SeriesIndexRequest } from '../types.js';
 import { groupDemand } from '../series/read.js';
 import type { SiteSeries } from '../series/group.js';
 import { readText } from './cells.js';
 import { RecordCursor, readRecordChunks, splitRecord } from './csv-records.js';
 import { writeIndexTables } from './series-index-tables.js';
 import { POINT_BYTES, SERIES_INDEX_MAGIC, type IndexHeader, type IndexRow } from './series-index.js';
-
-type HistoryContext = Pick<EngineContext, 'freq' | 'anchor' | 'fileStart' | 'trainEnd'>;
-
-/** Where the histories come from: the job's upload read again, or the series the run already holds. */
-export type HistorySource =
-  | { from: 'upload'; uploadFile: string; originalName: string; config: JobConfig }
-  | { from: 'prepared'; sites: SiteSeries[]; context: HistoryContext };
-
-export interface SeriesIndexRequest {
-  history: HistorySource;
-  outputFile: string;
-  /** Where to write (a temp file: the caller renames it next to the output). */
-  indexFile: string;
-}
 
 const COMMA = 0x2c;
 const FLUSH_AT = 1 << 20;
