@@ -14,7 +14,7 @@ import { planInputsFileOf, type PlanTotals, type ReplanResult } from '../forecas
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import type { Job } from './job.js';
 import type { JobService, Replanner } from './job.service.js';
-import type { WorkerPool } from './worker-pool.js';
+import { WorkerInputError, WorkerTimeoutError, type WorkerPool } from './worker-pool.js';
 
 /** The job-wide settings a re-plan may change (validated by replanSchema); absent: the job's own. */
 export interface ReplanChange {
@@ -82,17 +82,15 @@ export class JobReplan implements Replanner {
     };
     if (signal.aborted) throw gone(id); // deleted while its files were checked
     const tmp = this.paths.tmpFile(`${id}-replan`);
-    const limited = AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]);
     const request = { inputsFile, planFile: tmp, defaults };
-    const { result, closed } = this.pool.run({ kind: 'replan', request }, limited, () => undefined);
     try {
-      const r = await result.catch((err: unknown) => {
+      const r = await this.pool.call({ kind: 'replan', request }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
         if (signal.aborted) throw gone(id);
-        if (limited.aborted) throw new AppError(500, 'INTERNAL', 'The re-plan took too long and was stopped.');
+        if (err instanceof WorkerTimeoutError)
+          throw new AppError(500, 'INTERNAL', 'The re-plan took too long and was stopped.');
+        if (err instanceof WorkerInputError) throw new AppError(409, 'REPLAN_UNAVAILABLE', err.message);
         throw err;
       });
-      if (r.kind === 'input-error') throw new AppError(409, 'REPLAN_UNAVAILABLE', r.message);
-      if (r.kind !== 'replan') throw new Error(`unexpected worker answer ${r.kind}`);
       if (signal.aborted) throw gone(id); // deleted while it finished: no file for a deleted job
       await fs.rename(tmp, planFile);
       const config: JobConfig = { ...c, ...defaults };
@@ -104,7 +102,6 @@ export class JobReplan implements Replanner {
       }
       return { id, ...defaults, rows: r.result.rows, seconds: Math.round((Date.now() - started) / 10) / 100 };
     } finally {
-      await closed;
       await removeQuietly(tmp);
     }
   }

@@ -46,27 +46,17 @@ export async function buildSeriesIndex(
 ): Promise<number> {
   const tmp = src.tmpFile();
   const { uploadFile, originalName, config } = src;
-  const { result, closed } = pool.run(
-    {
-      kind: 'series-index',
-      request: {
-        history: history ?? { from: 'upload', uploadFile, originalName, config },
-        outputFile: src.outputFile,
-        indexFile: tmp,
-      },
-    },
-    signal,
-    () => undefined,
-  );
+  const request = {
+    history: history ?? { from: 'upload' as const, uploadFile, originalName, config },
+    outputFile: src.outputFile,
+    indexFile: tmp,
+  };
   try {
-    const r = await result;
-    if (r.kind === 'input-error') throw new Error(r.message);
-    if (r.kind !== 'series-index') throw new Error(`unexpected worker answer ${r.kind}`);
+    const r = await pool.call({ kind: 'series-index', request }, { timeoutMs: BUILD_TIMEOUT_MS, signal });
     signal.throwIfAborted(); // cancelled while it finished: no file for a deleted job
     await fs.rename(tmp, indexFileOf(src.outputFile));
     return r.series;
   } finally {
-    await closed;
     await removeQuietly(tmp);
   }
 }
@@ -174,8 +164,7 @@ export class JobSeries {
       // None yet (just completed, or a job from before indexes) or not this output's: build it once.
       signal.throwIfAborted();
       await removeQuietly(file);
-      const limited = AbortSignal.any([signal, AbortSignal.timeout(BUILD_TIMEOUT_MS)]);
-      await buildSeriesIndex(this.pool, src, limited, history);
+      await buildSeriesIndex(this.pool, src, signal, history);
       return await SeriesIndexReader.open(file);
     } catch (err) {
       if (!signal.aborted)

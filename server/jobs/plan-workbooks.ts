@@ -52,12 +52,8 @@ export class PlanWorkbooks {
 
   private async build(planFile: string, xlsx: string, planTime: number): Promise<string> {
     const tmp = this.paths.tmpFile('plan-xlsx');
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), BUILD_TIMEOUT_MS);
     try {
-      const task = { kind: 'plan-xlsx' as const, planFile, outFile: tmp };
-      const r = await this.pool.run(task, ctl.signal, () => undefined).result;
-      if (r.kind !== 'plan-xlsx') throw new Error(`unexpected worker answer ${r.kind}`);
+      await this.pool.call({ kind: 'plan-xlsx', planFile, outFile: tmp }, { timeoutMs: BUILD_TIMEOUT_MS });
       // stamped with the plan's time it was built from: a plan rewritten meanwhile is newer and rebuilt
       const t = new Date(planTime);
       await fs.utimes(tmp, t, t);
@@ -66,8 +62,6 @@ export class PlanWorkbooks {
       await removeQuietly(tmp);
       if ((await mtimeOf(planFile)) === null) throw gone();
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
     // Deleted while building: Delete removes the plan before its workbook, so either the plan is gone now
     // (and the workbook is ours to remove) or the workbook renamed above is removed by Delete after it.
