@@ -7,7 +7,6 @@ import { inspectHead, loadDemand, previewDemand } from './prepare.js';
 import { combineMetrics } from './output/combine.js';
 import { OUTPUT_HEADER } from './output/write.js';
 import { PLAN_HEADER } from './output/plan-write.js';
-import { readSeriesHistory } from './series/history.js';
 import { writeSeriesIndex } from './output/series-index-write.js';
 import { splitPartition } from './series/split.js';
 import type { EngineApi } from './types.js';
@@ -29,7 +28,7 @@ export type { EngineContext } from './context.js';
 export type { PartitionMetrics } from './output/metrics.js';
 export type { SiteSeries } from './series/group.js';
 export { InputError, StopRequested, type InputErrorCode } from './errors.js';
-export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, readSeriesHistory, splitPartition };
+export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, splitPartition };
 export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
 export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';
 export { OrderedOutput, type OutputPart } from './output/ordered-output.js';
@@ -40,7 +39,6 @@ export type { PlanRow, PlanTotals } from './inventory/plan-row.js';
 export type { BacktestCoverage, InventoryContext } from './inventory/job-fit.js';
 export { inspectPartsHead, readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
 export { matchParts, type MatchedParts } from './inventory/settings.js';
-export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
 export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
@@ -62,6 +60,5 @@ export const engine: EngineApi = {
   forecastPartition,
   splitPartition,
   combineMetrics,
-  readSeriesHistory,
   writeSeriesIndex,
 };

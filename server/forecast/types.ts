@@ -122,14 +122,6 @@ export interface EngineApi {
   splitPartition(input: PartitionInput, n: number): PartitionInput[];
   /** Job-level metrics from every partition's (or chunk's) accumulator. */
   combineMetrics(results: PartitionResult[], context: EngineContext, config: JobConfig, seconds: number): JobMetrics;
-  /** One series' demand per period, read with the job's settings (the job page's chart). Throws InputError. */
-  readSeriesHistory(
-    filePath: string,
-    originalName: string,
-    config: JobConfig,
-    partnumber: string,
-    site: string,
-  ): Promise<HistoryPoint[]>;
   /** Writes a finished job's per-series index (chart history + output byte ranges). Throws InputError. */
   writeSeriesIndex(req: SeriesIndexRequest): Promise<{ series: number }>;
 }

@@ -8,11 +8,11 @@
  * again on the next request; Delete and shutdown cancel a build in flight.
  */
 import { promises as fs } from 'node:fs';
-import type { JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../contract/dto.js';
-import { SeriesIndexReader, type HistorySource, type SeriesIndexEntry } from '../forecast/index.js';
+import type { ForecastPointDto, JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../contract/dto.js';
+import { AppError } from '../contract/errors.js';
+import { SeriesIndexReader, type HistorySource, type OutputRecord, type SeriesIndexEntry } from '../forecast/index.js';
 import type { Logger } from '../logger.js';
 import { removeQuietly } from '../storage/paths.js';
-import { legacyHistory, legacyForecast, legacyKeys, toForecastPoint } from './job-series.legacy.js';
 import type { WorkerPool } from './worker-pool.js';
 
 /** What the series of one completed job are read from. */
@@ -84,24 +84,14 @@ export class JobSeries {
   /** Keys matching q (part number or site, case-insensitive), biggest history volume first. */
   async keys(src: SeriesSource, q: string, limit: number): Promise<SeriesKeysDto> {
     const needle = q.trim().toLowerCase();
-    const r = await this.load(src);
-    if (!r) {
-      const all = await legacyKeys(src.outputFile, needle);
-      return { keys: all.slice(0, limit), total: all.length };
-    }
+    const r = await this.index(src);
     const { entries, total } = await r.search(needle, limit);
     return { keys: entries.map(dtoOf), total };
   }
 
   /** One series' history and forecast; null when the job has no such series. */
   async series(src: SeriesSource, partnumber: string, site: string): Promise<SeriesDto | null> {
-    const r = await this.load(src);
-    if (!r) {
-      const fc = await legacyForecast(src.outputFile, partnumber, site);
-      if (!fc.key) return null;
-      const history = await legacyHistory(this.pool, src, partnumber, site);
-      return { ...fc.key, volume: null, history, forecast: fc.points };
-    }
+    const r = await this.index(src);
     const entry = await r.find(partnumber, site);
     if (!entry) return null;
     const { history, forecast } = await r.readSeries(entry, src.outputFile);
@@ -119,6 +109,14 @@ export class JobSeries {
   /** Cancels every build in flight (shutdown). */
   async close(): Promise<void> {
     await Promise.all([...this.builds.keys()].map((id) => this.forget(id)));
+  }
+
+  /** The job's index, built if need be; 503 SERIES_UNAVAILABLE when it cannot be (the next request tries again). */
+  private async index(src: SeriesSource): Promise<SeriesIndexReader> {
+    const r = await this.load(src);
+    if (!r)
+      throw new AppError(503, 'SERIES_UNAVAILABLE', 'The chart data of this job cannot be read right now; try again.');
+    return r;
   }
 
   private load(src: SeriesSource, history: HistorySource | null = null): Promise<SeriesIndexReader | null> {
@@ -167,8 +165,7 @@ export class JobSeries {
       await buildSeriesIndex(this.pool, src, signal, history);
       return await SeriesIndexReader.open(file);
     } catch (err) {
-      if (!signal.aborted)
-        this.logger?.warn({ err, id: src.jobId }, 'series index unavailable; reading the files directly');
+      if (!signal.aborted) this.logger?.warn({ err, id: src.jobId }, 'series index unavailable');
       return null;
     }
   }
@@ -181,5 +178,18 @@ function dtoOf(e: SeriesIndexEntry): SeriesKeyDto {
     method: e.method,
     demand_class: e.demand_class,
     volume: Math.round(e.volume * 1e4) / 1e4,
+  };
+}
+
+const numOrNull = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
+
+function toForecastPoint(r: OutputRecord): ForecastPointDto {
+  return {
+    date: r.date,
+    qty: Number(r.forecast_qty),
+    raw: Number(r.forecast_qty_raw),
+    model: Number(r.forecast_qty_raw_model),
+    lo: numOrNull(r.forecast_lo),
+    hi: numOrNull(r.forecast_hi),
   };
 }

@@ -42,11 +42,6 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
         }),
       };
     }
-    if (task.kind === 'history') {
-      const { filePath, originalName, config, partnumber, site } = task;
-      const points = await engine.readSeriesHistory(filePath, originalName, config, partnumber, site);
-      return { kind: 'history', points };
-    }
     if (task.kind === 'series-index') {
       return { kind: 'series-index', ...(await engine.writeSeriesIndex(task.request)) };
     }
