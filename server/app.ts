@@ -29,6 +29,7 @@ import { PlanWorkbooks } from './jobs/plan-workbooks.js';
 import { replanRoutes } from './http/replan.routes.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
+import { refuseWhenDiskFull, storageHealth } from './http/storage-health.js';
 import { createUploadReceiver } from './http/upload.js';
 import { registerSocketHandlers, type IoServer } from './socket/handlers.js';
 
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** null with AUTH=off. */
   auth: AuthService | null;
   uploadsPerMinute: number;
+  /** Re-plans per user per minute (REPLANS_PER_MINUTE). */
+  replansPerMinute: number;
   loginPerMinute: number;
   /** GET /metrics on or off. */
   metrics: boolean;
@@ -55,6 +58,9 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): { app: express.Express; server: http.Server; io: IoServer } {
   const app = express();
+  // `/Metrics` or `/API/…` is not `/metrics` or `/api/…`: a proxy's case-sensitive rules (nginx
+  // `location /metrics { deny all; }`) must not be walked around. Set before the first route.
+  app.set('case sensitive routing', true);
   app.disable('x-powered-by');
   app.set('etag', false);
   // Behind a TLS proxy: the client's address for lockouts, limits and the audit; Secure cookies.
@@ -94,7 +100,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
       next(new AppError(429, 'RATE_LIMITED', 'Too many uploads in a minute; wait a moment.')),
   });
 
-  const api = express.Router();
+  const api = express.Router({ caseSensitive: true });
   // Answers carry jobs, series, users and audit lines: never kept by a shared or a disk cache.
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'private, no-store');
@@ -105,8 +111,12 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   api.use(express.json({ limit: '1mb' }));
   api.use(authRoutes(deps.auth, { loginPerMinute: deps.loginPerMinute }));
   api.use(['/jobs', '/preview', '/sample'], uploads);
+  // a full disk refuses new jobs up front, as /api/health reports it (not after a 201 and a lost job)
+  const storage = storageHealth(deps.paths);
+  api.use(refuseWhenDiskFull(storage));
   api.use(
     miscRoutes({
+      storage,
       commands,
       pool: deps.pool,
       interactive: deps.interactive,
@@ -120,7 +130,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   // a deleted job's cached series keys would otherwise stay until evicted
   const sites = new JobSites(deps.interactive);
   deps.jobs.events.on('deleted', ({ id }) => {
-    void series.forget(id);
+    series.forget(id).catch((err: unknown) => deps.logger.error({ err, id }, 'series index cleanup failed'));
     sites.forget(id);
   });
   const workbooks = new PlanWorkbooks(deps.interactive, deps.paths);
@@ -128,7 +138,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   // re-plans run on the interactive pool, like the series index: a planner waits for them
   const replanner = new JobReplan(deps.jobs, deps.interactive, deps.paths);
   deps.jobs.useReplanner(replanner); // cancelled on Delete and shutdown
-  api.use(replanRoutes({ commands, replanner }));
+  api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
   api.use(notFoundHandler);
   app.use('/api', api);
 
@@ -141,7 +151,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   const clientDir = path.join(appRoot(), 'dist', 'client');
   if (deps.serveClient && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+    app.get(/^\/(?!api\/|socket\.io\/).*/i, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   } else if (deps.serveClient) {
     app.get('/', (_req, res) =>
       res.type('text').send('Sparecast API is running. Build the dashboard with `npm run build`.'),

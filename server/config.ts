@@ -103,6 +103,8 @@ const envSchema = z.object({
   /** Rate limits: sign-in attempts per address, uploads per user, per minute. */
   LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Re-plans per user per minute: they share the interactive thread that previews and charts wait on. */
+  REPLANS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   SHUTDOWN_TIMEOUT_MS: duration('10s', 100, 120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
@@ -110,18 +112,29 @@ const envSchema = z.object({
   /** GET /metrics (Prometheus): open on loopback, admin token from elsewhere; `off` removes it. */
   METRICS: z.enum(['on', 'off']).default('on'),
   /**
-   * express `trust proxy`: off (default), on (every hop), a hop count, or addresses/subnets of the
-   * proxies (e.g. `loopback`, `10.0.0.1`). Behind a TLS proxy it makes req.ip the client's address and
-   * the session cookie Secure.
+   * express `trust proxy`: off (default), a hop count, or addresses/subnets of the proxies (e.g.
+   * `loopback`, `10.0.0.1`). Behind a TLS proxy it makes req.ip the client's address and the session
+   * cookie Secure. `on` (trust every hop) is refused: a client would pick its own address.
    */
   TRUST_PROXY: z.string().default('off').transform(trustProxy),
 });
 
-/** TRUST_PROXY as express takes it: a boolean, a hop count, or a list of addresses/subnets. */
-function trustProxy(v: string): boolean | number | string {
+/** Values that would trust every hop, so the leftmost X-Forwarded-For entry: the client's own choice. */
+const TRUST_ALL = ['on', 'true', 'yes', '0.0.0.0/0', '::/0'];
+
+/** TRUST_PROXY as express takes it: false, a hop count, or a list of addresses/subnets. */
+function trustProxy(v: string, ctx: z.RefinementCtx): false | number | string {
   const t = v.trim().toLowerCase();
   if (['off', 'false', 'no', '0'].includes(t)) return false;
-  if (['on', 'true', 'yes'].includes(t)) return true;
+  if (t.split(/\s*,\s*/).some((p) => TRUST_ALL.includes(p))) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `"${v}" would trust every hop, so any client could choose its own address (lockouts, limits, audit) ` +
+        'with X-Forwarded-For. Give the number of proxies in front (e.g. 1) or their addresses (e.g. loopback, 10.0.0.1).',
+    });
+    return z.NEVER;
+  }
   if (/^\d+$/.test(t)) return Number(t);
   return v.trim();
 }

@@ -95,12 +95,14 @@ export async function startServer(
           sessionTtlMs: config.SESSION_TTL,
           lockoutThreshold: config.LOCKOUT_AFTER,
           lockoutMs: config.LOCKOUT_FOR,
+          logger,
         })
       : null;
   const { server, io } = createApp({
     auth,
     interactive,
     uploadsPerMinute: config.UPLOADS_PER_MINUTE,
+    replansPerMinute: config.REPLANS_PER_MINUTE,
     loginPerMinute: config.LOGIN_PER_MINUTE,
     jobs,
     pool,
@@ -135,7 +137,7 @@ export async function startServer(
   );
   watchdog.start();
   const sessionSweep = setInterval(
-    () => void auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
+    () => auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
     60_000,
   );
   sessionSweep.unref();

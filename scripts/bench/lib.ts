@@ -347,7 +347,7 @@ export async function startFleet(url: string, clients: number, jobId?: string): 
           }
         };
         child.on('message', h);
-        void exited.then(() => reject(new Error('client fleet exited')));
+        exited.then(() => reject(new Error('client fleet exited'))).catch(reject);
       }),
       ms,
       `the client fleet (${type})`,

@@ -67,7 +67,7 @@ try {
   );
   const done = new Promise<FloodReport>((resolve) => child.once('message', (m) => resolve(m as FloodReport)));
   let flooding = true;
-  void done.then(() => (flooding = false));
+  done.then(() => (flooding = false)).catch((e: unknown) => console.error(e));
   const latencies: number[] = [];
   while (flooding) {
     const t = performance.now();

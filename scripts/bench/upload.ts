@@ -102,7 +102,7 @@ try {
         const m = /listening on (http:\/\/[^\s"]+)/.exec(buf);
         if (m) resolve(m[1]);
       });
-      void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${stderr}`)));
+      exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${stderr}`))).catch(reject);
     }),
     60_000,
     'the server to listen',

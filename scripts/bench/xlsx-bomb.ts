@@ -57,7 +57,15 @@ if (values.serve) {
   // Child: the server under test, in its own process; tells the parent its URL.
   const srv = await inProcessServer(values.serve);
   process.send?.({ url: srv.url });
-  process.on('disconnect', () => void srv.close().then(() => process.exit(0)));
+  process.on('disconnect', () =>
+    srv
+      .close()
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      }),
+  );
 } else {
   const uploads = num(values.uploads, 6, 'uploads');
   const mb = num(values.mb, 600, 'mb');

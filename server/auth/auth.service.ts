@@ -6,7 +6,8 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../contract/errors.js';
 import type { AuditEntryDto, AuditVia, AuthUserDto, Role, TokenDto, UserDto } from '../contract/auth.js';
-import type { AuditFilter, AuditInput, AuthRepo, User, UserChanges } from './auth.repo.js';
+import type { AuditFilter, AuditInput, AuthRepo, Session, User, UserChanges } from './auth.repo.js';
+import type { Logger } from '../logger.js';
 import { cleanDisplayName } from '../storage/paths.js';
 import { Lockout } from './lockout.js';
 import {
@@ -23,6 +24,8 @@ export interface AuthOptions {
   sessionTtlMs: number;
   lockoutThreshold: number;
   lockoutMs: number;
+  /** Where bookkeeping writes that may fail without failing the request (a token's last use) are logged. */
+  logger?: Logger;
 }
 
 export interface Principal extends AuthUserDto {
@@ -150,14 +153,34 @@ export class AuthService {
 
   async fromCookie(cookie: string | undefined): Promise<Principal | null> {
     if (!cookie) return null;
-    const s = await this.repo.session(digest(cookie));
+    const s = await this.liveSession(digest(cookie));
     if (!s) return null;
-    if (s.expiresAt <= now()) {
-      await this.repo.deleteSessions([s.id]);
-      return null;
-    }
     const u = await this.repo.userById(s.userId);
     return u ? { id: u.id, username: u.username, role: u.role, sessionId: s.id } : null;
+  }
+
+  /**
+   * Whether what signed `p` in still holds: its session is there and unexpired (a socket asks before each
+   * command; tokens, whose revocation drops their sockets at once, always hold). Ends nothing itself: the
+   * socket answers first, then sweepSessions drops the rest.
+   */
+  async stillValid(p: Principal): Promise<boolean> {
+    if (!p.sessionId) return true;
+    const s = await this.repo.session(p.sessionId);
+    return !!s && s.expiresAt > now();
+  }
+
+  /** The session `id` if it has not expired; an expired one is deleted and its sockets are dropped. */
+  private async liveSession(id: string): Promise<Session | null> {
+    const s = await this.repo.session(id);
+    if (!s) return null;
+    if (s.expiresAt > now()) return s;
+    // the session is over whether or not the row goes now (the sweep retries a failed delete)
+    await this.repo
+      .deleteSessions([s.id])
+      .catch((err: unknown) => this.opts.logger?.warn({ err }, 'could not delete an expired session'));
+    this.end('session-ended', { sessionId: s.id });
+    return null;
   }
 
   async fromToken(token: string | undefined): Promise<Principal | null> {
@@ -166,7 +189,10 @@ export class AuthService {
     if (!t) return null;
     const u = await this.repo.userById(t.userId);
     if (!u) return null;
-    void this.repo.touchToken(t.id, now());
+    // bookkeeping only: a full disk must not fail the request, nor crash the process
+    this.repo
+      .touchToken(t.id, now())
+      .catch((err: unknown) => this.opts.logger?.warn({ err, tokenId: t.id }, 'could not record a token use'));
     return { id: u.id, username: u.username, role: u.role, tokenId: t.id };
   }
 

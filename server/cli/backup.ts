@@ -5,7 +5,9 @@
  *   npm run restore -- --from DIR        restore DIR into STORAGE_DIR, which must be empty
  *     [--storage DIR]                    (either command: another storage folder than STORAGE_DIR)
  *
- * Exit 0 on success, 1 when the backup or restore must not go ahead (the reason is printed), 2 on bad usage.
+ * Exit 0 on success, 1 when the backup or restore must not go ahead (the reason is printed), 2 on bad usage,
+ * 3 on any other failure (one line, no stack trace). Everything written is private (0600 files, 0700
+ * folders), created afresh: nothing already there, a symbolic link included, is written through.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -47,7 +49,9 @@ main().then(
       console.error(`sparecast: ${err.message}`);
       process.exit(1);
     }
-    console.error(err);
+    // One line, no stack trace: an operator reads it (a file system error keeps its code and path).
+    const msg = err instanceof Error ? err.message : String(err);
+    console.error(`sparecast: the ${process.argv[2] ?? 'command'} failed: ${msg.replace(/\s*\n\s*/g, ' ')}`);
     process.exit(3);
   },
 );

@@ -131,7 +131,7 @@ async function main(): Promise<number> {
       process.exit(EXIT_INTERRUPTED);
     }
     interrupted = true;
-    void runner.stop(id, 'stop');
+    runner.stop(id, 'stop').catch((e: unknown) => process.stderr.write(`forecast: could not stop: ${String(e)}\n`));
   });
   let notes: string[] = [];
   let sites = 0;
@@ -166,6 +166,9 @@ async function main(): Promise<number> {
   }
   if (outcome.kind === 'failed') {
     process.stderr.write(`forecast: ${outcome.message}\n`);
+    // on the command line the operator is the server's log: say what broke
+    const cause = outcome.cause instanceof Error ? outcome.cause.message : outcome.cause;
+    if (cause !== undefined) process.stderr.write(`forecast: cause: ${String(cause)}\n`);
     return 3;
   }
   // the runner removed both temp files unless it completed; the re-plan inputs serve only the server

@@ -25,8 +25,12 @@ export type StageCode = (typeof STAGE_CODES)[number];
 export const ENGINE_STEPS = ['reading', 'backtesting', 'writing', 'done'] as const;
 export type EngineStep = (typeof ENGINE_STEPS)[number];
 
-/** Why a job failed when no ErrorCode of the input says it (the server's own reasons). */
-export const JOB_FAILURE_CODES = ['INTERRUPTED', 'UPLOAD_MISSING', 'PARTS_MISSING'] as const;
+/**
+ * Why a job failed when no ErrorCode of the input says it (the server's own reasons). CRASHED_TWICE: the
+ * process ended twice while the job ran (jobs/reconcile.ts); INTERRUPTED is the same reason as rows
+ * written before it had its own code show it.
+ */
+export const JOB_FAILURE_CODES = ['INTERRUPTED', 'CRASHED_TWICE', 'UPLOAD_MISSING', 'PARTS_MISSING'] as const;
 export type JobFailureCode = (typeof JOB_FAILURE_CODES)[number];
 
 export const stageSchema = z.object({

@@ -21,7 +21,7 @@ export interface InventoryRoutesDeps {
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps): Router {
-  const r = Router();
+  const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
   const plans = new JobInventory();
   // a deleted job's plan would otherwise stay cached until evicted

@@ -41,7 +41,7 @@ function jobId(req: Request): string {
 }
 
 export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, receive }: JobRoutesDeps): Router {
-  const r = Router();
+  const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
 

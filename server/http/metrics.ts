@@ -1,7 +1,8 @@
 /**
  * GET /metrics in Prometheus text format: Node's default metrics (event-loop lag included) and the
  * job server's own. Open to this machine (a scraper on loopback); from anywhere else, or through a
- * proxy (X-Forwarded-For), only with an admin's API token.
+ * proxy (any proxy header: X-Forwarded-*, Forwarded, X-Real-IP, Via, …), only with an admin's API token.
+ * The path is matched case-sensitively (app.ts), so `/Metrics` is not a way around a proxy's deny rule.
  */
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
@@ -114,13 +115,38 @@ export function metricsHandler(deps: MetricsDeps): RequestHandler {
   };
 }
 
+/**
+ * Headers a proxy adds to say whom it forwards for. Any of them means the loopback peer is a proxy on
+ * this machine relaying someone else: whatever a proxy is configured to send (nginx may send only
+ * X-Real-IP; a CDN its own header), the request is not this machine's own.
+ */
+const PROXY_HEADERS = [
+  'forwarded',
+  'via',
+  'x-real-ip',
+  'x-client-ip',
+  'client-ip',
+  'x-cluster-client-ip',
+  'cf-connecting-ip',
+  'true-client-ip',
+  'fastly-client-ip',
+  'x-original-forwarded-for',
+  'x-proxyuser-ip',
+];
+
+/** True when any proxy header is present (every X-Forwarded-* too). */
+export function proxied(headers: Record<string, string | string[] | undefined>): boolean {
+  return Object.keys(headers).some(
+    (h) => headers[h] !== undefined && (h.startsWith('x-forwarded-') || PROXY_HEADERS.includes(h)),
+  );
+}
+
 async function allowed(
   remote: string | undefined,
   headers: Record<string, string | string[] | undefined>,
   auth: AuthService | null,
 ): Promise<void> {
-  const proxied = headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined;
-  if (!proxied && remote && isLoopback(remote)) return;
+  if (!proxied(headers) && remote && isLoopback(remote)) return;
   const token = bearer(typeof headers.authorization === 'string' ? headers.authorization : undefined);
   const who = token && auth ? await auth.fromToken(token) : null;
   if (!who) throw new AppError(401, 'UNAUTHORIZED', 'Metrics from another machine need an admin API token.');

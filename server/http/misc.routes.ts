@@ -12,7 +12,7 @@ import { actorOf } from './request.js';
 import { WorkerInputError, type WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import { storageHealth } from './storage-health.js';
+import type { StorageProblem } from './storage-health.js';
 import {
   checkUploadedFile,
   discardUpload,
@@ -29,15 +29,15 @@ export interface MiscRoutesDeps {
   paths: StoragePaths;
   version: string;
   receive: ReturnType<typeof createUploadReceiver>;
+  /** The storage check shared with the upload gate (storage-health.ts). */
+  storage: () => Promise<StorageProblem | null>;
 }
 
 export const SAMPLE_FILE = 'sample-demand.csv';
 const PREVIEW_TIMEOUT_MS = 120_000;
 
-export function miscRoutes({ commands, pool, interactive, paths, version, receive }: MiscRoutesDeps): Router {
-  const r = Router();
-
-  const storage = storageHealth(paths);
+export function miscRoutes({ commands, pool, interactive, paths, version, receive, storage }: MiscRoutesDeps): Router {
+  const r = Router({ caseSensitive: true });
   r.get('/health', async (_req, res) => {
     const problem = await storage();
     const body: HealthDto = { ok: !problem, version, pool: pool.stats(), ...(problem ? { problem } : {}) };

@@ -3,7 +3,9 @@
  * each of its folders. Cheap, and cached for a second so a monitor polling hard costs nothing.
  */
 import { constants, promises as fs } from 'node:fs';
+import type { RequestHandler } from 'express';
 import type { HealthDto } from '../contract/dto.js';
+import { AppError } from '../contract/errors.js';
 import type { StoragePaths } from '../storage/paths.js';
 
 /** Below this much free space an upload or a forecast file would fail: the disk counts as full. */
@@ -42,5 +44,32 @@ export function storageHealth(paths: StoragePaths): () => Promise<StorageProblem
     const now = performance.now();
     if (!last || now - last.at >= CACHE_MS) last = { at: now, result: check(paths) };
     return last.result;
+  };
+}
+
+/** What makes a new job (a file into tmp/, then uploads/): the uploads, the sample and a rerun, never Stop. */
+const NEW_JOB = /^\/(?:jobs|preview|sample|jobs\/[^/]+\/rerun)\/?$/;
+
+/**
+ * Refuses what would make a new job while health says the disk is full, before the body is read: it
+ * would be accepted (201) and then fail, or be lost. Mounted on /api, ahead of the upload routes.
+ */
+export function refuseWhenDiskFull(health: () => Promise<StorageProblem | null>): RequestHandler {
+  return (req, _res, next) => {
+    if (req.method !== 'POST' || !NEW_JOB.test(req.path)) return next();
+    health().then(
+      (problem) =>
+        next(
+          problem?.code === 'DISK_FULL'
+            ? new AppError(
+                507,
+                'DISK_FULL',
+                'The server disk is full: nothing was saved. Ask an administrator to free some space.',
+              )
+            : undefined,
+        ),
+      // the check itself failing (statfs) says nothing of this upload: let it try
+      () => next(),
+    );
   };
 }

@@ -115,8 +115,12 @@ function multerMessage(err: multer.MulterError): string {
         `A file was sent in the field "${err.field ?? '?'}": send the demand file in the field "file" ` +
         'and the parts file (optional) in "parts", one each.'
       );
+    case 'LIMIT_PART_COUNT':
+    case 'LIMIT_FIELD_COUNT':
+      return 'The form has too many fields: send the demand file in "file", the parts file (optional) in "parts" and the configuration in "config".';
     default:
-      return `Upload rejected: ${err.message} (send one file in the field "file" and the configuration in "config").`;
+      // our own words for the rest (field names too long or nested): the library's text is not shown
+      return 'The upload form is not as expected: send one file in the field "file" and the configuration in "config".';
   }
 }
 
@@ -165,16 +169,30 @@ async function checkContainer(upload: ReceivedFile, what: string, signal: AbortS
   const verdict = await zipInflateVerdict(upload.tmpPath, limit, signal);
   if (signal.aborted) throw abandoned();
   if (!verdict) return;
+  const name = `"${upload.originalName}"`;
+  const again = 'Save the data as .csv, or as an ordinary .xlsx, and upload it again.';
+  if (verdict.part === 'broken')
+    throw new AppError(
+      400,
+      'UNSUPPORTED_FILE',
+      `${name} is a damaged Excel workbook: part of it cannot be unzipped. ${again}`,
+    );
+  if (verdict.part === 'mismatch')
+    throw new AppError(
+      400,
+      'UNSUPPORTED_FILE',
+      `${name} is not an ordinary Excel workbook: the parts stored in it differ from its own list of parts. ${again}`,
+    );
   const mb = Math.round(verdict.limit / 1024 / 1024);
   const kb = Math.round(upload.size / 1024);
   throw new AppError(
     400,
     'UNSUPPORTED_FILE',
     verdict.part === 'workbook'
-      ? `"${upload.originalName}" is a workbook that expands to more than ${mb} MB when unzipped (${kb} KB uploaded), ` +
-          'which no demand sheet needs. Save the data as .csv, or as an ordinary .xlsx, and upload it again.'
-      : `"${upload.originalName}" holds more than ${mb} MB of shared text when unzipped (${kb} KB uploaded), ` +
-          'far more than its cells can use. Save the data as .csv, or as an ordinary .xlsx, and upload it again.',
+      ? `${name} is a workbook that expands to more than ${mb} MB when unzipped (${kb} KB uploaded), ` +
+          `which no demand sheet needs. ${again}`
+      : `${name} holds more than ${mb} MB of shared text when unzipped (${kb} KB uploaded), ` +
+          `far more than its cells can use. ${again}`,
   );
 }
 

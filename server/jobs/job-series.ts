@@ -78,7 +78,7 @@ export class JobSeries {
 
   /** A job just completed: build its index now, in the background, from the series its run holds. */
   completed(src: SeriesSource, history: HistorySource | null): void {
-    void this.load(src, history);
+    this.load(src, history).catch((err: unknown) => this.logger?.error({ err, id: src.jobId }, 'series index failed'));
   }
 
   /** Keys matching q (part number or site, case-insensitive), biggest history volume first. */
@@ -128,12 +128,12 @@ export class JobSeries {
       const q = p;
       this.readers.set(src.jobId, q);
       this.builds.set(src.jobId, { ctl, done: q });
-      void q.then((r) => {
+      q.then(async (r) => {
         if (this.builds.get(src.jobId)?.ctl === ctl) this.builds.delete(src.jobId);
         // A failed build is not remembered: the next request tries again (e.g. after a full disk).
-        if (r) void this.evict();
+        if (r) await this.evict();
         else if (this.readers.get(src.jobId) === q) this.readers.delete(src.jobId);
-      });
+      }).catch((err: unknown) => this.logger?.error({ err, id: src.jobId }, 'series index bookkeeping failed'));
     }
     return p;
   }

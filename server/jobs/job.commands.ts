@@ -53,9 +53,15 @@ export class JobCommands {
     await this.record(actor, action, id, job.filename);
   }
 
-  /** Re-plans a completed job's inventory plan (`work`), recorded with the settings it changed. */
+  /**
+   * Re-plans a completed job's inventory plan (`work`), recorded with the settings it changed. Someone
+   * else's job only as an admin, as for Delete: a re-plan rewrites the plan its owner reads.
+   */
   async replan<T>(actor: Actor, id: string, detail: string, work: () => Promise<T>): Promise<T> {
     this.need(actor, 'planner', 're-plan inventory');
+    const job = await this.jobs.find(id);
+    if (this.auth && actor.user.role !== 'admin' && job.owner?.id !== actor.user.id)
+      throw new AppError(403, 'FORBIDDEN', 'Only an admin can re-plan a job someone else started.');
     const out = await work();
     await this.record(actor, 'job.replan', id, detail);
     return out;

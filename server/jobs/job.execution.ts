@@ -91,6 +91,8 @@ export class JobExecution {
         },
       );
       this.live.end(id);
+      if (outcome.kind === 'failed' && outcome.cause !== undefined)
+        this.logger.error({ err: outcome.cause, id }, 'job failed in the forecast engine');
       if (outcome.kind === 'completed') await this.complete(id, outcome);
       else if (outcome.kind !== 'stopped')
         await this.fail(

@@ -40,7 +40,8 @@ export type RunOutcome =
       partitions: PartitionCounts;
     }
   | { kind: 'input-error'; code: InputErrorCode; message: string; partitions: PartitionCounts }
-  | { kind: 'failed'; message: string; partitions: PartitionCounts }
+  /** `cause`: the unexpected error behind `message`, for the server log only (never shown to users). */
+  | { kind: 'failed'; message: string; partitions: PartitionCounts; cause?: unknown }
   | { kind: 'stopped'; reason: StopReason };
 
 export interface RunHooks {
@@ -80,7 +81,8 @@ const SITES_END = 95;
 
 class Stopped extends Error {}
 
-type SiteFailure = { kind: 'input-error'; code: InputErrorCode; message: string } | { kind: 'failed'; message: string };
+type SiteFailure =
+  { kind: 'input-error'; code: InputErrorCode; message: string } | { kind: 'failed'; message: string; cause?: unknown };
 
 export class JobRunner {
   private readonly running = new Map<string, Running>();
@@ -201,7 +203,7 @@ export class JobRunner {
     } catch (err) {
       await drop();
       if (state.reason || err instanceof Stopped) return { kind: 'stopped', reason: state.reason ?? 'stop' };
-      return { kind: 'failed', message: describeFailure(err), partitions: counts };
+      return { kind: 'failed', message: describeFailure(err), partitions: counts, cause: err };
     } finally {
       this.running.delete(req.id);
       finished();
@@ -275,7 +277,7 @@ export class JobRunner {
           counts.failed++;
           if (!(err instanceof Stopped)) {
             const message = `Site ${site} failed: ${describeFailure(err)}`;
-            firstFailure ??= { kind: 'failed', message };
+            firstFailure ??= { kind: 'failed', message, cause: err };
             hooks.log('error', message);
           }
           // One failed site fails the job: stop the others rather than let them run for nothing.
@@ -346,7 +348,11 @@ export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
   });
 }
 
-/** A readable reason for an unexpected failure (worker crash, memory limit, disk). */
+/**
+ * A readable reason for an unexpected failure (worker crash, memory limit, disk). Anything else is an
+ * internal error whose text (exception messages, paths) stays in the server log: the reason is shown to
+ * every user who sees the job, and kept in its log lines.
+ */
 export function describeFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException & { code?: string };
   if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY')
@@ -355,6 +361,5 @@ export function describeFailure(err: unknown): string {
   if (storage === 'full') return 'the server disk is full';
   if (storage === 'unwritable') return 'the server cannot write to its storage folder';
   if (e?.name === 'AbortError') return 'the task was aborted';
-  const msg = e instanceof Error ? e.message : String(err);
-  return `internal error in the forecast engine (${msg.slice(0, 200)})`;
+  return 'internal error in the forecast engine (the details are in the server log)';
 }

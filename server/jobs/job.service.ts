@@ -296,9 +296,9 @@ export class JobService {
       throw finishedError(await this.find(id));
     }
     // Again after the write: a job that moved to PROCESSING while we waited is stopped too.
-    void Promise.all([early, this.runner.stop(id, 'stop')]).then(() =>
-      this.events.emit('released', { id, ms: performance.now() - t0 }),
-    );
+    Promise.all([early, this.runner.stop(id, 'stop')])
+      .then(() => this.events.emit('released', { id, ms: performance.now() - t0 }))
+      .catch((err: unknown) => this.logger.error({ err, id }, 'stopping the job threads failed'));
     const dto = this.dto(done);
     this.events.emit('updated', dto);
     this.emitQueuePositions();
@@ -480,9 +480,11 @@ export class JobService {
 
   private emitQueuePositions(): void {
     const ids = [...this.queue];
-    void Promise.all(ids.map((id) => this.repo.find(id))).then((rows) => {
-      for (const r of rows) if (r && r.status === 'QUEUED') this.events.emit('updated', this.dto(r));
-    });
+    Promise.all(ids.map((id) => this.repo.find(id)))
+      .then((rows) => {
+        for (const r of rows) if (r && r.status === 'QUEUED') this.events.emit('updated', this.dto(r));
+      })
+      .catch((err: unknown) => this.logger.error({ err }, 'queue positions not sent'));
   }
 
   private dto(job: Job): JobDto {

@@ -1,7 +1,8 @@
 /**
  * Boot-time repair, before the server listens: whatever the last process left behind (a crash,
  * kill -9, a full disk) ends in a consistent state.
- * - QUEUED jobs are queued again; PROCESSING jobs are queued again once, then FAILED.
+ * - QUEUED jobs are queued again; PROCESSING jobs are queued again once, then FAILED (CRASHED_TWICE):
+ *   a job that ended the process twice is never started a third time.
  * - Jobs whose upload vanished become FAILED with a clear message.
  * - tmp/ is emptied (half-written outputs); files in uploads/ and outputs/ with no row are moved to
  *   quarantine/<time>/ (storage/quarantine.ts), never deleted: boot must not destroy data it cannot
@@ -14,7 +15,7 @@ import type { Logger } from '../logger.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { quarantineFile, stampOf } from '../storage/quarantine.js';
 import type { JobRepo } from './job.repo.js';
-import { INTERRUPTED_BY_RESTART } from './job.state.js';
+import { CRASHED_TWICE } from './job.state.js';
 import { planWorkbookName } from './plan-workbooks.js';
 import { planInputsFileOf } from '../forecast/index.js';
 
@@ -53,7 +54,9 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
         'PARTS_MISSING',
       );
     } else if (row.status === 'PROCESSING' && row.attempts >= 2) {
-      await fail(INTERRUPTED_BY_RESTART, 'INTERRUPTED');
+      // Started twice (job.execution counts starts; a clean shutdown gives its start back) and the
+      // process ended both times: a third start would most likely end it again.
+      await fail(CRASHED_TWICE, 'CRASHED_TWICE');
     } else if (row.status === 'PROCESSING') {
       const to = await repo.transition(
         row.id,

@@ -41,11 +41,13 @@ export class Watchdog {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.opts.intervalMs);
+    // tick, sweep and daily log their own failures; the catch is for anything they did not foresee
+    const logged = (what: string) => (err: unknown) => this.logger.error({ err }, `${what} failed`);
+    this.timer = setInterval(() => this.tick().catch(logged('watchdog tick')), this.opts.intervalMs);
     this.timer.unref();
-    if (this.opts.retentionDays > 0) void this.sweep();
+    if (this.opts.retentionDays > 0) this.sweep().catch(logged('retention sweep'));
     if (this.opts.retentionDays > 0 || this.opts.pruneQuarantine) {
-      this.retentionTimer = setInterval(() => void this.daily(), DAY_MS);
+      this.retentionTimer = setInterval(() => this.daily().catch(logged('daily sweep')), DAY_MS);
       this.retentionTimer.unref();
     }
   }

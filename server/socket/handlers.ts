@@ -30,14 +30,28 @@ const SLOW_DOWN = {
   error: { code: 'RATE_LIMITED', message: 'Too many commands from this connection; slow down.' },
 } as const;
 
+const SIGNED_OUT = {
+  ok: false,
+  error: { code: 'UNAUTHORIZED', message: 'Your session has ended; please sign in again.' },
+} as const;
+
+/** What each command of a socket shares: its rate bucket and the check that its sign-in still holds. */
+interface CommandContext {
+  logger: Logger;
+  socket: IoSocket;
+  bucket: TokenBucket;
+  signedIn: () => Promise<boolean>;
+  /** After a socket was refused as signed out: ends the expired sessions and drops their other sockets. */
+  signedOut: () => Promise<unknown>;
+}
+
 /**
- * Wraps a command: takes a token from the socket's bucket, validates the payload, runs it, acks
+ * Wraps a command: takes a token from the socket's bucket, checks the socket's session has not ended or
+ * expired (else answers UNAUTHORIZED and drops the socket), validates the payload, runs it, acks
  * `{ok,data}` or `{ok:false,error}`.
  */
 function command<S extends z.ZodType, T>(
-  logger: Logger,
-  socket: IoSocket,
-  bucket: TokenBucket,
+  { logger, socket, bucket, signedIn, signedOut }: CommandContext,
   schema: S,
   fn: (payload: z.infer<S>) => Promise<T>,
 ) {
@@ -54,6 +68,11 @@ function command<S extends z.ZodType, T>(
     if (!parsed.success)
       return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: describeZodError(parsed.error) } });
     try {
+      if (!(await signedIn())) {
+        reply(SIGNED_OUT); // answered before the socket goes: an ack after the disconnect is lost
+        socket.disconnect(true);
+        return await signedOut();
+      }
       reply({ ok: true, data: await fn(parsed.data) });
     } catch (err) {
       if (err instanceof AppError) return reply({ ok: false, error: { code: err.code, message: err.message } });
@@ -131,21 +150,28 @@ export function registerSocketHandlers(io: IoServer, deps: SocketDeps, logger: L
 
   io.on('connection', (socket: IoSocket) => {
     const actor = () => ({ user: socket.data.user!, ip: socket.handshake.address ?? null });
-    const bucket = new TokenBucket(deps.rate);
+    const ctx: CommandContext = {
+      logger,
+      socket,
+      bucket: new TokenBucket(deps.rate),
+      signedIn: async () => !auth || (await auth.stillValid(socket.data.user!)),
+      signedOut: async () =>
+        auth?.sweepSessions().catch((err: unknown) => logger.error({ err }, 'session sweep failed')),
+    };
     socket.on(
       'job:stop',
-      command(logger, socket, bucket, idPayloadSchema, ({ id }) => commands.stop(actor(), id)),
+      command(ctx, idPayloadSchema, ({ id }) => commands.stop(actor(), id)),
     );
     socket.on(
       'job:delete',
-      command(logger, socket, bucket, deletePayloadSchema, async ({ id, force }) => {
+      command(ctx, deletePayloadSchema, async ({ id, force }) => {
         await commands.remove(actor(), id, force);
         return { id };
       }),
     );
     socket.on(
       'job:subscribe',
-      command(logger, socket, bucket, idPayloadSchema, async ({ id }) => {
+      command(ctx, idPayloadSchema, async ({ id }) => {
         const job = await jobs.get(id);
         await socket.join(jobRoom(id));
         return { job, log: await jobs.log(id) };
@@ -153,7 +179,7 @@ export function registerSocketHandlers(io: IoServer, deps: SocketDeps, logger: L
     );
     socket.on(
       'job:unsubscribe',
-      command(logger, socket, bucket, idPayloadSchema, async ({ id }) => {
+      command(ctx, idPayloadSchema, async ({ id }) => {
         await socket.leave(jobRoom(id));
         return { id };
       }),

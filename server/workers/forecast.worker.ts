@@ -3,6 +3,7 @@
  */
 import { engine, InputError, planRecords, replanFromInputs, StopRequested, writePlanXlsx } from '../forecast/index.js';
 import type { EngineStep } from '../contract/stages.js';
+import { storageProblem } from '../storage/errors.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
 const PROGRESS_EVERY_MS = 50;
@@ -62,6 +63,9 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
   } catch (err) {
     if (err instanceof InputError) return { kind: 'input-error', code: err.code, message: err.message };
     if (err instanceof StopRequested) return { kind: 'stopped' };
+    // an error crosses to the main thread with its message and cause only: a full disk must stay one
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code && storageProblem(err)) throw Object.assign(new Error((err as Error).message), { cause: { code } });
     throw err;
   } finally {
     task.port.close();

@@ -47,7 +47,7 @@ export async function spawnServer(storage: string, env: Record<string, string> =
       }
     };
     child.stdout!.on('data', check);
-    void exited.then(() => reject(new Error(`server exited during start:\n${out}`)));
+    exited.then(() => reject(new Error(`server exited during start:\n${out}`))).catch(reject);
   });
   return { url, child, output: () => out, exited };
 }

@@ -81,17 +81,17 @@ const CASES: Case[] = [
     expect: { http: 400, code: 'MISSING_COLUMNS', message: /Missing required columns?: .*demand_qty/ },
   },
   {
-    name: '1M columns in the header line (no required column)',
+    name: '1M columns in the header line (7 MB: beyond the record limit)',
     file: () => ({ name: 'wide.csv', content: wideLine(1_000_000) + '\n1,2,3\n' }),
-    expect: { http: 400, code: 'MISSING_COLUMNS', message: /Missing required columns/ },
+    expect: { http: 400, code: 'INVALID_INPUT', message: /^Line 1 of the CSV file is longer than 1 MB/ },
   },
   {
-    name: '1M columns in a data line (extra fields are ignored)',
+    name: '1M columns in a data line (2 MB: beyond the record limit)',
     file: () => ({
       name: 'wide-row.csv',
       content: `${HEADER}\n${readFileSync(path.join(FIX, 'good.csv'), 'utf8').split('\n').slice(1, 40).join('\n')}\n1,2024-02-10,P-100,NORTH,${wideLine(1_000_000, () => '0')}\n`,
     }),
-    expect: { http: 201, status: 'COMPLETED' },
+    expect: { http: 201, status: 'FAILED', message: /^Line 41 of the CSV file is longer than 1 MB/ },
   },
   {
     name: 'duplicate header columns (first one used)',
@@ -119,7 +119,7 @@ const CASES: Case[] = [
   {
     name: 'unclosed quote near the end',
     file: fx('unclosed-quote.csv'),
-    expect: { http: 400, code: 'INVALID_INPUT', message: /could not be read near line 163: Quote Not Closed/ },
+    expect: { http: 400, code: 'INVALID_INPUT', message: /quote \("\) on line 162 that is never closed/ },
   },
   {
     name: 'header aliases with spaces and " ; " separators',

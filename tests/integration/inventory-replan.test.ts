@@ -12,7 +12,7 @@ import type { AuditEntryDto } from '../../server/contract/auth.js';
 import type { JobDto } from '../../server/contract/dto.js';
 import type { InventorySummaryDto, ReplanDto } from '../../server/contract/inventory.js';
 import { api, bootServer, emitAck, filesIn, FIXTURE_WORKER, type TestServer } from '../helpers/server.js';
-import { setupAdmin, signIn } from '../helpers/auth.js';
+import { setupAdmin, signIn, type Session } from '../helpers/auth.js';
 import { PLAN_HEADER, demandCsv, partsCsv, sendJob, untilFinal } from './inventory-support.js';
 
 type Row = Record<string, string>;
@@ -185,40 +185,69 @@ describe('re-plan refused while the job runs', () => {
   });
 });
 
-describe('re-plan permissions (AUTH=on)', () => {
+describe('re-plan permissions and rate limit (AUTH=on)', () => {
   let a: TestServer;
   beforeAll(async () => {
-    a = await bootServer({ env: { AUTH: 'on' } });
+    a = await bootServer({ env: { AUTH: 'on', REPLANS_PER_MINUTE: '3' } });
   });
   afterAll(() => a.stop());
 
-  it('a viewer gets 403; a planner re-plans and the audit trail says so', async () => {
-    const admin = await setupAdmin(a.url, a.setupUrl!);
+  async function completedJob(by: Session): Promise<string> {
+    const form = new FormData();
+    form.append('file', new Blob([demandCsv()]), 'demand.csv');
+    form.append('config', JSON.stringify({ forecast_horizon: 14 }));
+    const created = (await (await by.fetch('/api/jobs', { method: 'POST', body: form })).json()) as JobDto;
+    const end = Date.now() + 60_000;
+    while ((await by.json<JobDto>('GET', `/api/jobs/${created.id}`)).body.status !== 'COMPLETED') {
+      if (Date.now() > end) throw new Error('job did not complete');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return created.id;
+  }
+
+  type Err = { error: { code: string; message: string } };
+  let admin: Session;
+  let planner: Session;
+  let adminsJob = '';
+  let plannersJob = '';
+  let plannersId = '';
+
+  it('a viewer gets 403; a planner re-plans their own job only (as for Delete), an admin anyone’s', async () => {
+    admin = await setupAdmin(a.url, a.setupUrl!);
     for (const [username, role] of [
       ['viewer1', 'viewer'],
       ['planner1', 'planner'],
     ])
       await admin.json('POST', '/api/users', { username, password: `${username}-pass-1`, role });
     const viewer = await signIn(a.url, 'viewer1', 'viewer1-pass-1');
-    const planner = await signIn(a.url, 'planner1', 'planner1-pass-1');
-    const form = new FormData();
-    form.append('file', new Blob([demandCsv()]), 'demand.csv');
-    form.append('config', JSON.stringify({ forecast_horizon: 14 }));
-    const created = (await (await admin.fetch('/api/jobs', { method: 'POST', body: form })).json()) as JobDto;
-    const end = Date.now() + 60_000;
-    while ((await admin.json<JobDto>('GET', `/api/jobs/${created.id}`)).body.status !== 'COMPLETED') {
-      if (Date.now() > end) throw new Error('job did not complete');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const path = `/api/jobs/${created.id}/inventory/plan`;
-    const denied = await viewer.json<{ error: { code: string } }>('POST', path, { service_level: 0.9 });
+    planner = await signIn(a.url, 'planner1', 'planner1-pass-1');
+    adminsJob = `/api/jobs/${await completedJob(admin)}/inventory/plan`;
+    plannersId = await completedJob(planner);
+    plannersJob = `/api/jobs/${plannersId}/inventory/plan`;
+
+    const denied = await viewer.json<Err>('POST', adminsJob, { service_level: 0.9 });
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe('FORBIDDEN');
-    const ok = await planner.json<ReplanDto>('POST', path, { service_level: 0.9 });
+    const notTheirs = await planner.json<Err>('POST', adminsJob, { service_level: 0.9 });
+    expect(notTheirs.status, JSON.stringify(notTheirs.body)).toBe(403);
+    expect(notTheirs.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/admin/) });
+    const ok = await planner.json<ReplanDto>('POST', plannersJob, { service_level: 0.9 });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    const audit = await admin.json<{ entries: AuditEntryDto[] }>('GET', `/api/audit?job=${created.id}`);
+    const audit = await admin.json<{ entries: AuditEntryDto[] }>('GET', `/api/audit?job=${plannersId}`);
     const entry = audit.body.entries.find((e) => e.action === 'job.replan');
     expect(entry).toMatchObject({ username: 'planner1', detail: 'service_level=0.9' });
+    expect((await admin.json('POST', plannersJob, { service_level: 0.8 })).status).toBe(200);
+  });
+
+  it('refuses a user’s re-plans beyond REPLANS_PER_MINUTE with 429, and only that user’s', async () => {
+    // REPLANS_PER_MINUTE=3: the admin has used one above; the fourth is refused
+    expect((await admin.json('POST', adminsJob, { service_level: 0.8 })).status).toBe(200);
+    expect((await admin.json('POST', adminsJob, { service_level: 0.85 })).status).toBe(200);
+    const limited = await admin.json<Err>('POST', adminsJob, { service_level: 0.9 });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/re-plans/) });
+    // the planner (two requests so far) is not held back by the admin's count
+    expect((await planner.json('POST', plannersJob, { service_level: 0.95 })).status).toBe(200);
   });
 });
 

@@ -67,6 +67,45 @@ describe('GET /metrics', () => {
     );
   });
 
+  it('counts any proxy header as a request from elsewhere', async () => {
+    srv = await bootServer({ env: { AUTH: 'on' } });
+    const admin = await setupAdmin(srv.url, srv.setupUrl!);
+    const token = (await admin.json<{ token: string }>('POST', '/api/tokens', { name: 'scraper' })).body.token;
+    const headers = [
+      'x-real-ip',
+      'x-client-ip',
+      'cf-connecting-ip',
+      'true-client-ip',
+      'via',
+      'x-forwarded-host',
+      'x-forwarded-proto',
+      'forwarded',
+      'x-forwarded-for',
+    ];
+    for (const h of headers) {
+      const value = h === 'via' ? '1.1 proxy' : h === 'forwarded' ? 'for=203.0.113.9' : '203.0.113.9';
+      const res = await fetch(`${srv.url}/metrics`, { headers: { [h]: value } });
+      expect([h, res.status]).toEqual([h, 401]);
+      const ok = await fetch(`${srv.url}/metrics`, { headers: { [h]: value, authorization: `Bearer ${token}` } });
+      expect([h, ok.status]).toEqual([h, 200]);
+    }
+    expect((await fetch(`${srv.url}/metrics`)).status).toBe(200); // this machine's own scraper
+  });
+
+  it('is only at /metrics: another case of the path is not a way around a proxy rule', async () => {
+    srv = await bootServer({ env: { AUTH: 'on' } });
+    for (const p of ['/Metrics', '/METRICS']) {
+      const res = await fetch(`${srv.url}${p}`, { headers: { 'x-real-ip': '203.0.113.9' } });
+      const text = await res.text();
+      expect([p, res.status]).toEqual([p, 404]);
+      expect(text).not.toMatch(/sparecast_jobs/);
+    }
+    // the API alike: /API/… and /api/JOBS are not routes
+    expect((await fetch(`${srv.url}/API/health`)).status).toBe(404);
+    expect((await fetch(`${srv.url}/api/HEALTH`)).status).toBe(404);
+    expect((await fetch(`${srv.url}/api/health`)).status).toBe(200);
+  });
+
   it('is not there with METRICS=off', async () => {
     srv = await bootServer({ env: { METRICS: 'off' } });
     expect((await fetch(`${srv.url}/metrics`)).status).toBe(404);

@@ -74,12 +74,25 @@ describe('stop and failure paths on real threads', () => {
     const id = await start('fixture-throw');
     const j = await ended(id);
     expect(j.status).toBe('FAILED');
-    expect(j.error_message).toMatch(
-      /Site [AB] failed: internal error in the forecast engine \(fixture engine exploded\)/,
-    );
+    expect(j.error_message).toMatch(/Site [AB] failed: internal error in the forecast engine/);
+    // the exception's own text stays in the server log: not in the reason nor in the job's log lines
+    expect(j.error_message).not.toMatch(/exploded/);
+    const log = await api<{ lines: { message: string }[] }>(s.url, 'GET', `/api/jobs/${id}/log`);
+    expect(log.body.lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(log.body)).not.toMatch(/exploded/);
     expect(j.partitions.failed).toBe(1);
     const next = await start('fixture-slow', 2);
     expect((await ended(next)).status).toBe('COMPLETED');
+  });
+
+  it('a request that meets an internal error answers 500 INTERNAL without the exception text', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['date,partnumber,site_code,demand\n2024-01-01,P1,A,1\n']), 'd.csv');
+    const res = await fetch(`${s.url}/api/preview`, { method: 'POST', body: form });
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(res.status).toBe(500);
+    expect(body.error.code).toBe('INTERNAL');
+    expect(JSON.stringify(body)).not.toMatch(/fixture worker|no preview|\.ts|\/work\//);
   });
 
   it('a worker over its memory limit fails its job, not the server', async () => {

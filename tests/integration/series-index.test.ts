@@ -89,12 +89,14 @@ describe('series index', () => {
     const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 14 });
     const id = up.body.id;
     const idx = indexFileOf(outputOf(id));
-    const deleted = new Promise<{ building: boolean; status: number }>((resolve) => {
+    const deleted = new Promise<{ building: boolean; status: number }>((resolve, reject) => {
       const on = (j: JobDto) => {
         if (j.id !== id || j.status !== 'COMPLETED') return;
         s.jobs.events.off('updated', on);
         const building = !existsSync(idx);
-        void api(s.url, 'DELETE', `/api/jobs/${id}`).then((res) => resolve({ building, status: res.status }));
+        api(s.url, 'DELETE', `/api/jobs/${id}`)
+          .then((res) => resolve({ building, status: res.status }))
+          .catch(reject);
       };
       s.jobs.events.on('updated', on);
     });

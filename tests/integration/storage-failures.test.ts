@@ -98,6 +98,59 @@ describe('storage failures', () => {
     },
   );
 
+  // A nearly full disk makes write(2) write only part of the plan and report it: the old writer took that
+  // for done and renamed a truncated plan over the good one (1,716 lines → 753, rows and XLSX then 500).
+  it.runIf(process.getuid?.() === 0)(
+    'a re-plan on a nearly full disk answers 507 and leaves the old plan whole',
+    async () => {
+      mounted = path.join(os.tmpdir(), `sparecast-replan-${process.pid}`);
+      mkdirSync(mounted, { recursive: true });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mounted]);
+      s = await bootServer({ storage: mounted });
+      const watch = new JobWatch(await s.client());
+      const up = await uploadJob(s.url, { name: 'sample.csv', content: sample }, { forecast_horizon: 7 });
+      expect((await watch.until(up.body.id, (x) => x.status === 'COMPLETED', 30_000)).status).toBe('COMPLETED');
+      const outputs = path.join(mounted, 'outputs');
+      const planFile = path.join(outputs, `${up.body.id}.plan.csv`);
+      // the series index is built in the background after the run: let it land before the disk fills
+      const deadline = Date.now() + 30_000;
+      while (!filesIn(mounted, 'outputs').includes(`${up.body.id}.csv.idx`) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const before = readFileSync(planFile);
+      const rowsBefore = await api<{ rows: unknown[] }>(s.url, 'GET', `/api/jobs/${up.body.id}/inventory/rows`);
+      expect(rowsBefore.status).toBe(200);
+
+      // Room for about half the plan: a reserve file, the rest filled, then the reserve removed.
+      const reserve = path.join(mounted, 'reserve');
+      writeFileSync(reserve, Buffer.alloc(Math.floor(before.length / 2)));
+      try {
+        writeFileSync(path.join(mounted, 'filler'), Buffer.alloc(32 * 1024 * 1024));
+      } catch {
+        /* ENOSPC: the disk is now full */
+      }
+      rmSync(reserve);
+      const res = await api<{ error: { code: string; message: string } }>(
+        s.url,
+        'POST',
+        `/api/jobs/${up.body.id}/inventory/plan`,
+        { service_level: 0.99 },
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(507);
+      expect(res.body.error.code).toBe('DISK_FULL');
+      expect(res.body.error.message).toMatch(/disk is full/);
+      expect(res.body.error.message).not.toContain(mounted);
+      expect(readFileSync(planFile).equals(before)).toBe(true);
+      expect(filesIn(mounted, 'tmp')).toEqual([]);
+
+      rmSync(path.join(mounted, 'filler'));
+      const rowsAfter = await api<{ rows: unknown[] }>(s.url, 'GET', `/api/jobs/${up.body.id}/inventory/rows`);
+      expect(rowsAfter.status).toBe(200);
+      expect(rowsAfter.body).toEqual(rowsBefore.body);
+      const job = await api<JobDto>(s.url, 'GET', `/api/jobs/${up.body.id}`);
+      expect(job.body.config.service_level).not.toBe(0.99);
+    },
+  );
+
   // Needs root to mount a small tmpfs (CI and the dev machines run as root).
   it.runIf(process.getuid?.() === 0)(
     'a full disk fails the job with "disk is full", rejects uploads with 507, and the DB stays sound',

@@ -118,6 +118,26 @@ describe('rejected uploads', () => {
     expect(r.body.error.code).toBe('NO_FILE');
   });
 
+  it("a form past multer's limits is answered in our words, never the library's", async () => {
+    const post = async (form: FormData) => {
+      const res = await fetch(`${s.url}/api/jobs`, { method: 'POST', body: form });
+      return { status: res.status, body: (await res.json()) as { error: { code: string; message: string } } };
+    };
+    const many = new FormData();
+    for (let i = 0; i < 30; i++) many.append(`f${i}`, 'x');
+    const a = await post(many);
+    expect(a.status).toBe(400);
+    expect(a.body.error.message).toMatch(/too many fields/);
+    const longName = new FormData();
+    longName.append('x'.repeat(500), 'y');
+    const b = await post(longName);
+    expect(b.status).toBe(400);
+    for (const m of [a.body.error.message, b.body.error.message]) {
+      expect(m).not.toMatch(/Upload rejected|Too many|Field name too long/);
+    }
+    expect(filesIn(s.storage, 'tmp')).toEqual([]);
+  });
+
   it('unknown API routes answer JSON 404', async () => {
     const r = await api<{ error: { code: string } }>(s.url, 'GET', '/api/nothing-here');
     expect(r.status).toBe(404);

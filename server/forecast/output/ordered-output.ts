@@ -1,11 +1,19 @@
 /**
  * Writes an output CSV while its sites are still being forecast: each chunk's lines go to the file as
  * soon as every chunk before it has been written, so a big job never holds all of its output in memory.
- * The caller writes to a temp file and renames it only when the run really completes.
+ * The caller writes to a temp file and renames it only when the run really completes. (A WriteStream writes
+ * the rest of a short write itself; `finish` also checks the file holds every byte before it is renamed.)
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { checkSize } from '../../storage/whole-file.js';
 import type { PartitionResult } from '../types.js';
+
+const WHAT: Record<OutputPart, string> = {
+  forecast: 'the forecast output',
+  plan: 'the inventory plan',
+  'plan-inputs': 'the re-plan inputs',
+};
 
 /** Which lines of a result a writer takes: the forecast's, the inventory plan's, or its re-plan inputs. */
 export type OutputPart = 'forecast' | 'plan' | 'plan-inputs';
@@ -20,7 +28,7 @@ export class OrderedOutput {
 
   /** `part` 'plan': the results' plan lines (PLAN_HEADER); a result without a plan adds none. */
   constructor(
-    file: string,
+    private readonly file: string,
     header: string,
     private readonly part: OutputPart = 'forecast',
   ) {
@@ -43,6 +51,7 @@ export class OrderedOutput {
     this.out.end();
     if (!this.out.writableFinished) await this.settled('finish');
     this.check();
+    await checkSize(this.file, this.out.bytesWritten, WHAT[this.part]);
     return this.rows;
   }
 

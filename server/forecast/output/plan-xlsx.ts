@@ -3,8 +3,10 @@
  * they are added, so a big plan is never a whole workbook in memory). Numbers stay numbers; every text cell
  * (part, site, class) goes through safeText, so a part number such as `=HYPERLINK(…)` shows as text.
  */
+import { createWriteStream } from 'node:fs';
 import type { PlanRowDto } from '../../contract/inventory.js';
 import { isPlanTextColumn, PLAN_COLUMNS } from '../../contract/plan-columns.js';
+import { checkSize } from '../../storage/whole-file.js';
 import { safeText } from './cells.js';
 
 /**
@@ -17,7 +19,9 @@ export async function writePlanXlsx(
 ): Promise<number> {
   // exceljs costs ~30 MB once loaded: only when someone downloads a workbook
   const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
+  // our own stream, 'wx' as every temp file, so that what it wrote can be checked against the file below
+  const stream = createWriteStream(file, { flags: 'wx' });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet('Inventory plan', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: isPlanTextColumn(c) ? 18 : 12 }));
   ws.getRow(1).font = { bold: true };
@@ -33,5 +37,6 @@ export async function writePlanXlsx(
   }
   ws.commit();
   await wb.commit();
+  await checkSize(file, stream.bytesWritten, 'the inventory plan workbook');
   return n;
 }

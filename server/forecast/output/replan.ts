@@ -39,7 +39,7 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
   let fh: FileHandle | null = null;
   try {
     fh = await open(req.planFile, 'wx');
-    const out = new BufferedFile(fh);
+    const out = new BufferedFile(fh, 'the inventory plan');
     await out.write(Buffer.from(`${PLAN_HEADER}\n`));
     let job: { settings: PlanSettings; pooled: PooledParams } | null = null;
     const overall = newTotals();
@@ -61,7 +61,7 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       rows++;
     }
     if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
-    await out.flush();
+    await out.finish();
     return { rows, defaults: job.settings.defaults, overall, bySite };
   } finally {
     lines.close();

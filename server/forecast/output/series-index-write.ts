@@ -5,24 +5,32 @@
  * The histories come from the series the run already holds, or from its upload read again. Runs in a
  * worker thread.
  */
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { HistoryContext, SeriesIndexRequest } from '../types.js';
 import { groupDemand } from '../series/read.js';
 import type { SiteSeries } from '../series/group.js';
 import { readText } from './cells.js';
 import { RecordCursor, readRecordChunks, splitRecord } from './csv-records.js';
 import { writeIndexTables } from './series-index-tables.js';
+import { checkSize, writeAll, type Sized, type Writable } from '../../storage/whole-file.js';
 import { POINT_BYTES, SERIES_INDEX_MAGIC, type IndexHeader, type IndexRow } from './series-index.js';
 
 const COMMA = 0x2c;
 const FLUSH_AT = 1 << 20;
 
-/** Appends to a file through a 1 MB buffer; `pos` is the file offset of the next byte. */
+/**
+ * Appends to a new file through a 1 MB buffer; `pos` is the file offset of the next byte. Every byte is
+ * written (storage/whole-file.ts); `finish` flushes and checks the file holds all of them, before the
+ * caller renames it into place.
+ */
 export class BufferedFile {
   pos = 0;
   private chunks: Buffer[] = [];
   private pending = 0;
-  constructor(private readonly fh: FileHandle) {}
+  constructor(
+    private readonly fh: Writable & Sized,
+    private readonly what = 'a file',
+  ) {}
 
   async write(b: Buffer): Promise<void> {
     this.chunks.push(b);
@@ -36,7 +44,13 @@ export class BufferedFile {
     const all = Buffer.concat(this.chunks, this.pending);
     this.chunks = [];
     this.pending = 0;
-    await this.fh.write(all, 0, all.length);
+    await writeAll(this.fh, all, this.what);
+  }
+
+  /** Flushes; throws unless the file holds every byte written to it. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await checkSize(this.fh, this.pos, this.what);
   }
 }
 
@@ -82,7 +96,7 @@ export async function writeSeriesIndex(req: SeriesIndexRequest): Promise<{ serie
 
   const fh = await open(req.indexFile, 'wx');
   try {
-    const out = new BufferedFile(fh);
+    const out = new BufferedFile(fh, 'the series index');
     await out.write(Buffer.from(SERIES_INDEX_MAGIC, 'latin1'));
     const rows: IndexRow[] = [];
     /** Starts a series at this record: its history block goes out now, its row is kept for the tables. */
@@ -143,7 +157,7 @@ export async function writeSeriesIndex(req: SeriesIndexRequest): Promise<{ serie
       count: rows.length,
     };
     await writeIndexTables(out, rows, header);
-    await out.flush();
+    await out.finish();
     return { series: rows.length };
   } finally {
     await fh.close();

@@ -5,9 +5,49 @@
  * the text goes through csv-parse; everything before it ended on a line boundary, so nothing is split wrongly.
  * Only one chunk (plus one partial line) is held at a time.
  */
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse as csvParse, type Options } from 'csv-parse';
+import { InputError } from '../errors.js';
+
+/**
+ * Limits of one record (README, "Limits of one CSV record"): far above any real demand or parts file,
+ * low enough that one endless line (a 190 MB file without a line break, a quote never closed) is refused
+ * after a MiB instead of filling the heap. Checked once per line or chunk, never per character.
+ */
+export const MAX_RECORD_BYTES = 1 << 20;
+export const MAX_COLUMNS = 1000;
+
+/** The planner's words for a record beyond MAX_RECORD_BYTES; `line` is the line it starts on (about). */
+export function recordTooLong(line: number | undefined): InputError {
+  return new InputError(
+    'INVALID_INPUT',
+    `Line ${line ?? '?'} of the CSV file is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB ` +
+      '(the limit of one record): the file is damaged, has no line breaks, or has a quote (") that is ' +
+      'never closed. Export it again as CSV with one row per line.',
+  );
+}
+
+/** The planner's words for a record with more than MAX_COLUMNS fields. */
+export function tooManyColumns(line: number | undefined): InputError {
+  return new InputError(
+    'INVALID_INPUT',
+    `Line ${line ?? '?'} of the CSV file has more than ${MAX_COLUMNS} columns (the limit): check the ` +
+      'delimiter, or keep only the demand columns when exporting.',
+  );
+}
+
+/** A limit hit inside a block of lines: how many records of the block came before the bad one. */
+class LimitHit {
+  constructor(
+    readonly kind: 'record' | 'columns',
+    readonly before: number,
+  ) {}
+  error(recordsBefore: number): InputError {
+    const line = recordsBefore + this.before + 1;
+    return this.kind === 'record' ? recordTooLong(line) : tooManyColumns(line);
+  }
+}
 
 export const CSV_OPTIONS: Options = {
   bom: true,
@@ -15,6 +55,7 @@ export const CSV_OPTIONS: Options = {
   relax_quotes: true,
   skip_empty_lines: true,
   skip_records_with_empty_values: true,
+  max_record_size: MAX_RECORD_BYTES,
 };
 /** Records per batch on the csv-parse path. */
 const BATCH = 4096;
@@ -31,6 +72,7 @@ export function splitRecord(body: string, delimiter: string, i = 0, end = body.l
     if (b < 0 || b > end) b = end;
     const f = body.substring(a, b);
     if (empty && f.trim() !== '') empty = false;
+    if (rec.length === MAX_COLUMNS) throw new LimitHit('columns', 0);
     rec.push(f);
     if (b >= end) break;
     a = b + dl;
@@ -38,16 +80,34 @@ export function splitRecord(body: string, delimiter: string, i = 0, end = body.l
   return empty ? null : rec;
 }
 
+/** splitRecord for one line read on its own: a limit hit is an InputError naming `line`. */
+export function splitLine(body: string, delimiter: string, line: number): string[] | null {
+  try {
+    return splitRecord(body, delimiter);
+  } catch (e) {
+    if (e instanceof LimitHit) throw e.error(line - 1);
+    throw e;
+  }
+}
+
 /** Records of complete lines `body` (no quotes, no bare \r), pushed to `out`. */
 export function splitLines(body: string, delimiter: string, out: string[][]): void {
-  const n = body.length;
+  const n = body.length,
+    first = out.length;
   let i = 0;
   while (i <= n) {
     let j = body.indexOf('\n', i);
     if (j < 0) j = n;
     const end = j > i && body.charCodeAt(j - 1) === 13 ? j - 1 : j;
     if (end > i) {
-      const rec = splitRecord(body, delimiter, i, end);
+      // characters, not bytes: at least as many bytes in UTF-8, so never a tighter limit than csv-parse's
+      if (end - i > MAX_RECORD_BYTES) throw new LimitHit('record', out.length - first);
+      let rec: string[] | null;
+      try {
+        rec = splitRecord(body, delimiter, i, end);
+      } catch (e) {
+        throw e instanceof LimitHit ? new LimitHit('columns', out.length - first) : e;
+      }
       if (rec) out.push(rec);
     }
     i = j + 1;
@@ -61,19 +121,54 @@ function bareCr(s: string): boolean {
   return false;
 }
 
-async function* viaCsvParse(first: string, rest: AsyncIterator<string>, delimiter: string): AsyncGenerator<string[][]> {
+/**
+ * csv-parse's errors in the planner's words. The line is where the record starts, counted in records
+ * (blank lines are not counted, as everywhere here): `before` records came before csv-parse took over.
+ */
+function csvParseError(e: unknown, before: number): unknown {
+  const err = e as { code?: string; records?: number };
+  if (typeof err?.code !== 'string' || !err.code.startsWith('CSV_')) return e;
+  const line = before + (err.records ?? 0) + 1;
+  if (err.code === 'CSV_MAX_RECORD_SIZE') return recordTooLong(line);
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED')
+    return new InputError(
+      'INVALID_INPUT',
+      `The CSV file has a quote (") on line ${line} that is never closed: export it again as CSV.`,
+    );
+  return new InputError('INVALID_INPUT', `The CSV file could not be read near line ${line}: export it again as CSV.`);
+}
+
+/** The rest of the text through csv-parse; `before` records were read before it (for line numbers). */
+async function* viaCsvParse(
+  first: string,
+  rest: AsyncIterator<string>,
+  delimiter: string,
+  before: number,
+): AsyncGenerator<string[][]> {
   async function* text(): AsyncGenerator<string> {
     if (first) yield first;
     for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
   }
-  const parser = Readable.from(text(), { objectMode: false }).pipe(csvParse({ ...CSV_OPTIONS, delimiter }));
-  let batch: string[][] = [];
-  for await (const rec of parser) {
-    batch.push(rec as string[]);
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = [];
+  // pipeline, not pipe: an error of either stream (a read cut off when the caller stops early, a parse
+  // error) destroys both and reaches the loop below, never an 'error' event without a listener.
+  const csv = csvParse({ ...CSV_OPTIONS, delimiter });
+  const parser = pipeline(Readable.from(text(), { objectMode: false }), csv, () => {
+    /* the error (if any) is thrown by the loop below */
+  });
+  let batch: string[][] = [],
+    n = before;
+  try {
+    for await (const rec of parser) {
+      n++;
+      if ((rec as string[]).length > MAX_COLUMNS) throw tooManyColumns(n);
+      batch.push(rec as string[]);
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
+  } catch (e) {
+    throw csvParseError(e, before);
   }
   if (batch.length) yield batch;
 }
@@ -97,7 +192,8 @@ export async function* csvBatches(
   };
   let carry = '',
     first = true,
-    ended = false;
+    ended = false,
+    records = 0;
   while (!ended) {
     const r = await strings.next();
     let s: string;
@@ -112,17 +208,24 @@ export async function* csvBatches(
       first = false;
     }
     if (s.includes('"') || bareCr(s) || (ended && s.endsWith('\r') && !s.includes('\n'))) {
-      yield* viaCsvParse(s, strings, delimiter);
+      yield* viaCsvParse(s, strings, delimiter, records);
       return;
     }
     const cut = ended ? s.length : s.lastIndexOf('\n');
     if (cut < 0) {
       carry = s;
+      if (carry.length > MAX_RECORD_BYTES) throw recordTooLong(records + 1);
       continue;
     }
     carry = ended ? '' : s.slice(cut + 1);
+    if (carry.length > MAX_RECORD_BYTES) throw recordTooLong(records + 1);
     const out: string[][] = [];
-    splitLines(s.slice(0, cut), delimiter, out);
+    try {
+      splitLines(s.slice(0, cut), delimiter, out);
+    } catch (e) {
+      throw e instanceof LimitHit ? e.error(records) : e;
+    }
+    records += out.length;
     if (out.length) yield out;
   }
 }
@@ -136,6 +239,8 @@ export async function* csvBatches(
 export interface CsvSink {
   lines(buf: Buffer, start: number, end: number): void;
   records(batch: string[][]): void;
+  /** Records received so far (header included, blank lines not): for the line number of a limit hit. */
+  seen?(): number;
 }
 
 /** True when b has a \r not followed by \n (a \r at the very end may be the first half of \r\n). */
@@ -168,7 +273,7 @@ export async function scanCsv(chunks: AsyncIterable<Buffer>, delimiter: string, 
         return { done: false, value: dec.write(x.value) };
       },
     };
-    for await (const batch of viaCsvParse(text, rest, delimiter)) sink.records(batch);
+    for await (const batch of viaCsvParse(text, rest, delimiter, sink.seen?.() ?? 0)) sink.records(batch);
   };
   for (;;) {
     const r = await src.next();
@@ -199,6 +304,8 @@ export async function scanCsv(chunks: AsyncIterable<Buffer>, delimiter: string, 
     const nl = chunk.indexOf(10);
     if (nl < 0) {
       carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
+      // a line without end: refused before its copies grow (one check per chunk)
+      if (carry.length > MAX_RECORD_BYTES) throw recordTooLong((sink.seen?.() ?? 0) + 1);
       continue;
     }
     let from = 0;
@@ -212,6 +319,7 @@ export async function scanCsv(chunks: AsyncIterable<Buffer>, delimiter: string, 
     const cut = chunk.lastIndexOf(10);
     if (cut > from) sink.lines(chunk, from, cut);
     carry = cut + 1 < chunk.length ? Buffer.from(chunk.subarray(cut + 1)) : null;
+    if (carry && carry.length > MAX_RECORD_BYTES) throw recordTooLong((sink.seen?.() ?? 0) + 1);
   }
   if (!carry || carry.length === 0) return;
   if (carry.indexOf(0x22) >= 0 || bareCrBytes(carry) || carry[carry.length - 1] === 13) await viaText([carry]);

@@ -13,7 +13,7 @@ import {
 import { InputError } from '../errors.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
-import { splitRecord, type CsvSink } from './fastcsv.js';
+import { MAX_COLUMNS, MAX_RECORD_BYTES, recordTooLong, splitLine, tooManyColumns, type CsvSink } from './fastcsv.js';
 import { openSource, readInto, type Source } from './source.js';
 
 export type Issue = PreviewIssue;
@@ -207,6 +207,15 @@ export function parseQty(text: string, allowDecimalComma: boolean): number {
 
 const quote = (s: string) => `"${s}"`;
 
+/**
+ * Bidirectional controls (LRE…RLO U+202A–U+202E, isolates U+2066–U+2069, LRM/RLM U+200E/U+200F, ALM
+ * U+061C): invisible, and able to make a part number or site code read as another one on a page or in a
+ * spreadsheet (a "Trojan Source" spoof). No code needs them: they are dropped where codes are read.
+ */
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+const BIDI_ALL = new RegExp(BIDI.source, 'g');
+export const stripBidi = (s: string): string => (BIDI.test(s) ? s.replace(BIDI_ALL, '') : s);
+
 /** ASCII whitespace as String.prototype.trim sees it (tab, \n, vertical tab, form feed, \r, space). */
 const isWs = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
@@ -249,6 +258,10 @@ class Collector implements CsvSink {
     for (const rec of batch) this.record(rec);
   }
 
+  seen(): number {
+    return (this.columns ? 1 : 0) + this.rows;
+  }
+
   record(rec: string[]): void {
     if (!this.columns) {
       if (rec.every((c) => c.trim() === '')) return;
@@ -264,8 +277,9 @@ class Collector implements CsvSink {
     this.rows++;
     const ix = this.columns.index;
     const line = this.rows + 1;
-    const part = (rec[ix.partnumber] ?? '').trim();
-    const site = (rec[ix.site_code] ?? '').trim();
+    // (the byte path reads ASCII fields only: a bidi control, never ASCII, always comes this way)
+    const part = stripBidi(rec[ix.partnumber] ?? '').trim();
+    const site = stripBidi(rec[ix.site_code] ?? '').trim();
     const qText = rec[ix.demand_qty] ?? '';
     const dText = (rec[ix.date] ?? '').trim();
     if (part === '') {
@@ -322,7 +336,8 @@ class Collector implements CsvSink {
       if (j < 0 || j > end) j = end;
       const le = j > i && b[j - 1] === 13 ? j - 1 : j;
       if (le > i) {
-        const rec = splitRecord(b.toString('utf8', i, le), this.delim);
+        if (le - i > MAX_RECORD_BYTES) throw recordTooLong(1);
+        const rec = splitLine(b.toString('utf8', i, le), this.delim, 1);
         if (rec) this.record(rec);
       }
       i = j + 1;
@@ -363,6 +378,9 @@ class Collector implements CsvSink {
         } else if (blank && !isWs(c)) blank = false;
       }
       const le = j > i && b[j - 1] === 13 ? j - 1 : j;
+      // the reader's limits, once per line (this row is line rows + 2: the header is line 1)
+      if (le - i > MAX_RECORD_BYTES) throw recordTooLong(this.rows + 2);
+      if (field >= MAX_COLUMNS) throw tooManyColumns(this.rows + 2);
       if (field <= last) {
         FS[field] = from;
         FE[field] = le;
@@ -370,7 +388,7 @@ class Collector implements CsvSink {
       const next = j + 1;
       if (le > i) {
         if (slow) {
-          const rec = splitRecord(b.toString('utf8', i, le), this.delim);
+          const rec = splitLine(b.toString('utf8', i, le), this.delim, this.rows + 2);
           if (rec) this.record(rec);
         } else if (!blank) this.byteRow(b, FS[ip], FE[ip], FS[is], FE[is], FS[iq], FE[iq], FS[id], FE[id]);
       }

@@ -6,7 +6,7 @@
 import { addNotice, type Notice, type PartsValueColumn } from '../../contract/vocab.js';
 import { InputError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
-import { parseQty } from './load.js';
+import { parseQty, stripBidi } from './load.js';
 import { openSource, readHeadRows, readRows } from './source.js';
 
 export type PartsColumn =
@@ -161,12 +161,13 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
       const i = cols!.get(c);
       return i === undefined ? '' : (rec[i] ?? '').trim();
     };
-    const partnumber = cell('partnumber');
+    // bidi controls dropped, as in the demand file (load.ts), so the codes still match
+    const partnumber = stripBidi(cell('partnumber')).trim();
     if (!partnumber) {
       blankPart.add(`line ${line}`);
       continue;
     }
-    const site = cell('site_code') || null;
+    const site = stripBidi(cell('site_code')).trim() || null;
     const key = `${partnumber}\u0001${site ?? ''}`;
     if (seen.has(key)) {
       dup.add(site ? `${partnumber} @ ${site}` : partnumber);

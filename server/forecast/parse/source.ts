@@ -3,6 +3,7 @@
  * Nothing here holds the whole file in memory.
  */
 import { createReadStream } from 'node:fs';
+import { PassThrough, pipeline } from 'node:stream';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { InputError } from '../errors.js';
@@ -194,12 +195,22 @@ export async function* readBatches(
     // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
     // (Before the stream exists: a flowing stream would lose data while the import resolves.)
     const { default: ExcelJS } = await import('exceljs');
-    const input = createReadStream(filePath);
+    const file = createReadStream(filePath);
+    // exceljs pipes its input into the unzipper and listens to neither's source errors: a read error
+    // ends the input (the unzipper then stops on a cut workbook) and is reported as such below.
+    const input = new PassThrough();
+    let readFailed = false;
+    file.on('error', () => {
+      readFailed = true;
+      input.end();
+    });
     let bytes = 0;
-    input.on('data', (c) => {
+    file.on('data', (c) => {
       bytes += c.length;
       onBytes?.(bytes);
     });
+    file.pipe(input);
+    const unreadable = () => new InputError('EMPTY_FILE', 'The uploaded file could not be read.');
     const wb = new ExcelJS.stream.xlsx.WorkbookReader(input, {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -220,15 +231,22 @@ export async function* readBatches(
             batch = [];
           }
         }
+        if (readFailed) throw unreadable();
         if (batch.length) yield batch;
         return; // first worksheet only
       }
+      if (readFailed) throw unreadable();
     } catch (e) {
       if (e instanceof InputError) throw e;
+      if (readFailed) throw unreadable();
+      // The reader's own words (zlib's, unzipper's) mean nothing to a planner.
       throw new InputError(
         'UNSUPPORTED_FILE',
-        `The Excel file could not be read (${(e as Error).message}). Save it again as .xlsx or .csv.`,
+        'The Excel file could not be read: it is damaged or not an ordinary workbook. Save it again as .xlsx or .csv.',
       );
+    } finally {
+      file.destroy();
+      input.destroy();
     }
     return;
   }
@@ -239,10 +257,18 @@ export async function* readBatches(
     onBytes?.(bytes);
   });
   let text: NodeJS.ReadableStream = raw;
-  if (source.encoding === 'cp1252') text = raw.pipe(iconv.decodeStream('win1252'));
-  else if (source.encoding === 'utf16le' || source.encoding === 'utf16be')
-    text = raw.pipe(iconv.decodeStream(source.encoding));
-  if (text !== raw) raw.on('error', (e) => (text as unknown as { destroy(e: Error): void }).destroy(e));
+  const decoding =
+    source.encoding === 'cp1252'
+      ? 'win1252'
+      : source.encoding === 'utf16le' || source.encoding === 'utf16be'
+        ? source.encoding
+        : null;
+  // pipeline, not pipe: a read error or an early stop destroys both streams and surfaces in the loop
+  // that reads `text`, never as an 'error' event without a listener.
+  if (decoding)
+    text = pipeline(raw, iconv.decodeStream(decoding), () => {
+      /* the error (if any) is thrown by the reader of `text` */
+    });
   try {
     yield* csvBatches(text as AsyncIterable<string | Buffer>, source.delimiter ?? ',');
   } catch (e) {
@@ -289,14 +315,14 @@ export async function readInto(
   }
 }
 
-/** What a planner is told when a CSV cannot be read (csv-parse errors carry the line). */
+/**
+ * What a planner is told when a CSV cannot be read: the reader's own InputErrors (limits, csv-parse's
+ * errors with their line) as they are; anything else without its internal text or the file's path.
+ */
 function readError(e: unknown): InputError {
   if (e instanceof InputError) return e;
-  const err = e as Error & { code?: string; lines?: number };
-  if (err.code === 'ENOENT' || err.code === 'EACCES')
-    return new InputError('EMPTY_FILE', `The uploaded file could not be read (${err.message}).`);
-  return new InputError(
-    'INVALID_INPUT',
-    `The CSV file could not be read near line ${err.lines ?? '?'}: ${err.message}`,
-  );
+  const err = e as Error & { code?: string };
+  if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EIO' || err.code === 'EISDIR')
+    return new InputError('EMPTY_FILE', 'The uploaded file could not be read.');
+  return new InputError('INVALID_INPUT', 'The CSV file could not be read: export it again as CSV and upload it.');
 }

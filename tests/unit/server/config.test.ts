@@ -34,3 +34,20 @@ describe('duration settings', () => {
     expect(() => loadConfig({ JOB_TIMEOUT: 'soon' })).toThrow(/JOB_TIMEOUT: "soon" is not a duration/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('refuses trusting every hop, naming the variable and what to give instead', () => {
+    for (const v of ['on', 'true', 'TRUE', 'yes', ' On ', 'loopback, 0.0.0.0/0', '::/0'])
+      expect(() => loadConfig({ TRUST_PROXY: v }), v).toThrow(
+        /TRUST_PROXY: .*would trust every hop.*number of proxies in front \(e\.g\. 1\) or their addresses/,
+      );
+  });
+
+  it("takes off, a hop count or the proxies' addresses", () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    for (const v of ['off', 'false', 'no', '0']) expect(loadConfig({ TRUST_PROXY: v }).TRUST_PROXY, v).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.1, 10.0.0.2 ' }).TRUST_PROXY).toBe('10.0.0.1, 10.0.0.2');
+  });
+});

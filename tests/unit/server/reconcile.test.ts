@@ -70,7 +70,8 @@ describe('reconcile at boot', () => {
     expect(report.requeued).toEqual(['q1', 'p1']);
     expect(report.failed.sort()).toEqual(['lost', 'p2']);
     expect((await repo.find('p1'))?.status).toBe('QUEUED');
-    expect((await repo.find('p2'))?.error_message).toBe('Interrupted by server restart');
+    expect((await repo.find('p2'))?.error_message).toMatch(/^Not started again: the server stopped twice/);
+    expect((await repo.find('p2'))?.stage).toBe('failed: CRASHED_TWICE');
     expect((await repo.find('lost'))?.error_message).toMatch(/missing/);
     expect(filesIn(dir, 'uploads').sort()).toEqual(['c1.csv', 'p1.csv', 'p2.csv', 'q1.csv']);
     expect(filesIn(dir, 'outputs')).toEqual(['c1.csv']);

@@ -40,6 +40,8 @@ export const wordsEn: Record<WordKey, string> = {
   'step.writing': 'writing the forecast',
   'step.done': 'site done',
   'fail.INTERRUPTED': 'The server restarted twice while this job ran; run it again.',
+  'fail.CRASHED_TWICE':
+    'Not started again: the server stopped twice while running this job, so the job itself may be the cause. Check the file (size, line breaks) before running it again.',
   'fail.UPLOAD_MISSING': 'The uploaded file is missing from the server storage; upload it again.',
   'fail.PARTS_MISSING': 'The parts file of this job is missing from the server storage; upload it again.',
   'problem.BAD_QUANTITY': '{count} rows with a quantity that is not a number; excluded',
@@ -131,6 +133,8 @@ export const wordsId: Record<WordKey, string> = {
   'step.writing': 'menulis hasil forecast',
   'step.done': 'site selesai',
   'fail.INTERRUPTED': 'Server dinyalakan ulang dua kali selama job ini berjalan; jalankan lagi.',
+  'fail.CRASHED_TWICE':
+    'Tidak dijalankan lagi: server berhenti dua kali saat menjalankan job ini, jadi job ini sendiri mungkin penyebabnya. Periksa file (ukuran, baris baru) sebelum menjalankannya lagi.',
   'fail.UPLOAD_MISSING': 'File unggahan tidak ada lagi di penyimpanan server; unggah ulang.',
   'fail.PARTS_MISSING': 'File part job ini tidak ada lagi di penyimpanan server; unggah ulang.',
   'problem.BAD_QUANTITY': '{count} baris dengan jumlah yang bukan angka; tidak dipakai',
