@@ -2,6 +2,8 @@
 
 export type InputErrorCode =
   | 'UNSUPPORTED_FILE'
+  /** an .xlsx that is damaged or not an ordinary workbook (parts hidden, expands too far, rows never end) */
+  | 'DAMAGED_FILE'
   | 'EMPTY_FILE'
   | 'MISSING_COLUMNS'
   | 'BAD_ENCODING'

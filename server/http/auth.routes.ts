@@ -33,7 +33,7 @@ function body<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
 }
 
 export function authRoutes(auth: AuthService | null, opts: { loginPerMinute: number }): Router {
-  const r = Router();
+  const r = Router({ caseSensitive: true });
 
   r.get('/auth/me', async (req, res) => {
     const me: MeDto = {

@@ -174,20 +174,20 @@ async function checkContainer(upload: ReceivedFile, what: string, signal: AbortS
   if (verdict.part === 'broken')
     throw new AppError(
       400,
-      'UNSUPPORTED_FILE',
+      'DAMAGED_FILE',
       `${name} is a damaged Excel workbook: part of it cannot be unzipped. ${again}`,
     );
   if (verdict.part === 'mismatch')
     throw new AppError(
       400,
-      'UNSUPPORTED_FILE',
+      'DAMAGED_FILE',
       `${name} is not an ordinary Excel workbook: the parts stored in it differ from its own list of parts. ${again}`,
     );
   const mb = Math.round(verdict.limit / 1024 / 1024);
   const kb = Math.round(upload.size / 1024);
   throw new AppError(
     400,
-    'UNSUPPORTED_FILE',
+    'DAMAGED_FILE',
     verdict.part === 'workbook'
       ? `${name} is a workbook that expands to more than ${mb} MB when unzipped (${kb} KB uploaded), ` +
           `which no demand sheet needs. ${again}`

@@ -54,6 +54,9 @@ describe('sign-in and setup', () => {
     const me = await admin.json<{ user: { username: string; role: string }; auth: string }>('GET', '/api/auth/me');
     expect(me.body).toMatchObject({ auth: 'on', user: { username: 'admin', role: 'admin' } });
     expect(admin.cookie).toMatch(/^sparecast_session=/);
+    // routes match their case only, as every other API router does (a second spelling is a second surface)
+    expect((await admin.json('GET', '/api/AUTH/me')).status).toBe(404);
+    expect((await admin.json('GET', '/api/auth/ME')).status).toBe(404);
   });
 
   it('answers 401 everywhere without a session, and the socket handshake is refused', async () => {

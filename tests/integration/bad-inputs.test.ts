@@ -190,7 +190,7 @@ const CASES: Case[] = [
   {
     name: 'CSV text renamed .xlsx',
     file: fx('csv-renamed.xlsx'),
-    expect: { http: 400, code: 'UNSUPPORTED_FILE', message: /not a readable Excel workbook/ },
+    expect: { http: 400, code: 'DAMAGED_FILE', message: /not a readable Excel workbook/ },
   },
   {
     name: 'truncated .xlsx (cut in half)',
@@ -198,7 +198,7 @@ const CASES: Case[] = [
       const b = xlsx([HEADER.split(','), ['1', '2024-01-01', 'P1', 'S1'], ['2', '2024-01-02', 'P1', 'S1']]);
       return { name: 'cut.xlsx', content: b.subarray(0, Math.floor(b.length / 2)) };
     },
-    expect: { http: 400, code: 'UNSUPPORTED_FILE' },
+    expect: { http: 400, code: 'DAMAGED_FILE' },
   },
   {
     name: 'valid small .xlsx',
@@ -219,12 +219,12 @@ const CASES: Case[] = [
   {
     name: 'XLSX zip bomb (300 KB → 300 MB of sheet XML)',
     file: async () => ({ name: 'bomb.xlsx', content: await xlsxZipBomb(300) }),
-    expect: { http: 400, code: 'UNSUPPORTED_FILE', message: /expands to more than 64 MB when unzipped/ },
+    expect: { http: 400, code: 'DAMAGED_FILE', message: /expands to more than 64 MB when unzipped/ },
   },
   {
     name: 'XLSX zip bomb that declares tiny sizes',
     file: async () => ({ name: 'liar.xlsx', content: await xlsxZipBomb(300, { lieAboutSize: true }) }),
-    expect: { http: 400, code: 'UNSUPPORTED_FILE', message: /expands to more than 64 MB when unzipped/ },
+    expect: { http: 400, code: 'DAMAGED_FILE', message: /expands to more than 64 MB when unzipped/ },
   },
   {
     name: `oversize file (${MAX_UPLOAD_MB + 1} MB)`,

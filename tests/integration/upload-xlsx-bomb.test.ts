@@ -56,7 +56,7 @@ describe('XLSX uploads that would cost far more memory than their size', () => {
     expect(file.length).toBeLessThan(1024 * 1024);
     const r = await uploadJob(s.url, { name: 'strings.xlsx', content: file }, {});
     expect(r.status).toBe(400);
-    expect(r.body.error?.code).toBe('UNSUPPORTED_FILE');
+    expect(r.body.error?.code).toBe('DAMAGED_FILE');
     expect(r.body.error?.message).toMatch(/"strings\.xlsx" holds more than 16 MB of shared text when unzipped/);
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
     expect(filesIn(s.storage, 'uploads')).toEqual([]);

@@ -64,7 +64,7 @@ async function sendTimingHealth(route: Route, file: { name: string; content: Uin
 
 function expectRefused(r: Answer, message: RegExp) {
   expect(r.status).toBe(400);
-  expect(r.body.error?.code).toBe('UNSUPPORTED_FILE');
+  expect(r.body.error?.code).toBe('DAMAGED_FILE');
   expect(r.body.error?.message).toMatch(message);
   expect(r.body.error?.message).not.toMatch(/block type|Z_DATA_ERROR|\/tmp|\.ts\b/);
   expect(filesIn(s.storage, 'tmp')).toEqual([]);

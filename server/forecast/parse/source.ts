@@ -121,7 +121,7 @@ export async function openSource(
   }
   if (lower.endsWith('.xlsx') || lower.endsWith('.xls') || lower.endsWith('.ods') || lower.endsWith('.zip')) {
     throw new InputError(
-      'UNSUPPORTED_FILE',
+      'DAMAGED_FILE',
       `"${originalName}" is not a readable Excel workbook. Upload a .xlsx or .csv file.`,
     );
   }
@@ -241,7 +241,7 @@ export async function* readBatches(
       if (readFailed) throw unreadable();
       // The reader's own words (zlib's, unzipper's) mean nothing to a planner.
       throw new InputError(
-        'UNSUPPORTED_FILE',
+        'DAMAGED_FILE',
         'The Excel file could not be read: it is damaged or not an ordinary workbook. Save it again as .xlsx or .csv.',
       );
     } finally {

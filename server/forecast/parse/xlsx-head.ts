@@ -77,7 +77,7 @@ async function scan(file: string, e: Entry, take: (text: string) => boolean): Pr
     for await (const chunk of stream as AsyncIterable<Buffer>) if (take(utf8.write(chunk))) return;
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError('UNSUPPORTED_FILE', 'The Excel file is damaged: part of it cannot be unzipped.');
+    throw new InputError('DAMAGED_FILE', 'The Excel file is damaged: part of it cannot be unzipped.');
   } finally {
     src.destroy();
     stream.destroy();
@@ -235,7 +235,7 @@ function columnOf(ref: string | undefined, previous: number): number {
     for (const ch of letters.slice(0, 4).toUpperCase()) n = n * 26 + ch.charCodeAt(0) - 64;
   }
   if (n > MAX_COLUMNS)
-    throw new InputError('UNSUPPORTED_FILE', 'The first rows of the Excel sheet have cells beyond column XFD.');
+    throw new InputError('DAMAGED_FILE', 'The first rows of the Excel sheet have cells beyond column XFD.');
   return n - 1;
 }
 
@@ -245,7 +245,7 @@ function parseRow(xml: string): Cell[] {
   const cells: Cell[] = [];
   cellsOf().feed(xml, (c) => {
     if (cells.length >= MAX_COLUMNS)
-      throw new InputError('UNSUPPORTED_FILE', 'A row of the Excel sheet has more cells than a worksheet can hold.');
+      throw new InputError('DAMAGED_FILE', 'A row of the Excel sheet has more cells than a worksheet can hold.');
     const gt = c.indexOf('>');
     const closed = c[gt - 1] === '/';
     const attrs = c.slice(2, closed ? gt - 1 : gt);
@@ -274,7 +274,7 @@ export async function readXlsxHeadRows(file: string, maxRows: number): Promise<s
     list = await entries(file);
   } catch {
     throw new InputError(
-      'UNSUPPORTED_FILE',
+      'DAMAGED_FILE',
       'The Excel file could not be read (its list of parts is missing or damaged). Save it again as .xlsx or .csv.',
     );
   }
@@ -290,7 +290,7 @@ export async function readXlsxHeadRows(file: string, maxRows: number): Promise<s
   const rowScanner = new ElementScanner(
     'row',
     MAX_PENDING,
-    () => new InputError('UNSUPPORTED_FILE', 'The first rows of the Excel sheet are too long to be a header.'),
+    () => new InputError('DAMAGED_FILE', 'The first rows of the Excel sheet are too long to be a header.'),
   );
   let scanned = 0;
   let stopped = false;
@@ -304,9 +304,9 @@ export async function readXlsxHeadRows(file: string, maxRows: number): Promise<s
     return (stopped = done || scanned > MAX_SCAN);
   });
   if (!stopped && rowScanner.unfinished)
-    throw new InputError('UNSUPPORTED_FILE', 'The Excel sheet is damaged: one of its first rows never ends.');
+    throw new InputError('DAMAGED_FILE', 'The Excel sheet is damaged: one of its first rows never ends.');
   if (!rows.length && scanned > MAX_SCAN)
-    throw new InputError('UNSUPPORTED_FILE', 'The Excel sheet has no row in its first 256 MB: it is not a data sheet.');
+    throw new InputError('DAMAGED_FILE', 'The Excel sheet has no row in its first 256 MB: it is not a data sheet.');
 
   const wanted = new Set<number>();
   let last = -1;
@@ -322,7 +322,7 @@ export async function readXlsxHeadRows(file: string, maxRows: number): Promise<s
     const siScanner = new ElementScanner(
       'si',
       MAX_PENDING,
-      () => new InputError('UNSUPPORTED_FILE', 'A shared string of the Excel file is too long to be a header.'),
+      () => new InputError('DAMAGED_FILE', 'A shared string of the Excel file is too long to be a header.'),
     );
     await scan(file, list[strings], (text) => {
       read += text.length;

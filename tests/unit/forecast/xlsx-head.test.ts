@@ -90,7 +90,7 @@ describe('the head reader on hostile sheets', () => {
     const content = xlsxUnclosed('<row>', 800_000);
     expect(content.length).toBeLessThan(8 * 1024);
     const e = await failure(readXlsxHeadRows(put(content), 20));
-    expect(e.code).toBe('UNSUPPORTED_FILE');
+    expect(e.code).toBe('DAMAGED_FILE');
     expect(e.message).toMatch(/never ends/);
   });
 
@@ -112,7 +112,7 @@ describe('the head reader on hostile sheets', () => {
 
   it('turns corrupt compressed data into an InputError without internal text', async () => {
     const e = await failure(readXlsxHeadRows(put(xlsxCorruptDeflate([['a', 'b']])), 20));
-    expect(e.code).toBe('UNSUPPORTED_FILE');
+    expect(e.code).toBe('DAMAGED_FILE');
     expect(e.message).toMatch(/damaged/);
     expect(e.message).not.toMatch(/block type|Z_DATA_ERROR/);
   });
