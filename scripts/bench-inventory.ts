@@ -257,6 +257,10 @@ try {
     console.log(
       `  ${verdict(ours.spl_mean <= 0.95 * goal)} SPL ${ours.spl_mean.toFixed(3)} ≤ 0.95 × best peer ${goal.toFixed(3)}`,
     );
+    console.log(
+      `  ${verdict(ours.spl_mean <= bestPeer.spl_mean)} floor (issue 20): SPL ${ours.spl_mean.toFixed(3)} ≤ ` +
+        `best peer's ${bestPeer.spl_mean.toFixed(3)} (${bestPeer.plan})`,
+    );
     console.log(`  ${verdict(c['0.9'] >= 0.89)} coverage at 0.90: ${c['0.9'].toFixed(3)} (≥ 0.890)`);
     console.log(`  ${verdict(c['0.95'] >= 0.94)} coverage at 0.95: ${c['0.95'].toFixed(3)} (≥ 0.940)`);
     console.log(`  ${verdict(c['0.99'] >= 0.98)} coverage at 0.99: ${c['0.99'].toFixed(3)} (≥ 0.980)`);
