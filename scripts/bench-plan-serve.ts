@@ -81,13 +81,14 @@ try {
   writeFileSync(paths.output('job.plan.csv'), `${lines.join('\n')}\n`);
   const pool = new WorkerPool({ threads: 1, minThreads: 0 });
   const books = new PlanWorkbooks(pool, paths);
+  const job = { id: 'job', upload_name: 'job.csv', parts: null, output_name: 'job.csv', plan_name: 'job.plan.csv' };
   let after, cached;
   try {
     await pool
       .run({ kind: 'series-index', request: null as never }, new AbortController().signal, () => undefined)
       .result.catch(() => undefined); // start the thread (and tsx in it) outside the measured download
-    after = await loopDelay(async () => send(await books.file('job', 'job.plan.csv')));
-    cached = await loopDelay(async () => send(await books.file('job', 'job.plan.csv')));
+    after = await loopDelay(async () => send(await books.file(job)));
+    cached = await loopDelay(async () => send(await books.file(job)));
   } finally {
     await pool.destroy();
   }

@@ -47,7 +47,7 @@ export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps)
     }
     const { job, name } = await jobs.plan(jobId(req));
     // built once in a worker thread and kept next to the plan (jobs/plan-workbooks.ts)
-    const xlsx = await workbooks.file(job.id, job.plan_name!);
+    const xlsx = await workbooks.file(job);
     res.type(XLSX_TYPE);
     res.attachment(`${name}.xlsx`);
     await new Promise<void>((resolve, reject) =>

@@ -149,16 +149,8 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
 
   // The job's series, from its index: a bounded read per request (see jobs/job-series.ts).
   const seriesSource = async (id: string): Promise<SeriesSource> => {
-    const { file: outputFile } = await jobs.output(id);
-    const { job, file: uploadFile } = await jobs.upload(id);
-    return {
-      jobId: id,
-      outputFile,
-      uploadFile,
-      originalName: job.filename,
-      config: job.config,
-      tmpFile: () => paths.tmpFile('series-index'),
-    };
+    await jobs.output(id); // a completed job whose forecast is still there
+    return jobs.seriesSource(await jobs.find(id));
   };
 
   r.get('/jobs/:id/series/keys', viewer, async (req, res) => {

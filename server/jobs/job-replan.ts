@@ -10,7 +10,8 @@ import type { InventoryMetrics, InventoryTotals } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { ReplanDto } from '../contract/inventory.js';
 import { INVENTORY_DEFAULTS, type JobConfig } from '../contract/schemas.js';
-import { planInputsFileOf, type PlanTotals, type ReplanResult } from '../forecast/index.js';
+import type { PlanTotals, ReplanResult } from '../forecast/index.js';
+import { jobFiles, jobTemps } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import type { Job } from './job.js';
 import type { JobService, Replanner } from './job.service.js';
@@ -81,7 +82,7 @@ export class JobReplan implements Replanner {
       review_periods: change.review_periods ?? c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
     };
     if (signal.aborted) throw gone(id); // deleted while its files were checked
-    const tmp = this.paths.tmpFile(`${id}-replan`);
+    const tmp = jobTemps.replan(this.paths, id);
     const request = { inputsFile, planFile: tmp, defaults };
     try {
       const r = await this.pool.call({ kind: 'replan', request }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
@@ -114,8 +115,9 @@ export class JobReplan implements Replanner {
         'JOB_NOT_COMPLETED',
         `Job ${job.id} is ${job.status}; only a completed job's plan can be re-planned.`,
       );
-    const planFile = job.plan_name ? this.paths.output(job.plan_name) : null;
-    const inputsFile = planFile ? planInputsFileOf(planFile) : null;
+    const files = job.plan_name ? jobFiles(this.paths, job) : null;
+    const planFile = files?.plan ?? null;
+    const inputsFile = files?.planInputs ?? null;
     const ok = async (f: string | null) =>
       !!f &&
       (await fs

@@ -11,7 +11,6 @@ import { stageText } from '../contract/stages.js';
 import {
   engine,
   OrderedOutput,
-  planInputsFileOf,
   planInputsHeader,
   type HistorySource,
   type InputErrorCode,
@@ -23,6 +22,7 @@ import {
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 import { storageProblem } from '../storage/errors.js';
+import { planInputsOf } from '../storage/job-files.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
 
@@ -127,7 +127,7 @@ export class JobRunner {
     let output: OrderedOutput | null = null;
     let plan: OrderedOutput | null = null;
     let inputs: OrderedOutput | null = null;
-    const inputsTmp = planInputsFileOf(req.planTmpFile);
+    const inputsTmp = planInputsOf(req.planTmpFile);
     const drop = async () => {
       await output?.abandon();
       await plan?.abandon();

@@ -9,20 +9,20 @@ import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } f
 import { AppError } from '../contract/errors.js';
 import type { JobStatus, ListQuery } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
+import { jobFiles, jobTemps, partsName, uploadName } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto } from './job.dto.js';
 import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
-import { planInputsFileOf, type HistorySource } from '../forecast/index.js';
+import type { HistorySource } from '../forecast/index.js';
 import type { SeriesSource } from './job-series.js';
 import type { JobRunner } from './job.runner.js';
 import { stageText } from '../contract/stages.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
-import { JobExecution, planFileName } from './job.execution.js';
-import { planWorkbookName } from './plan-workbooks.js';
+import { JobExecution } from './job.execution.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -125,13 +125,15 @@ export class JobService {
 
   /** Where a completed job's series are read from. */
   seriesSource(job: Job): SeriesSource {
+    const files = jobFiles(this.paths, job);
     return {
       jobId: job.id,
-      outputFile: this.paths.output(job.output_name ?? `${job.id}.csv`),
-      uploadFile: this.paths.upload(job.upload_name),
+      outputFile: files.output,
+      indexFile: files.seriesIndex,
+      uploadFile: files.upload,
       originalName: job.filename,
       config: job.config,
-      tmpFile: () => this.paths.tmpFile('series-index'),
+      tmpFile: () => jobTemps.seriesIndex(this.paths),
     };
   }
 
@@ -170,7 +172,7 @@ export class JobService {
         'JOB_NOT_COMPLETED',
         `Job ${id} is ${row.status}; only a completed job has a forecast to download.`,
       );
-    const file = row.output_name ? this.paths.output(row.output_name) : null;
+    const file = row.output_name ? jobFiles(this.paths, row).output : null;
     if (!file || !(await exists(file)))
       throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
     return { file, name: `${downloadBase(row.filename, 'forecast')}-forecast-${id}.csv` };
@@ -191,7 +193,7 @@ export class JobService {
         'NOT_FOUND',
         `Job ${id} ran before inventory plans existed, so it has none; run it again to get one.`,
       );
-    const file = this.paths.output(job.plan_name);
+    const file = jobFiles(this.paths, job).plan;
     if (!(await exists(file)))
       throw new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
     return { job, file, name: `${downloadBase(job.filename, 'plan')}-inventory-${id}` };
@@ -200,11 +202,8 @@ export class JobService {
   /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
   async upload(id: string): Promise<{ job: Job; file: string; parts: string | null }> {
     const job = await this.find(id);
-    return {
-      job,
-      file: this.paths.upload(job.upload_name),
-      parts: job.parts ? this.paths.upload(job.parts.name) : null,
-    };
+    const files = jobFiles(this.paths, job);
+    return { job, file: files.upload, parts: files.parts };
   }
 
   /** Jobs by status, for the metrics. */
@@ -233,22 +232,26 @@ export class JobService {
     // Taken synchronously after the check, so creates racing through the awaits below cannot overshoot.
     this.reserved.push(owner);
     const id = newId();
-    const ext = path.extname(job.originalName).toLowerCase() || '.csv';
-    const uploadName = `${id}${ext}`;
-    const uploadPath = this.paths.upload(uploadName);
+    const named = {
+      id,
+      upload_name: uploadName(id, job.originalName),
+      parts: job.parts ? { name: partsName(id, job.parts.originalName) } : null,
+      output_name: null,
+      plan_name: null,
+    };
+    const files = jobFiles(this.paths, named);
     let parts: StoredParts | null = null;
     let row: Job;
     try {
-      await fs.rename(job.tmpPath, uploadPath);
-      if (job.parts) {
-        const name = `${id}.parts${path.extname(job.parts.originalName).toLowerCase() || '.csv'}`;
-        await fs.rename(job.parts.tmpPath, this.paths.upload(name));
-        parts = { name, filename: job.parts.originalName, size: job.parts.size };
+      await fs.rename(job.tmpPath, files.upload);
+      if (job.parts && named.parts && files.parts) {
+        await fs.rename(job.parts.tmpPath, files.parts);
+        parts = { name: named.parts.name, filename: job.parts.originalName, size: job.parts.size };
       }
       row = await this.repo.insert({
         id,
         filename: job.originalName,
-        upload_name: uploadName,
+        upload_name: named.upload_name,
         file_size: job.size,
         output_name: null,
         parts,
@@ -270,8 +273,8 @@ export class JobService {
         owner: job.by ?? null,
       });
     } catch (err) {
-      await removeQuietly(uploadPath);
-      if (parts) await removeQuietly(this.paths.upload(parts.name));
+      await removeQuietly(files.upload);
+      if (parts) await removeQuietly(files.parts);
       throw err;
     } finally {
       this.reserved.splice(this.reserved.indexOf(owner), 1);
@@ -330,16 +333,8 @@ export class JobService {
     // A series index still being built would otherwise land after the files are gone.
     await this.indexer?.forget(id);
     await this.replanner?.forget(id); // and so would a re-plan's
-    await removeQuietly(this.paths.upload(row.upload_name));
-    if (row.parts) await removeQuietly(this.paths.upload(row.parts.name));
-    const plan = row.plan_name ?? planFileName(id);
-    await removeQuietly(this.paths.output(plan));
-    await removeQuietly(planInputsFileOf(this.paths.output(plan)));
-    // after the plan, never before: a workbook being built then sees the plan gone (plan-workbooks.ts)
-    await removeQuietly(this.paths.output(planWorkbookName(plan)));
-    const fresh = row.output_name ?? `${id}.csv`;
-    await removeQuietly(this.paths.output(fresh));
-    await removeQuietly(`${this.paths.output(fresh)}.idx`); // its series index (jobs/job-series.ts)
+    // one by one, in the order storage/job-files.ts gives (and says why)
+    for (const file of jobFiles(this.paths, row).deleteOrder) await removeQuietly(file);
     this.logs.drop(id);
     this.events.emit('deleted', { id });
     this.emitQueuePositions();
