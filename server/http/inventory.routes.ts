@@ -7,10 +7,10 @@ import { AppError } from '../contract/errors.js';
 import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
 import { requireRole } from './auth-middleware.js';
-import { JobInventory } from '../jobs/job-inventory.js';
-import { queryRows, summarize } from '../jobs/plan-query.js';
+import { JobInventory } from '../jobs/results/job-inventory.js';
+import { queryRows, summarize } from '../jobs/results/plan-query.js';
 import type { JobService } from '../jobs/job.service.js';
-import type { PlanWorkbooks } from '../jobs/plan-workbooks.js';
+import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 
 export interface InventoryRoutesDeps {
   jobs: JobService;
@@ -46,7 +46,7 @@ export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps)
       return;
     }
     const { job, name } = await jobs.plan(jobId(req));
-    // built once in a worker thread and kept next to the plan (jobs/plan-workbooks.ts)
+    // built once in a worker thread and kept next to the plan (jobs/results/plan-workbooks.ts)
     const xlsx = await workbooks.file(job);
     res.type(XLSX_TYPE);
     res.attachment(`${name}.xlsx`);

@@ -17,11 +17,11 @@ import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
 import { storageError } from './errors.js';
-import type { JobSeries, SeriesSource } from '../jobs/job-series.js';
-import type { JobSites } from '../jobs/job-sites.js';
+import type { JobSeries, SeriesSource } from '../jobs/results/job-series.js';
+import type { JobSites } from '../jobs/results/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { inventoryRoutes } from './inventory.routes.js';
-import type { PlanWorkbooks } from '../jobs/plan-workbooks.js';
+import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 import { checkUploadedFile, discardUpload, parseConfigField, type createUploadReceiver } from './upload.js';
 
 export interface JobRoutesDeps {
@@ -147,7 +147,7 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
     res.json(body);
   });
 
-  // The job's series, from its index: a bounded read per request (see jobs/job-series.ts).
+  // The job's series, from its index: a bounded read per request (see jobs/results/job-series.ts).
   const seriesSource = async (id: string): Promise<SeriesSource> => {
     await jobs.output(id); // a completed job whose forecast is still there
     return jobs.seriesSource(await jobs.find(id));

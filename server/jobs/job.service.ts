@@ -16,7 +16,7 @@ import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './j
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
 import type { HistorySource } from '../forecast/index.js';
-import type { SeriesSource } from './job-series.js';
+import type { SeriesSource } from './results/job-series.js';
 import type { JobRunner } from './job.runner.js';
 import { stageText } from '../contract/stages.js';
 import { CANCELLED_BY_USER } from './job.state.js';
@@ -45,7 +45,7 @@ export interface NewJob {
   by?: JobOwner | null;
 }
 
-/** Background work on a completed job's series (jobs/job-series.ts), cancelled before its files go. */
+/** Background work on a completed job's series (jobs/results/job-series.ts), cancelled before its files go. */
 export interface SeriesIndexer {
   completed(src: SeriesSource, history: HistorySource): void;
   /** Cancels a build in flight for the job; resolves once no index file of it can appear. */
@@ -54,7 +54,7 @@ export interface SeriesIndexer {
   close(): Promise<void>;
 }
 
-/** Background work on a completed job's plan (jobs/job-replan.ts): a re-plan in flight, cancelled on Delete. */
+/** Background work on a completed job's plan (jobs/results/job-replan.ts): a re-plan in flight, cancelled on Delete. */
 export interface Replanner {
   forget(id: string): Promise<void>;
   close(): Promise<void>;

@@ -34,7 +34,7 @@ interface Artifact {
  * Every stored file of a job, in the order Delete removes them. The plan goes before its workbook: a
  * workbook build in flight looks for the plan once its file is renamed in, so either it finds the plan gone
  * and removes its own workbook, or its workbook is already there for Delete to remove after the plan
- * (results/plan-workbooks.ts). The builds and re-plans that write the others are cancelled before any goes.
+ * (jobs/results/plan-workbooks.ts). The builds and re-plans that write the others are cancelled before any goes.
  */
 const ARTIFACTS = {
   upload: { area: 'uploads', of: 'upload', name: (b) => b },

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto, SeriesDto, SeriesKeysDto } from '../../server/contract/dto.js';
-import type { SeriesSource } from '../../server/jobs/job-series.js';
+import type { SeriesSource } from '../../server/jobs/results/job-series.js';
 import { api, bootServer, filesIn, uploadJob, waitFor, type Client, type TestServer } from '../helpers/server.js';
 import { oracleForecast, oracleHistory, oracleKeys } from '../helpers/series-oracle.js';
 

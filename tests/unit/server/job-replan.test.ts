@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AppError } from '../../../server/contract/errors.js';
 import type { Job } from '../../../server/jobs/job.js';
-import { JobReplan } from '../../../server/jobs/job-replan.js';
+import { JobReplan } from '../../../server/jobs/results/job-replan.js';
 import type { JobService } from '../../../server/jobs/job.service.js';
 import { WorkerPool } from '../../../server/jobs/worker-pool.js';
 import type { StoragePaths } from '../../../server/storage/paths.js';

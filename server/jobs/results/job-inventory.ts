@@ -3,8 +3,8 @@
  * read once per job into rows and kept for a few jobs; plan-query.ts filters, sorts, pages and totals them
  * per request. A deleted job's plan is forgotten (JobInventory.forget).
  */
-import type { PlanRowDto } from '../contract/inventory.js';
-import { readPlan } from '../forecast/index.js';
+import type { PlanRowDto } from '../../contract/inventory.js';
+import { readPlan } from '../../forecast/index.js';
 
 const CACHED_JOBS = 8;
 

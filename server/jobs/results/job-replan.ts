@@ -6,16 +6,16 @@
  * flight and waits for it (JobService.remove), so no file of it outlives the job.
  */
 import { promises as fs } from 'node:fs';
-import type { InventoryMetrics, InventoryTotals } from '../contract/dto.js';
-import { AppError } from '../contract/errors.js';
-import type { ReplanDto } from '../contract/inventory.js';
-import { INVENTORY_DEFAULTS, type JobConfig } from '../contract/schemas.js';
-import type { PlanTotals, ReplanResult } from '../forecast/index.js';
-import { jobFiles, jobTemps } from '../storage/job-files.js';
-import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import type { Job } from './job.js';
-import type { JobService, Replanner } from './job.service.js';
-import { WorkerInputError, WorkerTimeoutError, type WorkerPool } from './worker-pool.js';
+import type { InventoryMetrics, InventoryTotals } from '../../contract/dto.js';
+import { AppError } from '../../contract/errors.js';
+import type { ReplanDto } from '../../contract/inventory.js';
+import { INVENTORY_DEFAULTS, type JobConfig } from '../../contract/schemas.js';
+import type { PlanTotals, ReplanResult } from '../../forecast/index.js';
+import { jobFiles, jobTemps } from '../../storage/job-files.js';
+import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { Job } from '../job.js';
+import type { JobService, Replanner } from '../job.service.js';
+import { WorkerInputError, WorkerTimeoutError, type WorkerPool } from '../worker-pool.js';
 
 /** The job-wide settings a re-plan may change (validated by replanSchema); absent: the job's own. */
 export interface ReplanChange {

@@ -8,12 +8,17 @@
  * build is logged and tried again on the next request; Delete and shutdown cancel a build in flight.
  */
 import { promises as fs } from 'node:fs';
-import type { ForecastPointDto, JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../contract/dto.js';
-import { AppError } from '../contract/errors.js';
-import { SeriesIndexReader, type HistorySource, type OutputRecord, type SeriesIndexEntry } from '../forecast/index.js';
-import type { Logger } from '../logger.js';
-import { removeQuietly } from '../storage/paths.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { ForecastPointDto, JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../../contract/dto.js';
+import { AppError } from '../../contract/errors.js';
+import {
+  SeriesIndexReader,
+  type HistorySource,
+  type OutputRecord,
+  type SeriesIndexEntry,
+} from '../../forecast/index.js';
+import type { Logger } from '../../logger.js';
+import { removeQuietly } from '../../storage/paths.js';
+import type { WorkerPool } from '../worker-pool.js';
 
 /** What the series of one completed job are read from. */
 export interface SeriesSource {

@@ -7,10 +7,10 @@
  * The workbook carries its plan's modification time: a plan rewritten since (a re-plan) gets a fresh one.
  */
 import { promises as fs } from 'node:fs';
-import { AppError } from '../contract/errors.js';
-import { jobFiles, jobTemps, type JobFileRow } from '../storage/job-files.js';
-import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import type { WorkerPool } from './worker-pool.js';
+import { AppError } from '../../contract/errors.js';
+import { jobFiles, jobTemps, type JobFileRow } from '../../storage/job-files.js';
+import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { WorkerPool } from '../worker-pool.js';
 
 const BUILD_TIMEOUT_MS = 300_000;
 

@@ -3,9 +3,9 @@
  * interactive pool (the same preview a fresh upload gets, never on the event loop) and kept: an
  * upload never changes after the job is created.
  */
-import type { JobConfig } from '../contract/dto.js';
-import { AppError, isErrorCode } from '../contract/errors.js';
-import { WorkerInputError, type WorkerPool } from './worker-pool.js';
+import type { JobConfig } from '../../contract/dto.js';
+import { AppError, isErrorCode } from '../../contract/errors.js';
+import { WorkerInputError, type WorkerPool } from '../worker-pool.js';
 
 const SITES_TIMEOUT_MS = 120_000;
 const KEEP = 32;
