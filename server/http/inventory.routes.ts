@@ -7,7 +7,7 @@ import { AppError } from '../contract/errors.js';
 import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
 import { requireRole } from './auth-middleware.js';
-import { JobInventory } from '../jobs/results/job-inventory.js';
+import type { JobInventory } from '../jobs/results/job-inventory.js';
 import { queryRows, summarize } from '../jobs/results/plan-query.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
@@ -15,18 +15,16 @@ import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 export interface InventoryRoutesDeps {
   jobs: JobService;
   workbooks: PlanWorkbooks;
+  /** the plans' rows, cached (a deleted or re-planned job's are forgotten through the service) */
+  plans: JobInventory;
   jobId: (req: Request) => string;
 }
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps): Router {
+export function inventoryRoutes({ jobs, workbooks, plans, jobId }: InventoryRoutesDeps): Router {
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
-  const plans = new JobInventory();
-  // a deleted job's plan would otherwise stay cached until evicted
-  jobs.events.on('deleted', ({ id }) => plans.forget(id));
-  jobs.events.on('replanned', ({ id }) => plans.forget(id)); // its plan file was replaced
 
   const load = async (req: Request) => {
     const { job, file, name } = await jobs.plan(jobId(req));

@@ -9,14 +9,13 @@ import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } f
 import { AppError } from '../contract/errors.js';
 import type { JobStatus, ListQuery } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
-import { jobFiles, jobTemps, partsName, uploadName } from '../storage/job-files.js';
+import { jobFiles, partsName, uploadName } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto } from './job.dto.js';
 import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
-import type { HistorySource } from '../forecast/index.js';
-import type { SeriesSource } from './results/job-series.js';
+import type { JobFeature } from './job-feature.js';
 import type { JobRunner } from './job.runner.js';
 import { stageText } from '../contract/stages.js';
 import { CANCELLED_BY_USER } from './job.state.js';
@@ -45,21 +44,6 @@ export interface NewJob {
   by?: JobOwner | null;
 }
 
-/** Background work on a completed job's series (jobs/results/job-series.ts), cancelled before its files go. */
-export interface SeriesIndexer {
-  completed(src: SeriesSource, history: HistorySource): void;
-  /** Cancels a build in flight for the job; resolves once no index file of it can appear. */
-  forget(id: string): Promise<void>;
-  /** Cancels every build in flight. */
-  close(): Promise<void>;
-}
-
-/** Background work on a completed job's plan (jobs/results/job-replan.ts): a re-plan in flight, cancelled on Delete. */
-export interface Replanner {
-  forget(id: string): Promise<void>;
-  close(): Promise<void>;
-}
-
 const now = () => new Date().toISOString();
 const newId = () => randomBytes(8).toString('hex');
 
@@ -74,8 +58,8 @@ export class JobService {
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
   private accepting = true;
-  private indexer: SeriesIndexer | null = null;
-  private replanner: Replanner | null = null;
+  /** What serves finished jobs' results (server.ts lists them), told of completes, re-plans, deletes, shutdown. */
+  private readonly features: readonly JobFeature[];
 
   constructor(
     private readonly repo: JobRepo,
@@ -83,7 +67,9 @@ export class JobService {
     private readonly paths: StoragePaths,
     private readonly logger: Logger,
     private readonly opts: JobServiceOptions,
+    features: (jobs: JobService) => readonly JobFeature[] = () => [],
   ) {
+    this.features = features(this);
     this.live = new LiveJobs(
       repo,
       this.events,
@@ -96,18 +82,10 @@ export class JobService {
       updated: (job) => this.events.emit('updated', this.dto(job)),
       queueChanged: () => this.emitQueuePositions(),
       dto: (job) => this.dto(job),
-      completed: (job, history) => this.indexer?.completed(this.seriesSource(job), history),
+      completed: (job, history) => {
+        for (const f of this.features) f.completed?.(job, history);
+      },
     });
-  }
-
-  /** Who builds a completed job's series index (the job page's chart). */
-  useSeriesIndexer(indexer: SeriesIndexer): void {
-    this.indexer = indexer;
-  }
-
-  /** Who re-plans a completed job's inventory plan; cancelled on Delete like the series index. */
-  useReplanner(replanner: Replanner): void {
-    this.replanner = replanner;
   }
 
   /**
@@ -117,24 +95,11 @@ export class JobService {
   async replanned(id: string, config: JobConfig, metrics: Job['metrics']): Promise<JobDto | null> {
     const row = await this.repo.patchCompleted(id, config, metrics);
     if (!row) return null;
+    for (const f of this.features) f.replanned?.(id);
     const dto = this.dto(row);
     this.events.emit('updated', dto);
     this.events.emit('replanned', { id });
     return dto;
-  }
-
-  /** Where a completed job's series are read from. */
-  seriesSource(job: Job): SeriesSource {
-    const files = jobFiles(this.paths, job);
-    return {
-      jobId: job.id,
-      outputFile: files.output,
-      indexFile: files.seriesIndex,
-      uploadFile: files.upload,
-      originalName: job.filename,
-      config: job.config,
-      tmpFile: () => jobTemps.seriesIndex(this.paths),
-    };
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -330,9 +295,8 @@ export class JobService {
       if (!again) throw notFound(id);
       throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${again.status}.`);
     }
-    // A series index still being built would otherwise land after the files are gone.
-    await this.indexer?.forget(id);
-    await this.replanner?.forget(id); // and so would a re-plan's
+    // Work in flight on its results (a series index, a re-plan) would otherwise land after the files go.
+    for (const f of this.features) await f.forget(id);
     // one by one, in the order storage/job-files.ts gives (and says why)
     for (const file of jobFiles(this.paths, row).deleteOrder) await removeQuietly(file);
     this.logs.drop(id);
@@ -397,8 +361,7 @@ export class JobService {
       }),
     );
     await Promise.all(this.active.values());
-    await this.indexer?.close();
-    await this.replanner?.close();
+    for (const f of this.features) await f.close();
   }
 
   // ---- internals -------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import type { PlanTotals, ReplanResult } from '../../forecast/index.js';
 import { jobFiles, jobTemps } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
 import type { Job } from '../job.js';
-import type { JobService, Replanner } from '../job.service.js';
+import type { JobFeature } from '../job-feature.js';
+import type { JobService } from '../job.service.js';
 import { WorkerInputError, WorkerTimeoutError, type WorkerPool } from '../worker-pool.js';
 
 /** The job-wide settings a re-plan may change (validated by replanSchema); absent: the job's own. */
@@ -33,7 +34,7 @@ interface Running {
   done: Promise<unknown>;
 }
 
-export class JobReplan implements Replanner {
+export class JobReplan implements JobFeature {
   private readonly running = new Map<string, Running>();
 
   constructor(

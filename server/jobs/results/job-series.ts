@@ -17,7 +17,10 @@ import {
   type SeriesIndexEntry,
 } from '../../forecast/index.js';
 import type { Logger } from '../../logger.js';
-import { removeQuietly } from '../../storage/paths.js';
+import { jobFiles, jobTemps } from '../../storage/job-files.js';
+import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { Job } from '../job.js';
+import type { JobFeature } from '../job-feature.js';
 import type { WorkerPool } from '../worker-pool.js';
 
 /** What the series of one completed job are read from. */
@@ -71,17 +74,33 @@ interface Build {
   done: Promise<unknown>;
 }
 
-export class JobSeries {
+export class JobSeries implements JobFeature {
   private readonly readers = new Map<string, Promise<SeriesIndexReader | null>>();
   private readonly builds = new Map<string, Build>();
 
   constructor(
     private readonly pool: WorkerPool,
+    private readonly paths: StoragePaths,
     private readonly logger?: Logger,
   ) {}
 
+  /** Where a completed job's series are read from. */
+  source(job: Job): SeriesSource {
+    const files = jobFiles(this.paths, job);
+    return {
+      jobId: job.id,
+      outputFile: files.output,
+      indexFile: files.seriesIndex,
+      uploadFile: files.upload,
+      originalName: job.filename,
+      config: job.config,
+      tmpFile: () => jobTemps.seriesIndex(this.paths),
+    };
+  }
+
   /** A job just completed: build its index now, in the background, from the series its run holds. */
-  completed(src: SeriesSource, history: HistorySource | null): void {
+  completed(job: Job, history: HistorySource | null): void {
+    const src = this.source(job);
     this.load(src, history).catch((err: unknown) => this.logger?.error({ err, id: src.jobId }, 'series index failed'));
   }
 

@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import { AppError } from '../../contract/errors.js';
 import { jobFiles, jobTemps, type JobFileRow } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { JobFeature } from '../job-feature.js';
 import type { WorkerPool } from '../worker-pool.js';
 
 const BUILD_TIMEOUT_MS = 300_000;
@@ -24,7 +25,7 @@ const mtimeOf = async (file: string): Promise<number | null> => {
 
 const gone = () => new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
 
-export class PlanWorkbooks {
+export class PlanWorkbooks implements JobFeature {
   /** builds in flight, per job: concurrent downloads share one */
   private readonly building = new Map<string, Promise<string>>();
 
@@ -32,6 +33,12 @@ export class PlanWorkbooks {
     private readonly pool: WorkerPool,
     private readonly paths: StoragePaths,
   ) {}
+
+  /** Delete: a build in flight cleans up after itself (the plan goes first, storage/job-files.ts). */
+  forget(): void {}
+
+  /** Shutdown: builds in flight end with the pool, destroyed after the service. */
+  close(): void {}
 
   /** The workbook of the job's plan, built first if it is missing or older than the plan. */
   async file(job: JobFileRow): Promise<string> {
