@@ -22,6 +22,7 @@ import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
 import { JobExecution } from './job.execution.js';
+import { JobQueue } from './job-queue.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -50,10 +51,7 @@ const newId = () => randomBytes(8).toString('hex');
 export class JobService {
   readonly events = new JobEvents();
   readonly logs = new LogBuffer();
-  private readonly queue: string[] = [];
-  /** Owner id of each waiting job ('' = none), and slots taken by creates still writing their row. */
-  private readonly queuedBy = new Map<string, string>();
-  private readonly reserved: string[] = [];
+  private readonly queue: JobQueue;
   private readonly active = new Map<string, Promise<void>>();
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
@@ -70,6 +68,7 @@ export class JobService {
     features: (jobs: JobService) => readonly JobFeature[] = () => [],
   ) {
     this.features = features(this);
+    this.queue = new JobQueue(repo, opts);
     this.live = new LiveJobs(
       repo,
       this.events,
@@ -182,8 +181,7 @@ export class JobService {
   }
 
   queuePosition(id: string): number | null {
-    const i = this.queue.indexOf(id);
-    return i < 0 ? null : i + 1;
+    return this.queue.position(id);
   }
 
   // ---- commands ----------------------------------------------------------------------------------
@@ -192,10 +190,7 @@ export class JobService {
     if (!this.accepting)
       throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
     const owner = job.by?.id ?? '';
-    await this.learnOwners();
-    this.checkQueueRoom(owner);
-    // Taken synchronously after the check, so creates racing through the awaits below cannot overshoot.
-    this.reserved.push(owner);
+    const release = await this.queue.reserve(owner);
     const id = newId();
     const named = {
       id,
@@ -242,10 +237,9 @@ export class JobService {
       if (parts) await removeQuietly(files.parts);
       throw err;
     } finally {
-      this.reserved.splice(this.reserved.indexOf(owner), 1);
+      release();
     }
-    this.queue.push(id);
-    this.queuedBy.set(id, owner);
+    this.queue.push(id, owner);
     this.addLog(id, 'info', `Queued ${job.originalName} (${job.size} bytes)`);
     const dto = this.dto(row);
     this.events.emit('created', dto);
@@ -331,15 +325,14 @@ export class JobService {
 
   /** Queues the given job ids (boot), in order. */
   enqueue(ids: string[]): void {
-    for (const id of ids) if (!this.queue.includes(id)) this.queue.push(id);
+    this.queue.enqueue(ids);
     this.pump();
   }
 
   /** Stops taking work, requeues running jobs for the next boot, waits for their threads. */
   async shutdown(): Promise<void> {
     this.accepting = false;
-    this.queue.length = 0;
-    this.queuedBy.clear();
+    this.queue.clear();
     const running = [...this.active.keys()];
     await Promise.all(
       running.map(async (id) => {
@@ -366,40 +359,9 @@ export class JobService {
 
   // ---- internals -------------------------------------------------------------------------------------
 
-  /** QUEUE_FULL when a new job of `owner` would pass MAX_QUEUED_PER_USER or MAX_QUEUED. */
-  private checkQueueRoom(owner: string): void {
-    const total = this.queue.length + this.reserved.length;
-    if (total >= this.opts.maxQueued)
-      throw new AppError(
-        429,
-        'QUEUE_FULL',
-        `${total} jobs are already waiting in the queue, the most this server takes (MAX_QUEUED=${this.opts.maxQueued}). ` +
-          'Try again when some have started.',
-      );
-    let mine = this.reserved.filter((o) => o === owner).length;
-    for (const id of this.queue) if (this.queuedBy.get(id) === owner) mine++;
-    if (mine >= this.opts.maxQueuedPerUser)
-      throw new AppError(
-        429,
-        'QUEUE_FULL',
-        `You already have ${mine} jobs waiting in the queue, the most one person may have ` +
-          `(MAX_QUEUED_PER_USER=${this.opts.maxQueuedPerUser}). Wait for some to start, or stop some.`,
-      );
-  }
-
-  /** Owners of jobs queued at boot (enqueue gets only ids), read once. */
-  private async learnOwners(): Promise<void> {
-    const unknown = this.queue.filter((id) => !this.queuedBy.has(id));
-    for (const id of unknown) {
-      const owner = (await this.repo.find(id))?.owner?.id ?? '';
-      if (this.queue.includes(id)) this.queuedBy.set(id, owner);
-    }
-  }
-
   private pump(): void {
     while (this.accepting && this.active.size < this.opts.concurrency && this.queue.length) {
       const id = this.queue.shift()!;
-      this.queuedBy.delete(id);
       const p = this.execution
         .run(id)
         .catch((err) => this.logger.error({ err, id }, 'job execution failed unexpectedly'))
@@ -422,9 +384,7 @@ export class JobService {
     });
     if (done) {
       this.addLog(id, 'warn', message);
-      const i = this.queue.indexOf(id);
-      if (i >= 0) this.queue.splice(i, 1);
-      this.queuedBy.delete(id);
+      this.queue.remove(id);
       this.live.end(id);
     }
     return done;
@@ -437,7 +397,7 @@ export class JobService {
   }
 
   private emitQueuePositions(): void {
-    const ids = [...this.queue];
+    const ids = this.queue.list();
     Promise.all(ids.map((id) => this.repo.find(id)))
       .then((rows) => {
         for (const r of rows) if (r && r.status === 'QUEUED') this.events.emit('updated', this.dto(r));
