@@ -42,7 +42,7 @@ export { matchParts, type MatchedParts } from './inventory/settings.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
 export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
-export { planInputsFileOf, planInputsHeader } from './output/plan-inputs.js';
+export { planInputsHeader } from './output/plan-inputs.js';
 export { replanFromInputs, type ReplanRequest, type ReplanResult } from './output/replan.js';
 export type { SeriesIndexEntry } from './output/series-index.js';
 

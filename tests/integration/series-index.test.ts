@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto, SeriesDto, SeriesKeysDto } from '../../server/contract/dto.js';
-import { indexFileOf, type SeriesSource } from '../../server/jobs/job-series.js';
+import type { SeriesSource } from '../../server/jobs/results/job-series.js';
 import { api, bootServer, filesIn, uploadJob, waitFor, type Client, type TestServer } from '../helpers/server.js';
 import { oracleForecast, oracleHistory, oracleKeys } from '../helpers/series-oracle.js';
 
@@ -39,6 +39,7 @@ async function completedJob(config: Record<string, unknown> = { forecast_horizon
 }
 
 const outputOf = (id: string) => path.join(s.storage, 'outputs', `${id}.csv`);
+const indexFileOf = (outputFile: string) => `${outputFile}.idx`;
 const get = <T>(p: string) => api<T>(s.url, 'GET', p);
 const seriesUrl = (id: string, k: { partnumber: string; site_code: string }) =>
   `/api/jobs/${id}/series?${new URLSearchParams({ partnumber: k.partnumber, site_code: k.site_code })}`;
@@ -48,6 +49,7 @@ function source(job: JobDto): SeriesSource {
   return {
     jobId: job.id,
     outputFile: outputOf(job.id),
+    indexFile: indexFileOf(outputOf(job.id)),
     uploadFile: path.join(s.storage, 'uploads', uploads[0]),
     originalName: job.filename,
     config: job.config,

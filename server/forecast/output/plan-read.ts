@@ -1,6 +1,6 @@
 /**
  * A plan CSV read back as PlanRowDto rows: texts as uploaded (the writer's formula guard undone), numbers,
- * null for a blank optional cell. The Inventory view's cache (jobs/job-inventory.ts) and the plan workbook
+ * null for a blank optional cell. The Inventory view's cache (jobs/results/job-inventory.ts) and the plan workbook
  * (plan-xlsx.ts) read plans through here.
  */
 import { createReadStream } from 'node:fs';

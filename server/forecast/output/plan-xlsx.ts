@@ -11,7 +11,7 @@ import { safeText } from './cells.js';
 
 /**
  * Writes `rows` to a new .xlsx at `file` (which must not exist); returns how many. Runs in a worker thread
- * (jobs/plan-workbooks.ts): tens of thousands of rows take seconds of CPU that must not block the event loop.
+ * (jobs/results/plan-workbooks.ts): tens of thousands of rows take seconds of CPU that must not block the event loop.
  */
 export async function writePlanXlsx(
   file: string,

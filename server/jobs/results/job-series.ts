@@ -1,33 +1,40 @@
 /**
  * Series of a finished job for the chart: the (part, site) keys, biggest first, and one series' history
- * and forecast, served from the job's series index (`<output>.idx`). The index is built in the
- * background right after COMPLETED is announced (from the series the run holds), or on first use for a
- * job that has none (from its upload); requests that arrive meanwhile wait for that one build, which
- * takes seconds, where the old path (scan the output, read the upload; the fallback when a build fails)
- * takes longer on a big job and would queue on the same thread. A failed build is logged and tried
- * again on the next request; Delete and shutdown cancel a build in flight.
+ * and forecast, served from the job's series index (next to the output; storage/job-files.ts names it).
+ * The index is built in the background right after COMPLETED is announced (from the series the run
+ * holds), or on first use for a job that has none (from its upload); requests that arrive meanwhile wait
+ * for that one build, which takes seconds, where the old path (scan the output, read the upload; the
+ * fallback when a build fails) takes longer on a big job and would queue on the same thread. A failed
+ * build is logged and tried again on the next request; Delete and shutdown cancel a build in flight.
  */
 import { promises as fs } from 'node:fs';
-import type { ForecastPointDto, JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../contract/dto.js';
-import { AppError } from '../contract/errors.js';
-import { SeriesIndexReader, type HistorySource, type OutputRecord, type SeriesIndexEntry } from '../forecast/index.js';
-import type { Logger } from '../logger.js';
-import { removeQuietly } from '../storage/paths.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { ForecastPointDto, JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../../contract/dto.js';
+import { AppError } from '../../contract/errors.js';
+import {
+  SeriesIndexReader,
+  type HistorySource,
+  type OutputRecord,
+  type SeriesIndexEntry,
+} from '../../forecast/index.js';
+import type { Logger } from '../../logger.js';
+import { jobFiles, jobTemps } from '../../storage/job-files.js';
+import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { Job } from '../job.js';
+import type { JobFeature } from '../job-feature.js';
+import type { WorkerPool } from '../worker-pool.js';
 
 /** What the series of one completed job are read from. */
 export interface SeriesSource {
   jobId: string;
   outputFile: string;
+  /** Its series index, next to it (storage/job-files.ts) */
+  indexFile: string;
   uploadFile: string;
   originalName: string;
   config: JobConfig;
   /** A fresh temp path under tmp/ (the index is written there, then renamed). */
   tmpFile: () => string;
 }
-
-/** The index file of an output: next to it, same name plus `.idx` (reconcile keeps it with its job). */
-export const indexFileOf = (outputFile: string): string => `${outputFile}.idx`;
 
 const BUILD_TIMEOUT_MS = 5 * 60_000;
 const CACHED_JOBS = 8;
@@ -54,7 +61,7 @@ export async function buildSeriesIndex(
   try {
     const r = await pool.call({ kind: 'series-index', request }, { timeoutMs: BUILD_TIMEOUT_MS, signal });
     signal.throwIfAborted(); // cancelled while it finished: no file for a deleted job
-    await fs.rename(tmp, indexFileOf(src.outputFile));
+    await fs.rename(tmp, src.indexFile);
     return r.series;
   } finally {
     await removeQuietly(tmp);
@@ -67,17 +74,33 @@ interface Build {
   done: Promise<unknown>;
 }
 
-export class JobSeries {
+export class JobSeries implements JobFeature {
   private readonly readers = new Map<string, Promise<SeriesIndexReader | null>>();
   private readonly builds = new Map<string, Build>();
 
   constructor(
     private readonly pool: WorkerPool,
+    private readonly paths: StoragePaths,
     private readonly logger?: Logger,
   ) {}
 
+  /** Where a completed job's series are read from. */
+  source(job: Job): SeriesSource {
+    const files = jobFiles(this.paths, job);
+    return {
+      jobId: job.id,
+      outputFile: files.output,
+      indexFile: files.seriesIndex,
+      uploadFile: files.upload,
+      originalName: job.filename,
+      config: job.config,
+      tmpFile: () => jobTemps.seriesIndex(this.paths),
+    };
+  }
+
   /** A job just completed: build its index now, in the background, from the series its run holds. */
-  completed(src: SeriesSource, history: HistorySource | null): void {
+  completed(job: Job, history: HistorySource | null): void {
+    const src = this.source(job);
     this.load(src, history).catch((err: unknown) => this.logger?.error({ err, id: src.jobId }, 'series index failed'));
   }
 
@@ -154,7 +177,7 @@ export class JobSeries {
     history: HistorySource | null,
     signal: AbortSignal,
   ): Promise<SeriesIndexReader | null> {
-    const file = indexFileOf(src.outputFile);
+    const file = src.indexFile;
     try {
       const outputSize = (await fs.stat(src.outputFile)).size;
       const index = await SeriesIndexReader.open(file).catch(() => null);

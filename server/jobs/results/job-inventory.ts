@@ -1,15 +1,16 @@
 /**
  * The inventory plan of a finished job for its Inventory view: the plan CSV (written when the job completed)
  * read once per job into rows and kept for a few jobs; plan-query.ts filters, sorts, pages and totals them
- * per request. A deleted job's plan is forgotten (JobInventory.forget).
+ * per request. A deleted or re-planned job's plan is forgotten.
  */
-import type { PlanRowDto } from '../contract/inventory.js';
-import { readPlan } from '../forecast/index.js';
+import type { PlanRowDto } from '../../contract/inventory.js';
+import { readPlan } from '../../forecast/index.js';
+import type { JobFeature } from '../job-feature.js';
 
 const CACHED_JOBS = 8;
 
 /** The plans of the last few jobs asked for, read once each. */
-export class JobInventory {
+export class JobInventory implements JobFeature {
   private readonly cache = new Map<string, Promise<PlanRowDto[]>>();
 
   rows(jobId: string, planFile: string): Promise<PlanRowDto[]> {
@@ -30,6 +31,15 @@ export class JobInventory {
 
   forget(jobId: string): void {
     this.cache.delete(jobId);
+  }
+
+  /** its plan file was replaced */
+  replanned(jobId: string): void {
+    this.cache.delete(jobId);
+  }
+
+  close(): void {
+    this.cache.clear();
   }
 
   get size(): number {

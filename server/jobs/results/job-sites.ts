@@ -3,14 +3,15 @@
  * interactive pool (the same preview a fresh upload gets, never on the event loop) and kept: an
  * upload never changes after the job is created.
  */
-import type { JobConfig } from '../contract/dto.js';
-import { AppError, isErrorCode } from '../contract/errors.js';
-import { WorkerInputError, type WorkerPool } from './worker-pool.js';
+import type { JobConfig } from '../../contract/dto.js';
+import { AppError, isErrorCode } from '../../contract/errors.js';
+import type { JobFeature } from '../job-feature.js';
+import { WorkerInputError, type WorkerPool } from '../worker-pool.js';
 
 const SITES_TIMEOUT_MS = 120_000;
 const KEEP = 32;
 
-export class JobSites {
+export class JobSites implements JobFeature {
   private readonly cache = new Map<string, Promise<string[]>>();
 
   constructor(private readonly pool: WorkerPool) {}
@@ -41,5 +42,9 @@ export class JobSites {
   /** Drops a deleted job's sites. */
   forget(jobId: string): void {
     this.cache.delete(jobId);
+  }
+
+  close(): void {
+    this.cache.clear();
   }
 }
