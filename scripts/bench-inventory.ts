@@ -9,6 +9,8 @@
  * process's (worker threads included; the highest of the runs). Reports; always exits 0.
  *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--validate] [--repeat 2] [--no-time]
  *        [--keep] [--big-scale 84 | --no-big]
+ * After the scores, issue 20's one-mean checks (meanChecks): ltd_mean = the forecast CSV's mean over P, and
+ * the bias of ltd_mean against the holdout, overall and by periods since the last demand.
  * --validate: the last max(P) periods of each training file become the test (an in-history holdout); the real
  * test files are then not read at all. --keep: leave the plans and holdout files in the temp folder (printed).
  */
@@ -100,6 +102,109 @@ interface Score {
   n_evaluated: number;
 }
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+/** Periods-since-last-demand groups of issue 20 (0 = demand in the last training period). */
+const STALE = [
+  { name: '≤1', max: 1 },
+  { name: '≤6', max: 6 },
+  { name: '≤12', max: 12 },
+  { name: '>12', max: Infinity },
+];
+const pct = (mean: number, d: number) => (d > 0 ? (100 * (mean - d)) / d : NaN);
+
+/**
+ * Issue 20's one-mean checks: (1) the plan's ltd_mean against the forecast CSV's forecast_qty_raw_model summed
+ * over the first P periods (past the horizon at its mean over the horizon, as the plan extends it), on every
+ * plan row: |diff| ≤ 0.02 · max + 0.05 on ≥ 99 %; (2) the bias of ltd_mean against the holdout's demand over P,
+ * on the series the scorer evaluates (parts row, P ≤ test periods, demand in training), overall (±15 %) and by
+ * periods since the last training demand (±50 % in each group holding ≥ 300 units).
+ */
+function meanChecks(train: string, test: string, partsFile: string, planFile: string, forecastFile: string): void {
+  const parts = lib.readParts(partsFile) as Map<string, { L: number; R?: number }>;
+  const fc = new Map<string, { date: string; v: number }[]>();
+  for (const { v } of lib.readCsv(forecastFile, ['partnumber', 'site_code', 'date', 'forecast_qty_raw_model']).rows as {
+    v: string[];
+  }[]) {
+    const k = lib.keyOf(v[0], v[1]) as string;
+    let a = fc.get(k);
+    if (!a) fc.set(k, (a = []));
+    a.push({ date: v[2], v: Number(v[3]) });
+  }
+  const plan = new Map<string, { mean: number; P: number }>();
+  const cols = ['partnumber', 'site_code', 'ltd_mean', 'lead_time_periods', 'review_periods'];
+  for (const { v } of lib.readCsv(planFile, cols).rows as { v: string[] }[])
+    plan.set(lib.keyOf(v[0], v[1]) as string, { mean: Number(v[2]), P: Number(v[3]) + Number(v[4]) });
+  const fcOverP = new Map<string, number>();
+  let agree = 0,
+    n = 0;
+  const worst: string[] = [];
+  for (const [k, p] of plan) {
+    const f = (fc.get(k) ?? []).sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0)).map((x) => x.v);
+    let sum = 0,
+      all = 0;
+    f.forEach((x, t) => {
+      all += x;
+      if (t < p.P) sum += x;
+    });
+    if (p.P > f.length && f.length > 0) sum += ((p.P - f.length) * all) / f.length;
+    fcOverP.set(k, sum);
+    n++;
+    const ok = Math.abs(p.mean - sum) <= 0.02 * Math.max(p.mean, sum) + 0.05;
+    if (ok) agree++;
+    else if (worst.length < 3) worst.push(`${lib.splitKey(k).join('/')}: ${p.mean} vs ${sum.toFixed(4)}`);
+  }
+  const share = n ? agree / n : 0;
+  console.log(
+    `  ${verdict(share >= 0.99)} one mean: ltd_mean = Σ forecast_qty_raw_model over P on ${agree} of ${n} ` +
+      `series (${(100 * share).toFixed(1)} %, goal ≥ 99 %)${worst.length ? `; e.g. ${worst.join('; ')}` : ''}`,
+  );
+  // the holdout's demand over P, with the scorer's calendar (its own lib)
+  const te = lib.readDemand(test, 'test');
+  const tr = lib.loadTrain(train, { extraDays: (te.rows as { day: number }[]).map((r) => r.day) });
+  const { map } = lib.groupByPeriod(te.rows, tr.per) as { map: Map<string, Map<number, number>> };
+  let h = 0;
+  for (const m of map.values()) for (const p of m.keys()) h = Math.max(h, p - tr.tEnd);
+  const g = STALE.map(() => ({ series: 0, mean: 0, fc: 0, d: 0 }));
+  const all = { series: 0, mean: 0, fc: 0, d: 0 };
+  for (const [k, y] of tr.spans as Map<string, Float64Array>) {
+    const pr = parts.get(k);
+    const pl = plan.get(k);
+    if (!pr || !pl) continue;
+    const P = pr.L + (pr.R ?? 1);
+    let scale = 0;
+    for (const v of y) scale += Math.abs(v);
+    if (P > h || !(scale > 0)) continue;
+    let D = 0;
+    for (let p = tr.tEnd + 1; p <= tr.tEnd + P; p++) D += map.get(k)?.get(p) ?? 0;
+    let last = y.length - 1;
+    while (last > 0 && y[last] === 0) last--;
+    const since = y.length - 1 - last;
+    for (const a of [all, g[STALE.findIndex((s) => since <= s.max)]]) {
+      a.series++;
+      a.mean += pl.mean;
+      a.fc += fcOverP.get(k) ?? 0;
+      a.d += D;
+    }
+  }
+  const b = pct(all.mean, all.d);
+  console.log(
+    `  ${verdict(Math.abs(b) <= 15)} bias of ltd_mean vs the holdout over P: ${b.toFixed(1)} % ` +
+      `(Σ ltd_mean ${all.mean.toFixed(0)}, Σ demand ${all.d.toFixed(0)}, ${all.series} series; goal ±15 %); ` +
+      `the forecast's over P: ${pct(all.fc, all.d).toFixed(1)} %`,
+  );
+  STALE.forEach((s, j) => {
+    const a = g[j];
+    const bj = pct(a.mean, a.d);
+    const judged = a.d >= 300;
+    const mark = judged ? verdict(Math.abs(bj) <= 50) : '----';
+    console.log(
+      `  ${mark} since last demand ${s.name.padEnd(3)}: bias ${Number.isFinite(bj) ? bj.toFixed(1).padStart(7) : '    n/a'} %, ` +
+        `${String(a.series).padStart(5)} series, Σ ltd_mean ${a.mean.toFixed(0).padStart(6)}, ` +
+        `Σ demand ${a.d.toFixed(0).padStart(6)} units${judged ? ' (goal ±50 %)' : ' (< 300 units: not judged)'}; ` +
+        `forecast's bias ${Number.isFinite(bj) ? pct(a.fc, a.d).toFixed(1) : 'n/a'} %`,
+    );
+  });
+}
 const tmp = mkdtempSync(join(tmpdir(), 'bench-inv-'));
 const timings: { name: string; file: string; extra: string[] }[] = [];
 try {
@@ -152,11 +257,16 @@ try {
     console.log(
       `  ${verdict(ours.spl_mean <= 0.95 * goal)} SPL ${ours.spl_mean.toFixed(3)} ≤ 0.95 × best peer ${goal.toFixed(3)}`,
     );
+    console.log(
+      `  ${verdict(ours.spl_mean <= bestPeer.spl_mean)} floor (issue 20): SPL ${ours.spl_mean.toFixed(3)} ≤ ` +
+        `best peer's ${bestPeer.spl_mean.toFixed(3)} (${bestPeer.plan})`,
+    );
     console.log(`  ${verdict(c['0.9'] >= 0.89)} coverage at 0.90: ${c['0.9'].toFixed(3)} (≥ 0.890)`);
     console.log(`  ${verdict(c['0.95'] >= 0.94)} coverage at 0.95: ${c['0.95'].toFixed(3)} (≥ 0.940)`);
     console.log(`  ${verdict(c['0.99'] >= 0.98)} coverage at 0.99: ${c['0.99'].toFixed(3)} (≥ 0.980)`);
     const rel = ours.stock95 / bestPeer.stock95;
     console.log(`  ${verdict(rel <= 1)} stock value at 95 %: ${rel.toFixed(3)} × the best peer's (≤ 1)`);
+    meanChecks(files.train, files.test, partsFile, plan, join(dir, 'forecast.csv'));
   }
   if (!args.includes('--no-time')) {
     const daily = join(tmp, 'original-shape.csv');

@@ -5,7 +5,7 @@
  * PASS/MISS against the goals below (per request on the event loop; the read and the workbook happen once).
  * The XLSX twice, with the event loop's delay (p99, monitorEventLoopDelay, beyond its 5 ms timer) while it is
  * made: the old way (the workbook written on the main thread from the cached rows) and the server's (a worker
- * of the interactive pool writes it next to the plan, jobs/plan-workbooks.ts), then a cached second download.
+ * of the interactive pool writes it next to the plan, jobs/results/plan-workbooks.ts), then a cached second download.
  *   node --import tsx scripts/bench-plan-serve.ts [N]
  */
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,10 +14,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inventoryRowsQuerySchema } from '../server/contract/inventory.js';
 import { PLAN_HEADER } from '../server/forecast/index.js';
-import { writePlanXlsx } from '../server/http/plan-xlsx.js';
-import { readPlan } from '../server/jobs/job-inventory.js';
-import { queryRows, summarize } from '../server/jobs/plan-query.js';
-import { PlanWorkbooks } from '../server/jobs/plan-workbooks.js';
+import { readPlan, writePlanXlsx } from '../server/forecast/index.js';
+import { queryRows, summarize } from '../server/jobs/results/plan-query.js';
+import { PlanWorkbooks } from '../server/jobs/results/plan-workbooks.js';
 import { WorkerPool } from '../server/jobs/worker-pool.js';
 import { storagePaths } from '../server/storage/paths.js';
 
@@ -82,13 +81,14 @@ try {
   writeFileSync(paths.output('job.plan.csv'), `${lines.join('\n')}\n`);
   const pool = new WorkerPool({ threads: 1, minThreads: 0 });
   const books = new PlanWorkbooks(pool, paths);
+  const job = { id: 'job', upload_name: 'job.csv', parts: null, output_name: 'job.csv', plan_name: 'job.plan.csv' };
   let after, cached;
   try {
     await pool
       .run({ kind: 'series-index', request: null as never }, new AbortController().signal, () => undefined)
       .result.catch(() => undefined); // start the thread (and tsx in it) outside the measured download
-    after = await loopDelay(async () => send(await books.file('job', 'job.plan.csv')));
-    cached = await loopDelay(async () => send(await books.file('job', 'job.plan.csv')));
+    after = await loopDelay(async () => send(await books.file(job)));
+    cached = await loopDelay(async () => send(await books.file(job)));
   } finally {
     await pool.destroy();
   }

@@ -10,14 +10,12 @@ import helmet from 'helmet';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { AppError } from './contract/errors.js';
 import type { AuthService } from './auth/auth.service.js';
-import { authRoutes } from './auth/auth.routes.js';
-import { allowedHostOnly, identify, sameOriginOnly } from './auth/middleware.js';
+import { authRoutes } from './http/auth.routes.js';
+import { allowedHostOnly, identify, sameOriginOnly } from './http/auth-middleware.js';
 import { JobCommands } from './jobs/job.commands.js';
 import { Server } from 'socket.io';
 import type { JobService } from './jobs/job.service.js';
-import { JobSeries } from './jobs/job-series.js';
-import { JobSites } from './jobs/job-sites.js';
-import { JobReplan } from './jobs/job-replan.js';
+import type { JobResults } from './jobs/results/job-results.js';
 import type { WorkerPool } from './jobs/worker-pool.js';
 import type { Logger } from './logger.js';
 import type { StoragePaths } from './storage/paths.js';
@@ -25,7 +23,6 @@ import { appRoot } from './storage/app-root.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { hostAllowed, originVerdict, type HostAllowList } from './http/origin.js';
 import { jobRoutes } from './http/jobs.routes.js';
-import { PlanWorkbooks } from './jobs/plan-workbooks.js';
 import { replanRoutes } from './http/replan.routes.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
@@ -35,6 +32,7 @@ import { registerSocketHandlers, type IoServer } from './socket/handlers.js';
 
 export interface AppDeps {
   jobs: JobService;
+  results: JobResults;
   pool: WorkerPool;
   interactive: WorkerPool;
   paths: StoragePaths;
@@ -125,19 +123,9 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
       receive,
     }),
   );
-  const series = new JobSeries(deps.interactive, deps.logger);
-  deps.jobs.useSeriesIndexer(series); // built after COMPLETED, cancelled on Delete and shutdown
-  // a deleted job's cached series keys would otherwise stay until evicted
-  const sites = new JobSites(deps.interactive);
-  deps.jobs.events.on('deleted', ({ id }) => {
-    series.forget(id).catch((err: unknown) => deps.logger.error({ err, id }, 'series index cleanup failed'));
-    sites.forget(id);
-  });
-  const workbooks = new PlanWorkbooks(deps.interactive, deps.paths);
-  api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, workbooks, paths: deps.paths, receive }));
-  // re-plans run on the interactive pool, like the series index: a planner waits for them
-  const replanner = new JobReplan(deps.jobs, deps.interactive, deps.paths);
-  deps.jobs.useReplanner(replanner); // cancelled on Delete and shutdown
+  // what serves a finished job's results: made in server.ts, where the service is told of them
+  const { series, sites, workbooks, inventory, replanner } = deps.results;
+  api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, workbooks, inventory, paths: deps.paths, receive }));
   api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { JobRepo } from './jobs/job.repo.js';
 import { JobRunner } from './jobs/job.runner.js';
 import { JobService } from './jobs/job.service.js';
+import { jobResults, type JobResults } from './jobs/results/job-results.js';
 import { reconcile } from './jobs/reconcile.js';
 import { WorkerPool } from './jobs/worker-pool.js';
 import { Watchdog } from './jobs/watchdog.js';
@@ -82,13 +83,23 @@ export async function startServer(
     workerFile: overrides.workerFile,
   });
   const runner = new JobRunner(pool, config.STOP_GRACE_MS);
-  const jobs = new JobService(repo, runner, paths, logger, {
-    concurrency: config.JOB_CONCURRENCY,
-    progressIntervalMs: config.PROGRESS_INTERVAL_MS,
-    updateIntervalMs: config.UPDATE_INTERVAL_MS,
-    maxQueuedPerUser: config.MAX_QUEUED_PER_USER,
-    maxQueued: config.MAX_QUEUED,
-  });
+  // What serves finished jobs' results, on the interactive pool (a planner waits for them); the service tells
+  // each, once, of a completed, re-planned or deleted job and of shutdown.
+  let results!: JobResults;
+  const jobs = new JobService(
+    repo,
+    runner,
+    paths,
+    logger,
+    {
+      concurrency: config.JOB_CONCURRENCY,
+      progressIntervalMs: config.PROGRESS_INTERVAL_MS,
+      updateIntervalMs: config.UPDATE_INTERVAL_MS,
+      maxQueuedPerUser: config.MAX_QUEUED_PER_USER,
+      maxQueued: config.MAX_QUEUED,
+    },
+    (service) => Object.values((results = jobResults(service, interactive, paths, logger))),
+  );
   const auth =
     config.AUTH === 'on'
       ? new AuthService(new AuthRepo(db), {
@@ -105,6 +116,7 @@ export async function startServer(
     replansPerMinute: config.REPLANS_PER_MINUTE,
     loginPerMinute: config.LOGIN_PER_MINUTE,
     jobs,
+    results,
     pool,
     paths,
     logger,

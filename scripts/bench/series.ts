@@ -8,9 +8,8 @@
  *                 once the index is there
  *   series        GET /api/jobs/:id/series for 20 parts spread over the biggest 500 (p50, p95)
  *   search        GET series/keys?q=… (p95 over the 20 parts' numbers)
- *   before        the old path (scan the output, read the upload in a worker) for --before parts
  *
- *   npm run bench:series -- [--scale 84] [--parts 20] [--before 2]
+ *   npm run bench:series -- [--scale 84] [--parts 20]
  *
  * Goals (issue 13): series request p95 ≤ 100 ms, job page usable ≤ 1 s, index build ≤ 20 % of the run.
  */
@@ -18,9 +17,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JobDto, SeriesKeysDto } from '../../server/contract/dto.js';
-import type { SeriesSource } from '../../server/jobs/job-series.js';
-import { legacyForecast, legacyHistory } from '../../server/jobs/job-series.legacy.js';
-import { WorkerPool } from '../../server/jobs/worker-pool.js';
 import { writeDemandFile } from '../generate-demand.js';
 import {
   connectClients,
@@ -36,11 +32,10 @@ import {
 } from './lib.js';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string' }, parts: { type: 'string' }, before: { type: 'string' } },
+  options: { scale: { type: 'string' }, parts: { type: 'string' } },
 });
 const scale = num(values.scale, 84, 'scale');
 const parts = num(values.parts, 20, 'parts');
-const before = values.before === '0' ? 0 : num(values.before, 2, 'before');
 
 async function timed<T>(url: string): Promise<{ ms: number; body: T }> {
   const t0 = performance.now();
@@ -105,32 +100,6 @@ try {
     const s = summarize(seriesMs);
     const q = summarize(searchMs);
 
-    // The path every request took before the index, for comparison.
-    const oldMs: number[] = [];
-    if (before > 0) {
-      const pool = new WorkerPool({ threads: 1 });
-      const src: SeriesSource = {
-        jobId: id,
-        outputFile,
-        uploadFile: path.join(tmp.dir, 'storage', 'uploads', job.upload_name),
-        originalName: job.filename,
-        config: job.config,
-        tmpFile: () => path.join(tmp.dir, 'unused'),
-      };
-      try {
-        for (const k of picks.slice(0, before)) {
-          const t = performance.now();
-          await Promise.all([
-            legacyForecast(src.outputFile, k.partnumber, k.site_code),
-            legacyHistory(pool, src, k.partnumber, k.site_code),
-          ]);
-          oldMs.push(performance.now() - t);
-        }
-      } finally {
-        await pool.destroy();
-      }
-    }
-
     const figures: Figure[] = [
       { measure: 'series request p95', value: s.p95, unit: 'ms', goal: 100, headline: true },
       { measure: 'series request p50', value: s.p50, unit: 'ms' },
@@ -148,16 +117,13 @@ try {
       { measure: 'completion: upload → COMPLETED (index not awaited)', value: jobS * 1000, unit: 'ms' },
       { measure: 'completion had it waited for the index', value: jobS * 1000 + indexMs, unit: 'ms' },
       { measure: 'series in the job', value: top.total, unit: '' },
-      ...(oldMs.length
-        ? [{ measure: 'old path (before the index), mean', value: summarize(oldMs).mean, unit: 'ms' }]
-        : []),
     ];
     record({
       name: 'series',
       title: `6. Chart on a big job (${rows.toLocaleString('en-US')} rows, ${top.total} series)`,
-      params: { scale, rows, parts: picks.length, before, job_s: jobS, run_s: runS },
+      params: { scale, rows, parts: picks.length, job_s: jobS, run_s: runS },
       figures,
-      details: { seriesMs, searchMs, oldMs },
+      details: { seriesMs, searchMs },
     });
   } finally {
     client.disconnect();

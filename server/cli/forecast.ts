@@ -17,7 +17,8 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ErrorSummary, InventoryMetrics } from '../contract/dto.js';
 import { jobConfigSchema } from '../contract/schemas.js';
-import { METHOD_NAMES, planInputsFileOf } from '../forecast/index.js';
+import { METHOD_NAMES } from '../forecast/index.js';
+import { planInputsOf } from '../storage/job-files.js';
 import { JobRunner, type RunHooks } from '../jobs/job.runner.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 
@@ -127,7 +128,7 @@ async function main(): Promise<number> {
       // a second Ctrl-C does not wait for the threads
       rmSync(tmpFile, { force: true });
       rmSync(planTmp, { force: true });
-      rmSync(planInputsFileOf(planTmp), { force: true });
+      rmSync(planInputsOf(planTmp), { force: true });
       process.exit(EXIT_INTERRUPTED);
     }
     interrupted = true;
@@ -172,7 +173,7 @@ async function main(): Promise<number> {
     return 3;
   }
   // the runner removed both temp files unless it completed; the re-plan inputs serve only the server
-  rmSync(planInputsFileOf(outcome.planTmpFile), { force: true });
+  rmSync(planInputsOf(outcome.planTmpFile), { force: true });
   try {
     if (inventory) await rename(outcome.planTmpFile, inventory);
     else rmSync(outcome.planTmpFile, { force: true });

@@ -3,6 +3,7 @@
  * one transaction's view of the file (WAL included) and writes a compact new file.
  */
 import sqlite3 from 'sqlite3';
+import { backedUpFiles } from '../storage/job-files.js';
 
 function open(file: string, mode: number): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
@@ -38,28 +39,28 @@ export interface StoredFiles {
   optional: string[];
 }
 
-type Column = 'upload_name' | 'output_name' | 'parts_name' | 'plan_name';
-
-/** The stored file names a database's jobs refer to. */
+/** The stored file names a database's jobs refer to (storage/job-files.ts says which). */
 export async function filesReferenced(file: string): Promise<StoredFiles> {
   const db = await open(file, sqlite3.OPEN_READONLY);
   try {
     // a database from before the inventory plan has no parts_name / plan_name columns
     const cols = new Set((await all<{ name: string }>(db, 'PRAGMA table_info(jobs)')).map((c) => c.name));
     const pick = (c: string) => (cols.has(c) ? c : `NULL AS ${c}`);
-    const rows = await all<Record<Column, string | null>>(
-      db,
-      `SELECT upload_name, output_name, ${pick('parts_name')}, ${pick('plan_name')} FROM jobs`,
-    );
-    const names = (...ks: Column[]) => [
-      ...new Set(rows.flatMap((r) => ks.map((k) => r[k])).filter((n): n is string => !!n)),
-    ];
-    const optional = names('plan_name').map((n) => `${n}.inputs`); // output/plan-inputs.ts planInputsFileOf
-    return {
-      uploads: names('upload_name', 'parts_name'),
-      outputs: [...names('output_name', 'plan_name'), ...optional],
-      optional,
-    };
+    const rows = await all<
+      Record<'output_name' | 'parts_name' | 'plan_name', string | null> & { id: string; upload_name: string }
+    >(db, `SELECT id, upload_name, output_name, ${pick('parts_name')}, ${pick('plan_name')} FROM jobs`);
+    const out: StoredFiles = { uploads: [], outputs: [], optional: [] };
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const row = { ...r, parts: r.parts_name ? { name: r.parts_name } : null };
+      for (const f of backedUpFiles(row)) {
+        if (seen.has(`${f.area}/${f.name}`)) continue;
+        seen.add(`${f.area}/${f.name}`);
+        out[f.area].push(f.name);
+        if (f.optional) out.optional.push(f.name);
+      }
+    }
+    return out;
   } finally {
     await close(db);
   }

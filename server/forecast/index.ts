@@ -7,7 +7,6 @@ import { inspectHead, loadDemand, previewDemand } from './prepare.js';
 import { combineMetrics } from './output/combine.js';
 import { OUTPUT_HEADER } from './output/write.js';
 import { PLAN_HEADER } from './output/plan-write.js';
-import { readSeriesHistory } from './series/history.js';
 import { writeSeriesIndex } from './output/series-index-write.js';
 import { splitPartition } from './series/split.js';
 import type { EngineApi } from './types.js';
@@ -16,31 +15,34 @@ export type {
   EngineApi,
   HeadInfo,
   HistoryPoint,
+  HistorySource,
   PartitionHooks,
   PartitionInput,
   PartitionPlan,
   PartitionResult,
   PartsSource,
   Prepared,
+  SeriesIndexRequest,
 } from './types.js';
 export type { EngineContext } from './context.js';
 export type { PartitionMetrics } from './output/metrics.js';
 export type { SiteSeries } from './series/group.js';
 export { InputError, StopRequested, type InputErrorCode } from './errors.js';
-export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, readSeriesHistory, splitPartition };
+export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, splitPartition };
 export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
 export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';
 export { OrderedOutput, type OutputPart } from './output/ordered-output.js';
 export { PLAN_COLUMNS, PLAN_HEADER, type PlanColumn } from './output/plan-write.js';
+export { planRecords, readPlan } from './output/plan-read.js';
+export { writePlanXlsx } from './output/plan-xlsx.js';
 export type { PlanRow, PlanTotals } from './inventory/plan-row.js';
 export type { BacktestCoverage, InventoryContext } from './inventory/job-fit.js';
 export { inspectPartsHead, readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
 export { matchParts, type MatchedParts } from './inventory/settings.js';
-export { readOutput } from './output/read.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
-export { writeSeriesIndex, type HistorySource, type SeriesIndexRequest } from './output/series-index-write.js';
+export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
-export { planInputsFileOf, planInputsHeader } from './output/plan-inputs.js';
+export { planInputsHeader } from './output/plan-inputs.js';
 export { replanFromInputs, type ReplanRequest, type ReplanResult } from './output/replan.js';
 export type { SeriesIndexEntry } from './output/series-index.js';
 
@@ -58,6 +60,5 @@ export const engine: EngineApi = {
   forecastPartition,
   splitPartition,
   combineMetrics,
-  readSeriesHistory,
   writeSeriesIndex,
 };

@@ -8,7 +8,6 @@ import type { EngineContext } from './context.js';
 import type { PartitionMetrics } from './output/metrics.js';
 import type { PlanTotals } from './inventory/plan-row.js';
 import type { SiteSeries } from './series/group.js';
-import type { SeriesIndexRequest } from './output/series-index-write.js';
 
 /** One period of a series' demand history (the job page's chart). */
 export interface HistoryPoint {
@@ -123,14 +122,21 @@ export interface EngineApi {
   splitPartition(input: PartitionInput, n: number): PartitionInput[];
   /** Job-level metrics from every partition's (or chunk's) accumulator. */
   combineMetrics(results: PartitionResult[], context: EngineContext, config: JobConfig, seconds: number): JobMetrics;
-  /** One series' demand per period, read with the job's settings (the job page's chart). Throws InputError. */
-  readSeriesHistory(
-    filePath: string,
-    originalName: string,
-    config: JobConfig,
-    partnumber: string,
-    site: string,
-  ): Promise<HistoryPoint[]>;
   /** Writes a finished job's per-series index (chart history + output byte ranges). Throws InputError. */
   writeSeriesIndex(req: SeriesIndexRequest): Promise<{ series: number }>;
+}
+
+/** What the series index needs of a job's calendar. */
+export type HistoryContext = Pick<EngineContext, 'freq' | 'anchor' | 'fileStart' | 'trainEnd'>;
+
+/** Where the histories come from: the job's upload read again, or the series the run already holds. */
+export type HistorySource =
+  | { from: 'upload'; uploadFile: string; originalName: string; config: JobConfig }
+  | { from: 'prepared'; sites: SiteSeries[]; context: HistoryContext };
+
+export interface SeriesIndexRequest {
+  history: HistorySource;
+  outputFile: string;
+  /** Where to write (a temp file: the caller renames it next to the output). */
+  indexFile: string;
 }

@@ -6,27 +6,25 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../contract/errors.js';
 import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
-import { requireRole } from '../auth/middleware.js';
-import { JobInventory } from '../jobs/job-inventory.js';
-import { queryRows, summarize } from '../jobs/plan-query.js';
+import { requireRole } from './auth-middleware.js';
+import type { JobInventory } from '../jobs/results/job-inventory.js';
+import { queryRows, summarize } from '../jobs/results/plan-query.js';
 import type { JobService } from '../jobs/job.service.js';
-import type { PlanWorkbooks } from '../jobs/plan-workbooks.js';
+import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 
 export interface InventoryRoutesDeps {
   jobs: JobService;
   workbooks: PlanWorkbooks;
+  /** the plans' rows, cached (a deleted or re-planned job's are forgotten through the service) */
+  plans: JobInventory;
   jobId: (req: Request) => string;
 }
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps): Router {
+export function inventoryRoutes({ jobs, workbooks, plans, jobId }: InventoryRoutesDeps): Router {
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
-  const plans = new JobInventory();
-  // a deleted job's plan would otherwise stay cached until evicted
-  jobs.events.on('deleted', ({ id }) => plans.forget(id));
-  jobs.events.on('replanned', ({ id }) => plans.forget(id)); // its plan file was replaced
 
   const load = async (req: Request) => {
     const { job, file, name } = await jobs.plan(jobId(req));
@@ -46,8 +44,8 @@ export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps)
       return;
     }
     const { job, name } = await jobs.plan(jobId(req));
-    // built once in a worker thread and kept next to the plan (jobs/plan-workbooks.ts)
-    const xlsx = await workbooks.file(job.id, job.plan_name!);
+    // built once in a worker thread and kept next to the plan (jobs/results/plan-workbooks.ts)
+    const xlsx = await workbooks.file(job);
     res.type(XLSX_TYPE);
     res.attachment(`${name}.xlsx`);
     await new Promise<void>((resolve, reject) =>

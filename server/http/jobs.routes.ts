@@ -14,14 +14,15 @@ import {
 import type { JobConfig, JobSitesDto, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
-import { requireRole } from '../auth/middleware.js';
+import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
 import { storageError } from './errors.js';
-import type { JobSeries, SeriesSource } from '../jobs/job-series.js';
-import type { JobSites } from '../jobs/job-sites.js';
+import type { JobSeries, SeriesSource } from '../jobs/results/job-series.js';
+import type { JobSites } from '../jobs/results/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { inventoryRoutes } from './inventory.routes.js';
-import type { PlanWorkbooks } from '../jobs/plan-workbooks.js';
+import type { JobInventory } from '../jobs/results/job-inventory.js';
+import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 import { checkUploadedFile, discardUpload, parseConfigField, type createUploadReceiver } from './upload.js';
 
 export interface JobRoutesDeps {
@@ -31,6 +32,7 @@ export interface JobRoutesDeps {
   sites: JobSites;
   paths: StoragePaths;
   workbooks: PlanWorkbooks;
+  inventory: JobInventory;
   receive: ReturnType<typeof createUploadReceiver>;
 }
 
@@ -40,7 +42,8 @@ function jobId(req: Request): string {
   return r.data;
 }
 
-export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, receive }: JobRoutesDeps): Router {
+export function jobRoutes(deps: JobRoutesDeps): Router {
+  const { jobs, commands, series, sites, workbooks, inventory, paths, receive } = deps;
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
@@ -147,18 +150,10 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
     res.json(body);
   });
 
-  // The job's series, from its index: a bounded read per request (see jobs/job-series.ts).
+  // The job's series, from its index: a bounded read per request (see jobs/results/job-series.ts).
   const seriesSource = async (id: string): Promise<SeriesSource> => {
-    const { file: outputFile } = await jobs.output(id);
-    const { job, file: uploadFile } = await jobs.upload(id);
-    return {
-      jobId: id,
-      outputFile,
-      uploadFile,
-      originalName: job.filename,
-      config: job.config,
-      tmpFile: () => paths.tmpFile('series-index'),
-    };
+    await jobs.output(id); // a completed job whose forecast is still there
+    return series.source(await jobs.find(id));
   };
 
   r.get('/jobs/:id/series/keys', viewer, async (req, res) => {
@@ -179,7 +174,7 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
     res.json(body);
   });
 
-  r.use(inventoryRoutes({ jobs, workbooks, jobId }));
+  r.use(inventoryRoutes({ jobs, workbooks, plans: inventory, jobId }));
 
   return r;
 }

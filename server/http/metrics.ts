@@ -9,7 +9,7 @@ import client from 'prom-client';
 import { isFinal, JOB_STATUSES, type JobStatus } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { AuthService } from '../auth/auth.service.js';
-import { bearer } from '../auth/middleware.js';
+import { bearer } from './auth-middleware.js';
 import { isLoopback } from '../config.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { WorkerPool } from '../jobs/worker-pool.js';

@@ -7,9 +7,9 @@ import { Router } from 'express';
 import type { HealthDto } from '../contract/dto.js';
 import { AppError, isErrorCode } from '../contract/errors.js';
 import type { JobCommands } from '../jobs/job.commands.js';
-import { requireRole } from '../auth/middleware.js';
+import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
-import type { WorkerPool } from '../jobs/worker-pool.js';
+import { WorkerInputError, type WorkerPool } from '../jobs/worker-pool.js';
 import { appRoot } from '../storage/app-root.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import type { StorageProblem } from './storage-health.js';
@@ -50,29 +50,20 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
       await checkUploadedFile(upload);
       const date_format = parseDateFormatField(upload.fields.date_format);
       // Parsing a big file takes seconds: do it on the interactive thread, never on the event loop.
-      const ctl = new AbortController();
-      const timer = setTimeout(() => ctl.abort(), PREVIEW_TIMEOUT_MS);
-      try {
-        const r = await interactive.run(
-          {
-            kind: 'preview',
-            filePath: upload.tmpPath,
-            originalName: upload.originalName,
-            date_format,
-            parts: upload.parts ? { filePath: upload.parts.tmpPath, originalName: upload.parts.originalName } : null,
-          },
-          ctl.signal,
-          () => undefined,
-        ).result;
-        if (r.kind === 'input-error') {
-          // The worker protocol carries the engine's code as a string; all of them are in the closed set.
-          throw new AppError(400, isErrorCode(r.code) ? r.code : 'INVALID_INPUT', r.message);
-        }
-        if (r.kind !== 'preview') throw new Error(`unexpected worker answer ${r.kind}`);
-        res.json({ ...r.preview, filename: upload.originalName });
-      } finally {
-        clearTimeout(timer);
-      }
+      const task = {
+        kind: 'preview' as const,
+        filePath: upload.tmpPath,
+        originalName: upload.originalName,
+        date_format,
+        parts: upload.parts ? { filePath: upload.parts.tmpPath, originalName: upload.parts.originalName } : null,
+      };
+      const r = await interactive.call(task, { timeoutMs: PREVIEW_TIMEOUT_MS }).catch((err: unknown) => {
+        // The worker protocol carries the engine's code as a string; all of them are in the closed set.
+        if (err instanceof WorkerInputError)
+          throw new AppError(400, isErrorCode(err.code) ? err.code : 'INVALID_INPUT', err.message);
+        throw err;
+      });
+      res.json({ ...r.preview, filename: upload.originalName });
     } finally {
       await discardUpload(upload);
     }

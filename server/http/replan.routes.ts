@@ -1,6 +1,6 @@
 /**
  * POST /api/jobs/:id/inventory/plan: re-plan a completed job's inventory plan at other job-wide settings
- * (jobs/job-replan.ts). The same role as running a job, and someone else's job only as an admin (as for
+ * (jobs/results/job-replan.ts). The same role as running a job, and someone else's job only as an admin (as for
  * Delete); recorded in the audit trail as job.replan. At most REPLANS_PER_MINUTE per user: re-plans
  * share the interactive thread with previews and charts.
  */
@@ -9,9 +9,9 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { AppError } from '../contract/errors.js';
 import { replanSchema } from '../contract/inventory.js';
 import { describeZodError, jobIdSchema } from '../contract/schemas.js';
-import { requireRole } from '../auth/middleware.js';
+import { requireRole } from './auth-middleware.js';
 import type { JobCommands } from '../jobs/job.commands.js';
-import type { JobReplan } from '../jobs/job-replan.js';
+import type { JobReplan } from '../jobs/results/job-replan.js';
 import { actorOf } from './request.js';
 
 export interface ReplanRoutesDeps {

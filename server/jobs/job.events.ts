@@ -6,7 +6,7 @@ export interface JobEventMap {
   created: [JobDto];
   updated: [JobDto];
   deleted: [{ id: string }];
-  /** A COMPLETED job's inventory plan was made again at other settings (jobs/job-replan.ts). */
+  /** A COMPLETED job's inventory plan was made again at other settings (jobs/results/job-replan.ts). */
   replanned: [{ id: string }];
   progress: [JobProgressDto];
   log: [{ id: string; lines: LogLine[] }];

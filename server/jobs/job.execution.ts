@@ -6,9 +6,10 @@
 import { promises as fs } from 'node:fs';
 import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
 import { stageText, type Stage } from '../contract/stages.js';
-import { planInputsFileOf, type HistorySource } from '../forecast/index.js';
+import type { HistorySource } from '../forecast/index.js';
 import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
+import { jobFiles, jobTemps, outputNames, planInputsOf } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import type { JobRepo } from './job.repo.js';
 import { describeFailure, type JobRunner, type RunOutcome } from './job.runner.js';
@@ -26,9 +27,6 @@ export interface RunNotifier {
 }
 
 const now = () => new Date().toISOString();
-
-/** A job's inventory plan under outputs/ (next to its forecast `<id>.csv`). */
-export const planFileName = (id: string) => `${id}.plan.csv`;
 
 export class JobExecution {
   constructor(
@@ -69,14 +67,14 @@ export class JobExecution {
     this.notify.queueChanged();
     this.live.start(id, row, this.notify.dto, expected);
     this.notify.updated(row);
-    const tmpFile = this.paths.tmpFile(id);
-    const planTmpFile = this.paths.tmpFile(`${id}-plan`);
-    const parts = row.parts ? { filePath: this.paths.upload(row.parts.name), originalName: row.parts.filename } : null;
+    const files = jobFiles(this.paths, row);
+    const { output: tmpFile, plan: planTmpFile } = jobTemps.run(this.paths, id);
+    const parts = row.parts && files.parts ? { filePath: files.parts, originalName: row.parts.filename } : null;
     try {
       const outcome = await this.runner.run(
         {
           id,
-          filePath: this.paths.upload(row.upload_name),
+          filePath: files.upload,
           originalName: row.filename,
           config: row.config,
           tmpFile,
@@ -93,7 +91,7 @@ export class JobExecution {
       this.live.end(id);
       if (outcome.kind === 'failed' && outcome.cause !== undefined)
         this.logger.error({ err: outcome.cause, id }, 'job failed in the forecast engine');
-      if (outcome.kind === 'completed') await this.complete(id, outcome);
+      if (outcome.kind === 'completed') await this.complete(row, outcome);
       else if (outcome.kind !== 'stopped')
         await this.fail(
           id,
@@ -106,18 +104,16 @@ export class JobExecution {
       // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
       this.logger.error({ err, id }, 'job failed outside the engine');
       this.live.end(id);
-      await Promise.all([tmpFile, planTmpFile, planInputsFileOf(planTmpFile)].map(removeQuietly));
+      await Promise.all([tmpFile, planTmpFile, planInputsOf(planTmpFile)].map(removeQuietly));
       await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
     }
   }
 
-  private async complete(id: string, outcome: Extract<RunOutcome, { kind: 'completed' }>): Promise<void> {
-    const outputName = `${id}.csv`;
-    const outputPath = this.paths.output(outputName);
-    const planName = planFileName(id);
-    const planPath = this.paths.output(planName);
-    const inputsTmp = planInputsFileOf(outcome.planTmpFile);
-    const inputsPath = planInputsFileOf(planPath);
+  private async complete(row: Job, outcome: Extract<RunOutcome, { kind: 'completed' }>): Promise<void> {
+    const { id } = row;
+    const names = outputNames(id);
+    const { output: outputPath, plan: planPath, planInputs: inputsPath } = jobFiles(this.paths, { ...row, ...names });
+    const inputsTmp = planInputsOf(outcome.planTmpFile);
     // the plan's re-plan inputs (absent without an inventory fit: such a plan cannot be re-planned)
     await fs.rename(inputsTmp, inputsPath).catch(async (err: unknown) => {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -142,8 +138,7 @@ export class JobExecution {
       id,
       'COMPLETED',
       {
-        output_name: outputName,
-        plan_name: planName,
+        ...names,
         progress: 100,
         stage: stageText({ code: 'completed' }),
         completed_at: now(),

@@ -11,7 +11,6 @@ import { stageText } from '../contract/stages.js';
 import {
   engine,
   OrderedOutput,
-  planInputsFileOf,
   planInputsHeader,
   type HistorySource,
   type InputErrorCode,
@@ -23,6 +22,7 @@ import {
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 import { storageProblem } from '../storage/errors.js';
+import { planInputsOf } from '../storage/job-files.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
 
@@ -30,7 +30,7 @@ export type RunOutcome =
   | {
       kind: 'completed';
       tmpFile: string;
-      /** The run's series, for the series index built after COMPLETED (jobs/job-series.ts). */
+      /** The run's series, for the series index built after COMPLETED (jobs/results/job-series.ts). */
       history: HistorySource;
       /** The inventory plan in tmp/ (renamed next to the output on completion, like it). */
       planTmpFile: string;
@@ -127,7 +127,7 @@ export class JobRunner {
     let output: OrderedOutput | null = null;
     let plan: OrderedOutput | null = null;
     let inputs: OrderedOutput | null = null;
-    const inputsTmp = planInputsFileOf(req.planTmpFile);
+    const inputsTmp = planInputsOf(req.planTmpFile);
     const drop = async () => {
       await output?.abandon();
       await plan?.abandon();
@@ -170,7 +170,7 @@ export class JobRunner {
 
       output = new OrderedOutput(req.tmpFile, engine.OUTPUT_HEADER);
       plan = new OrderedOutput(req.planTmpFile, engine.PLAN_HEADER, 'plan');
-      // what a re-plan at other settings needs (jobs/job-replan.ts), next to the plan
+      // what a re-plan at other settings needs (jobs/results/job-replan.ts), next to the plan
       const inv = prepared.context.inventory;
       if (inv) inputs = new OrderedOutput(inputsTmp, planInputsHeader(prepared.context.freq, inv), 'plan-inputs');
       const results = await this.forecastSites(state, req, prepared, counts, hooks, [output, plan, inputs]);

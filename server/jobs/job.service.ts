@@ -9,20 +9,20 @@ import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } f
 import { AppError } from '../contract/errors.js';
 import type { JobStatus, ListQuery } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
+import { jobFiles, partsName, uploadName } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto } from './job.dto.js';
 import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
-import { planInputsFileOf, type HistorySource } from '../forecast/index.js';
-import type { SeriesSource } from './job-series.js';
+import type { JobFeature } from './job-feature.js';
 import type { JobRunner } from './job.runner.js';
 import { stageText } from '../contract/stages.js';
 import { CANCELLED_BY_USER } from './job.state.js';
 import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
-import { JobExecution, planFileName } from './job.execution.js';
-import { planWorkbookName } from './plan-workbooks.js';
+import { JobExecution } from './job.execution.js';
+import { JobQueue } from './job-queue.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -45,37 +45,19 @@ export interface NewJob {
   by?: JobOwner | null;
 }
 
-/** Background work on a completed job's series (jobs/job-series.ts), cancelled before its files go. */
-export interface SeriesIndexer {
-  completed(src: SeriesSource, history: HistorySource): void;
-  /** Cancels a build in flight for the job; resolves once no index file of it can appear. */
-  forget(id: string): Promise<void>;
-  /** Cancels every build in flight. */
-  close(): Promise<void>;
-}
-
-/** Background work on a completed job's plan (jobs/job-replan.ts): a re-plan in flight, cancelled on Delete. */
-export interface Replanner {
-  forget(id: string): Promise<void>;
-  close(): Promise<void>;
-}
-
 const now = () => new Date().toISOString();
 const newId = () => randomBytes(8).toString('hex');
 
 export class JobService {
   readonly events = new JobEvents();
   readonly logs = new LogBuffer();
-  private readonly queue: string[] = [];
-  /** Owner id of each waiting job ('' = none), and slots taken by creates still writing their row. */
-  private readonly queuedBy = new Map<string, string>();
-  private readonly reserved: string[] = [];
+  private readonly queue: JobQueue;
   private readonly active = new Map<string, Promise<void>>();
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
   private accepting = true;
-  private indexer: SeriesIndexer | null = null;
-  private replanner: Replanner | null = null;
+  /** What serves finished jobs' results (server.ts lists them), told of completes, re-plans, deletes, shutdown. */
+  private readonly features: readonly JobFeature[];
 
   constructor(
     private readonly repo: JobRepo,
@@ -83,7 +65,10 @@ export class JobService {
     private readonly paths: StoragePaths,
     private readonly logger: Logger,
     private readonly opts: JobServiceOptions,
+    features: (jobs: JobService) => readonly JobFeature[] = () => [],
   ) {
+    this.features = features(this);
+    this.queue = new JobQueue(repo, opts);
     this.live = new LiveJobs(
       repo,
       this.events,
@@ -96,18 +81,10 @@ export class JobService {
       updated: (job) => this.events.emit('updated', this.dto(job)),
       queueChanged: () => this.emitQueuePositions(),
       dto: (job) => this.dto(job),
-      completed: (job, history) => this.indexer?.completed(this.seriesSource(job), history),
+      completed: (job, history) => {
+        for (const f of this.features) f.completed?.(job, history);
+      },
     });
-  }
-
-  /** Who builds a completed job's series index (the job page's chart). */
-  useSeriesIndexer(indexer: SeriesIndexer): void {
-    this.indexer = indexer;
-  }
-
-  /** Who re-plans a completed job's inventory plan; cancelled on Delete like the series index. */
-  useReplanner(replanner: Replanner): void {
-    this.replanner = replanner;
   }
 
   /**
@@ -117,22 +94,11 @@ export class JobService {
   async replanned(id: string, config: JobConfig, metrics: Job['metrics']): Promise<JobDto | null> {
     const row = await this.repo.patchCompleted(id, config, metrics);
     if (!row) return null;
+    for (const f of this.features) f.replanned?.(id);
     const dto = this.dto(row);
     this.events.emit('updated', dto);
     this.events.emit('replanned', { id });
     return dto;
-  }
-
-  /** Where a completed job's series are read from. */
-  seriesSource(job: Job): SeriesSource {
-    return {
-      jobId: job.id,
-      outputFile: this.paths.output(job.output_name ?? `${job.id}.csv`),
-      uploadFile: this.paths.upload(job.upload_name),
-      originalName: job.filename,
-      config: job.config,
-      tmpFile: () => this.paths.tmpFile('series-index'),
-    };
   }
 
   // ---- queries ---------------------------------------------------------------------------------
@@ -170,7 +136,7 @@ export class JobService {
         'JOB_NOT_COMPLETED',
         `Job ${id} is ${row.status}; only a completed job has a forecast to download.`,
       );
-    const file = row.output_name ? this.paths.output(row.output_name) : null;
+    const file = row.output_name ? jobFiles(this.paths, row).output : null;
     if (!file || !(await exists(file)))
       throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
     return { file, name: `${downloadBase(row.filename, 'forecast')}-forecast-${id}.csv` };
@@ -191,7 +157,7 @@ export class JobService {
         'NOT_FOUND',
         `Job ${id} ran before inventory plans existed, so it has none; run it again to get one.`,
       );
-    const file = this.paths.output(job.plan_name);
+    const file = jobFiles(this.paths, job).plan;
     if (!(await exists(file)))
       throw new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
     return { job, file, name: `${downloadBase(job.filename, 'plan')}-inventory-${id}` };
@@ -200,11 +166,8 @@ export class JobService {
   /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
   async upload(id: string): Promise<{ job: Job; file: string; parts: string | null }> {
     const job = await this.find(id);
-    return {
-      job,
-      file: this.paths.upload(job.upload_name),
-      parts: job.parts ? this.paths.upload(job.parts.name) : null,
-    };
+    const files = jobFiles(this.paths, job);
+    return { job, file: files.upload, parts: files.parts };
   }
 
   /** Jobs by status, for the metrics. */
@@ -218,8 +181,7 @@ export class JobService {
   }
 
   queuePosition(id: string): number | null {
-    const i = this.queue.indexOf(id);
-    return i < 0 ? null : i + 1;
+    return this.queue.position(id);
   }
 
   // ---- commands ----------------------------------------------------------------------------------
@@ -228,27 +190,28 @@ export class JobService {
     if (!this.accepting)
       throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
     const owner = job.by?.id ?? '';
-    await this.learnOwners();
-    this.checkQueueRoom(owner);
-    // Taken synchronously after the check, so creates racing through the awaits below cannot overshoot.
-    this.reserved.push(owner);
+    const release = await this.queue.reserve(owner);
     const id = newId();
-    const ext = path.extname(job.originalName).toLowerCase() || '.csv';
-    const uploadName = `${id}${ext}`;
-    const uploadPath = this.paths.upload(uploadName);
+    const named = {
+      id,
+      upload_name: uploadName(id, job.originalName),
+      parts: job.parts ? { name: partsName(id, job.parts.originalName) } : null,
+      output_name: null,
+      plan_name: null,
+    };
+    const files = jobFiles(this.paths, named);
     let parts: StoredParts | null = null;
     let row: Job;
     try {
-      await fs.rename(job.tmpPath, uploadPath);
-      if (job.parts) {
-        const name = `${id}.parts${path.extname(job.parts.originalName).toLowerCase() || '.csv'}`;
-        await fs.rename(job.parts.tmpPath, this.paths.upload(name));
-        parts = { name, filename: job.parts.originalName, size: job.parts.size };
+      await fs.rename(job.tmpPath, files.upload);
+      if (job.parts && named.parts && files.parts) {
+        await fs.rename(job.parts.tmpPath, files.parts);
+        parts = { name: named.parts.name, filename: job.parts.originalName, size: job.parts.size };
       }
       row = await this.repo.insert({
         id,
         filename: job.originalName,
-        upload_name: uploadName,
+        upload_name: named.upload_name,
         file_size: job.size,
         output_name: null,
         parts,
@@ -270,14 +233,13 @@ export class JobService {
         owner: job.by ?? null,
       });
     } catch (err) {
-      await removeQuietly(uploadPath);
-      if (parts) await removeQuietly(this.paths.upload(parts.name));
+      await removeQuietly(files.upload);
+      if (parts) await removeQuietly(files.parts);
       throw err;
     } finally {
-      this.reserved.splice(this.reserved.indexOf(owner), 1);
+      release();
     }
-    this.queue.push(id);
-    this.queuedBy.set(id, owner);
+    this.queue.push(id, owner);
     this.addLog(id, 'info', `Queued ${job.originalName} (${job.size} bytes)`);
     const dto = this.dto(row);
     this.events.emit('created', dto);
@@ -327,19 +289,10 @@ export class JobService {
       if (!again) throw notFound(id);
       throw new AppError(409, 'JOB_NOT_FINISHED', `Job ${id} is still ${again.status}.`);
     }
-    // A series index still being built would otherwise land after the files are gone.
-    await this.indexer?.forget(id);
-    await this.replanner?.forget(id); // and so would a re-plan's
-    await removeQuietly(this.paths.upload(row.upload_name));
-    if (row.parts) await removeQuietly(this.paths.upload(row.parts.name));
-    const plan = row.plan_name ?? planFileName(id);
-    await removeQuietly(this.paths.output(plan));
-    await removeQuietly(planInputsFileOf(this.paths.output(plan)));
-    // after the plan, never before: a workbook being built then sees the plan gone (plan-workbooks.ts)
-    await removeQuietly(this.paths.output(planWorkbookName(plan)));
-    const fresh = row.output_name ?? `${id}.csv`;
-    await removeQuietly(this.paths.output(fresh));
-    await removeQuietly(`${this.paths.output(fresh)}.idx`); // its series index (jobs/job-series.ts)
+    // Work in flight on its results (a series index, a re-plan) would otherwise land after the files go.
+    for (const f of this.features) await f.forget(id);
+    // one by one, in the order storage/job-files.ts gives (and says why)
+    for (const file of jobFiles(this.paths, row).deleteOrder) await removeQuietly(file);
     this.logs.drop(id);
     this.events.emit('deleted', { id });
     this.emitQueuePositions();
@@ -372,15 +325,14 @@ export class JobService {
 
   /** Queues the given job ids (boot), in order. */
   enqueue(ids: string[]): void {
-    for (const id of ids) if (!this.queue.includes(id)) this.queue.push(id);
+    this.queue.enqueue(ids);
     this.pump();
   }
 
   /** Stops taking work, requeues running jobs for the next boot, waits for their threads. */
   async shutdown(): Promise<void> {
     this.accepting = false;
-    this.queue.length = 0;
-    this.queuedBy.clear();
+    this.queue.clear();
     const running = [...this.active.keys()];
     await Promise.all(
       running.map(async (id) => {
@@ -402,46 +354,14 @@ export class JobService {
       }),
     );
     await Promise.all(this.active.values());
-    await this.indexer?.close();
-    await this.replanner?.close();
+    for (const f of this.features) await f.close();
   }
 
   // ---- internals -------------------------------------------------------------------------------------
 
-  /** QUEUE_FULL when a new job of `owner` would pass MAX_QUEUED_PER_USER or MAX_QUEUED. */
-  private checkQueueRoom(owner: string): void {
-    const total = this.queue.length + this.reserved.length;
-    if (total >= this.opts.maxQueued)
-      throw new AppError(
-        429,
-        'QUEUE_FULL',
-        `${total} jobs are already waiting in the queue, the most this server takes (MAX_QUEUED=${this.opts.maxQueued}). ` +
-          'Try again when some have started.',
-      );
-    let mine = this.reserved.filter((o) => o === owner).length;
-    for (const id of this.queue) if (this.queuedBy.get(id) === owner) mine++;
-    if (mine >= this.opts.maxQueuedPerUser)
-      throw new AppError(
-        429,
-        'QUEUE_FULL',
-        `You already have ${mine} jobs waiting in the queue, the most one person may have ` +
-          `(MAX_QUEUED_PER_USER=${this.opts.maxQueuedPerUser}). Wait for some to start, or stop some.`,
-      );
-  }
-
-  /** Owners of jobs queued at boot (enqueue gets only ids), read once. */
-  private async learnOwners(): Promise<void> {
-    const unknown = this.queue.filter((id) => !this.queuedBy.has(id));
-    for (const id of unknown) {
-      const owner = (await this.repo.find(id))?.owner?.id ?? '';
-      if (this.queue.includes(id)) this.queuedBy.set(id, owner);
-    }
-  }
-
   private pump(): void {
     while (this.accepting && this.active.size < this.opts.concurrency && this.queue.length) {
       const id = this.queue.shift()!;
-      this.queuedBy.delete(id);
       const p = this.execution
         .run(id)
         .catch((err) => this.logger.error({ err, id }, 'job execution failed unexpectedly'))
@@ -464,9 +384,7 @@ export class JobService {
     });
     if (done) {
       this.addLog(id, 'warn', message);
-      const i = this.queue.indexOf(id);
-      if (i >= 0) this.queue.splice(i, 1);
-      this.queuedBy.delete(id);
+      this.queue.remove(id);
       this.live.end(id);
     }
     return done;
@@ -479,7 +397,7 @@ export class JobService {
   }
 
   private emitQueuePositions(): void {
-    const ids = [...this.queue];
+    const ids = this.queue.list();
     Promise.all(ids.map((id) => this.repo.find(id)))
       .then((rows) => {
         for (const r of rows) if (r && r.status === 'QUEUED') this.events.emit('updated', this.dto(r));

@@ -12,12 +12,11 @@ import { promises as fs } from 'node:fs';
 import { stageText, type JobFailureCode } from '../contract/stages.js';
 import { isFinal } from '../contract/status.js';
 import type { Logger } from '../logger.js';
+import { keptFiles } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { quarantineFile, stampOf } from '../storage/quarantine.js';
 import type { JobRepo } from './job.repo.js';
 import { CRASHED_TWICE } from './job.state.js';
-import { planWorkbookName } from './plan-workbooks.js';
-import { planInputsFileOf } from '../forecast/index.js';
 
 export interface ReconcileReport {
   requeued: string[];
@@ -71,21 +70,18 @@ export async function reconcile(repo: JobRepo, paths: StoragePaths, logger: Logg
   }
 
   const fresh = await repo.all();
-  // a job's parts file belongs to it like its upload, in every status
-  const keepUploads = new Set(fresh.flatMap((r) => (r.parts ? [r.upload_name, r.parts.name] : [r.upload_name])));
-  const keepOutputs = new Set(
-    fresh.filter((r) => r.status === 'COMPLETED' && r.output_name).map((r) => r.output_name!),
-  );
+  // a job's files as storage/job-files.ts names them: its uploads in every status, a completed job's outputs
+  const keepUploads = new Set<string>();
+  const keepOutputs = new Set<string>();
+  for (const r of fresh) {
+    const kept = keptFiles(r);
+    for (const n of kept.uploads) keepUploads.add(n);
+    for (const n of kept.outputs) keepOutputs.add(n);
+  }
   const outputs = await list(paths.outputs);
-  for (const name of keepOutputs)
-    if (!outputs.includes(name)) logger.warn({ output: name }, 'output file of a completed job is missing');
-  // A completed job's series index (`<output>.idx`) belongs to it like its output.
-  for (const name of [...keepOutputs]) keepOutputs.add(`${name}.idx`);
-  // and so do its inventory plan, the plan's workbook (jobs/plan-workbooks.ts) and its re-plan inputs
-  // (jobs/job-replan.ts)
   for (const r of fresh)
-    if (r.status === 'COMPLETED' && r.plan_name)
-      keepOutputs.add(r.plan_name).add(planWorkbookName(r.plan_name)).add(planInputsFileOf(r.plan_name));
+    if (r.status === 'COMPLETED' && r.output_name && !outputs.includes(r.output_name))
+      logger.warn({ output: r.output_name }, 'output file of a completed job is missing');
   const stamp = stampOf(new Date());
   const strays = [
     ...[...uploads].filter((n) => !keepUploads.has(n)).map((n) => ['uploads', n] as const),

@@ -33,6 +33,34 @@ export function resolveWorkerFile(explicit?: string): { filename: string; worker
 }
 
 type TaskInput = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'port'> : never) : never;
+/** The answer a task of kind K comes back with when it succeeds. */
+export type ResultOf<K extends WorkerTask['kind']> = Extract<WorkerResult, { kind: K }>;
+
+/** The engine refused the task's input (an expected failure, a value across the thread): its code and words. */
+export class WorkerInputError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerInputError';
+  }
+}
+
+/** The task ran past its time limit and was stopped (its thread terminated). */
+export class WorkerTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the worker task took longer than ${timeoutMs} ms and was stopped`);
+    this.name = 'WorkerTimeoutError';
+  }
+}
+
+export interface CallOptions {
+  /** Stops the task when it has run this long (WorkerTimeoutError). */
+  timeoutMs: number;
+  /** The caller's own cancellation (Delete, shutdown): the task's AbortError is thrown as it is. */
+  signal?: AbortSignal;
+}
 
 export class WorkerPool {
   readonly threads: number;
@@ -78,6 +106,30 @@ export class WorkerPool {
       setImmediate(() => port1.close());
     });
     return { result, closed };
+  }
+
+  /**
+   * Runs one task that reports nothing along the way and returns its answer, typed by the task's kind.
+   * Settles only once the task's thread has let go of its files (returned, or terminated by an abort), so
+   * a caller may remove or rename what the task wrote. Throws WorkerInputError for the engine's expected
+   * refusals, WorkerTimeoutError past timeoutMs, the AbortError when opts.signal stopped it, and an Error
+   * for an answer of another kind.
+   */
+  async call<T extends TaskInput>(task: T, opts: CallOptions): Promise<ResultOf<T['kind']>> {
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const { result, closed } = this.run(task, signal, () => undefined);
+    try {
+      const r = await result.catch((err: unknown) => {
+        if (timeout.aborted && !opts.signal?.aborted) throw new WorkerTimeoutError(opts.timeoutMs);
+        throw err;
+      });
+      if (r.kind === 'input-error') throw new WorkerInputError(r.code, r.message);
+      if (r.kind !== task.kind) throw new Error(`unexpected worker answer ${r.kind} to a ${task.kind} task`);
+      return r as ResultOf<T['kind']>;
+    } finally {
+      await closed;
+    }
   }
 
   stats(): { threads: number; busy: number; queued: number } {

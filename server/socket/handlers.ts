@@ -17,7 +17,7 @@ import { deletePayloadSchema, describeZodError, idPayloadSchema } from '../contr
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import type { AuthService } from '../auth/auth.service.js';
-import { bearer, cookieValue, LOCAL_ADMIN } from '../auth/middleware.js';
+import { bearer, cookieValue, LOCAL_ADMIN } from '../http/auth-middleware.js';
 import { originVerdict } from '../http/origin.js';
 import type { Logger } from '../logger.js';
 import { DROP_AFTER_REFUSED, TokenBucket, type BucketOptions } from './rate-limit.js';

@@ -1,10 +1,8 @@
 /**
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
-import { engine, InputError, replanFromInputs, StopRequested } from '../forecast/index.js';
+import { engine, InputError, planRecords, replanFromInputs, StopRequested, writePlanXlsx } from '../forecast/index.js';
 import type { EngineStep } from '../contract/stages.js';
-import { writePlanXlsx } from '../http/plan-xlsx.js';
-import { planRecords } from '../jobs/job-inventory.js';
 import { storageProblem } from '../storage/errors.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
 
@@ -44,11 +42,6 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
           parts: task.parts,
         }),
       };
-    }
-    if (task.kind === 'history') {
-      const { filePath, originalName, config, partnumber, site } = task;
-      const points = await engine.readSeriesHistory(filePath, originalName, config, partnumber, site);
-      return { kind: 'history', points };
     }
     if (task.kind === 'series-index') {
       return { kind: 'series-index', ...(await engine.writeSeriesIndex(task.request)) };

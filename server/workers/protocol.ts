@@ -7,7 +7,6 @@ import type { JobConfig, PreviewDto } from '../contract/dto.js';
 import type { EngineStep } from '../contract/stages.js';
 import type {
   EngineContext,
-  HistoryPoint,
   InputErrorCode,
   PartitionInput,
   PartitionResult,
@@ -39,15 +38,6 @@ export type WorkerTask =
       /** Int32Array(1) over this buffer: non-zero means "stop now". */
       stop: SharedArrayBuffer;
     }
-  | {
-      kind: 'history';
-      filePath: string;
-      originalName: string;
-      config: JobConfig;
-      partnumber: string;
-      site: string;
-      port: MessagePort;
-    }
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
   | { kind: 'plan-xlsx'; planFile: string; outFile: string; port: MessagePort }
@@ -67,7 +57,6 @@ export type WorkerTask =
 export type WorkerResult =
   | { kind: 'load'; prepared: Prepared }
   | { kind: 'partition'; result: PartitionResult }
-  | { kind: 'history'; points: HistoryPoint[] }
   | { kind: 'series-index'; series: number }
   | { kind: 'plan-xlsx'; rows: number }
   | { kind: 'replan'; result: ReplanResult }

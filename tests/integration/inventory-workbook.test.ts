@@ -1,5 +1,5 @@
 /**
- * The plan's XLSX through the job's file lifecycle (jobs/plan-workbooks.ts): built once in a worker thread,
+ * The plan's XLSX through the job's file lifecycle (jobs/results/plan-workbooks.ts): built once in a worker thread,
  * kept next to the plan as outputs/<id>.plan.xlsx and sent again from there, rebuilt when the plan is
  * rewritten, removed by Delete (also mid-build), kept by boot for a COMPLETED job, a stray one quarantined.
  */

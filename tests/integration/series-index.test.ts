@@ -1,30 +1,26 @@
 /**
  * The job page's series, served from the per-series index built in the background once the job is
  * COMPLETED: completion does not wait for it, requests right after completion wait for the build, its
- * answers equal the old path's (scan the output, read the upload), an old job without an index gets one
- * on first use, and Delete removes it (also while it is being built).
+ * answers equal reading the output and the upload directly (helpers/series-oracle.ts), an old job without
+ * an index gets one on first use, and Delete removes it (also while it is being built).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto, SeriesDto, SeriesKeysDto } from '../../server/contract/dto.js';
-import { indexFileOf, type SeriesSource } from '../../server/jobs/job-series.js';
-import { legacyForecast, legacyHistory, legacyKeys } from '../../server/jobs/job-series.legacy.js';
-import { WorkerPool } from '../../server/jobs/worker-pool.js';
+import type { SeriesSource } from '../../server/jobs/results/job-series.js';
 import { api, bootServer, filesIn, uploadJob, waitFor, type Client, type TestServer } from '../helpers/server.js';
+import { oracleForecast, oracleHistory, oracleKeys } from '../helpers/series-oracle.js';
 
 let s: TestServer;
 let c: Client;
-let pool: WorkerPool;
 const sample = readFileSync(new URL('../../server/assets/sample-demand.csv', import.meta.url));
 
 beforeAll(async () => {
   s = await bootServer();
   c = await s.client();
-  pool = new WorkerPool({ threads: 1 });
 });
 afterAll(async () => {
-  await pool.destroy();
   await s.stop();
 });
 
@@ -43,6 +39,7 @@ async function completedJob(config: Record<string, unknown> = { forecast_horizon
 }
 
 const outputOf = (id: string) => path.join(s.storage, 'outputs', `${id}.csv`);
+const indexFileOf = (outputFile: string) => `${outputFile}.idx`;
 const get = <T>(p: string) => api<T>(s.url, 'GET', p);
 const seriesUrl = (id: string, k: { partnumber: string; site_code: string }) =>
   `/api/jobs/${id}/series?${new URLSearchParams({ partnumber: k.partnumber, site_code: k.site_code })}`;
@@ -52,6 +49,7 @@ function source(job: JobDto): SeriesSource {
   return {
     jobId: job.id,
     outputFile: outputOf(job.id),
+    indexFile: indexFileOf(outputOf(job.id)),
     uploadFile: path.join(s.storage, 'uploads', uploads[0]),
     originalName: job.filename,
     config: job.config,
@@ -83,8 +81,8 @@ describe('series index', () => {
     expect(r.status).toBe(200);
     const job = (await get<JobDto>(`/api/jobs/${id}`)).body;
     const src = source(job);
-    expect(r.body.forecast).toEqual((await legacyForecast(src.outputFile, k.partnumber, k.site_code)).points);
-    expect(r.body.history).toEqual(await legacyHistory(pool, src, k.partnumber, k.site_code));
+    expect(r.body.forecast).toEqual((await oracleForecast(src.outputFile, k.partnumber, k.site_code)).points);
+    expect(r.body.history).toEqual(await oracleHistory(src, k.partnumber, k.site_code));
     expect(existsSync(idx)).toBe(true);
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
   }, 120_000);
@@ -116,10 +114,10 @@ describe('series index', () => {
     expect(existsSync(idx)).toBe(false);
   }, 120_000);
 
-  it('answers as the old path does: keys (all of them, biggest first), histories, forecasts', async () => {
+  it('answers as reading the output and the upload does: keys (all of them, biggest first), histories, forecasts', async () => {
     const job = await completedJob({ forecast_horizon: 14, forecast_site_codes: [] });
     const src = source(job);
-    const old = await legacyKeys(src.outputFile, '');
+    const old = await oracleKeys(src.outputFile, '');
     const all = await get<SeriesKeysDto>(`/api/jobs/${job.id}/series/keys?limit=500`);
     expect(all.status).toBe(200);
     expect(all.body.total).toBe(old.length);
@@ -140,8 +138,8 @@ describe('series index', () => {
     for (const k of picks) {
       const r = await get<SeriesDto>(seriesUrl(job.id, k));
       expect(r.status).toBe(200);
-      const fc = await legacyForecast(src.outputFile, k.partnumber, k.site_code);
-      const history = await legacyHistory(pool, src, k.partnumber, k.site_code);
+      const fc = await oracleForecast(src.outputFile, k.partnumber, k.site_code);
+      const history = await oracleHistory(src, k.partnumber, k.site_code);
       expect(r.body.forecast).toEqual(fc.points);
       expect(r.body.history).toEqual(history);
       expect(r.body.method).toBe(fc.key!.method);

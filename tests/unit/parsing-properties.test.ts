@@ -1,8 +1,8 @@
 /**
  * Property-based tests (fast-check) of CSV reading and date parsing, through the engine's public API:
  * files are written to disk and read with inspectHead / previewDemand / loadDemand, forecast with
- * forecastPartition; per-series history (sums) comes from readSeriesHistory, the function behind the
- * job page's chart.
+ * forecastPartition; per-series history (sums) comes from loading the file as a job does
+ * (helpers/series-oracle.ts), as the job page's chart shows it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../server/contract/dto.js';
-import { engine, readSeriesHistory, readText } from '../../server/forecast/index.js';
+import { engine, readText } from '../../server/forecast/index.js';
+import { oracleHistory } from '../helpers/series-oracle.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sparecast-props-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,7 +73,7 @@ function writeTable(
 async function sums(file: string, keys: [string, string][]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const [part, site] of keys) {
-    const h = await readSeriesHistory(file, 'x.csv', cfg(), part, site);
+    const h = await oracleHistory({ uploadFile: file, originalName: 'x.csv', config: cfg() }, part, site);
     out.set(
       `${part}|${site}`,
       h.reduce((s, p) => s + p.qty, 0),
@@ -219,7 +220,8 @@ describe('date parsing (properties)', () => {
           expect(pv.last_date).toBe(iso(Math.max(...days)));
           if (days.length === 1) {
             // Single date: read through the series history too.
-            const h = await readSeriesHistory(file, 'x.csv', cfg({ date_format: order }), 'P', 'S');
+            const src = { uploadFile: file, originalName: 'x.csv', config: cfg({ date_format: order }) };
+            const h = await oracleHistory(src, 'P', 'S');
             expect(h.map((p) => p.date)).toEqual([iso(days[0])]);
           }
         },

@@ -15,9 +15,11 @@ export interface PlanColumn {
 
 const sortOf = (k: keyof PlanRowDto): PlanSort | null =>
   (PLAN_SORT_COLUMNS as readonly string[]).includes(k) ? (k as PlanSort) : null;
-const col = (key: keyof PlanRowDto, kind: Kind, secondary = false): PlanColumn => ({
+/** The plan's fields that have words as a column head: a column without them does not compile. */
+type Worded = { [K in keyof PlanRowDto]: `inv.col.${K}` extends MessageKey ? K : never }[keyof PlanRowDto];
+const col = (key: Worded, kind: Kind, secondary = false): PlanColumn => ({
   key,
-  label: `inv.col.${key}` as MessageKey,
+  label: `inv.col.${key}` as const,
   kind,
   sort: sortOf(key),
   secondary,

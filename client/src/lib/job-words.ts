@@ -3,7 +3,7 @@
  * preview's problems, demand classes and methods. A code this bundle does not know shows the server's text.
  */
 import type { JobDto, JobMetrics } from '$contract/dto.js';
-import { JOB_FAILURE_CODES, parseCancelledBy, parseStage, type JobFailureCode, type Stage } from '$contract/stages.js';
+import { JOB_FAILURE_CODES, parseCancelledBy, type JobFailureCode, type Stage } from '$contract/stages.js';
 import { BLANK_EXAMPLE, parseExample, type Notice, type PreviewIssue } from '$contract/vocab.js';
 import { formatDay, formatNumber } from './format.js';
 import type { MessageKey } from './i18n/messages.js';
@@ -27,8 +27,7 @@ export function wordStage(t: Translate, s: Stage): string {
 
 /** The status line: the stage in words; a text no version wrote as a stage as it is; no stage: the status. */
 export function stageWords(t: Translate, job: Pick<JobDto, 'stage' | 'stage_info' | 'status'>): string {
-  // stage_info is absent on an answer from an older server: its English text is read here the same way
-  const s = job.stage_info ?? (job.stage ? parseStage(job.stage) : null);
+  const s = job.stage_info;
   if (s) return wordStage(t, s);
   return job.stage || t(`status.${job.status}`);
 }
@@ -48,7 +47,7 @@ export function jobErrorWords(
     const c = parseCancelledBy(job.error_message);
     if (c) return { text: c.by === 'user' ? t('cancel.by.user') : t('cancel.by', { name: c.name }), detail: null };
   }
-  const code = (job.stage_info ?? parseStage(job.stage))?.error;
+  const code = job.stage_info?.error;
   if (job.status === 'FAILED' && code) {
     if (isFailureCode(code)) return { text: t(`fail.${code}`), detail: null };
     const key = `err.${code}`;

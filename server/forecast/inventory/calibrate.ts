@@ -4,14 +4,8 @@
  */
 import { cdf } from './dist.js';
 import { fallbacks } from './features.js';
-import { distOf, paramsFor, thin, type PooledParams } from './fit.js';
+import { distOf, paramsFor, thin, type Calibration, type PooledParams } from './params.js';
 import type { Windows } from './windows.js';
-
-export interface Calibration {
-  levels: number[];
-  read: number[];
-  windows: number;
-}
 
 /** A level map from fewer windows than this is mostly noise at 0.99 (about 30 exceedances). */
 const MIN_CAL_WINDOWS = 3000;

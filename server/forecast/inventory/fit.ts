@@ -25,23 +25,24 @@
  *    correction can be shrunk toward its parent's by its window count (meanShrink);
  *  - a map from target level to the level to read the model at (calibrate.ts).
  */
-import { calibrate, type Calibration } from './calibrate.js';
+import { calibrate } from './calibrate.js';
 import { fallbacks } from './features.js';
 import { fitGroup } from './likelihood.js';
 import { meanCorrection, type MeanCorrection } from './mean.js';
-import { PRIOR, type DispersionForm, type GroupParams } from './params.js';
+import { PRIOR, thin, type DispersionForm, type PooledParams } from './params.js';
 import { collectWindows, type WindowOptions, type Windows } from './windows.js';
 
 export { negLogLik } from './likelihood.js';
-export { alphaAt, distOf, meanAt, PRIOR, type DispersionForm, type GroupParams } from './params.js';
-
-export interface PooledParams {
-  /** by group key ('lumpy/quiet'), class ('lumpy') and '*' (always present) */
-  groups: Record<string, GroupParams>;
-  calibration: Record<string, Calibration>;
-  minWindows: number;
-  form: DispersionForm;
-}
+export {
+  alphaAt,
+  distOf,
+  meanAt,
+  paramsFor,
+  PRIOR,
+  type DispersionForm,
+  type GroupParams,
+  type PooledParams,
+} from './params.js';
 export interface FitOptions extends WindowOptions {
   /** levels to calibrate (the plan interpolates between them); default 0.5 .. 0.99 and the 0.975 */
   levels?: readonly number[];
@@ -75,15 +76,6 @@ export const DEFAULT_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.975, 0.99];
 const MIN_WINDOWS = 300;
 /** The likelihood of a group is evaluated on at most this many windows (evenly thinned). */
 const FIT_CAP = 1500;
-
-/** The most specific group with enough windows. */
-export function paramsFor(pooled: PooledParams, group: string): GroupParams {
-  for (const k of fallbacks(group)) {
-    const g = pooled.groups[k];
-    if (g && g.windows >= pooled.minWindows) return g;
-  }
-  return pooled.groups['*'] ?? PRIOR;
-}
 
 /** The pooled parameters from reference-forecaster windows inside the histories (no engine needed). */
 export function fitPooled(histories: readonly ArrayLike<number>[], opt: FitOptions): PooledParams {
@@ -155,11 +147,3 @@ function meanCorrections(w: Windows, members: Map<string, number[]>, opt: PoolOp
   return out;
 }
 const depth = (k: string) => (k === '*' ? 0 : k.includes('/') ? 2 : 1);
-
-export function thin(idx: number[], cap: number): number[] {
-  if (idx.length <= cap) return idx;
-  const out: number[] = [];
-  const step = idx.length / cap;
-  for (let j = 0; j < cap; j++) out.push(idx[Math.floor(j * step)]);
-  return out;
-}

@@ -4,8 +4,8 @@
  */
 import { distMean, mixtureWithMean, quantilesSorted, type LtdDist } from './dist.js';
 import { statsOf } from './features.js';
-import { calibrationFor, type Calibration } from './calibrate.js';
-import { alphaAt, meanAt, paramsFor, type GroupParams, type PooledParams } from './fit.js';
+import { calibrationFor } from './calibrate.js';
+import { alphaAt, meanAt, paramsFor, type Calibration, type GroupParams, type PooledParams } from './params.js';
 import { forecastOverP } from './periods.js';
 
 export const PLAN_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;

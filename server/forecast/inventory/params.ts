@@ -3,9 +3,17 @@
  * follows from them: its mean over P periods and its NB dispersion.
  */
 import { mixtureWithMean, type LtdDist } from './dist.js';
+import { fallbacks } from './features.js';
 import type { Windows } from './windows.js';
 
 export type DispersionForm = 'size' | 'period';
+
+/** A map from target level to the level to read the model at (calibrate.ts fits it). */
+export interface Calibration {
+  levels: number[];
+  read: number[];
+  windows: number;
+}
 
 export interface GroupParams {
   a: number;
@@ -25,6 +33,32 @@ export interface GroupParams {
 
 /** The default pooled parameters when nothing can be fitted: mildly overdispersed, no zero mass, no map. */
 export const PRIOR: GroupParams = { a: 0.5, c: 0.1, zero: 0, windows: 0 };
+
+export interface PooledParams {
+  /** by group key ('lumpy/quiet'), class ('lumpy') and '*' (always present) */
+  groups: Record<string, GroupParams>;
+  calibration: Record<string, Calibration>;
+  minWindows: number;
+  form: DispersionForm;
+}
+
+/** The most specific group with enough windows. */
+export function paramsFor(pooled: PooledParams, group: string): GroupParams {
+  for (const k of fallbacks(group)) {
+    const g = pooled.groups[k];
+    if (g && g.windows >= pooled.minWindows) return g;
+  }
+  return pooled.groups['*'] ?? PRIOR;
+}
+
+/** At most `cap` of the indices, evenly spaced. */
+export function thin(idx: number[], cap: number): number[] {
+  if (idx.length <= cap) return idx;
+  const out: number[] = [];
+  const step = idx.length / cap;
+  for (let j = 0; j < cap; j++) out.push(idx[Math.floor(j * step)]);
+  return out;
+}
 
 /** The plan's mean over P periods from the forecast mean mu and the history's mean rate per period. */
 export function meanAt(g: GroupParams, mu: number, P: number, rate: number): number {

@@ -1,6 +1,6 @@
 /**
- * A job's re-plan inputs (`<plan>.inputs`, next to the plan CSV): what the plan was computed from, so that
- * the plan can be made again at another service level, lead time or review period without the forecast.
+ * A job's re-plan inputs (next to the plan CSV; storage/job-files.ts names it): what the plan was computed
+ * from, so that the plan can be made again at another service level, lead time or review period without the forecast.
  * The forecast CSV is not enough: it rounds the model's mean to 4 decimals and leaves out the periods
  * between the training end and the start date, so a plan made from it would differ from the job's own.
  *
@@ -25,9 +25,6 @@ export interface PlanInputsHeader {
   pooled: PooledParams;
   settings: PlanSettings;
 }
-
-/** The inputs file of a plan file: same name plus `.inputs` (kept, backed up and removed with the plan). */
-export const planInputsFileOf = (planFile: string): string => `${planFile}.inputs`;
 
 /** The header line (no trailing newline), from the job's inventory fit. */
 export function planInputsHeader(freq: Frequency, inv: InventoryContext): string {

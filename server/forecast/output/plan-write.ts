@@ -1,29 +1,9 @@
 /** The inventory plan CSV: fixed columns, one line per (partnumber, site_code). */
 import type { PlanRow } from '../inventory/plan-row.js';
+import { PLAN_COLUMNS } from '../../contract/plan-columns.js';
 import { csvField, num } from './write.js';
 
-export const PLAN_COLUMNS = [
-  'partnumber',
-  'site_code',
-  'demand_class',
-  'lead_time_periods',
-  'review_periods',
-  'service_level',
-  'ltd_mean',
-  'ltd_q50',
-  'ltd_q80',
-  'ltd_q90',
-  'ltd_q95',
-  'ltd_q99',
-  'order_up_to',
-  'safety_stock',
-  'unit_cost',
-  'stock_value',
-  'on_hand',
-  'on_order',
-  'suggested_order',
-] as const;
-export type PlanColumn = (typeof PLAN_COLUMNS)[number];
+export { PLAN_COLUMNS, type PlanColumn } from '../../contract/plan-columns.js';
 
 export const PLAN_HEADER = PLAN_COLUMNS.join(',');
 

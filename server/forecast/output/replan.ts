@@ -16,7 +16,7 @@ import { addToTotals, newTotals, planRow, type PlanTotals } from '../inventory/p
 import { settingsFor, type PlanSettings } from '../inventory/settings.js';
 import { PLAN_HEADER, planLine } from './plan-write.js';
 import { parsePlanInputsHeader, parsePlanInputsLine } from './plan-inputs.js';
-import { BufferedFile } from './series-index-write.js';
+import { BufferedFile } from '../../storage/buffered-file.js';
 
 export interface ReplanRequest {
   inputsFile: string;

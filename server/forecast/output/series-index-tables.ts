@@ -4,7 +4,7 @@
  * Fixed-width offsets let a reader take the first page, one entry or the search text with bounded reads.
  */
 import os from 'node:os';
-import type { BufferedFile } from './series-index-write.js';
+import type { BufferedFile } from '../../storage/buffered-file.js';
 import { encodeTrailer, type IndexHeader, type IndexRow, type Section } from './series-index.js';
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -6,68 +6,16 @@
  * worker thread.
  */
 import { open, stat } from 'node:fs/promises';
-import type { JobConfig } from '../../contract/dto.js';
-import type { EngineContext } from '../context.js';
-import { groupDemand } from '../prepare.js';
+import type { HistoryContext, SeriesIndexRequest } from '../types.js';
+import { groupDemand } from '../series/read.js';
 import type { SiteSeries } from '../series/group.js';
 import { readText } from './cells.js';
 import { RecordCursor, readRecordChunks, splitRecord } from './csv-records.js';
 import { writeIndexTables } from './series-index-tables.js';
-import { checkSize, writeAll, type Sized, type Writable } from '../../storage/whole-file.js';
+import { BufferedFile } from '../../storage/buffered-file.js';
 import { POINT_BYTES, SERIES_INDEX_MAGIC, type IndexHeader, type IndexRow } from './series-index.js';
 
-type HistoryContext = Pick<EngineContext, 'freq' | 'anchor' | 'fileStart' | 'trainEnd'>;
-
-/** Where the histories come from: the job's upload read again, or the series the run already holds. */
-export type HistorySource =
-  | { from: 'upload'; uploadFile: string; originalName: string; config: JobConfig }
-  | { from: 'prepared'; sites: SiteSeries[]; context: HistoryContext };
-
-export interface SeriesIndexRequest {
-  history: HistorySource;
-  outputFile: string;
-  /** Where to write (a temp file: the caller renames it next to the output). */
-  indexFile: string;
-}
-
 const COMMA = 0x2c;
-const FLUSH_AT = 1 << 20;
-
-/**
- * Appends to a new file through a 1 MB buffer; `pos` is the file offset of the next byte. Every byte is
- * written (storage/whole-file.ts); `finish` flushes and checks the file holds all of them, before the
- * caller renames it into place.
- */
-export class BufferedFile {
-  pos = 0;
-  private chunks: Buffer[] = [];
-  private pending = 0;
-  constructor(
-    private readonly fh: Writable & Sized,
-    private readonly what = 'a file',
-  ) {}
-
-  async write(b: Buffer): Promise<void> {
-    this.chunks.push(b);
-    this.pending += b.length;
-    this.pos += b.length;
-    if (this.pending >= FLUSH_AT) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (!this.pending) return;
-    const all = Buffer.concat(this.chunks, this.pending);
-    this.chunks = [];
-    this.pending = 0;
-    await writeAll(this.fh, all, this.what);
-  }
-
-  /** Flushes; throws unless the file holds every byte written to it. */
-  async finish(): Promise<void> {
-    await this.flush();
-    await checkSize(this.fh, this.pos, this.what);
-  }
-}
 
 /** Offset just past the n-th comma at or after `from` (-1 when the record has fewer). */
 function afterCommas(buf: Buffer, from: number, stop: number, n: number): number {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../../server/forecast/context.js';
-import { modelStart } from '../../../server/forecast/partition.js';
+import { modelStart } from '../../../server/forecast/series/dense.js';
 
 const ctx = { fileStart: 0, trainEnd: 299, seriesStart: 'auto' } as EngineContext;
 const per = (...p: number[]) => Int32Array.from(p);

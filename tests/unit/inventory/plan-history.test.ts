@@ -1,7 +1,7 @@
 /** The plan's history buffer is reused across a partition's series: each must see only its own demand. */
 import { describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../../server/forecast/context.js';
-import { firstDemandHistory, seriesOf } from '../../../server/forecast/partition.js';
+import { firstDemandHistory, seriesOf } from '../../../server/forecast/series/dense.js';
 import type { SiteSeries } from '../../../server/forecast/series/group.js';
 
 // three series: a long one, a short one after it (stale values would show past its end), one with no rows

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AppError } from '../../../server/contract/errors.js';
 import type { Job } from '../../../server/jobs/job.js';
-import { JobReplan } from '../../../server/jobs/job-replan.js';
+import { JobReplan } from '../../../server/jobs/results/job-replan.js';
 import type { JobService } from '../../../server/jobs/job.service.js';
-import type { WorkerPool } from '../../../server/jobs/worker-pool.js';
+import { WorkerPool } from '../../../server/jobs/worker-pool.js';
 import type { StoragePaths } from '../../../server/storage/paths.js';
 import type { WorkerResult, WorkerTask } from '../../../server/workers/protocol.js';
 
@@ -22,8 +22,21 @@ function setup() {
   writeFileSync(out('j1.plan.csv'), 'old plan\n');
   writeFileSync(out('j1.plan.csv.inputs'), '{}\n');
   let n = 0;
-  const paths = { output: out, tmpFile: (p: string) => out(`${p}-${n++}.part`) } as unknown as StoragePaths;
-  const job = { id: 'j1', status: 'COMPLETED', plan_name: 'j1.plan.csv', config: {}, metrics: null } as unknown as Job;
+  const paths = {
+    output: out,
+    upload: out,
+    tmpFile: (p: string) => out(`${p}-${n++}.part`),
+  } as unknown as StoragePaths;
+  const job = {
+    id: 'j1',
+    status: 'COMPLETED',
+    upload_name: 'j1.csv',
+    parts: null,
+    output_name: 'j1.csv',
+    plan_name: 'j1.plan.csv',
+    config: {},
+    metrics: null,
+  } as unknown as Job;
   const saved: string[] = [];
   const jobs = {
     find: async () => job,
@@ -32,6 +45,8 @@ function setup() {
   /** Each task writes its temp file, then waits for release() (or its abort). */
   const tasks: { release: () => void }[] = [];
   const pool = {
+    // the real call() over this fake run(): its time limit, input errors and abort
+    call: WorkerPool.prototype.call,
     run(task: Extract<WorkerTask, { kind: 'replan' }>, signal: AbortSignal) {
       writeFileSync(task.request.planFile, 'new plan\n');
       let release!: () => void;

@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readOutput } from '../../../server/forecast/output/read.js';
 import { openSource, readRows } from '../../../server/forecast/parse/source.js';
-import { planRecords, readPlan } from '../../../server/jobs/job-inventory.js';
+import { planRecords, readPlan } from '../../../server/forecast/index.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sparecast-streams-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,26 +28,10 @@ describe('stream errors reach the caller', () => {
     await settle();
   });
 
-  it('an output file that is gone: readOutput rejects', async () => {
-    const it = readOutput(path.join(dir, 'gone.csv'));
-    await expect(it.next()).rejects.toMatchObject({ code: 'ENOENT' });
-    await settle();
-  });
-
-  it('stopping after the first record of a large plan or output file is quiet', async () => {
+  it('stopping after the first record of a large plan file is quiet', async () => {
     const plan = quotedCsv('plan.csv', 'partnumber,site_code,demand_class', (i) => `"P,${i}","S 1",smooth`, 50_000);
     for await (const row of planRecords(plan)) {
       expect(row.partnumber).toBe('P,0');
-      break;
-    }
-    const out = quotedCsv(
-      'out.csv',
-      'partnumber,site_code,date,forecast',
-      (i) => `"P,${i}","S 1",2024-01-01,1`,
-      50_000,
-    );
-    for await (const rec of readOutput(out)) {
-      expect(rec.partnumber).toBe('P,0');
       break;
     }
     await settle();

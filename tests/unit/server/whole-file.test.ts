@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BufferedFile } from '../../../server/forecast/output/series-index-write.js';
+import { BufferedFile } from '../../../server/storage/buffered-file.js';
 import { checkSize, writeAll, type Sized, type Writable } from '../../../server/storage/whole-file.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sparecast-whole-'));

@@ -295,6 +295,7 @@ export const en = {
   'replan.bad.review': 'Review periods must be a whole number from 0 to 365.',
   'err.REPLAN_BUSY': 'This plan is being re-planned right now; try again in a moment.',
   'err.REPLAN_UNAVAILABLE': 'This job cannot be re-planned; run it again instead.',
+  'err.SERIES_UNAVAILABLE': 'The chart data of this job cannot be read right now; try again in a moment.',
   // ---- end re-plan ----
 
   'err.BAD_REQUEST': 'The request was not understood.',
@@ -750,6 +751,7 @@ export const id: Messages = {
   'replan.bad.review': 'Periode review harus bilangan bulat dari 0 sampai 365.',
   'err.REPLAN_BUSY': 'Rencana ini sedang dihitung ulang; coba lagi sebentar lagi.',
   'err.REPLAN_UNAVAILABLE': 'Job ini tidak bisa dihitung ulang; jalankan lagi job-nya.',
+  'err.SERIES_UNAVAILABLE': 'Data grafik job ini belum bisa dibaca; coba lagi sebentar lagi.',
   // ---- end re-plan ----
 
   'err.BAD_REQUEST': 'Permintaan tidak dipahami.',

@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { ROLES, type MeDto } from '../contract/auth.js';
 import { AppError } from '../contract/errors.js';
 import { describeZodError } from '../contract/schemas.js';
-import { viaOf, type AuthService } from './auth.service.js';
+import { viaOf, type AuthService } from '../auth/auth.service.js';
 import { isLoopback } from '../config.js';
-import { cookieValue, requireRole, SESSION_COOKIE } from './middleware.js';
-import { ipOf } from '../http/request.js';
+import { cookieValue, requireRole, SESSION_COOKIE } from './auth-middleware.js';
+import { ipOf } from './request.js';
 import { sendAuditCsv } from './audit-csv.js';
 import { cleanDisplayName } from '../storage/paths.js';
 

@@ -1,33 +1,40 @@
 /**
  * Series of a finished job for the chart: the (part, site) keys, biggest first, and one series' history
- * and forecast, served from the job's series index (`<output>.idx`). The index is built in the
- * background right after COMPLETED is announced (from the series the run holds), or on first use for a
- * job that has none (from its upload); requests that arrive meanwhile wait for that one build, which
- * takes seconds, where the old path (scan the output, read the upload; the fallback when a build fails)
- * takes longer on a big job and would queue on the same thread. A failed build is logged and tried
- * again on the next request; Delete and shutdown cancel a build in flight.
+ * and forecast, served from the job's series index (next to the output; storage/job-files.ts names it).
+ * The index is built in the background right after COMPLETED is announced (from the series the run
+ * holds), or on first use for a job that has none (from its upload); requests that arrive meanwhile wait
+ * for that one build, which takes seconds, where the old path (scan the output, read the upload; the
+ * fallback when a build fails) takes longer on a big job and would queue on the same thread. A failed
+ * build is logged and tried again on the next request; Delete and shutdown cancel a build in flight.
  */
 import { promises as fs } from 'node:fs';
-import type { JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../contract/dto.js';
-import { SeriesIndexReader, type HistorySource, type SeriesIndexEntry } from '../forecast/index.js';
-import type { Logger } from '../logger.js';
-import { removeQuietly } from '../storage/paths.js';
-import { legacyHistory, legacyForecast, legacyKeys, toForecastPoint } from './job-series.legacy.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { ForecastPointDto, JobConfig, SeriesDto, SeriesKeyDto, SeriesKeysDto } from '../../contract/dto.js';
+import { AppError } from '../../contract/errors.js';
+import {
+  SeriesIndexReader,
+  type HistorySource,
+  type OutputRecord,
+  type SeriesIndexEntry,
+} from '../../forecast/index.js';
+import type { Logger } from '../../logger.js';
+import { jobFiles, jobTemps } from '../../storage/job-files.js';
+import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { Job } from '../job.js';
+import type { JobFeature } from '../job-feature.js';
+import type { WorkerPool } from '../worker-pool.js';
 
 /** What the series of one completed job are read from. */
 export interface SeriesSource {
   jobId: string;
   outputFile: string;
+  /** Its series index, next to it (storage/job-files.ts) */
+  indexFile: string;
   uploadFile: string;
   originalName: string;
   config: JobConfig;
   /** A fresh temp path under tmp/ (the index is written there, then renamed). */
   tmpFile: () => string;
 }
-
-/** The index file of an output: next to it, same name plus `.idx` (reconcile keeps it with its job). */
-export const indexFileOf = (outputFile: string): string => `${outputFile}.idx`;
 
 const BUILD_TIMEOUT_MS = 5 * 60_000;
 const CACHED_JOBS = 8;
@@ -46,27 +53,17 @@ export async function buildSeriesIndex(
 ): Promise<number> {
   const tmp = src.tmpFile();
   const { uploadFile, originalName, config } = src;
-  const { result, closed } = pool.run(
-    {
-      kind: 'series-index',
-      request: {
-        history: history ?? { from: 'upload', uploadFile, originalName, config },
-        outputFile: src.outputFile,
-        indexFile: tmp,
-      },
-    },
-    signal,
-    () => undefined,
-  );
+  const request = {
+    history: history ?? { from: 'upload' as const, uploadFile, originalName, config },
+    outputFile: src.outputFile,
+    indexFile: tmp,
+  };
   try {
-    const r = await result;
-    if (r.kind === 'input-error') throw new Error(r.message);
-    if (r.kind !== 'series-index') throw new Error(`unexpected worker answer ${r.kind}`);
+    const r = await pool.call({ kind: 'series-index', request }, { timeoutMs: BUILD_TIMEOUT_MS, signal });
     signal.throwIfAborted(); // cancelled while it finished: no file for a deleted job
-    await fs.rename(tmp, indexFileOf(src.outputFile));
+    await fs.rename(tmp, src.indexFile);
     return r.series;
   } finally {
-    await closed;
     await removeQuietly(tmp);
   }
 }
@@ -77,41 +74,47 @@ interface Build {
   done: Promise<unknown>;
 }
 
-export class JobSeries {
+export class JobSeries implements JobFeature {
   private readonly readers = new Map<string, Promise<SeriesIndexReader | null>>();
   private readonly builds = new Map<string, Build>();
 
   constructor(
     private readonly pool: WorkerPool,
+    private readonly paths: StoragePaths,
     private readonly logger?: Logger,
   ) {}
 
+  /** Where a completed job's series are read from. */
+  source(job: Job): SeriesSource {
+    const files = jobFiles(this.paths, job);
+    return {
+      jobId: job.id,
+      outputFile: files.output,
+      indexFile: files.seriesIndex,
+      uploadFile: files.upload,
+      originalName: job.filename,
+      config: job.config,
+      tmpFile: () => jobTemps.seriesIndex(this.paths),
+    };
+  }
+
   /** A job just completed: build its index now, in the background, from the series its run holds. */
-  completed(src: SeriesSource, history: HistorySource | null): void {
+  completed(job: Job, history: HistorySource | null): void {
+    const src = this.source(job);
     this.load(src, history).catch((err: unknown) => this.logger?.error({ err, id: src.jobId }, 'series index failed'));
   }
 
   /** Keys matching q (part number or site, case-insensitive), biggest history volume first. */
   async keys(src: SeriesSource, q: string, limit: number): Promise<SeriesKeysDto> {
     const needle = q.trim().toLowerCase();
-    const r = await this.load(src);
-    if (!r) {
-      const all = await legacyKeys(src.outputFile, needle);
-      return { keys: all.slice(0, limit), total: all.length };
-    }
+    const r = await this.index(src);
     const { entries, total } = await r.search(needle, limit);
     return { keys: entries.map(dtoOf), total };
   }
 
   /** One series' history and forecast; null when the job has no such series. */
   async series(src: SeriesSource, partnumber: string, site: string): Promise<SeriesDto | null> {
-    const r = await this.load(src);
-    if (!r) {
-      const fc = await legacyForecast(src.outputFile, partnumber, site);
-      if (!fc.key) return null;
-      const history = await legacyHistory(this.pool, src, partnumber, site);
-      return { ...fc.key, volume: null, history, forecast: fc.points };
-    }
+    const r = await this.index(src);
     const entry = await r.find(partnumber, site);
     if (!entry) return null;
     const { history, forecast } = await r.readSeries(entry, src.outputFile);
@@ -129,6 +132,14 @@ export class JobSeries {
   /** Cancels every build in flight (shutdown). */
   async close(): Promise<void> {
     await Promise.all([...this.builds.keys()].map((id) => this.forget(id)));
+  }
+
+  /** The job's index, built if need be; 503 SERIES_UNAVAILABLE when it cannot be (the next request tries again). */
+  private async index(src: SeriesSource): Promise<SeriesIndexReader> {
+    const r = await this.load(src);
+    if (!r)
+      throw new AppError(503, 'SERIES_UNAVAILABLE', 'The chart data of this job cannot be read right now; try again.');
+    return r;
   }
 
   private load(src: SeriesSource, history: HistorySource | null = null): Promise<SeriesIndexReader | null> {
@@ -166,7 +177,7 @@ export class JobSeries {
     history: HistorySource | null,
     signal: AbortSignal,
   ): Promise<SeriesIndexReader | null> {
-    const file = indexFileOf(src.outputFile);
+    const file = src.indexFile;
     try {
       const outputSize = (await fs.stat(src.outputFile)).size;
       const index = await SeriesIndexReader.open(file).catch(() => null);
@@ -174,12 +185,10 @@ export class JobSeries {
       // None yet (just completed, or a job from before indexes) or not this output's: build it once.
       signal.throwIfAborted();
       await removeQuietly(file);
-      const limited = AbortSignal.any([signal, AbortSignal.timeout(BUILD_TIMEOUT_MS)]);
-      await buildSeriesIndex(this.pool, src, limited, history);
+      await buildSeriesIndex(this.pool, src, signal, history);
       return await SeriesIndexReader.open(file);
     } catch (err) {
-      if (!signal.aborted)
-        this.logger?.warn({ err, id: src.jobId }, 'series index unavailable; reading the files directly');
+      if (!signal.aborted) this.logger?.warn({ err, id: src.jobId }, 'series index unavailable');
       return null;
     }
   }
@@ -192,5 +201,18 @@ function dtoOf(e: SeriesIndexEntry): SeriesKeyDto {
     method: e.method,
     demand_class: e.demand_class,
     volume: Math.round(e.volume * 1e4) / 1e4,
+  };
+}
+
+const numOrNull = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
+
+function toForecastPoint(r: OutputRecord): ForecastPointDto {
+  return {
+    date: r.date,
+    qty: Number(r.forecast_qty),
+    raw: Number(r.forecast_qty_raw),
+    model: Number(r.forecast_qty_raw_model),
+    lo: numOrNull(r.forecast_lo),
+    hi: numOrNull(r.forecast_hi),
   };
 }

@@ -6,15 +6,17 @@
  * flight and waits for it (JobService.remove), so no file of it outlives the job.
  */
 import { promises as fs } from 'node:fs';
-import type { InventoryMetrics, InventoryTotals } from '../contract/dto.js';
-import { AppError } from '../contract/errors.js';
-import type { ReplanDto } from '../contract/inventory.js';
-import { INVENTORY_DEFAULTS, type JobConfig } from '../contract/schemas.js';
-import { planInputsFileOf, type PlanTotals, type ReplanResult } from '../forecast/index.js';
-import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import type { Job } from './job.js';
-import type { JobService, Replanner } from './job.service.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { InventoryMetrics, InventoryTotals } from '../../contract/dto.js';
+import { AppError } from '../../contract/errors.js';
+import type { ReplanDto } from '../../contract/inventory.js';
+import { INVENTORY_DEFAULTS, type JobConfig } from '../../contract/schemas.js';
+import type { PlanTotals, ReplanResult } from '../../forecast/index.js';
+import { jobFiles, jobTemps } from '../../storage/job-files.js';
+import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { Job } from '../job.js';
+import type { JobFeature } from '../job-feature.js';
+import type { JobService } from '../job.service.js';
+import { WorkerInputError, WorkerTimeoutError, type WorkerPool } from '../worker-pool.js';
 
 /** The job-wide settings a re-plan may change (validated by replanSchema); absent: the job's own. */
 export interface ReplanChange {
@@ -32,7 +34,7 @@ interface Running {
   done: Promise<unknown>;
 }
 
-export class JobReplan implements Replanner {
+export class JobReplan implements JobFeature {
   private readonly running = new Map<string, Running>();
 
   constructor(
@@ -81,18 +83,16 @@ export class JobReplan implements Replanner {
       review_periods: change.review_periods ?? c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
     };
     if (signal.aborted) throw gone(id); // deleted while its files were checked
-    const tmp = this.paths.tmpFile(`${id}-replan`);
-    const limited = AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]);
+    const tmp = jobTemps.replan(this.paths, id);
     const request = { inputsFile, planFile: tmp, defaults };
-    const { result, closed } = this.pool.run({ kind: 'replan', request }, limited, () => undefined);
     try {
-      const r = await result.catch((err: unknown) => {
+      const r = await this.pool.call({ kind: 'replan', request }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
         if (signal.aborted) throw gone(id);
-        if (limited.aborted) throw new AppError(500, 'INTERNAL', 'The re-plan took too long and was stopped.');
+        if (err instanceof WorkerTimeoutError)
+          throw new AppError(500, 'INTERNAL', 'The re-plan took too long and was stopped.');
+        if (err instanceof WorkerInputError) throw new AppError(409, 'REPLAN_UNAVAILABLE', err.message);
         throw err;
       });
-      if (r.kind === 'input-error') throw new AppError(409, 'REPLAN_UNAVAILABLE', r.message);
-      if (r.kind !== 'replan') throw new Error(`unexpected worker answer ${r.kind}`);
       if (signal.aborted) throw gone(id); // deleted while it finished: no file for a deleted job
       await fs.rename(tmp, planFile);
       const config: JobConfig = { ...c, ...defaults };
@@ -104,7 +104,6 @@ export class JobReplan implements Replanner {
       }
       return { id, ...defaults, rows: r.result.rows, seconds: Math.round((Date.now() - started) / 10) / 100 };
     } finally {
-      await closed;
       await removeQuietly(tmp);
     }
   }
@@ -117,8 +116,9 @@ export class JobReplan implements Replanner {
         'JOB_NOT_COMPLETED',
         `Job ${job.id} is ${job.status}; only a completed job's plan can be re-planned.`,
       );
-    const planFile = job.plan_name ? this.paths.output(job.plan_name) : null;
-    const inputsFile = planFile ? planInputsFileOf(planFile) : null;
+    const files = job.plan_name ? jobFiles(this.paths, job) : null;
+    const planFile = files?.plan ?? null;
+    const inputsFile = files?.planInputs ?? null;
     const ok = async (f: string | null) =>
       !!f &&
       (await fs

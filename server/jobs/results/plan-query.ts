@@ -3,8 +3,13 @@
  * (totals overall and per site, the service-vs-stock curve). Pure, no Node imports: the client's test fakes
  * answer with the same functions.
  */
-import type { InventoryRowsDto, InventoryRowsQuery, InventorySummaryDto, PlanRowDto } from '../contract/inventory.js';
-import type { PlanTotalsDto } from '../contract/inventory.js';
+import type {
+  InventoryRowsDto,
+  InventoryRowsQuery,
+  InventorySummaryDto,
+  PlanRowDto,
+} from '../../contract/inventory.js';
+import type { PlanTotalsDto } from '../../contract/inventory.js';
 
 const LEVELS = [
   [0.8, 'ltd_q80'],

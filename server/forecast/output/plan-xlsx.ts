@@ -4,15 +4,14 @@
  * (part, site, class) goes through safeText, so a part number such as `=HYPERLINK(…)` shows as text.
  */
 import { createWriteStream } from 'node:fs';
-import type { PlanRowDto } from '../contract/inventory.js';
-import { PLAN_COLUMNS, safeText } from '../forecast/index.js';
-import { checkSize } from '../storage/whole-file.js';
-
-const TEXT = new Set<string>(['partnumber', 'site_code', 'demand_class']);
+import type { PlanRowDto } from '../../contract/inventory.js';
+import { isPlanTextColumn, PLAN_COLUMNS } from '../../contract/plan-columns.js';
+import { checkSize } from '../../storage/whole-file.js';
+import { safeText } from './cells.js';
 
 /**
  * Writes `rows` to a new .xlsx at `file` (which must not exist); returns how many. Runs in a worker thread
- * (jobs/plan-workbooks.ts): tens of thousands of rows take seconds of CPU that must not block the event loop.
+ * (jobs/results/plan-workbooks.ts): tens of thousands of rows take seconds of CPU that must not block the event loop.
  */
 export async function writePlanXlsx(
   file: string,
@@ -24,7 +23,7 @@ export async function writePlanXlsx(
   const stream = createWriteStream(file, { flags: 'wx' });
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet('Inventory plan', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: TEXT.has(c) ? 18 : 12 }));
+  ws.columns = PLAN_COLUMNS.map((c) => ({ header: c, key: c, width: isPlanTextColumn(c) ? 18 : 12 }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
   let n = 0;

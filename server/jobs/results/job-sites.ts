@@ -3,14 +3,15 @@
  * interactive pool (the same preview a fresh upload gets, never on the event loop) and kept: an
  * upload never changes after the job is created.
  */
-import type { JobConfig } from '../contract/dto.js';
-import { AppError, isErrorCode } from '../contract/errors.js';
-import type { WorkerPool } from './worker-pool.js';
+import type { JobConfig } from '../../contract/dto.js';
+import { AppError, isErrorCode } from '../../contract/errors.js';
+import type { JobFeature } from '../job-feature.js';
+import { WorkerInputError, type WorkerPool } from '../worker-pool.js';
 
 const SITES_TIMEOUT_MS = 120_000;
 const KEEP = 32;
 
-export class JobSites {
+export class JobSites implements JobFeature {
   private readonly cache = new Map<string, Promise<string[]>>();
 
   constructor(private readonly pool: WorkerPool) {}
@@ -29,21 +30,21 @@ export class JobSites {
   }
 
   private async read(filePath: string, originalName: string, config: JobConfig): Promise<string[]> {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), SITES_TIMEOUT_MS);
-    try {
-      const task = { kind: 'preview' as const, filePath, originalName, date_format: config.date_format };
-      const r = await this.pool.run(task, ctl.signal, () => undefined).result;
-      if (r.kind === 'input-error') throw new AppError(409, isErrorCode(r.code) ? r.code : 'INVALID_INPUT', r.message);
-      if (r.kind !== 'preview') throw new Error(`unexpected worker answer ${r.kind}`);
-      return [...r.preview.sites].sort();
-    } finally {
-      clearTimeout(timer);
-    }
+    const task = { kind: 'preview' as const, filePath, originalName, date_format: config.date_format };
+    const r = await this.pool.call(task, { timeoutMs: SITES_TIMEOUT_MS }).catch((err: unknown) => {
+      if (err instanceof WorkerInputError)
+        throw new AppError(409, isErrorCode(err.code) ? err.code : 'INVALID_INPUT', err.message);
+      throw err;
+    });
+    return [...r.preview.sites].sort();
   }
 
   /** Drops a deleted job's sites. */
   forget(jobId: string): void {
     this.cache.delete(jobId);
+  }
+
+  close(): void {
+    this.cache.clear();
   }
 }

@@ -5,8 +5,8 @@
  */
 import type { Response } from 'express';
 import { csvTextLine } from '../forecast/index.js';
-import type { AuditFilter } from './auth.repo.js';
-import type { AuthService } from './auth.service.js';
+import type { AuditFilter } from '../auth/auth.repo.js';
+import type { AuthService } from '../auth/auth.service.js';
 
 const PAGE = 500;
 const COLUMNS = ['id', 'at', 'username', 'action', 'job_id', 'detail', 'ip'] as const;

@@ -1,18 +1,17 @@
 /**
  * The XLSX of a completed job's inventory plan: built once on the interactive pool (a worker thread: a
  * 50,000-row workbook is seconds of CPU that would stall every client's event loop), into tmp/ and renamed
- * next to the plan as outputs/<plan>.xlsx, then sent from there on every later download.
- * Lifecycle: Delete, Force Delete and retention remove it with the job's other files (job.service.ts), boot
- * keeps it for a COMPLETED job and quarantines it otherwise (reconcile.ts), a half-written one stays in tmp/.
+ * next to the plan (storage/job-files.ts names it), then sent from there on every later download.
+ * Lifecycle: Delete, Force Delete and retention remove it with the job's other files, boot keeps it for a
+ * COMPLETED job and quarantines it otherwise (storage/job-files.ts), a half-written one stays in tmp/.
  * The workbook carries its plan's modification time: a plan rewritten since (a re-plan) gets a fresh one.
  */
 import { promises as fs } from 'node:fs';
-import { AppError } from '../contract/errors.js';
-import { removeQuietly, type StoragePaths } from '../storage/paths.js';
-import type { WorkerPool } from './worker-pool.js';
-
-/** outputs/<id>.plan.csv → <id>.plan.xlsx */
-export const planWorkbookName = (planName: string) => `${planName.replace(/\.csv$/, '')}.xlsx`;
+import { AppError } from '../../contract/errors.js';
+import { jobFiles, jobTemps, type JobFileRow } from '../../storage/job-files.js';
+import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { JobFeature } from '../job-feature.js';
+import type { WorkerPool } from '../worker-pool.js';
 
 const BUILD_TIMEOUT_MS = 300_000;
 
@@ -26,7 +25,7 @@ const mtimeOf = async (file: string): Promise<number | null> => {
 
 const gone = () => new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
 
-export class PlanWorkbooks {
+export class PlanWorkbooks implements JobFeature {
   /** builds in flight, per job: concurrent downloads share one */
   private readonly building = new Map<string, Promise<string>>();
 
@@ -35,10 +34,16 @@ export class PlanWorkbooks {
     private readonly paths: StoragePaths,
   ) {}
 
-  /** The workbook of the plan `planName` of job `jobId`, built first if it is missing or older than the plan. */
-  async file(jobId: string, planName: string): Promise<string> {
-    const planFile = this.paths.output(planName);
-    const xlsx = this.paths.output(planWorkbookName(planName));
+  /** Delete: a build in flight cleans up after itself (the plan goes first, storage/job-files.ts). */
+  forget(): void {}
+
+  /** Shutdown: builds in flight end with the pool, destroyed after the service. */
+  close(): void {}
+
+  /** The workbook of the job's plan, built first if it is missing or older than the plan. */
+  async file(job: JobFileRow): Promise<string> {
+    const jobId = job.id;
+    const { plan: planFile, planWorkbook: xlsx } = jobFiles(this.paths, job);
     const planTime = await mtimeOf(planFile);
     if (planTime === null) throw gone();
     if ((await mtimeOf(xlsx)) === planTime) return xlsx;
@@ -51,13 +56,9 @@ export class PlanWorkbooks {
   }
 
   private async build(planFile: string, xlsx: string, planTime: number): Promise<string> {
-    const tmp = this.paths.tmpFile('plan-xlsx');
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), BUILD_TIMEOUT_MS);
+    const tmp = jobTemps.planWorkbook(this.paths);
     try {
-      const task = { kind: 'plan-xlsx' as const, planFile, outFile: tmp };
-      const r = await this.pool.run(task, ctl.signal, () => undefined).result;
-      if (r.kind !== 'plan-xlsx') throw new Error(`unexpected worker answer ${r.kind}`);
+      await this.pool.call({ kind: 'plan-xlsx', planFile, outFile: tmp }, { timeoutMs: BUILD_TIMEOUT_MS });
       // stamped with the plan's time it was built from: a plan rewritten meanwhile is newer and rebuilt
       const t = new Date(planTime);
       await fs.utimes(tmp, t, t);
@@ -66,11 +67,9 @@ export class PlanWorkbooks {
       await removeQuietly(tmp);
       if ((await mtimeOf(planFile)) === null) throw gone();
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
-    // Deleted while building: Delete removes the plan before its workbook, so either the plan is gone now
-    // (and the workbook is ours to remove) or the workbook renamed above is removed by Delete after it.
+    // Deleted while building: Delete removes the plan before its workbook (storage/job-files.ts), so either
+    // the plan is gone now (the workbook is ours to remove) or the workbook renamed above is removed after it.
     if ((await mtimeOf(planFile)) === null) {
       await removeQuietly(xlsx);
       throw gone();

@@ -6,8 +6,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseCookie } from 'cookie';
 import { roleAtLeast, type Role } from '../contract/auth.js';
 import { AppError } from '../contract/errors.js';
-import { hostAllowed, originVerdict, type HostAllowList } from '../http/origin.js';
-import type { AuthService, Principal } from './auth.service.js';
+import { hostAllowed, originVerdict, type HostAllowList } from './origin.js';
+import type { AuthService, Principal } from '../auth/auth.service.js';
 
 export const SESSION_COOKIE = 'sparecast_session';
 export const LOCAL_ADMIN: Principal = Object.freeze({ id: 'local', username: 'local', role: 'admin' as Role });

@@ -1,0 +1,32 @@
+/**
+ * The parts that serve a finished job's results, made together: server.ts hands them to the service (which
+ * tells each of a completed, re-planned or deleted job and of shutdown) and to the routes.
+ */
+import type { Logger } from '../../logger.js';
+import type { StoragePaths } from '../../storage/paths.js';
+import type { JobService } from '../job.service.js';
+import type { WorkerPool } from '../worker-pool.js';
+import { JobInventory } from './job-inventory.js';
+import { JobReplan } from './job-replan.js';
+import { JobSeries } from './job-series.js';
+import { JobSites } from './job-sites.js';
+import { PlanWorkbooks } from './plan-workbooks.js';
+
+export interface JobResults {
+  series: JobSeries;
+  sites: JobSites;
+  workbooks: PlanWorkbooks;
+  inventory: JobInventory;
+  replanner: JobReplan;
+}
+
+/** Every part, on the interactive pool; each is a JobFeature. */
+export function jobResults(jobs: JobService, interactive: WorkerPool, paths: StoragePaths, logger: Logger): JobResults {
+  return {
+    series: new JobSeries(interactive, paths, logger),
+    sites: new JobSites(interactive),
+    workbooks: new PlanWorkbooks(interactive, paths),
+    inventory: new JobInventory(),
+    replanner: new JobReplan(jobs, interactive, paths),
+  };
+}

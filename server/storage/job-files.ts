@@ -1,0 +1,134 @@
+/**
+ * The one place that knows a job's files: what each is called, where it lives (uploads/ or outputs/, temp
+ * files in tmp/), which ones Delete removes and in what order, which ones boot keeps for a row and which a
+ * backup copies. Everything else asks here. Adding an artifact is one line in ARTIFACTS (plus its lifecycle
+ * test: tests/unit/server/job-files.test.ts and the Delete test of inventory-lifecycle / job-lifecycle).
+ */
+import path from 'node:path';
+import type { JobStatus } from '../contract/schemas.js';
+import type { StoragePaths } from './paths.js';
+
+/** What a job's row records about its files (a Job is one). */
+export interface JobFileRow {
+  id: string;
+  upload_name: string;
+  parts: { name: string } | null;
+  output_name: string | null;
+  plan_name: string | null;
+}
+
+/** The names the artifacts are made from: the row's, or what a run of the job writes them as. */
+type Base = 'upload' | 'parts' | 'output' | 'plan';
+
+interface Artifact {
+  area: 'uploads' | 'outputs';
+  of: Base;
+  name: (base: string) => string;
+  /** Rebuilt on demand from the others: kept and deleted with the job, never backed up. */
+  cache?: true;
+  /** A job may lack it and be whole (re-plan inputs: none on jobs from before re-planning). */
+  optional?: true;
+}
+
+/**
+ * Every stored file of a job, in the order Delete removes them. The plan goes before its workbook: a
+ * workbook build in flight looks for the plan once its file is renamed in, so either it finds the plan gone
+ * and removes its own workbook, or its workbook is already there for Delete to remove after the plan
+ * (jobs/results/plan-workbooks.ts). The builds and re-plans that write the others are cancelled before any goes.
+ */
+const ARTIFACTS = {
+  upload: { area: 'uploads', of: 'upload', name: (b) => b },
+  parts: { area: 'uploads', of: 'parts', name: (b) => b },
+  plan: { area: 'outputs', of: 'plan', name: (b) => b },
+  planInputs: { area: 'outputs', of: 'plan', name: (b) => planInputsOf(b), optional: true },
+  planWorkbook: { area: 'outputs', of: 'plan', name: (b) => `${b.replace(/\.csv$/, '')}.xlsx`, cache: true },
+  output: { area: 'outputs', of: 'output', name: (b) => b },
+  seriesIndex: { area: 'outputs', of: 'output', name: (b) => `${b}.idx`, cache: true },
+} as const satisfies Record<string, Artifact>;
+
+export type ArtifactName = keyof typeof ARTIFACTS;
+/** The artifacts in Delete's order. */
+export const ARTIFACT_NAMES = Object.keys(ARTIFACTS) as ArtifactName[];
+
+/** The re-plan inputs of a plan file (final or temp: the run writes them next to its plan). */
+export function planInputsOf(planFile: string): string {
+  return `${planFile}.inputs`;
+}
+
+/** A stored upload's name: the job id and the user's extension (only server-made names reach the disk). */
+export function uploadName(id: string, originalName: string): string {
+  return `${id}${path.extname(originalName).toLowerCase() || '.csv'}`;
+}
+
+/** A stored parts file's name, next to the upload. */
+export function partsName(id: string, originalName: string): string {
+  return `${id}.parts${path.extname(originalName).toLowerCase() || '.csv'}`;
+}
+
+/** The names a completed run records (output_name, plan_name). */
+export function outputNames(id: string): { output_name: string; plan_name: string } {
+  return { output_name: `${id}.csv`, plan_name: `${id}.plan.csv` };
+}
+
+/** The base names of a row; recorded: only what the row says (no run-time defaults). */
+function bases(row: JobFileRow, recorded: boolean): Record<Base, string | null> {
+  const run = outputNames(row.id);
+  return {
+    upload: row.upload_name,
+    parts: row.parts?.name ?? null,
+    output: row.output_name ?? (recorded ? null : run.output_name),
+    plan: row.plan_name ?? (recorded ? null : run.plan_name),
+  };
+}
+
+function names(row: JobFileRow, recorded: boolean, which: (a: Artifact) => boolean) {
+  const b = bases(row, recorded);
+  const out: { artifact: ArtifactName; area: Artifact['area']; name: string; optional: boolean }[] = [];
+  for (const artifact of ARTIFACT_NAMES) {
+    const a: Artifact = ARTIFACTS[artifact];
+    const base = b[a.of];
+    if (base !== null && which(a)) out.push({ artifact, area: a.area, name: a.name(base), optional: !!a.optional });
+  }
+  return out;
+}
+
+export type JobFiles = Record<Exclude<ArtifactName, 'parts'>, string> & {
+  /** null when the job has no parts file */
+  parts: string | null;
+  /** Every file of the job, in the order Delete removes them. */
+  deleteOrder: string[];
+};
+
+/** The paths of a job's files: what the row records, else what its run writes them as. */
+export function jobFiles(paths: StoragePaths, row: JobFileRow): JobFiles {
+  const all = names(row, false, () => true);
+  const at = (area: Artifact['area'], name: string) => (area === 'uploads' ? paths.upload(name) : paths.output(name));
+  const files = Object.fromEntries(all.map((f) => [f.artifact, at(f.area, f.name)])) as Record<ArtifactName, string>;
+  return { ...files, parts: files.parts ?? null, deleteOrder: all.map((f) => at(f.area, f.name)) };
+}
+
+/**
+ * What boot keeps for a row (jobs/reconcile.ts), names under uploads/ and outputs/: its uploads in every
+ * status, and the outputs a COMPLETED row records with what derives from them.
+ */
+export function keptFiles(row: JobFileRow & { status: JobStatus }): { uploads: string[]; outputs: string[] } {
+  const all = names(row, true, () => true);
+  return {
+    uploads: all.filter((f) => f.area === 'uploads').map((f) => f.name),
+    outputs: row.status === 'COMPLETED' ? all.filter((f) => f.area === 'outputs').map((f) => f.name) : [],
+  };
+}
+
+/** What a backup copies for a row (ops/backup.ts): the recorded files, caches left out. */
+export function backedUpFiles(row: JobFileRow): { area: Artifact['area']; name: string; optional: boolean }[] {
+  return names(row, true, (a) => !a.cache).map(({ area, name, optional }) => ({ area, name, optional }));
+}
+
+/** Temp files of a job's work under tmp/, each a fresh name; renamed into place when whole. */
+export const jobTemps = {
+  /** a run's forecast and plan (its re-plan inputs go to planInputsOf(plan)) */
+  run: (paths: StoragePaths, id: string) => ({ output: paths.tmpFile(id), plan: paths.tmpFile(`${id}-plan`) }),
+  seriesIndex: (paths: StoragePaths) => paths.tmpFile('series-index'),
+  replan: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-replan`),
+  planWorkbook: (paths: StoragePaths) => paths.tmpFile('plan-xlsx'),
+};
