@@ -1,6 +1,12 @@
 /// <reference types="svelte" />
 import type { DateFormat, Frequency, JobConfig, RoundingMode } from '$contract/dto.js';
-import { describeZodError, jobConfigSchema, METHOD_NAMES, type JobConfigInput } from '$contract/schemas.js';
+import {
+  DEFAULT_ROUNDING_MODE,
+  describeZodError,
+  jobConfigSchema,
+  METHOD_NAMES,
+  type JobConfigInput,
+} from '$contract/schemas.js';
 
 export type ConfigField = keyof JobConfig;
 
@@ -19,7 +25,7 @@ export class ConfigForm {
   sites = $state<string[]>([]);
   dateFormat = $state<DateFormat>('auto');
   zeroThreshold = $state<number | string>(0.5);
-  rounding = $state<RoundingMode>('half_up');
+  rounding = $state<RoundingMode>(DEFAULT_ROUNDING_MODE);
   frequency = $state<Frequency | ''>('');
   method = $state('auto');
   /** Inventory plan: the target in percent (the schema reads 50–99.9 as a percentage), days, periods. */
@@ -82,7 +88,7 @@ export class ConfigForm {
     this.sites = [];
     this.dateFormat = 'auto';
     this.zeroThreshold = 0.5;
-    this.rounding = 'half_up';
+    this.rounding = DEFAULT_ROUNDING_MODE;
     this.frequency = '';
     this.method = 'auto';
     this.serviceLevel = 95;
