@@ -447,7 +447,7 @@ export const en = {
   'err.LAST_ADMIN': 'There must always be at least one admin.',
   'err.TOKEN_NOT_FOUND': 'The token no longer exists.',
 
-  // issue 21: rounding that keeps the volume, the quality summary by frequency
+  // issue 21: rounding that keeps the volume, the quality summary by frequency, the horizon by frequency
   'cfg.rounding.cumulative': 'Keep the running total (recommended)',
   'metrics.over.D':
     'On the held-out days at the end of the history, forecasts were {pct}% too high in total (risk of overstock).',
@@ -469,6 +469,10 @@ export const en = {
     'Rounding each month on its own removes {pct}% of the forecast volume: monthly means of slow movers round to 0, so forecast_qty would order too little. Choose the rounding “Keep the running total”, or use the stocking plan on the job page.',
   'metrics.rounding.short':
     'forecast_qty holds {pct}% less than the model expects: many series expect less than half a part over the whole horizon and get 0. A longer horizon, or the stocking plan on the job page, covers them.',
+  'cfg.horizon.suggested': 'Proposed for {freq} data: {n} periods ahead. Type another number to use your own.',
+  'cfg.freq.D': 'daily',
+  'cfg.freq.W': 'weekly',
+  'cfg.freq.M': 'monthly',
 
   // codes the server sends (stages, problems, classes, methods): words-messages.ts
   ...wordsEn,
@@ -925,7 +929,7 @@ export const id: Messages = {
   'err.LAST_ADMIN': 'Harus selalu ada minimal satu admin.',
   'err.TOKEN_NOT_FOUND': 'Token sudah tidak ada.',
 
-  // issue 21: pembulatan yang menjaga volume, ringkasan kualitas per frekuensi
+  // issue 21: pembulatan yang menjaga volume, ringkasan kualitas per frekuensi, horizon per frekuensi
   'cfg.rounding.cumulative': 'Jaga total berjalan (disarankan)',
   'metrics.over.D':
     'Pada hari-hari terakhir histori yang diuji, total forecast {pct}% terlalu tinggi (risiko overstock).',
@@ -947,6 +951,11 @@ export const id: Messages = {
     'Membulatkan tiap bulan sendiri-sendiri menghapus {pct}% volume forecast: rata-rata bulanan part slow moving dibulatkan ke 0, sehingga forecast_qty memesan terlalu sedikit. Pilih pembulatan “Jaga total berjalan”, atau gunakan rencana stok di halaman job.',
   'metrics.rounding.short':
     'forecast_qty berisi {pct}% lebih sedikit daripada perkiraan model: banyak seri memperkirakan kurang dari setengah part selama seluruh horizon dan mendapat 0. Horizon yang lebih panjang, atau rencana stok di halaman job, menutupinya.',
+  'cfg.horizon.suggested':
+    'Usulan untuk data {freq}: {n} periode ke depan. Ketik angka lain untuk memakai pilihan Anda.',
+  'cfg.freq.D': 'harian',
+  'cfg.freq.W': 'mingguan',
+  'cfg.freq.M': 'bulanan',
 
   ...wordsId,
 };
