@@ -5,7 +5,7 @@ import { InputError } from './errors.js';
 import type { HeadInfo, PartsSource, Prepared } from './types.js';
 import { mapColumns } from './parse/columns.js';
 import { isoOfDay } from './parse/dates.js';
-import { readDemand } from './parse/load.js';
+import { DEMAND_SHEET, readDemand } from './parse/load.js';
 import { openSource, readHeadRows } from './parse/source.js';
 import { configMethod, isAuto, selectOptions } from './choose/options.js';
 import { calendarOf, readGrouped } from './series/read.js';
@@ -22,9 +22,9 @@ const LIFE_PERIODS: Record<Frequency, number> = { D: 1826, W: 261, M: 60 };
 
 export async function inspectHead(filePath: string, originalName: string): Promise<HeadInfo> {
   const { source } = await openSource(filePath, originalName);
-  for await (const rec of readHeadRows(filePath, source)) {
+  for await (const rec of readHeadRows(filePath, source, DEMAND_SHEET)) {
     if (rec.every((c) => c.trim() === '')) continue;
-    const cols = mapColumns(rec);
+    const cols = mapColumns(rec, source.format);
     return {
       format: source.format,
       encoding: source.encoding,
