@@ -10,13 +10,18 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewDto } from '../../server/contract/dto.js';
 import { api, bootServer, filesIn, type TestServer } from '../helpers/server.js';
-import { demandCsv, untilFinal } from './inventory-support.js';
+import { demandCsv, partsCsv, untilFinal } from './inventory-support.js';
 
 let s: TestServer;
 beforeAll(async () => {
   s = await bootServer();
 });
 afterAll(() => s?.stop());
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(ok()).toBe(true);
+}
 
 type Answer = { status: number; body: PreviewDto & { id: string; error?: { code: string; message: string } } };
 
@@ -101,7 +106,49 @@ describe('a workbook whose demand sits on its second sheet', () => {
       expect(r.body.error?.message).toMatch(/"Notes", "Ringkasan"/);
       expect(r.body.error?.message).not.toMatch(/delimiter/);
     }
-    expect(filesIn(s.storage, 'tmp')).toEqual([]);
+    await until(() => filesIn(s.storage, 'tmp').length === 0);
     expect(filesIn(s.storage, 'uploads')).toEqual([]);
+  });
+});
+
+describe('a bad parts file next to a good demand file', () => {
+  const demand = { name: 'demand.csv', content: demandCsv() };
+  const unclosed = { name: 'stok-gudang.csv', content: `${partsCsv()}\n"P3,,7,1,0,0\nP4,,2,1,0,0\n` };
+
+  it('the preview still shows the demand file, and the parts file its own error naming it', async () => {
+    const r = await send('/api/preview', demand, unclosed);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.sites).toEqual(['A', 'B']);
+    expect(r.body.series).toBeGreaterThan(0);
+    expect(r.body.parts_file ?? null).toBeNull();
+    expect(r.body.parts_file_error?.filename).toBe('stok-gudang.csv');
+    expect(r.body.parts_file_error?.message).toMatch(/^The parts file "stok-gudang\.csv"/);
+    expect(r.body.parts_file_error?.message).toMatch(/quote/);
+
+    // refused at the upload check (no part column): the same, with the check's code
+    const noPart = await send('/api/preview', demand, { name: 'harga.csv', content: 'colour,unit_cost\nred,1\n' });
+    expect(noPart.status, JSON.stringify(noPart.body)).toBe(200);
+    expect(noPart.body.sites).toEqual(['A', 'B']);
+    expect(noPart.body.parts_file_error).toMatchObject({ filename: 'harga.csv', code: 'MISSING_COLUMNS' });
+    expect(noPart.body.parts_file_error?.message).toMatch(/^The parts file "harga\.csv" is missing partnumber/);
+    await until(() => filesIn(s.storage, 'tmp').length === 0);
+  });
+
+  it('a job with it is refused or fails with a message naming the parts file', async () => {
+    const noPart = await send('/api/jobs', demand, { name: 'harga.csv', content: 'colour,unit_cost\nred,1\n' });
+    expect(noPart.status).toBe(400);
+    expect(noPart.body.error?.message).toMatch(/^The parts file "harga\.csv" is missing partnumber/);
+
+    const quote = await send('/api/jobs', demand, unclosed);
+    expect(quote.status).toBe(400);
+    expect(quote.body.error?.message).toMatch(/^The parts file "stok-gudang\.csv": .*quote/);
+
+    // found bad only when the job reads it: FAILED, naming it
+    const job = await send('/api/jobs', demand, { name: 'lain.csv', content: 'part,lead_time\nNOPE,3\n' });
+    expect(job.status, JSON.stringify(job.body)).toBe(201);
+    const done = await untilFinal(s.url, job.body.id);
+    expect(done.status).toBe('FAILED');
+    expect(done.error_message).toMatch(/^The parts file "lain\.csv": None of the 1 rows/);
+    await api(s.url, 'DELETE', `/api/jobs/${done.id}`);
   });
 });
