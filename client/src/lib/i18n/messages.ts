@@ -477,6 +477,14 @@ export const en = {
 
   // codes the server sends (stages, problems, classes, methods): words-messages.ts
   ...wordsEn,
+
+  // issue 21 items 4, 8, 9 (what a planner trips over)
+  'inv.totals.unknown': 'not known',
+  'inv.totals.unknown.hint':
+    'Not known is not zero: what to order needs stock on hand (an on_hand column) in the parts file, the stock value needs unit costs (unit_cost).',
+  'inv.totals.stocked': '{n} of {total} part × site rows have stock on hand.',
+  'dash.parts.error': 'The parts file {file} cannot be used:',
+  'cfg.sites.none': 'No site “{code}” in this file.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -958,6 +966,13 @@ export const id: Messages = {
   'cfg.freq.D': 'harian',
   'cfg.freq.W': 'mingguan',
   'cfg.freq.M': 'bulanan',
+  // issue 21 items 4, 8, 9 (what a planner trips over)
+  'inv.totals.unknown': 'tidak diketahui',
+  'inv.totals.unknown.hint':
+    'Tidak diketahui bukan nol: yang perlu dipesan butuh stok di tangan (kolom on_hand) di file part, nilai stok butuh harga satuan (unit_cost).',
+  'inv.totals.stocked': '{n} dari {total} baris part × site punya stok di tangan.',
+  'dash.parts.error': 'File part {file} tidak bisa dipakai:',
+  'cfg.sites.none': 'Tidak ada site “{code}” di file ini.',
 
   ...wordsId,
 };
