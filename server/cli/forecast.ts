@@ -3,7 +3,7 @@
  * a job give the same output for the same file and config.
  *   node --import tsx server/cli/forecast.ts --input F --output O [--horizon N] [--freq D|W|M]
  *     [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|NAME]
- *     [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N]
+ *     [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N]
  *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]]
  * --inventory writes the inventory plan (one row per part and site) through its own temp file; the runner
  * writes a plan for every run, so without --inventory its temp file is simply removed. --plan off skips the
@@ -26,7 +26,7 @@ const USAGE =
   'usage: forecast --input FILE --output FILE [--horizon N] [--freq D|W|M] [--start-date YYYY-MM-DD] ' +
   '[--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|' +
   METHOD_NAMES.join('|') +
-  '] [--zero-threshold X] [--rounding half_up|half_even|ceil|floor] [--threads N] ' +
+  '] [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N] ' +
   '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N]] ' +
   '[--plan on|off]';
 const FLAGS: Record<string, string> = {

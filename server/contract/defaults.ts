@@ -25,3 +25,9 @@ export const METHOD_NAMES = [
  * stored before they existed, or built by hand, is still a JobConfig); the engine applies these.
  */
 export const INVENTORY_DEFAULTS = { service_level: 0.95, lead_time_days: 30, review_periods: 1 } as const;
+
+/**
+ * The rounding of forecast_qty when a job does not name one: per series, the running total rounded, so the
+ * whole numbers keep the forecast's volume (rounding each period's mean of a slow mover gives 0 everywhere).
+ */
+export const DEFAULT_ROUNDING_MODE = 'cumulative';

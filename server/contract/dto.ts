@@ -5,6 +5,7 @@
 import type { Frequency, JobConfig, JobStatus } from './schemas.js';
 import type { Stage } from './stages.js';
 import type { Notice, PreviewIssue } from './vocab.js';
+import type { ErrorCode } from './errors.js';
 
 // The value sets live in schemas.ts (zod) and status.ts (the lifecycle); re-exported here so the wire
 // shapes have one import.
@@ -214,6 +215,11 @@ export interface PreviewDto {
   warnings: string[];
   /** The parts file sent with the preview: its rows, how many of the file's series it covers, its warnings. */
   parts_file?: { filename: string; rows: number; covered: number; warnings: string[]; notices?: Notice[] } | null;
+  /**
+   * Why the parts file sent with the preview cannot be used (its message names it); the demand file's
+   * preview above stands on its own. A job with that parts file is refused.
+   */
+  parts_file_error?: { filename: string; code: ErrorCode; message: string } | null;
 }
 
 /** One (part, site) series of a finished job, as GET /api/jobs/:id/series/keys lists them. */

@@ -72,8 +72,14 @@ export interface PlanTotalsDto {
   /** series whose suggested_order is > 0, and the units they order (0 when no stock on hand is known) */
   parts_to_order: number;
   units_to_order: number;
+  /**
+   * series whose stock on hand is known (so whose suggested_order is): with 0, parts_to_order and
+   * units_to_order are not known, not zero
+   */
+  stocked_series: number;
   /** Σ order_up_to × unit_cost over the series with a unit cost */
   stock_value: number;
+  /** series with a unit cost: with 0, stock_value is not known, not zero */
   costed_series: number;
 }
 

@@ -3,10 +3,10 @@
  * z.infer, so a value set is spelled once: here.
  */
 import { z } from 'zod';
-import { INVENTORY_DEFAULTS, METHOD_NAMES } from './defaults.js';
+import { DEFAULT_ROUNDING_MODE, INVENTORY_DEFAULTS, METHOD_NAMES } from './defaults.js';
 
 // spelled in defaults.ts, which the engine's worker threads import without loading zod
-export { INVENTORY_DEFAULTS, METHOD_NAMES };
+export { DEFAULT_ROUNDING_MODE, INVENTORY_DEFAULTS, METHOD_NAMES };
 
 /** Every status a job can be in; the last three are final. */
 export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -15,7 +15,11 @@ export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 export const DATE_FORMATS = ['auto', 'DMY', 'MDY', 'YMD'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
-export const ROUNDING_MODES = ['half_up', 'half_even', 'ceil', 'floor'] as const;
+/**
+ * How forecast_qty is made whole: 'cumulative' rounds each series' running total (its quantities add up to
+ * the rounded total of forecast_qty_raw, none is negative); the others round each period on its own.
+ */
+export const ROUNDING_MODES = ['cumulative', 'half_up', 'half_even', 'ceil', 'floor'] as const;
 export type RoundingMode = (typeof ROUNDING_MODES)[number];
 export const FREQUENCIES = ['D', 'W', 'M'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -79,9 +83,9 @@ export const jobConfigSchema = z.strictObject({
     .default(0.5),
   rounding_mode: z
     .enum([...ROUNDING_MODES, 'round'], {
-      error: 'rounding_mode must be half_up, half_even, ceil or floor',
+      error: 'rounding_mode must be cumulative, half_up, half_even, ceil or floor',
     })
-    .default('half_up')
+    .default(DEFAULT_ROUNDING_MODE)
     // 'round' is an accepted alias of half_even (banker's rounding).
     .transform((v): RoundingMode => (v === 'round' ? 'half_even' : v)),
   frequency: z

@@ -25,6 +25,24 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A message about the parts file, saying so with its name: the planner sends two files and must know which
+ * one is wrong ("The CSV file has a quote … never closed" alone reads as the demand file's).
+ */
+export function namePartsFile(name: string, message: string): string {
+  const quoted = `"${name}"`;
+  if (message.startsWith(quoted)) return `The parts file ${message}`;
+  if (message.includes(quoted)) return message;
+  if (message.startsWith('The parts file '))
+    return `The parts file ${quoted} ${message.slice('The parts file '.length)}`;
+  return `The parts file ${quoted}: ${message}`;
+}
+
+/** An InputError of the parts file, its message naming it (namePartsFile). */
+export function partsFileError(name: string, err: InputError): InputError {
+  return new InputError(err.code, namePartsFile(name, err.message));
+}
+
 /** Thrown by forecastPartition when its hooks' shouldStop() says so; callers check it with instanceof. */
 export class StopRequested extends Error {
   constructor() {

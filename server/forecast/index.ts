@@ -27,7 +27,7 @@ export type {
 export type { EngineContext } from './context.js';
 export type { PartitionMetrics } from './output/metrics.js';
 export type { SiteSeries } from './series/group.js';
-export { InputError, StopRequested, type InputErrorCode } from './errors.js';
+export { InputError, namePartsFile, partsFileError, StopRequested, type InputErrorCode } from './errors.js';
 export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, splitPartition };
 export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
 export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';

@@ -13,7 +13,7 @@ import type { Evaluated } from './choose/evaluated.js';
 import { chooseAll } from './choose/choose.js';
 import { periodSd } from './choose/interval.js';
 import { applySeason } from './series/season.js';
-import { applyThreshold, csvField, num, roundQty } from './output/write.js';
+import { csvField, num, seriesQuantities } from './output/write.js';
 import { addToTotals, newTotals, planRow } from './inventory/plan-row.js';
 import { settingsFor } from './inventory/settings.js';
 import { planLine } from './output/plan-write.js';
@@ -83,6 +83,9 @@ export function forecastPartition(
   const inputLines: string[] = [];
   const totals = newTotals();
   const scratch = { a: new Float64Array(0) };
+  const models = new Float64Array(hOut);
+  const raws = new Float64Array(hOut);
+  const qtys = new Float64Array(hOut);
   let rows = 0;
   for (let i = 0; i < S; i++) {
     checkpoint(i, 'writing');
@@ -102,12 +105,14 @@ export function forecastPartition(
     }
     const part = csvField(data.parts[i]);
     let out = '';
+    for (let k = 0; k < hOut; k++) models[k] = Math.max(0, mean[offset + k]);
+    seriesQuantities(models, config.zero_threshold, config.rounding_mode, raws, qtys);
     // one line per period, in OUTPUT_COLUMNS order (a template is much faster than joining an array)
     for (let k = 0; k < hOut; k++) {
-      const model = Math.max(0, mean[offset + k]);
+      const model = models[k];
       const spread = Z80 * periodSd(pk.final.mse, ev, model);
-      const raw = applyThreshold(model, config.zero_threshold);
-      const q = roundQty(raw, config.rounding_mode);
+      const raw = raws[k];
+      const q = qtys[k];
       m.total_model += model;
       m.total_rounded += q;
       out += `${labels[k]},${part},${site},${q},${num(raw)},${num(model)},${method},${ev.cls},${num(Math.max(0, model - spread))},${num(model + spread)}\n`;

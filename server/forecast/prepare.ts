@@ -1,11 +1,11 @@
 /** inspectHead, previewDemand and loadDemand: from a file to validated, per-site partitions. */
 import type { Frequency, JobConfig, PreviewDto } from '../contract/dto.js';
 import type { EngineContext } from './context.js';
-import { InputError } from './errors.js';
+import { InputError, partsFileError } from './errors.js';
 import type { HeadInfo, PartsSource, Prepared } from './types.js';
 import { mapColumns } from './parse/columns.js';
 import { isoOfDay } from './parse/dates.js';
-import { readDemand } from './parse/load.js';
+import { DEMAND_SHEET, readDemand } from './parse/load.js';
 import { openSource, readHeadRows } from './parse/source.js';
 import { configMethod, isAuto, selectOptions } from './choose/options.js';
 import { calendarOf, readGrouped } from './series/read.js';
@@ -22,9 +22,9 @@ const LIFE_PERIODS: Record<Frequency, number> = { D: 1826, W: 261, M: 60 };
 
 export async function inspectHead(filePath: string, originalName: string): Promise<HeadInfo> {
   const { source } = await openSource(filePath, originalName);
-  for await (const rec of readHeadRows(filePath, source)) {
+  for await (const rec of readHeadRows(filePath, source, DEMAND_SHEET)) {
     if (rec.every((c) => c.trim() === '')) continue;
-    const cols = mapColumns(rec);
+    const cols = mapColumns(rec, source.format);
     return {
       format: source.format,
       encoding: source.encoding,
@@ -57,16 +57,24 @@ export async function previewDemand(
   const { cal } = calendarOf(raw, null);
   const g = raw.part.length ? groupSeries(raw, cal, null) : null;
   let parts_file: PreviewDto['parts_file'] = null;
+  let parts_file_error: PreviewDto['parts_file_error'] = null;
   if (opts.parts) {
-    const file = await readPartsFile(opts.parts.filePath, opts.parts.originalName);
-    const m = matchParts(file, g?.sites ?? [], {}, cal.freq);
-    parts_file = {
-      filename: opts.parts.originalName,
-      rows: file.rows.length,
-      covered: m.covered,
-      warnings: m.warnings,
-      notices: m.notices,
-    };
+    // a bad parts file is its own result: the demand file's preview stands
+    try {
+      const file = await readPartsFile(opts.parts.filePath, opts.parts.originalName);
+      const m = matchParts(file, g?.sites ?? [], {}, cal.freq);
+      parts_file = {
+        filename: opts.parts.originalName,
+        rows: file.rows.length,
+        covered: m.covered,
+        warnings: m.warnings,
+        notices: m.notices,
+      };
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      const named = partsFileError(opts.parts.originalName, err);
+      parts_file_error = { filename: opts.parts.originalName, code: named.code, message: named.message };
+    }
   }
   const series = g ? g.sites.reduce((s, x) => s + x.parts.length, 0) : 0;
   const siteSeen = new Uint8Array(raw.sites.length);
@@ -91,6 +99,7 @@ export async function previewDemand(
     issues: raw.issues,
     warnings: raw.warnings,
     parts_file,
+    parts_file_error,
   };
 }
 
@@ -125,7 +134,11 @@ export async function loadDemand(
   // the parts file before any backtest, so that a bad one fails the job at once
   let settings: PlanSettings = defaultSettings(config, cal.freq);
   if (parts) {
-    const matched = matchParts(await readPartsFile(parts.filePath, parts.originalName), g.sites, config, cal.freq);
+    const matched = await readPartsFile(parts.filePath, parts.originalName)
+      .then((file) => matchParts(file, g.sites, config, cal.freq))
+      .catch((err: unknown) => {
+        throw err instanceof InputError ? partsFileError(parts.originalName, err) : err;
+      });
     settings = matched.settings;
     warnings.push(...matched.warnings);
     notices.push(...matched.notices);

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
-import type { HealthDto } from '../contract/dto.js';
+import type { HealthDto, PreviewDto } from '../contract/dto.js';
 import { AppError, isErrorCode } from '../contract/errors.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import { requireRole } from './auth-middleware.js';
@@ -47,7 +47,11 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
   r.post('/preview', requireRole('planner'), async (req, res) => {
     const upload = await receive(req, res);
     try {
-      await checkUploadedFile(upload);
+      // A bad parts file is its own answer, next to the demand file's preview (which does not need it).
+      let partsError: PreviewDto['parts_file_error'] = null;
+      await checkUploadedFile(upload, (err) => {
+        partsError = { filename: upload.parts?.originalName ?? '', code: err.code, message: err.message };
+      });
       const date_format = parseDateFormatField(upload.fields.date_format);
       // Parsing a big file takes seconds: do it on the interactive thread, never on the event loop.
       const task = {
@@ -55,7 +59,10 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
         filePath: upload.tmpPath,
         originalName: upload.originalName,
         date_format,
-        parts: upload.parts ? { filePath: upload.parts.tmpPath, originalName: upload.parts.originalName } : null,
+        parts:
+          upload.parts && !partsError
+            ? { filePath: upload.parts.tmpPath, originalName: upload.parts.originalName }
+            : null,
       };
       const r = await interactive.call(task, { timeoutMs: PREVIEW_TIMEOUT_MS }).catch((err: unknown) => {
         // The worker protocol carries the engine's code as a string; all of them are in the closed set.
@@ -63,7 +70,9 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
           throw new AppError(400, isErrorCode(err.code) ? err.code : 'INVALID_INPUT', err.message);
         throw err;
       });
-      res.json({ ...r.preview, filename: upload.originalName });
+      const body: PreviewDto = { ...r.preview, filename: upload.originalName };
+      if (partsError) body.parts_file_error = partsError;
+      res.json(body);
     } finally {
       await discardUpload(upload);
     }

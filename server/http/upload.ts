@@ -8,7 +8,7 @@ import multer from 'multer';
 import { AppError } from '../contract/errors.js';
 import { jobConfigSchema, describeZodError } from '../contract/schemas.js';
 import type { DateFormat, JobConfig } from '../contract/dto.js';
-import { engine, inspectPartsHead, InputError, type HeadInfo } from '../forecast/index.js';
+import { engine, inspectPartsHead, InputError, namePartsFile, type HeadInfo } from '../forecast/index.js';
 import { storageError } from './errors.js';
 import { inflateLimit, zipInflateVerdict } from './zip-limit.js';
 import { abandoned, createUploadGate, type UploadGate } from './upload-gate.js';
@@ -124,8 +124,14 @@ function multerMessage(err: multer.MulterError): string {
   }
 }
 
-/** Checks type, head and columns of an uploaded file (and its parts file); throws AppError 400, readable. */
-export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInfo> {
+/**
+ * Checks type, head and columns of an uploaded file (and its parts file); throws AppError 400, readable.
+ * With `partsProblem`, a bad parts file is handed to it instead (the demand file is still checked).
+ */
+export async function checkUploadedFile(
+  upload: ReceivedUpload,
+  partsProblem?: (err: AppError) => void,
+): Promise<HeadInfo> {
   const release = await upload.gate.acquire(upload.signal);
   try {
     await checkContainer(upload, 'The file', upload.signal);
@@ -137,7 +143,11 @@ export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInf
       throw err;
     }
     if (upload.signal.aborted) throw abandoned();
-    if (upload.parts) await checkPartsFile(upload.parts, upload.signal);
+    if (upload.parts)
+      await checkPartsFile(upload.parts, upload.signal).catch((err: unknown) => {
+        if (!partsProblem || !(err instanceof AppError) || upload.signal.aborted) throw err;
+        partsProblem(err);
+      });
     if (upload.signal.aborted) throw abandoned();
     return head;
   } finally {
@@ -145,13 +155,18 @@ export async function checkUploadedFile(upload: ReceivedUpload): Promise<HeadInf
   }
 }
 
-/** The parts file's type and header: a part column and at least one value column (lead time, cost, …). */
+/**
+ * The parts file's type and header: a part column and at least one value column (lead time, cost, …).
+ * Its errors name it: two files were sent.
+ */
 async function checkPartsFile(parts: ReceivedFile, signal: AbortSignal): Promise<void> {
-  await checkContainer(parts, 'The parts file', signal);
   try {
+    await checkContainer(parts, 'The parts file', signal);
     await inspectPartsHead(parts.tmpPath, parts.originalName);
   } catch (err) {
-    if (err instanceof InputError) throw new AppError(400, err.code, err.message);
+    if (err instanceof InputError) throw new AppError(400, err.code, namePartsFile(parts.originalName, err.message));
+    if (err instanceof AppError && err.status === 400)
+      throw new AppError(400, err.code, namePartsFile(parts.originalName, err.message));
     throw err;
   }
 }

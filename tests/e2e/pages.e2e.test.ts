@@ -112,14 +112,28 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
 
   it('scenario 3: complete a forecast, download the CSV (header), delete it', async () => {
     await dash.getByTestId('reset-button').click();
+    // issue 21: a monthly file gets 12 months proposed after its preview (the form said 30 for any file)
+    const month = (m: number) => `${2023 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`;
+    const monthly = ['demand_qty,date,partnumber,site_code'];
+    for (let m = 0; m < 24; m++) monthly.push(`${(m % 5) + 1},${month(m)},P1,S1`, `${m % 3},${month(m)},P2,S1`);
+    await dash.getByTestId('file-input').setInputFiles({
+      name: 'bulanan.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(monthly.join('\n') + '\n'),
+    });
+    await expect.poll(() => dash.getByTestId('cfg-horizon').inputValue(), { timeout: 60_000 }).toBe('12');
+    expect(await dash.getByTestId('cfg-horizon-proposal').textContent()).toContain('data bulanan');
+    await dash.getByTestId('reset-button').click();
     const id = await uploadAndRun(SAMPLE);
+    expect(await dash.getByTestId('cfg-horizon').inputValue()).toBe('30'); // daily: 30 days
     await dash.locator(`[data-testid="status-badge-${id}"][data-status="COMPLETED"]`).waitFor({ timeout: 120_000 });
     await dash.getByTestId('metrics-card').waitFor({ timeout: 5_000 });
-    // The sample's daily means round mostly to 0: the card says so instead of calling the forecast unbiased.
+    // The default rounding keeps the sample's volume (it used to write 0 on every row): no rounding warning.
     const card = (await dash.getByTestId('metrics-card').textContent()) ?? '';
-    expect(card).toMatch(/Pembulatan menghapus \d+% volume forecast/);
-    expect(card).not.toContain('tidak condong');
-    expect(await dash.getByTestId('metrics-total').textContent()).toMatch(/model [\d.]+ · setelah pembulatan [\d.]+/);
+    expect(card).not.toMatch(/menghapus \d+% volume forecast/);
+    const total = (await dash.getByTestId('metrics-total').textContent()) ?? '';
+    const [model, rounded] = [...total.matchAll(/(\d[\d.]*)/g)].map((x) => Number(x[1]!.replace(/\./g, '')));
+    expect(rounded).toBeGreaterThan(0.9 * model!);
     await dash.screenshot({ path: path.join(screenshotDir, 'dashboard-completed.png'), fullPage: true });
     await hist.locator(`[data-testid="status-badge-${id}"][data-status="COMPLETED"]`).waitFor({ timeout: 2_000 });
     const [download] = await Promise.all([
@@ -128,6 +142,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('pages in Chromium', () => {
     ]);
     const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
     expect(csv.split(/\r?\n/)[0]).toBe(OUTPUT_HEADER);
+    const qty = csv
+      .trimEnd()
+      .split(/\r?\n/)
+      .slice(1)
+      .reduce((a, l) => a + Number(l.split(',')[3]), 0);
+    expect(qty).toBe(rounded);
 
     const job = await openPage(browser, `${s.url}/#/jobs/${id}`);
     await job.page.getByTestId('job-title').waitFor();

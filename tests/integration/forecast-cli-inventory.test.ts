@@ -72,7 +72,9 @@ describe('npm run forecast -- --inventory', () => {
     const plan = path.join(dir, 'never-plan.csv');
     const r = await forecast('--input', SAMPLE, '--output', out, '--inventory', plan, '--parts', parts);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/MISSING_COLUMNS: The parts file is missing at least one of lead_time_days/);
+    expect(r.stderr).toMatch(
+      /MISSING_COLUMNS: The parts file "bad-parts.csv" is missing at least one of lead_time_days/,
+    );
     expect(readdirSync(dir).filter((f) => f.startsWith('never') || f.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(plan)).toBe(false);
   }, 60_000);

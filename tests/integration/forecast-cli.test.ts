@@ -31,7 +31,9 @@ async function forecast(...args: string[]): Promise<{ code: number; stdout: stri
 describe('npm run forecast', () => {
   it('forecasts the sample on threads, in site order, and prints a summary', async () => {
     const out = path.join(dir, 'sample-out.csv');
-    const r = await forecast('--input', SAMPLE, '--output', out, '--horizon', '14', '--threads', '2');
+    const r = await forecast(
+      ...['--input', SAMPLE, '--output', out, '--horizon', '14', '--threads', '2', '--rounding', 'cumulative'],
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/wrote .*sample-out\.csv: \d+ rows, \d+ series, \d+ site\(s\), frequency D, horizon 14/);
     expect(r.stdout).toMatch(/chosen +RMSSE [\d.]+/);
@@ -45,6 +47,16 @@ describe('npm run forecast', () => {
     const sites = rows.map((x) => x[2]);
     expect(sites).toEqual([...sites].sort()); // chunks written in output order
     for (const x of rows) expect(Number(x[5])).toBeGreaterThanOrEqual(0);
+    // cumulative rounding (issue 21): per series, whole quantities adding up to the rounded total of
+    // forecast_qty_raw (which the file gives to 4 decimals)
+    const totals = new Map<string, [number, number]>();
+    for (const x of rows) {
+      const t = totals.get(`${x[1]}\t${x[2]}`) ?? [0, 0];
+      totals.set(`${x[1]}\t${x[2]}`, [t[0] + Number(x[3]), t[1] + Number(x[4])]);
+      expect(Number.isInteger(Number(x[3])) && Number(x[3]) >= 0).toBe(true);
+    }
+    for (const [qty, raw] of totals.values()) expect(Math.abs(qty - raw)).toBeLessThanOrEqual(0.501);
+    expect([...totals.values()].reduce((a, [q]) => a + q, 0)).toBeGreaterThan(0);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
   it('bad input: exit 1 with the planner-readable reason, and no output or temp file', async () => {

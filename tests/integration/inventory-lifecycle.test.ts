@@ -103,15 +103,20 @@ describe('the parts file through the job lifecycle', () => {
     expect(filesIn(s.storage, 'outputs')).toEqual([]);
   });
 
-  it('the preview counts the series the parts file covers, and refuses a file of unknown parts', async () => {
+  it('the preview counts the series the parts file covers, and says a file of unknown parts is of no use', async () => {
     const ok = await sendJob(s.url, demandCsv(), { name: 'parts.csv', content: partsCsv() }, {}, '/api/preview');
     expect(ok.status).toBe(200);
     const p = ok.body as unknown as PreviewDto;
     // P1 at both sites, P2 at A, the formula-like part at both sites
     expect(p.parts_file).toMatchObject({ filename: 'parts.csv', rows: 3, covered: 5 });
     const none = await sendJob(s.url, demandCsv(), { name: 'p.csv', content: 'part,lt\nNOPE,1\n' }, {}, '/api/preview');
-    expect(none.status).toBe(400);
-    expect(none.body.error?.code).toBe('NO_VALID_ROWS');
+    // the demand file's preview stands; the parts file gets its own error (issue 21 item 8)
+    expect(none.status).toBe(200);
+    const np = none.body as unknown as PreviewDto;
+    expect(np.series).toBe(p.series);
+    expect(np.parts_file_error).toMatchObject({ filename: 'p.csv', code: 'NO_VALID_ROWS' });
+    // (the upload is removed just after the answer)
+    for (let i = 0; i < 100 && filesIn(s.storage, 'tmp').length; i++) await new Promise((r) => setTimeout(r, 20));
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
   });
 

@@ -113,6 +113,9 @@ describe('inventory plan of a job', () => {
     expect(sum.overall.series).toBe(12);
     expect(sum.overall.stock_value).toBeCloseTo(value(rows), 2);
     expect(sum.overall.costed_series).toBe(rows.filter((r) => r.unit_cost !== null).length);
+    expect(sum.overall.stocked_series).toBe(rows.filter((r) => r.on_hand !== null).length);
+    expect(sum.overall.stocked_series).toBeGreaterThan(0);
+    expect(sum.overall.stocked_series).toBeLessThan(12);
     for (const site of sum.by_site) {
       const mine = rows.filter((r) => r.site_code === site.site_code);
       expect(site.series).toBe(mine.length);
@@ -143,7 +146,9 @@ describe('inventory plan of a job', () => {
     }
     const sum = (await api<InventorySummaryDto>(s.url, 'GET', `/api/jobs/${done.id}/inventory/summary`)).body;
     expect(sum).toMatchObject({ has_parts_file: false, service_level: 0.95 });
-    expect(sum.overall).toMatchObject({ series: 12, stock_value: 0, costed_series: 0 });
+    // unknown, not zero: nothing is stocked or costed (issue 21 item 4)
+    expect(sum.overall).toMatchObject({ series: 12, stock_value: 0, costed_series: 0, stocked_series: 0 });
+    for (const site of sum.by_site) expect(site).toMatchObject({ stocked_series: 0, costed_series: 0 });
   });
 
   it('rerun keeps a copy of the parts file; delete removes each job its own files and plan', async () => {

@@ -11,8 +11,9 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/contract/errors.js';
 import { createUploadGate } from '../../server/http/upload-gate.js';
-import { openSource, readRows } from '../../server/forecast/parse/source.js';
-import { readXlsxHeadRows } from '../../server/forecast/parse/xlsx-head.js';
+import { openSource, readHeadRows, readRows } from '../../server/forecast/parse/source.js';
+import { readXlsxHeadRows, xlsxSheetHeads } from '../../server/forecast/parse/xlsx-head.js';
+import { DEMAND_SHEET } from '../../server/forecast/parse/load.js';
 import { xlsxSharedStringsBomb, xlsxZipBomb } from '../fixtures/bad/builders.js';
 import { api, bootServer, filesIn, uploadJob, type TestServer } from '../helpers/server.js';
 
@@ -130,6 +131,34 @@ describe('the bounded head reader', () => {
       const expected: string[][] = [];
       for await (const row of readRows(file, source)) if (expected.push(row) >= 20) break;
       expect(await readXlsxHeadRows(file, 20)).toEqual(expected);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
+  it('picks the same sheet as the workbook reader: the first with the demand header, named as exceljs names it', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Catatan').addRow(['only notes here']);
+    wb.addWorksheet('Kosong');
+    const data = wb.addWorksheet('Data & <more>');
+    data.addRow([]);
+    data.addRow(['qty', 'tanggal', 'kode_part', 'gudang']);
+    for (let i = 0; i < 30; i++) data.addRow([i, '2024-01-01', `P${i}`, 'S1']);
+    wb.addWorksheet('Later').addRow(['demand_qty', 'date', 'partnumber', 'site_code']);
+    const file = path.join(os.tmpdir(), `sparecast-pick-${process.pid}.xlsx`);
+    await wb.xlsx.writeFile(file);
+    try {
+      const names: string[] = [];
+      for await (const sheet of xlsxSheetHeads(file, 2)) names.push(sheet.name);
+      expect(names).toEqual(['Catatan', 'Kosong', 'Data & <more>', 'Later']);
+      const { source } = await openSource(file, 'pick.xlsx');
+      const head: string[][] = [];
+      for await (const row of readHeadRows(file, source, DEMAND_SHEET)) head.push(row);
+      const all: string[][] = [];
+      for await (const row of readRows(file, source, undefined, DEMAND_SHEET)) all.push(row);
+      expect(all.length).toBe(31);
+      expect(head).toEqual(all.slice(0, 20));
+      expect(head[0]).toEqual(['qty', 'tanggal', 'kode_part', 'gudang']);
     } finally {
       rmSync(file, { force: true });
     }

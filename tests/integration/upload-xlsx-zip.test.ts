@@ -6,6 +6,7 @@
  * keeps answering and no file is left behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PreviewDto } from '../../server/contract/dto.js';
 import { xlsxCorruptDeflate, xlsxHiddenSharedStrings, xlsxUnclosed } from '../fixtures/bad/builders.js';
 import { api, bootServer, filesIn, type TestServer } from '../helpers/server.js';
 
@@ -100,12 +101,19 @@ describe('a sharedStrings.xml left out of the central directory', () => {
 describe('an .xlsx with corrupt compressed data', () => {
   const broken = { name: 'broken.xlsx', content: xlsxCorruptDeflate(ROWS) };
   for (const route of ['/api/preview', '/api/jobs'] as const) {
-    it(`${route}: a 400, as the demand file and as the parts file`, async () => {
+    it(`${route}: a 400 as the demand file; as the parts file, named so (the preview: its own error)`, async () => {
       expectRefused(await send(route, broken), /"broken\.xlsx" is a damaged Excel workbook/);
-      expectRefused(
-        await send(route, { name: 'demand.csv', content: DEMAND }, broken),
-        /"broken\.xlsx" is a damaged Excel workbook/,
-      );
+      const asParts = await send(route, { name: 'demand.csv', content: DEMAND }, broken);
+      const named = /^The parts file "broken\.xlsx" is a damaged Excel workbook/;
+      if (route === '/api/jobs') expectRefused(asParts, named);
+      else {
+        // the demand file's preview stands (issue 21 item 8)
+        const body = asParts.body as PreviewDto;
+        expect(asParts.status).toBe(200);
+        expect(body.rows).toBeGreaterThan(0);
+        expect(body.parts_file_error?.code).toBe('UNSUPPORTED_FILE');
+        expect(body.parts_file_error?.message).toMatch(named);
+      }
     });
   }
 

@@ -73,9 +73,12 @@ export function createAppContext(): AppContext {
   const i18n = new I18n(safeStorage('local'), navigator.languages);
   const clock = new Clock();
   clock.start();
-  const dashboard = new DashboardStore(api, commands, bus, safeStorage('session'));
-  // Resume the job this tab was following only once someone may see it.
-  session.onSignedIn(() => dashboard.resume());
+  const dashboard = new DashboardStore(api, commands, bus, safeStorage('session'), safeStorage('local'));
+  // Resume the job this tab was following only once someone may see it; the form starts from their settings.
+  session.onSignedIn(() => {
+    dashboard.signedIn(auth.user?.username ?? '');
+    dashboard.resume();
+  });
   void session.start();
   return {
     socket,

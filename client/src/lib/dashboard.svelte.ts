@@ -1,7 +1,7 @@
 /// <reference types="svelte" />
 import type { JobDto, PreviewDto } from '$contract/dto.js';
 import type { Api, UploadFile } from './api.js';
-import { ConfigForm } from './config-form.svelte.js';
+import { ConfigForm, readRemembered } from './config-form.svelte.js';
 import type { KeyValueStore } from './i18n.svelte.js';
 import { JobWatch } from './job-watch.svelte.js';
 import type { LiveBus } from './live.js';
@@ -11,6 +11,8 @@ import { fail, type ClientError, type Result } from './result.js';
 import type { CommandChannel } from './socket.js';
 
 const JOB_KEY = 'sparecast.dashboard.job';
+/** A person's last settings (localStorage), by user name. */
+export const settingsKey = (user: string) => `sparecast.settings.${user}`;
 
 /**
  * The dashboard: a file, its preview, the settings, and the job this page started (remembered for
@@ -28,14 +30,26 @@ export class DashboardStore {
   readonly form = new ConfigForm();
   readonly watch: JobWatch;
   private previewSeq = 0;
+  /** Whose settings the form remembers (null before sign-in). */
+  private user: string | null = null;
 
+  /** session: this tab's job; local: each person's last settings (both optional: storage may be blocked) */
   constructor(
     private readonly api: Api,
     commands: CommandChannel,
     bus: LiveBus,
     private readonly session?: KeyValueStore,
+    private readonly local?: KeyValueStore,
   ) {
     this.watch = new JobWatch(api, commands, bus);
+  }
+
+  /** Someone signed in (their name; '' with AUTH=off): the form starts from the settings they last ran with. */
+  signedIn(user: string): void {
+    if (user === this.user) return;
+    this.user = user;
+    // not under a form being filled in (the next reset applies them)
+    this.form.remember(readRemembered(this.local?.getItem(settingsKey(user)) ?? null), !this.running && !this.file);
   }
 
   /** Resumes following the job started from this tab before a reload. */
@@ -110,6 +124,7 @@ export class DashboardStore {
       this.preview = r.data;
       this.previewError = null;
       this.form.sites = this.form.sites.filter((s) => r.data.sites.includes(s));
+      this.form.setDetected(r.data.frequency);
     } else {
       this.preview = null;
       this.previewError = r.error;
@@ -122,7 +137,17 @@ export class DashboardStore {
       return false;
     }
     if (!this.canRun) return false;
-    return this.start(this.api.createJob(this.file, this.form.toInput(), this.partsFile));
+    const remember = this.form.toRemember();
+    const ok = await this.start(this.api.createJob(this.file, this.form.toInput(), this.partsFile));
+    if (ok && remember && this.user !== null) {
+      this.form.remember(remember, false);
+      try {
+        this.local?.setItem(settingsKey(this.user), JSON.stringify(remember));
+      } catch {
+        /* storage full or blocked: the settings are simply not remembered */
+      }
+    }
+    return ok;
   }
 
   /** One click for newcomers: a forecast on the bundled sample file. */

@@ -1,50 +1,71 @@
 import { PLAN_SORT_COLUMNS, type InventorySummaryDto, type PlanRowDto } from '$contract/inventory.js';
+import type { Frequency, HistoryPointDto } from '$contract/dto.js';
 import { formatNumber, formatPercent } from './format.js';
 import type { MessageKey } from './i18n/messages.js';
+import type { Params } from './i18n/translate.js';
 import type { PlanSort } from './inventory.svelte.js';
 
 type Kind = 'text' | 'int' | 'dec' | 'money' | 'pct';
+/** A column of the plan table: a field of the plan, or the order's value worked out from two of them. */
+export type PlanColumnKey = keyof PlanRowDto | 'order_value';
 export interface PlanColumn {
-  key: keyof PlanRowDto;
+  key: PlanColumnKey;
   label: MessageKey;
   kind: Kind;
   sort: PlanSort | null;
-  /** Hidden under 600 px: the planner's decision columns stay, the inputs behind them go. */
-  secondary?: boolean;
+  /** Always shown (who the row is about); the others can be switched off in the Columns menu. */
+  fixed: boolean;
+  /** Shown until the planner says otherwise. */
+  shown: boolean;
 }
 
-const sortOf = (k: keyof PlanRowDto): PlanSort | null =>
+const sortOf = (k: PlanColumnKey): PlanSort | null =>
   (PLAN_SORT_COLUMNS as readonly string[]).includes(k) ? (k as PlanSort) : null;
-/** The plan's fields that have words as a column head: a column without them does not compile. */
-type Worded = { [K in keyof PlanRowDto]: `inv.col.${K}` extends MessageKey ? K : never }[keyof PlanRowDto];
-const col = (key: Worded, kind: Kind, secondary = false): PlanColumn => ({
+/** The columns that have words as a column head: a column without them does not compile. */
+type Worded = { [K in PlanColumnKey]: `inv.col.${K}` extends MessageKey ? K : never }[PlanColumnKey];
+const col = (key: Worded, kind: Kind, o: { fixed?: boolean; hidden?: boolean } = {}): PlanColumn => ({
   key,
   label: `inv.col.${key}` as const,
   kind,
   sort: sortOf(key),
-  secondary,
+  fixed: o.fixed ?? false,
+  shown: !o.hidden,
 });
 
-/** The table's columns, in reading order: who, the inputs, the decision, then the money. */
+/**
+ * The table's columns, in reading order: who, the decision (what to order, its value, the level it fills up
+ * to), then the inputs behind it. The default set fits a 1366 px screen; the rest is a tick away.
+ */
 export const PLAN_TABLE_COLUMNS: readonly PlanColumn[] = [
-  col('partnumber', 'text'),
-  col('site_code', 'text'),
-  col('demand_class', 'text', true),
-  col('lead_time_periods', 'int', true),
-  col('service_level', 'pct', true),
-  col('ltd_mean', 'dec'),
-  col('order_up_to', 'int'),
-  col('safety_stock', 'dec', true),
-  col('unit_cost', 'money', true),
-  col('stock_value', 'money'),
-  col('on_hand', 'int', true),
-  col('on_order', 'int', true),
+  col('partnumber', 'text', { fixed: true }),
+  col('site_code', 'text', { fixed: true }),
   col('suggested_order', 'int'),
+  col('order_value', 'money'),
+  col('order_up_to', 'int'),
+  col('on_hand', 'int'),
+  col('on_order', 'int'),
+  col('ltd_mean', 'dec'),
+  col('safety_stock', 'dec', { hidden: true }),
+  col('service_level', 'pct', { hidden: true }),
+  col('lead_time_periods', 'int', { hidden: true }),
+  col('demand_class', 'text'),
+  col('unit_cost', 'money', { hidden: true }),
+  col('stock_value', 'money'),
 ];
+
+/** What the suggested order costs: only where both the order and the unit cost are known. */
+export function orderValue(row: PlanRowDto): number | null {
+  return row.suggested_order == null || row.unit_cost == null ? null : row.suggested_order * row.unit_cost;
+}
+
+/** A column's raw value in a row. */
+export function planValue(row: PlanRowDto, key: PlanColumnKey): string | number | null {
+  return key === 'order_value' ? orderValue(row) : row[key];
+}
 
 /** A cell as the planner reads it in the page's locale; blank where the plan has no value (a missing input). */
 export function planCell(row: PlanRowDto, c: PlanColumn, locale: string): string {
-  const v = row[c.key];
+  const v = planValue(row, c.key);
   if (v == null) return '';
   if (typeof v === 'string') return v;
   switch (c.kind) {
@@ -57,6 +78,35 @@ export function planCell(row: PlanRowDto, c: PlanColumn, locale: string): string
     default:
       return formatNumber(v, locale, 1);
   }
+}
+
+/** Where the Columns menu's choice is remembered (localStorage). */
+export const COLUMNS_STORAGE_KEY = 'sparecast.inv.columns';
+/** The columns the planner switched on or off; a column not named keeps its default. */
+export type ColumnChoice = Partial<Record<PlanColumnKey, boolean>>;
+
+/** A stored choice read back; anything else that may be there (an older release, a hand edit) is dropped. */
+export function parseColumnChoice(raw: string | null | undefined): ColumnChoice {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw ?? '');
+  } catch {
+    return {};
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  const out: ColumnChoice = {};
+  for (const c of PLAN_TABLE_COLUMNS) {
+    const on = (v as Record<string, unknown>)[c.key];
+    if (!c.fixed && typeof on === 'boolean') out[c.key] = on;
+  }
+  return out;
+}
+
+export const isShown = (c: PlanColumn, choice: ColumnChoice): boolean => c.fixed || (choice[c.key] ?? c.shown);
+
+/** The columns to draw, in the table's order. */
+export function shownColumns(choice: ColumnChoice): PlanColumn[] {
+  return PLAN_TABLE_COLUMNS.filter((c) => isShown(c, choice));
 }
 
 export interface DistributionBar {
@@ -105,4 +155,81 @@ export function curveLayout(curve: InventorySummaryDto['curve'], w: number, h: n
     y: h - (p.stock_value / top) * h,
   }));
   return { top, points };
+}
+
+type T = (key: MessageKey, params?: Params) => string;
+
+/** "days", "weeks", "months" (or "periods" when the job's frequency is not known), one or many. */
+export function periodUnit(t: T, freq: Frequency | null | undefined, n: number): string {
+  const f = freq ?? 'P';
+  return t(n === 1 ? (`inv.unit.${f}.one` as const) : (`inv.unit.${f}` as const));
+}
+
+/**
+ * Why the plan orders what it orders, in one line: "Lead time 3 + review 1 = 4 months; expected demand over
+ * them 2.4; at 95 % the level is 6; on hand 1 + on order 0 → order 5" (the engine's own formula:
+ * order = max(0, level − on hand − on order), no order without stock on hand).
+ */
+export function planReason(row: PlanRowDto, t: T, locale: string, freq?: Frequency | null): string {
+  const n = (v: number, d = 0) => formatNumber(v, locale, d);
+  const p = row.lead_time_periods + row.review_periods;
+  const stock =
+    row.on_hand == null
+      ? t('inv.why.nostock')
+      : t(row.suggested_order ? 'inv.why.order' : 'inv.why.enough', {
+          oh: n(row.on_hand, 1),
+          oo: n(row.on_order ?? 0, 1),
+          n: n(row.suggested_order ?? 0),
+        });
+  return t('inv.why', {
+    lt: n(row.lead_time_periods, 1),
+    r: n(row.review_periods, 1),
+    p: n(p, 1),
+    unit: periodUnit(t, freq, p),
+    mean: n(row.ltd_mean, 1),
+    pct: formatPercent(row.service_level * 100, locale, 1),
+    out: n(row.order_up_to),
+    stock,
+  });
+}
+
+/** The demand of the last `n` periods of a (dense, oldest-first) history, oldest first. */
+export function lastPeriods(history: readonly HistoryPointDto[], n = 12): HistoryPointDto[] {
+  return n > 0 ? history.slice(-n) : [];
+}
+
+/** The period of the last demand (qty > 0), or null when the history has none. */
+export function lastDemand(history: readonly HistoryPointDto[]): string | null {
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.qty > 0) return history[i]!.date;
+  return null;
+}
+
+const periodFormats = new Map<string, Intl.DateTimeFormat>();
+const PERIOD_STYLES: Record<'tick' | 'long', Record<Frequency, Intl.DateTimeFormatOptions>> = {
+  // under a bar of the strip: as short as it reads
+  tick: { D: { day: 'numeric' }, W: { day: 'numeric', month: 'numeric' }, M: { month: 'short' } },
+  // in a sentence: the whole period
+  long: {
+    D: { day: 'numeric', month: 'short', year: 'numeric' },
+    W: { day: 'numeric', month: 'short', year: 'numeric' },
+    M: { month: 'long', year: 'numeric' },
+  },
+};
+/**
+ * A period (a calendar day at 00:00 UTC, as the history gives it) in the page's locale: `tick` "5" (days),
+ * "5/3" (weeks), "Mar" (months); `long` "5 Mar 2025" or "March 2025". Unknown frequency: as days.
+ */
+export function periodName(
+  date: string,
+  freq: Frequency | null | undefined,
+  locale: string,
+  style: 'tick' | 'long' = 'long',
+): string {
+  const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  const opts = PERIOD_STYLES[style][freq ?? 'D'];
+  const key = `${locale}|${style}|${freq ?? 'D'}`;
+  let f = periodFormats.get(key);
+  if (!f) periodFormats.set(key, (f = new Intl.DateTimeFormat(locale, { ...opts, timeZone: 'UTC' })));
+  return f.format(d);
 }

@@ -1,4 +1,4 @@
-import type { ErrorSummary, JobMetrics } from '$contract/dto.js';
+import type { ErrorSummary, JobMetrics, RoundingMode } from '$contract/dto.js';
 import type { MessageKey } from './i18n/messages.js';
 
 export interface Sentence {
@@ -21,9 +21,13 @@ export function liftPct(chosen: ErrorSummary, baseline: ErrorSummary): number | 
 }
 
 const SAME_BAND = 3;
+/** A holdout bias at least this large (in %) is stated with its sign and size. */
 const BIAS_BAND = 5;
-/** Rounding that changes the total by more than this share hides (or invents) volume. */
-const ROUNDING_BAND = 0.2;
+/**
+ * Rounding that changes the total by more than this share hides (or invents) volume: it is said, and the
+ * forecast is not called unbiased (the holdout bias is about the model's means, not the rounded column).
+ */
+const ROUNDING_BAND = 0.1;
 
 /**
  * How much of the model's total volume the rounded forecast_qty keeps, in percent of the model's total
@@ -37,12 +41,17 @@ export function roundingLossPct(m: JobMetrics): number | null {
 
 /**
  * Turns RMSSE/MASE/bias into sentences a planner reads: how much better than the simple baselines,
- * and whether forecasts lean high (overstock) or low (stock-outs).
+ * whether forecasts lean high (overstock) or low (stock-outs), and what rounding did to the volume; worded
+ * by the file's frequency (days, weeks, months). `rounding` is the job's mode (absent: a per-period one).
  */
-export function describeMetrics(m: JobMetrics): Sentence[] {
+export function describeMetrics(m: JobMetrics, rounding?: RoundingMode): Sentence[] {
   const out: Sentence[] = [];
+  const lost = roundingLossPct(m);
+  const moved = lost != null && Math.abs(lost) > ROUNDING_BAND * 100;
   if (!m.scored_series || score(m.chosen) == null) {
-    return [{ key: 'metrics.unscored', tone: 'neutral' }];
+    out.push({ key: 'metrics.unscored', tone: 'neutral' });
+    if (moved) out.push(roundingSentence(m, lost, rounding));
+    return out;
   }
   const vsNaive = liftPct(m.chosen, m.naive);
   if (vsNaive != null) {
@@ -61,15 +70,26 @@ export function describeMetrics(m: JobMetrics): Sentence[] {
     );
   }
   const bias = m.chosen.bias_pct;
-  const lost = roundingLossPct(m);
-  // The holdout bias is about the model's means; when rounding moves the total, "unbiased" would mislead.
-  if (lost != null && Math.abs(lost) > ROUNDING_BAND * 100) {
-    const pct = Math.round(Math.abs(lost));
-    out.push({ key: lost < 0 ? 'metrics.rounding.loses' : 'metrics.rounding.adds', params: { pct }, tone: 'bad' });
-  } else if (bias != null && Number.isFinite(bias)) {
+  if (bias != null && Number.isFinite(bias)) {
     const pct = Math.round(Math.abs(bias));
-    if (Math.abs(bias) < BIAS_BAND) out.push({ key: 'metrics.unbiased', tone: 'good' });
-    else out.push({ key: bias > 0 ? 'metrics.over' : 'metrics.under', params: { pct }, tone: 'bad' });
+    const f = freqOf(m);
+    if (Math.abs(bias) >= BIAS_BAND)
+      out.push({ key: bias > 0 ? `metrics.over.${f}` : `metrics.under.${f}`, params: { pct }, tone: 'bad' });
+    else if (!moved) out.push({ key: 'metrics.unbiased', tone: 'good' });
   }
+  if (moved) out.push(roundingSentence(m, lost, rounding));
   return out;
+}
+
+function freqOf(m: JobMetrics): 'D' | 'W' | 'M' {
+  return m.frequency === 'W' || m.frequency === 'M' ? m.frequency : 'D';
+}
+
+/** What rounding did to the volume (|lost| is past the band): why, and what to do about it. */
+function roundingSentence(m: JobMetrics, lost: number, rounding?: RoundingMode): Sentence {
+  const pct = Math.round(Math.abs(lost));
+  if (lost > 0) return { key: 'metrics.rounding.adds', params: { pct }, tone: 'bad' };
+  // the running total keeps each series' volume; what it cannot keep is a series expecting under half a part
+  if (rounding === 'cumulative') return { key: 'metrics.rounding.short', params: { pct }, tone: 'bad' };
+  return { key: `metrics.rounding.loses.${freqOf(m)}`, params: { pct }, tone: 'bad' };
 }

@@ -110,8 +110,11 @@ export interface ColumnMap {
   extra: string[];
 }
 
-/** Maps a header row; throws MISSING_COLUMNS naming what is missing and what was found. */
-export function mapColumns(header: string[]): ColumnMap {
+/**
+ * Maps a header row; throws MISSING_COLUMNS naming what is missing and what was found (and, for a CSV
+ * read as one column, to check the delimiter: a workbook's cells have none).
+ */
+export function mapColumns(header: string[], format: 'csv' | 'xlsx' = 'csv'): ColumnMap {
   const norm = header.map(normalizeHeader);
   const index = {} as Record<Canonical, number>;
   const names = {} as Record<Canonical, string>;
@@ -137,7 +140,7 @@ export function mapColumns(header: string[]): ColumnMap {
   if (missing.length) {
     const shown = header.map((h) => h.trim()).filter((h) => h !== '');
     const hint = missing.map((m) => `${m} (also accepted: ${ALIASES[m].slice(1, 5).join(', ')})`).join('; ');
-    const looksSingle = header.length === 1 && /[,;\t|]/.test(header[0] ?? '') === false;
+    const looksSingle = format === 'csv' && header.length === 1 && /[,;\t|]/.test(header[0] ?? '') === false;
     throw new InputError(
       'MISSING_COLUMNS',
       `Missing required column${missing.length > 1 ? 's' : ''}: ${hint}. ` +

@@ -14,7 +14,7 @@ import { InputError } from '../errors.js';
 import { mapColumns, type ColumnMap } from './columns.js';
 import { dateShape, dayOf, decideOrder, type DateOrder, type OrderDecision } from './dates.js';
 import { MAX_COLUMNS, MAX_RECORD_BYTES, recordTooLong, splitLine, tooManyColumns, type CsvSink } from './fastcsv.js';
-import { openSource, readInto, type Source } from './source.js';
+import { openSource, readInto, type SheetPick, type Source } from './source.js';
 
 export type Issue = PreviewIssue;
 
@@ -265,7 +265,7 @@ class Collector implements CsvSink {
   record(rec: string[]): void {
     if (!this.columns) {
       if (rec.every((c) => c.trim() === '')) return;
-      this.columns = mapColumns(rec);
+      this.columns = mapColumns(rec, this.source.format);
       const ix = this.columns.index;
       this.last = Math.max(ix.partnumber, ix.site_code, ix.demand_qty, ix.date);
       this.need = new Uint8Array(this.last + 1);
@@ -453,6 +453,9 @@ class Collector implements CsvSink {
   }
 }
 
+/** A workbook's demand sheet: the first whose header has the four demand columns. */
+export const DEMAND_SHEET: SheetPick = { what: 'demand', check: (header) => void mapColumns(header, 'xlsx') };
+
 export async function readDemand(
   filePath: string,
   originalName: string,
@@ -471,7 +474,7 @@ export async function readDemand(
         }
       }
     : undefined;
-  await readInto(filePath, source, c, onBytes);
+  await readInto(filePath, source, c, onBytes, DEMAND_SHEET);
   const { columns, rows } = c;
   if (!columns) throw new InputError('EMPTY_FILE', 'The file has no header line and no data.');
   if (rows === 0)

@@ -7,7 +7,7 @@ import { addNotice, type Notice, type PartsValueColumn } from '../../contract/vo
 import { InputError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
 import { parseQty, stripBidi } from './load.js';
-import { openSource, readHeadRows, readRows } from './source.js';
+import { openSource, readHeadRows, readRows, type SheetPick } from './source.js';
 
 export type PartsColumn =
   | 'partnumber'
@@ -127,10 +127,13 @@ export function serviceShare(v: number): number {
   return s >= 0.5 && s <= 0.999 ? s : NaN;
 }
 
+/** A workbook's parts sheet: the first whose header has a part column and a value column. */
+const PARTS_SHEET: SheetPick = { what: 'parts', check: (header) => void mapParts(header) };
+
 /** The upload-time check: the header of a parts file names a part column and a value column (else InputError). */
 export async function inspectPartsHead(filePath: string, originalName: string): Promise<PartsFile['columns']> {
   const { source } = await openSource(filePath, originalName);
-  for await (const rec of readHeadRows(filePath, source)) {
+  for await (const rec of readHeadRows(filePath, source, PARTS_SHEET)) {
     if (rec.every((c) => c.trim() === '')) continue;
     const columns: PartsFile['columns'] = {};
     for (const [c, i] of mapParts(rec)) columns[c] = rec[i].replace(/^\uFEFF/, '').trim();
@@ -149,7 +152,7 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
   const dup = new Count();
   const seen = new Set<string>();
   let line = 0;
-  for await (const rec of readRows(filePath, source)) {
+  for await (const rec of readRows(filePath, source, undefined, PARTS_SHEET)) {
     line++;
     if (rec.every((c) => c.trim() === '')) continue;
     if (!cols) {

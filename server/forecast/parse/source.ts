@@ -8,7 +8,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { InputError } from '../errors.js';
 import { csvBatches, scanCsv, type CsvSink } from './fastcsv.js';
-import { readXlsxHeadRows } from './xlsx-head.js';
+import { xlsxSheetHeads } from './xlsx-head.js';
 
 export interface Source {
   format: 'csv' | 'xlsx';
@@ -161,22 +161,72 @@ export function cellText(v: unknown): string {
   return String(v);
 }
 
+/**
+ * Which sheet of a workbook holds the data: the first (in the order readBatches reads them) whose header,
+ * its first row with a non-blank cell, passes `check` (which throws an InputError saying what is wrong).
+ * `what` names the data in the error when no sheet passes ("demand", "parts"). A CSV has one table.
+ */
+export interface SheetPick {
+  what: string;
+  check: (header: string[]) => void;
+}
+
+const isBlank = (rec: string[]) => rec.every((c) => c.trim() === '');
+
+/** The header's verdict: null when it passes, else the InputError it failed with. */
+function verdict(pick: SheetPick, header: string[]): InputError | null {
+  try {
+    pick.check(header);
+    return null;
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+}
+
+/** No sheet passed: each sheet named, and what was wrong with the first one's header. */
+function noSheet(pick: SheetPick, sheets: { name: string; error: InputError | null }[]): InputError {
+  const named = sheets.map((s) => `"${s.name.length > 60 ? `${s.name.slice(0, 57)}…` : s.name}"`);
+  const list = named.length > 20 ? `${named.slice(0, 20).join(', ')}, … (${named.length} in all)` : named.join(', ');
+  const first = sheets.find((s) => s.error)?.error;
+  return new InputError(
+    first?.code ?? 'EMPTY_FILE',
+    `No sheet of this workbook has the ${pick.what} columns; its sheet${sheets.length === 1 ? ' is' : 's are'} ${list || 'none'}.` +
+      (first ? ` On sheet ${named[sheets.findIndex((s) => s.error)]}: ${first.message}` : ' Every sheet is empty.'),
+  );
+}
+
 /** Streams the file's rows (header first) as arrays of strings. `onBytes` receives the bytes read so far. */
 export async function* readRows(
   filePath: string,
   source: Source,
   onBytes?: (bytes: number) => void,
+  pick?: SheetPick,
 ): AsyncGenerator<string[]> {
-  for await (const batch of readBatches(filePath, source, onBytes)) yield* batch;
+  for await (const batch of readBatches(filePath, source, onBytes, pick)) yield* batch;
 }
 
 /**
  * The first rows, for an upload check: a CSV's streamed as always, a workbook's through the bounded head
- * reader (the first 20 rows with cells, and only the shared strings they use).
+ * reader (the first 20 rows with cells, and only the shared strings they use) of the sheet `pick` chooses
+ * (the first sheet without one), the same sheet readBatches reads.
  */
-export async function* readHeadRows(filePath: string, source: Source): AsyncGenerator<string[]> {
-  if (source.format === 'xlsx') yield* await readXlsxHeadRows(filePath, 20);
-  else yield* readRows(filePath, source);
+export async function* readHeadRows(filePath: string, source: Source, pick?: SheetPick): AsyncGenerator<string[]> {
+  if (source.format !== 'xlsx') {
+    yield* readRows(filePath, source);
+    return;
+  }
+  const seen: { name: string; error: InputError | null }[] = [];
+  for await (const sheet of xlsxSheetHeads(filePath, 20)) {
+    const header = sheet.rows.find((r) => !isBlank(r));
+    const error = !pick ? null : header ? verdict(pick, header) : null;
+    if (!pick || (header && !error)) {
+      yield* sheet.rows;
+      return;
+    }
+    seen.push({ name: sheet.name, error });
+  }
+  if (pick && seen.length) throw noSheet(pick, seen);
 }
 
 /** Bytes read per chunk: large enough that per-chunk costs vanish, small enough to stay bounded. */
@@ -190,6 +240,8 @@ export async function* readBatches(
   filePath: string,
   source: Source,
   onBytes?: (bytes: number) => void,
+  /** a workbook's sheet to read (else the first) */
+  pick?: SheetPick,
 ): AsyncGenerator<string[][]> {
   if (source.format === 'xlsx') {
     // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
@@ -218,13 +270,23 @@ export async function* readBatches(
       hyperlinks: 'ignore',
       entries: 'ignore',
     });
+    const seen: { name: string; error: InputError | null }[] = [];
     try {
       for await (const ws of wb) {
         let batch: string[][] = [];
+        // with a pick: undecided until the header, then this sheet's rows are read or passed over
+        let state: 'head' | 'read' | 'skip' = pick ? 'head' : 'read';
+        let error: InputError | null = null;
         for await (const row of ws) {
+          if (state === 'skip') continue; // (the sheet is read to its end all the same: exceljs needs it)
           const vals = (row as unknown as { values: unknown[] }).values;
           const out: string[] = [];
           for (let i = 1; i < vals.length; i++) out.push(cellText(vals[i]));
+          if (state === 'head' && !isBlank(out)) {
+            error = verdict(pick!, out);
+            state = error ? 'skip' : 'read';
+            if (error) continue;
+          }
           batch.push(out);
           if (batch.length >= 4096) {
             yield batch;
@@ -232,10 +294,15 @@ export async function* readBatches(
           }
         }
         if (readFailed) throw unreadable();
+        if (state !== 'read') {
+          seen.push({ name: (ws as unknown as { name?: string }).name ?? `sheet ${seen.length + 1}`, error });
+          continue;
+        }
         if (batch.length) yield batch;
-        return; // first worksheet only
+        return; // one worksheet only
       }
       if (readFailed) throw unreadable();
+      if (pick && seen.length) throw noSheet(pick, seen);
     } catch (e) {
       if (e instanceof InputError) throw e;
       if (readFailed) throw unreadable();
@@ -287,9 +354,10 @@ export async function readInto(
   source: Source,
   sink: CsvSink,
   onBytes?: (bytes: number) => void,
+  pick?: SheetPick,
 ): Promise<void> {
   if (source.format !== 'csv' || (source.encoding !== 'utf8' && source.encoding !== 'utf8-bom')) {
-    for await (const batch of readBatches(filePath, source, onBytes)) sink.records(batch);
+    for await (const batch of readBatches(filePath, source, onBytes, pick)) sink.records(batch);
     return;
   }
   // One buffer, read into again and again: no garbage per chunk (scanCsv copies only partial lines).

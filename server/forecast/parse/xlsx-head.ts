@@ -264,11 +264,60 @@ function parseRow(xml: string): Cell[] {
   return cells;
 }
 
+/** Longest workbook.xml or its relations read for the sheet names (a real one is a few KB). */
+const MAX_LIST = 4 * 1024 * 1024;
+
+/** An entry's whole text, up to `max` characters (what is past it is not read). */
+async function wholeText(file: string, e: Entry | undefined, max: number): Promise<string> {
+  if (!e) return '';
+  let out = '';
+  await scan(file, e, (text) => {
+    out += text;
+    return out.length > max;
+  });
+  return out.slice(0, max);
+}
+
+const attr = (tag: string, name: string) => {
+  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
+  return m ? unescape(m[1] ?? m[2] ?? '') : undefined;
+};
+
+/** Sheet names by worksheet part (xl/worksheets/sheetN.xml), from workbook.xml and its relations. */
+async function sheetNames(file: string, list: Entry[]): Promise<Map<string, string>> {
+  const find = (name: string) => list.find((e) => e.name === name);
+  const [book, rels] = await Promise.all([
+    wholeText(file, find('xl/workbook.xml'), MAX_LIST),
+    wholeText(file, find('xl/_rels/workbook.xml.rels'), MAX_LIST),
+  ]);
+  const target = new Map<string, string>();
+  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const id = attr(m[0], 'Id');
+    const to = attr(m[0], 'Target');
+    if (id && to) target.set(id, to.startsWith('/') ? to.slice(1) : `xl/${to}`);
+  }
+  const names = new Map<string, string>();
+  for (const m of book.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const name = attr(m[0], 'name');
+    const part = target.get(attr(m[0], 'r:id') ?? '');
+    if (name !== undefined && part) names.set(part, name);
+  }
+  return names;
+}
+
+/** One sheet's first rows, and its name (the part's own name when the workbook does not say). */
+export interface SheetHead {
+  name: string;
+  rows: string[][];
+}
+
 /**
- * Up to `maxRows` rows (with at least one cell) of the sheet exceljs would read first, as strings.
+ * Up to `maxRows` rows (with at least one cell) of every sheet, as strings, in the order exceljs's
+ * streaming reader gives the sheets (readBatches reads them so): first the sheets stored after the shared
+ * strings and the workbook relations, then the ones stored before. Each sheet is read only when asked for.
  * Throws InputError when the file is not a readable workbook.
  */
-export async function readXlsxHeadRows(file: string, maxRows: number): Promise<string[][]> {
+export async function* xlsxSheetHeads(file: string, maxRows: number): AsyncGenerator<SheetHead> {
   let list: Entry[];
   try {
     list = await entries(file);
@@ -283,9 +332,32 @@ export async function readXlsxHeadRows(file: string, maxRows: number): Promise<s
   // exceljs emits a sheet at once only after the shared strings and workbook relations; earlier ones wait.
   const ready = strings < 0 ? Infinity : Math.max(strings, at(/^xl\/_rels\/workbook\.xml\.rels$/));
   const sheets = list.map((e, i) => ({ e, i })).filter(({ e }) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name));
-  const sheet = (sheets.find(({ i }) => i > ready) ?? sheets[0])?.e;
-  if (!sheet) return [];
+  const ordered = [...sheets.filter(({ i }) => i > ready), ...sheets.filter(({ i }) => i < ready)];
+  if (!ordered.length) return;
+  const names = await sheetNames(file, list);
+  for (const { e } of ordered)
+    yield {
+      name: names.get(e.name) ?? e.name.slice('xl/worksheets/'.length),
+      rows: await sheetHead(file, list, e, strings, maxRows),
+    };
+}
 
+/**
+ * Up to `maxRows` rows (with at least one cell) of the sheet exceljs would read first, as strings.
+ * Throws InputError when the file is not a readable workbook.
+ */
+export async function readXlsxHeadRows(file: string, maxRows: number): Promise<string[][]> {
+  for await (const sheet of xlsxSheetHeads(file, maxRows)) return sheet.rows;
+  return [];
+}
+
+async function sheetHead(
+  file: string,
+  list: Entry[],
+  sheet: Entry,
+  strings: number,
+  maxRows: number,
+): Promise<string[][]> {
   const rows: Cell[][] = [];
   const rowScanner = new ElementScanner(
     'row',

@@ -21,9 +21,17 @@ const LEVELS = [
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function totals(rows: readonly PlanRowDto[]): PlanTotalsDto {
-  const t: PlanTotalsDto = { series: 0, parts_to_order: 0, units_to_order: 0, stock_value: 0, costed_series: 0 };
+  const t: PlanTotalsDto = {
+    series: 0,
+    parts_to_order: 0,
+    units_to_order: 0,
+    stocked_series: 0,
+    stock_value: 0,
+    costed_series: 0,
+  };
   for (const r of rows) {
     t.series++;
+    if (r.suggested_order !== null) t.stocked_series++;
     if (r.suggested_order !== null && r.suggested_order > 0) {
       t.parts_to_order++;
       t.units_to_order += r.suggested_order;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { JobDto, PreviewDto } from '../../../server/contract/dto.js';
 import type { UploadFile } from '../../../client/src/lib/api.js';
 import { ConnectionStore } from '../../../client/src/lib/connection.svelte.js';
-import { DashboardStore } from '../../../client/src/lib/dashboard.svelte.js';
+import { DashboardStore, settingsKey } from '../../../client/src/lib/dashboard.svelte.js';
+import { readRemembered } from '../../../client/src/lib/config-form.svelte.js';
 import { LiveBus } from '../../../client/src/lib/live.js';
 import { FakeApi, FakeCommands, makeJob, tick } from './fakes.js';
 
@@ -161,5 +162,109 @@ describe('ConnectionStore', () => {
     expect(bus.connected).toBe(false);
     bus.emit('connect', { recovered: false, first: false });
     expect(conn.resyncedAt).toBe(42);
+  });
+});
+
+describe('horizon by frequency and remembered settings (issue 21)', () => {
+  function store(freq: 'D' | 'W' | 'M', local = new Map<string, string>()) {
+    const api = new FakeApi();
+    const sent: unknown[] = [];
+    const at = { freq };
+    api.preview = async () => ({ ok: true, data: { ...preview(['JKT']), frequency: at.freq } });
+    api.createJob = async (_f, config) => {
+      sent.push(config);
+      const j: JobDto = makeJob({ status: 'QUEUED', queue_position: 1 });
+      api.jobs.push(j);
+      return { ok: true, data: j };
+    };
+    const kv = {
+      getItem: (k: string) => local.get(k) ?? null,
+      setItem: (k: string, v: string) => void local.set(k, v),
+    };
+    const d = new DashboardStore(api, new FakeCommands(api), new LiveBus(), undefined, kv);
+    return { d, sent, local, at };
+  }
+
+  it('proposes 30 days, 13 weeks or 12 months after the preview, unless the person typed one', async () => {
+    for (const [freq, h] of [
+      ['D', 30],
+      ['W', 13],
+      ['M', 12],
+    ] as const) {
+      const { d } = store(freq);
+      await d.chooseFile(file);
+      expect(d.form.horizon).toBe(h);
+      expect(d.form.proposal).toEqual({ frequency: freq, horizon: h });
+    }
+    const { d, sent, at } = store('M');
+    await d.chooseFile(file);
+    d.form.frequency = 'W'; // asked for weekly: the proposal follows
+    expect(d.form.horizon).toBe(13);
+    d.form.frequency = '';
+    d.form.horizon = 24; // typed: neither another file nor another frequency replaces it
+    expect(d.form.proposal).toBeNull();
+    at.freq = 'D';
+    await d.chooseFile(file);
+    d.form.frequency = 'W';
+    expect(d.form.horizon).toBe(24);
+    expect(await d.run()).toBe(true);
+    expect(sent[0]).toMatchObject({ forecast_horizon: 24 });
+    // typed before the file was chosen: kept too
+    const typed = store('M');
+    typed.d.form.horizon = 6;
+    await typed.d.chooseFile(file);
+    expect(typed.d.form.horizon).toBe(6);
+  });
+
+  it("remembers each person's last settings, the horizon per frequency", async () => {
+    const local = new Map<string, string>();
+    const ana = store('M', local);
+    ana.d.signedIn('ana');
+    await ana.d.chooseFile(file);
+    ana.d.form.horizon = 18;
+    ana.d.form.rounding = 'half_up';
+    ana.d.form.serviceLevel = 90;
+    expect(await ana.d.run()).toBe(true);
+    expect(JSON.parse(local.get(settingsKey('ana'))!)).toMatchObject({ horizons: { M: 18 }, rounding_mode: 'half_up' });
+
+    // another visit: Ana's settings, and her 18 months on a monthly file, the default on a weekly one
+    const again = store('M', local);
+    again.d.signedIn('ana');
+    expect(again.d.form.rounding).toBe('half_up');
+    expect(again.d.form.serviceLevel).toBe(90);
+    await again.d.chooseFile(file);
+    expect(again.d.form.horizon).toBe(18);
+    again.at.freq = 'W';
+    await again.d.chooseFile(file);
+    expect(again.d.form.horizon).toBe(13);
+    again.d.reset(); // a reset goes back to her settings, not the product's
+    expect(again.d.form.rounding).toBe('half_up');
+
+    // Budi has none: the defaults
+    const budi = store('M', local);
+    budi.d.signedIn('budi');
+    await budi.d.chooseFile(file);
+    expect(budi.d.form.rounding).toBe('cumulative');
+    expect(budi.d.form.horizon).toBe(12);
+  });
+
+  it('ignores remembered settings that are not valid', () => {
+    expect(readRemembered(null)).toBeNull();
+    expect(readRemembered('{not json')).toBeNull();
+    expect(readRemembered('{"rounding_mode":"sideways"}')).toBeNull();
+    const ok = readRemembered(
+      JSON.stringify({
+        horizons: { M: 12, W: 0, D: 'x' },
+        zero_threshold: 0.5,
+        rounding_mode: 'floor',
+        date_format: 'auto',
+        method: 'auto',
+        service_level: 90,
+        lead_time_days: 14,
+        review_periods: 1,
+      }),
+    );
+    expect(ok).toMatchObject({ horizons: { M: 12 }, rounding_mode: 'floor', service_level: 90 });
+    expect(ok!.horizons).toEqual({ M: 12 });
   });
 });

@@ -143,7 +143,7 @@ describe('metrics in words', () => {
   it('says how much better than the baselines and which way the bias leans', () => {
     expect(liftPct(base({}).chosen, base({}).naive)).toBeCloseTo(-20);
     const s = describeMetrics(base({}));
-    expect(s.map((x) => x.key)).toEqual(['metrics.better', 'metrics.better.sba', 'metrics.over']);
+    expect(s.map((x) => x.key)).toEqual(['metrics.better', 'metrics.better.sba', 'metrics.over.M']);
     expect(s[0]!.params).toEqual({ pct: 20 });
     expect(s[2]!.params).toEqual({ pct: 12 });
     const worse = describeMetrics(base({ chosen: { rmsse: 1.5, mase: 1, mae: 1, rmse: 1, bias_pct: -2 } }));
@@ -154,7 +154,7 @@ describe('metrics in words', () => {
     const flat = { rmsse: 0.8, mase: 0.7, mae: 1, rmse: 1, bias_pct: -1 };
     // the sample's default run: the model expects 2,029 units, the rounded column holds 21
     const lost = describeMetrics(base({ chosen: flat, forecast_total: { model: 2029, rounded: 21 } }));
-    expect(lost.map((x) => x.key)).toEqual(['metrics.better', 'metrics.better.sba', 'metrics.rounding.loses']);
+    expect(lost.map((x) => x.key)).toEqual(['metrics.better', 'metrics.better.sba', 'metrics.rounding.loses.M']);
     expect(lost[2]!.params).toEqual({ pct: 99 });
     expect(roundingLossPct(base({ forecast_total: { model: 100, rounded: 130 } }))).toBeCloseTo(30);
     const kept = describeMetrics(base({ chosen: flat, forecast_total: { model: 100, rounded: 90 } }));

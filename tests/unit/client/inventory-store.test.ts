@@ -38,10 +38,33 @@ function planRow(i: number, over: Partial<PlanRowDto> = {}): PlanRowDto {
 
 const summaryOf = (over: Partial<InventorySummaryDto> = {}): InventorySummaryDto => ({
   service_level: 0.95,
-  overall: { series: 120, parts_to_order: 90, units_to_order: 700, stock_value: 9000, costed_series: 120 },
+  overall: {
+    series: 120,
+    parts_to_order: 90,
+    units_to_order: 700,
+    stocked_series: 120,
+    stock_value: 9000,
+    costed_series: 120,
+  },
   by_site: [
-    { site_code: 'JKT', series: 60, parts_to_order: 45, units_to_order: 350, stock_value: 4500, costed_series: 60 },
-    { site_code: 'SBY', series: 60, parts_to_order: 45, units_to_order: 350, stock_value: 4500, costed_series: 60 },
+    {
+      site_code: 'JKT',
+      series: 60,
+      parts_to_order: 45,
+      units_to_order: 350,
+      stocked_series: 60,
+      stock_value: 4500,
+      costed_series: 60,
+    },
+    {
+      site_code: 'SBY',
+      series: 60,
+      parts_to_order: 45,
+      units_to_order: 350,
+      stocked_series: 60,
+      stock_value: 4500,
+      costed_series: 60,
+    },
   ],
   curve: [
     { service_level: 0.8, stock_value: 6000 },

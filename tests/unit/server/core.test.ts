@@ -38,6 +38,15 @@ describe('config', () => {
       date_format: 'auto',
     });
     expect(jobConfigSchema.safeParse({ zero_threshold: 11 }).success).toBe(false);
+    // issue 21: cumulative rounding is the default and can be asked for; a config stored by an earlier
+    // release (tests/fixtures/storage/v0.1.0) still reads with the mode it ran with
+    expect(jobConfigSchema.parse({}).rounding_mode).toBe('cumulative');
+    expect(jobConfigSchema.parse({ rounding_mode: 'cumulative' }).rounding_mode).toBe('cumulative');
+    const stored =
+      '{"forecast_horizon":7,"forecast_start_date":null,"forecast_site_codes":[],"date_format":"auto",' +
+      '"zero_threshold":0.5,"rounding_mode":"half_up","frequency":null,"method":"auto"}';
+    expect(jobConfigSchema.parse(JSON.parse(stored)).rounding_mode).toBe('half_up');
+    expect(jobConfigSchema.safeParse({ rounding_mode: 'nearest' }).error?.issues[0]?.message).toMatch(/cumulative/);
     expect(jobConfigSchema.safeParse({ forecast_horizon: 0 }).success).toBe(false);
     expect(normalizeStartDate('05/08/2024')).toBe('2024-08-05');
     expect(normalizeStartDate('2024-02-29')).toBe('2024-02-29');

@@ -93,9 +93,11 @@ export const en = {
   'cfg.date.format.help': 'How dates like 03/04/2024 are read. Auto decides from the file.',
   'cfg.date.auto': 'Auto',
   'cfg.zero': 'Zero threshold',
-  'cfg.zero.help': 'Forecasts below this quantity become 0 (avoids ordering fractions of a part), 0–10.',
+  'cfg.zero.help':
+    'Forecasts below this quantity become 0 (per period; with “Keep the running total”, a series’ total over the horizon), 0–10.',
   'cfg.rounding': 'Rounding',
-  'cfg.rounding.help': 'How forecast quantities are rounded to whole parts.',
+  'cfg.rounding.help':
+    'How forecast quantities become whole parts. “Keep the running total” rounds each series’ running total, so the whole numbers add up to the forecast; the others round each period on its own (slow movers then get 0).',
   'cfg.rounding.half_up': 'Normal (0.5 up)',
   'cfg.rounding.half_even': 'Banker’s (0.5 to even)',
   'cfg.rounding.ceil': 'Always up',
@@ -145,11 +147,7 @@ export const en = {
   'metrics.same': 'About as accurate as simply repeating the last value.',
   'metrics.better.sba': 'Errors are {pct}% smaller than the SBA average used for slow movers.',
   'metrics.worse.sba': 'Errors are {pct}% larger than the SBA average used for slow movers.',
-  'metrics.over': 'Forecasts tend to be {pct}% too high (risk of overstock).',
-  'metrics.under': 'Forecasts tend to be {pct}% too low (risk of stock-outs).',
   'metrics.unbiased': 'Forecasts are neither systematically high nor low.',
-  'metrics.rounding.loses':
-    'Rounding removes {pct}% of the forecast volume: daily means of slow movers round to 0, so forecast_qty would order too little. Use the stocking plan on the job page (what to stock and order), or a weekly or monthly frequency.',
   'metrics.rounding.adds':
     'Rounding adds {pct}% to the forecast volume: forecast_qty orders more than the model expects. Use the stocking plan on the job page, or another rounding mode.',
   'metrics.total': 'Total over the horizon',
@@ -450,8 +448,71 @@ export const en = {
   'err.LAST_ADMIN': 'There must always be at least one admin.',
   'err.TOKEN_NOT_FOUND': 'The token no longer exists.',
 
+  // issue 21: rounding that keeps the volume, the quality summary by frequency, the horizon by frequency
+  'cfg.rounding.cumulative': 'Keep the running total (recommended)',
+  'metrics.over.D':
+    'On the held-out days at the end of the history, forecasts were {pct}% too high in total (risk of overstock).',
+  'metrics.over.W':
+    'On the held-out weeks at the end of the history, forecasts were {pct}% too high in total (risk of overstock).',
+  'metrics.over.M':
+    'On the held-out months at the end of the history, forecasts were {pct}% too high in total (risk of overstock).',
+  'metrics.under.D':
+    'On the held-out days at the end of the history, forecasts were {pct}% too low in total (risk of stock-outs).',
+  'metrics.under.W':
+    'On the held-out weeks at the end of the history, forecasts were {pct}% too low in total (risk of stock-outs).',
+  'metrics.under.M':
+    'On the held-out months at the end of the history, forecasts were {pct}% too low in total (risk of stock-outs).',
+  'metrics.rounding.loses.D':
+    'Rounding each day on its own removes {pct}% of the forecast volume: daily means of slow movers round to 0, so forecast_qty would order too little. Choose the rounding “Keep the running total”, or use the stocking plan on the job page.',
+  'metrics.rounding.loses.W':
+    'Rounding each week on its own removes {pct}% of the forecast volume: weekly means of slow movers round to 0, so forecast_qty would order too little. Choose the rounding “Keep the running total”, or use the stocking plan on the job page.',
+  'metrics.rounding.loses.M':
+    'Rounding each month on its own removes {pct}% of the forecast volume: monthly means of slow movers round to 0, so forecast_qty would order too little. Choose the rounding “Keep the running total”, or use the stocking plan on the job page.',
+  'metrics.rounding.short':
+    'forecast_qty holds {pct}% less than the model expects: many series expect less than half a part over the whole horizon and get 0. A longer horizon, or the stocking plan on the job page, covers them.',
+  'cfg.horizon.suggested': 'Proposed for {freq} data: {n} periods ahead. Type another number to use your own.',
+  'cfg.freq.D': 'daily',
+  'cfg.freq.W': 'weekly',
+  'cfg.freq.M': 'monthly',
+
   // codes the server sends (stages, problems, classes, methods): words-messages.ts
   ...wordsEn,
+
+  // issue 21 items 4, 8, 9 (what a planner trips over)
+  'inv.totals.unknown': 'not known',
+  'inv.totals.unknown.hint':
+    'Not known is not zero: what to order needs stock on hand (an on_hand column) in the parts file, the stock value needs unit costs (unit_cost).',
+  'inv.totals.stocked': '{n} of {total} part × site rows have stock on hand.',
+  'dash.parts.error': 'The parts file {file} cannot be used:',
+  'cfg.sites.none': 'No site “{code}” in this file.',
+
+  // issue 21 items 5, 6 (the decision first; why this number)
+  'inv.col.order_value': 'Order value',
+  'inv.columns': 'Columns',
+  'inv.columns.reset': 'Default columns',
+  'inv.card.order': 'Order {n}',
+  'inv.card.nothing': 'Nothing to order',
+  'inv.card.unknown': 'Order not known (no stock on hand)',
+  'inv.card.value': 'value {v}',
+  'inv.card.level': 'Order-up-to level {n}',
+  'inv.unit.D': 'days',
+  'inv.unit.D.one': 'day',
+  'inv.unit.W': 'weeks',
+  'inv.unit.W.one': 'week',
+  'inv.unit.M': 'months',
+  'inv.unit.M.one': 'month',
+  'inv.unit.P': 'periods',
+  'inv.unit.P.one': 'period',
+  'inv.why.title': 'Why this number?',
+  'inv.why':
+    'Lead time {lt} + review {r} = {p} {unit}; expected demand over them {mean}; at {pct} the level is {out}; {stock}',
+  'inv.why.order': 'on hand {oh} + on order {oo} → order {n}',
+  'inv.why.enough': 'on hand {oh} + on order {oo} → nothing to order',
+  'inv.why.nostock': 'stock on hand not known, so no order is worked out',
+  'inv.why.periods': 'Demand in the last {n} periods',
+  'inv.why.period': '{date}: {qty}',
+  'inv.why.last': 'Last demand: {date}',
+  'inv.why.last.none': 'No demand in the history.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -546,9 +607,11 @@ export const id: Messages = {
   'cfg.date.format.help': 'Cara membaca tanggal seperti 03/04/2024. Auto menentukan dari file.',
   'cfg.date.auto': 'Auto',
   'cfg.zero': 'Ambang nol',
-  'cfg.zero.help': 'Forecast di bawah jumlah ini menjadi 0 (agar tidak memesan pecahan part), 0–10.',
+  'cfg.zero.help':
+    'Forecast di bawah jumlah ini menjadi 0 (per periode; dengan “Jaga total berjalan”, total seri selama horizon), 0–10.',
   'cfg.rounding': 'Pembulatan',
-  'cfg.rounding.help': 'Cara membulatkan jumlah forecast menjadi part utuh.',
+  'cfg.rounding.help':
+    'Cara jumlah forecast menjadi part utuh. “Jaga total berjalan” membulatkan total berjalan tiap seri, sehingga angka bulat berjumlah sama dengan forecast; mode lain membulatkan tiap periode sendiri-sendiri (part slow moving lalu mendapat 0).',
   'cfg.rounding.half_up': 'Biasa (0,5 ke atas)',
   'cfg.rounding.half_even': 'Bankir (0,5 ke genap)',
   'cfg.rounding.ceil': 'Selalu ke atas',
@@ -600,11 +663,7 @@ export const id: Messages = {
   'metrics.same': 'Kurang lebih sama akuratnya dengan mengulang nilai terakhir.',
   'metrics.better.sba': 'Error {pct}% lebih kecil daripada rata-rata SBA untuk part slow moving.',
   'metrics.worse.sba': 'Error {pct}% lebih besar daripada rata-rata SBA untuk part slow moving.',
-  'metrics.over': 'Forecast cenderung {pct}% terlalu tinggi (risiko overstock).',
-  'metrics.under': 'Forecast cenderung {pct}% terlalu rendah (risiko kehabisan stok).',
   'metrics.unbiased': 'Forecast tidak condong terlalu tinggi atau terlalu rendah.',
-  'metrics.rounding.loses':
-    'Pembulatan menghapus {pct}% volume forecast: rata-rata harian part slow moving dibulatkan ke 0, sehingga forecast_qty memesan terlalu sedikit. Gunakan rencana stok di halaman job (berapa yang distok dan dipesan), atau frekuensi mingguan atau bulanan.',
   'metrics.rounding.adds':
     'Pembulatan menambah {pct}% volume forecast: forecast_qty memesan lebih banyak daripada perkiraan model. Gunakan rencana stok di halaman job, atau mode pembulatan lain.',
   'metrics.total': 'Total selama horizon',
@@ -907,6 +966,68 @@ export const id: Messages = {
   'err.USER_NOT_FOUND': 'Pengguna sudah tidak ada.',
   'err.LAST_ADMIN': 'Harus selalu ada minimal satu admin.',
   'err.TOKEN_NOT_FOUND': 'Token sudah tidak ada.',
+
+  // issue 21: pembulatan yang menjaga volume, ringkasan kualitas per frekuensi, horizon per frekuensi
+  'cfg.rounding.cumulative': 'Jaga total berjalan (disarankan)',
+  'metrics.over.D':
+    'Pada hari-hari terakhir histori yang diuji, total forecast {pct}% terlalu tinggi (risiko overstock).',
+  'metrics.over.W':
+    'Pada minggu-minggu terakhir histori yang diuji, total forecast {pct}% terlalu tinggi (risiko overstock).',
+  'metrics.over.M':
+    'Pada bulan-bulan terakhir histori yang diuji, total forecast {pct}% terlalu tinggi (risiko overstock).',
+  'metrics.under.D':
+    'Pada hari-hari terakhir histori yang diuji, total forecast {pct}% terlalu rendah (risiko kehabisan stok).',
+  'metrics.under.W':
+    'Pada minggu-minggu terakhir histori yang diuji, total forecast {pct}% terlalu rendah (risiko kehabisan stok).',
+  'metrics.under.M':
+    'Pada bulan-bulan terakhir histori yang diuji, total forecast {pct}% terlalu rendah (risiko kehabisan stok).',
+  'metrics.rounding.loses.D':
+    'Membulatkan tiap hari sendiri-sendiri menghapus {pct}% volume forecast: rata-rata harian part slow moving dibulatkan ke 0, sehingga forecast_qty memesan terlalu sedikit. Pilih pembulatan “Jaga total berjalan”, atau gunakan rencana stok di halaman job.',
+  'metrics.rounding.loses.W':
+    'Membulatkan tiap minggu sendiri-sendiri menghapus {pct}% volume forecast: rata-rata mingguan part slow moving dibulatkan ke 0, sehingga forecast_qty memesan terlalu sedikit. Pilih pembulatan “Jaga total berjalan”, atau gunakan rencana stok di halaman job.',
+  'metrics.rounding.loses.M':
+    'Membulatkan tiap bulan sendiri-sendiri menghapus {pct}% volume forecast: rata-rata bulanan part slow moving dibulatkan ke 0, sehingga forecast_qty memesan terlalu sedikit. Pilih pembulatan “Jaga total berjalan”, atau gunakan rencana stok di halaman job.',
+  'metrics.rounding.short':
+    'forecast_qty berisi {pct}% lebih sedikit daripada perkiraan model: banyak seri memperkirakan kurang dari setengah part selama seluruh horizon dan mendapat 0. Horizon yang lebih panjang, atau rencana stok di halaman job, menutupinya.',
+  'cfg.horizon.suggested':
+    'Usulan untuk data {freq}: {n} periode ke depan. Ketik angka lain untuk memakai pilihan Anda.',
+  'cfg.freq.D': 'harian',
+  'cfg.freq.W': 'mingguan',
+  'cfg.freq.M': 'bulanan',
+  // issue 21 items 4, 8, 9 (what a planner trips over)
+  'inv.totals.unknown': 'tidak diketahui',
+  'inv.totals.unknown.hint':
+    'Tidak diketahui bukan nol: yang perlu dipesan butuh stok di tangan (kolom on_hand) di file part, nilai stok butuh harga satuan (unit_cost).',
+  'inv.totals.stocked': '{n} dari {total} baris part × site punya stok di tangan.',
+  'dash.parts.error': 'File part {file} tidak bisa dipakai:',
+  'cfg.sites.none': 'Tidak ada site “{code}” di file ini.',
+  // issue 21 items 5, 6 (the decision first; why this number)
+  'inv.col.order_value': 'Nilai pesanan',
+  'inv.columns': 'Kolom',
+  'inv.columns.reset': 'Kolom bawaan',
+  'inv.card.order': 'Pesan {n}',
+  'inv.card.nothing': 'Tidak perlu pesan',
+  'inv.card.unknown': 'Pesanan tidak diketahui (stok di tangan tidak ada)',
+  'inv.card.value': 'nilai {v}',
+  'inv.card.level': 'Titik pesan ulang {n}',
+  'inv.unit.D': 'hari',
+  'inv.unit.D.one': 'hari',
+  'inv.unit.W': 'minggu',
+  'inv.unit.W.one': 'minggu',
+  'inv.unit.M': 'bulan',
+  'inv.unit.M.one': 'bulan',
+  'inv.unit.P': 'periode',
+  'inv.unit.P.one': 'periode',
+  'inv.why.title': 'Kenapa angka ini?',
+  'inv.why':
+    'Lead time {lt} + review {r} = {p} {unit}; perkiraan demand selama itu {mean}; pada {pct} levelnya {out}; {stock}',
+  'inv.why.order': 'stok {oh} + dalam pesanan {oo} → pesan {n}',
+  'inv.why.enough': 'stok {oh} + dalam pesanan {oo} → tidak perlu pesan',
+  'inv.why.nostock': 'stok di tangan tidak diketahui, jadi pesanan tidak dihitung',
+  'inv.why.periods': 'Demand {n} periode terakhir',
+  'inv.why.period': '{date}: {qty}',
+  'inv.why.last': 'Demand terakhir: {date}',
+  'inv.why.last.none': 'Tidak ada demand di riwayat.',
 
   ...wordsId,
 };
