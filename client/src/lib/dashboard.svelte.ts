@@ -27,6 +27,8 @@ export class DashboardStore {
   previewError = $state<ClientError | null>(null);
   submitting = $state(false);
   submitError = $state<ClientError | null>(null);
+  /** How many jobs this page has started: the page brings the live job card into view on each. */
+  started = $state(0);
   readonly form = new ConfigForm();
   readonly watch: JobWatch;
   private previewSeq = 0;
@@ -168,6 +170,7 @@ export class DashboardStore {
     this.session?.setItem(JOB_KEY, r.data.id);
     const watching = this.watch.watch(r.data.id);
     this.watch.job = r.data;
+    this.started++;
     await watching;
     return true;
   }

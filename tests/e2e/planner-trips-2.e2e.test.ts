@@ -1,0 +1,85 @@
+/**
+ * Issue 21 items 7, 11, 12 in a real Chromium (Indonesian): the live job card comes into view when a job
+ * starts, at a laptop's and a phone's size; jobs can be told apart (a name, the settings, the re-plan mark).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootWithClient, hasChromium, launch } from './support/browser.js';
+import type { TestServer } from '../helpers/server.js';
+
+const DEMAND = [
+  'date,partnumber,site_code,demand_qty',
+  ...Array.from({ length: 90 }, (_, d) => {
+    const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
+    return [`${date},P${d % 3},S1,${1 + (d % 4)}`];
+  }).flat(),
+].join('\n');
+
+async function openAt(browser: Browser, url: string, width: number, height: number) {
+  const ctx = await browser.newContext({
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+    viewport: { width, height },
+    // both ways of scrolling: at once (reduced motion asked for) on the laptop, smoothly on the phone
+    reducedMotion: width < 500 ? 'no-preference' : 'reduce',
+    ...(width < 500 ? { isMobile: true, hasTouch: true } : {}),
+  });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
+  return { ctx, page };
+}
+
+/** The top of the element, relative to the viewport. */
+const topOf = (page: Page, testid: string) => page.getByTestId(testid).evaluate((el) => el.getBoundingClientRect().top);
+
+describe.skipIf(!hasChromium && !process.env.CI)('what a planner trips over (2), in Chromium', () => {
+  let s: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    s = await bootWithClient();
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  for (const [width, height] of [
+    [1366, 900],
+    [375, 800],
+  ] as const) {
+    it(`item 7: at ${width}×${height}, Jalankan Forecast brings the live job card into view`, async () => {
+      const { page, ctx } = await openAt(browser, `${s.url}/#/`, width, height);
+      await page.getByTestId('file-input').setInputFiles({
+        name: 'permintaan.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(DEMAND),
+      });
+      await page.getByTestId('preview').waitFor({ timeout: 30_000 });
+      const run = page.getByTestId('run-button');
+      await expect.poll(() => run.isEnabled(), { timeout: 10_000 }).toBe(true);
+      // a person scrolls just far enough to see the button
+      await run.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+      // the card starts at the bottom edge: its progress bar would be below the fold
+      expect(await topOf(page, 'current-job')).toBeGreaterThan(height - 100);
+      await run.click();
+      await page.locator('[data-testid="current-job"] [data-testid="live-status"]').waitFor({ timeout: 15_000 });
+      await expect
+        .poll(
+          async () => {
+            const top = await topOf(page, 'current-job');
+            const bar = await page
+              .getByTestId('live-progress')
+              .evaluate((el) => [el.getBoundingClientRect().top, el.getBoundingClientRect().bottom]);
+            return top >= 0 && bar[0] >= 0 && bar[1] <= height;
+          },
+          { timeout: 5_000 },
+        )
+        .toBe(true);
+      await ctx.close();
+    }, 90_000);
+  }
+});
