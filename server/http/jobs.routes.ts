@@ -9,6 +9,8 @@ import {
   listQuerySchema,
   jobConfigSchema,
   describeZodError,
+  jobNameSchema,
+  jobPatchSchema,
   seriesKeysQuerySchema,
 } from '../contract/schemas.js';
 import type { JobConfig, JobSitesDto, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
@@ -34,6 +36,13 @@ export interface JobRoutesDeps {
   receive: ReturnType<typeof createUploadReceiver>;
 }
 
+/** The `name` of a job being created (a form or JSON field); VALIDATION_ERROR when it is not one. */
+function parseName(raw: unknown): string | null {
+  const r = jobNameSchema.safeParse(raw);
+  if (!r.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(r.error));
+  return r.data;
+}
+
 function jobId(req: Request): string {
   const r = jobIdSchema.safeParse(req.params.id);
   if (!r.success) throw new AppError(404, 'JOB_NOT_FOUND', `No job with id ${String(req.params.id).slice(0, 64)}.`);
@@ -49,10 +58,18 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
     const upload = await receive(req, res);
     try {
       const config = parseConfigField(upload.fields.config);
+      const name = parseName(upload.fields.name);
       await checkUploadedFile(upload);
       const job = await commands.create(
         actorOf(req),
-        { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config, parts: upload.parts },
+        {
+          tmpPath: upload.tmpPath,
+          originalName: upload.originalName,
+          size: upload.size,
+          config,
+          name,
+          parts: upload.parts,
+        },
         'job.upload',
       );
       res.status(201).json(job);
@@ -71,6 +88,14 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
     res.json(await jobs.get(jobId(req)));
   });
 
+  // what a person may change afterwards: the job's name
+  r.patch('/jobs/:id', planner, async (req, res) => {
+    const id = jobId(req);
+    const body = jobPatchSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(body.error));
+    res.json(await commands.rename(actorOf(req), id, body.data.name));
+  });
+
   r.get('/jobs/:id/log', viewer, async (req, res) => {
     const id = jobId(req);
     res.json({ id, lines: await jobs.log(id) });
@@ -83,7 +108,9 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
   r.post('/jobs/:id/rerun', planner, async (req, res) => {
     const id = jobId(req);
     const { job, file, parts } = await jobs.upload(id);
-    const body = (req.body ?? {}) as { config?: unknown };
+    const body = (req.body ?? {}) as { config?: unknown; name?: unknown };
+    // a new name, or the source job's
+    const name = body.name === undefined ? job.name : parseName(body.name);
     let config: JobConfig = job.config;
     if (body.config !== undefined) {
       const c = jobConfigSchema.safeParse(body.config);
@@ -115,7 +142,7 @@ export function jobRoutes({ jobs, commands, series, sites, workbooks, paths, rec
         .json(
           await commands.create(
             actorOf(req),
-            { tmpPath: tmp, originalName: job.filename, size: job.file_size, config, parts: partsFile },
+            { tmpPath: tmp, originalName: job.filename, size: job.file_size, config, name, parts: partsFile },
             'job.rerun',
             id,
           ),
