@@ -44,6 +44,11 @@ export interface JobMetrics {
   /** Series count per chosen method. */
   methods: Record<string, number>;
   frequency: Frequency;
+  /**
+   * The history the forecast was fitted on: the first day of its first and of its last period (absent on jobs
+   * from before it was recorded).
+   */
+  history_range?: { first: string; last: string };
   horizon: number;
   warnings: string[];
   /** The warnings as codes and values, which pages word; a warning without one is shown as written. */

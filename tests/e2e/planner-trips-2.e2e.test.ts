@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootWithClient, hasChromium, launch } from './support/browser.js';
+import type { JobDto } from '../../server/contract/dto.js';
 import type { TestServer } from '../helpers/server.js';
 
 const DEMAND = [
@@ -82,4 +83,56 @@ describe.skipIf(!hasChromium && !process.env.CI)('what a planner trips over (2),
       await ctx.close();
     }, 90_000);
   }
+
+  /** Uploads DEMAND as carparts.csv (with a name when given) and waits for it to complete. */
+  async function completed(name?: string): Promise<JobDto> {
+    const form = new FormData();
+    form.append('file', new Blob([DEMAND]), 'carparts.csv');
+    form.append('config', JSON.stringify({ forecast_horizon: 14 }));
+    if (name) form.append('name', name);
+    const created = (await (await fetch(`${s.url}/api/jobs`, { method: 'POST', body: form })).json()) as JobDto;
+    let job = created;
+    await expect
+      .poll(async () => (job = (await (await fetch(`${s.url}/api/jobs/${created.id}`)).json()) as JobDto).status, {
+        timeout: 60_000,
+      })
+      .toBe('COMPLETED');
+    return job;
+  }
+
+  it('item 11: History shows the name over the file name and marks the re-planned job; the job page its settings', async () => {
+    const plain = await completed();
+    const named = await completed('Rencana Q3');
+    const replanned = await fetch(`${s.url}/api/jobs/${named.id}/inventory/plan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service_level: 0.99 }),
+    });
+    expect(replanned.status).toBe(200);
+
+    const { page, ctx } = await openAt(browser, `${s.url}/#/history`, 1366, 900);
+    const link = page.getByTestId(`job-link-${named.id}`);
+    await link.waitFor({ timeout: 15_000 });
+    expect(await link.textContent()).toBe('Rencana Q3');
+    expect(await page.getByTestId(`job-file-${named.id}`).textContent()).toBe('carparts.csv');
+    expect((await page.getByTestId(`replanned-${named.id}`).textContent())?.trim()).toBe('dihitung ulang di 99%');
+    expect(await page.getByTestId(`job-link-${plain.id}`).textContent()).toBe('carparts.csv');
+    expect(await page.getByTestId(`job-file-${plain.id}`).count()).toBe(0);
+    expect(await page.getByTestId(`replanned-${plain.id}`).count()).toBe(0);
+
+    await link.click();
+    await page.getByTestId('job-title').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('job-title').textContent()).toBe('Rencana Q3');
+    expect(await page.getByTestId('job-filename').textContent()).toBe('carparts.csv');
+    expect(await page.getByTestId('job-replanned').textContent()).toContain('99%');
+    const cell = async (id: string) => (await page.getByTestId(id).textContent())?.trim();
+    expect(await cell('job-cfg-file')).toBe('carparts.csv');
+    expect(await cell('job-cfg-parts')).toContain('Tidak ada');
+    expect(await cell('job-cfg-frequency')).toBe('harian (terdeteksi)');
+    expect(await cell('job-cfg-service-level')).toBe('99%');
+    expect(await cell('job-cfg-lead-time')).toBe('30');
+    expect(await cell('job-cfg-review')).toBe('1');
+    expect(await cell('job-cfg-range')).toBe('1 Jan 2024 – 30 Mar 2024');
+    await ctx.close();
+  }, 150_000);
 });

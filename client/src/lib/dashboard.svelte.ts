@@ -140,7 +140,9 @@ export class DashboardStore {
     }
     if (!this.canRun) return false;
     const remember = this.form.toRemember();
-    const ok = await this.start(this.api.createJob(this.file, this.form.toInput(), this.partsFile));
+    const ok = await this.start(
+      this.api.createJob(this.file, this.form.toInput(), this.partsFile, this.form.nameInput()),
+    );
     if (ok && remember && this.user !== null) {
       this.form.remember(remember, false);
       try {
