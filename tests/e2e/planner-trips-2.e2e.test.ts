@@ -4,9 +4,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootWithClient, hasChromium, launch } from './support/browser.js';
+import { bootWithClient, buildClient, hasChromium, launch, openSignedIn } from './support/browser.js';
 import type { JobDto } from '../../server/contract/dto.js';
-import type { TestServer } from '../helpers/server.js';
+import { bootServer, type TestServer } from '../helpers/server.js';
+import { setupAdmin } from '../helpers/auth.js';
 
 const DEMAND = [
   'date,partnumber,site_code,demand_qty',
@@ -135,4 +136,36 @@ describe.skipIf(!hasChromium && !process.env.CI)('what a planner trips over (2),
     expect(await cell('job-cfg-range')).toBe('1 Jan 2024 – 30 Mar 2024');
     await ctx.close();
   }, 150_000);
+});
+
+describe.skipIf(!hasChromium && !process.env.CI)('the Admin page (AUTH=on), in Chromium', () => {
+  let s: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    buildClient();
+    s = await bootServer({ env: { AUTH: 'on', SERVE_CLIENT: 'true' } });
+    browser = await launch();
+    await setupAdmin(s.url, s.setupUrl!, 'admin', 'admin-pass-1');
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  it('item 12c: a user just added shows in the Audit card at once', async () => {
+    const { page, ctx } = await openSignedIn(browser, `${s.url}/#/admin`, 'admin', 'admin-pass-1');
+    await page.getByTestId('audit-card').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="audit-row"]').first().waitFor({ timeout: 15_000 });
+    const added = page.locator('[data-testid="audit-row"][data-action="user.add"]');
+    expect(await added.count()).toBe(0);
+    await page.getByTestId('user-add-username').fill('budi');
+    await page.getByTestId('user-add-password').fill('budi-pass-1');
+    await page.getByTestId('user-add-submit').click();
+    await page.getByTestId('user-row-budi').waitFor({ timeout: 10_000 });
+    await expect.poll(() => added.count(), { timeout: 5_000 }).toBe(1);
+    expect(await added.textContent()).toContain('budi');
+    await ctx.close();
+  }, 90_000);
 });
