@@ -136,6 +136,71 @@ describe.skipIf(!hasChromium && !process.env.CI)('what a planner trips over (2),
     expect(await cell('job-cfg-range')).toBe('1 Jan 2024 – 30 Mar 2024');
     await ctx.close();
   }, 150_000);
+
+  it('item 12a: monthly tick labels keep apart; the legend shows figures before any hover', async () => {
+    const lines = ['date,partnumber,site_code,demand_qty'];
+    for (let m = 0; m < 96; m++) {
+      const date = new Date(Date.UTC(1998, m, 1)).toISOString().slice(0, 10);
+      lines.push(`${date},P1,S1,${10 + (m % 7)}`, `${date},P2,S1,${3 + (m % 3)}`);
+    }
+    const form = new FormData();
+    form.append('file', new Blob([lines.join('\n')]), 'bulanan.csv');
+    form.append('config', JSON.stringify({ forecast_horizon: 12 }));
+    const { id } = (await (await fetch(`${s.url}/api/jobs`, { method: 'POST', body: form })).json()) as JobDto;
+    await expect
+      .poll(async () => ((await (await fetch(`${s.url}/api/jobs/${id}`)).json()) as JobDto).status, {
+        timeout: 60_000,
+      })
+      .toBe('COMPLETED');
+
+    for (const [width, height] of [
+      [1366, 900],
+      [375, 800],
+    ] as const) {
+      const ctx = await browser.newContext({
+        locale: 'id-ID',
+        timezoneId: 'Asia/Jakarta',
+        viewport: { width, height },
+      });
+      // every text uPlot draws on its canvas, with where and how wide
+      await ctx.addInitScript(() => {
+        const w = window as unknown as { __texts: { text: string; x: number; y: number; w: number }[] };
+        w.__texts = [];
+        const fill = CanvasRenderingContext2D.prototype.fillText;
+        CanvasRenderingContext2D.prototype.fillText = function (text: string, x: number, y: number, max?: number) {
+          w.__texts.push({ text, x, y, w: this.measureText(text).width });
+          return max === undefined ? fill.call(this, text, x, y) : fill.call(this, text, x, y, max);
+        };
+      });
+      const page = await ctx.newPage();
+      await page.goto(`${s.url}/#/jobs/${id}`);
+      await page.locator('[data-testid="forecast-chart"] canvas').waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(300);
+      const texts = await page.evaluate(
+        () => (window as unknown as { __texts: { text: string; x: number; y: number; w: number }[] }).__texts,
+      );
+      const ticks = texts.filter((t) => /^[A-Za-z]{3} \d{4}$/.test(t.text));
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      // the last drawing of the axis (uPlot may draw it more than once, each time left to right)
+      const from = ticks.findLastIndex((t, i) => i > 0 && t.x <= ticks[i - 1]!.x);
+      const sorted = ticks.slice(Math.max(0, from));
+      expect(sorted.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < sorted.length; i++)
+        expect(
+          sorted[i]!.x - sorted[i - 1]!.x,
+          `${width}px: ${sorted[i - 1]!.text} → ${sorted[i]!.text}`,
+        ).toBeGreaterThan((sorted[i]!.w + sorted[i - 1]!.w) / 2 + 4);
+
+      const values = (await page.locator('[data-testid="forecast-chart"] .u-legend .u-value').allTextContents()).map(
+        (v) => v.trim(),
+      );
+      expect(values.length).toBe(5);
+      expect(values).not.toContain('--');
+      expect(values[0]).toMatch(/\d{4}/); // the period's date
+      expect(values[2]).toMatch(/^\d/); // the forecast there
+      await ctx.close();
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!hasChromium && !process.env.CI)('the Admin page (AUTH=on), in Chromium', () => {
