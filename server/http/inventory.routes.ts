@@ -10,7 +10,7 @@ import { requireRole } from './auth-middleware.js';
 import { JobInventory } from '../jobs/job-inventory.js';
 import { queryRows, summarize } from '../jobs/plan-query.js';
 import type { JobService } from '../jobs/job.service.js';
-import type { PlanWorkbooks } from '../jobs/plan-workbooks.js';
+import { workbookJobOf, type PlanWorkbooks } from '../jobs/plan-workbooks.js';
 
 export interface InventoryRoutesDeps {
   jobs: JobService;
@@ -47,7 +47,7 @@ export function inventoryRoutes({ jobs, workbooks, jobId }: InventoryRoutesDeps)
     }
     const { job, name } = await jobs.plan(jobId(req));
     // built once in a worker thread and kept next to the plan (jobs/plan-workbooks.ts)
-    const xlsx = await workbooks.file(job.id, job.plan_name!);
+    const xlsx = await workbooks.file(job.id, job.plan_name!, workbookJobOf(job));
     res.type(XLSX_TYPE);
     res.attachment(`${name}.xlsx`);
     await new Promise<void>((resolve, reject) =>

@@ -2,6 +2,7 @@
  * Messages between the job runner and its worker threads. Tasks and results are structured-cloned;
  * progress and log lines travel over a MessagePort transferred with each task.
  */
+import type { PlanWorkbookJob } from '../forecast/output/plan-xlsx.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { JobConfig, PreviewDto } from '../contract/dto.js';
 import type { EngineStep } from '../contract/stages.js';
@@ -40,7 +41,7 @@ export type WorkerTask =
     }
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
-  | { kind: 'plan-xlsx'; planFile: string; outFile: string; port: MessagePort }
+  | { kind: 'plan-xlsx'; planFile: string; outFile: string; job?: PlanWorkbookJob | null; port: MessagePort }
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   | {
