@@ -164,11 +164,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('what a planner trips over (2),
       });
       // every text uPlot draws on its canvas, with where and how wide
       await ctx.addInitScript(() => {
-        const w = window as unknown as { __texts: { text: string; x: number; y: number; w: number }[] };
-        w.__texts = [];
-        const fill = CanvasRenderingContext2D.prototype.fillText;
-        CanvasRenderingContext2D.prototype.fillText = function (text: string, x: number, y: number, max?: number) {
-          w.__texts.push({ text, x, y, w: this.measureText(text).width });
+        interface Ctx2D {
+          measureText(t: string): { width: number };
+        }
+        type Fill = (this: Ctx2D, text: string, x: number, y: number, max?: number) => void;
+        const g = globalThis as unknown as {
+          __texts: { text: string; x: number; y: number; w: number }[];
+          CanvasRenderingContext2D: { prototype: { fillText: Fill } };
+        };
+        g.__texts = [];
+        const proto = g.CanvasRenderingContext2D.prototype;
+        const fill = proto.fillText;
+        proto.fillText = function (text, x, y, max) {
+          g.__texts.push({ text, x, y, w: this.measureText(text).width });
           return max === undefined ? fill.call(this, text, x, y) : fill.call(this, text, x, y, max);
         };
       });
@@ -177,7 +185,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('what a planner trips over (2),
       await page.locator('[data-testid="forecast-chart"] canvas').waitFor({ timeout: 20_000 });
       await page.waitForTimeout(300);
       const texts = await page.evaluate(
-        () => (window as unknown as { __texts: { text: string; x: number; y: number; w: number }[] }).__texts,
+        () => (globalThis as unknown as { __texts: { text: string; x: number; y: number; w: number }[] }).__texts,
       );
       const ticks = texts.filter((t) => /^[A-Za-z]{3} \d{4}$/.test(t.text));
       expect(ticks.length).toBeGreaterThanOrEqual(2);
