@@ -134,6 +134,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('what a planner trips over (2),
     expect(await cell('job-cfg-lead-time')).toBe('30');
     expect(await cell('job-cfg-review')).toBe('1');
     expect(await cell('job-cfg-range')).toBe('1 Jan 2024 – 30 Mar 2024');
+
+    // renamed on its page: a name too long cannot be saved; a good one shows at once
+    await page.getByTestId('rename-button').click();
+    const input = page.getByTestId('rename-input');
+    expect(await input.inputValue()).toBe('Rencana Q3');
+    await input.fill('x'.repeat(101));
+    expect(await page.getByTestId('rename-save').isDisabled()).toBe(true);
+    await input.fill('Rencana Q3 final');
+    await page.getByTestId('rename-save').click();
+    await expect.poll(() => page.getByTestId('job-title').textContent(), { timeout: 5_000 }).toBe('Rencana Q3 final');
+    expect(await page.getByTestId('rename-form').count()).toBe(0);
+    const stored = (await (await fetch(`${s.url}/api/jobs/${named.id}`)).json()) as JobDto;
+    expect(stored.name).toBe('Rencana Q3 final');
     await ctx.close();
   }, 150_000);
 

@@ -52,6 +52,8 @@ export interface Api {
   download(id: string): Promise<Result<void>>;
   /** The site codes in the job's uploaded file (the rerun form offers them). */
   jobSites(id: string): Promise<Result<JobSitesDto>>;
+  /** Names a job (null: no name); the owner or an admin. */
+  renameJob(id: string, name: string | null): Promise<Result<JobDto>>;
 }
 
 const enc = encodeURIComponent;
@@ -150,6 +152,7 @@ export function createApi(base = '', opts: ApiOptions = {}): Api {
         onUnauthorized: opts.onUnauthorized,
       }),
     jobSites: (id) => call(`${base}/api/jobs/${enc(id)}/sites`),
+    renameJob: (id, name) => call(`${base}/api/jobs/${enc(id)}`, json('PATCH', { name })),
   };
 }
 

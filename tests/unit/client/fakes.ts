@@ -106,6 +106,7 @@ export class FakeApi implements Api {
   downloadUrl = (id: string) => `/api/jobs/${id}/download`;
   download: Api['download'] = notImplemented;
   jobSites: Api['jobSites'] = notImplemented;
+  renameJob: Api['renameJob'] = notImplemented;
 }
 
 /** Socket commands answered by the fake server. */

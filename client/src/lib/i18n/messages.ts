@@ -497,6 +497,8 @@ export const en = {
   'job.cfg.detected': '{freq} (detected)',
   'job.replanned': 'Plan re-made at {pct} on {at}.',
   'hist.replanned': 're-planned at {pct}',
+  'job.rename': 'Rename',
+  'job.rename.save': 'Save name',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -998,6 +1000,8 @@ export const id: Messages = {
   'job.cfg.detected': '{freq} (terdeteksi)',
   'job.replanned': 'Rencana dihitung ulang di {pct} pada {at}.',
   'hist.replanned': 'dihitung ulang di {pct}',
+  'job.rename': 'Ganti nama',
+  'job.rename.save': 'Simpan nama',
 
   ...wordsId,
 };
