@@ -94,17 +94,67 @@ export async function writeDemandFile(file: string, o: GenerateOptions): Promise
   return rows;
 }
 
+export const USAGE = `Usage: node --import tsx scripts/generate-demand.ts [options]
+
+Writes a demand file shaped like the old system's production file (daily demand, US-style dates, a BOM, CRLF).
+
+Options:
+  --scale N     multiplies parts and rows (1 = about 12,000 rows; 10 = about 120,000)   [1]
+  --seed N      random seed; the same seed gives the same file                          [42]
+  --out FILE    where to write the CSV                                                   [demand.csv]
+  --start DATE  first date, YYYY-MM-DD                                                   [2024-08-01]
+  --days N      days of demand                                                           [365]
+  -h, --help    show this help
+`;
+
+/**
+ * The command line's options, or what to do instead: print the usage (--help, exit 0) or an error
+ * (exit 2). Never throws.
+ */
+export function parseCommandLine(
+  args: string[],
+): { options: GenerateOptions & { out: string } } | { help: true } | { error: string } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        scale: { type: 'string', default: '1' },
+        seed: { type: 'string', default: '42' },
+        out: { type: 'string', default: 'demand.csv' },
+        start: { type: 'string', default: '2024-08-01' },
+        days: { type: 'string', default: '365' },
+      },
+    }));
+  } catch (err) {
+    return { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+  }
+  if (values.help) return { help: true };
+  const scale = Number(values.scale);
+  const seed = Number(values.seed);
+  const days = Number(values.days);
+  const start = String(values.start);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    return { error: `--scale must be a number above 0, not "${values.scale}"` };
+  if (!Number.isInteger(seed)) return { error: `--seed must be a whole number, not "${values.seed}"` };
+  if (!Number.isInteger(days) || days < 1)
+    return { error: `--days must be a whole number of at least 1, not "${values.days}"` };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(`${start}T00:00:00Z`)))
+    return { error: `--start must be a date as YYYY-MM-DD, not "${start}"` };
+  return { options: { scale, seed, start, days, out: String(values.out) } };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      scale: { type: 'string', default: '1' },
-      seed: { type: 'string', default: '42' },
-      out: { type: 'string', default: 'demand.csv' },
-      start: { type: 'string', default: '2024-08-01' },
-      days: { type: 'string', default: '365' },
-    },
-  });
-  const o = { scale: Number(values.scale), seed: Number(values.seed), start: values.start!, days: Number(values.days) };
-  const rows = await writeDemandFile(values.out!, o);
-  console.log(`wrote ${rows} rows to ${values.out}`);
+  const cl = parseCommandLine(process.argv.slice(2));
+  if ('help' in cl) {
+    process.stdout.write(USAGE);
+  } else if ('error' in cl) {
+    process.stderr.write(`${cl.error}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    const rows = await writeDemandFile(cl.options.out, cl.options);
+    console.log(`wrote ${rows} rows to ${cl.options.out}`);
+  }
 }

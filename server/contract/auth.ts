@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   'job.delete',
   'job.force_delete',
   'job.replan',
+  'job.rename',
   'auth.login',
   'auth.login_failed',
   'auth.logout',

@@ -44,6 +44,11 @@ export interface JobMetrics {
   /** Series count per chosen method. */
   methods: Record<string, number>;
   frequency: Frequency;
+  /**
+   * The history the forecast was fitted on: the first day of its first and of its last period (absent on jobs
+   * from before it was recorded).
+   */
+  history_range?: { first: string; last: string };
   horizon: number;
   warnings: string[];
   /** The warnings as codes and values, which pages word; a warning without one is shown as written. */
@@ -94,12 +99,16 @@ export interface InventoryMetrics extends InventoryTotals {
   backtest_windows: number;
   backtest_fit_windows: number;
   by_site: Record<string, InventoryTotals>;
+  /** When a re-plan last replaced the plan (ISO); absent on a plan as the run made it. */
+  replanned_at?: string;
 }
 
 /** A job as every REST answer and socket push carries it. */
 export interface JobDto {
   id: string;
   filename: string;
+  /** The name a person gave the job (at most 100 characters, no control or bidi characters); null: none. */
+  name: string | null;
   status: JobStatus;
   progress: number;
   /** CANCELLED: the progress reached when it was stopped (progress itself is back at 0); otherwise null. */
@@ -117,6 +126,8 @@ export interface JobDto {
   rows: number | null;
   queue_position: number | null;
   metrics: JobMetrics | null;
+  /** When the inventory plan was last re-planned at other settings (null: never, or before this was kept). */
+  replanned_at: string | null;
   has_output: boolean;
   /** A COMPLETED job with an inventory plan (GET /api/jobs/:id/inventory); false on jobs from before plans. */
   has_plan: boolean;

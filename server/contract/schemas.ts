@@ -125,6 +125,28 @@ export type JobConfig = z.output<typeof jobConfigSchema>;
 /** What a client may send as `config` (defaults filled in by the server). */
 export type JobConfigInput = z.input<typeof jobConfigSchema>;
 
+/** The longest name a person may give a job. */
+export const JOB_NAME_MAX = 100;
+// C0 controls, DEL, C1 controls and the bidi controls (as storage/paths.ts cleans file names): a name must
+// not hide or reorder the text around it in History.
+// eslint-disable-next-line no-control-regex
+const HIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g;
+
+/**
+ * The name a person gives a job (optional): cleaned of control and bidi characters and trimmed; empty (or
+ * null) means no name. Longer than JOB_NAME_MAX characters after cleaning is refused, not cut.
+ */
+export const jobNameSchema = z
+  .string({ error: 'name must be a text' })
+  .nullish()
+  .transform((v) => (v == null ? null : v.replace(HIDDEN_IN_NAMES, '').trim() || null))
+  .refine((v) => v == null || [...v].length <= JOB_NAME_MAX, {
+    message: `name must be at most ${JOB_NAME_MAX} characters`,
+  });
+
+/** PATCH /api/jobs/:id: what a person may change about a job afterwards. */
+export const jobPatchSchema = z.strictObject({ name: jobNameSchema });
+
 export const jobIdSchema = z
   .string()
   .min(1)

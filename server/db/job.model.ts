@@ -32,6 +32,8 @@ export interface JobRow {
   plan_name: string | null;
   /** A CANCELLED job's progress when it was stopped (its progress column goes back to 0). */
   stopped_progress: number | null;
+  /** The name a person gave the job (null: none; pages show the file name). */
+  name: string | null;
 }
 
 export type JobModel = Model<JobRow, JobRow> & JobRow;
@@ -67,6 +69,7 @@ export function defineJobModel(sequelize: Sequelize): JobModelStatic {
       parts_size: { type: DataTypes.INTEGER, allowNull: true },
       plan_name: { type: DataTypes.STRING(80), allowNull: true },
       stopped_progress: { type: DataTypes.INTEGER, allowNull: true },
+      name: { type: DataTypes.STRING(100), allowNull: true },
     },
     { tableName: 'jobs', timestamps: false },
   );

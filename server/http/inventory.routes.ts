@@ -10,7 +10,7 @@ import { requireRole } from './auth-middleware.js';
 import type { JobInventory } from '../jobs/results/job-inventory.js';
 import { queryRows, summarize } from '../jobs/results/plan-query.js';
 import type { JobService } from '../jobs/job.service.js';
-import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
+import { workbookJobOf, type PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 
 export interface InventoryRoutesDeps {
   jobs: JobService;
@@ -45,7 +45,7 @@ export function inventoryRoutes({ jobs, workbooks, plans, jobId }: InventoryRout
     }
     const { job, name } = await jobs.plan(jobId(req));
     // built once in a worker thread and kept next to the plan (jobs/results/plan-workbooks.ts)
-    const xlsx = await workbooks.file(job);
+    const xlsx = await workbooks.file(job, workbookJobOf(job));
     res.type(XLSX_TYPE);
     res.attachment(`${name}.xlsx`);
     await new Promise<void>((resolve, reject) =>

@@ -9,6 +9,8 @@ import {
   listQuerySchema,
   jobConfigSchema,
   describeZodError,
+  jobNameSchema,
+  jobPatchSchema,
   seriesKeysQuerySchema,
 } from '../contract/schemas.js';
 import type { JobConfig, JobSitesDto, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
@@ -36,6 +38,13 @@ export interface JobRoutesDeps {
   receive: ReturnType<typeof createUploadReceiver>;
 }
 
+/** The `name` of a job being created (a form or JSON field); VALIDATION_ERROR when it is not one. */
+function parseName(raw: unknown): string | null {
+  const r = jobNameSchema.safeParse(raw);
+  if (!r.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(r.error));
+  return r.data;
+}
+
 function jobId(req: Request): string {
   const r = jobIdSchema.safeParse(req.params.id);
   if (!r.success) throw new AppError(404, 'JOB_NOT_FOUND', `No job with id ${String(req.params.id).slice(0, 64)}.`);
@@ -52,10 +61,18 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     const upload = await receive(req, res);
     try {
       const config = parseConfigField(upload.fields.config);
+      const name = parseName(upload.fields.name);
       await checkUploadedFile(upload);
       const job = await commands.create(
         actorOf(req),
-        { tmpPath: upload.tmpPath, originalName: upload.originalName, size: upload.size, config, parts: upload.parts },
+        {
+          tmpPath: upload.tmpPath,
+          originalName: upload.originalName,
+          size: upload.size,
+          config,
+          name,
+          parts: upload.parts,
+        },
         'job.upload',
       );
       res.status(201).json(job);
@@ -74,6 +91,14 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(await jobs.get(jobId(req)));
   });
 
+  // what a person may change afterwards: the job's name
+  r.patch('/jobs/:id', planner, async (req, res) => {
+    const id = jobId(req);
+    const body = jobPatchSchema.safeParse(req.body ?? {});
+    if (!body.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(body.error));
+    res.json(await commands.rename(actorOf(req), id, body.data.name));
+  });
+
   r.get('/jobs/:id/log', viewer, async (req, res) => {
     const id = jobId(req);
     res.json({ id, lines: await jobs.log(id) });
@@ -86,7 +111,9 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   r.post('/jobs/:id/rerun', planner, async (req, res) => {
     const id = jobId(req);
     const { job, file, parts } = await jobs.upload(id);
-    const body = (req.body ?? {}) as { config?: unknown };
+    const body = (req.body ?? {}) as { config?: unknown; name?: unknown };
+    // a new name, or the source job's
+    const name = body.name === undefined ? job.name : parseName(body.name);
     let config: JobConfig = job.config;
     if (body.config !== undefined) {
       const c = jobConfigSchema.safeParse(body.config);
@@ -118,7 +145,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         .json(
           await commands.create(
             actorOf(req),
-            { tmpPath: tmp, originalName: job.filename, size: job.file_size, config, parts: partsFile },
+            { tmpPath: tmp, originalName: job.filename, size: job.file_size, config, name, parts: partsFile },
             'job.rerun',
             id,
           ),

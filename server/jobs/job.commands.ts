@@ -53,6 +53,17 @@ export class JobCommands {
     await this.record(actor, action, id, job.filename);
   }
 
+  /** Names a job (null: no name). Someone else's job only as an admin, as for Delete. */
+  async rename(actor: Actor, id: string, name: string | null): Promise<JobDto> {
+    this.need(actor, 'planner', 'rename jobs');
+    const job = await this.jobs.find(id);
+    if (this.auth && actor.user.role !== 'admin' && job.owner?.id !== actor.user.id)
+      throw new AppError(403, 'FORBIDDEN', 'Only an admin can rename a job someone else started.');
+    const dto = await this.jobs.rename(id, name);
+    await this.record(actor, 'job.rename', id, name ?? '(no name)');
+    return dto;
+  }
+
   /**
    * Re-plans a completed job's inventory plan (`work`), recorded with the settings it changed. Someone
    * else's job only as an admin, as for Delete: a re-plan rewrites the plan its owner reads.

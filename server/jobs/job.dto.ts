@@ -22,6 +22,7 @@ export function toDto(row: Job, queuePosition: number | null, live?: LiveState):
   return {
     id: row.id,
     filename: row.filename,
+    name: row.name,
     status: row.status,
     progress: live?.progress ?? row.progress,
     stopped_progress: row.status === 'CANCELLED' ? row.stopped_progress : null,
@@ -36,6 +37,7 @@ export function toDto(row: Job, queuePosition: number | null, live?: LiveState):
     rows: row.rows,
     queue_position: row.status === 'QUEUED' ? queuePosition : null,
     metrics: row.metrics,
+    replanned_at: row.metrics?.inventory?.replanned_at ?? null,
     has_output: row.status === 'COMPLETED' && !!row.output_name,
     has_plan: row.status === 'COMPLETED' && !!row.plan_name,
     parts_filename: row.parts?.filename ?? null,

@@ -36,6 +36,7 @@ export function toJob(row: JobRow): Job {
     id: row.id,
     seq: row.seq,
     filename: row.filename,
+    name: row.name ?? null,
     upload_name: row.upload_name,
     file_size: row.file_size,
     output_name: row.output_name,
@@ -84,6 +85,7 @@ export class JobRepo {
     const row: Omit<JobRow, 'seq'> = {
       id: job.id,
       filename: job.filename,
+      name: job.name,
       upload_name: job.upload_name,
       file_size: job.file_size,
       output_name: job.output_name,
@@ -132,7 +134,11 @@ export class JobRepo {
     if (q.status.length) all.push({ status: { [Op.in]: q.status } });
     // instr, not LIKE: SQLite's LIKE has no escape character unless told, so "50%" or "a_b" matched
     // anything; lower() on both sides keeps LIKE's ASCII case-insensitivity.
-    if (q.q) all.push(where(fn('instr', fn('lower', col('filename')), fn('lower', q.q)), Op.gt, 0));
+    // the file name or the name a person gave the job
+    if (q.q)
+      all.push({
+        [Op.or]: ['filename', 'name'].map((c) => where(fn('instr', fn('lower', col(c)), fn('lower', q.q)), Op.gt, 0)),
+      });
     const { count, rows } = await this.db.Job.findAndCountAll({
       where: { [Op.and]: all },
       order: [['seq', q.sort === 'created_asc' ? 'ASC' : 'DESC']],
@@ -193,6 +199,16 @@ export class JobRepo {
     return this.db.writes.run(async () => {
       const values = { config: JSON.stringify(config), metrics: metrics === null ? null : JSON.stringify(metrics) };
       const [n] = await this.db.Job.update(values, { where: { id, status: 'COMPLETED' } });
+      if (n !== 1) return null;
+      const m = await this.db.Job.findByPk(id);
+      return m ? plain(m) : null;
+    });
+  }
+
+  /** Sets the name a person gave the job (null: none); the updated job, or null when there is none. */
+  async rename(id: string, name: string | null): Promise<Job | null> {
+    return this.db.writes.run(async () => {
+      const [n] = await this.db.Job.update({ name }, { where: { id } });
       if (n !== 1) return null;
       const m = await this.db.Job.findByPk(id);
       return m ? plain(m) : null;

@@ -39,6 +39,8 @@ export interface NewJob {
   originalName: string;
   size: number;
   config: JobConfig;
+  /** The name a person gave the job (already cleaned by jobNameSchema); null or absent: none. */
+  name?: string | null;
   /** The optional parts file, also on disk under storage (moved into uploads/ next to the demand file). */
   parts?: { tmpPath: string; originalName: string; size: number } | null;
   /** Who asked for it (null with AUTH=off). */
@@ -98,6 +100,15 @@ export class JobService {
     const dto = this.dto(row);
     this.events.emit('updated', dto);
     this.events.emit('replanned', { id });
+    return dto;
+  }
+
+  /** Gives the job a name (null: none) and tells the world; JOB_NOT_FOUND when there is none. */
+  async rename(id: string, name: string | null): Promise<JobDto> {
+    const row = await this.repo.rename(id, name);
+    if (!row) throw notFound(id);
+    const dto = this.dto(row);
+    this.events.emit('updated', dto);
     return dto;
   }
 
@@ -211,6 +222,7 @@ export class JobService {
       row = await this.repo.insert({
         id,
         filename: job.originalName,
+        name: job.name ?? null,
         upload_name: named.upload_name,
         file_size: job.size,
         output_name: null,

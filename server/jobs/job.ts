@@ -26,6 +26,8 @@ export interface Job {
   seq: number;
   /** The uploaded file's name as the person saw it. */
   filename: string;
+  /** The name a person gave the job (cleaned, at most JOB_NAME_MAX characters); null: none. */
+  name: string | null;
   /** The file under uploads/. */
   upload_name: string;
   file_size: number;

@@ -47,7 +47,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       return { kind: 'series-index', ...(await engine.writeSeriesIndex(task.request)) };
     }
     if (task.kind === 'plan-xlsx') {
-      return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile)) };
+      return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile), task.job) };
     }
     if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
     const flag = new Int32Array(task.stop);

@@ -11,6 +11,7 @@ import type {
   PartitionInput,
   PartitionResult,
   PartsSource,
+  PlanWorkbookJob,
   Prepared,
   ReplanRequest,
   ReplanResult,
@@ -40,7 +41,7 @@ export type WorkerTask =
     }
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
-  | { kind: 'plan-xlsx'; planFile: string; outFile: string; port: MessagePort }
+  | { kind: 'plan-xlsx'; planFile: string; outFile: string; job?: PlanWorkbookJob | null; port: MessagePort }
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   | {

@@ -59,8 +59,15 @@ describe('inventory plan of a job', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
-    const header = (ws.getRow(1).values as unknown[]).slice(1);
-    expect(header.join(',')).toBe(PLAN_HEADER);
+    // readable headers (issue 21 item 12e), each with the CSV's column name as its note
+    const notes = PLAN_HEADER.split(',').map((_, i) => {
+      const note = ws.getRow(1).getCell(i + 1).note;
+      return (typeof note === 'string' ? note : (note?.texts ?? []).map((t) => t.text).join('')).replace(
+        'column: ',
+        '',
+      );
+    });
+    expect(notes.join(',')).toBe(PLAN_HEADER);
     expect(ws.rowCount).toBe(13);
     const cells = [...Array(ws.rowCount - 1).keys()].map((i) => (ws.getRow(i + 2).values as unknown[]).slice(1));
     const evil = cells.find((r) => String(r[0]).includes('HYPERLINK'))!;

@@ -18,7 +18,11 @@ export class UsersStore {
   error = $state<ClientError | null>(null);
   notice = $state<Notice | null>(null);
 
-  constructor(private readonly api: Pick<AccountApi, 'listUsers' | 'addUser' | 'updateUser' | 'removeUser'>) {}
+  /** changed: after each change made here (each is in the audit trail, which the page then re-reads) */
+  constructor(
+    private readonly api: Pick<AccountApi, 'listUsers' | 'addUser' | 'updateUser' | 'removeUser'>,
+    private readonly changed?: () => void,
+  ) {}
 
   async load(): Promise<void> {
     this.loading = true;
@@ -69,6 +73,7 @@ export class UsersStore {
       return false;
     }
     this.notice = notice;
+    this.changed?.();
     await this.load();
     return true;
   }

@@ -30,8 +30,15 @@ export interface Api {
   health(): Promise<Result<HealthDto>>;
   /** parts: the optional parts file (the preview then says how many series it covers). */
   preview(file: UploadFile, dateFormat?: string, parts?: UploadFile | null): Promise<Result<PreviewDto>>;
-  createJob(file: UploadFile, config: JobConfigInput, parts?: UploadFile | null): Promise<Result<JobDto>>;
-  rerun(id: string, config: JobConfigInput): Promise<Result<JobDto>>;
+  /** name: what the person called the job (null or absent: none). */
+  createJob(
+    file: UploadFile,
+    config: JobConfigInput,
+    parts?: UploadFile | null,
+    name?: string | null,
+  ): Promise<Result<JobDto>>;
+  /** name: the new job's (absent: the source job's; null: none). */
+  rerun(id: string, config: JobConfigInput, name?: string | null): Promise<Result<JobDto>>;
   sample(): Promise<Result<JobDto>>;
   listJobs(params: ListParams): Promise<Result<JobListDto>>;
   getJob(id: string): Promise<Result<JobDto>>;
@@ -45,6 +52,8 @@ export interface Api {
   download(id: string): Promise<Result<void>>;
   /** The site codes in the job's uploaded file (the rerun form offers them). */
   jobSites(id: string): Promise<Result<JobSitesDto>>;
+  /** Names a job (null: no name); the owner or an admin. */
+  renameJob(id: string, name: string | null): Promise<Result<JobDto>>;
 }
 
 const enc = encodeURIComponent;
@@ -111,14 +120,15 @@ export function createApi(base = '', opts: ApiOptions = {}): Api {
       if (dateFormat && dateFormat !== 'auto') fd.set('date_format', dateFormat);
       return call(`${base}/api/preview`, { method: 'POST', body: fd });
     },
-    createJob(file, config, parts) {
+    createJob(file, config, parts, name) {
       const fd = new FormData();
       fd.set('file', file, file.name);
       if (parts) fd.set('parts', parts, parts.name);
       fd.set('config', JSON.stringify(config));
+      if (name) fd.set('name', name);
       return call(`${base}/api/jobs`, { method: 'POST', body: fd });
     },
-    rerun: (id, config) => call(`${base}/api/jobs/${enc(id)}/rerun`, json('POST', { config })),
+    rerun: (id, config, name) => call(`${base}/api/jobs/${enc(id)}/rerun`, json('POST', { config, name })),
     sample: () => call(`${base}/api/sample`, json('POST', {})),
     listJobs: (p) => call(`${base}/api/jobs?${listQuery(p)}`),
     getJob: (id) => call(`${base}/api/jobs/${enc(id)}`),
@@ -142,6 +152,7 @@ export function createApi(base = '', opts: ApiOptions = {}): Api {
         onUnauthorized: opts.onUnauthorized,
       }),
     jobSites: (id) => call(`${base}/api/jobs/${enc(id)}/sites`),
+    renameJob: (id, name) => call(`${base}/api/jobs/${enc(id)}`, json('PATCH', { name })),
   };
 }
 

@@ -23,3 +23,22 @@ export function axisDays(splits: number[], spanSec: number, locale: string): str
     spanSec > 200 * 86_400 ? { month: 'short', year: 'numeric' } : { day: 'numeric', month: 'short' };
   return splits.map((s) => df(locale, opts).format(new Date(s * 1000)));
 }
+
+/**
+ * Room each x tick needs, in CSS px: the widest label of its format plus a gap. uPlot's default (50 px) let
+ * monthly labels run together ("Jan 1998Jul 1998…"); uPlot keeps ticks at least this far apart.
+ */
+export function axisSpace(spanSec: number): number {
+  return spanSec > 200 * 86_400 ? 90 : 70;
+}
+
+/**
+ * The point the legend shows while the pointer is off the chart (uPlot shows "--" then): the first period
+ * forecast (its quantity and interval), else the last point. `columns`: x, history, forecast, lo, hi.
+ */
+export function idleLegendIndex(columns: readonly (readonly (number | null)[])[]): number | null {
+  const [xs, history, forecast] = columns;
+  if (!xs?.length) return null;
+  for (let i = 0; i < xs.length; i++) if (history?.[i] == null && forecast?.[i] != null) return i;
+  return xs.length - 1;
+}

@@ -5,6 +5,7 @@ import {
   describeZodError,
   FREQUENCIES,
   jobConfigSchema,
+  jobNameSchema,
   METHOD_NAMES,
   type JobConfigInput,
 } from '$contract/schemas.js';
@@ -92,6 +93,8 @@ export class ConfigForm {
   #frequency = $state<Frequency | ''>('');
   #remembered = $state<RememberedSettings | null>(null);
   startDate = $state('');
+  /** The job's name (optional; not a setting: never remembered, cleared on reset). */
+  name = $state('');
   sites = $state<string[]>([]);
   dateFormat = $state<DateFormat>('auto');
   zeroThreshold = $state<number | string>(0.5);
@@ -205,8 +208,20 @@ export class ConfigForm {
     return out;
   }
 
+  /** Why the name cannot be used (too long), or null. */
+  get nameError(): string | null {
+    const r = jobNameSchema.safeParse(this.name);
+    return r.success ? null : (r.error.issues[0]?.message ?? describeZodError(r.error));
+  }
+
+  /** The name as the API takes it: null for none. */
+  nameInput(): string | null {
+    const r = jobNameSchema.safeParse(this.name);
+    return r.success ? r.data : null;
+  }
+
   get valid(): boolean {
-    return jobConfigSchema.safeParse(this.toInput()).success;
+    return jobConfigSchema.safeParse(this.toInput()).success && !this.nameError;
   }
 
   /** Pre-fills from an existing job ("Jalankan lagi"). */
@@ -232,6 +247,7 @@ export class ConfigForm {
     this.horizonChosen = false;
     this.detected = null;
     this.startDate = '';
+    this.name = '';
     this.sites = [];
     this.dateFormat = r?.date_format ?? 'auto';
     this.zeroThreshold = r?.zero_threshold ?? 0.5;

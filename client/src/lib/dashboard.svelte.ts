@@ -27,6 +27,8 @@ export class DashboardStore {
   previewError = $state<ClientError | null>(null);
   submitting = $state(false);
   submitError = $state<ClientError | null>(null);
+  /** How many jobs this page has started: the page brings the live job card into view on each. */
+  started = $state(0);
   readonly form = new ConfigForm();
   readonly watch: JobWatch;
   private previewSeq = 0;
@@ -138,7 +140,9 @@ export class DashboardStore {
     }
     if (!this.canRun) return false;
     const remember = this.form.toRemember();
-    const ok = await this.start(this.api.createJob(this.file, this.form.toInput(), this.partsFile));
+    const ok = await this.start(
+      this.api.createJob(this.file, this.form.toInput(), this.partsFile, this.form.nameInput()),
+    );
     if (ok && remember && this.user !== null) {
       this.form.remember(remember, false);
       try {
@@ -168,6 +172,7 @@ export class DashboardStore {
     this.session?.setItem(JOB_KEY, r.data.id);
     const watching = this.watch.watch(r.data.id);
     this.watch.job = r.data;
+    this.started++;
     await watching;
     return true;
   }

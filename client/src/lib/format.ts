@@ -66,6 +66,15 @@ export function formatNumber(n: number | null | undefined, locale: string, digit
   return nf(locale, { maximumFractionDigits: digits }).format(n);
 }
 
+/**
+ * An amount of money (stock value, unit cost): always two decimals, so that a column or a pair of totals
+ * lines up ("2.990,60" next to "2.938,64", never "2.990,6"); blank-safe like formatNumber.
+ */
+export function formatMoney(n: number | null | undefined, locale: string): string {
+  if (n == null || !Number.isFinite(n)) return '—';
+  return nf(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+}
+
 /** A percentage given as 0–100 (progress, bias), with the locale's decimal separator: id "16,5%", en "16.5%". */
 export function formatPercent(pct: number | null | undefined, locale: string, digits = 0): string {
   if (pct == null || !Number.isFinite(pct)) return '—';

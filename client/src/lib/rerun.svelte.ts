@@ -25,6 +25,7 @@ export class RerunForm {
 
   async show(job: JobDto): Promise<void> {
     this.form.load(job.config);
+    this.form.name = job.name ?? '';
     this.error = null;
     this.open = true;
     this.sites = [...new Set([...this.sites, ...job.config.forecast_site_codes])].sort();
@@ -46,7 +47,7 @@ export class RerunForm {
   async submit(): Promise<string | null> {
     if (!this.form.valid || this.busy) return null;
     this.busy = true;
-    const r = await this.api.rerun(this.jobId, this.form.toInput());
+    const r = await this.api.rerun(this.jobId, this.form.toInput(), this.form.nameInput());
     this.busy = false;
     if (!r.ok) {
       this.error = r.error;

@@ -9,6 +9,7 @@ import * as auth from './2026.11.28T01.00.00.auth.js';
 import * as auditVia from './2026.12.10T00.00.00.audit-via.js';
 import * as inventoryPlan from './2027.01.05T00.00.00.inventory-plan.js';
 import * as stoppedProgress from './2027.01.10T00.00.00.stopped-progress.js';
+import * as jobName from './2027.01.20T00.00.00.job-name.js';
 
 export interface Migration {
   name: string;
@@ -16,4 +17,4 @@ export interface Migration {
   down(qi: QueryInterface): Promise<void>;
 }
 
-export const migrations: Migration[] = [createJobs, auth, auditVia, inventoryPlan, stoppedProgress];
+export const migrations: Migration[] = [createJobs, auth, auditVia, inventoryPlan, stoppedProgress, jobName];

@@ -4,6 +4,7 @@ import type { PartitionResult } from '../types.js';
 import { mergeAcc, newAcc, summarize } from './metrics.js';
 import type { EngineContext } from '../context.js';
 import { PLAN_LEVELS } from '../inventory/ltd.js';
+import { periodLabel } from '../series/periods.js';
 
 export function combineMetrics(
   results: PartitionResult[],
@@ -44,6 +45,7 @@ export function combineMetrics(
     classes,
     methods,
     frequency: ctx.freq,
+    history_range: { first: periodLabel(ctx, ctx.fileStart), last: periodLabel(ctx, ctx.trainEnd) },
     horizon: config.forecast_horizon,
     warnings: ctx.warnings,
     notices: ctx.notices ?? [],

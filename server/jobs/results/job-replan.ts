@@ -171,6 +171,7 @@ function metricsOf(job: Job, r: ReplanResult, target: number): Job['metrics'] {
     backtest_windows: old?.backtest_windows ?? 0,
     backtest_fit_windows: old?.backtest_fit_windows ?? 0,
     by_site,
+    replanned_at: new Date().toISOString(),
   };
   return { ...job.metrics, inventory };
 }

@@ -8,12 +8,41 @@
  */
 import { promises as fs } from 'node:fs';
 import { AppError } from '../../contract/errors.js';
+import { INVENTORY_DEFAULTS } from '../../contract/defaults.js';
+import type { PlanWorkbookJob } from '../../forecast/index.js';
 import { jobFiles, jobTemps, type JobFileRow } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
+import type { Job } from '../job.js';
 import type { JobFeature } from '../job-feature.js';
 import type { WorkerPool } from '../worker-pool.js';
 
 const BUILD_TIMEOUT_MS = 300_000;
+
+/** The "Job" sheet of the workbook: the job's files, settings (as its plan was made) and totals. */
+export function workbookJobOf(job: Job): PlanWorkbookJob {
+  const c = job.config;
+  const inv = job.metrics?.inventory;
+  return {
+    id: job.id,
+    filename: job.filename,
+    parts_filename: job.parts?.filename ?? null,
+    created_at: job.created_at,
+    horizon: c.forecast_horizon,
+    frequency: c.frequency ?? job.metrics?.frequency ?? null,
+    service_level: inv?.service_level ?? c.service_level ?? INVENTORY_DEFAULTS.service_level,
+    lead_time_days: c.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days,
+    review_periods: c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
+    totals: inv
+      ? {
+          series: inv.series,
+          stock_value: inv.stock_value,
+          costed_series: inv.costed_series,
+          parts_to_order: inv.parts_to_order,
+          units_to_order: inv.units_to_order,
+        }
+      : null,
+  };
+}
 
 const mtimeOf = async (file: string): Promise<number | null> => {
   const st = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
@@ -40,8 +69,11 @@ export class PlanWorkbooks implements JobFeature {
   /** Shutdown: builds in flight end with the pool, destroyed after the service. */
   close(): void {}
 
-  /** The workbook of the job's plan, built first if it is missing or older than the plan. */
-  async file(job: JobFileRow): Promise<string> {
+  /**
+   * The workbook of the job's plan, built first if it is missing or older than the plan; `sheet`: what its
+   * "Job" sheet says (a re-plan, the only change to it, rewrites the plan too).
+   */
+  async file(job: JobFileRow, sheet: PlanWorkbookJob | null = null): Promise<string> {
     const jobId = job.id;
     const { plan: planFile, planWorkbook: xlsx } = jobFiles(this.paths, job);
     const planTime = await mtimeOf(planFile);
@@ -49,16 +81,16 @@ export class PlanWorkbooks implements JobFeature {
     if ((await mtimeOf(xlsx)) === planTime) return xlsx;
     let p = this.building.get(jobId);
     if (!p) {
-      p = this.build(planFile, xlsx, planTime).finally(() => this.building.delete(jobId));
+      p = this.build(planFile, xlsx, planTime, sheet).finally(() => this.building.delete(jobId));
       this.building.set(jobId, p);
     }
     return p;
   }
 
-  private async build(planFile: string, xlsx: string, planTime: number): Promise<string> {
+  private async build(planFile: string, xlsx: string, planTime: number, job: PlanWorkbookJob | null): Promise<string> {
     const tmp = jobTemps.planWorkbook(this.paths);
     try {
-      await this.pool.call({ kind: 'plan-xlsx', planFile, outFile: tmp }, { timeoutMs: BUILD_TIMEOUT_MS });
+      await this.pool.call({ kind: 'plan-xlsx', planFile, outFile: tmp, job }, { timeoutMs: BUILD_TIMEOUT_MS });
       // stamped with the plan's time it was built from: a plan rewritten meanwhile is newer and rebuilt
       const t = new Date(planTime);
       await fs.utimes(tmp, t, t);

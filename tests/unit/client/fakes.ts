@@ -10,6 +10,7 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
   return {
     id: `job${n}`,
     filename: `demand-${n}.csv`,
+    name: null,
     status: 'QUEUED' as JobStatus,
     progress: 0,
     stopped_progress: null,
@@ -33,6 +34,7 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
     rows: null,
     queue_position: null,
     metrics: null,
+    replanned_at: null,
     last_progress_at: null,
     last_log_at: null,
     last_heartbeat_at: null,
@@ -104,6 +106,7 @@ export class FakeApi implements Api {
   downloadUrl = (id: string) => `/api/jobs/${id}/download`;
   download: Api['download'] = notImplemented;
   jobSites: Api['jobSites'] = notImplemented;
+  renameJob: Api['renameJob'] = notImplemented;
 }
 
 /** Socket commands answered by the fake server. */

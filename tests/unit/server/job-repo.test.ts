@@ -29,6 +29,7 @@ function record(id: string, status: JobStatus, over: Partial<NewJobRecord> = {})
   return {
     id,
     filename: `${id}.csv`,
+    name: null,
     upload_name: `${id}.csv`,
     file_size: 10,
     output_name: null,

@@ -20,6 +20,7 @@ describe('live progress writes', () => {
     const row = await repo.insert({
       id: 'j1',
       filename: 'a.csv',
+      name: null,
       upload_name: 'j1.csv',
       file_size: 1,
       output_name: null,

@@ -25,6 +25,7 @@ function row(id: string, status: JobStatus, attempts: number, output: string | n
   return {
     id,
     filename: `${id}.csv`,
+    name: null,
     upload_name: `${id}.csv`,
     file_size: 1,
     output_name: output,

@@ -513,6 +513,20 @@ export const en = {
   'inv.why.period': '{date}: {qty}',
   'inv.why.last': 'Last demand: {date}',
   'inv.why.last.none': 'No demand in the history.',
+  // issue 21 items 7, 11, 12 (telling jobs apart)
+  'cfg.name': 'Job name (optional)',
+  'cfg.name.help': 'Tells runs of the same file apart in History, e.g. “Q3 plan at 99 %”. At most 100 characters.',
+  'cfg.name.long': 'The name is too long: at most 100 characters.',
+  'job.cfg.file': 'Demand file',
+  'job.cfg.parts': 'Parts file',
+  'job.cfg.parts.none': 'None (default lead time, no stock or costs)',
+  'job.cfg.range': 'History used',
+  'job.cfg.range.value': '{first} – {last}',
+  'job.cfg.detected': '{freq} (detected)',
+  'job.replanned': 'Plan re-made at {pct} on {at}.',
+  'hist.replanned': 're-planned at {pct}',
+  'job.rename': 'Rename',
+  'job.rename.save': 'Save name',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1028,6 +1042,21 @@ export const id: Messages = {
   'inv.why.period': '{date}: {qty}',
   'inv.why.last': 'Demand terakhir: {date}',
   'inv.why.last.none': 'Tidak ada demand di riwayat.',
+  // issue 21 items 7, 11, 12 (membedakan job)
+  'cfg.name': 'Nama job (opsional)',
+  'cfg.name.help':
+    'Membedakan beberapa run dari file yang sama di Riwayat, mis. “Rencana Q3 di 99 %”. Paling banyak 100 karakter.',
+  'cfg.name.long': 'Nama terlalu panjang: paling banyak 100 karakter.',
+  'job.cfg.file': 'File permintaan',
+  'job.cfg.parts': 'File part',
+  'job.cfg.parts.none': 'Tidak ada (lead time bawaan, tanpa stok atau harga)',
+  'job.cfg.range': 'Histori yang dipakai',
+  'job.cfg.range.value': '{first} – {last}',
+  'job.cfg.detected': '{freq} (terdeteksi)',
+  'job.replanned': 'Rencana dihitung ulang di {pct} pada {at}.',
+  'hist.replanned': 'dihitung ulang di {pct}',
+  'job.rename': 'Ganti nama',
+  'job.rename.save': 'Simpan nama',
 
   ...wordsId,
 };
