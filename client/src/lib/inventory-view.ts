@@ -1,6 +1,6 @@
 import { PLAN_SORT_COLUMNS, type InventorySummaryDto, type PlanRowDto } from '$contract/inventory.js';
 import type { Frequency, HistoryPointDto } from '$contract/dto.js';
-import { formatNumber, formatPercent } from './format.js';
+import { formatMoney, formatNumber, formatPercent } from './format.js';
 import type { MessageKey } from './i18n/messages.js';
 import type { Params } from './i18n/translate.js';
 import type { PlanSort } from './inventory.svelte.js';
@@ -74,7 +74,7 @@ export function planCell(row: PlanRowDto, c: PlanColumn, locale: string): string
     case 'int':
       return formatNumber(v, locale, 0);
     case 'money':
-      return formatNumber(v, locale, 2);
+      return formatMoney(v, locale);
     default:
       return formatNumber(v, locale, 1);
   }

@@ -85,8 +85,9 @@ describe('the decision first', () => {
   it('values the order only where a unit cost is known', () => {
     const value = PLAN_TABLE_COLUMNS.find((c) => c.key === 'order_value')!;
     expect(orderValue(row)).toBe(62.5);
-    expect(planCell(row, value, 'id-ID')).toBe('62,5');
-    expect(planCell(row, value, 'en-GB')).toBe('62.5');
+    // money always with two decimals (issue 21 item 12: 2.990,6 stood next to 2.938,64)
+    expect(planCell(row, value, 'id-ID')).toBe('62,50');
+    expect(planCell(row, value, 'en-GB')).toBe('62.50');
     expect(orderValue({ ...row, unit_cost: null })).toBeNull();
     expect(planCell({ ...row, unit_cost: null }, value, 'en-GB')).toBe('');
     expect(orderValue({ ...row, on_hand: null, suggested_order: null })).toBeNull();

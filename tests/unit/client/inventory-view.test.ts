@@ -75,8 +75,8 @@ describe('plan table cells', () => {
   it('formats numbers in the page locale and leaves missing inputs blank', () => {
     expect(planCell(row, column('ltd_mean'), 'id-ID')).toBe('1.234,6');
     expect(planCell(row, column('ltd_mean'), 'en-GB')).toBe('1,234.6');
-    expect(planCell(row, column('stock_value'), 'id-ID')).toBe('23.750');
-    expect(planCell(row, column('unit_cost'), 'en-GB')).toBe('12.5');
+    expect(planCell(row, column('stock_value'), 'id-ID')).toBe('23.750,00');
+    expect(planCell(row, column('unit_cost'), 'en-GB')).toBe('12.50');
     expect(planCell(row, column('service_level'), 'id-ID')).toMatch(/^95\s?%$/);
     expect(planCell(row, column('order_up_to'), 'en-GB')).toBe('1,900');
     expect(planCell(row, column('suggested_order'), 'en-GB')).toBe('');
