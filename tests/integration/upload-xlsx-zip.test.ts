@@ -111,7 +111,7 @@ describe('an .xlsx with corrupt compressed data', () => {
         const body = asParts.body as PreviewDto;
         expect(asParts.status).toBe(200);
         expect(body.rows).toBeGreaterThan(0);
-        expect(body.parts_file_error?.code).toBe('UNSUPPORTED_FILE');
+        expect(body.parts_file_error?.code).toBe('DAMAGED_FILE');
         expect(body.parts_file_error?.message).toMatch(named);
       }
     });
