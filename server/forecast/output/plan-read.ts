@@ -13,7 +13,7 @@ import { readText } from './cells.js';
 type Rec = Partial<Record<PlanColumn, string>>;
 
 /** One row from a record keyed by the plan's header; every column named, so the compiler checks them all. */
-export function planRowOf(rec: Rec): PlanRowDto {
+function planRowOf(rec: Rec): PlanRowDto {
   const text = (c: PlanColumn) => readText(rec[c] ?? '');
   const n = (c: PlanColumn) => Number(rec[c] ?? '');
   const opt = (c: PlanColumn) => (rec[c] ? Number(rec[c]) : null);

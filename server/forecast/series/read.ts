@@ -54,7 +54,7 @@ function noValidRows(raw: RawDemand): InputError {
   return new InputError('NO_VALID_ROWS', `None of the ${raw.rows} data rows is usable${why ? `: ${why}` : ''}.`);
 }
 /** Resolves requested site codes (exact, else case-insensitive); throws UNKNOWN_SITES listing the available ones. */
-export function resolveSites(requested: string[], available: string[]): number[] | null {
+function resolveSites(requested: string[], available: string[]): number[] | null {
   if (requested.length === 0) return null;
   const ids: number[] = [];
   const unknown: string[] = [];
