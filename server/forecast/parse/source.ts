@@ -9,6 +9,7 @@ import iconv from 'iconv-lite';
 import { InputError } from '../errors.js';
 import { csvBatches, scanCsv, type CsvSink } from './fastcsv.js';
 import { xlsxSheetHeads } from './xlsx-head.js';
+import { fixUnzipperEnd } from './unzip-end.js';
 
 export interface Source {
   format: 'csv' | 'xlsx';
@@ -247,6 +248,7 @@ export async function* readBatches(
     // Loaded on first use: exceljs costs ~30 MB in every thread that imports it, and most files are CSV.
     // (Before the stream exists: a flowing stream would lose data while the import resolves.)
     const { default: ExcelJS } = await import('exceljs');
+    fixUnzipperEnd();
     const file = createReadStream(filePath);
     // exceljs pipes its input into the unzipper and listens to neither's source errors: a read error
     // ends the input (the unzipper then stops on a cut workbook) and is reported as such below.
