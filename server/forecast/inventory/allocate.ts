@@ -93,15 +93,15 @@ export function tailInto(dist: LtdDist, cal: Calibration | null, minLen: number,
   }
 }
 
-/** E[(D - S)+] and E[D] from a tail of length n. */
+/** E[(D - S)+] and E[D] from a tail of length n (summed from the end, as TailSet does: the same bits). */
 export function shortOf(t: ArrayLike<number>, n: number, S: number): { short: number; mean: number } {
   let short = 0;
-  let mean = 0;
-  for (let k = 0; k < n; k++) {
-    mean += t[k];
-    if (k >= S) short += t[k];
+  let acc = 0;
+  for (let k = n - 1; k >= 0; k--) {
+    acc += t[k];
+    if (k === S) short = acc;
   }
-  return { short, mean };
+  return { short, mean: acc };
 }
 
 /**
