@@ -103,6 +103,86 @@ interface Score {
 }
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
+interface FrontierOut {
+  uniform: { tau: number; value: number; fill: number }[];
+  budget: { at_value_of_tau: number; value: number; fill: number }[];
+  budget_value_for_u95_fill: number;
+  plans: { plan: string; value: number; fill: number; budget_fill_at_value: number; uniform_fill_at_value: number }[];
+}
+
+/**
+ * Issue 22's frontier on a set (../shared/tools/inventory/frontier.mjs, realized on the holdout): at the
+ * best peer's uniform-95 % stock value, our budget plan's realized fill rate next to marginal analysis over
+ * nbd-sba (goal: no lower than it minus 0.5 point); in fill-rate mode at the uniform 95 % plan's fill rate,
+ * the realized fill (within 2 points) and the stock value next to what marginal analysis needs (≤ 1.05×);
+ * and the honest promise: each plan's expected fill rate within 2 points of the realized one.
+ */
+function frontierChecks(o: {
+  train: string;
+  test: string;
+  parts: string;
+  dir: string;
+  h: string;
+  plan: string;
+  summary: string;
+  bestStock95: number;
+}): void {
+  const io = ['--input', o.train, '--output', join(o.dir, 'forecast-alloc.csv'), '--horizon', o.h];
+  const inv = ['--parts', o.parts, '--service-level', '0.95', '--review-periods', '1'];
+  const promise = (stdout: string) =>
+    Number(/costed series: value [\d.]+, fill ([\d.]+) %/.exec(stdout)?.[1] ?? NaN) / 100;
+  const frontier = (plans: string[]) =>
+    JSON.parse(
+      node(join(tools, 'frontier.mjs'), [
+        ...['--train', o.train, '--test', o.test, '--parts', o.parts, '--json'],
+        ...plans.flatMap((p) => ['--plan', p]),
+      ]),
+    ) as FrontierOut;
+  const base = frontier([]);
+  const u95 = base.uniform.find((u) => u.tau === 0.95)!;
+  const budgetPlan = join(o.dir, 'budget.csv');
+  const b = cli([...io, '--inventory', budgetPlan, ...inv, '--stock-budget', String(Math.round(o.bestStock95))]);
+  const fillPlan = join(o.dir, 'fill.csv');
+  const f = cli([...io, '--inventory', fillPlan, ...inv, '--target-fill-rate', u95.fill.toFixed(4)]);
+  const fr = frontier([o.plan, budgetPlan, fillPlan]);
+  const [sl, bp, fp] = fr.plans;
+  const maValue = base.budget_value_for_u95_fill * u95.value;
+  const pt = (x: number) => `${(100 * x).toFixed(1)} %`;
+  console.log(`  frontier (issue 22; realized on the holdout, frontier.mjs; nbd-sba = the peer's NB around SBA):`);
+  console.log(
+    `    nbd-sba uniform 95 %: value ${u95.value}, fill ${pt(u95.fill)}; marginal analysis over nbd-sba reaches ` +
+      `that fill with ${base.budget_value_for_u95_fill}× (${Math.round(maValue)})`,
+  );
+  const rows: [
+    string,
+    { value: number; fill: number; budget_fill_at_value: number; uniform_fill_at_value: number },
+    number,
+  ][] = [
+    ['service level 95 %', sl, promise(o.summary)],
+    [`budget ${Math.round(o.bestStock95)}`, bp, promise(b.stdout)],
+    [`fill-rate ${u95.fill.toFixed(4)}`, fp, promise(f.stdout)],
+  ];
+  for (const [name, p, e] of rows)
+    console.log(
+      `    ${name.padEnd(22)} value ${String(p.value).padStart(10)}  realized fill ${pt(p.fill)}  expected ` +
+        `${pt(e)} (${((p.fill - e) * 100).toFixed(1)} pt)  | at that value: nbd-sba marginal ${pt(p.budget_fill_at_value)}, ` +
+        `nbd-sba uniform ${pt(p.uniform_fill_at_value)}`,
+    );
+  console.log(
+    `  ${verdict(bp.value <= o.bestStock95 + 1 && bp.fill >= bp.budget_fill_at_value - 0.005)} budget at the best ` +
+      `peer's uniform-95 % value: realized fill ${pt(bp.fill)} ≥ nbd-sba marginal ${pt(bp.budget_fill_at_value)} − 0.5 pt`,
+  );
+  console.log(
+    `  ${verdict(Math.abs(fp.fill - u95.fill) <= 0.02 && fp.value <= 1.05 * maValue)} fill-rate mode: realized ` +
+      `${pt(fp.fill)} within 2 pt of ${pt(u95.fill)}, value ${fp.value} = ${(fp.value / maValue).toFixed(3)}× ` +
+      `marginal analysis's (≤ 1.05×)`,
+  );
+  const worst = Math.max(...rows.map(([, p, e]) => Math.abs(p.fill - e)));
+  console.log(
+    `  ${verdict(worst <= 0.02)} honest promise: |realized − expected fill| ≤ 2 pt (worst ${(100 * worst).toFixed(1)} pt)`,
+  );
+}
+
 /** Periods-since-last-demand groups of issue 20 (0 = demand in the last training period). */
 const STALE = [
   { name: '≤1', max: 1 },
@@ -267,6 +347,7 @@ try {
     const rel = ours.stock95 / bestPeer.stock95;
     console.log(`  ${verdict(rel <= 1)} stock value at 95 %: ${rel.toFixed(3)} × the best peer's (≤ 1)`);
     meanChecks(files.train, files.test, partsFile, plan, join(dir, 'forecast.csv'));
+    frontierChecks({ ...files, parts: partsFile, dir, h, plan, summary, bestStock95: bestPeer.stock95 });
   }
   if (!args.includes('--no-time')) {
     const daily = join(tmp, 'original-shape.csv');

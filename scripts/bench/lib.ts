@@ -246,10 +246,12 @@ export async function uploadJob(
   url: string,
   file: string,
   config: Record<string, unknown> = { forecast_horizon: 30 },
+  parts: string | null = null,
 ): Promise<{ job: JobDto; ms: number; t0: number; tEpoch0: number }> {
   const { openAsBlob } = await import('node:fs');
   const form = new FormData();
   form.append('file', await openAsBlob(file), path.basename(file));
+  if (parts) form.append('parts', await openAsBlob(parts), path.basename(parts));
   form.append('config', JSON.stringify(config));
   const tEpoch0 = Date.now();
   const t0 = performance.now();

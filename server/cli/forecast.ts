@@ -4,7 +4,11 @@
  *   node --import tsx server/cli/forecast.ts --input F --output O [--horizon N] [--freq D|W|M]
  *     [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|NAME]
  *     [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N]
- *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]]
+ *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]
+ *       [--stock-budget MONEY | --target-fill-rate F] [--min-service-level F] [--plan-mode MODE]]
+ * --stock-budget spends a budget where it buys the most expected fill rate (plan_mode budget);
+ * --target-fill-rate plans the least stock value that reaches it (plan_mode fill_rate); both need --parts
+ * with unit costs.
  * --inventory writes the inventory plan (one row per part and site) through its own temp file; the runner
  * writes a plan for every run, so without --inventory its temp file is simply removed. --plan off skips the
  * plan altogether (no fit in the read phase, no plan rows): the forecast alone, as the benches time it.
@@ -15,7 +19,7 @@ import { rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { ErrorSummary, InventoryMetrics } from '../contract/dto.js';
+import type { ErrorSummary, InventoryMetrics, PlanAllocationMetrics } from '../contract/dto.js';
 import { jobConfigSchema } from '../contract/schemas.js';
 import { METHOD_NAMES } from '../forecast/index.js';
 import { planInputsOf } from '../storage/job-files.js';
@@ -27,7 +31,8 @@ const USAGE =
   '[--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|' +
   METHOD_NAMES.join('|') +
   '] [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N] ' +
-  '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N]] ' +
+  '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N] ' +
+  '[--stock-budget MONEY | --target-fill-rate F] [--min-service-level F] [--plan-mode service_level|budget|fill_rate]] ' +
   '[--plan on|off]';
 const FLAGS: Record<string, string> = {
   input: 'input',
@@ -46,6 +51,10 @@ const FLAGS: Record<string, string> = {
   'service-level': 'service_level',
   'lead-time-days': 'lead_time_days',
   'review-periods': 'review_periods',
+  'stock-budget': 'stock_budget',
+  'target-fill-rate': 'target_fill_rate',
+  'min-service-level': 'min_service_level',
+  'plan-mode': 'plan_mode',
   plan: 'plan',
 };
 /** Same grace as the server's default STOP_GRACE_MS: a task gets this long to stop by itself. */
@@ -97,8 +106,30 @@ function planSummary(file: string, inv: InventoryMetrics): string {
     `inventory ${file}: ${inv.series} rows, service level ${pct(inv.service_level)}, ` +
     `stock value ${inv.stock_value} (${inv.costed_series} series with a unit cost), ` +
     `${inv.parts_to_order} parts to order (${inv.units_to_order} units); ` +
+    (inv.expected_fill_rate === undefined ? '' : `expected fill rate ${pct(inv.expected_fill_rate)}; `) +
+    (inv.allocation ? allocationSummary(inv.allocation) : '') +
     `holdout coverage ${cov} (${inv.backtest_windows} windows at the last backtest origin, ` +
     `fitted on ${inv.backtest_fit_windows} earlier ones)`
+  );
+}
+
+function allocationSummary(a: PlanAllocationMetrics): string {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+  const mode =
+    a.plan_mode === 'budget'
+      ? `budget ${a.stock_budget}${a.below_floors ? ' (below the floors: floors kept)' : ''}`
+      : a.plan_mode === 'fill_rate'
+        ? `fill-rate target ${a.target_fill_rate}${a.target_unreachable ? ' (out of reach)' : ''}`
+        : 'service level';
+  const u95 = a.uniform.find((u) => u.service_level === 0.95);
+  return (
+    `plan mode ${mode}` +
+    (a.costless_series ? `, ${a.costless_series} series without a unit cost at their service level` : '') +
+    (a.plan_point
+      ? `; costed series: value ${a.plan_point.stock_value}, fill ${pct(a.plan_point.expected_fill_rate)}`
+      : '') +
+    (u95 ? ` (uniform 95 %: value ${u95.stock_value}, fill ${pct(u95.expected_fill_rate)})` : '') +
+    `; `
   );
 }
 
@@ -110,6 +141,13 @@ async function main(): Promise<number> {
   if (parts && !inventory) usage('--parts needs --inventory FILE (where to write the plan)');
   if (plan !== 'on' && plan !== 'off') usage('--plan must be on or off');
   if (plan === 'off' && inventory) usage('--plan off writes no plan: drop --inventory');
+  // a budget or a fill-rate target names its mode (--plan-mode says it outright)
+  if (!raw.plan_mode && raw.stock_budget && raw.target_fill_rate)
+    usage('--stock-budget and --target-fill-rate are two plan modes: give one');
+  if (!raw.plan_mode && raw.stock_budget) raw.plan_mode = 'budget';
+  if (!raw.plan_mode && raw.target_fill_rate) raw.plan_mode = 'fill_rate';
+  if (raw.plan_mode && raw.plan_mode !== 'service_level' && !parts)
+    usage(`--plan-mode ${raw.plan_mode} needs --parts FILE with unit costs`);
   const parsed = jobConfigSchema.safeParse(raw);
   if (!parsed.success) usage(parsed.error.issues.map((i) => i.message).join('; '));
   const config = parsed.data;

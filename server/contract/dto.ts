@@ -75,6 +75,39 @@ export interface InventoryTotals {
   /** series whose suggested_order is > 0, and the units they order */
   parts_to_order: number;
   units_to_order: number;
+  /**
+   * 1 − Σ expected units short / Σ expected lead-time demand over these series (units-weighted); absent on
+   * plans made before it was kept
+   */
+  expected_fill_rate?: number;
+}
+
+/** One point of a stock-vs-fill-rate curve: Σ unit_cost × order_up_to and the expected fill rate. */
+export interface FillPoint {
+  stock_value: number;
+  expected_fill_rate: number;
+}
+
+/**
+ * How the plan spent its stock (absent on plans made before plan modes): the mode and its figure, and the
+ * frontier over the series with a unit cost: the allocation's (stock value, expected fill rate) at ≥ 20
+ * spends, ascending, next to one service level for every part (uniform) and the plan's own point.
+ */
+export interface PlanAllocationMetrics {
+  plan_mode: 'service_level' | 'budget' | 'fill_rate';
+  stock_budget: number | null;
+  target_fill_rate: number | null;
+  min_service_level: number | null;
+  /** series without a unit cost, planned at their service level (budget and fill_rate modes) */
+  costless_series: number;
+  /** budget mode: the floors (parts' own and the minimum service level) alone cost more than the budget */
+  below_floors: boolean;
+  /** fill_rate mode: the target is out of reach (every part at its highest level) */
+  target_unreachable: boolean;
+  /** the plan's point over the series with a unit cost; null without costs */
+  plan_point: FillPoint | null;
+  frontier: FillPoint[];
+  uniform: (FillPoint & { service_level: number })[];
 }
 
 /** The inventory plan in the job metrics. */
@@ -101,6 +134,7 @@ export interface InventoryMetrics extends InventoryTotals {
   by_site: Record<string, InventoryTotals>;
   /** When a re-plan last replaced the plan (ISO); absent on a plan as the run made it. */
   replanned_at?: string;
+  allocation?: PlanAllocationMetrics;
 }
 
 /** A job as every REST answer and socket push carries it. */

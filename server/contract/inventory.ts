@@ -4,7 +4,8 @@
  * No Node imports: the client bundles this file.
  */
 import { z } from 'zod';
-import { jobConfigSchema } from './schemas.js';
+import type { FillPoint, PlanAllocationMetrics } from './dto.js';
+import { jobConfigObject } from './schemas.js';
 
 /** One row of the plan; null where an input (cost, stock on hand) is missing. */
 export interface PlanRowDto {
@@ -27,6 +28,13 @@ export interface PlanRowDto {
   on_hand: number | null;
   on_order: number | null;
   suggested_order: number | null;
+  /**
+   * 1 − expected_units_short / E[lead-time demand] at order_up_to, and E[(D − order_up_to)+]: the share of
+   * demanded units the plan expects to have on the shelf over the protection interval, and the units it
+   * expects to be short (plans written before these existed read as blank: null)
+   */
+  expected_fill_rate: number | null;
+  expected_units_short: number | null;
 }
 
 /** Columns the table can sort by. */
@@ -81,6 +89,8 @@ export interface PlanTotalsDto {
   stock_value: number;
   /** series with a unit cost: with 0, stock_value is not known, not zero */
   costed_series: number;
+  /** the plan's expected unit fill rate over these series; null on a plan made before it was kept */
+  expected_fill_rate: number | null;
 }
 
 /** GET /api/jobs/:id/inventory/summary */
@@ -94,15 +104,39 @@ export interface InventorySummaryDto {
   demand_classes: string[];
   /** whether the job had a parts file (else every part used the default lead time, no costs) */
   has_parts_file: boolean;
+  /** how the stock was set (service_level on plans made before plan modes) */
+  plan_mode: PlanAllocationMetrics['plan_mode'];
+  stock_budget: number | null;
+  target_fill_rate: number | null;
+  /** series without a unit cost, planned at their service level in a budget or fill-rate plan */
+  costless_series: number;
+  below_floors: boolean;
+  target_unreachable: boolean;
+  /**
+   * Over the series with a unit cost: the plan's point, the allocation's frontier (≥ 20 points, ascending
+   * stock value) and one service level for all (80 … 99.5 %); empty / null without costs or on old plans
+   */
+  plan_point: FillPoint | null;
+  frontier: FillPoint[];
+  uniform: (FillPoint & { service_level: number })[];
 }
 
 /**
  * POST /api/jobs/:id/inventory/plan: the plan made again at other job-wide settings, without the forecast.
  * Each field as in the job config (the same checks and messages); an absent one keeps the job's value.
- * The parts file's own values per part still win, as in a run with these settings.
+ * The parts file's own values per part still win, as in a run with these settings. The plan fields follow
+ * the job config's rule (planModeProblem) once merged with the job's own: a mode needs its figure.
  */
-export const replanSchema = jobConfigSchema
-  .pick({ service_level: true, lead_time_days: true, review_periods: true })
+export const replanSchema = jobConfigObject
+  .pick({
+    service_level: true,
+    lead_time_days: true,
+    review_periods: true,
+    plan_mode: true,
+    stock_budget: true,
+    target_fill_rate: true,
+    min_service_level: true,
+  })
   .strict();
 export type ReplanInput = z.input<typeof replanSchema>;
 
@@ -112,6 +146,12 @@ export interface ReplanDto {
   service_level: number;
   lead_time_days: number;
   review_periods: number;
+  plan_mode: PlanAllocationMetrics['plan_mode'];
+  stock_budget: number | null;
+  target_fill_rate: number | null;
+  /** the new plan's expected fill rate (all series) and stock value (the costed ones) */
+  expected_fill_rate: number;
+  stock_value: number;
   rows: number;
   seconds: number;
 }

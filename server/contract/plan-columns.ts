@@ -26,13 +26,23 @@ export const PLAN_COLUMNS = [
   'on_hand',
   'on_order',
   'suggested_order',
+  'expected_fill_rate',
+  'expected_units_short',
 ] as const;
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
 /** Columns holding text from the upload (formula-guarded when written, read back as uploaded). */
 export const PLAN_TEXT_COLUMNS = ['partnumber', 'site_code', 'demand_class'] as const;
 /** Columns left blank where an input (cost, stock) is missing: null in the DTO. */
-export const PLAN_OPTIONAL_COLUMNS = ['unit_cost', 'stock_value', 'on_hand', 'on_order', 'suggested_order'] as const;
+export const PLAN_OPTIONAL_COLUMNS = [
+  'unit_cost',
+  'stock_value',
+  'on_hand',
+  'on_order',
+  'suggested_order',
+  'expected_fill_rate',
+  'expected_units_short',
+] as const;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type TextKeys = { [K in keyof PlanRowDto]: PlanRowDto[K] extends string ? K : never }[keyof PlanRowDto];

@@ -51,8 +51,24 @@ const siteCodes = z.preprocess(
     .transform((a) => [...new Set(a)]),
 );
 
-/** The `config` field of POST /api/jobs. Unknown keys are rejected so typos are not silently ignored. */
-export const jobConfigSchema = z.strictObject({
+/** A share in [0.5, 0.999], or a percentage 50–99.9 (as service_level). */
+const share = (field: string) =>
+  z.coerce
+    .number({ error: `${field} must be a number` })
+    .transform((v) => (v >= 50 && v < 100 ? v / 100 : v))
+    .pipe(
+      z
+        .number()
+        .min(0.5, `${field} must be between 0.5 and 0.999 (or 50 and 99.9 %)`)
+        .max(0.999, `${field} must be between 0.5 and 0.999 (or 50 and 99.9 %)`),
+    );
+
+/** How the plan sets each part's stock: one service level, a stock budget, or a fill-rate target. */
+export const PLAN_MODES = ['service_level', 'budget', 'fill_rate'] as const;
+export type PlanModeName = (typeof PLAN_MODES)[number];
+
+/** The job config's fields without the rules between them (re-plan picks from it). */
+export const jobConfigObject = z.strictObject({
   forecast_horizon: z.coerce
     .number({ error: 'forecast_horizon must be a number' })
     .int('forecast_horizon must be a whole number')
@@ -118,6 +134,40 @@ export const jobConfigSchema = z.strictObject({
     .min(0, 'review_periods must be between 0 and 365')
     .max(365, 'review_periods must be between 0 and 365')
     .optional(),
+  /**
+   * service_level (absent: the same): every part at its service level. budget: the stock value may not pass
+   * stock_budget, spent where it buys the most expected fill rate. fill_rate: the least stock value whose
+   * expected fill rate reaches target_fill_rate. Parts without a unit cost stay at the service level.
+   */
+  plan_mode: z.enum(PLAN_MODES, { error: 'plan_mode must be service_level, budget or fill_rate' }).optional(),
+  /** Money, in the parts file's cost units: Σ unit_cost × order_up_to in budget mode. */
+  stock_budget: z.coerce
+    .number({ error: 'stock_budget must be a number' })
+    .refine((v) => Number.isFinite(v) && v > 0 && v <= 1e15, 'stock_budget must be a positive amount of money')
+    .optional(),
+  /** The expected unit fill rate the fill_rate mode reaches at the least stock value. */
+  target_fill_rate: share('target_fill_rate').optional(),
+  /** A floor for every part's service level when a budget or fill rate is allocated (parts' own levels too). */
+  min_service_level: share('min_service_level').optional(),
+});
+
+/** The rule between the plan fields, or null: the field a mode needs and lacks. */
+export function planModeProblem(c: {
+  plan_mode?: PlanModeName;
+  stock_budget?: number;
+  target_fill_rate?: number;
+}): { path: string; message: string } | null {
+  if (c.plan_mode === 'budget' && c.stock_budget === undefined)
+    return { path: 'stock_budget', message: 'stock_budget is required with plan_mode budget' };
+  if (c.plan_mode === 'fill_rate' && c.target_fill_rate === undefined)
+    return { path: 'target_fill_rate', message: 'target_fill_rate is required with plan_mode fill_rate' };
+  return null;
+}
+
+/** The `config` field of POST /api/jobs. Unknown keys are rejected so typos are not silently ignored. */
+export const jobConfigSchema = jobConfigObject.superRefine((c, ctx) => {
+  const p = planModeProblem(c);
+  if (p) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
 });
 
 /** The job's forecast configuration, as validated at upload. */

@@ -12,6 +12,8 @@ export type InputErrorCode =
   | 'UNKNOWN_SITES'
   | 'START_DATE_OUT_OF_RANGE'
   | 'UNKNOWN_METHOD'
+  /** a stock budget or fill-rate target for a plan whose parts have no unit cost */
+  | 'NO_COSTS'
   | 'INVALID_INPUT';
 
 /** A problem with the user's file or config: its message is shown to the planner as is. */

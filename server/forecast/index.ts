@@ -44,6 +44,8 @@ export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
 export { planInputsHeader } from './output/plan-inputs.js';
 export { replanFromInputs, type ReplanRequest, type ReplanResult } from './output/replan.js';
+export { allocationMetrics, planSpecOf, totalsOf, withPlan } from './output/plan-metrics.js';
+export type { PlanSpec } from './inventory/allocate.js';
 export type { SeriesIndexEntry } from './output/series-index.js';
 
 // For the benches and tools that score an output against the file's own calendar.

@@ -69,7 +69,8 @@ export function inventoryRoutes({ jobs, workbooks, plans, jobId }: InventoryRout
 
   r.get('/jobs/:id/inventory/summary', viewer, async (req, res) => {
     const { job, rows } = await load(req);
-    res.json(summarize(rows, job.config.service_level ?? INVENTORY_DEFAULTS.service_level, job.parts !== null));
+    const sl = job.config.service_level ?? INVENTORY_DEFAULTS.service_level;
+    res.json(summarize(rows, sl, job.parts !== null, job.metrics?.inventory ?? null));
   });
 
   return r;

@@ -61,6 +61,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     const upload = await receive(req, res);
     try {
       const config = parseConfigField(upload.fields.config);
+      needsCosts(config, upload.parts !== null);
       const name = parseName(upload.fields.name);
       await checkUploadedFile(upload);
       const job = await commands.create(
@@ -120,6 +121,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       if (!c.success) throw new AppError(400, 'INVALID_CONFIG', `Invalid config: ${describeZodError(c.error)}`);
       config = c.data;
     }
+    needsCosts(config, job.parts !== null);
     // copies, not links: the new job's files live and die with it, apart from this one's
     const tmp = paths.tmpFile('rerun');
     const partsTmp = parts && job.parts ? paths.tmpFile('rerun-parts') : null;
@@ -204,4 +206,15 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   r.use(inventoryRoutes({ jobs, workbooks, plans: inventory, jobId }));
 
   return r;
+}
+
+/** A budget or fill-rate plan spends money: without a parts file there is no unit cost to spend it on. */
+function needsCosts(config: JobConfig, hasParts: boolean): void {
+  const mode = config.plan_mode ?? 'service_level';
+  if (mode !== 'service_level' && !hasParts)
+    throw new AppError(
+      400,
+      'NO_COSTS',
+      `plan_mode ${mode} needs unit costs: send a parts file with a unit_cost column, or plan by service_level.`,
+    );
 }

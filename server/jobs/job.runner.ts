@@ -6,10 +6,13 @@
  */
 import { promises as fs } from 'node:fs';
 import { setMaxListeners } from 'node:events';
-import type { JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
+import type { InventoryMetrics, JobConfig, JobMetrics, PartitionCounts } from '../contract/dto.js';
+import { INVENTORY_DEFAULTS } from '../contract/defaults.js';
 import { stageText } from '../contract/stages.js';
 import {
   engine,
+  planSpecOf,
+  withPlan,
   OrderedOutput,
   planInputsHeader,
   type HistorySource,
@@ -22,7 +25,7 @@ import {
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 import { storageProblem } from '../storage/errors.js';
-import { planInputsOf } from '../storage/job-files.js';
+import { planAllocatedOf, planInputsOf } from '../storage/job-files.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
 
@@ -128,11 +131,12 @@ export class JobRunner {
     let plan: OrderedOutput | null = null;
     let inputs: OrderedOutput | null = null;
     const inputsTmp = planInputsOf(req.planTmpFile);
+    const allocatedTmp = planAllocatedOf(req.planTmpFile);
     const drop = async () => {
       await output?.abandon();
       await plan?.abandon();
       await inputs?.abandon();
-      await Promise.all([req.tmpFile, req.planTmpFile, inputsTmp].map((f) => fs.rm(f, { force: true })));
+      await Promise.all([req.tmpFile, req.planTmpFile, inputsTmp, allocatedTmp].map((f) => fs.rm(f, { force: true })));
     };
     try {
       hooks.log('info', `Reading ${req.originalName}`);
@@ -190,6 +194,15 @@ export class JobRunner {
         req.config,
         (Date.now() - started) / 1000,
       );
+      if (inv && metrics.inventory) {
+        const allocated = await this.allocate(state, req, metrics.inventory, inputsTmp, allocatedTmp, hooks);
+        if (allocated.kind === 'input-error') {
+          await drop();
+          return { ...allocated, partitions: counts };
+        }
+        metrics.inventory = allocated.inventory;
+        metrics.seconds = Math.round((Date.now() - started) / 10) / 100;
+      }
       return {
         kind: 'completed',
         tmpFile: req.tmpFile,
@@ -290,6 +303,40 @@ export class JobRunner {
     if (state.reason) throw new Stopped();
     if (firstFailure) return firstFailure;
     return { kind: 'ok', results: results as PartitionResult[] };
+  }
+
+  /**
+   * The job-level plan step (inventory/allocate.ts): a budget or fill-rate target is spent over all series
+   * at once, so once every partition has written its rows at the service level, a worker makes the plan
+   * again from the re-plan inputs with the allocation and it replaces the plan. A service-level plan with
+   * unit costs only gets its frontier (the rows stay as written); without costs there is nothing to do.
+   */
+  private async allocate(
+    state: Running,
+    req: RunRequest,
+    inventory: InventoryMetrics,
+    inputsFile: string,
+    outFile: string,
+    hooks: RunHooks,
+  ): Promise<{ kind: 'ok'; inventory: InventoryMetrics } | Extract<WorkerResult, { kind: 'input-error' }>> {
+    const spec = planSpecOf(req.config);
+    if (spec.mode === 'service_level' && inventory.costed_series === 0) return { kind: 'ok', inventory };
+    const rewrite = spec.mode !== 'service_level';
+    const c = req.config;
+    const defaults = {
+      service_level: c.service_level ?? INVENTORY_DEFAULTS.service_level,
+      lead_time_days: c.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days,
+      review_periods: c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
+    };
+    const request = { inputsFile, planFile: rewrite ? outFile : null, defaults, spec };
+    const r = await this.task(state, { kind: 'replan', request }, () => hooks.heartbeat());
+    if (r.kind === 'input-error') return r;
+    if (r.kind !== 'replan') throw new Error(`unexpected worker answer ${r.kind}`);
+    if (rewrite) await fs.rename(outFile, req.planTmpFile);
+    const a = r.result.allocation;
+    if (a.costless > 0)
+      hooks.log('info', `Plan: ${a.costless} series without a unit cost are planned at their service level`);
+    return { kind: 'ok', inventory: { ...inventory, ...withPlan(inventory, r.result, spec) } };
   }
 
   private task(

@@ -55,6 +55,11 @@ export function planInputsOf(planFile: string): string {
   return `${planFile}.inputs`;
 }
 
+/** Where a run writes its plan again once a budget is allocated over all series (renamed over the plan). */
+export function planAllocatedOf(planFile: string): string {
+  return `${planFile}.allocated`;
+}
+
 /** A stored upload's name: the job id and the user's extension (only server-made names reach the disk). */
 export function uploadName(id: string, originalName: string): string {
   return `${id}${path.extname(originalName).toLowerCase() || '.csv'}`;

@@ -32,6 +32,8 @@ const PLAN_COLUMNS = [
   'on_hand',
   'on_order',
   'suggested_order',
+  'expected_fill_rate',
+  'expected_units_short',
 ];
 
 /** A parts file for every part of the sample: deterministic lead times, costs and stock on hand. */

@@ -1,6 +1,10 @@
 /** One series' plan: its lead-time demand (ltd.ts) turned into the order-up-to level, stock value and order. */
+import { shortOf, tailInto } from './allocate.js';
+import { calibrationFor } from './calibrate.js';
+import type { LtdDist } from './dist.js';
 import type { PooledParams } from './fit.js';
 import { planLtd } from './ltd.js';
+import type { Calibration } from './params.js';
 import { protectionPeriods } from './periods.js';
 import type { SeriesSettings } from './settings.js';
 
@@ -23,8 +27,23 @@ export interface PlanRow {
   onOrder: number | null;
   /** max(0, order_up_to − on_hand − on_order); null without on_hand (a missing on_order counts as none) */
   suggestedOrder: number | null;
+  /** E[(D - order_up_to)+] under the honest tail (allocate.ts), and 1 - it / E[D] (1 without demand) */
+  expectedShort: number;
+  expectedFill: number;
+  /** E[D] under the honest tail (not a column: the totals' denominator) */
+  expectedDemand: number;
 }
 
+/** A series' plan row with what the allocation needs: its distribution and the group's level map. */
+export interface PlannedSeries {
+  row: PlanRow;
+  dist: LtdDist;
+  cal: Calibration | null;
+}
+
+const TAIL = { a: new Float64Array(256) };
+
+/** The row of the service-level plan, its expected units short and fill rate included. */
 export function planRow(
   key: { partnumber: string; site: string; demandClass: string },
   history: ArrayLike<number>,
@@ -32,10 +51,40 @@ export function planRow(
   s: SeriesSettings,
   pooled: PooledParams,
 ): PlanRow {
+  const p = planSeries(key, history, forecast, s, pooled);
+  const n = tailInto(p.dist, p.cal, p.row.orderUpTo + 1, TAIL);
+  const { short, mean } = shortOf(TAIL.a, n, p.row.orderUpTo);
+  setExpected(p.row, short, mean);
+  return p.row;
+}
+
+export function setExpected(r: PlanRow, short: number, mean: number): void {
+  r.expectedShort = short;
+  r.expectedDemand = mean;
+  r.expectedFill = mean > 0 ? Math.min(1, Math.max(0, 1 - short / mean)) : 1;
+}
+
+/** Re-states a row at order-up-to level S and service level tau (an allocation's choice). */
+export function setOrderUpTo(r: PlanRow, S: number, tau: number): void {
+  r.orderUpTo = S;
+  r.target = tau;
+  r.safetyStock = S - r.mean;
+  r.stockValue = r.unitCost === null ? null : S * r.unitCost;
+  r.suggestedOrder = r.onHand === null ? null : Math.max(0, S - r.onHand - (r.onOrder ?? 0));
+}
+
+/** The service-level plan's row (expectations still 0), its distribution and level map. */
+export function planSeries(
+  key: { partnumber: string; site: string; demandClass: string },
+  history: ArrayLike<number>,
+  forecast: ArrayLike<number> | null,
+  s: SeriesSettings,
+  pooled: PooledParams,
+): PlannedSeries {
   const P = protectionPeriods(s.L, s.R);
   const p = planLtd({ history, forecast, P, target: s.target }, pooled);
   const suggested = s.onHand === null ? null : Math.max(0, p.orderUpTo - s.onHand - (s.onOrder ?? 0));
-  return {
+  const row: PlanRow = {
     ...key,
     L: s.L,
     R: s.R,
@@ -49,7 +98,11 @@ export function planRow(
     onHand: s.onHand,
     onOrder: s.onOrder,
     suggestedOrder: suggested,
+    expectedShort: 0,
+    expectedFill: 1,
+    expectedDemand: 0,
   };
+  return { row, dist: p.dist, cal: p.mean > 0 ? calibrationFor(pooled, p.group) : null };
 }
 
 /** A task's plan totals, summed per site and over the job by combineMetrics. */
@@ -61,12 +114,25 @@ export interface PlanTotals {
   /** series with suggested_order > 0, and the units they order */
   toOrder: number;
   units: number;
+  /** Σ expected units short and Σ E[D] (the expected fill rate is 1 - short / demand) */
+  short: number;
+  demand: number;
 }
 
-export const newTotals = (): PlanTotals => ({ series: 0, stockValue: 0, costed: 0, toOrder: 0, units: 0 });
+export const newTotals = (): PlanTotals => ({
+  series: 0,
+  stockValue: 0,
+  costed: 0,
+  toOrder: 0,
+  units: 0,
+  short: 0,
+  demand: 0,
+});
 
 export function addToTotals(t: PlanTotals, r: PlanRow): void {
   t.series++;
+  t.short += r.expectedShort;
+  t.demand += r.expectedDemand;
   if (r.stockValue !== null) {
     t.stockValue += r.stockValue;
     t.costed++;

@@ -28,6 +28,8 @@ export interface SeriesSettings {
   L: number;
   R: number;
   target: number;
+  /** the parts file's own service level for it (a floor when a budget is allocated); null: none */
+  ownTarget?: number | null;
   unitCost: number | null;
   onHand: number | null;
   onOrder: number | null;
@@ -140,6 +142,7 @@ export function settingsFor(s: PlanSettings, part: string, site: string): Series
     L: a?.L ?? b?.L ?? d.L,
     R: a?.R ?? b?.R ?? d.R,
     target: a?.target ?? b?.target ?? d.target,
+    ownTarget: a?.target ?? b?.target ?? null,
     unitCost: a?.unitCost ?? b?.unitCost ?? null,
     onHand: a?.onHand ?? b?.onHand ?? null,
     onOrder: a?.onOrder ?? b?.onOrder ?? null,

@@ -5,6 +5,7 @@ import { mergeAcc, newAcc, summarize } from './metrics.js';
 import type { EngineContext } from '../context.js';
 import { PLAN_LEVELS } from '../inventory/ltd.js';
 import { periodLabel } from '../series/periods.js';
+import { fillOf } from './plan-metrics.js';
 
 export function combineMetrics(
   results: PartitionResult[],
@@ -69,10 +70,15 @@ function inventoryMetrics(results: PartitionResult[], ctx: EngineContext): Inven
   if (!inv) return undefined;
   const all = noTotals();
   const bySite: Record<string, InventoryTotals> = {};
+  const sd = new Map<InventoryTotals, { short: number; demand: number }>();
   for (const r of results) {
     if (!r.plan) continue;
     const t = r.plan.totals;
     for (const into of [all, (bySite[r.site] ??= noTotals())]) {
+      const e = sd.get(into) ?? { short: 0, demand: 0 };
+      e.short += t.short;
+      e.demand += t.demand;
+      sd.set(into, e);
       into.series += t.series;
       into.stock_value += t.stockValue;
       into.costed_series += t.costed;
@@ -80,7 +86,10 @@ function inventoryMetrics(results: PartitionResult[], ctx: EngineContext): Inven
       into.units_to_order += t.units;
     }
   }
-  for (const t of [all, ...Object.values(bySite)]) t.stock_value = round2(t.stock_value);
+  for (const t of [all, ...Object.values(bySite)]) {
+    t.stock_value = round2(t.stock_value);
+    t.expected_fill_rate = fillOf(sd.get(t) ?? { short: 0, demand: 0 });
+  }
   return {
     ...all,
     service_level: inv.settings.defaults.target,

@@ -37,6 +37,8 @@ function planRowOf(rec: Rec): PlanRowDto {
     on_hand: opt('on_hand'),
     on_order: opt('on_order'),
     suggested_order: opt('suggested_order'),
+    expected_fill_rate: opt('expected_fill_rate'),
+    expected_units_short: opt('expected_units_short'),
   };
 }
 

@@ -8,14 +8,17 @@ export { PLAN_COLUMNS, type PlanColumn } from '../../contract/plan-columns.js';
 export const PLAN_HEADER = PLAN_COLUMNS.join(',');
 
 const opt = (x: number | null) => (x === null ? '' : num(x));
+/** A service level an allocation chose has 6 to 12 decimals (allocate.ts levelAt): kept, so its quantile is S. */
+const level = (x: number) => String(Math.round(x * 1e12) / 1e12);
 
 /** One plan line in PLAN_COLUMNS order, ending in '\n' (a template: no array per line; same ToString). */
 export function planLine(r: PlanRow): string {
   const mean = Number(num(r.mean));
   const q = r.q;
   return (
-    `${csvField(r.partnumber)},${csvField(r.site)},${csvField(r.demandClass)},${r.L},${r.R},${num(r.target)},` +
+    `${csvField(r.partnumber)},${csvField(r.site)},${csvField(r.demandClass)},${r.L},${r.R},${level(r.target)},` +
     `${mean},${q[0]},${q[1]},${q[2]},${q[3]},${q[4]},${r.orderUpTo},${num(r.orderUpTo - mean)},` +
-    `${opt(r.unitCost)},${opt(r.stockValue)},${opt(r.onHand)},${opt(r.onOrder)},${opt(r.suggestedOrder)}\n`
+    `${opt(r.unitCost)},${opt(r.stockValue)},${opt(r.onHand)},${opt(r.onOrder)},${opt(r.suggestedOrder)},` +
+    `${num(r.expectedFill)},${num(r.expectedShort)}\n`
   );
 }

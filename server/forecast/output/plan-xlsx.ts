@@ -52,11 +52,14 @@ export const PLAN_HEADERS: Readonly<Record<PlanColumn, string>> = {
   on_hand: 'On hand',
   on_order: 'On order',
   suggested_order: 'Suggested order',
+  expected_fill_rate: 'Expected fill rate',
+  expected_units_short: 'Expected units short',
 };
 
 const MONEY = '#,##0.00';
 const FORMATS: Partial<Record<PlanColumn, string>> = {
   service_level: '0.0%',
+  expected_fill_rate: '0.0%',
   unit_cost: MONEY,
   stock_value: MONEY,
 };

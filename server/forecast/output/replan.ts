@@ -12,7 +12,25 @@ import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { PooledParams } from '../inventory/fit.js';
 import { daysToPeriods } from '../inventory/periods.js';
-import { addToTotals, newTotals, planRow, type PlanTotals } from '../inventory/plan-row.js';
+import {
+  allocate,
+  NoCostsError,
+  TailSet,
+  type Allocation,
+  type FrontierPoint,
+  type PlanMode,
+  type PlanSpec,
+  type UniformPoint,
+} from '../inventory/allocate.js';
+import {
+  addToTotals,
+  newTotals,
+  planSeries,
+  setExpected,
+  setOrderUpTo,
+  type PlanRow,
+  type PlanTotals,
+} from '../inventory/plan-row.js';
 import { settingsFor, type PlanSettings } from '../inventory/settings.js';
 import { PLAN_HEADER, planLine } from './plan-write.js';
 import { parsePlanInputsHeader, parsePlanInputsLine } from './plan-inputs.js';
@@ -20,10 +38,26 @@ import { BufferedFile } from '../../storage/buffered-file.js';
 
 export interface ReplanRequest {
   inputsFile: string;
-  /** Where to write the new plan (a temp file, created here). */
-  planFile: string;
+  /** Where to write the new plan (a temp file, created here); null: only the figures (no plan written). */
+  planFile: string | null;
   /** The new job-wide defaults, as in the job config (validated by the caller). */
   defaults: { service_level: number; lead_time_days: number; review_periods: number };
+  /** How the stock is set (absent: the service level of each part, today's plan). */
+  spec?: PlanSpec;
+}
+
+/** What the allocation says about the plan (contract: InventoryMetrics' plan fields). */
+export interface ReplanAllocation {
+  mode: PlanMode;
+  /** Σ stock value over the costed series, and the expected fill rate over all series / the costed ones */
+  stockValue: number;
+  expectedFill: number;
+  costedFill: number;
+  costless: number;
+  belowFloors: boolean;
+  unreachable: boolean;
+  frontier: FrontierPoint[];
+  uniform: UniformPoint[];
 }
 
 export interface ReplanResult {
@@ -32,19 +66,21 @@ export interface ReplanResult {
   defaults: PlanSettings['defaults'];
   overall: PlanTotals;
   bySite: Record<string, PlanTotals>;
+  allocation: ReplanAllocation;
 }
 
+/**
+ * Makes the plan again: every series' row and honest tail first (allocate.ts), then the allocation the spec
+ * asks for over all of them at once (a budget is the job's, not a site's), then the rows in the same order.
+ */
 export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult> {
+  const spec: PlanSpec = req.spec ?? { mode: 'service_level' };
   const lines = fileLines(req.inputsFile);
   let fh: FileHandle | null = null;
   try {
-    fh = await open(req.planFile, 'wx');
-    const out = new BufferedFile(fh, 'the inventory plan');
-    await out.write(Buffer.from(`${PLAN_HEADER}\n`));
     let job: { settings: PlanSettings; pooled: PooledParams } | null = null;
-    const overall = newTotals();
-    const bySite: Record<string, PlanTotals> = {};
-    let rows = 0;
+    const rows: PlanRow[] = [];
+    const set = new TailSet();
     for await (const line of lines.lines) {
       if (!job) {
         job = jobOf(line, req.defaults);
@@ -54,19 +90,56 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       const s = damagedAs(() => parsePlanInputsLine(line));
       const st = settingsFor(job.settings, s.partnumber, s.site);
       const key = { partnumber: s.partnumber, site: s.site, demandClass: s.demandClass };
-      const row = planRow(key, s.history, s.forecast, st, job.pooled);
-      addToTotals(overall, row);
-      addToTotals((bySite[s.site] ??= newTotals()), row);
-      await out.write(Buffer.from(planLine(row)));
-      rows++;
+      const p = planSeries(key, s.history, s.forecast, st, job.pooled);
+      const floor = spec.mode === 'service_level' ? null : floorOf(st.ownTarget ?? null, spec.minServiceLevel);
+      set.add(p.dist, p.cal, st.unitCost, p.row.orderUpTo, floor, s.site);
+      rows.push(p.row);
     }
     if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
-    await out.finish();
-    return { rows, defaults: job.settings.defaults, overall, bySite };
+    let a: Allocation;
+    try {
+      a = allocate(set, spec);
+    } catch (err) {
+      if (err instanceof NoCostsError) throw new InputError('NO_COSTS', err.message);
+      throw err;
+    }
+    const overall = newTotals();
+    const bySite: Record<string, PlanTotals> = {};
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (spec.mode !== 'service_level' && set.costed(i)) setOrderUpTo(row, a.S[i], set.levelAt(i, a.S[i]));
+      setExpected(row, set.short(i, row.orderUpTo), set.mean[i]);
+      addToTotals(overall, row);
+      addToTotals((bySite[row.site] ??= newTotals()), row);
+    }
+    if (req.planFile) {
+      fh = await open(req.planFile, 'wx');
+      const out = new BufferedFile(fh, 'the inventory plan');
+      await out.write(Buffer.from(`${PLAN_HEADER}\n`));
+      // a few hundred rows per write: one Buffer per row cost a 1M-row job's re-plan a second
+      let chunk = '';
+      for (let i = 0; i < rows.length; i++) {
+        chunk += planLine(rows[i]);
+        if (chunk.length > 1 << 16) {
+          await out.write(Buffer.from(chunk));
+          chunk = '';
+        }
+      }
+      if (chunk) await out.write(Buffer.from(chunk));
+      await out.finish();
+    }
+    const { S: _S, ...said } = a;
+    return { rows: rows.length, defaults: job.settings.defaults, overall, bySite, allocation: said };
   } finally {
     lines.close();
     await fh?.close();
   }
+}
+
+/** The floor of a part in an allocation: the higher of its own service level and the job's minimum. */
+function floorOf(own: number | null, min: number | undefined): number | null {
+  if (own === null) return min ?? null;
+  return min === undefined ? own : Math.max(own, min);
 }
 
 /**

@@ -6,11 +6,11 @@
  * flight and waits for it (JobService.remove), so no file of it outlives the job.
  */
 import { promises as fs } from 'node:fs';
-import type { InventoryMetrics, InventoryTotals } from '../../contract/dto.js';
+import type { InventoryMetrics } from '../../contract/dto.js';
 import { AppError } from '../../contract/errors.js';
 import type { ReplanDto } from '../../contract/inventory.js';
-import { INVENTORY_DEFAULTS, type JobConfig } from '../../contract/schemas.js';
-import type { PlanTotals, ReplanResult } from '../../forecast/index.js';
+import { INVENTORY_DEFAULTS, planModeProblem, type JobConfig, type PlanModeName } from '../../contract/schemas.js';
+import { planSpecOf, withPlan, type PlanSpec, type ReplanResult } from '../../forecast/index.js';
 import { jobFiles, jobTemps } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
 import type { Job } from '../job.js';
@@ -23,6 +23,10 @@ export interface ReplanChange {
   service_level?: number;
   lead_time_days?: number;
   review_periods?: number;
+  plan_mode?: PlanModeName;
+  stock_budget?: number;
+  target_fill_rate?: number;
+  min_service_level?: number;
 }
 
 /** Far above a 1M-row job's re-plan (seconds): a task stuck longer is cancelled. */
@@ -82,27 +86,45 @@ export class JobReplan implements JobFeature {
       lead_time_days: change.lead_time_days ?? c.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days,
       review_periods: change.review_periods ?? c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
     };
+    // the plan fields: the change over the job's own, then the job config's rule on the merge
+    const plan = { ...pickPlan(c), ...pickPlan(change) };
+    const problem = planModeProblem(plan);
+    if (problem) throw new AppError(400, 'VALIDATION_ERROR', problem.message);
+    const spec = planSpecOf(plan);
     if (signal.aborted) throw gone(id); // deleted while its files were checked
     const tmp = jobTemps.replan(this.paths, id);
-    const request = { inputsFile, planFile: tmp, defaults };
+    const request = { inputsFile, planFile: tmp, defaults, spec };
     try {
       const r = await this.pool.call({ kind: 'replan', request }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
         if (signal.aborted) throw gone(id);
         if (err instanceof WorkerTimeoutError)
           throw new AppError(500, 'INTERNAL', 'The re-plan took too long and was stopped.');
+        if (err instanceof WorkerInputError && err.code === 'NO_COSTS')
+          throw new AppError(400, 'NO_COSTS', err.message);
         if (err instanceof WorkerInputError) throw new AppError(409, 'REPLAN_UNAVAILABLE', err.message);
         throw err;
       });
       if (signal.aborted) throw gone(id); // deleted while it finished: no file for a deleted job
       await fs.rename(tmp, planFile);
-      const config: JobConfig = { ...c, ...defaults };
-      const dto = await this.jobs.replanned(id, config, metricsOf(job, r.result, defaults.service_level));
+      const config: JobConfig = { ...c, ...defaults, ...plan };
+      const dto = await this.jobs.replanned(id, config, metricsOf(job, r.result, defaults.service_level, spec));
       if (!dto) {
         // the job went between the check and now (its Delete waits for us): take the plan with it
         await Promise.all([planFile, inputsFile].map(removeQuietly));
         throw gone(id);
       }
-      return { id, ...defaults, rows: r.result.rows, seconds: Math.round((Date.now() - started) / 10) / 100 };
+      const a = r.result.allocation;
+      return {
+        id,
+        ...defaults,
+        plan_mode: spec.mode,
+        stock_budget: spec.stockBudget ?? null,
+        target_fill_rate: spec.targetFillRate ?? null,
+        expected_fill_rate: Math.round(a.expectedFill * 1e4) / 1e4,
+        stock_value: Math.round(a.stockValue * 100) / 100,
+        rows: r.result.rows,
+        seconds: Math.round((Date.now() - started) / 10) / 100,
+      };
     } finally {
       await removeQuietly(tmp);
     }
@@ -137,16 +159,16 @@ export class JobReplan implements JobFeature {
 
 const gone = (id: string) => new AppError(404, 'JOB_NOT_FOUND', `Job ${id} was deleted during the re-plan.`);
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
-
-function totalsOf(t: PlanTotals): InventoryTotals {
-  return {
-    series: t.series,
-    stock_value: round2(t.stockValue),
-    costed_series: t.costed,
-    parts_to_order: t.toOrder,
-    units_to_order: t.units,
-  };
+/** The plan fields present in a config or a change. */
+function pickPlan(
+  c: ReplanChange,
+): Pick<ReplanChange, 'plan_mode' | 'stock_budget' | 'target_fill_rate' | 'min_service_level'> {
+  const out: ReplanChange = {};
+  if (c.plan_mode !== undefined) out.plan_mode = c.plan_mode;
+  if (c.stock_budget !== undefined) out.stock_budget = c.stock_budget;
+  if (c.target_fill_rate !== undefined) out.target_fill_rate = c.target_fill_rate;
+  if (c.min_service_level !== undefined) out.min_service_level = c.min_service_level;
+  return out;
 }
 
 /**
@@ -155,14 +177,17 @@ function totalsOf(t: PlanTotals): InventoryTotals {
  * the plan levels (the order-up-to level is then that quantile), else null rather than shown beside a level it
  * does not describe.
  */
-function metricsOf(job: Job, r: ReplanResult, target: number): Job['metrics'] {
+function metricsOf(job: Job, r: ReplanResult, target: number, spec: PlanSpec): Job['metrics'] {
   if (!job.metrics) return job.metrics;
   const old = job.metrics.inventory;
-  const by_site = Object.fromEntries(Object.entries(r.bySite).map(([site, t]) => [site, totalsOf(t)]));
   const byLevel = old?.backtest_coverage_by_level ?? {};
   const atTarget = old?.service_level === target ? (old.backtest_coverage ?? null) : (byLevel[String(target)] ?? null);
-  const inventory: InventoryMetrics = {
-    ...totalsOf(r.overall),
+  const base: InventoryMetrics = {
+    series: 0,
+    stock_value: 0,
+    costed_series: 0,
+    parts_to_order: 0,
+    units_to_order: 0,
     service_level: target,
     backtest_basis: 'holdout_last_origin',
     backtest_coverage: atTarget,
@@ -170,7 +195,12 @@ function metricsOf(job: Job, r: ReplanResult, target: number): Job['metrics'] {
     backtest_spl: old?.backtest_spl ?? null,
     backtest_windows: old?.backtest_windows ?? 0,
     backtest_fit_windows: old?.backtest_fit_windows ?? 0,
-    by_site,
+    by_site: {},
+  };
+  const inventory: InventoryMetrics = {
+    ...withPlan(base, r, spec),
+    service_level: target,
+    backtest_coverage: atTarget,
     replanned_at: new Date().toISOString(),
   };
   return { ...job.metrics, inventory };

@@ -10,6 +10,7 @@ import type {
   PlanRowDto,
 } from '../../contract/inventory.js';
 import type { PlanTotalsDto } from '../../contract/inventory.js';
+import type { InventoryMetrics } from '../../contract/dto.js';
 
 const LEVELS = [
   [0.8, 'ltd_q80'],
@@ -20,7 +21,7 @@ const LEVELS = [
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-function totals(rows: readonly PlanRowDto[]): PlanTotalsDto {
+function totals(rows: readonly PlanRowDto[], fill: number | undefined): PlanTotalsDto {
   const t: PlanTotalsDto = {
     series: 0,
     parts_to_order: 0,
@@ -28,6 +29,7 @@ function totals(rows: readonly PlanRowDto[]): PlanTotalsDto {
     stocked_series: 0,
     stock_value: 0,
     costed_series: 0,
+    expected_fill_rate: fill ?? null,
   };
   for (const r of rows) {
     t.series++;
@@ -46,12 +48,17 @@ function totals(rows: readonly PlanRowDto[]): PlanTotalsDto {
   return t;
 }
 
-/** The plan's summary: totals overall and per site, and Σ unit_cost × quantile per service level. */
+/**
+ * The plan's summary: totals overall and per site, Σ unit_cost × quantile per service level, and from the
+ * job's inventory metrics (absent on old plans) the expected fill rates and the allocation's frontier.
+ */
 export function summarize(
   rows: readonly PlanRowDto[],
   serviceLevel: number,
   hasPartsFile: boolean,
+  inventory: InventoryMetrics | null = null,
 ): InventorySummaryDto {
+  const a = inventory?.allocation;
   const bySite = new Map<string, PlanRowDto[]>();
   const classes = new Set<string>();
   for (const r of rows) {
@@ -66,11 +73,23 @@ export function summarize(
   }));
   return {
     service_level: serviceLevel,
-    overall: totals(rows),
-    by_site: [...bySite.keys()].sort().map((site_code) => ({ site_code, ...totals(bySite.get(site_code)!) })),
+    overall: totals(rows, inventory?.expected_fill_rate),
+    by_site: [...bySite.keys()].sort().map((site_code) => ({
+      site_code,
+      ...totals(bySite.get(site_code)!, inventory?.by_site[site_code]?.expected_fill_rate),
+    })),
     curve,
     demand_classes: [...classes].sort(),
     has_parts_file: hasPartsFile,
+    plan_mode: a?.plan_mode ?? 'service_level',
+    stock_budget: a?.stock_budget ?? null,
+    target_fill_rate: a?.target_fill_rate ?? null,
+    costless_series: a?.costless_series ?? 0,
+    below_floors: a?.below_floors ?? false,
+    target_unreachable: a?.target_unreachable ?? false,
+    plan_point: a?.plan_point ?? null,
+    frontier: a?.frontier ?? [],
+    uniform: a?.uniform ?? [],
   };
 }
 

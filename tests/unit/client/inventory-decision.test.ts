@@ -41,6 +41,8 @@ const row: PlanRowDto = {
   on_hand: 1,
   on_order: 0,
   suggested_order: 5,
+  expected_fill_rate: 0.95,
+  expected_units_short: 0.1,
 };
 const tr =
   (lang: Lang) =>

@@ -32,6 +32,8 @@ function planRow(i: number, over: Partial<PlanRowDto> = {}): PlanRowDto {
     on_hand: 2,
     on_order: 0,
     suggested_order: i % 4 ? i + 1 : 0,
+    expected_fill_rate: 0.95,
+    expected_units_short: 0.1,
     ...over,
   };
 }
@@ -45,6 +47,7 @@ const summaryOf = (over: Partial<InventorySummaryDto> = {}): InventorySummaryDto
     stocked_series: 120,
     stock_value: 9000,
     costed_series: 120,
+    expected_fill_rate: 0.95,
   },
   by_site: [
     {
@@ -55,6 +58,7 @@ const summaryOf = (over: Partial<InventorySummaryDto> = {}): InventorySummaryDto
       stocked_series: 60,
       stock_value: 4500,
       costed_series: 60,
+      expected_fill_rate: 0.95,
     },
     {
       site_code: 'SBY',
@@ -64,6 +68,7 @@ const summaryOf = (over: Partial<InventorySummaryDto> = {}): InventorySummaryDto
       stocked_series: 60,
       stock_value: 4500,
       costed_series: 60,
+      expected_fill_rate: 0.95,
     },
   ],
   curve: [
@@ -73,6 +78,15 @@ const summaryOf = (over: Partial<InventorySummaryDto> = {}): InventorySummaryDto
     { service_level: 0.99, stock_value: 12000 },
   ],
   demand_classes: ['intermittent', 'smooth'],
+  plan_mode: 'service_level',
+  stock_budget: null,
+  target_fill_rate: null,
+  costless_series: 0,
+  below_floors: false,
+  target_unreachable: false,
+  plan_point: null,
+  frontier: [],
+  uniform: [],
   has_parts_file: true,
   ...over,
 });

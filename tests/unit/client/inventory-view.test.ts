@@ -36,6 +36,8 @@ const row: PlanRowDto = {
   on_hand: null,
   on_order: null,
   suggested_order: null,
+  expected_fill_rate: 0.95,
+  expected_units_short: 0.1,
 };
 const column = (k: keyof PlanRowDto) => PLAN_TABLE_COLUMNS.find((c) => c.key === k)!;
 

@@ -9,7 +9,19 @@ class FakeApi implements ReplanApi {
   sent: ReplanInput[] = [];
   answer: Result<ReplanDto> = {
     ok: true,
-    data: { id: 'j', service_level: 0.99, lead_time_days: 30, review_periods: 1, rows: 3, seconds: 0.2 },
+    data: {
+      id: 'j',
+      service_level: 0.99,
+      lead_time_days: 30,
+      review_periods: 1,
+      plan_mode: 'service_level',
+      stock_budget: null,
+      target_fill_rate: null,
+      expected_fill_rate: 0.93,
+      stock_value: 100,
+      rows: 3,
+      seconds: 0.2,
+    },
   };
   async replan(_id: string, body: ReplanInput) {
     this.sent.push(body);

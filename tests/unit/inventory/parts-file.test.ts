@@ -97,6 +97,7 @@ describe('matchParts (parts file → series settings)', () => {
       L: 2, // 8 days: two weeks
       R: 1,
       target: 0.95,
+      ownTarget: null, // the parts file gives no service level: no floor of its own
       unitCost: 2,
       onHand: 4, // from the part's row
       onOrder: null,

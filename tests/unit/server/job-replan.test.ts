@@ -14,7 +14,18 @@ import { WorkerPool } from '../../../server/jobs/worker-pool.js';
 import type { StoragePaths } from '../../../server/storage/paths.js';
 import type { WorkerResult, WorkerTask } from '../../../server/workers/protocol.js';
 
-const TOTALS = { series: 1, stockValue: 0, costed: 0, toOrder: 0, units: 0 };
+const TOTALS = { series: 1, stockValue: 0, costed: 0, toOrder: 0, units: 0, short: 0, demand: 0 };
+const ALLOCATION = {
+  mode: 'service_level' as const,
+  stockValue: 0,
+  expectedFill: 1,
+  costedFill: 1,
+  costless: 0,
+  belowFloors: false,
+  unreachable: false,
+  frontier: [],
+  uniform: [],
+};
 
 function setup() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'replan-unit-'));
@@ -48,13 +59,19 @@ function setup() {
     // the real call() over this fake run(): its time limit, input errors and abort
     call: WorkerPool.prototype.call,
     run(task: Extract<WorkerTask, { kind: 'replan' }>, signal: AbortSignal) {
-      writeFileSync(task.request.planFile, 'new plan\n');
+      writeFileSync(task.request.planFile!, 'new plan\n');
       let release!: () => void;
       const result = new Promise<WorkerResult>((resolve, reject) => {
         release = () =>
           resolve({
             kind: 'replan',
-            result: { rows: 1, defaults: { L: 1, R: 1, target: 0.9 }, overall: TOTALS, bySite: {} },
+            result: {
+              rows: 1,
+              defaults: { L: 1, R: 1, target: 0.9 },
+              overall: TOTALS,
+              bySite: {},
+              allocation: ALLOCATION,
+            },
           });
         if (signal.aborted) reject(signal.reason);
         signal.addEventListener('abort', () => reject(signal.reason));

@@ -293,6 +293,8 @@ export const en = {
   'replan.bad.review': 'Review periods must be a whole number from 0 to 365.',
   'err.REPLAN_BUSY': 'This plan is being re-planned right now; try again in a moment.',
   'err.REPLAN_UNAVAILABLE': 'This job cannot be re-planned; run it again instead.',
+  'err.NO_COSTS':
+    'A stock budget or a fill-rate target needs unit costs: add a unit_cost column to the parts file, or plan by service level.',
   'err.SERIES_UNAVAILABLE': 'The chart data of this job cannot be read right now; try again in a moment.',
   // ---- end re-plan ----
 
@@ -824,6 +826,8 @@ export const id: Messages = {
   'replan.bad.review': 'Periode review harus bilangan bulat dari 0 sampai 365.',
   'err.REPLAN_BUSY': 'Rencana ini sedang dihitung ulang; coba lagi sebentar lagi.',
   'err.REPLAN_UNAVAILABLE': 'Job ini tidak bisa dihitung ulang; jalankan lagi job-nya.',
+  'err.NO_COSTS':
+    'Anggaran stok atau target fill rate butuh harga satuan: tambahkan kolom unit_cost ke file part, atau rencanakan per service level.',
   'err.SERIES_UNAVAILABLE': 'Data grafik job ini belum bisa dibaca; coba lagi sebentar lagi.',
   // ---- end re-plan ----
 

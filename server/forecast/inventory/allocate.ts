@@ -1,0 +1,448 @@
+/**
+ * Where a stock budget buys the most service: marginal analysis over every series' lead-time demand.
+ *
+ * Per series i the honest tail T_i[k] = P(D_i > k) (the model's F read through the group's level map, so the
+ * same F that makes the plan's quantiles cover what they say), its expected units short
+ * ES_i(S) = Σ_{k >= S} T_i[k], and one unit more at S buys T_i[S] fewer expected units short. With unit cost
+ * c_i the gain per unit of money is T_i[S] / c_i, falling in S: the problem is separable and convex, so the
+ * greedy (add the unit of largest gain, a heap) is exact at each of its own spends, and it is the same as
+ * taking, for a threshold lambda, every unit whose gain is above it: S_i(lambda) = the first k with
+ * T_i[k] <= lambda c_i, never below the series' floor. lambda is found by bisection, the units tied at the
+ * last step are added in gain order; pure, no I/O.
+ */
+import { cdf, type LtdDist } from './dist.js';
+import type { Calibration } from './params.js';
+
+/** A tail is walked until P(D > k) falls below this (the rest of E[(D - S)+] is below it too, per unit). */
+export const TAIL_EPS = 1e-5;
+/** Past this mean the pmf is the normal approximation (dist.ts): F from cdf() one count at a time. */
+const NORMAL_ABOVE = 1e5;
+
+export type PlanMode = 'service_level' | 'budget' | 'fill_rate';
+
+/** What the allocation is asked for (the job config's plan fields). */
+export interface PlanSpec {
+  mode: PlanMode;
+  /** budget mode: Σ unit_cost × order_up_to may not exceed it */
+  stockBudget?: number;
+  /** fill_rate mode: the least stock value whose expected fill rate reaches it */
+  targetFillRate?: number;
+  /** a floor for every costed part's service level in the two allocation modes */
+  minServiceLevel?: number;
+}
+
+/** The level the plan reads at target `tau` (ltd.ts readLevel) inverted: the coverage a model level gives. */
+export function levelOf(cal: Calibration | null, r: number): number {
+  if (!cal) return r;
+  const { levels, read } = cal;
+  const last = levels.length - 1;
+  let t: number;
+  if (r <= read[0]) t = r - read[0] + levels[0];
+  else if (r >= read[last]) t = 1 - (1 - r) * ((1 - levels[last]) / (1 - read[last]));
+  else {
+    let j = 1;
+    while (read[j] < r) j++;
+    const w = read[j] - read[j - 1];
+    t = w > 0 ? levels[j - 1] + ((r - read[j - 1]) / w) * (levels[j] - levels[j - 1]) : levels[j - 1];
+  }
+  return Math.min(1, Math.max(0, t));
+}
+
+/**
+ * The honest tail of one distribution into `out` from index 0: T[k] = 1 - levelOf(cal, F(k)), until it falls
+ * below TAIL_EPS at an index >= minLen - 1. Returns its length n (T[n - 1] < TAIL_EPS, or the walk's stop).
+ */
+export function tailInto(dist: LtdDist, cal: Calibration | null, minLen: number, out: { a: Float64Array }): number {
+  const m = dist.nbMean;
+  let n = 0;
+  const push = (t: number) => {
+    if (n >= out.a.length) {
+      const b = new Float64Array(Math.max(64, out.a.length * 2));
+      b.set(out.a);
+      out.a = b;
+    }
+    out.a[n++] = t;
+  };
+  if (!(m > 0)) {
+    push(0);
+    while (n < minLen) push(0);
+    return n;
+  }
+  const sd = Math.sqrt(m + dist.alpha * m * m);
+  const stop = m + 80 * sd + 200;
+  const z = dist.zero;
+  if (m > NORMAL_ABOVE) {
+    for (let k = 0; ; k++) {
+      const t = Math.max(0, 1 - levelOf(cal, cdf(k, dist)));
+      push(t);
+      if ((t < TAIL_EPS && n >= minLen) || k > stop) return n;
+    }
+  }
+  // the pmf recursion of dist.ts's walk: P(k+1)/P(k) of the NB (Poisson when alpha vanishes)
+  const small = dist.alpha < 1e-9;
+  const k0 = small ? 0 : 1 / dist.alpha;
+  const ratioP = small ? m : m / (k0 + m);
+  let lp = small ? -m : k0 * Math.log(k0 / (k0 + m));
+  let F = z + (1 - z) * Math.exp(lp);
+  for (let k = 0; ; k++) {
+    const t = Math.max(0, 1 - levelOf(cal, Math.min(1, F)));
+    push(t);
+    if ((t < TAIL_EPS && n >= minLen) || k > stop) return n;
+    lp += Math.log(small ? ratioP / (k + 1) : ((k + k0) / (k + 1)) * ratioP);
+    F += (1 - z) * Math.exp(lp);
+  }
+}
+
+/** E[(D - S)+] and E[D] from a tail of length n (summed from the end, as TailSet does: the same bits). */
+export function shortOf(t: ArrayLike<number>, n: number, S: number): { short: number; mean: number } {
+  let short = 0;
+  let acc = 0;
+  for (let k = n - 1; k >= 0; k--) {
+    acc += t[k];
+    if (k === S) short = acc;
+  }
+  return { short, mean: acc };
+}
+
+/**
+ * The service level whose quantile is S under this tail: F(S) = 1 - T[S], kept inside (0, 1), with the
+ * fewest decimals (6 to 12) that stay in (F(S - 1), F(S)], so order_up_to is its quantile as written.
+ */
+export function levelAt(t: ArrayLike<number>, n: number, S: number): number {
+  const F = (k: number) => (k < 0 ? 0 : k < n ? 1 - t[k] : 1);
+  const lo = F(S - 1);
+  const hi = Math.min(1 - 1e-12, Math.max(1e-12, S < n ? F(S) : 1 - t[n - 1] / 2));
+  for (let d = 6; d <= 12; d++) {
+    const p = 10 ** d;
+    let tau = Math.round(hi * p) / p;
+    if (tau > hi) tau = Math.floor(hi * p) / p;
+    if (tau > lo && tau > 0 && tau < 1) return tau;
+  }
+  return hi;
+}
+
+/** Every series' tail, cost, floor and the service-level plan's own order-up-to level, side by side. */
+export class TailSet {
+  size = 0;
+  /** concatenated tails; series i owns t[off[i] .. off[i] + len[i]) */
+  t = new Float64Array(1 << 16);
+  /** the same places: E[(D - k)+] = Σ_{j >= k} T[j] */
+  es = new Float64Array(1 << 16);
+  off = new Float64Array(1024);
+  len = new Int32Array(1024);
+  /** unit cost, NaN when the part has none */
+  cost = new Float64Array(1024);
+  floor = new Int32Array(1024);
+  base = new Int32Array(1024);
+  /** E[D] (the sum of the tail) */
+  mean = new Float64Array(1024);
+  site = new Int32Array(1024);
+  readonly sites: string[] = [];
+  private readonly siteIds = new Map<string, number>();
+  private used = 0;
+  private readonly scratch = { a: new Float64Array(256) };
+
+  /**
+   * Adds a series: its distribution and level map, unit cost (null: none), the order-up-to level the
+   * service-level plan gives it (`base`) and the floor's level (null: none). Returns its index.
+   */
+  add(
+    dist: LtdDist,
+    cal: Calibration | null,
+    cost: number | null,
+    base: number,
+    floorLevel: number | null,
+    site: string,
+  ): number {
+    const n = tailInto(dist, cal, base + 1, this.scratch);
+    const i = this.size++;
+    if (i >= this.len.length) this.grow();
+    if (this.used + n > this.t.length) {
+      const size = Math.max(this.t.length * 2, this.used + n);
+      const b = new Float64Array(size);
+      b.set(this.t.subarray(0, this.used));
+      this.t = b;
+      const e = new Float64Array(size);
+      e.set(this.es.subarray(0, this.used));
+      this.es = e;
+    }
+    const a = this.scratch.a;
+    let mean = 0;
+    for (let k = n - 1; k >= 0; k--) {
+      this.t[this.used + k] = a[k];
+      mean += a[k];
+      this.es[this.used + k] = mean;
+    }
+    this.off[i] = this.used;
+    this.len[i] = n;
+    this.used += n;
+    this.cost[i] = cost !== null && cost > 0 ? cost : NaN;
+    this.base[i] = base;
+    let f = 0;
+    if (floorLevel !== null) while (f < n && 1 - a[f] < floorLevel - 1e-12) f++;
+    this.floor[i] = f;
+    this.mean[i] = mean;
+    let s = this.siteIds.get(site);
+    if (s === undefined) {
+      this.siteIds.set(site, (s = this.sites.length));
+      this.sites.push(site);
+    }
+    this.site[i] = s;
+    return i;
+  }
+
+  private grow(): void {
+    const n = this.len.length * 2;
+    const f64 = (x: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(x);
+      return b;
+    };
+    const i32 = (x: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(x);
+      return b;
+    };
+    this.off = f64(this.off);
+    this.cost = f64(this.cost);
+    this.mean = f64(this.mean);
+    this.len = i32(this.len);
+    this.floor = i32(this.floor);
+    this.base = i32(this.base);
+    this.site = i32(this.site);
+  }
+
+  costed(i: number): boolean {
+    return this.cost[i] === this.cost[i];
+  }
+
+  /** T_i[k] (0 past the walked tail) */
+  tail(i: number, k: number): number {
+    return k < this.len[i] ? this.t[this.off[i] + k] : 0;
+  }
+
+  /** E[(D_i - S)+] */
+  short(i: number, S: number): number {
+    return S < this.len[i] ? this.es[this.off[i] + S] : 0;
+  }
+
+  /** The first k in [lo, n] with T_i[k] <= x (n when none): S_i at threshold x = lambda c_i. */
+  firstAtMost(i: number, x: number, lo: number): number {
+    const o = this.off[i];
+    let a = lo;
+    let b = this.len[i];
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (this.t[o + m] <= x) b = m;
+      else a = m + 1;
+    }
+    return a;
+  }
+
+  /** The honest level of S_i: see levelAt. */
+  levelAt(i: number, S: number): number {
+    const o = this.off[i];
+    return levelAt(this.t.subarray(o, o + this.len[i]), this.len[i], S);
+  }
+}
+
+export interface FrontierPoint {
+  stock_value: number;
+  expected_fill_rate: number;
+}
+
+export interface UniformPoint extends FrontierPoint {
+  service_level: number;
+}
+
+/** What the allocation decided and says about itself. */
+export interface Allocation {
+  /** order-up-to level per series (TailSet index) */
+  S: Int32Array;
+  mode: PlanMode;
+  /** Σ c S over the costed series, and the expected fill rate over all / the costed series */
+  stockValue: number;
+  expectedFill: number;
+  costedFill: number;
+  /** series planned at the job's service level for want of a cost */
+  costless: number;
+  /** budget mode: the floors alone cost more than the budget (the floors are kept) */
+  belowFloors: boolean;
+  /** fill_rate mode: even every tail walked to its end does not reach the target */
+  unreachable: boolean;
+  /** (stock value, expected fill rate over the costed series) of the allocation, ascending; [] without costs */
+  frontier: FrontierPoint[];
+  /** the same for one service level for every costed part */
+  uniform: UniformPoint[];
+}
+
+export const UNIFORM_LEVELS = [0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995] as const;
+const FRONTIER_POINTS = 24;
+
+/** Per lambda: S, stock value, expected units short (all series and costed ones). */
+interface Eval {
+  value: number;
+  short: number;
+  costedShort: number;
+}
+
+export class NoCostsError extends Error {}
+
+export function allocate(set: TailSet, spec: PlanSpec, opts: { frontier?: boolean } = {}): Allocation {
+  const n = set.size;
+  let demand = 0;
+  let costedDemand = 0;
+  let costless = 0;
+  let lamMax = 0;
+  let lamMin = Infinity;
+  for (let i = 0; i < n; i++) {
+    demand += set.mean[i];
+    if (!set.costed(i)) {
+      costless++;
+      continue;
+    }
+    costedDemand += set.mean[i];
+    const c = set.cost[i];
+    lamMax = Math.max(lamMax, set.tail(i, set.floor[i]) / c);
+    lamMin = Math.min(lamMin, TAIL_EPS / c / 4);
+  }
+  const costed = n - costless;
+  if (spec.mode !== 'service_level' && costed === 0)
+    throw new NoCostsError(
+      'No part of this plan has a unit cost, so a stock budget or fill-rate target cannot be spent.',
+    );
+  const S = new Int32Array(n);
+  const atLambda = (lam: number, into: Int32Array | null): Eval => {
+    const e: Eval = { value: 0, short: 0, costedShort: 0 };
+    for (let i = 0; i < n; i++) {
+      let s: number;
+      if (!set.costed(i)) s = set.base[i];
+      else {
+        s = set.firstAtMost(i, lam * set.cost[i], set.floor[i]);
+        e.value += s * set.cost[i];
+      }
+      if (into) into[i] = s;
+      const sh = set.short(i, s);
+      e.short += sh;
+      if (set.costed(i)) e.costedShort += sh;
+    }
+    return e;
+  };
+  const fillOf = (short: number, d: number) => (d > 0 ? 1 - short / d : 1);
+  const valueAt = (lam: number) => {
+    let v = 0;
+    for (let i = 0; i < n; i++)
+      if (set.costed(i)) v += set.firstAtMost(i, lam * set.cost[i], set.floor[i]) * set.cost[i];
+    return v;
+  };
+  // bisection on log lambda: lo gives more stock than hi
+  const bisect = (ok: (lam: number) => boolean): { lo: number; hi: number } => {
+    let lo = lamMin;
+    let hi = lamMax * 1.000001 + 1e-300;
+    for (let it = 0; it < 80 && hi / lo > 1 + 1e-12; it++) {
+      const mid = Math.sqrt(lo * hi);
+      if (ok(mid)) hi = mid;
+      else lo = mid;
+    }
+    return { lo, hi };
+  };
+  let belowFloors = false;
+  let unreachable = false;
+  if (spec.mode === 'service_level') {
+    for (let i = 0; i < n; i++) S[i] = set.base[i];
+  } else if (spec.mode === 'budget') {
+    const B = spec.stockBudget ?? 0;
+    if (valueAt(lamMax * 1.000001 + 1e-300) > B + 1e-9) {
+      belowFloors = true;
+      atLambda(lamMax * 1.000001 + 1e-300, S);
+    } else {
+      // hi: the largest spend within the budget found; units between lo and hi go in gain order while they fit
+      const { lo, hi } = bisect((lam) => valueAt(lam) <= B + 1e-9);
+      const e = atLambda(hi, S);
+      let spent = e.value;
+      for (const [, i] of tiedUnits(set, S, lo)) {
+        if (spent + set.cost[i] > B + 1e-9) continue;
+        S[i]++;
+        spent += set.cost[i];
+      }
+    }
+  } else {
+    const target = spec.targetFillRate ?? 0.95;
+    const reach = (lam: number) => fillOf(atLambda(lam, null).short, demand) >= target;
+    if (!reach(lamMin)) {
+      unreachable = true;
+      atLambda(lamMin, S);
+    } else {
+      const { lo, hi } = bisect((lam) => !reach(lam));
+      // hi just misses the target: add the tied units in gain order until it is met
+      let short = atLambda(hi, S).short;
+      for (const [, i] of tiedUnits(set, S, lo)) {
+        if (fillOf(short, demand) >= target) break;
+        short -= set.tail(i, S[i]);
+        S[i]++;
+      }
+    }
+  }
+  let stockValue = 0;
+  let short = 0;
+  let costedShort = 0;
+  for (let i = 0; i < n; i++) {
+    const sh = set.short(i, S[i]);
+    short += sh;
+    if (set.costed(i)) {
+      stockValue += S[i] * set.cost[i];
+      costedShort += sh;
+    }
+  }
+  const frontier: FrontierPoint[] = [];
+  const uniform: UniformPoint[] = [];
+  if (opts.frontier !== false && costed > 0) {
+    for (const tau of UNIFORM_LEVELS) {
+      let v = 0;
+      let sh = 0;
+      for (let i = 0; i < n; i++) {
+        if (!set.costed(i)) continue;
+        const s = set.firstAtMost(i, 1 - tau, 0);
+        v += s * set.cost[i];
+        sh += set.short(i, s);
+      }
+      uniform.push({ service_level: tau, stock_value: v, expected_fill_rate: fillOf(sh, costedDemand) });
+    }
+    // from the lambda that spends the uniform 80 % plan's value (or the floors) to the one that spends 99.5 %'s
+    const v0 = Math.min(uniform[0].stock_value, stockValue);
+    const v1 = Math.max(uniform[uniform.length - 1].stock_value, stockValue);
+    const l0 = bisect((lam) => valueAt(lam) <= v0).hi;
+    const l1 = bisect((lam) => valueAt(lam) <= v1).lo;
+    for (let j = 0; j < FRONTIER_POINTS; j++) {
+      const lam = l0 * Math.pow(l1 / l0, j / (FRONTIER_POINTS - 1));
+      const e = atLambda(lam, null);
+      frontier.push({ stock_value: e.value, expected_fill_rate: fillOf(e.costedShort, costedDemand) });
+    }
+    frontier.sort((a, b) => a.stock_value - b.stock_value || a.expected_fill_rate - b.expected_fill_rate);
+  }
+  return {
+    S,
+    mode: spec.mode,
+    stockValue,
+    expectedFill: fillOf(short, demand),
+    costedFill: fillOf(costedShort, costedDemand),
+    costless: spec.mode === 'service_level' ? 0 : costless,
+    belowFloors,
+    unreachable,
+    frontier,
+    uniform,
+  };
+}
+
+/** The units between S (at lambda hi) and S at lambda lo, as [gain, series], largest gain first. */
+function tiedUnits(set: TailSet, S: Int32Array, lo: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < set.size; i++) {
+    if (!set.costed(i)) continue;
+    const c = set.cost[i];
+    const end = set.firstAtMost(i, lo * c, set.floor[i]);
+    for (let k = S[i]; k < end; k++) out.push([set.tail(i, k) / c, i]);
+  }
+  // per series the gains fall with k, so a stable sort keeps each series' units in order
+  return out.sort((a, b) => b[0] - a[0]);
+}
