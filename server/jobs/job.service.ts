@@ -1,10 +1,9 @@
 /**
- * Job commands and queries: create, stop, delete, download, list. Runs queued jobs through the
- * runner, JOB_CONCURRENCY at a time, and tells the world through JobEvents.
+ * Job commands and queries: create, stop, delete, list (the files behind downloads: results/job-downloads.ts).
+ * Runs queued jobs through the runner, JOB_CONCURRENCY at a time, and tells the world through JobEvents.
  */
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { JobStatus, ListQuery } from '../contract/schemas.js';
@@ -136,49 +135,6 @@ export class JobService {
   async log(id: string): Promise<LogLine[]> {
     const job = await this.find(id);
     return this.logs.get(id, job.log);
-  }
-
-  /** The output file of a COMPLETED job and a download name for it. */
-  async output(id: string): Promise<{ file: string; name: string }> {
-    const row = await this.find(id);
-    if (row.status !== 'COMPLETED')
-      throw new AppError(
-        409,
-        'JOB_NOT_COMPLETED',
-        `Job ${id} is ${row.status}; only a completed job has a forecast to download.`,
-      );
-    const file = row.output_name ? jobFiles(this.paths, row).output : null;
-    if (!file || !(await exists(file)))
-      throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
-    return { file, name: `${downloadBase(row.filename, 'forecast')}-forecast-${id}.csv` };
-  }
-
-  /** The inventory plan of a COMPLETED job, and a download name without extension. */
-  async plan(id: string): Promise<{ job: Job; file: string; name: string }> {
-    const job = await this.find(id);
-    if (job.status !== 'COMPLETED')
-      throw new AppError(
-        409,
-        'JOB_NOT_COMPLETED',
-        `Job ${id} is ${job.status}; only a completed job has an inventory plan.`,
-      );
-    if (!job.plan_name)
-      throw new AppError(
-        404,
-        'NOT_FOUND',
-        `Job ${id} ran before inventory plans existed, so it has none; run it again to get one.`,
-      );
-    const file = jobFiles(this.paths, job).plan;
-    if (!(await exists(file)))
-      throw new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
-    return { job, file, name: `${downloadBase(job.filename, 'plan')}-inventory-${id}` };
-  }
-
-  /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
-  async upload(id: string): Promise<{ job: Job; file: string; parts: string | null }> {
-    const job = await this.find(id);
-    const files = jobFiles(this.paths, job);
-    return { job, file: files.upload, parts: files.parts };
   }
 
   /** Jobs by status, for the metrics. */
@@ -422,27 +378,10 @@ export class JobService {
   }
 }
 
-/** A download name's stem from the uploaded file's name: safe characters only. */
-function downloadBase(filename: string, fallback: string): string {
-  return (
-    path
-      .parse(filename)
-      .name.replace(/[^\w.-]+/g, '_')
-      .slice(0, 80) || fallback
-  );
-}
-
 function notFound(id: string): AppError {
   return new AppError(404, 'JOB_NOT_FOUND', `No job with id ${id}.`);
 }
 
 function finishedError(row: Job): AppError {
   return new AppError(409, 'JOB_FINISHED', `Job ${row.id} is already ${row.status}; there is nothing to stop.`);
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
 }
