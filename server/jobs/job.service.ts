@@ -236,26 +236,7 @@ export class JobService {
   async shutdown(): Promise<void> {
     this.accepting = false;
     this.queue.clear();
-    const running = [...this.active.keys()];
-    await Promise.all(
-      running.map(async (id) => {
-        const row = await this.repo.find(id);
-        await this.repo.transition(
-          id,
-          'QUEUED',
-          {
-            progress: 0,
-            stage: stageText({ code: 'requeued_shutdown' }),
-            started_at: null,
-            attempts: Math.max(0, (row?.attempts ?? 1) - 1),
-            log: this.logs.snapshot(id),
-          },
-          ['PROCESSING'],
-        );
-        this.live.end(id);
-        await this.runner.stop(id, 'shutdown');
-      }),
-    );
+    await Promise.all([...this.active.keys()].map((id) => this.execution.requeue(id)));
     await Promise.all(this.active.values());
     for (const f of this.features) await f.close();
   }
