@@ -182,8 +182,22 @@ export class JobExecution {
     await this.runner.stop(id, 'shutdown');
   }
 
+  /** Ends a running job as FAILED with `message` (the watchdog's JOB_TIMEOUT); its threads are terminated. */
+  async failRunning(id: string, message: string): Promise<boolean> {
+    const released = this.runner.stop(id, 'timeout');
+    this.live.end(id);
+    const failed = await this.fail(id, message);
+    await released;
+    return failed;
+  }
+
   /** `error`: the failure's code when one is known; the page words it, error_message keeps the English detail. */
-  async fail(id: string, message: string, partitions?: PartitionCounts, error?: Stage['error']): Promise<boolean> {
+  private async fail(
+    id: string,
+    message: string,
+    partitions?: PartitionCounts,
+    error?: Stage['error'],
+  ): Promise<boolean> {
     const failed = await this.repo.transition(
       id,
       'FAILED',

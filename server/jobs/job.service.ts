@@ -202,12 +202,8 @@ export class JobService {
   }
 
   /** Ends a running job as FAILED with `message` (the watchdog's JOB_TIMEOUT); its threads are terminated. */
-  async failRunning(id: string, message: string): Promise<boolean> {
-    const released = this.runner.stop(id, 'timeout');
-    this.live.end(id);
-    const failed = await this.execution.fail(id, message);
-    await released;
-    return failed;
+  failRunning(id: string, message: string): Promise<boolean> {
+    return this.execution.failRunning(id, message);
   }
 
   /** Removes finished jobs (rows and files) that completed before `isoBefore`; returns how many. */
