@@ -181,7 +181,6 @@ export const seriesKeysQuerySchema = z.object({
   q: z.string().trim().max(100).optional().default(''),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-export type SeriesKeysQuery = z.infer<typeof seriesKeysQuerySchema>;
 
 /** One readable sentence from a zod error (first few issues). */
 export function describeZodError(err: z.ZodError): string {
