@@ -6,7 +6,8 @@
  *
  *   node --import tsx scripts/outputs-digest.ts [--out FILE] [--compare FILE]
  *
- * The workbook's zip holds timestamps, so its cell values are digested (read back with exceljs).
+ * The workbook's zip holds timestamps, so its cell values are digested (read back with exceljs); the Job
+ * sheet's id and creation time differ on every run, so they are masked as `<id>` and `<created>`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,7 +68,12 @@ async function workbookDigest(url: string, id: string): Promise<string> {
   const h = createHash('sha256');
   wb.eachSheet((ws) => {
     h.update(`sheet ${ws.name}\n`);
-    ws.eachRow((row) => h.update(JSON.stringify(row.values) + '\n'));
+    ws.eachRow((row) => {
+      const values = row.values as unknown[];
+      // the Job sheet's "Created (UTC)" line holds this run's clock
+      const masked = values[1] === 'Created (UTC)' ? [...values.slice(0, 2), '<created>'] : values;
+      h.update(JSON.stringify(masked).replaceAll(id, '<id>') + '\n');
+    });
   });
   return h.digest('hex');
 }

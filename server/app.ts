@@ -13,6 +13,7 @@ import type { AuthService } from './auth/auth.service.js';
 import { authRoutes } from './http/auth.routes.js';
 import { allowedHostOnly, identify, sameOriginOnly } from './http/auth-middleware.js';
 import { JobCommands } from './jobs/job.commands.js';
+import { JobDownloads } from './jobs/results/job-downloads.js';
 import { Server } from 'socket.io';
 import type { JobService } from './jobs/job.service.js';
 import type { JobResults } from './jobs/results/job-results.js';
@@ -125,7 +126,21 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   );
   // what serves a finished job's results: made in server.ts, where the service is told of them
   const { series, sites, workbooks, inventory, replanner } = deps.results;
-  api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, workbooks, inventory, paths: deps.paths, receive }));
+  // the checked files behind downloads, reruns and charts (it keeps nothing of a job: not a JobFeature)
+  const downloads = new JobDownloads(deps.jobs, deps.paths);
+  api.use(
+    jobRoutes({
+      jobs: deps.jobs,
+      commands,
+      downloads,
+      series,
+      sites,
+      workbooks,
+      inventory,
+      paths: deps.paths,
+      receive,
+    }),
+  );
   api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -9,7 +9,7 @@ import type { ErrorCode } from './errors.js';
 
 // The value sets live in schemas.ts (zod) and status.ts (the lifecycle); re-exported here so the wire
 // shapes have one import.
-export { DATE_FORMATS, FREQUENCIES, JOB_STATUSES, ROUNDING_MODES } from './schemas.js';
+export { FREQUENCIES, JOB_STATUSES, ROUNDING_MODES } from './schemas.js';
 export type { DateFormat, Frequency, JobConfig, JobStatus, RoundingMode } from './schemas.js';
 export { ACTIVE_STATUSES, FINAL_STATUSES, isFinal, isStoppable } from './status.js';
 

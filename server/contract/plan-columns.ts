@@ -32,7 +32,7 @@ export const PLAN_COLUMNS = [
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
 /** Columns holding text from the upload (formula-guarded when written, read back as uploaded). */
-export const PLAN_TEXT_COLUMNS = ['partnumber', 'site_code', 'demand_class'] as const;
+const PLAN_TEXT_COLUMNS = ['partnumber', 'site_code', 'demand_class'] as const;
 /** Columns left blank where an input (cost, stock) is missing: null in the DTO. */
 export const PLAN_OPTIONAL_COLUMNS = [
   'unit_cost',

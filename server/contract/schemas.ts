@@ -10,10 +10,10 @@ export { DEFAULT_ROUNDING_MODE, INVENTORY_DEFAULTS, METHOD_NAMES };
 
 /** Every status a job can be in; the last three are final. */
 export const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
-export const jobStatusSchema = z.enum(JOB_STATUSES);
+const jobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
-export const DATE_FORMATS = ['auto', 'DMY', 'MDY', 'YMD'] as const;
+const DATE_FORMATS = ['auto', 'DMY', 'MDY', 'YMD'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 /**
  * How forecast_qty is made whole: 'cumulative' rounds each series' running total (its quantities add up to
@@ -231,7 +231,6 @@ export const seriesKeysQuerySchema = z.object({
   q: z.string().trim().max(100).optional().default(''),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-export type SeriesKeysQuery = z.infer<typeof seriesKeysQuerySchema>;
 
 /** One readable sentence from a zod error (first few issues). */
 export function describeZodError(err: z.ZodError): string {

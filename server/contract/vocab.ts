@@ -44,7 +44,7 @@ export type PartsValueColumn = (typeof PARTS_VALUE_COLUMNS)[number];
  * What reading the parts file reports (params: `count`; PARTS_BAD_VALUE `column`, one of PARTS_VALUE_COLUMNS;
  * PARTS_UNCOVERED `covered` and `total`). Examples are "line N: value" or a part (@ site) as written.
  */
-export const PARTS_NOTICE_CODES = [
+const PARTS_NOTICE_CODES = [
   'PARTS_BAD_VALUE',
   'PARTS_BLANK_PART',
   'PARTS_DUPLICATE',

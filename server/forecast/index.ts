@@ -18,7 +18,6 @@ export type {
   HistorySource,
   PartitionHooks,
   PartitionInput,
-  PartitionPlan,
   PartitionResult,
   PartsSource,
   Prepared,
@@ -29,16 +28,16 @@ export type { PartitionMetrics } from './output/metrics.js';
 export type { SiteSeries } from './series/group.js';
 export { InputError, namePartsFile, partsFileError, StopRequested, type InputErrorCode } from './errors.js';
 export { combineMetrics, forecastPartition, inspectHead, loadDemand, previewDemand, splitPartition };
-export { METHOD_NAMES, METHOD_LABELS, STACK_LABEL } from './methods/index.js';
-export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputColumn, type OutputRecord } from './output/write.js';
-export { OrderedOutput, type OutputPart } from './output/ordered-output.js';
+export { METHOD_NAMES } from './methods/index.js';
+export { OUTPUT_COLUMNS, OUTPUT_HEADER, type OutputRecord } from './output/write.js';
+export { OrderedOutput } from './output/ordered-output.js';
 export { PLAN_COLUMNS, PLAN_HEADER, type PlanColumn } from './output/plan-write.js';
 export { planRecords, readPlan } from './output/plan-read.js';
 export { writePlanXlsx, type PlanWorkbookJob } from './output/plan-xlsx.js';
 export type { PlanRow, PlanTotals } from './inventory/plan-row.js';
 export type { BacktestCoverage, InventoryContext } from './inventory/job-fit.js';
 export { inspectPartsHead, readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
-export { matchParts, type MatchedParts } from './inventory/settings.js';
+export { matchParts } from './inventory/settings.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
 export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';

@@ -94,7 +94,7 @@ export function forged(): AppError {
   return new AppError(403, 'CSRF', 'This request did not come from the Sparecast page itself, so it was refused.');
 }
 
-export function foreignHost(host: string | undefined): AppError {
+function foreignHost(host: string | undefined): AppError {
   const name = JSON.stringify(String(host ?? '').slice(0, 100));
   return new AppError(
     403,

@@ -23,7 +23,7 @@ export function storageError(err: unknown): AppError | null {
   return null;
 }
 
-export function sendError(res: Response, status: number, code: ErrorCode, message: string): void {
+function sendError(res: Response, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ error: { code, message } });
 }
 

@@ -9,11 +9,11 @@ import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
 import { requireRole } from './auth-middleware.js';
 import type { JobInventory } from '../jobs/results/job-inventory.js';
 import { queryRows, summarize } from '../jobs/results/plan-query.js';
-import type { JobService } from '../jobs/job.service.js';
+import type { JobDownloads } from '../jobs/results/job-downloads.js';
 import { workbookJobOf, type PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 
 export interface InventoryRoutesDeps {
-  jobs: JobService;
+  downloads: JobDownloads;
   workbooks: PlanWorkbooks;
   /** the plans' rows, cached (a deleted or re-planned job's are forgotten through the service) */
   plans: JobInventory;
@@ -22,12 +22,12 @@ export interface InventoryRoutesDeps {
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function inventoryRoutes({ jobs, workbooks, plans, jobId }: InventoryRoutesDeps): Router {
+export function inventoryRoutes({ downloads, workbooks, plans, jobId }: InventoryRoutesDeps): Router {
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
 
   const load = async (req: Request) => {
-    const { job, file, name } = await jobs.plan(jobId(req));
+    const { job, file, name } = await downloads.plan(jobId(req));
     return { job, name, rows: await plans.rows(job.id, file) };
   };
 
@@ -37,13 +37,13 @@ export function inventoryRoutes({ jobs, workbooks, plans, jobId }: InventoryRout
       throw new AppError(400, 'VALIDATION_ERROR', 'format must be csv or xlsx.');
     res.set('Cache-Control', 'private, no-store');
     if (format === 'csv') {
-      const { file, name } = await jobs.plan(jobId(req));
+      const { file, name } = await downloads.plan(jobId(req));
       res.type('text/csv');
       res.attachment(`${name}.csv`);
       res.sendFile(file);
       return;
     }
-    const { job, name } = await jobs.plan(jobId(req));
+    const { job, name } = await downloads.plan(jobId(req));
     // built once in a worker thread and kept next to the plan (jobs/results/plan-workbooks.ts)
     const xlsx = await workbooks.file(job, workbookJobOf(job));
     res.type(XLSX_TYPE);

@@ -16,6 +16,7 @@ import {
 import type { JobConfig, JobSitesDto, SeriesDto, SeriesKeysDto } from '../contract/dto.js';
 import type { JobService } from '../jobs/job.service.js';
 import type { JobCommands } from '../jobs/job.commands.js';
+import type { JobDownloads } from '../jobs/results/job-downloads.js';
 import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
 import { storageError } from './errors.js';
@@ -30,6 +31,8 @@ import { checkUploadedFile, discardUpload, parseConfigField, type createUploadRe
 export interface JobRoutesDeps {
   jobs: JobService;
   commands: JobCommands;
+  /** the checked files behind downloads, reruns and charts */
+  downloads: JobDownloads;
   series: JobSeries;
   sites: JobSites;
   paths: StoragePaths;
@@ -52,7 +55,7 @@ function jobId(req: Request): string {
 }
 
 export function jobRoutes(deps: JobRoutesDeps): Router {
-  const { jobs, commands, series, sites, workbooks, inventory, paths, receive } = deps;
+  const { jobs, commands, downloads, series, sites, workbooks, inventory, paths, receive } = deps;
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
@@ -111,7 +114,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
 
   r.post('/jobs/:id/rerun', planner, async (req, res) => {
     const id = jobId(req);
-    const { job, file, parts } = await jobs.upload(id);
+    const { job, file, parts } = await downloads.upload(id);
     const body = (req.body ?? {}) as { config?: unknown; name?: unknown };
     // a new name, or the source job's
     const name = body.name === undefined ? job.name : parseName(body.name);
@@ -164,7 +167,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   });
 
   r.get('/jobs/:id/download', viewer, async (req, res) => {
-    const { file, name } = await jobs.output(jobId(req));
+    const { file, name } = await downloads.output(jobId(req));
     res.type('text/csv');
     res.attachment(name);
     // A forecast is business data: no shared cache or browser disk cache keeps a copy.
@@ -174,14 +177,14 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
 
   r.get('/jobs/:id/sites', viewer, async (req, res) => {
     const id = jobId(req);
-    const { job, file } = await jobs.upload(id);
+    const { job, file } = await downloads.upload(id);
     const body: JobSitesDto = { id, sites: await sites.sites(id, file, job.filename, job.config) };
     res.json(body);
   });
 
   // The job's series, from its index: a bounded read per request (see jobs/results/job-series.ts).
   const seriesSource = async (id: string): Promise<SeriesSource> => {
-    await jobs.output(id); // a completed job whose forecast is still there
+    await downloads.output(id); // a completed job whose forecast is still there
     return series.source(await jobs.find(id));
   };
 
@@ -203,7 +206,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(body);
   });
 
-  r.use(inventoryRoutes({ jobs, workbooks, plans: inventory, jobId }));
+  r.use(inventoryRoutes({ downloads, workbooks, plans: inventory, jobId }));
 
   return r;
 }

@@ -33,7 +33,7 @@ export interface MiscRoutesDeps {
   storage: () => Promise<StorageProblem | null>;
 }
 
-export const SAMPLE_FILE = 'sample-demand.csv';
+const SAMPLE_FILE = 'sample-demand.csv';
 const PREVIEW_TIMEOUT_MS = 120_000;
 
 export function miscRoutes({ commands, pool, interactive, paths, version, receive, storage }: MiscRoutesDeps): Router {

@@ -25,7 +25,7 @@ export function inflateLimit(uploadBytes: number): number {
 }
 
 /** Shared strings allowed: 25× the part's compressed size, at least 16 MB, never more than 256 MB. */
-export function sharedStringsLimit(compressedBytes: number): number {
+function sharedStringsLimit(compressedBytes: number): number {
   return Math.min(256 * 1024 * 1024, Math.max(16 * 1024 * 1024, 25 * compressedBytes));
 }
 

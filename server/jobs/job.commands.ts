@@ -7,7 +7,8 @@ import { isFinal, type JobDto } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import { cancelledBy } from '../contract/stages.js';
 import { viaOf, type AuthService, type Principal } from '../auth/auth.service.js';
-import type { JobService, NewJob } from './job.service.js';
+import type { NewJob } from './job-intake.js';
+import type { JobService } from './job.service.js';
 
 export interface Actor {
   user: Principal;
@@ -27,7 +28,7 @@ export class JobCommands {
     from?: string,
   ): Promise<JobDto> {
     this.need(actor, 'planner', 'run forecasts');
-    const dto = await this.jobs.create({
+    const dto = await this.jobs.intake.create({
       ...job,
       by: this.auth ? { id: actor.user.id, username: actor.user.username } : null,
     });

@@ -1,7 +1,7 @@
 /**
  * One job's run, from QUEUED to its final state: the compare-and-set into PROCESSING, the runner,
  * then COMPLETED (output renamed into outputs/ first) or FAILED. Whatever breaks, the job does not
- * stay PROCESSING. The service owns the queue and decides when to call run().
+ * stay PROCESSING; at shutdown, back to QUEUED. The service owns the queue and decides when to call run().
  */
 import { promises as fs } from 'node:fs';
 import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
@@ -160,8 +160,44 @@ export class JobExecution {
     this.notify.completed(done, outcome.history);
   }
 
+  /**
+   * Shutdown: a running job goes back to QUEUED for the next boot, this attempt not counted, and its
+   * threads are stopped.
+   */
+  async requeue(id: string): Promise<void> {
+    const row = await this.repo.find(id);
+    await this.repo.transition(
+      id,
+      'QUEUED',
+      {
+        progress: 0,
+        stage: stageText({ code: 'requeued_shutdown' }),
+        started_at: null,
+        attempts: Math.max(0, (row?.attempts ?? 1) - 1),
+        log: this.logs.snapshot(id),
+      },
+      ['PROCESSING'],
+    );
+    this.live.end(id);
+    await this.runner.stop(id, 'shutdown');
+  }
+
+  /** Ends a running job as FAILED with `message` (the watchdog's JOB_TIMEOUT); its threads are terminated. */
+  async failRunning(id: string, message: string): Promise<boolean> {
+    const released = this.runner.stop(id, 'timeout');
+    this.live.end(id);
+    const failed = await this.fail(id, message);
+    await released;
+    return failed;
+  }
+
   /** `error`: the failure's code when one is known; the page words it, error_message keeps the English detail. */
-  async fail(id: string, message: string, partitions?: PartitionCounts, error?: Stage['error']): Promise<boolean> {
+  private async fail(
+    id: string,
+    message: string,
+    partitions?: PartitionCounts,
+    error?: Stage['error'],
+  ): Promise<boolean> {
     const failed = await this.repo.transition(
       id,
       'FAILED',

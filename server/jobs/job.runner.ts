@@ -380,7 +380,7 @@ interface Chunk {
  * splits any site too big for one task's memory).
  * Chunks stay in site order, so their output concatenates into the site order.
  */
-export function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
+function planChunks(sites: PartitionInput[], threads: number): Chunk[] {
   const weight = (p: PartitionInput) => Math.max(1, p.weight);
   const total = sites.reduce((s, p) => s + weight(p), 0);
   const share = total / threads;

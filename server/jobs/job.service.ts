@@ -1,18 +1,16 @@
 /**
- * Job commands and queries: create, stop, delete, download, list. Runs queued jobs through the
- * runner, JOB_CONCURRENCY at a time, and tells the world through JobEvents.
+ * Job commands and queries: stop, delete, rename, list. New jobs come in through job-intake.ts; the files
+ * behind downloads are found by results/job-downloads.ts. Runs queued jobs through the runner,
+ * JOB_CONCURRENCY at a time, and tells the world through JobEvents.
  */
-import { promises as fs } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { JobStatus, ListQuery } from '../contract/schemas.js';
 import type { Logger } from '../logger.js';
-import { jobFiles, partsName, uploadName } from '../storage/job-files.js';
+import { jobFiles } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { toDto } from './job.dto.js';
-import { EMPTY_PARTITIONS, type Job, type JobOwner, type StoredParts } from './job.js';
+import type { Job } from './job.js';
 import { JobEvents } from './job.events.js';
 import type { JobRepo } from './job.repo.js';
 import type { JobFeature } from './job-feature.js';
@@ -23,6 +21,7 @@ import { LogBuffer } from './log-buffer.js';
 import { LiveJobs } from './live-jobs.js';
 import { JobExecution } from './job.execution.js';
 import { JobQueue } from './job-queue.js';
+import { JobIntake } from './job-intake.js';
 
 export interface JobServiceOptions {
   concurrency: number;
@@ -33,27 +32,14 @@ export interface JobServiceOptions {
   maxQueued: number;
 }
 
-export interface NewJob {
-  /** A file already on disk under storage (it is moved into uploads/). */
-  tmpPath: string;
-  originalName: string;
-  size: number;
-  config: JobConfig;
-  /** The name a person gave the job (already cleaned by jobNameSchema); null or absent: none. */
-  name?: string | null;
-  /** The optional parts file, also on disk under storage (moved into uploads/ next to the demand file). */
-  parts?: { tmpPath: string; originalName: string; size: number } | null;
-  /** Who asked for it (null with AUTH=off). */
-  by?: JobOwner | null;
-}
-
 const now = () => new Date().toISOString();
-const newId = () => randomBytes(8).toString('hex');
 
 export class JobService {
   readonly events = new JobEvents();
   readonly logs = new LogBuffer();
   private readonly queue: JobQueue;
+  /** Admits new jobs (create): a queue slot, the files, the QUEUED row. */
+  readonly intake: JobIntake;
   private readonly active = new Map<string, Promise<void>>();
   readonly live: LiveJobs;
   private readonly execution: JobExecution;
@@ -71,6 +57,16 @@ export class JobService {
   ) {
     this.features = features(this);
     this.queue = new JobQueue(repo, opts);
+    this.intake = new JobIntake(repo, this.queue, paths, {
+      accepting: () => this.accepting,
+      queued: (row) => {
+        this.addLog(row.id, 'info', `Queued ${row.filename} (${row.file_size} bytes)`);
+        const dto = this.dto(row);
+        this.events.emit('created', dto);
+        this.pump();
+        return dto;
+      },
+    });
     this.live = new LiveJobs(
       repo,
       this.events,
@@ -138,49 +134,6 @@ export class JobService {
     return this.logs.get(id, job.log);
   }
 
-  /** The output file of a COMPLETED job and a download name for it. */
-  async output(id: string): Promise<{ file: string; name: string }> {
-    const row = await this.find(id);
-    if (row.status !== 'COMPLETED')
-      throw new AppError(
-        409,
-        'JOB_NOT_COMPLETED',
-        `Job ${id} is ${row.status}; only a completed job has a forecast to download.`,
-      );
-    const file = row.output_name ? jobFiles(this.paths, row).output : null;
-    if (!file || !(await exists(file)))
-      throw new AppError(410, 'OUTPUT_MISSING', 'The forecast file of this job is no longer on the server.');
-    return { file, name: `${downloadBase(row.filename, 'forecast')}-forecast-${id}.csv` };
-  }
-
-  /** The inventory plan of a COMPLETED job, and a download name without extension. */
-  async plan(id: string): Promise<{ job: Job; file: string; name: string }> {
-    const job = await this.find(id);
-    if (job.status !== 'COMPLETED')
-      throw new AppError(
-        409,
-        'JOB_NOT_COMPLETED',
-        `Job ${id} is ${job.status}; only a completed job has an inventory plan.`,
-      );
-    if (!job.plan_name)
-      throw new AppError(
-        404,
-        'NOT_FOUND',
-        `Job ${id} ran before inventory plans existed, so it has none; run it again to get one.`,
-      );
-    const file = jobFiles(this.paths, job).plan;
-    if (!(await exists(file)))
-      throw new AppError(410, 'OUTPUT_MISSING', 'The inventory plan of this job is no longer on the server.');
-    return { job, file, name: `${downloadBase(job.filename, 'plan')}-inventory-${id}` };
-  }
-
-  /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
-  async upload(id: string): Promise<{ job: Job; file: string; parts: string | null }> {
-    const job = await this.find(id);
-    const files = jobFiles(this.paths, job);
-    return { job, file: files.upload, parts: files.parts };
-  }
-
   /** Jobs by status, for the metrics. */
   countByStatus(): Promise<Partial<Record<JobStatus, number>>> {
     return this.repo.countByStatus();
@@ -196,68 +149,6 @@ export class JobService {
   }
 
   // ---- commands ----------------------------------------------------------------------------------
-
-  async create(job: NewJob): Promise<JobDto> {
-    if (!this.accepting)
-      throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
-    const owner = job.by?.id ?? '';
-    const release = await this.queue.reserve(owner);
-    const id = newId();
-    const named = {
-      id,
-      upload_name: uploadName(id, job.originalName),
-      parts: job.parts ? { name: partsName(id, job.parts.originalName) } : null,
-      output_name: null,
-      plan_name: null,
-    };
-    const files = jobFiles(this.paths, named);
-    let parts: StoredParts | null = null;
-    let row: Job;
-    try {
-      await fs.rename(job.tmpPath, files.upload);
-      if (job.parts && named.parts && files.parts) {
-        await fs.rename(job.parts.tmpPath, files.parts);
-        parts = { name: named.parts.name, filename: job.parts.originalName, size: job.parts.size };
-      }
-      row = await this.repo.insert({
-        id,
-        filename: job.originalName,
-        name: job.name ?? null,
-        upload_name: named.upload_name,
-        file_size: job.size,
-        output_name: null,
-        parts,
-        plan_name: null,
-        status: 'QUEUED',
-        progress: 0,
-        stopped_progress: null,
-        stage: stageText({ code: 'queued' }),
-        error_message: null,
-        config: job.config,
-        partitions: { ...EMPTY_PARTITIONS },
-        rows: null,
-        metrics: null,
-        log: [],
-        attempts: 0,
-        created_at: now(),
-        started_at: null,
-        completed_at: null,
-        owner: job.by ?? null,
-      });
-    } catch (err) {
-      await removeQuietly(files.upload);
-      if (parts) await removeQuietly(files.parts);
-      throw err;
-    } finally {
-      release();
-    }
-    this.queue.push(id, owner);
-    this.addLog(id, 'info', `Queued ${job.originalName} (${job.size} bytes)`);
-    const dto = this.dto(row);
-    this.events.emit('created', dto);
-    this.pump();
-    return dto;
-  }
 
   /** Stops a QUEUED or PROCESSING job: CANCELLED at once, its threads terminated. */
   async stop(id: string, message = CANCELLED_BY_USER): Promise<JobDto> {
@@ -311,12 +202,8 @@ export class JobService {
   }
 
   /** Ends a running job as FAILED with `message` (the watchdog's JOB_TIMEOUT); its threads are terminated. */
-  async failRunning(id: string, message: string): Promise<boolean> {
-    const released = this.runner.stop(id, 'timeout');
-    this.live.end(id);
-    const failed = await this.execution.fail(id, message);
-    await released;
-    return failed;
+  failRunning(id: string, message: string): Promise<boolean> {
+    return this.execution.failRunning(id, message);
   }
 
   /** Removes finished jobs (rows and files) that completed before `isoBefore`; returns how many. */
@@ -345,26 +232,7 @@ export class JobService {
   async shutdown(): Promise<void> {
     this.accepting = false;
     this.queue.clear();
-    const running = [...this.active.keys()];
-    await Promise.all(
-      running.map(async (id) => {
-        const row = await this.repo.find(id);
-        await this.repo.transition(
-          id,
-          'QUEUED',
-          {
-            progress: 0,
-            stage: stageText({ code: 'requeued_shutdown' }),
-            started_at: null,
-            attempts: Math.max(0, (row?.attempts ?? 1) - 1),
-            log: this.logs.snapshot(id),
-          },
-          ['PROCESSING'],
-        );
-        this.live.end(id);
-        await this.runner.stop(id, 'shutdown');
-      }),
-    );
+    await Promise.all([...this.active.keys()].map((id) => this.execution.requeue(id)));
     await Promise.all(this.active.values());
     for (const f of this.features) await f.close();
   }
@@ -422,27 +290,10 @@ export class JobService {
   }
 }
 
-/** A download name's stem from the uploaded file's name: safe characters only. */
-function downloadBase(filename: string, fallback: string): string {
-  return (
-    path
-      .parse(filename)
-      .name.replace(/[^\w.-]+/g, '_')
-      .slice(0, 80) || fallback
-  );
-}
-
 function notFound(id: string): AppError {
   return new AppError(404, 'JOB_NOT_FOUND', `No job with id ${id}.`);
 }
 
 function finishedError(row: Job): AppError {
   return new AppError(409, 'JOB_FINISHED', `Job ${row.id} is already ${row.status}; there is nothing to stop.`);
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -14,8 +14,6 @@ export function predecessors(to: JobStatus): JobStatus[] {
 }
 
 export { CANCELLED_BY_USER } from '../contract/stages.js';
-/** Rows failed at boot before CRASHED_TWICE existed carry this text. */
-export const INTERRUPTED_BY_RESTART = 'Interrupted by server restart';
 /** A job started twice that ended the process both times (reconcile.ts): not started a third time. */
 export const CRASHED_TWICE =
   'Not started again: the server stopped twice while running this job, so the job itself may be what ' +

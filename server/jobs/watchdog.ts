@@ -23,7 +23,7 @@ export interface WatchdogOptions {
 const DAY_MS = 86_400_000;
 
 /** "30 min", "90 s", "2 h": how a planner reads a duration. */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${Math.round(ms / 100) / 10} s`;

@@ -24,7 +24,7 @@ const TS_BOOTSTRAP = fileURLToPath(new URL('../workers/ts-bootstrap.mjs', import
  * The compiled .js worker in production; in dev and tests the .ts source, loaded through a small
  * bootstrap that registers tsx inside the thread.
  */
-export function resolveWorkerFile(explicit?: string): { filename: string; workerData?: { tsEntry: string } } {
+function resolveWorkerFile(explicit?: string): { filename: string; workerData?: { tsEntry: string } } {
   const file = explicit ?? fileURLToPath(new URL('../workers/forecast.worker.js', import.meta.url));
   const ts = file.replace(/\.js$/, '.ts');
   if (!file.endsWith('.ts') && existsSync(file)) return { filename: file };

@@ -13,7 +13,7 @@ export class StorageRefusedError extends Error {
 const count = async (dir: string) => (await fs.readdir(dir).catch(() => [] as string[])).length;
 
 /** True when the database file is missing or 0 bytes: SQLite would start a new, empty one. */
-export async function databaseIsNew(file: string): Promise<boolean> {
+async function databaseIsNew(file: string): Promise<boolean> {
   const st = await fs.stat(file).catch(() => null);
   return !st || (st.isFile() && st.size === 0);
 }

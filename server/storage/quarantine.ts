@@ -18,7 +18,7 @@ export function stampOf(at: Date): string {
 }
 
 /** The moment a quarantine folder was made, or null for a folder that is not ours. */
-export function timeOfStamp(name: string): number | null {
+function timeOfStamp(name: string): number | null {
   const m = STAMP.exec(name);
   if (!m) return null;
   const t = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}${m[5] ?? ''}Z`);

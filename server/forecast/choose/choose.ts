@@ -48,7 +48,7 @@ function ownScores(ev: Evaluated, hold: boolean, h: number): Float64Array {
   return s;
 }
 
-export const groupKey = (ev: Evaluated, hold: boolean) => `${hold ? ev.clsHold : ev.cls}|${ev.cands.join(',')}`;
+const groupKey = (ev: Evaluated, hold: boolean) => `${hold ? ev.clsHold : ev.cls}|${ev.cands.join(',')}`;
 
 /**
  * Learns per-group weight vectors (one entry per candidate) for the 'stack' or 'class' selection; stacked

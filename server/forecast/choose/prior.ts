@@ -15,7 +15,7 @@ import { evaluateSeries } from './select.js';
 import { PRIOR_SERIES } from './stack.js';
 
 /** Most series evaluated for the job-level weights (on the main thread, before the partitions run). */
-export const PRIOR_SAMPLE = 500;
+const PRIOR_SAMPLE = 500;
 /** A partition this large learns its own weights well: the job-level prior weighs ≤ 1/11 there. */
 export const SMALL_PARTITION = 10 * PRIOR_SERIES;
 

@@ -24,7 +24,7 @@ export const GUARD_LIVES: readonly number[] = [1, 0.2];
 /** At most this many backtest origins per series. */
 export const MAX_ORIGINS = 8;
 /** Origins are this fraction of a horizon apart (shorter steps: more, fresher evidence). */
-export const ORIGIN_STEP = 0.25;
+const ORIGIN_STEP = 0.25;
 /** Fewest periods (from the first demand) a backtest origin must have before it. */
 export const MIN_TRAIN = 4;
 

@@ -76,7 +76,7 @@ export interface PackedSamples {
   w: Float64Array;
 }
 
-export function packSamples(samples: StackSample[], C: number): PackedSamples {
+function packSamples(samples: StackSample[], C: number): PackedSamples {
   const n = samples.length;
   const p: PackedSamples = {
     n,

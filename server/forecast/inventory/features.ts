@@ -8,7 +8,7 @@
 const ADI_CUT = 1.32;
 const CV2_CUT = 0.49;
 /** Fewer non-zero periods than this and neither the class nor the interval can be estimated. */
-export const NEW_DEMANDS = 3;
+const NEW_DEMANDS = 3;
 /** SES smoothing of the reference mean; the first SES_INIT periods use the plain mean instead. */
 const SES_ALPHA = 0.1;
 const SES_INIT = 10;

@@ -71,7 +71,7 @@ export interface FitOptions extends WindowOptions {
 }
 type PoolOptions = Omit<FitOptions, keyof WindowOptions>;
 
-export const DEFAULT_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.975, 0.99];
+const DEFAULT_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.975, 0.99];
 /** Fewer windows than this and a group borrows its parent's parameters. */
 const MIN_WINDOWS = 300;
 /** The likelihood of a group is evaluated on at most this many windows (evenly thinned). */

@@ -5,9 +5,9 @@
  * from reference-forecaster windows (fitPooled(histories, { periods })); per series: planLtd(input, pooled).
  */
 export { cdf, lgamma, logPmf, mixtureWithMean, quantiles, type LtdDist } from './dist.js';
-export { RunningStats, statsOf, type DemandClass, type Staleness } from './features.js';
-export { alphaAt, DEFAULT_LEVELS, fitPooled, fitWindows, meanAt, paramsFor, PRIOR } from './fit.js';
+export { RunningStats, statsOf, type DemandClass } from './features.js';
+export { alphaAt, fitPooled, fitWindows, meanAt, paramsFor, PRIOR } from './fit.js';
 export type { FitOptions, GroupParams, PooledParams } from './fit.js';
-export { PLAN_LEVELS, planLtd, readLevel, type LtdInput, type LtdPlan } from './ltd.js';
+export { PLAN_LEVELS, planLtd, readLevel } from './ltd.js';
 export { daysToPeriods, forecastOverP, protectionPeriods, type Freq } from './periods.js';
 export { collectWindows, WindowSet, type Windows } from './windows.js';

@@ -31,7 +31,7 @@ const MIN_ENGINE_WINDOWS = 300;
  * 0.246 / 0.154 with the length term, 0.245 / 0.153 with both; the generated daily files' out-of-sample SPL
  * (holdout.ts, daily and weekly) 0.384 without, 0.381 / 0.383 with.
  */
-export const ENGINE_FIT: Omit<FitOptions, 'periods'> = {
+const ENGINE_FIT: Omit<FitOptions, 'periods'> = {
   meanCorrection: 'full',
   calibrate: true,
   historyTerm: true,

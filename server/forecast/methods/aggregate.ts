@@ -27,7 +27,7 @@ export function prefixOf(y: Float64Array): Prefix {
 }
 
 /** Mean periods per demand over y[0..end): end / number of demand periods (0 when none). */
-export function adiOf(p: Prefix, end: number): number {
+function adiOf(p: Prefix, end: number): number {
   const nz = p.nz[end];
   return nz ? end / nz : 0;
 }

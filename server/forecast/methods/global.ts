@@ -15,13 +15,13 @@ export const GF_S2 = 0;
 /** Descriptors: log1p(trailing zeros / ADI), 1 / ADI, recent share of demand periods, log1p(CV²). */
 export const GF_DESC = 4;
 /** Raw means over the last h, 2h and 4h periods (divided by the scale in the design). */
-export const GF_WIN = 3;
+const GF_WIN = 3;
 export const GF_WIDTH = 1 + GF_DESC + GF_WIN;
 
 /** Label of the global model as a member of the combination. */
 export const GLOBAL_MEMBER = 'global';
 /** Ridge weight toward the members' mean, in series-equivalents per coefficient. */
-export const GLOBAL_RIDGE = 1;
+const GLOBAL_RIDGE = 1;
 const IRLS_ROUNDS = 3;
 const U_FLOOR = 0.01;
 

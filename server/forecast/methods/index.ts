@@ -12,27 +12,6 @@ export type MethodName = (typeof METHOD_NAMES)[number];
 /** Members of the combination: level estimators of different kinds (smoothing, occurrence, aggregation, window). */
 export const COMB_MEMBERS: readonly MethodName[] = ['ses', 'tsb', 'imapa', 'ma'];
 
-export const METHOD_LABELS: Record<MethodName, string> = {
-  naive: 'Naive (last value)',
-  snaive: 'Seasonal naive',
-  ma: 'Moving average',
-  mean: 'Historical mean',
-  ses: 'Simple exponential smoothing (optimised α)',
-  ets: 'ETS damped additive trend',
-  croston: 'Croston (α 0.1)',
-  sba: 'Syntetos–Boylan approximation',
-  tsb: 'TSB (α 0.1, β 0.1)',
-  adida: 'ADIDA (aggregate–disaggregate)',
-  imapa: 'IMAPA (multiple aggregation)',
-  comb: 'Combination (mean of SES, TSB, IMAPA, MA)',
-};
-
-/**
- * Label of the automatic choice's output rows: a combination of the members (select.ts STACK_MEMBERS, each
- * under two obsolescence guards) with weights learned per demand class from the backtests (stack.ts).
- */
-export const STACK_LABEL = 'Learned combination (weights per demand class from rolling-origin backtests)';
-
 export interface MethodEnv {
   /** Season length for seasonal naive. */
   season: number;

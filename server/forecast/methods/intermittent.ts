@@ -3,8 +3,8 @@
  * Croston (classic, α 0.1), SBA (Croston × (1 − α/2)) and TSB (α 0.1 on sizes, β 0.1 on occurrence).
  */
 export const CROSTON_ALPHA = 0.1;
-export const TSB_ALPHA = 0.1;
-export const TSB_BETA = 0.1;
+const TSB_ALPHA = 0.1;
+const TSB_BETA = 0.1;
 
 /**
  * Croston's size and interval estimates at each end. The first interval counts from the series start

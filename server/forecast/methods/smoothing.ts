@@ -5,7 +5,7 @@
  */
 
 /** α grid for SES (optimised per end by one-step squared error, as forecast::ses does by likelihood). */
-export const SES_ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9];
+const SES_ALPHAS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9];
 
 /**
  * SES levels at each end. `ends` ascending, each 1..n. Returns per end the level (flat forecast) of the α
@@ -48,7 +48,7 @@ const HOLT_GRID: readonly (readonly [number, number])[] = [
   [0.5, 0.2],
   [0.8, 0.1],
 ];
-export const HOLT_PHI = 0.9;
+const HOLT_PHI = 0.9;
 
 /**
  * Damped-trend Holt (additive): l_t = l + b·φ + α e, b_t = φ b + β e (β on the error, as in ETS form).

@@ -16,7 +16,7 @@ import type { PooledParams } from '../inventory/fit.js';
 import type { InventoryContext } from '../inventory/job-fit.js';
 import type { PlanSettings } from '../inventory/settings.js';
 
-export const PLAN_INPUTS_KIND = 'sparecast-plan-inputs';
+const PLAN_INPUTS_KIND = 'sparecast-plan-inputs';
 
 export interface PlanInputsHeader {
   kind: typeof PLAN_INPUTS_KIND;

@@ -32,7 +32,7 @@ export interface PlanWorkbookJob {
 }
 
 /** The plan sheet's headers as a planner reads them. */
-export const PLAN_HEADERS: Readonly<Record<PlanColumn, string>> = {
+const PLAN_HEADERS: Readonly<Record<PlanColumn, string>> = {
   partnumber: 'Part number',
   site_code: 'Site',
   demand_class: 'Demand class',

@@ -46,7 +46,7 @@ async function fixed(out: BufferedFile, values: ArrayLike<number>): Promise<Sect
 }
 
 /** (site, part) order: the order lookups binary-search in. */
-export const byKeyCmp = (a: IndexRow, b: IndexRow) => cmp(a[1], b[1]) || cmp(a[0], b[0]);
+const byKeyCmp = (a: IndexRow, b: IndexRow) => cmp(a[1], b[1]) || cmp(a[0], b[0]);
 
 /**
  * Entry numbers in (site, part) order. The output is grouped by site and sorted by part within a site,

@@ -2,10 +2,10 @@
 import { InputError } from '../errors.js';
 
 export type Canonical = 'demand_qty' | 'date' | 'partnumber' | 'site_code';
-export const CANONICAL: readonly Canonical[] = ['demand_qty', 'date', 'partnumber', 'site_code'];
+const CANONICAL: readonly Canonical[] = ['demand_qty', 'date', 'partnumber', 'site_code'];
 
 /** Aliases, compared after lower-casing, trimming and turning spaces/dashes/dots into '_'. */
-export const ALIASES: Record<Canonical, readonly string[]> = {
+const ALIASES: Record<Canonical, readonly string[]> = {
   demand_qty: [
     'demand_qty',
     'qty',

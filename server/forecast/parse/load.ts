@@ -181,7 +181,7 @@ export interface RawDemand {
 }
 
 /** Largest accepted quantity for one row. */
-export const MAX_QTY = 1e12;
+const MAX_QTY = 1e12;
 const NUM = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 const EXCEL_SCI = /^\d+(\.\d+)?E\+\d+$/i;

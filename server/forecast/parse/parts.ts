@@ -22,7 +22,7 @@ export type PartsColumn =
 type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code'> & PartsValueColumn;
 
 /** Aliases after normalizeHeader; the part and site columns take the demand file's own aliases too. */
-export const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
+const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
   lead_time_days: [
     'lead_time_days',
     'lead_time',
@@ -122,7 +122,7 @@ const RULES: Record<ValueColumn, { int?: boolean; max?: number; what: string }> 
 };
 
 /** A service level as a share: 0.5–0.999 as is, 50–99.9 as a percentage; anything else is NaN. */
-export function serviceShare(v: number): number {
+function serviceShare(v: number): number {
   const s = v >= 50 && v <= 99.9 ? v / 100 : v;
   return s >= 0.5 && s <= 0.999 ? s : NaN;
 }

@@ -20,7 +20,7 @@ export interface Source {
 }
 
 const HEAD_BYTES = 64 * 1024;
-export const DELIMITERS = [',', ';', '\t', '|'] as const;
+const DELIMITERS = [',', ';', '\t', '|'] as const;
 
 async function readHead(filePath: string): Promise<{ head: Buffer; size: number }> {
   const st = await stat(filePath);
@@ -35,7 +35,7 @@ async function readHead(filePath: string): Promise<{ head: Buffer; size: number 
 }
 
 /** True when the bytes are valid UTF-8 (a sequence cut at the end of the buffer is allowed). */
-export function isUtf8(b: Uint8Array): boolean {
+function isUtf8(b: Uint8Array): boolean {
   let i = 0;
   const n = b.length;
   while (i < n) {
@@ -91,7 +91,7 @@ export function sniffDelimiter(text: string): string {
   return best;
 }
 
-export function decodeHead(head: Buffer, encoding: string): string {
+function decodeHead(head: Buffer, encoding: string): string {
   if (encoding === 'utf8-bom') return head.subarray(3).toString('utf8');
   if (encoding === 'utf8') return head.toString('utf8');
   return iconv
@@ -146,7 +146,7 @@ export async function openSource(
 }
 
 /** Text form of an XLSX cell value. */
-export function cellText(v: unknown): string {
+function cellText(v: unknown): string {
   if (v == null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);

@@ -23,7 +23,7 @@ const MAX_PENDING = 4 * 1024 * 1024;
  * Most characters of a part read for the head: the first rows of a real sheet, and the shared strings
  * they use, come long before. Past it, the rows found so far are the head.
  */
-export const MAX_SCAN = 256 * 1024 * 1024;
+const MAX_SCAN = 256 * 1024 * 1024;
 
 async function entries(file: string): Promise<Entry[]> {
   const fh = await open(file, 'r');

@@ -16,7 +16,7 @@ export function periodOfDay(cal: Calendar, day: number): number {
 }
 
 /** First day of a period. */
-export function dayOfPeriod(cal: Calendar, p: number): number {
+function dayOfPeriod(cal: Calendar, p: number): number {
   if (cal.freq === 'D') return p;
   if (cal.freq === 'W') return p * 7 + cal.anchor;
   return Date.UTC(Math.floor(p / 12), p % 12, 1) / 86400000;

@@ -45,7 +45,7 @@ const CACHED_BYTES = 64 * 1024 * 1024;
  * Builds the index of a finished job's output in a worker, written to tmp/ and renamed next to the
  * output. Returns the number of series. The temp file is removed only once the thread has let go of it.
  */
-export async function buildSeriesIndex(
+async function buildSeriesIndex(
   pool: WorkerPool,
   src: SeriesSource,
   signal: AbortSignal,
