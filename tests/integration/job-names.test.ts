@@ -57,7 +57,8 @@ describe('job names (AUTH=off)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'VALIDATION_ERROR', message: 'name must be at most 100 characters' });
     expect(filesIn(s.storage, 'uploads').length).toBe(before);
-    expect(filesIn(s.storage, 'tmp')).toEqual([]);
+    // an upload's own temp files (jobs still running may hold theirs, e.g. the series index being built)
+    expect(filesIn(s.storage, 'tmp').filter((f) => /^(upload|parts)-/.test(f))).toEqual([]);
   });
 
   it('PATCH /api/jobs/:id renames a job, null clears it; bad bodies get 400, unknown jobs 404', async () => {

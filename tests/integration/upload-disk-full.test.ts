@@ -64,7 +64,8 @@ describe('uploads on a full disk', () => {
       // Stop and the rest are not new jobs: never refused for the disk.
       expect((await api(s.url, 'POST', `/api/jobs/${done.body.id}/stop`)).status).not.toBe(507);
       expect((await api(s.url, 'GET', '/api/jobs')).status).toBe(200);
-      expect(filesIn(mounted, 'tmp')).toEqual([]);
+      // an upload's own temp files (jobs still running may hold theirs, e.g. the series index being built)
+      expect(filesIn(mounted, 'tmp').filter((f) => /^(upload|parts)-/.test(f))).toEqual([]);
       expect(filesIn(mounted, 'uploads')).toHaveLength(1);
 
       // Space freed: uploads are taken again once health sees it.
