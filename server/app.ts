@@ -124,8 +124,10 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     }),
   );
   // what serves a finished job's results: made in server.ts, where the service is told of them
-  const { series, sites, workbooks, inventory, replanner } = deps.results;
-  api.use(jobRoutes({ jobs: deps.jobs, commands, series, sites, workbooks, inventory, paths: deps.paths, receive }));
+  const { series, sites, workbooks, inventory, frontier, replanner } = deps.results;
+  api.use(
+    jobRoutes({ jobs: deps.jobs, commands, series, sites, workbooks, inventory, frontier, paths: deps.paths, receive }),
+  );
   api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
   api.use(notFoundHandler);
   app.use('/api', api);

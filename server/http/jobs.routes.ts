@@ -23,6 +23,7 @@ import type { JobSeries, SeriesSource } from '../jobs/results/job-series.js';
 import type { JobSites } from '../jobs/results/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { inventoryRoutes } from './inventory.routes.js';
+import type { JobFrontier } from '../jobs/results/job-frontier.js';
 import type { JobInventory } from '../jobs/results/job-inventory.js';
 import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 import { checkUploadedFile, discardUpload, parseConfigField, type createUploadReceiver } from './upload.js';
@@ -35,6 +36,7 @@ export interface JobRoutesDeps {
   paths: StoragePaths;
   workbooks: PlanWorkbooks;
   inventory: JobInventory;
+  frontier: JobFrontier;
   receive: ReturnType<typeof createUploadReceiver>;
 }
 
@@ -52,7 +54,7 @@ function jobId(req: Request): string {
 }
 
 export function jobRoutes(deps: JobRoutesDeps): Router {
-  const { jobs, commands, series, sites, workbooks, inventory, paths, receive } = deps;
+  const { jobs, commands, series, sites, workbooks, inventory, frontier, paths, receive } = deps;
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
@@ -203,7 +205,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(body);
   });
 
-  r.use(inventoryRoutes({ jobs, workbooks, plans: inventory, jobId }));
+  r.use(inventoryRoutes({ jobs, workbooks, plans: inventory, frontier, jobId }));
 
   return r;
 }
