@@ -1,13 +1,14 @@
 /**
- * The frontier of a service-level plan, made when first asked for rather than in the job: a job whose plan
- * sets each part's stock at its service level does not pay for the allocation's walk (a re-plan worker task
- * over every series) in its run. The first GET .../inventory/summary of such a plan with unit costs runs that
- * task on the interactive pool (inventory/allocate.ts: the uniform curve, the allocation's frontier and the
- * plan's own point) and keeps the answer next to the plan (storage/job-files.ts names it), stamped with the
- * plan's modification time; later summaries read it. A budget or fill-rate plan, and any re-plan, carry
- * their allocation in the job's metrics already. Concurrent requests share one task.
- * Lifecycle as the plan workbook's (plan-workbooks.ts): Delete removes the plan before this file, so a task
- * that finishes after the plan went removes what it wrote; boot keeps it for a COMPLETED job.
+ * The frontier of a service-level plan, made outside the job: a job whose plan sets each part's stock at
+ * its service level does not pay for the allocation's walk (a re-plan worker task over every series) in its
+ * run. Once the job is announced COMPLETED, or on its first GET .../inventory/summary if that comes first,
+ * a plan with unit costs gets that task on the interactive pool (inventory/allocate.ts: the uniform curve,
+ * the allocation's frontier and the plan's own point), and the answer is kept next to the plan
+ * (storage/job-files.ts names it), stamped with the plan's modification time; later summaries read it. A
+ * budget or fill-rate plan, and any re-plan, carry their allocation in the job's metrics already.
+ * Concurrent requests share one task. Lifecycle as the plan workbook's (plan-workbooks.ts): Delete removes
+ * the plan before this file, so a task that finishes after the plan went removes what it wrote; boot keeps
+ * it for a COMPLETED job.
  */
 import { promises as fs } from 'node:fs';
 import type { PlanAllocationMetrics } from '../../contract/dto.js';
@@ -49,6 +50,12 @@ export class JobFrontier implements JobFeature {
 
   /** Shutdown: tasks in flight end with the pool. */
   close(): void {}
+
+  /** A job completed: its frontier is made in the background, so its first summary need not wait for it. */
+  completed(job: Job): void {
+    // a failure here is the summary's to meet again (and say); nothing waits on this one
+    this.allocation(job).catch(() => undefined);
+  }
 
   /**
    * What the plan's allocation says (the frontier, the uniform curve, the plan's point): from the job's
