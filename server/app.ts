@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     }),
   );
   // what serves a finished job's results: made in server.ts, where the service is told of them
-  const { series, sites, workbooks, inventory, replanner } = deps.results;
+  const { series, sites, workbooks, inventory, frontier, replanner } = deps.results;
   // the checked files behind downloads, reruns and charts (it keeps nothing of a job: not a JobFeature)
   const downloads = new JobDownloads(deps.jobs, deps.paths);
   api.use(
@@ -137,6 +137,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
       sites,
       workbooks,
       inventory,
+      frontier,
       paths: deps.paths,
       receive,
     }),

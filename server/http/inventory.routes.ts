@@ -7,6 +7,7 @@ import { AppError } from '../contract/errors.js';
 import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
 import { requireRole } from './auth-middleware.js';
+import type { JobFrontier } from '../jobs/results/job-frontier.js';
 import type { JobInventory } from '../jobs/results/job-inventory.js';
 import { queryRows, summarize } from '../jobs/results/plan-query.js';
 import type { JobDownloads } from '../jobs/results/job-downloads.js';
@@ -17,12 +18,14 @@ export interface InventoryRoutesDeps {
   workbooks: PlanWorkbooks;
   /** the plans' rows, cached (a deleted or re-planned job's are forgotten through the service) */
   plans: JobInventory;
+  /** a service-level plan's frontier, made on the first summary that needs it */
+  frontier: JobFrontier;
   jobId: (req: Request) => string;
 }
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export function inventoryRoutes({ downloads, workbooks, plans, jobId }: InventoryRoutesDeps): Router {
+export function inventoryRoutes({ downloads, workbooks, plans, frontier, jobId }: InventoryRoutesDeps): Router {
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
 
@@ -70,7 +73,9 @@ export function inventoryRoutes({ downloads, workbooks, plans, jobId }: Inventor
   r.get('/jobs/:id/inventory/summary', viewer, async (req, res) => {
     const { job, rows } = await load(req);
     const sl = job.config.service_level ?? INVENTORY_DEFAULTS.service_level;
-    res.json(summarize(rows, sl, job.parts !== null, job.metrics?.inventory ?? null));
+    const inv = job.metrics?.inventory ?? null;
+    const allocation = inv ? await frontier.allocation(job) : null;
+    res.json(summarize(rows, sl, job.parts !== null, inv && allocation ? { ...inv, allocation } : inv));
   });
 
   return r;

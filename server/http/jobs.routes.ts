@@ -24,6 +24,7 @@ import type { JobSeries, SeriesSource } from '../jobs/results/job-series.js';
 import type { JobSites } from '../jobs/results/job-sites.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import { inventoryRoutes } from './inventory.routes.js';
+import type { JobFrontier } from '../jobs/results/job-frontier.js';
 import type { JobInventory } from '../jobs/results/job-inventory.js';
 import type { PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
 import { checkUploadedFile, discardUpload, parseConfigField, type createUploadReceiver } from './upload.js';
@@ -38,6 +39,7 @@ export interface JobRoutesDeps {
   paths: StoragePaths;
   workbooks: PlanWorkbooks;
   inventory: JobInventory;
+  frontier: JobFrontier;
   receive: ReturnType<typeof createUploadReceiver>;
 }
 
@@ -55,7 +57,7 @@ function jobId(req: Request): string {
 }
 
 export function jobRoutes(deps: JobRoutesDeps): Router {
-  const { jobs, commands, downloads, series, sites, workbooks, inventory, paths, receive } = deps;
+  const { jobs, commands, downloads, series, sites, workbooks, inventory, frontier, paths, receive } = deps;
   const r = Router({ caseSensitive: true });
   const viewer = requireRole('viewer');
   const planner = requireRole('planner');
@@ -206,7 +208,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(body);
   });
 
-  r.use(inventoryRoutes({ downloads, workbooks, plans: inventory, jobId }));
+  r.use(inventoryRoutes({ downloads, workbooks, plans: inventory, frontier, jobId }));
 
   return r;
 }

@@ -308,8 +308,8 @@ export class JobRunner {
   /**
    * The job-level plan step (inventory/allocate.ts): a budget or fill-rate target is spent over all series
    * at once, so once every partition has written its rows at the service level, a worker makes the plan
-   * again from the re-plan inputs with the allocation and it replaces the plan. A service-level plan with
-   * unit costs only gets its frontier (the rows stay as written); without costs there is nothing to do.
+   * again from the re-plan inputs with the allocation and it replaces the plan. A service-level plan is left
+   * as written: its frontier is made on the first summary that asks (jobs/results/job-frontier.ts).
    */
   private async allocate(
     state: Running,
@@ -320,19 +320,19 @@ export class JobRunner {
     hooks: RunHooks,
   ): Promise<{ kind: 'ok'; inventory: InventoryMetrics } | Extract<WorkerResult, { kind: 'input-error' }>> {
     const spec = planSpecOf(req.config);
-    if (spec.mode === 'service_level' && inventory.costed_series === 0) return { kind: 'ok', inventory };
-    const rewrite = spec.mode !== 'service_level';
+    // a service-level plan's rows stand as written; its frontier is made when first asked for (job-frontier.ts)
+    if (spec.mode === 'service_level') return { kind: 'ok', inventory };
     const c = req.config;
     const defaults = {
       service_level: c.service_level ?? INVENTORY_DEFAULTS.service_level,
       lead_time_days: c.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days,
       review_periods: c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
     };
-    const request = { inputsFile, planFile: rewrite ? outFile : null, defaults, spec };
+    const request = { inputsFile, planFile: outFile, defaults, spec };
     const r = await this.task(state, { kind: 'replan', request }, () => hooks.heartbeat());
     if (r.kind === 'input-error') return r;
     if (r.kind !== 'replan') throw new Error(`unexpected worker answer ${r.kind}`);
-    if (rewrite) await fs.rename(outFile, req.planTmpFile);
+    await fs.rename(outFile, req.planTmpFile);
     const a = r.result.allocation;
     if (a.costless > 0)
       hooks.log('info', `Plan: ${a.costless} series without a unit cost are planned at their service level`);

@@ -34,7 +34,8 @@ interface Artifact {
  * Every stored file of a job, in the order Delete removes them. The plan goes before its workbook: a
  * workbook build in flight looks for the plan once its file is renamed in, so either it finds the plan gone
  * and removes its own workbook, or its workbook is already there for Delete to remove after the plan
- * (jobs/results/plan-workbooks.ts). The builds and re-plans that write the others are cancelled before any goes.
+ * (jobs/results/plan-workbooks.ts); the same for the frontier of a service-level plan (job-frontier.ts). The
+ * builds and re-plans that write the others are cancelled before any goes.
  */
 const ARTIFACTS = {
   upload: { area: 'uploads', of: 'upload', name: (b) => b },
@@ -42,6 +43,7 @@ const ARTIFACTS = {
   plan: { area: 'outputs', of: 'plan', name: (b) => b },
   planInputs: { area: 'outputs', of: 'plan', name: (b) => planInputsOf(b), optional: true },
   planWorkbook: { area: 'outputs', of: 'plan', name: (b) => `${b.replace(/\.csv$/, '')}.xlsx`, cache: true },
+  planFrontier: { area: 'outputs', of: 'plan', name: (b) => `${b}.frontier.json`, cache: true },
   output: { area: 'outputs', of: 'output', name: (b) => b },
   seriesIndex: { area: 'outputs', of: 'output', name: (b) => `${b}.idx`, cache: true },
 } as const satisfies Record<string, Artifact>;
@@ -136,4 +138,5 @@ export const jobTemps = {
   seriesIndex: (paths: StoragePaths) => paths.tmpFile('series-index'),
   replan: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-replan`),
   planWorkbook: (paths: StoragePaths) => paths.tmpFile('plan-xlsx'),
+  planFrontier: (paths: StoragePaths) => paths.tmpFile('plan-frontier'),
 };

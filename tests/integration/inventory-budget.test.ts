@@ -4,7 +4,7 @@
  * budgets without costs are 400s naming the field.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -74,6 +74,9 @@ describe('plan modes', () => {
     // the plan at 95 % for every part is the uniform 95 % point
     expect(sum.plan_point).toEqual({ stock_value: u95.stock_value, expected_fill_rate: u95.expected_fill_rate });
     expect(sum.plan_point!.stock_value).toBeCloseTo(sum.overall.stock_value, 2);
+    // the run paid for no allocation: the frontier was made by the first summary and kept next to the plan
+    expect(base.metrics?.inventory?.allocation).toBeUndefined();
+    expect(existsSync(path.join(s.storage, 'outputs', `${base.id}.plan.csv.frontier.json`))).toBe(true);
     const rows = rowsOf(planText(base.id));
     for (const r of rows) {
       expect(Number(r.expected_fill_rate)).toBeGreaterThan(0);
@@ -263,5 +266,15 @@ describe('npm run forecast -- --stock-budget / --target-fill-rate', () => {
     const bad = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget', '-1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/stock_budget/);
+  });
+});
+
+describe('the frontier of a service-level plan', () => {
+  it('goes with its job on Delete', async () => {
+    const file = path.join(s.storage, 'outputs', `${base.id}.plan.csv.frontier.json`);
+    expect(existsSync(file)).toBe(true);
+    const del = await api(s.url, 'DELETE', `/api/jobs/${base.id}`);
+    expect(del.status).toBeLessThan(300);
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -5,10 +5,10 @@
  * same F that makes the plan's quantiles cover what they say), its expected units short
  * ES_i(S) = Σ_{k >= S} T_i[k], and one unit more at S buys T_i[S] fewer expected units short. With unit cost
  * c_i the gain per unit of money is T_i[S] / c_i, falling in S: the problem is separable and convex, so the
- * greedy (add the unit of largest gain, a heap) is exact at each of its own spends, and it is the same as
- * taking, for a threshold lambda, every unit whose gain is above it: S_i(lambda) = the first k with
- * T_i[k] <= lambda c_i, never below the series' floor. lambda is found by bisection, the units tied at the
- * last step are added in gain order; pure, no I/O.
+ * greedy (add the unit of largest gain) is exact at each of its own spends. From the floors, every unit in
+ * gain order is one walk (UnitOrder, a heap over the series): a budget plan is its longest prefix that fits,
+ * a fill-rate plan its shortest that reaches the target, and the frontier is read off the same walk at its
+ * money; pure, no I/O.
  */
 import { cdf, type LtdDist } from './dist.js';
 import type { Calibration } from './params.js';
@@ -278,125 +278,133 @@ export interface Allocation {
 
 export const UNIFORM_LEVELS = [0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995] as const;
 const FRONTIER_POINTS = 24;
-
-/** Per lambda: S, stock value, expected units short (all series and costed ones). */
-interface Eval {
-  value: number;
-  short: number;
-  costedShort: number;
-}
+/** The walk keeps (stock value, expected units short) about this many times between the floors and 99.5 %. */
+const SAMPLES = 4096;
 
 export class NoCostsError extends Error {}
 
+/**
+ * The units above the floors, in the greedy's order: every unit k >= floor_i of a costed series with a gain
+ * T_i[k] / c_i > 0, largest gain first. The series of a unit rides in the low bits of its gain's double
+ * (ceil(log2 n) of the 52 mantissa bits), so the order is exact up to gains within a relative
+ * 2^-(52 - bits) of each other (below 1e-9 for a million series), which the walk takes either way round. A
+ * series' own units need no index: the walk adds them from S up, and a key only says which series' next unit
+ * comes now. The keys are placed in buckets by their top 16 bits (sign, exponent, 4 mantissa bits: the
+ * gains' order, 1/16 of an octave wide) and a bucket is sorted (natively) only when the walk reaches it, so
+ * a walk that stops early sorts little. Typed arrays only.
+ */
+class UnitOrder {
+  private readonly key: Float64Array;
+  private readonly bits: Uint32Array;
+  private readonly mask: number;
+  /** bucket h holds key[start[h] .. start[h + 1]) */
+  private readonly start: Int32Array;
+  private bucket = BUCKETS;
+  /** the next key, walking down; below `floor` the next bucket is sorted first */
+  private pos = -1;
+  private floor = 0;
+
+  constructor(
+    set: TailSet,
+    readonly S: Int32Array,
+  ) {
+    let units = 0;
+    for (let i = 0; i < set.size; i++) if (set.costed(i)) units += Math.max(0, set.len[i] - S[i]);
+    const raw = new Float64Array(units);
+    const rawBits = new Uint32Array(raw.buffer);
+    let b = 1;
+    while (2 ** b < set.size) b++;
+    const mask = b >= 32 ? 0xffffffff : 2 ** b - 1;
+    const start = new Int32Array(BUCKETS + 1);
+    let u = 0;
+    for (let i = 0; i < set.size; i++) {
+      if (!set.costed(i)) continue;
+      const o = set.off[i];
+      const c = set.cost[i];
+      for (let k = S[i]; k < set.len[i]; k++) {
+        const g = set.t[o + k] / c;
+        if (!(g > 0)) break;
+        raw[u] = g;
+        // little endian: word 2u is the low half of the mantissa
+        rawBits[2 * u] = ((rawBits[2 * u] & ~mask) | i) >>> 0;
+        start[(rawBits[2 * u + 1] >>> 16) + 1]++;
+        u++;
+      }
+    }
+    for (let h = 1; h <= BUCKETS; h++) start[h] += start[h - 1];
+    const key = new Float64Array(u);
+    const next = start.slice(0, BUCKETS);
+    for (let j = 0; j < u; j++) key[next[rawBits[2 * j + 1] >>> 16]++] = raw[j];
+    this.key = key;
+    this.bits = new Uint32Array(key.buffer);
+    this.mask = mask;
+    this.start = start;
+  }
+
+  /** The series whose next unit comes first (-1: none left); `take` adds it. */
+  peek(): number {
+    while (this.pos < this.floor) {
+      if (this.bucket === 0) return -1;
+      const h = --this.bucket;
+      const lo = this.start[h];
+      const hi = this.start[h + 1];
+      if (hi - lo > 1) this.key.subarray(lo, hi).sort();
+      this.floor = lo;
+      this.pos = hi - 1;
+    }
+    return (this.bits[2 * this.pos] & this.mask) >>> 0;
+  }
+
+  /** Adds the unit `peek` just named (series i). */
+  take(i: number): void {
+    this.S[i]++;
+    this.pos--;
+  }
+}
+
+/** Buckets of UnitOrder: the top 16 bits of a positive double. */
+const BUCKETS = 1 << 15;
+
+/**
+ * The allocation the spec asks for, and its frontier, from one walk over the units in gain order: from the
+ * floors, a budget plan is the longest prefix that fits, a fill-rate plan the shortest that reaches the target
+ * (both exact for this separable convex problem at their own spend), and every frontier point is the prefix
+ * at its money, read off the same walk.
+ */
 export function allocate(set: TailSet, spec: PlanSpec, opts: { frontier?: boolean } = {}): Allocation {
   const n = set.size;
   let demand = 0;
   let costedDemand = 0;
   let costless = 0;
-  let lamMax = 0;
-  let lamMin = Infinity;
+  // the walk starts from the floors: their value and expected units short (all series / costed ones)
+  let value = 0;
+  let short = 0;
+  let costedShort = 0;
+  const S = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     demand += set.mean[i];
     if (!set.costed(i)) {
       costless++;
+      S[i] = set.base[i];
+      short += set.short(i, S[i]);
       continue;
     }
     costedDemand += set.mean[i];
-    const c = set.cost[i];
-    lamMax = Math.max(lamMax, set.tail(i, set.floor[i]) / c);
-    lamMin = Math.min(lamMin, TAIL_EPS / c / 4);
+    S[i] = set.floor[i];
+    value += S[i] * set.cost[i];
+    const sh = set.short(i, S[i]);
+    short += sh;
+    costedShort += sh;
   }
   const costed = n - costless;
   if (spec.mode !== 'service_level' && costed === 0)
     throw new NoCostsError(
       'No part of this plan has a unit cost, so a stock budget or fill-rate target cannot be spent.',
     );
-  const S = new Int32Array(n);
-  const atLambda = (lam: number, into: Int32Array | null): Eval => {
-    const e: Eval = { value: 0, short: 0, costedShort: 0 };
-    for (let i = 0; i < n; i++) {
-      let s: number;
-      if (!set.costed(i)) s = set.base[i];
-      else {
-        s = set.firstAtMost(i, lam * set.cost[i], set.floor[i]);
-        e.value += s * set.cost[i];
-      }
-      if (into) into[i] = s;
-      const sh = set.short(i, s);
-      e.short += sh;
-      if (set.costed(i)) e.costedShort += sh;
-    }
-    return e;
-  };
-  const fillOf = (short: number, d: number) => (d > 0 ? 1 - short / d : 1);
-  const valueAt = (lam: number) => {
-    let v = 0;
-    for (let i = 0; i < n; i++)
-      if (set.costed(i)) v += set.firstAtMost(i, lam * set.cost[i], set.floor[i]) * set.cost[i];
-    return v;
-  };
-  // bisection on log lambda: lo gives more stock than hi
-  const bisect = (ok: (lam: number) => boolean): { lo: number; hi: number } => {
-    let lo = lamMin;
-    let hi = lamMax * 1.000001 + 1e-300;
-    for (let it = 0; it < 80 && hi / lo > 1 + 1e-12; it++) {
-      const mid = Math.sqrt(lo * hi);
-      if (ok(mid)) hi = mid;
-      else lo = mid;
-    }
-    return { lo, hi };
-  };
-  let belowFloors = false;
-  let unreachable = false;
-  if (spec.mode === 'service_level') {
-    for (let i = 0; i < n; i++) S[i] = set.base[i];
-  } else if (spec.mode === 'budget') {
-    const B = spec.stockBudget ?? 0;
-    if (valueAt(lamMax * 1.000001 + 1e-300) > B + 1e-9) {
-      belowFloors = true;
-      atLambda(lamMax * 1.000001 + 1e-300, S);
-    } else {
-      // hi: the largest spend within the budget found; units between lo and hi go in gain order while they fit
-      const { lo, hi } = bisect((lam) => valueAt(lam) <= B + 1e-9);
-      const e = atLambda(hi, S);
-      let spent = e.value;
-      for (const [, i] of tiedUnits(set, S, lo)) {
-        if (spent + set.cost[i] > B + 1e-9) continue;
-        S[i]++;
-        spent += set.cost[i];
-      }
-    }
-  } else {
-    const target = spec.targetFillRate ?? 0.95;
-    const reach = (lam: number) => fillOf(atLambda(lam, null).short, demand) >= target;
-    if (!reach(lamMin)) {
-      unreachable = true;
-      atLambda(lamMin, S);
-    } else {
-      const { lo, hi } = bisect((lam) => !reach(lam));
-      // hi just misses the target: add the tied units in gain order until it is met
-      let short = atLambda(hi, S).short;
-      for (const [, i] of tiedUnits(set, S, lo)) {
-        if (fillOf(short, demand) >= target) break;
-        short -= set.tail(i, S[i]);
-        S[i]++;
-      }
-    }
-  }
-  let stockValue = 0;
-  let short = 0;
-  let costedShort = 0;
-  for (let i = 0; i < n; i++) {
-    const sh = set.short(i, S[i]);
-    short += sh;
-    if (set.costed(i)) {
-      stockValue += S[i] * set.cost[i];
-      costedShort += sh;
-    }
-  }
-  const frontier: FrontierPoint[] = [];
+  const fillOf = (sh: number, d: number) => (d > 0 ? 1 - sh / d : 1);
   const uniform: UniformPoint[] = [];
-  if (opts.frontier !== false && costed > 0) {
+  const withFrontier = opts.frontier !== false && costed > 0;
+  if (withFrontier)
     for (const tau of UNIFORM_LEVELS) {
       let v = 0;
       let sh = 0;
@@ -408,20 +416,89 @@ export function allocate(set: TailSet, spec: PlanSpec, opts: { frontier?: boolea
       }
       uniform.push({ service_level: tau, stock_value: v, expected_fill_rate: fillOf(sh, costedDemand) });
     }
-    // from the lambda that spends the uniform 80 % plan's value (or the floors) to the one that spends 99.5 %'s
-    const v0 = Math.min(uniform[0].stock_value, stockValue);
-    const v1 = Math.max(uniform[uniform.length - 1].stock_value, stockValue);
-    const l0 = bisect((lam) => valueAt(lam) <= v0).hi;
-    const l1 = bisect((lam) => valueAt(lam) <= v1).lo;
-    for (let j = 0; j < FRONTIER_POINTS; j++) {
-      const lam = l0 * Math.pow(l1 / l0, j / (FRONTIER_POINTS - 1));
-      const e = atLambda(lam, null);
-      frontier.push({ stock_value: e.value, expected_fill_rate: fillOf(e.costedShort, costedDemand) });
+  const floorValue = value;
+  const top = withFrontier ? uniform[uniform.length - 1].stock_value : 0;
+  const eps = (x: number) => 1e-9 * Math.max(1, Math.abs(x));
+
+  let plan: Int32Array | null = null;
+  let belowFloors = false;
+  let unreachable = false;
+  if (spec.mode === 'service_level') {
+    plan = new Int32Array(n);
+    for (let i = 0; i < n; i++) plan[i] = set.base[i];
+  }
+  const B = spec.stockBudget ?? 0;
+  const target = spec.targetFillRate ?? 0.95;
+  if (spec.mode === 'budget' && floorValue > B + eps(B)) {
+    belowFloors = true;
+    plan = S.slice();
+  }
+  // the walk goes on to the 99.5 % plan's money (or the service-level plan's, or the budget, when higher)
+  let need = top;
+  const planValue = (): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) if (set.costed(i)) v += set.base[i] * set.cost[i];
+    return v;
+  };
+  if (withFrontier && spec.mode === 'service_level') need = Math.max(need, planValue());
+  // (stock value, costed units short) every `step` of money from the floors on
+  const span = Math.max(need, spec.mode === 'budget' ? B : 0) - floorValue;
+  const step = span > 0 ? span / SAMPLES : Math.max(1, floorValue) / SAMPLES;
+  const sv: number[] = [value];
+  const ss: number[] = [costedShort];
+  let mark = value + step;
+  const order = new UnitOrder(set, S);
+  for (;;) {
+    if (!plan && spec.mode === 'fill_rate' && fillOf(short, demand) >= target) plan = S.slice();
+    const i = order.peek();
+    if (i < 0) break;
+    const c = set.cost[i];
+    if (!plan && spec.mode === 'budget' && value + c > B + eps(B)) plan = S.slice();
+    if (plan && (!withFrontier || value >= need)) break;
+    const g = set.t[set.off[i] + S[i]];
+    order.take(i);
+    value += c;
+    short -= g;
+    costedShort -= g;
+    if (value >= mark) {
+      sv.push(value);
+      ss.push(costedShort);
+      mark = value + step;
     }
-    frontier.sort((a, b) => a.stock_value - b.stock_value || a.expected_fill_rate - b.expected_fill_rate);
+  }
+  if (!plan) {
+    // the walk ran out of units: every tail is stocked to its end
+    if (spec.mode === 'fill_rate') unreachable = true;
+    plan = S.slice();
+  }
+  sv.push(value);
+  ss.push(costedShort);
+
+  let stockValue = 0;
+  short = 0;
+  costedShort = 0;
+  for (let i = 0; i < n; i++) {
+    const sh = set.short(i, plan[i]);
+    short += sh;
+    if (set.costed(i)) {
+      stockValue += plan[i] * set.cost[i];
+      costedShort += sh;
+    }
+  }
+  const frontier: FrontierPoint[] = [];
+  if (withFrontier) {
+    // from the uniform 80 % plan's value (or the plan's, or the floors') to the 99.5 % one's (or the plan's)
+    const v0 = Math.max(floorValue, Math.min(uniform[0].stock_value, stockValue));
+    const v1 = Math.max(top, stockValue);
+    let k = 0;
+    for (let j = 0; j < FRONTIER_POINTS; j++) {
+      const at = v0 + ((v1 - v0) * j) / (FRONTIER_POINTS - 1);
+      while (k + 1 < sv.length && sv[k + 1] <= at + eps(at)) k++;
+      frontier.push({ stock_value: sv[k], expected_fill_rate: fillOf(ss[k], costedDemand) });
+    }
   }
   return {
-    S,
+    S: plan,
     mode: spec.mode,
     stockValue,
     expectedFill: fillOf(short, demand),
@@ -432,17 +509,4 @@ export function allocate(set: TailSet, spec: PlanSpec, opts: { frontier?: boolea
     frontier,
     uniform,
   };
-}
-
-/** The units between S (at lambda hi) and S at lambda lo, as [gain, series], largest gain first. */
-function tiedUnits(set: TailSet, S: Int32Array, lo: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < set.size; i++) {
-    if (!set.costed(i)) continue;
-    const c = set.cost[i];
-    const end = set.firstAtMost(i, lo * c, set.floor[i]);
-    for (let k = S[i]; k < end; k++) out.push([set.tail(i, k) / c, i]);
-  }
-  // per series the gains fall with k, so a stable sort keeps each series' units in order
-  return out.sort((a, b) => b[0] - a[0]);
 }

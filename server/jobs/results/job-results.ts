@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js';
 import type { StoragePaths } from '../../storage/paths.js';
 import type { JobService } from '../job.service.js';
 import type { WorkerPool } from '../worker-pool.js';
+import { JobFrontier } from './job-frontier.js';
 import { JobInventory } from './job-inventory.js';
 import { JobReplan } from './job-replan.js';
 import { JobSeries } from './job-series.js';
@@ -17,6 +18,7 @@ export interface JobResults {
   sites: JobSites;
   workbooks: PlanWorkbooks;
   inventory: JobInventory;
+  frontier: JobFrontier;
   replanner: JobReplan;
 }
 
@@ -27,6 +29,7 @@ export function jobResults(jobs: JobService, interactive: WorkerPool, paths: Sto
     sites: new JobSites(interactive),
     workbooks: new PlanWorkbooks(interactive, paths),
     inventory: new JobInventory(),
+    frontier: new JobFrontier(interactive, paths),
     replanner: new JobReplan(jobs, interactive, paths),
   };
 }

@@ -13,6 +13,7 @@ import {
   niceMax,
   planCell,
 } from '../../../client/src/lib/inventory-view.js';
+import { fillAt, sameMoney } from '../../../client/src/lib/inventory-view.js';
 import { en, id } from '../../../client/src/lib/i18n/messages.js';
 import { isMessageKey } from '../../../client/src/lib/i18n/translate.js';
 
@@ -209,5 +210,30 @@ describe('inventory API', () => {
     const keys = Object.keys(en).filter((k) => k.startsWith('inv.'));
     expect(keys.length).toBeGreaterThan(40);
     for (const k of keys) expect(id[k as keyof typeof en], k).toBeTruthy();
+  });
+});
+
+describe('the frontier sentence', () => {
+  const uniform = [
+    { service_level: 0.9, stock_value: 100, expected_fill_rate: 0.8 },
+    { service_level: 0.95, stock_value: 200, expected_fill_rate: 0.883 },
+  ];
+  const frontier = [
+    { stock_value: 80, expected_fill_rate: 0.85 },
+    { stock_value: 150, expected_fill_rate: 0.93 },
+    { stock_value: 250, expected_fill_rate: 0.97 },
+  ];
+  it('reads the allocation at the uniform plan’s money, between its points', () => {
+    expect(fillAt(frontier, 200)).toBeCloseTo(0.95, 12);
+    expect(fillAt(frontier, 50)).toBeNull();
+    expect(fillAt(frontier, 300)).toBeNull();
+    expect(sameMoney({ uniform, frontier, service_level: 0.95 })).toEqual({
+      level: 0.95,
+      uniform: 0.883,
+      better: 0.95,
+    });
+    // a job at 90 %: the sentence is about its own level
+    expect(sameMoney({ uniform, frontier, service_level: 0.9 })?.level).toBe(0.9);
+    expect(sameMoney({ uniform: [], frontier, service_level: 0.95 })).toBeNull();
   });
 });

@@ -30,6 +30,42 @@ class FakeApi implements ReplanApi {
 }
 
 describe('ReplanForm', () => {
+  it('plans by a budget or a fill-rate target: follows the job, checks the figure as the server does, sends it', async () => {
+    const api = new FakeApi();
+    const f = new ReplanForm(api, 'j', async () => undefined);
+    f.follow({ service_level: 0.95, plan_mode: 'fill_rate', target_fill_rate: 0.975 });
+    expect([f.mode, f.fillRate]).toEqual(['fill_rate', '97.5']);
+    for (const [v, problem] of [
+      ['49', 'replan.bad.fill'],
+      ['', 'replan.bad.fill'],
+      ['99.95', 'replan.bad.fill'],
+      ['50', null],
+      ['99.9', null],
+    ] as const) {
+      f.edit('fillRate', v);
+      expect(f.problem, v).toBe(problem);
+    }
+    f.edit('mode', 'budget');
+    for (const [v, problem] of [
+      ['', 'replan.bad.budget'],
+      ['0', 'replan.bad.budget'],
+      ['-5', 'replan.bad.budget'],
+      ['1e16', 'replan.bad.budget'],
+      ['2500.5', null],
+    ] as const) {
+      f.edit('budget', v);
+      expect(f.problem, v).toBe(problem);
+    }
+    expect(await f.submit()).toBe(true);
+    expect(api.sent[0]).toMatchObject({ plan_mode: 'budget', stock_budget: 2500.5 });
+    expect(api.sent[0]).not.toHaveProperty('target_fill_rate');
+    f.edit('mode', 'fill_rate');
+    f.edit('fillRate', '96.5');
+    await f.submit();
+    expect(api.sent[1]).toMatchObject({ plan_mode: 'fill_rate', target_fill_rate: 0.965 });
+    expect(api.sent[1]).not.toHaveProperty('stock_budget');
+  });
+
   it('follows the job settings until the planner edits a field, then sends numbers and reloads', async () => {
     const api = new FakeApi();
     let reloads = 0;
@@ -40,7 +76,9 @@ describe('ReplanForm', () => {
     f.follow({ service_level: 0.8 }); // a push while editing does not overwrite the planner's choice
     expect(f.level).toBe(0.99);
     expect(await f.submit()).toBe(true);
-    expect(api.sent).toEqual([{ service_level: 0.99, lead_time_days: 14, review_periods: 2 }]);
+    expect(api.sent).toEqual([
+      { service_level: 0.99, lead_time_days: 14, review_periods: 2, plan_mode: 'service_level' },
+    ]);
     expect(reloads).toBe(1);
     expect(f.last?.rows).toBe(3);
     f.follow({ service_level: 0.8 }); // after a re-plan it follows again

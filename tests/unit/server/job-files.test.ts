@@ -30,7 +30,16 @@ const row = {
 describe('job files', () => {
   it('names every artifact of a job, each a distinct file of uploads/ or outputs/', () => {
     const f = jobFiles(paths, row);
-    expect(ARTIFACT_NAMES).toEqual(['upload', 'parts', 'plan', 'planInputs', 'planWorkbook', 'output', 'seriesIndex']);
+    expect(ARTIFACT_NAMES).toEqual([
+      'upload',
+      'parts',
+      'plan',
+      'planInputs',
+      'planWorkbook',
+      'planFrontier',
+      'output',
+      'seriesIndex',
+    ]);
     expect(f).toMatchObject({
       upload: path.join(root, 'uploads', 'abc123.xlsx'),
       parts: path.join(root, 'uploads', 'abc123.parts.csv'),
@@ -39,6 +48,7 @@ describe('job files', () => {
       plan: path.join(root, 'outputs', 'abc123.plan.csv'),
       planInputs: path.join(root, 'outputs', 'abc123.plan.csv.inputs'),
       planWorkbook: path.join(root, 'outputs', 'abc123.plan.xlsx'),
+      planFrontier: path.join(root, 'outputs', 'abc123.plan.csv.frontier.json'),
     });
     const all = ARTIFACT_NAMES.map((a) => f[a]);
     expect(new Set(all).size).toBe(all.length);
@@ -52,6 +62,7 @@ describe('job files', () => {
       jobTemps.seriesIndex(paths),
       jobTemps.replan(paths, row.id),
       jobTemps.planWorkbook(paths),
+      jobTemps.planFrontier(paths),
     ];
     for (const t of temps) expect(path.dirname(t)).toBe(paths.tmp);
     expect(new Set(temps).size).toBe(temps.length);
@@ -79,7 +90,14 @@ describe('job files', () => {
   it('keeps a completed row its files at boot, only the uploads of an unfinished one', () => {
     expect(keptFiles({ ...row, status: 'COMPLETED' })).toEqual({
       uploads: ['abc123.xlsx', 'abc123.parts.csv'],
-      outputs: ['abc123.plan.csv', 'abc123.plan.csv.inputs', 'abc123.plan.xlsx', 'abc123.csv', 'abc123.csv.idx'],
+      outputs: [
+        'abc123.plan.csv',
+        'abc123.plan.csv.inputs',
+        'abc123.plan.xlsx',
+        'abc123.plan.csv.frontier.json',
+        'abc123.csv',
+        'abc123.csv.idx',
+      ],
     });
     expect(keptFiles({ ...row, status: 'FAILED' })).toEqual({
       uploads: ['abc123.xlsx', 'abc123.parts.csv'],
