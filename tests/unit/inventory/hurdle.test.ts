@@ -5,8 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyHurdle,
+  cellOf,
   fitHurdle,
+  HURDLE_SHRINK,
   hurdleFeatures,
+  hurdleLevel,
   HurdleWindows,
   recurWithin,
   sinceBucket,
@@ -121,5 +124,33 @@ describe('the hurdle', () => {
     const z = [0, 0];
     applyHurdle(learned, { ...at(3), size: 0 }, z);
     expect(z).toEqual([0, 0]);
+  });
+
+  it("a cell moves the engine's mean by its evidence: few windows with a demand, little change", () => {
+    const w = windowsOf(histories(400, 48, 3), 6);
+    const full = fitHurdle(w, { ...HURDLE_SHRINK, toward: 0 });
+    const model = fitHurdle(w);
+    expect(model.toward).toBeGreaterThan(0);
+    const engine = 0.5;
+    const moved = [at(0, 2, 'erratic'), at(12, 2, 'erratic'), at(30, 2, 'erratic')].map((f) => {
+      const c = cellOf(model, f.key);
+      const [m, mf] = [[engine], [engine]];
+      applyHurdle(model, f, m);
+      applyHurdle(full, f, mf);
+      // the hurdle's correction, scaled by nPos / (nPos + toward): toward the engine's mean, never past it
+      const share = c.nPos / (c.nPos + model.toward!);
+      expect(m[0] - engine).toBeCloseTo(share * (mf[0] - engine), 9);
+      expect(Math.abs(m[0] - engine)).toBeLessThan(Math.abs(mf[0] - engine));
+      return { share, nPos: c.nPos };
+    });
+    // a cell with more windows with a demand keeps more of its correction
+    const [busy, , quiet] = moved;
+    expect(busy.nPos).toBeGreaterThan(quiet.nPos);
+    expect(busy.share).toBeGreaterThan(quiet.share);
+    // the forecast and the plan read the same shrunk mean: a flat level through hurdleLevel is applyHurdle's
+    const f = at(12, 2, 'erratic');
+    const m = Array.from({ length: 6 }, () => engine);
+    applyHurdle(model, f, m);
+    expect(hurdleLevel(model, f, engine)).toBeCloseTo(m[0], 12);
   });
 });
