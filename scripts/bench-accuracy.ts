@@ -2,10 +2,14 @@
  * Accuracy benchmark on the shared holdout sets (README of the shared data): every method and auto are run on
  * <name>-train.csv, their output scored against <name>-test.csv as shared/tools/score.mjs does, and the auto
  * output is also scored by score.mjs itself as a cross-check.
- *   node --import tsx scripts/bench-accuracy.ts [--only carparts] [--methods auto,sba]
+ *   node --import tsx scripts/bench-accuracy.ts [--only carparts] [--methods auto,sba] [--validate]
+ * The peers (every single method) run without the job's hurdle (inventory/hurdle.ts), as a planner would get
+ * them from another tool; 'auto-raw' is the automatic choice without it, the engine's own point forecast.
+ * --validate: the last h periods of each training file become the test (an in-history holdout, as
+ * bench:inventory --validate); the real test files are then not read at all.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +24,7 @@ import {
   readDemand,
   type EngineContext,
 } from '../server/forecast/index.js';
+import { holdout, scorerLib } from './in-history.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.SHARED_DATA ?? resolve(root, '../shared/data');
@@ -33,7 +38,8 @@ const SETS = [
   { name: 'carparts', h: 12 },
   { name: 'auto-sb', h: 6 },
 ].filter((s) => !opt('only') || s.name === opt('only'));
-const methods = opt('methods')?.split(',') ?? ['auto', ...METHOD_NAMES];
+const methods = opt('methods')?.split(',') ?? ['auto', 'auto-raw', ...METHOD_NAMES];
+const validate = args.includes('--validate');
 if (!existsSync(join(shared, 'carparts-train.csv'))) {
   console.error(`Shared data not found in ${shared}: set SHARED_DATA to the folder with carparts-train.csv.`);
   process.exit(2);
@@ -152,8 +158,13 @@ function score(
 const tmp = mkdtempSync(join(tmpdir(), 'bench-acc-'));
 try {
   for (const set of SETS) {
-    const trainFile = join(shared, `${set.name}-train.csv`),
+    let trainFile = join(shared, `${set.name}-train.csv`),
       testFile = join(shared, `${set.name}-test.csv`);
+    if (validate) {
+      const dir = join(tmp, set.name);
+      mkdirSync(dir, { recursive: true });
+      ({ train: trainFile, test: testFile } = holdout(await scorerLib(shared), trainFile, set.h, dir));
+    }
     const base: JobConfig = {
       forecast_horizon: set.h,
       forecast_start_date: null,
@@ -190,10 +201,12 @@ try {
     let autoFile = '',
       autoMetrics: unknown = null;
     for (const method of methods) {
-      const cfg = { ...base, method };
+      const cfg = { ...base, method: method === 'auto-raw' ? 'auto' : method };
       const t0 = performance.now();
       const prep = await engine.loadDemand(trainFile, trainFile, cfg);
       Object.assign(prep.context, ctxOverride);
+      // the peers and the engine's own point forecast: without the job's hurdle
+      if (method !== 'auto') delete prep.context.hurdle;
       const res = prep.partitions.map((p) =>
         engine.forecastPartition(p, prep.context, cfg, { progress() {}, shouldStop: () => false }),
       );
@@ -207,8 +220,9 @@ try {
       }
     }
     const z = table[0]?.zero ?? NaN;
+    const note = validate ? ` (IN-HISTORY HOLDOUT: last ${set.h} training periods)` : '';
     console.log(
-      `\n${set.name} (h ${set.h}): ${table[0]?.scored} series scored; all-zero forecast RMSSE ${z.toFixed(3)}`,
+      `\n${set.name}${note} (h ${set.h}): ${table[0]?.scored} series scored; all-zero forecast RMSSE ${z.toFixed(3)}`,
     );
     console.log(
       `  ${'method'.padEnd(9)} ${'RMSSE'.padStart(7)} ${'wRMSSE'.padStart(7)} ${'MASE'.padStart(7)} ${'bias %'.padStart(8)} ${'seconds'.padStart(8)}`,
@@ -217,7 +231,7 @@ try {
       console.log(
         `  ${r.method.padEnd(9)} ${r.rmsse.toFixed(3).padStart(7)} ${r.wrmsse.toFixed(3).padStart(7)} ${r.mase.toFixed(3).padStart(7)} ${r.bias.toFixed(1).padStart(8)} ${r.seconds.toFixed(2).padStart(8)}`,
       );
-    const singles = table.filter((r) => r.method !== 'auto');
+    const singles = table.filter((r) => !r.method.startsWith('auto'));
     if (singles.length > 1) {
       let best = 0;
       for (let i = 0; i < singles[0].per.length; i++) best += Math.min(...singles.map((r) => r.per[i]));
@@ -236,6 +250,14 @@ try {
       console.log(
         `  goal: auto RMSSE ≤ ${goal} with |bias| ≤ 15 % → ${met ? 'MET' : `NOT MET (RMSSE ${a.rmsse.toFixed(3)}, ${(100 * (a.rmsse / goal - 1)).toFixed(1)} % above)`}`,
       );
+      const peers = singles.filter((r) => r.method !== 'zero');
+      if (peers.length > 0) {
+        const best = peers.reduce((x, y) => (y.rmsse < x.rmsse ? y : x));
+        console.log(
+          `  ${a.rmsse < best.rmsse ? 'PASS' : 'MISS'} floor (issue 20): auto RMSSE ${a.rmsse.toFixed(3)} < every ` +
+            `non-zero peer's (best ${best.method} ${best.rmsse.toFixed(3)}, without the hurdle)`,
+        );
+      }
       if (autoMetrics) {
         const m = autoMetrics as { chosen: unknown; naive: unknown; sba: unknown };
         console.log(

@@ -7,19 +7,22 @@
  * CLI with --plan off (no fit in the read phase, no plan rows), on the same file and threads; wall time = the
  * CLI's own "seconds" (best of --repeat runs, alone and with the plan interleaved), peak RSS = the CLI
  * process's (worker threads included; the highest of the runs). Reports; always exits 0.
- *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--validate] [--repeat 2] [--no-time]
- *        [--keep] [--big-scale 84 | --no-big]
+ *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--validate [--earlier]] [--repeat 2]
+ *        [--no-time] [--keep] [--big-scale 84 | --no-big]
  * After the scores, issue 20's one-mean checks (meanChecks): ltd_mean = the forecast CSV's mean over P, and
  * the bias of ltd_mean against the holdout, overall and by periods since the last demand.
  * --validate: the last max(P) periods of each training file become the test (an in-history holdout); the real
- * test files are then not read at all. --keep: leave the plans and holdout files in the temp folder (printed).
+ * test files are then not read at all. --earlier (with --validate): the max(P) periods before those, the last
+ * max(P) dropped (a second in-history origin, so that a setting is not chosen on one window of time).
+ * --keep: leave the plans and holdout files in the temp folder (printed).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeDemandFile } from './generate-demand.js';
+import { holdout } from './in-history.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = process.env.SHARED_DATA ?? resolve(root, '../shared/data');
@@ -30,6 +33,8 @@ const opt = (k: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const validate = args.includes('--validate');
+/** --earlier: with --validate, the in-history origin one max(P) earlier (the last max(P) periods dropped first) */
+const earlier = validate && args.includes('--earlier');
 const REPEAT = Math.max(1, Number(opt('repeat') ?? 2));
 const SETS = [
   { name: 'carparts', h: 12, best: 0.283 },
@@ -48,43 +53,6 @@ const node = (script: string, a: string[], tsx = false, cwd = root) =>
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-const dateOf = (freq: string, p: number) => {
-  if (freq === 'M') return `${Math.floor(p / 12)}-${String((p % 12) + 1).padStart(2, '0')}-01`;
-  return new Date((freq === 'W' ? 7 * p - 3 : p) * 864e5).toISOString().slice(0, 10);
-};
-
-/** In-history holdout: the train file without its last V periods, and those periods as a test file. */
-function holdout(trainFile: string, V: number, dir: string): { train: string; test: string } {
-  const lines = readFileSync(trainFile, 'utf8')
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .filter((l) => l.trim());
-  const rows = lines.slice(1).map((l) => {
-    const f = l.split(',');
-    return { l, day: lib.dayNumber(f[1]) as number, key: f[2] + ',' + f[3], q: Number(f[0]) };
-  });
-  const freq = lib.detectFreq(new Set(rows.map((r) => r.day))) as string;
-  const per = lib.periodOf[freq] as (d: number) => number;
-  let end = -Infinity;
-  for (const r of rows) end = Math.max(end, per(r.day));
-  const cut = end - V;
-  const test = new Map<string, Float64Array>();
-  for (const r of rows) {
-    if (per(r.day) <= cut) continue;
-    let a = test.get(r.key);
-    if (!a) test.set(r.key, (a = new Float64Array(V)));
-    a[per(r.day) - cut - 1] += r.q;
-  }
-  const keys = new Set(rows.filter((r) => per(r.day) <= cut).map((r) => r.key));
-  let tt = 'date,partnumber,site_code,demand_qty\n';
-  for (const k of keys)
-    for (let t = 0; t < V; t++) tt += `${dateOf(freq, cut + 1 + t)},${k},${test.get(k)?.[t] ?? 0}\n`;
-  const train = join(dir, 'holdout-train.csv'),
-    testFile = join(dir, 'holdout-test.csv');
-  writeFileSync(train, [lines[0], ...rows.filter((r) => per(r.day) <= cut).map((r) => r.l)].join('\n') + '\n');
-  writeFileSync(testFile, tt);
-  return { train, test: testFile };
-}
 
 /** One CLI run; its own "seconds" figure (the run, without node's start-up) and its peak RSS. */
 function cli(a: string[]): { seconds: number; rssMb: number; stdout: string } {
@@ -295,7 +263,7 @@ try {
     const parts = lib.readParts(partsFile) as Map<string, { L: number; cost: number }>;
     const maxP = Math.max(...[...parts.values()].map((p) => p.L + 1));
     const files = validate
-      ? holdout(join(shared, `${set.name}-train.csv`), maxP, dir)
+      ? holdout(lib, join(shared, `${set.name}-train.csv`), maxP, dir, earlier ? maxP : 0)
       : { train: join(shared, `${set.name}-train.csv`), test: join(shared, `${set.name}-test.csv`) };
     const h = String(validate ? maxP : set.h);
     const plan = join(dir, 'ours', 'sparecast.csv');
@@ -316,7 +284,9 @@ try {
       .map((l) => JSON.parse(l) as Score);
     const peers = scores.filter((s) => !s.plan.startsWith('sparecast') && s.plan !== 'zero');
     const bestPeer = peers.reduce((a, b) => (b.spl_mean < a.spl_mean ? b : a));
-    const holdoutNote = validate ? ` (IN-HISTORY HOLDOUT: last ${maxP} training periods)` : '';
+    const holdoutNote = validate
+      ? ` (IN-HISTORY HOLDOUT: ${earlier ? `the ${maxP} training periods before the last ${maxP}` : `last ${maxP} training periods`})`
+      : '';
     console.log(`\n${set.name}${holdoutNote}: ${scores[0].n_evaluated} series scored, P = L + 1, CLI ${run.seconds} s`);
     console.log(`  ${summary}`);
     const cols = TAUS.map((t) => `cov${t}`.padStart(8)).join('');

@@ -4,6 +4,7 @@ import type { Notice } from '../contract/vocab.js';
 import type { Selection, WeightPrior } from './choose/choose.js';
 import type { SeasonProfile } from './series/season.js';
 import type { InventoryContext } from './inventory/job-fit.js';
+import type { HurdleModel } from './inventory/hurdle.js';
 
 /** How each series' model history starts (the holdout scale always starts at the first demand). */
 export type SeriesStart = 'auto' | 'file' | 'first_demand';
@@ -29,6 +30,8 @@ export interface EngineContext {
   prior?: WeightPrior;
   /** Group seasonal profile of the job (series/season.ts), applied to the automatic choice's forecasts. */
   season?: SeasonProfile;
+  /** The job's hurdle on the engine's mean (inventory/hurdle.ts): the one expected demand; absent: none. */
+  hurdle?: HurdleModel;
   /** The job's inventory model and plan settings (inventory/job-fit.ts); without it no plan is made. */
   inventory?: InventoryContext;
 }

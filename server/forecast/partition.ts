@@ -16,10 +16,23 @@ import { applySeason } from './series/season.js';
 import { csvField, num, seriesQuantities } from './output/write.js';
 import { addToTotals, newTotals, planRow } from './inventory/plan-row.js';
 import { settingsFor } from './inventory/settings.js';
+import { RunningStats } from './inventory/features.js';
+import { applyHurdle, featuresOf, type HurdleFeatures } from './inventory/hurdle.js';
 import { planLine } from './output/plan-write.js';
 import { planInputsLine } from './output/plan-inputs.js';
 
 const Z80 = 1.2816;
+
+/** The hurdle's features at the final origin and (when inside the history) at the holdout's. */
+function hurdleOrigins(y: Float64Array, fd: number, holdEnd: number) {
+  const st = new RunningStats();
+  let hold: HurdleFeatures | null = null;
+  for (let t = fd; t < y.length; t++) {
+    if (t === holdEnd && st.nonzero > 0) hold = featuresOf(st);
+    st.push(y[t]);
+  }
+  return { final: featuresOf(st), hold };
+}
 
 export function forecastPartition(
   input: PartitionInput,
@@ -51,6 +64,8 @@ export function forecastPartition(
   // per series, for the holdout metrics: the scale before the holdout and the holdout's actuals (the dense
   // history itself is not kept: at ~3 KB a series it would dominate the memory of a big site)
   const holdouts: ({ sc: { s1: number; s2: number }; act: Float64Array } | null)[] = [];
+  // per series, what the hurdle reads at the final origin and at the holdout's (inventory/hurdle.ts)
+  const hurdleAt: ({ final: HurdleFeatures; hold: HurdleFeatures | null } | null)[] = [];
   let lastCheck = Date.now();
   const checkpoint = (i: number, stage: EngineStep) => {
     if (i % 50 === 0 || (i % 8 === 0 && Date.now() - lastCheck > 20)) {
@@ -66,6 +81,7 @@ export function forecastPartition(
     evs.push(ev);
     const sc = sr && ev.base ? scales(sr.y, sr.fd, ev.holdEnd) : null;
     holdouts.push(sr && sc ? { sc, act: sr.y.slice(ev.holdEnd) } : null);
+    hurdleAt.push(ctx.hurdle && sr ? hurdleOrigins(sr.y, sr.fd, ev.holdEnd) : null);
   }
   const picks = chooseAll(evs, ctx.selection, h, ctx.prior);
   if (opts.method === 'auto' && ctx.season) {
@@ -75,6 +91,14 @@ export function forecastPartition(
       if (pk.hold && hold) applySeason(pk.hold, ctx.trainEnd - h + 1, hold);
     }
   }
+  const hurdle = ctx.hurdle;
+  if (hurdle)
+    picks.forEach((pk, i) => {
+      const at = hurdleAt[i];
+      if (!at) return;
+      applyHurdle(hurdle, at.final, pk.final.mean);
+      if (pk.hold && at.hold) applyHurdle(hurdle, at.hold, pk.hold);
+    });
   // written series let go of their backtests (a big site's would otherwise all live until the end)
   const pending: (Evaluated | null)[] = evs;
   const chunks: string[] = [];

@@ -12,7 +12,7 @@ import { calendarOf, readGrouped } from './series/read.js';
 import { groupSeries } from './series/group.js';
 import { jobPrior, jobSample, type JobSample } from './choose/prior.js';
 import { chooseAll } from './choose/choose.js';
-import { backtestWindows } from './choose/backtest-windows.js';
+import { backtestWindows, fitJobHurdle } from './choose/backtest-windows.js';
 import { fitInventory } from './inventory/job-fit.js';
 import { defaultSettings, matchParts, periodsNeeded, type PlanSettings } from './inventory/settings.js';
 import { readPartsFile } from './parse/parts.js';
@@ -153,20 +153,25 @@ export async function loadDemand(
     ctx.season = groupSeason(g.sites, cal.freq, fileStart, trainEnd, h);
     if (ctx.season) notes.push(describeSeason(ctx.season, cal.freq));
   }
-  if (opts.plan !== false && knownMethod(config)) {
+  if (knownMethod(config)) {
+    // the one expected demand (inventory/hurdle.ts), with or without a plan: the forecast must not depend on it
     const s = getSample();
-    const periods = periodsNeeded(settings, g.sites);
-    const windows = backtestWindows(s, chooseAll(s.evs, ctx.selection, h, ctx.prior), h, periods);
-    const histories = s.hist.map((x) => x.y.subarray(x.fd));
-    ctx.inventory = fitInventory(windows.windows(), settings, histories, periods);
-    const bt = ctx.inventory.backtest;
-    notes.push(
-      `Inventory plan fitted on backtest windows of ${s.evs.length} sampled series` +
-        (bt.coverage === null
-          ? '.'
-          : `; out of sample, ${(bt.coverage * 100).toFixed(1)} % of the ${bt.windows} windows at the last backtest origin` +
-            ` were covered at ${bt.target * 100} %.`),
-    );
+    const chosen = chooseAll(s.evs, ctx.selection, h, ctx.prior);
+    ctx.hurdle = fitJobHurdle(s, chosen, h);
+    if (opts.plan !== false) {
+      const periods = periodsNeeded(settings, g.sites);
+      const windows = backtestWindows(s, chosen, h, periods, ctx.hurdle);
+      const histories = s.hist.map((x) => x.y.subarray(x.fd));
+      ctx.inventory = fitInventory(windows.windows(), settings, histories, periods, ctx.hurdle);
+      const bt = ctx.inventory.backtest;
+      notes.push(
+        `Inventory plan fitted on backtest windows of ${s.evs.length} sampled series` +
+          (bt.coverage === null
+            ? '.'
+            : `; out of sample, ${(bt.coverage * 100).toFixed(1)} % of the ${bt.windows} windows at the last backtest origin` +
+              ` were covered at ${bt.target * 100} %.`),
+      );
+    }
   }
   return { rows, frequency: cal.freq, warnings, notes, sites, partitions, context: ctx };
 }

@@ -66,6 +66,51 @@ describe('npm run forecast -- --inventory', () => {
     expect(rows.filter((x) => x[0] !== '0018040707').every((x) => x[col('lead_time_periods')] === '30')).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]); // nor the re-plan inputs' temp file
   }, 120_000);
+  it("one mean: every plan row's ltd_mean is the forecast CSV's mean summed over P (past the horizon too)", async () => {
+    const out = path.join(dir, 'one-mean.csv');
+    const plan = path.join(dir, 'one-mean-plan.csv');
+    const parts = path.join(dir, 'one-mean-parts.csv');
+    // one part's P inside the 14-day horizon (5 + 1), the rest at the default 30 + 1 days, past it
+    writeFileSync(parts, 'kode_part,lokasi,lead_time_hari\n0018040707,,5\n');
+    const r = await forecast(
+      ...['--input', SAMPLE, '--output', out, '--horizon', '14', '--threads', '2'],
+      ...['--inventory', plan, '--parts', parts, '--review-periods', '1'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const fc = new Map<string, number[]>();
+    const [head, ...body] = readFileSync(out, 'utf8').trimEnd().split('\n');
+    const fcol = head.split(',');
+    for (const l of body) {
+      const x = l.split(',');
+      const k = `${x[fcol.indexOf('partnumber')]},${x[fcol.indexOf('site_code')]}`;
+      fc.set(k, [...(fc.get(k) ?? []), Number(x[fcol.indexOf('forecast_qty_raw_model')])]);
+    }
+    const col = (c: string) => PLAN_HEADER.split(',').indexOf(c);
+    const rows = readFileSync(plan, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(rows.length).toBe(fc.size);
+    let inside = 0;
+    let positive = 0;
+    for (const x of rows) {
+      const f = fc.get(`${x[0]},${x[1]}`)!;
+      const P = Number(x[col('lead_time_periods')]) + Number(x[col('review_periods')]);
+      const all = f.reduce((a, b) => a + b, 0);
+      const overP = f.slice(0, P).reduce((a, b) => a + b, 0) + (P > f.length ? ((P - f.length) * all) / f.length : 0);
+      if (P <= f.length) inside++;
+      const mean = Number(x[col('ltd_mean')]);
+      if (mean > 0) positive++;
+      // the CSV's means have 4 decimals; the goal's tolerance is 2 % + 0.05 units
+      expect(Math.abs(mean - overP), `${x[0]}@${x[1]}: ${mean} vs ${overP}`).toBeLessThanOrEqual(
+        0.001 * Math.max(mean, overP) + 0.005,
+      );
+    }
+    expect(inside).toBeGreaterThan(0);
+    expect(inside).toBeLessThan(rows.length);
+    expect(positive).toBeGreaterThan(rows.length / 2);
+  }, 120_000);
   it('a parts file without a needed column: exit 1 naming it, no forecast, plan or temp file', async () => {
     const parts = path.join(dir, 'bad-parts.csv');
     writeFileSync(parts, 'partnumber,colour\n0018040707,red\n');

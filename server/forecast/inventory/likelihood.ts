@@ -1,6 +1,6 @@
 /** The pooled fit's likelihood and its optimiser (fit.ts): the hot loop of the read phase. */
 import { nbLogPmf } from './dist.js';
-import { alphaAt, PRIOR, type DispersionForm, type GroupParams } from './params.js';
+import { alphaAt, PRIOR, zeroOf, type DispersionForm, type GroupParams } from './params.js';
 import type { MeanCorrection } from './mean.js';
 import type { Windows } from './windows.js';
 
@@ -8,12 +8,12 @@ import type { Windows } from './windows.js';
 export function negLogLik(w: Windows, idx: number[], g: GroupParams, form: DispersionForm): number {
   const b = g.b ?? 1;
   const r = g.r ?? 0;
-  const z = Math.min(Math.max(g.zero, 0), 0.999);
-  const logKeep = Math.log1p(-z);
   let s = 0;
   for (let j = 0; j < idx.length; j++) {
     const i = idx[j];
     const d = w.d[i];
+    const z = Math.min(Math.max(zeroOf(g, w.pi?.[i] ?? 1), 0), 0.999);
+    const logKeep = Math.log1p(-z);
     const m = b * w.mu[i] + r * w.p[i] * w.rate[i];
     if (!(m > 0)) {
       // mixtureWithMean's point mass at 0 (zero = 1)

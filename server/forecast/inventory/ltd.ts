@@ -5,7 +5,8 @@
 import { distMean, mixtureWithMean, quantilesSorted, type LtdDist } from './dist.js';
 import { statsOf } from './features.js';
 import { calibrationFor } from './calibrate.js';
-import { alphaAt, meanAt, paramsFor, type Calibration, type GroupParams, type PooledParams } from './params.js';
+import { featuresOf, recurWithin } from './hurdle.js';
+import { alphaAt, meanAt, paramsFor, zeroOf, type Calibration, type GroupParams, type PooledParams } from './params.js';
 import { forecastOverP } from './periods.js';
 
 export const PLAN_LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;
@@ -30,6 +31,8 @@ export interface LtdPlan {
   orderUpTo: number;
   safetyStock: number;
   dist: LtdDist;
+  /** the hurdle's chance of any demand within P (1 without a hurdle) */
+  recur: number;
 }
 
 /** The level to read the model at so that backtested coverage is `tau`; identity without a map. */
@@ -85,16 +88,17 @@ export function planLtd(input: LtdInput, pooled: PooledParams): LtdPlan {
   if (P === 0 || st.nonzero === 0) {
     // nothing to protect (L = R = 0) or no demand ever seen: the engine has nothing to centre on
     const dist = mixtureWithMean(0, 0, 1);
-    return { group, mean: 0, q: PLAN_LEVELS.map(() => 0), orderUpTo: 0, safetyStock: 0, dist };
+    return { group, mean: 0, q: PLAN_LEVELS.map(() => 0), orderUpTo: 0, safetyStock: 0, dist, recur: 0 };
   }
   const { g, read, at } = groupPlan(pooled, group, target);
   const fc = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
   const mu = meanAt(g, fc, P, st.sum / st.n);
-  const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex(), st.n), g.zero);
+  const recur = pooled.hurdle ? recurWithin(pooled.hurdle, featuresOf(st), P) : 1;
+  const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex(), st.n), zeroOf(g, recur));
   quantilesSorted(dist, read, QS);
   const q = [QS[at[0]], QS[at[1]], QS[at[2]], QS[at[3]], QS[at[4]]];
   const exact = PLAN_LEVELS.indexOf(target as (typeof PLAN_LEVELS)[number]);
   const orderUpTo = exact >= 0 ? q[exact] : QS[at[PLAN_LEVELS.length]];
   const mean = distMean(dist);
-  return { group, mean, q, orderUpTo, safetyStock: orderUpTo - mean, dist };
+  return { group, mean, q, orderUpTo, safetyStock: orderUpTo - mean, dist, recur };
 }

@@ -4,6 +4,7 @@
  */
 import { mixtureWithMean, type LtdDist } from './dist.js';
 import { fallbacks } from './features.js';
+import type { HurdleModel } from './hurdle.js';
 import type { Windows } from './windows.js';
 
 export type DispersionForm = 'size' | 'period';
@@ -40,6 +41,8 @@ export interface PooledParams {
   calibration: Record<string, Calibration>;
   minWindows: number;
   form: DispersionForm;
+  /** the job's hurdle (hurdle.ts): the chance of any demand within P, the mixture's zero */
+  hurdle?: HurdleModel;
 }
 
 /** The most specific group with enough windows. */
@@ -75,7 +78,13 @@ export function alphaAt(form: DispersionForm, g: GroupParams, P: number, mu: num
   return Math.max(0, k * si - 1) / Math.max(mu, 1e-9) + g.c;
 }
 
+/**
+ * The mixture's zero: no demand within P because the hurdle says none recurs (1 − pi), or because the part
+ * is gone (the group's own zero, which the data can set to 0).
+ */
+export const zeroOf = (g: GroupParams, pi: number) => 1 - Math.min(1, Math.max(0, pi)) * (1 - g.zero);
+
 export function distOf(form: DispersionForm, g: GroupParams, w: Windows, i: number): LtdDist {
   const m = meanAt(g, w.mu[i], w.p[i], w.rate[i]);
-  return mixtureWithMean(m, alphaAt(form, g, w.p[i], m, w.si[i], w.len[i]), g.zero);
+  return mixtureWithMean(m, alphaAt(form, g, w.p[i], m, w.si[i], w.len[i]), zeroOf(g, w.pi?.[i] ?? 1));
 }

@@ -7,6 +7,7 @@
  * plan must cover at the final origin.
  */
 import { RunningStats } from './features.js';
+import { featuresOf, hurdleLevel, recurWithin, type HurdleModel } from './hurdle.js';
 import { forecastOverP } from './periods.js';
 
 export interface Windows {
@@ -19,6 +20,8 @@ export interface Windows {
   si: Float64Array;
   /** the prefix's mean demand per period */
   rate: Float64Array;
+  /** the hurdle's chance of any demand within P (hurdle.ts; 1 without it) */
+  pi?: Float64Array;
   /** the prefix's length in periods (the history the window's forecast saw) */
   len: Int32Array;
   /** periods from the origin to the end of the history: all series end there, so it orders origins in time */
@@ -45,6 +48,7 @@ export class WindowSet {
   private p: number[] = [];
   private si: number[] = [];
   private rate: number[] = [];
+  private pi: number[] = [];
   private len: number[] = [];
   private left: number[] = [];
   private gid: number[] = [];
@@ -59,7 +63,7 @@ export class WindowSet {
    * One window with the prefix statistics `st` (taken at the origin), forecast mean mu, outcome d, and `left`
    * periods from the origin to the end of the history.
    */
-  add(st: RunningStats, P: number, mu: number, d: number, left: number): void {
+  add(st: RunningStats, P: number, mu: number, d: number, left: number, pi = 1): void {
     const g = st.group();
     let gid = this.gidOf.get(g);
     if (gid === undefined) {
@@ -71,6 +75,7 @@ export class WindowSet {
     this.p.push(P);
     this.si.push(st.sizeIndex());
     this.rate.push(st.n > 0 ? st.sum / st.n : 0);
+    this.pi.push(pi);
     this.len.push(st.n);
     this.left.push(left);
     this.gid.push(gid);
@@ -81,17 +86,28 @@ export class WindowSet {
    * history (first demand .. final origin, zeros included), `origin` the index of the first forecast period
    * (the forecast used history[0 .. origin-1] only), `forecast` the engine's per-period mean from there.
    * One window per P in `periods` whose outcome lies inside the history; a prefix without demand adds none.
+   * With the job's hurdle (hurdle.ts) the forecast is first turned into the hurdle's mean, as at the final
+   * origin, and each window keeps its chance of any demand within P.
    */
-  addOrigin(history: ArrayLike<number>, origin: number, forecast: ArrayLike<number>, periods: readonly number[]): void {
+  addOrigin(
+    history: ArrayLike<number>,
+    origin: number,
+    forecast: ArrayLike<number>,
+    periods: readonly number[],
+    hurdle?: HurdleModel,
+  ): void {
     if (!(origin >= 1 && origin < history.length) || forecast.length === 0) return;
     const st = new RunningStats();
     for (let t = 0; t < origin; t++) st.push(history[t]);
     if (st.nonzero === 0) return;
+    const f = hurdle ? featuresOf(st) : null;
+    const fc = f && hurdle ? Float64Array.from(forecast, (v) => hurdleLevel(hurdle, f, v)) : forecast;
     for (const P of periods) {
       if (!(P > 0) || origin + P > history.length) continue;
       let d = 0;
       for (let t = origin; t < origin + P; t++) d += history[t];
-      this.add(st, P, forecastOverP(forecast, P), d, history.length - origin);
+      const pi = f && hurdle ? recurWithin(hurdle, f, P) : 1;
+      this.add(st, P, forecastOverP(fc, P), d, history.length - origin, pi);
     }
   }
 
@@ -102,6 +118,7 @@ export class WindowSet {
       p: Int32Array.from(this.p),
       si: Float64Array.from(this.si),
       rate: Float64Array.from(this.rate),
+      pi: Float64Array.from(this.pi),
       len: Int32Array.from(this.len),
       left: Int32Array.from(this.left),
       gid: Int32Array.from(this.gid),
