@@ -43,6 +43,8 @@ const row: PlanRowDto = {
   suggested_order: 5,
   expected_fill_rate: 0.95,
   expected_units_short: 0.1,
+  demand_chance: 0.6,
+  periods_since_demand: 1,
 };
 const tr =
   (lang: Lang) =>
