@@ -539,7 +539,7 @@ export const en = {
   'inv.why.last.none': 'No demand in the history.',
   'inv.why.last.now': 'Last demand: {date}, in the last period of the history.',
   'inv.why.last.ago': 'Last demand: {date}; then {n} {unit} without demand up to the end of the history.',
-  'inv.why.recent': 'Last demands',
+  'inv.why.recent': 'Recent demands',
   'inv.why.chance':
     'The model gives a {pct} chance of any demand within the next {p} {unit} (lead time + review); if it comes, it is {size} units on average, so the mean is {mean}.',
   'inv.why.chance.none': 'The model expects no demand within the next {p} {unit} (lead time + review).',
@@ -1101,7 +1101,7 @@ export const id: Messages = {
   'inv.why.last.none': 'Tidak ada demand di riwayat.',
   'inv.why.last.now': 'Demand terakhir: {date}, di periode terakhir riwayat.',
   'inv.why.last.ago': 'Demand terakhir: {date}; lalu {n} {unit} tanpa demand sampai akhir riwayat.',
-  'inv.why.recent': 'Demand terakhir',
+  'inv.why.recent': 'Demand terbaru',
   'inv.why.chance':
     'Model memberi peluang {pct} ada demand dalam {p} {unit} ke depan (lead time + review); jika ada, rata-rata {size} unit, sehingga perkiraan demandnya {mean}.',
   'inv.why.chance.none': 'Model tidak memperkirakan demand dalam {p} {unit} ke depan (lead time + review).',
