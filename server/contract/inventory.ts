@@ -35,6 +35,13 @@ export interface PlanRowDto {
    */
   expected_fill_rate: number | null;
   expected_units_short: number | null;
+  /**
+   * The chance of any demand within the protection interval (lead time + review) under the plan's
+   * distribution, 0..1; and the periods from the last demand to the forecast origin (0: demand in the last
+   * period; null for a part without demand). Plans written before these existed read as blank: null.
+   */
+  demand_chance: number | null;
+  periods_since_demand: number | null;
 }
 
 /** Columns the table can sort by. */

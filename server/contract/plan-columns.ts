@@ -28,12 +28,18 @@ export const PLAN_COLUMNS = [
   'suggested_order',
   'expected_fill_rate',
   'expected_units_short',
+  'demand_chance',
+  'periods_since_demand',
 ] as const;
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
 /** Columns holding text from the upload (formula-guarded when written, read back as uploaded). */
 const PLAN_TEXT_COLUMNS = ['partnumber', 'site_code', 'demand_class'] as const;
-/** Columns left blank where an input (cost, stock) is missing: null in the DTO. */
+/**
+ * Columns left blank where an input (cost, stock) is missing or that a plan written by an older release
+ * lacks (the expected fill, the chance of demand), and periods_since_demand of a part without any demand:
+ * null in the DTO.
+ */
 export const PLAN_OPTIONAL_COLUMNS = [
   'unit_cost',
   'stock_value',
@@ -42,6 +48,8 @@ export const PLAN_OPTIONAL_COLUMNS = [
   'suggested_order',
   'expected_fill_rate',
   'expected_units_short',
+  'demand_chance',
+  'periods_since_demand',
 ] as const;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

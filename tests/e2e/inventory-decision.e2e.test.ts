@@ -2,10 +2,11 @@
  * Issue 21 items 5 and 6 in a real Chromium against the real server (the sample with a parts file):
  * at 1366 px the decision (what to order) is in view and its header stays put while the table scrolls;
  * the Columns menu is remembered; at 375 px a card per part shows the order; a chosen part says why
- * (the plan's reasoning, its last 12 periods, its last demand) - in Indonesian and in English.
+ * (the plan's reasoning, its last 12 periods, its last demands and the periods since, the chance the model
+ * gives of any demand within lead time + review) - in Indonesian and in English.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/server.js';
 import { bootWithClient, hasChromium, launch, screenshotDir } from './support/browser.js';
@@ -24,7 +25,10 @@ const LANGS = [
     locale: 'id-ID',
     order: 'Saran pesan',
     why: /^Kenapa angka ini\? Lead time [\d,]+ \+ review [\d,]+ = [\d,]+ hari; perkiraan demand selama itu [\d.,]+; pada [\d,]+\s?% levelnya [\d.]+; (stok [\d.,]+ \+ dalam pesanan [\d.,]+ → (pesan [\d.]+|tidak perlu pesan)|stok di tangan tidak diketahui.*)$/,
-    last: /^Demand terakhir: \d{1,2} \S+ \d{4}$|^Tidak ada demand/,
+    last: /^Demand terakhir: (\d{1,2} \S+ \d{4})(, di periode terakhir riwayat\.|; lalu [\d.]+ hari tanpa demand sampai akhir riwayat\.)$|^Tidak ada demand/,
+    chance:
+      /^Model memberi peluang ([<>] )?[\d,]+\s?% ada demand dalam [\d,]+ hari ke depan \(lead time \+ review\); jika ada, rata-rata [\d.,]+ unit, sehingga perkiraan demandnya [\d.,]+\. Titik pesan ulang [\d.]+ (belum )?mencukupi (satu|[\d.]+) demand seperti itu\.$|^Model tidak memperkirakan demand dalam/,
+    recent: /^(\d{1,2} \S+ \d{4}): [\d.,]+$/,
     card: /^Pesan [\d.]+( · nilai [\d.,]+)?$/,
   },
   {
@@ -32,10 +36,29 @@ const LANGS = [
     locale: 'en-GB',
     order: 'Suggested order',
     why: /^Why this number\? Lead time [\d.]+ \+ review [\d.]+ = [\d.]+ days; expected demand over them [\d.,]+; at [\d.]+\s?% the level is [\d,]+; (on hand [\d.,]+ \+ on order [\d.,]+ → (order [\d,]+|nothing to order)|stock on hand not known.*)$/,
-    last: /^Last demand: \d{1,2} \S+ \d{4}$|^No demand/,
+    last: /^Last demand: (\d{1,2} \S+ \d{4})(, in the last period of the history\.|; then [\d,]+ days? without demand up to the end of the history\.)$|^No demand/,
+    chance:
+      /^The model gives a ([<>] )?[\d.]+\s?% chance of any demand within the next [\d.]+ days? \(lead time \+ review\); if it comes, it is [\d.,]+ units on average, so the mean is [\d.,]+\. The order-up-to level [\d,]+ covers (less than one|one|[\d,]+) such demands?\.$|^The model expects no demand within/,
+    recent: /^(\d{1,2} \S+ \d{4}): [\d.,]+$/,
     card: /^Order [\d,]+( · value [\d.,]+)?$/,
   },
 ] as const;
+
+/**
+ * The chosen part's chance of demand within lead time + review, its last demand with the periods since, and
+ * its last demands (newest first, the first the same as the last demand), in the page's language.
+ */
+async function expectChance(why: Locator, L: (typeof LANGS)[number]): Promise<void> {
+  const words = async (id: string) => (await why.getByTestId(id).textContent())!.replace(/\s+/g, ' ').trim();
+  expect(await words('inv-why-chance')).toMatch(L.chance);
+  const last = L.last.exec(await words('inv-why-last'));
+  expect(last).not.toBeNull();
+  const items = (await why.getByTestId('inv-why-demand').allTextContents()).map((x) => x.trim());
+  expect(items.length).toBeGreaterThan(0);
+  expect(items.length).toBeLessThanOrEqual(5);
+  for (const x of items) expect(x).toMatch(L.recent);
+  expect(L.recent.exec(items[0]!)![1]).toBe(last![1]);
+}
 
 type Box = { x: number; y: number; width: number; height: number };
 const box = async (page: Page, sel: string): Promise<Box> => (await page.locator(sel).first().boundingBox())!;
@@ -117,7 +140,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Inventory: the decision first,
       const reason = (await why.getByTestId('inv-why-reason').textContent())!.replace(/\s+/g, ' ').trim();
       expect(reason).toMatch(L.why);
       expect(reason).not.toMatch(/stock on hand not known|tidak diketahui/); // this part has stock on hand
-      expect((await why.getByTestId('inv-why-last').textContent())!.trim()).toMatch(L.last);
+      await expectChance(why, L);
       await why.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(screenshotDir, `inventory-decision-1366-${L.lang}.png`) });
       expect(errors).toEqual([]);
@@ -140,6 +163,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Inventory: the decision first,
       expect((await first.getByTestId('inv-card-reason').textContent())!.trim()).toMatch(/→/);
       await first.getByRole('button').first().click();
       await expect.poll(() => first.getByTestId('inv-why-period').count(), { timeout: 10_000 }).toBe(12);
+      await expectChance(first.getByTestId('inv-why'), L);
       await page.getByTestId('inv-cards').scrollIntoViewIfNeeded();
       await first.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(screenshotDir, `inventory-decision-375-${L.lang}.png`) });

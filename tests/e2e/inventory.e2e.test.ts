@@ -34,6 +34,8 @@ const PLAN_COLUMNS = [
   'suggested_order',
   'expected_fill_rate',
   'expected_units_short',
+  'demand_chance',
+  'periods_since_demand',
 ];
 
 /** A parts file for every part of the sample: deterministic lead times, costs and stock on hand. */

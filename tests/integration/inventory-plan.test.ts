@@ -51,6 +51,42 @@ describe('inventory plan of a job', () => {
     expect(lines.some((l) => l.startsWith(`"'=HYPERLINK(""http://x"")",A,`))).toBe(true);
   });
 
+  it('CSV and rows: the chance of any demand within lead time + review, and the periods since the last demand', async () => {
+    // the last day each (part, site) sold in the upload, and the upload's last day (the forecast origin)
+    const last = new Map<string, number>();
+    let end = 0;
+    for (const l of demandCsv().trimEnd().split('\n').slice(1)) {
+      const m = /^\d+,([\d-]+),("(?:[^"]|"")*"|[^,]*),(\w+)$/.exec(l)!;
+      const day = Date.parse(m[1]) / 86_400_000;
+      const part = m[2].startsWith('"') ? m[2].slice(1, -1).replace(/""/g, '"') : m[2];
+      last.set(`${part}@${m[3]}`, Math.max(last.get(`${part}@${m[3]}`) ?? 0, day));
+      end = Math.max(end, day);
+    }
+    const text = await (await fetch(`${s.url}/api/jobs/${job.id}/inventory`)).text();
+    const cells = text
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const tail = cells.map((c) => c.slice(-2));
+    for (const [chance, since] of tail) {
+      expect(chance).toMatch(/^(0|1|0\.\d{1,4})$/);
+      expect(since).toMatch(/^\d+$/);
+    }
+    const rows = (await rowsOf('?page_size=500')).rows;
+    expect(rows).toHaveLength(12);
+    const sinces = new Set<number>();
+    for (const r of rows) {
+      expect(r.periods_since_demand).toBe(end - last.get(`${r.partnumber}@${r.site_code}`)!);
+      sinces.add(r.periods_since_demand!);
+      expect(r.demand_chance).toBeGreaterThan(0);
+      expect(r.demand_chance).toBeLessThanOrEqual(1);
+      // the mean is the chance times the mean demand when some comes: never below the mean itself
+      expect(r.ltd_mean / r.demand_chance!).toBeGreaterThanOrEqual(r.ltd_mean);
+    }
+    expect(sinces.size).toBeGreaterThan(1); // the file's parts differ in how long ago they sold
+  });
+
   it('XLSX download: the same rows, numbers as numbers, the formula-like part as text', async () => {
     const res = await fetch(`${s.url}/api/jobs/${job.id}/inventory?format=xlsx`);
     expect(res.status).toBe(200);

@@ -80,6 +80,8 @@ describe('re-plan of a completed job', () => {
       expect(Number(r.order_up_to)).toBeGreaterThanOrEqual(Number(o.order_up_to));
       expect(Number(r.order_up_to)).toBe(Number(r.ltd_q99));
       expect(r.lead_time_periods).toBe(o.lead_time_periods); // the parts file's 14 and 3 days still apply
+      // the same protection interval and history: the same chance of demand and periods since the last one
+      expect([r.demand_chance, r.periods_since_demand]).toEqual([o.demand_chance, o.periods_since_demand]);
       if (Number(r.order_up_to) > Number(o.order_up_to)) higher++;
     }
     expect(higher).toBeGreaterThan(0);
@@ -105,6 +107,7 @@ describe('re-plan of a completed job', () => {
   });
 
   it('a longer default lead time changes only the parts without their own', async () => {
+    const before = new Map(planOf(readFileSync(planFile(), 'utf8')).map((r) => [keyOf(r), r]));
     const res = await replan({ lead_time_days: 60, review_periods: 2 });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.service_level).toBe(0.99); // kept from the last re-plan
@@ -113,6 +116,15 @@ describe('re-plan of a completed job', () => {
     expect(rows.find((r) => keyOf(r) === 'P2@A')!.lead_time_periods).toBe('3'); // parts file, site A
     expect(rows.find((r) => keyOf(r) === 'P2@B')!.lead_time_periods).toBe('60'); // the new default
     expect(rows.every((r) => r.review_periods === '2')).toBe(true);
+    // a longer protection interval: a higher chance of some demand in it, the same periods since the last one
+    let more = 0;
+    for (const r of rows) {
+      const o = before.get(keyOf(r))!;
+      expect(r.periods_since_demand).toBe(o.periods_since_demand);
+      expect(Number(r.demand_chance)).toBeGreaterThanOrEqual(Number(o.demand_chance));
+      if (Number(r.demand_chance) > Number(o.demand_chance)) more++;
+    }
+    expect(more).toBeGreaterThan(0);
   });
 
   it('refuses bad values with 400 and the field named, and leaves the plan alone', async () => {

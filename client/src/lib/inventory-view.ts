@@ -49,6 +49,8 @@ export const PLAN_TABLE_COLUMNS: readonly PlanColumn[] = [
   col('service_level', 'pct', { hidden: true }),
   col('lead_time_periods', 'int', { hidden: true }),
   col('demand_class', 'text'),
+  col('demand_chance', 'pct', { hidden: true }),
+  col('periods_since_demand', 'int', { hidden: true }),
   col('unit_cost', 'money', { hidden: true }),
   col('stock_value', 'money'),
 ];
@@ -191,6 +193,51 @@ export function planReason(row: PlanRowDto, t: T, locale: string, freq?: Frequen
     out: n(row.order_up_to),
     stock,
   });
+}
+
+/** A chance in percent that never reads as 0 % or 100 % when it is neither: 23 %, 4.2 %, < 0.1 %. */
+export function chancePercent(chance: number, locale: string): string {
+  const pct = chance * 100;
+  if (pct > 0 && pct < 0.05) return `< ${formatPercent(0.1, locale, 1)}`;
+  if (pct < 100 && pct > 99.5) return `> ${formatPercent(99.5, locale, 1)}`;
+  return formatPercent(pct, locale, pct < 10 ? 1 : 0);
+}
+
+/**
+ * The hurdle in words: "The model gives a 23 % chance of any demand within the next 3 months (lead time +
+ * review); if it comes, it is 6 units on average, so the mean is 1.4. The order-up-to level 6 covers one such
+ * demand." The size is the mean over the chance (E[D | D > 0]). Null on a plan written without the chance.
+ */
+export function chanceReason(row: PlanRowDto, t: T, locale: string, freq?: Frequency | null): string | null {
+  const chance = row.demand_chance;
+  if (chance == null) return null;
+  const p = row.lead_time_periods + row.review_periods;
+  const span = { p: formatNumber(p, locale, 1), unit: periodUnit(t, freq, p) };
+  if (!(chance > 0) || !(row.ltd_mean > 0)) return t('inv.why.chance.none', span);
+  const size = row.ltd_mean / chance;
+  const first = t('inv.why.chance', {
+    ...span,
+    pct: chancePercent(chance, locale),
+    size: formatNumber(size, locale, 1),
+    mean: formatNumber(row.ltd_mean, locale, 1),
+  });
+  // how many demands of the usual size the level holds (a hair of rounding counts as whole)
+  const n = Math.floor(row.order_up_to / size + 1e-6);
+  const out = formatNumber(row.order_up_to, locale, 0);
+  const cover =
+    n === 0
+      ? t('inv.why.cover.less', { out })
+      : n === 1
+        ? t('inv.why.cover.one', { out })
+        : t('inv.why.cover', { out, n: formatNumber(n, locale, 0) });
+  return `${first} ${cover}`;
+}
+
+/** The last `n` periods with demand (qty > 0) of a (dense, oldest-first) history, newest first. */
+export function recentDemands(history: readonly HistoryPointDto[], n = 5): HistoryPointDto[] {
+  const out: HistoryPointDto[] = [];
+  for (let i = history.length - 1; i >= 0 && out.length < n; i--) if (history[i]!.qty > 0) out.push(history[i]!);
+  return out;
 }
 
 /** The demand of the last `n` periods of a (dense, oldest-first) history, oldest first. */

@@ -1,7 +1,7 @@
 /** One series' plan: its lead-time demand (ltd.ts) turned into the order-up-to level, stock value and order. */
 import { shortOf, tailInto } from './allocate.js';
 import { calibrationFor } from './calibrate.js';
-import type { LtdDist } from './dist.js';
+import { logPmf, type LtdDist } from './dist.js';
 import type { PooledParams } from './fit.js';
 import { planLtd } from './ltd.js';
 import type { Calibration } from './params.js';
@@ -32,6 +32,13 @@ export interface PlanRow {
   expectedFill: number;
   /** E[D] under the honest tail (not a column: the totals' denominator) */
   expectedDemand: number;
+  /**
+   * P(D > 0) over the protection interval under the plan's distribution: the hurdle's chance that the part
+   * recurs within P, less the chance that it recurs with nothing the NB draws (0 without demand ever)
+   */
+  chance: number;
+  /** periods from the last demand to the origin (0: demand in the last period); null: no demand ever */
+  since: number | null;
 }
 
 /** A series' plan row with what the allocation needs: its distribution and the group's level map. */
@@ -101,8 +108,16 @@ export function planSeries(
     expectedShort: 0,
     expectedFill: 1,
     expectedDemand: 0,
+    chance: p.mean > 0 ? -Math.expm1(logPmf(0, p.dist)) : 0,
+    since: sinceLastDemand(history),
   };
   return { row, dist: p.dist, cal: p.mean > 0 ? calibrationFor(pooled, p.group) : null };
+}
+
+/** Periods since the last non-zero period of a history (0: the last one); null when it has none. */
+export function sinceLastDemand(history: ArrayLike<number>): number | null {
+  for (let t = history.length - 1; t >= 0; t--) if (history[t] !== 0) return history.length - 1 - t;
+  return null;
 }
 
 /** A task's plan totals, summed per site and over the job by combineMetrics. */

@@ -39,6 +39,8 @@ function planRowOf(rec: Rec): PlanRowDto {
     suggested_order: opt('suggested_order'),
     expected_fill_rate: opt('expected_fill_rate'),
     expected_units_short: opt('expected_units_short'),
+    demand_chance: opt('demand_chance'),
+    periods_since_demand: opt('periods_since_demand'),
   };
 }
 

@@ -54,12 +54,15 @@ const PLAN_HEADERS: Readonly<Record<PlanColumn, string>> = {
   suggested_order: 'Suggested order',
   expected_fill_rate: 'Expected fill rate',
   expected_units_short: 'Expected units short',
+  demand_chance: 'Chance of any demand over lead time + review',
+  periods_since_demand: 'Periods since the last demand',
 };
 
 const MONEY = '#,##0.00';
 const FORMATS: Partial<Record<PlanColumn, string>> = {
   service_level: '0.0%',
   expected_fill_rate: '0.0%',
+  demand_chance: '0.0%',
   unit_cost: MONEY,
   stock_value: MONEY,
 };

@@ -6,6 +6,9 @@ import './runes-shim.js';
 import { describe, expect, it } from 'vitest';
 import type { PlanRowDto } from '../../../server/contract/inventory.js';
 import {
+  chancePercent,
+  chanceReason,
+  recentDemands,
   COLUMNS_STORAGE_KEY,
   PLAN_TABLE_COLUMNS,
   lastDemand,
@@ -43,6 +46,8 @@ const row: PlanRowDto = {
   suggested_order: 5,
   expected_fill_rate: 0.95,
   expected_units_short: 0.1,
+  demand_chance: 0.6,
+  periods_since_demand: 1,
 };
 const tr =
   (lang: Lang) =>
@@ -191,6 +196,50 @@ describe('why this number', () => {
     expect(lastDemand(history)).toBe('2025-01-21');
     expect(lastDemand(history.slice(0, 5))).toBeNull();
     expect(lastDemand([])).toBeNull();
+  });
+
+  it('says the chance of any demand within lead time + review, the size when it comes and what the level holds', () => {
+    // the brief's example: 23 % chance over 3 months, 6 units when it comes, mean 1.4, level 6
+    const stale = { ...row, lead_time_periods: 2, ltd_mean: 1.38, demand_chance: 0.23, order_up_to: 6 };
+    expect(chanceReason(stale, tr('en'), 'en-GB', 'M')).toBe(
+      'The model gives a 23% chance of any demand within the next 3 months (lead time + review); if it comes, ' +
+        'it is 6 units on average, so the mean is 1.4. The order-up-to level 6 covers one such demand.',
+    );
+    expect(chanceReason(stale, tr('id'), 'id-ID', 'M')).toBe(
+      'Model memberi peluang 23% ada demand dalam 3 bulan ke depan (lead time + review); jika ada, rata-rata ' +
+        '6 unit, sehingga perkiraan demandnya 1,4. Titik pesan ulang 6 mencukupi satu demand seperti itu.',
+    );
+    // an active part: many demands of its size; a level below one demand; no demand expected; an old plan
+    expect(chanceReason({ ...row, demand_chance: 0.9, ltd_mean: 1.8 }, tr('en'), 'en-GB', 'W')).toMatch(
+      /^The model gives a 90% chance .* next 4 weeks .* it is 2 units on average, so the mean is 1\.8\. The order-up-to level 6 covers 3 such demands\.$/,
+    );
+    expect(chanceReason({ ...row, demand_chance: 0.02, ltd_mean: 0.5, order_up_to: 3 }, tr('id'), 'id-ID', 'D')).toBe(
+      'Model memberi peluang 2% ada demand dalam 4 hari ke depan (lead time + review); jika ada, rata-rata ' +
+        '25 unit, sehingga perkiraan demandnya 0,5. Titik pesan ulang 3 belum mencukupi satu demand seperti itu.',
+    );
+    expect(chanceReason({ ...row, demand_chance: 0, ltd_mean: 0 }, tr('en'), 'en-GB', 'M')).toBe(
+      'The model expects no demand within the next 4 months (lead time + review).',
+    );
+    expect(chanceReason({ ...row, demand_chance: null }, tr('en'), 'en-GB', 'M')).toBeNull();
+    expect([chancePercent(0.0004, 'en-GB'), chancePercent(0.9999, 'en-GB'), chancePercent(0.042, 'id-ID')]).toEqual([
+      '< 0.1%',
+      '> 99.5%',
+      '4,2%',
+    ]);
+  });
+
+  it('lists the last demands newest first, with their dates and quantities', () => {
+    const history = Array.from({ length: 30 }, (_, i) => ({
+      date: `2025-01-${String(i + 1).padStart(2, '0')}`,
+      qty: i % 7 === 3 ? i : 0,
+    }));
+    expect(recentDemands(history, 3)).toEqual([
+      { date: '2025-01-25', qty: 24 },
+      { date: '2025-01-18', qty: 17 },
+      { date: '2025-01-11', qty: 10 },
+    ]);
+    expect(recentDemands(history)).toHaveLength(4); // all there are
+    expect(recentDemands(history.slice(0, 3))).toEqual([]);
   });
 
   it('names periods in the page’s locale, as days, weeks or months', () => {

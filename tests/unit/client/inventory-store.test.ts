@@ -34,6 +34,8 @@ function planRow(i: number, over: Partial<PlanRowDto> = {}): PlanRowDto {
     suggested_order: i % 4 ? i + 1 : 0,
     expected_fill_rate: 0.95,
     expected_units_short: 0.1,
+    demand_chance: 0.6,
+    periods_since_demand: 1,
     ...over,
   };
 }

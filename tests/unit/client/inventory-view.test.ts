@@ -39,6 +39,8 @@ const row: PlanRowDto = {
   suggested_order: null,
   expected_fill_rate: 0.95,
   expected_units_short: 0.1,
+  demand_chance: 0.6,
+  periods_since_demand: 1,
 };
 const column = (k: keyof PlanRowDto) => PLAN_TABLE_COLUMNS.find((c) => c.key === k)!;
 

@@ -510,6 +510,8 @@ export const en = {
 
   // issue 21 items 5, 6 (the decision first; why this number)
   'inv.col.order_value': 'Order value',
+  'inv.col.demand_chance': 'Chance of demand (lead time + review)',
+  'inv.col.periods_since_demand': 'Periods since last demand',
   'inv.columns': 'Columns',
   'inv.columns.reset': 'Default columns',
   'inv.card.order': 'Order {n}',
@@ -535,6 +537,15 @@ export const en = {
   'inv.why.period': '{date}: {qty}',
   'inv.why.last': 'Last demand: {date}',
   'inv.why.last.none': 'No demand in the history.',
+  'inv.why.last.now': 'Last demand: {date}, in the last period of the history.',
+  'inv.why.last.ago': 'Last demand: {date}; then {n} {unit} without demand up to the end of the history.',
+  'inv.why.recent': 'Recent demands',
+  'inv.why.chance':
+    'The model gives a {pct} chance of any demand within the next {p} {unit} (lead time + review); if it comes, it is {size} units on average, so the mean is {mean}.',
+  'inv.why.chance.none': 'The model expects no demand within the next {p} {unit} (lead time + review).',
+  'inv.why.cover.less': 'The order-up-to level {out} covers less than one such demand.',
+  'inv.why.cover.one': 'The order-up-to level {out} covers one such demand.',
+  'inv.why.cover': 'The order-up-to level {out} covers {n} such demands.',
   // issue 21 items 7, 11, 12 (telling jobs apart)
   'cfg.name': 'Job name (optional)',
   'cfg.name.help': 'Tells runs of the same file apart in History, e.g. “Q3 plan at 99 %”. At most 100 characters.',
@@ -1061,6 +1072,8 @@ export const id: Messages = {
   'cfg.sites.none': 'Tidak ada site “{code}” di file ini.',
   // issue 21 items 5, 6 (the decision first; why this number)
   'inv.col.order_value': 'Nilai pesanan',
+  'inv.col.demand_chance': 'Peluang ada demand (lead time + review)',
+  'inv.col.periods_since_demand': 'Periode sejak demand terakhir',
   'inv.columns': 'Kolom',
   'inv.columns.reset': 'Kolom bawaan',
   'inv.card.order': 'Pesan {n}',
@@ -1086,6 +1099,15 @@ export const id: Messages = {
   'inv.why.period': '{date}: {qty}',
   'inv.why.last': 'Demand terakhir: {date}',
   'inv.why.last.none': 'Tidak ada demand di riwayat.',
+  'inv.why.last.now': 'Demand terakhir: {date}, di periode terakhir riwayat.',
+  'inv.why.last.ago': 'Demand terakhir: {date}; lalu {n} {unit} tanpa demand sampai akhir riwayat.',
+  'inv.why.recent': 'Demand terbaru',
+  'inv.why.chance':
+    'Model memberi peluang {pct} ada demand dalam {p} {unit} ke depan (lead time + review); jika ada, rata-rata {size} unit, sehingga perkiraan demandnya {mean}.',
+  'inv.why.chance.none': 'Model tidak memperkirakan demand dalam {p} {unit} ke depan (lead time + review).',
+  'inv.why.cover.less': 'Titik pesan ulang {out} belum mencukupi satu demand seperti itu.',
+  'inv.why.cover.one': 'Titik pesan ulang {out} mencukupi satu demand seperti itu.',
+  'inv.why.cover': 'Titik pesan ulang {out} mencukupi {n} demand seperti itu.',
   // issue 21 items 7, 11, 12 (membedakan job)
   'cfg.name': 'Nama job (opsional)',
   'cfg.name.help':
