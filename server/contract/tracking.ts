@@ -108,7 +108,6 @@ export const trackingSchema = z.discriminatedUnion('state', [
     state: z.literal('ready'),
     job_id: z.string(),
     source: trackingSourceSchema,
-    computed_at: z.string(),
   }),
 ]);
 export type TrackingDto = z.infer<typeof trackingSchema>;

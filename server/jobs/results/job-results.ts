@@ -4,12 +4,14 @@
  */
 import type { Logger } from '../../logger.js';
 import type { StoragePaths } from '../../storage/paths.js';
+import type { JobRepo } from '../job.repo.js';
 import type { JobService } from '../job.service.js';
 import type { WorkerPool } from '../worker-pool.js';
 import { JobInventory } from './job-inventory.js';
 import { JobReplan } from './job-replan.js';
 import { JobSeries } from './job-series.js';
 import { JobSites } from './job-sites.js';
+import { JobTracking } from './job-tracking.js';
 import { PlanWorkbooks } from './plan-workbooks.js';
 
 export interface JobResults {
@@ -18,15 +20,23 @@ export interface JobResults {
   workbooks: PlanWorkbooks;
   inventory: JobInventory;
   replanner: JobReplan;
+  tracking: JobTracking;
 }
 
 /** Every part, on the interactive pool; each is a JobFeature. */
-export function jobResults(jobs: JobService, interactive: WorkerPool, paths: StoragePaths, logger: Logger): JobResults {
+export function jobResults(
+  jobs: JobService,
+  repo: JobRepo,
+  interactive: WorkerPool,
+  paths: StoragePaths,
+  logger: Logger,
+): JobResults {
   return {
     series: new JobSeries(interactive, paths, logger),
     sites: new JobSites(interactive),
     workbooks: new PlanWorkbooks(interactive, paths),
     inventory: new JobInventory(),
     replanner: new JobReplan(jobs, interactive, paths),
+    tracking: new JobTracking(jobs, repo, interactive, paths),
   };
 }
