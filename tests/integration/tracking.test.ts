@@ -10,8 +10,10 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntryDto } from '../../server/contract/auth.js';
 import type { JobDto } from '../../server/contract/dto.js';
 import type { TrackingDto } from '../../server/contract/tracking.js';
+import { setupAdmin, signIn, type Session } from '../helpers/auth.js';
 import { api, bootServer, filesIn, type TestServer } from '../helpers/server.js';
 import { sendJob, untilFinal } from './inventory-support.js';
 
@@ -156,4 +158,57 @@ describe('actuals and tracking of a job', () => {
     expect([...jobFilesIn('uploads'), ...jobFilesIn('outputs'), ...jobFilesIn('tmp')]).toEqual([]);
     expect((await tracking()).status).toBe(404);
   });
+});
+
+describe('who may send actuals (AUTH=on)', () => {
+  let a: TestServer;
+  beforeAll(async () => {
+    a = await bootServer({ env: { AUTH: 'on' } });
+  });
+  afterAll(() => a.stop());
+
+  type Err = { error: { code: string; message: string } };
+  const post = (by: Session, id: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([test]), 'actuals.csv');
+    return by.fetch(`/api/jobs/${id}/actuals`, { method: 'POST', body: form });
+  };
+
+  it('a viewer reads the tracking only; a planner changes their own jobs’ actuals, an admin anyone’s', async () => {
+    const admin = await setupAdmin(a.url, a.setupUrl!);
+    for (const [username, role] of [
+      ['viewer1', 'viewer'],
+      ['planner1', 'planner'],
+    ])
+      await admin.json('POST', '/api/users', { username, password: `${username}-pass-1`, role });
+    const viewer = await signIn(a.url, 'viewer1', 'viewer1-pass-1');
+    const planner = await signIn(a.url, 'planner1', 'planner1-pass-1');
+    const form = new FormData();
+    form.append('file', new Blob([train]), 'carparts-train.csv');
+    form.append('config', JSON.stringify({ forecast_horizon: 12 }));
+    const created = (await (await admin.fetch('/api/jobs', { method: 'POST', body: form })).json()) as JobDto;
+    const end = Date.now() + 90_000;
+    while ((await admin.json<JobDto>('GET', `/api/jobs/${created.id}`)).body.status !== 'COMPLETED') {
+      if (Date.now() > end) throw new Error('job did not complete');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const id = created.id;
+
+    const denied = await post(viewer, id);
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as Err).error.code).toBe('FORBIDDEN');
+    const notTheirs = await post(planner, id);
+    expect(notTheirs.status).toBe(403);
+    expect(((await notTheirs.json()) as Err).error.message).toMatch(/admin/);
+    expect((await post(admin, id)).status).toBe(201);
+    const seen = await viewer.json<TrackingDto>('GET', `/api/jobs/${id}/tracking`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.state).toBe('ready');
+    expect((await planner.json<Err>('DELETE', `/api/jobs/${id}/actuals`)).status).toBe(403);
+    expect((await admin.json('DELETE', `/api/jobs/${id}/actuals`)).status).toBe(204);
+    const audit = await admin.json<{ entries: AuditEntryDto[] }>('GET', `/api/audit?job=${id}`);
+    const actions = audit.body.entries.map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['job.actuals', 'job.actuals_delete']));
+    expect(filesIn(a.storage, 'tmp')).toEqual([]);
+  }, 120_000);
 });
