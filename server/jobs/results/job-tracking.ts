@@ -38,6 +38,7 @@ export interface ActualsUpload {
 
 export class JobTracking implements JobFeature {
   private readonly running = new Map<string, Running>();
+  private readonly recomputing = new Map<string, Promise<TrackingSummary>>();
 
   constructor(
     private readonly jobs: JobService,
@@ -64,27 +65,39 @@ export class JobTracking implements JobFeature {
     });
   }
 
-  /** The job's tracking: `none` until actuals were sent; computed again when its cache is missing. */
+  /**
+   * The job's tracking: `none` until actuals were sent; computed again when its cache is missing. Actuals being
+   * sent or removed are waited for (the answer is theirs); a computation in flight is shared.
+   */
   async get(id: string): Promise<TrackingDto> {
+    await this.running.get(id)?.done;
     const job = await this.jobs.find(id);
     if (!job.actuals) return { state: 'none', job_id: id };
     const files = jobFiles(this.paths, job);
-    const cached = await readCache(files.tracking!);
-    const summary =
-      cached ??
-      (await this.exclusive(id, async (signal) => {
-        const tmp = jobTemps.tracking(this.paths, id);
-        try {
-          const s = await this.compute(job, files.actuals!, job.actuals!.filename, signal);
-          await fs.writeFile(tmp, JSON.stringify(s));
-          if (signal.aborted) throw gone(id);
-          await fs.rename(tmp, files.tracking!);
-          return s;
-        } finally {
-          await removeQuietly(tmp);
-        }
-      }));
+    const summary = (await readCache(files.tracking!)) ?? (await this.recompute(job));
     return dtoOf(job, job.actuals, summary);
+  }
+
+  /** The figures of a job whose cache is missing, computed and cached again (one computation per job). */
+  private recompute(job: Job): Promise<TrackingSummary> {
+    const id = job.id;
+    const shared = this.recomputing.get(id);
+    if (shared) return shared;
+    const files = jobFiles(this.paths, job);
+    const p = this.exclusive(id, async (signal) => {
+      const tmp = jobTemps.tracking(this.paths, id);
+      try {
+        const s = await this.compute(job, files.actuals!, job.actuals!.filename, signal);
+        await fs.writeFile(tmp, JSON.stringify(s));
+        if (signal.aborted) throw gone(id);
+        await fs.rename(tmp, files.tracking!);
+        return s;
+      } finally {
+        await removeQuietly(tmp);
+      }
+    }).finally(() => this.recomputing.delete(id));
+    this.recomputing.set(id, p);
+    return p;
   }
 
   async forget(id: string): Promise<void> {
