@@ -122,6 +122,7 @@ describe('actuals and tracking of a job', () => {
     expect(t.service.achieved_cycle_service).toBeCloseTo(inv.service_achieved, 4);
     expect(t.exceptions.DEMAND_ABOVE_PLAN).toBe(Math.round(inv.n_evaluated * (1 - inv.service_achieved)));
     expect(t.by_site.map((g) => g.site_code)).toEqual(['CARPARTS']);
+    expect((await api<JobDto>(s.url, 'GET', `/api/jobs/${job.id}`)).body.has_actuals).toBe(true);
 
     // kept: the actuals in uploads/, the figures as a cache in outputs/
     expect(jobFilesIn('uploads')).toContain(`${job.id}.actuals.csv`);
@@ -149,6 +150,7 @@ describe('actuals and tracking of a job', () => {
     const del = await api(s.url, 'DELETE', `/api/jobs/${job.id}/actuals`);
     expect(del.status).toBe(204);
     expect((await tracking()).body).toEqual({ state: 'none', job_id: job.id });
+    expect((await api<JobDto>(s.url, 'GET', `/api/jobs/${job.id}`)).body.has_actuals).toBe(false);
     expect([...jobFilesIn('uploads'), ...jobFilesIn('outputs')].filter((f) => f.includes('actuals'))).toEqual([]);
   }, 60_000);
 
