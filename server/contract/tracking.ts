@@ -11,10 +11,8 @@ import { FREQUENCIES } from './schemas.js';
 export const TRACKING_EXCEPTIONS = ['DEMAND_ABOVE_PLAN', 'BIAS_DRIFT', 'NEW_PART', 'STOPPED_SELLING'] as const;
 export type TrackingException = (typeof TRACKING_EXCEPTIONS)[number];
 
-/** |tracking signal| above this is BIAS_DRIFT (the usual control limit: 4 mean absolute errors). */
-export const BIAS_DRIFT_LIMIT = 4;
-/** STOPPED_SELLING: no demand over the periods covered while the forecast expected at least this many units. */
-export const STOPPED_SELLING_UNITS = 3;
+// the thresholds live in defaults.ts: the engine's worker threads must not load zod
+export { BIAS_DRIFT_LIMIT, STOPPED_SELLING_UNITS } from './defaults.js';
 
 const num = z.number().nullable();
 

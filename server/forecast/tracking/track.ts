@@ -15,15 +15,14 @@
  */
 import type { JobConfig } from '../../contract/dto.js';
 import type { PlanRowDto } from '../../contract/inventory.js';
-import {
-  BIAS_DRIFT_LIMIT,
-  STOPPED_SELLING_UNITS,
-  type ExceptionCounts,
-  type TrackingException,
-  type TrackingGroup,
-  type TrackingRow,
-  type TrackingService,
-  type TrackingSummary,
+import { BIAS_DRIFT_LIMIT, STOPPED_SELLING_UNITS } from '../../contract/defaults.js';
+import type {
+  ExceptionCounts,
+  TrackingException,
+  TrackingGroup,
+  TrackingRow,
+  TrackingService,
+  TrackingSummary,
 } from '../../contract/tracking.js';
 import { InputError } from '../errors.js';
 import { crostonScan, CROSTON_ALPHA } from '../methods/intermittent.js';
