@@ -81,7 +81,14 @@ try {
   writeFileSync(paths.output('job.plan.csv'), `${lines.join('\n')}\n`);
   const pool = new WorkerPool({ threads: 1, minThreads: 0 });
   const books = new PlanWorkbooks(pool, paths);
-  const job = { id: 'job', upload_name: 'job.csv', parts: null, output_name: 'job.csv', plan_name: 'job.plan.csv' };
+  const job = {
+    id: 'job',
+    upload_name: 'job.csv',
+    parts: null,
+    output_name: 'job.csv',
+    plan_name: 'job.plan.csv',
+    actuals: null,
+  };
   let after, cached;
   try {
     await pool

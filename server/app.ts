@@ -25,6 +25,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { hostAllowed, originVerdict, type HostAllowList } from './http/origin.js';
 import { jobRoutes } from './http/jobs.routes.js';
 import { replanRoutes } from './http/replan.routes.js';
+import { trackingRoutes } from './http/tracking.routes.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
 import { refuseWhenDiskFull, storageHealth } from './http/storage-health.js';
@@ -125,7 +126,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     }),
   );
   // what serves a finished job's results: made in server.ts, where the service is told of them
-  const { series, sites, workbooks, inventory, frontier, replanner } = deps.results;
+  const { series, sites, workbooks, inventory, frontier, replanner, tracking } = deps.results;
   // the checked files behind downloads, reruns and charts (it keeps nothing of a job: not a JobFeature)
   const downloads = new JobDownloads(deps.jobs, deps.paths);
   api.use(
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     }),
   );
   api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
+  api.use(trackingRoutes({ commands, tracking, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -98,7 +98,7 @@ export async function startServer(
       maxQueuedPerUser: config.MAX_QUEUED_PER_USER,
       maxQueued: config.MAX_QUEUED,
     },
-    (service) => Object.values((results = jobResults(service, interactive, paths, logger))),
+    (service) => Object.values((results = jobResults(service, repo, interactive, paths, logger))),
   );
   const auth =
     config.AUTH === 'on'

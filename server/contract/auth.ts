@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = [
   'job.force_delete',
   'job.replan',
   'job.rename',
+  'job.actuals',
+  'job.actuals_delete',
   'auth.login',
   'auth.login_failed',
   'auth.logout',

@@ -31,3 +31,8 @@ export const INVENTORY_DEFAULTS = { service_level: 0.95, lead_time_days: 30, rev
  * whole numbers keep the forecast's volume (rounding each period's mean of a slow mover gives 0 everywhere).
  */
 export const DEFAULT_ROUNDING_MODE = 'cumulative';
+
+/** Tracking: |tracking signal| above this is BIAS_DRIFT (the usual control limit: 4 mean absolute errors). */
+export const BIAS_DRIFT_LIMIT = 4;
+/** Tracking: STOPPED_SELLING is no demand over the periods covered where the forecast expected this many units. */
+export const STOPPED_SELLING_UNITS = 3;

@@ -165,6 +165,8 @@ export interface JobDto {
   has_output: boolean;
   /** A COMPLETED job with an inventory plan (GET /api/jobs/:id/inventory); false on jobs from before plans. */
   has_plan: boolean;
+  /** Actuals were sent for this COMPLETED job: GET /api/jobs/:id/tracking holds its forecast and plan against them. */
+  has_actuals: boolean;
   /** The parts file's name as uploaded (null: none; the plan used the config's defaults). */
   parts_filename: string | null;
   /** Size of the uploaded file in bytes. */

@@ -34,6 +34,11 @@ export interface JobRow {
   stopped_progress: number | null;
   /** The name a person gave the job (null: none; pages show the file name). */
   name: string | null;
+  /** The actuals sent for a completed job under uploads/, the name they were sent as, their size, when. */
+  actuals_name: string | null;
+  actuals_filename: string | null;
+  actuals_size: number | null;
+  actuals_at: string | null;
 }
 
 export type JobModel = Model<JobRow, JobRow> & JobRow;
@@ -70,6 +75,10 @@ export function defineJobModel(sequelize: Sequelize): JobModelStatic {
       plan_name: { type: DataTypes.STRING(80), allowNull: true },
       stopped_progress: { type: DataTypes.INTEGER, allowNull: true },
       name: { type: DataTypes.STRING(100), allowNull: true },
+      actuals_name: { type: DataTypes.STRING(80), allowNull: true },
+      actuals_filename: { type: DataTypes.STRING(255), allowNull: true },
+      actuals_size: { type: DataTypes.INTEGER, allowNull: true },
+      actuals_at: { type: DataTypes.STRING(40), allowNull: true },
     },
     { tableName: 'jobs', timestamps: false },
   );

@@ -43,16 +43,27 @@ export interface StoredFiles {
 export async function filesReferenced(file: string): Promise<StoredFiles> {
   const db = await open(file, sqlite3.OPEN_READONLY);
   try {
-    // a database from before the inventory plan has no parts_name / plan_name columns
+    // a database from before the inventory plan has no parts_name / plan_name columns, one from before
+    // tracking no actuals_name
     const cols = new Set((await all<{ name: string }>(db, 'PRAGMA table_info(jobs)')).map((c) => c.name));
     const pick = (c: string) => (cols.has(c) ? c : `NULL AS ${c}`);
     const rows = await all<
-      Record<'output_name' | 'parts_name' | 'plan_name', string | null> & { id: string; upload_name: string }
-    >(db, `SELECT id, upload_name, output_name, ${pick('parts_name')}, ${pick('plan_name')} FROM jobs`);
+      Record<'output_name' | 'parts_name' | 'plan_name' | 'actuals_name', string | null> & {
+        id: string;
+        upload_name: string;
+      }
+    >(
+      db,
+      `SELECT id, upload_name, output_name, ${pick('parts_name')}, ${pick('plan_name')}, ${pick('actuals_name')} FROM jobs`,
+    );
     const out: StoredFiles = { uploads: [], outputs: [], optional: [] };
     const seen = new Set<string>();
     for (const r of rows) {
-      const row = { ...r, parts: r.parts_name ? { name: r.parts_name } : null };
+      const row = {
+        ...r,
+        parts: r.parts_name ? { name: r.parts_name } : null,
+        actuals: r.actuals_name ? { name: r.actuals_name } : null,
+      };
       for (const f of backedUpFiles(row)) {
         if (seen.has(`${f.area}/${f.name}`)) continue;
         seen.add(`${f.area}/${f.name}`);

@@ -14,6 +14,10 @@ export type InputErrorCode =
   | 'UNKNOWN_METHOD'
   /** a stock budget or fill-rate target for a plan whose parts have no unit cost */
   | 'NO_COSTS'
+  /** an actuals file with no row dated after the job's history */
+  | 'NO_ACTUALS_AFTER_ORIGIN'
+  /** an actuals file none of whose series the job forecast */
+  | 'ACTUALS_NO_COMMON_SERIES'
   | 'INVALID_INPUT';
 
 /** A problem with the user's file or config: its message is shown to the planner as is. */

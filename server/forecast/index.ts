@@ -63,3 +63,4 @@ export const engine: EngineApi = {
   combineMetrics,
   writeSeriesIndex,
 };
+export { trackJob, type TrackRequest, type TrackResult } from './tracking/track.js';

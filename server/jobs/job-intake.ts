@@ -58,6 +58,7 @@ export class JobIntake {
       parts: job.parts ? { name: partsName(id, job.parts.originalName) } : null,
       output_name: null,
       plan_name: null,
+      actuals: null,
     };
     const files = jobFiles(this.paths, named);
     let parts: StoredParts | null = null;
@@ -77,6 +78,7 @@ export class JobIntake {
         output_name: null,
         parts,
         plan_name: null,
+        actuals: null,
         status: 'QUEUED',
         progress: 0,
         stopped_progress: null,

@@ -79,6 +79,26 @@ export class JobCommands {
     return out;
   }
 
+  /**
+   * Sends (`job.actuals`) or removes (`job.actuals_delete`) a completed job's actuals (`work`). Someone else's
+   * job only as an admin, as for Delete: the tracking its owner reads changes.
+   */
+  async actuals<T>(
+    actor: Actor,
+    id: string,
+    action: 'job.actuals' | 'job.actuals_delete',
+    detail: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    this.need(actor, 'planner', 'send actuals');
+    const job = await this.jobs.find(id);
+    if (this.auth && actor.user.role !== 'admin' && job.owner?.id !== actor.user.id)
+      throw new AppError(403, 'FORBIDDEN', 'Only an admin can change the actuals of a job someone else started.');
+    const out = await work();
+    await this.record(actor, action, id, detail);
+    return out;
+  }
+
   private need(actor: Actor, role: 'planner' | 'admin', what: string): void {
     if (!roleAtLeast(actor.user.role, role))
       throw new AppError(403, 'FORBIDDEN', `Your role (${actor.user.role}) may not ${what}.`);

@@ -15,7 +15,7 @@ import {
 import { FINAL_STATUSES } from '../contract/status.js';
 import type { Database } from '../db/database.js';
 import type { JobModel, JobRow } from '../db/job.model.js';
-import { EMPTY_PARTITIONS, type Job, type JobPatch, type NewJobRecord } from './job.js';
+import { EMPTY_PARTITIONS, type Job, type JobPatch, type NewJobRecord, type StoredActuals } from './job.js';
 import { predecessors } from './job.state.js';
 
 /** A JSON column, or the fallback when it is empty or unreadable (a half-written row must still list). */
@@ -45,6 +45,15 @@ export function toJob(row: JobRow): Job {
         ? null
         : { name: row.parts_name, filename: row.parts_filename ?? row.parts_name, size: row.parts_size ?? 0 },
     plan_name: row.plan_name ?? null,
+    actuals:
+      row.actuals_name == null
+        ? null
+        : {
+            name: row.actuals_name,
+            filename: row.actuals_filename ?? row.actuals_name,
+            size: row.actuals_size ?? 0,
+            uploaded_at: row.actuals_at ?? '',
+          },
     status: row.status,
     progress: row.progress,
     stopped_progress: row.stopped_progress ?? null,
@@ -93,6 +102,10 @@ export class JobRepo {
       parts_filename: job.parts?.filename ?? null,
       parts_size: job.parts?.size ?? null,
       plan_name: job.plan_name,
+      actuals_name: job.actuals?.name ?? null,
+      actuals_filename: job.actuals?.filename ?? null,
+      actuals_size: job.actuals?.size ?? null,
+      actuals_at: job.actuals?.uploaded_at ?? null,
       status: job.status,
       progress: job.progress,
       stopped_progress: job.stopped_progress,
@@ -212,6 +225,28 @@ export class JobRepo {
       if (n !== 1) return null;
       const m = await this.db.Job.findByPk(id);
       return m ? plain(m) : null;
+    });
+  }
+
+  /**
+   * Records a COMPLETED job's actuals (null: none); the job as it was before, or null when there is no such
+   * completed job (deleted meanwhile).
+   */
+  async setActuals(id: string, actuals: StoredActuals | null): Promise<{ before: Job } | null> {
+    return this.db.writes.run(async () => {
+      const m = await this.db.Job.findByPk(id);
+      if (!m || m.status !== 'COMPLETED') return null;
+      const before = plain(m);
+      await this.db.Job.update(
+        {
+          actuals_name: actuals?.name ?? null,
+          actuals_filename: actuals?.filename ?? null,
+          actuals_size: actuals?.size ?? null,
+          actuals_at: actuals?.uploaded_at ?? null,
+        },
+        { where: { id, status: 'COMPLETED' } },
+      );
+      return { before };
     });
   }
 

@@ -20,6 +20,14 @@ export interface StoredParts {
   size: number;
 }
 
+/** The actuals sent for a completed job (tracking): under uploads/, as sent, their size, when. */
+export interface StoredActuals {
+  name: string;
+  filename: string;
+  size: number;
+  uploaded_at: string;
+}
+
 export interface Job {
   id: string;
   /** Creation order (ids are random). */
@@ -37,6 +45,8 @@ export interface Job {
   parts: StoredParts | null;
   /** The inventory plan under outputs/, once COMPLETED (null on jobs from before the plan existed). */
   plan_name: string | null;
+  /** The actuals its tracking holds the forecast and plan against (null: none sent). */
+  actuals: StoredActuals | null;
   status: JobStatus;
   progress: number;
   /** A CANCELLED job's progress when it was stopped; null otherwise (and on rows from before it was kept). */
@@ -61,7 +71,9 @@ export interface Job {
 export type NewJobRecord = Omit<Job, 'seq'>;
 
 /** Fields a status change or a progress save may set; status moves only through transition(). */
-export type JobPatch = Partial<Omit<Job, 'id' | 'seq' | 'status' | 'config' | 'owner' | 'created_at' | 'parts'>>;
+export type JobPatch = Partial<
+  Omit<Job, 'id' | 'seq' | 'status' | 'config' | 'owner' | 'created_at' | 'parts' | 'actuals'>
+>;
 
 export const EMPTY_PARTITIONS: Readonly<PartitionCounts> = Object.freeze({
   total: 0,

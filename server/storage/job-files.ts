@@ -15,10 +15,12 @@ export interface JobFileRow {
   parts: { name: string } | null;
   output_name: string | null;
   plan_name: string | null;
+  /** the actuals sent for the job (tracking) */
+  actuals: { name: string } | null;
 }
 
 /** The names the artifacts are made from: the row's, or what a run of the job writes them as. */
-type Base = 'upload' | 'parts' | 'output' | 'plan';
+type Base = 'upload' | 'parts' | 'output' | 'plan' | 'actuals';
 
 interface Artifact {
   area: 'uploads' | 'outputs';
@@ -46,11 +48,34 @@ const ARTIFACTS = {
   planFrontier: { area: 'outputs', of: 'plan', name: (b) => `${b}.frontier.json`, cache: true },
   output: { area: 'outputs', of: 'output', name: (b) => b },
   seriesIndex: { area: 'outputs', of: 'output', name: (b) => `${b}.idx`, cache: true },
+  actuals: { area: 'uploads', of: 'actuals', name: (b) => b },
+  tracking: { area: 'outputs', of: 'actuals', name: (b) => trackingOf(b), cache: true },
 } as const satisfies Record<string, Artifact>;
 
 export type ArtifactName = keyof typeof ARTIFACTS;
 /** The artifacts in Delete's order. */
 export const ARTIFACT_NAMES = Object.keys(ARTIFACTS) as ArtifactName[];
+
+/** The tracking figures computed from an actuals file (a cache: computed again when missing). */
+function trackingOf(actualsName: string): string {
+  return `${actualsName}.tracking.json`;
+}
+
+/** A stored actuals file's name, next to the upload. */
+export function actualsName(id: string, originalName: string): string {
+  return `${id}.actuals${path.extname(originalName).toLowerCase() || '.csv'}`;
+}
+
+/**
+ * Every actuals file and tracking cache a job could have, whatever the extension it was sent with: a Delete
+ * that read the row just before actuals were recorded removes these too (jobs/results/job-tracking.ts).
+ */
+export function possibleActualsFiles(paths: StoragePaths, id: string): string[] {
+  return ['.csv', '.xlsx', '.txt', '.tsv'].flatMap((ext) => {
+    const name = actualsName(id, `x${ext}`);
+    return [paths.upload(name), paths.output(trackingOf(name))];
+  });
+}
 
 /** The re-plan inputs of a plan file (final or temp: the run writes them next to its plan). */
 export function planInputsOf(planFile: string): string {
@@ -85,6 +110,7 @@ function bases(row: JobFileRow, recorded: boolean): Record<Base, string | null> 
     parts: row.parts?.name ?? null,
     output: row.output_name ?? (recorded ? null : run.output_name),
     plan: row.plan_name ?? (recorded ? null : run.plan_name),
+    actuals: row.actuals?.name ?? null,
   };
 }
 
@@ -99,9 +125,12 @@ function names(row: JobFileRow, recorded: boolean, which: (a: Artifact) => boole
   return out;
 }
 
-export type JobFiles = Record<Exclude<ArtifactName, 'parts'>, string> & {
+export type JobFiles = Record<Exclude<ArtifactName, 'parts' | 'actuals' | 'tracking'>, string> & {
   /** null when the job has no parts file */
   parts: string | null;
+  /** null when no actuals were sent for the job, and so no tracking */
+  actuals: string | null;
+  tracking: string | null;
   /** Every file of the job, in the order Delete removes them. */
   deleteOrder: string[];
 };
@@ -111,7 +140,13 @@ export function jobFiles(paths: StoragePaths, row: JobFileRow): JobFiles {
   const all = names(row, false, () => true);
   const at = (area: Artifact['area'], name: string) => (area === 'uploads' ? paths.upload(name) : paths.output(name));
   const files = Object.fromEntries(all.map((f) => [f.artifact, at(f.area, f.name)])) as Record<ArtifactName, string>;
-  return { ...files, parts: files.parts ?? null, deleteOrder: all.map((f) => at(f.area, f.name)) };
+  return {
+    ...files,
+    parts: files.parts ?? null,
+    actuals: files.actuals ?? null,
+    tracking: files.tracking ?? null,
+    deleteOrder: all.map((f) => at(f.area, f.name)),
+  };
 }
 
 /**
@@ -139,4 +174,7 @@ export const jobTemps = {
   replan: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-replan`),
   planWorkbook: (paths: StoragePaths) => paths.tmpFile('plan-xlsx'),
   planFrontier: (paths: StoragePaths) => paths.tmpFile('plan-frontier'),
+  /** an actuals file being checked, and the tracking computed from it */
+  actuals: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-actuals`),
+  tracking: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-tracking`),
 };

@@ -1,7 +1,15 @@
 /**
  * Thin worker entry: runs one engine call and reports over the task's MessagePort.
  */
-import { engine, InputError, planRecords, replanFromInputs, StopRequested, writePlanXlsx } from '../forecast/index.js';
+import {
+  engine,
+  InputError,
+  planRecords,
+  replanFromInputs,
+  StopRequested,
+  trackJob,
+  writePlanXlsx,
+} from '../forecast/index.js';
 import type { EngineStep } from '../contract/stages.js';
 import { storageProblem } from '../storage/errors.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
@@ -50,6 +58,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile), task.job) };
     }
     if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
+    if (task.kind === 'track') return { kind: 'track', summary: (await trackJob(task.request)).summary };
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,

@@ -16,7 +16,9 @@ import type {
   ReplanRequest,
   ReplanResult,
   SeriesIndexRequest,
+  TrackRequest,
 } from '../forecast/index.js';
+import type { TrackingSummary } from '../contract/tracking.js';
 
 export type WorkerTask =
   | {
@@ -44,6 +46,8 @@ export type WorkerTask =
   | { kind: 'plan-xlsx'; planFile: string; outFile: string; job?: PlanWorkbookJob | null; port: MessagePort }
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
+  /** A completed job's forecast and plan held against actuals (the summary only). */
+  | { kind: 'track'; request: TrackRequest; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -61,6 +65,7 @@ export type WorkerResult =
   | { kind: 'series-index'; series: number }
   | { kind: 'plan-xlsx'; rows: number }
   | { kind: 'replan'; result: ReplanResult }
+  | { kind: 'track'; summary: TrackingSummary }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };

@@ -69,7 +69,7 @@ describe('storage made by an earlier release', () => {
         expect(dl.status).toBe(409);
       }
       // jobs from before inventory plans have none: a clear 404 (COMPLETED) or 409 (not completed), never 500
-      expect(got).toMatchObject({ has_plan: false, parts_filename: null });
+      expect(got).toMatchObject({ has_plan: false, has_actuals: false, parts_filename: null });
       for (const sub of ['inventory', 'inventory/rows', 'inventory/summary']) {
         const res = await fetch(`${srv.url}/api/jobs/${want.id}/${sub}`, { headers: auth });
         const body = (await res.json()) as { error: { code: string; message: string } };

@@ -10,6 +10,7 @@ import * as auditVia from './2026.12.10T00.00.00.audit-via.js';
 import * as inventoryPlan from './2027.01.05T00.00.00.inventory-plan.js';
 import * as stoppedProgress from './2027.01.10T00.00.00.stopped-progress.js';
 import * as jobName from './2027.01.20T00.00.00.job-name.js';
+import * as jobActuals from './2027.02.01T00.00.00.job-actuals.js';
 
 export interface Migration {
   name: string;
@@ -17,4 +18,12 @@ export interface Migration {
   down(qi: QueryInterface): Promise<void>;
 }
 
-export const migrations: Migration[] = [createJobs, auth, auditVia, inventoryPlan, stoppedProgress, jobName];
+export const migrations: Migration[] = [
+  createJobs,
+  auth,
+  auditVia,
+  inventoryPlan,
+  stoppedProgress,
+  jobName,
+  jobActuals,
+];

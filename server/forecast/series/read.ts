@@ -7,7 +7,7 @@ import type { Frequency, JobConfig } from '../../contract/dto.js';
 import { addNotice } from '../../contract/vocab.js';
 import type { EngineContext } from '../context.js';
 import { InputError } from '../errors.js';
-import { dateShape, dayOf, isoOfDay } from '../parse/dates.js';
+import { dateShape, dayOf, isoOfDay, type DateOrder } from '../parse/dates.js';
 import { readDemand, type RawDemand } from '../parse/load.js';
 import { groupSeries, type SiteSeries } from './group.js';
 import { detectFrequency, periodOfDay, type Calendar } from './periods.js';
@@ -41,7 +41,7 @@ export function calendarOf(
   const det = detectFrequency(days);
   return { cal: { freq: override ?? det.freq, anchor: det.anchor }, detected: det.freq };
 }
-function badDatesError(raw: RawDemand): InputError {
+export function badDatesError(raw: RawDemand): InputError {
   const is = raw.issues.find((i) => i.code === 'BAD_DATES')!;
   return new InputError(
     'BAD_DATES',
@@ -49,7 +49,7 @@ function badDatesError(raw: RawDemand): InputError {
   );
 }
 
-function noValidRows(raw: RawDemand): InputError {
+export function noValidRows(raw: RawDemand): InputError {
   const why = raw.issues.map((i) => `${i.message} (e.g. ${i.examples.join(', ')})`).join('; ');
   return new InputError('NO_VALID_ROWS', `None of the ${raw.rows} data rows is usable${why ? `: ${why}` : ''}.`);
 }
@@ -86,9 +86,14 @@ export async function groupDemand(
   filePath: string,
   originalName: string,
   config: JobConfig,
-): Promise<{ sites: SiteSeries[]; context: Pick<EngineContext, 'freq' | 'anchor' | 'fileStart' | 'trainEnd'> }> {
-  const { cal, fileStart, trainEnd, g } = await readGrouped(filePath, originalName, config);
-  return { sites: g.sites, context: { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd } };
+): Promise<{
+  sites: SiteSeries[];
+  context: Pick<EngineContext, 'freq' | 'anchor' | 'fileStart' | 'trainEnd'>;
+  /** how the file's a/b/yyyy dates were read (a later file of the same system reads alike) */
+  order: DateOrder;
+}> {
+  const { cal, fileStart, trainEnd, g, order } = await readGrouped(filePath, originalName, config);
+  return { sites: g.sites, context: { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd }, order };
 }
 
 /**
@@ -161,5 +166,16 @@ export async function readGrouped(
       message: `${g.duplicates} rows repeated an earlier (date, part, site) and were summed into it.`,
     });
   const { notices } = notes;
-  return { rows: raw.rows, sites: [...raw.sites].sort(), cal, warnings, notices, fileStart, trainEnd, fcStart, g };
+  return {
+    rows: raw.rows,
+    sites: [...raw.sites].sort(),
+    cal,
+    warnings,
+    notices,
+    fileStart,
+    trainEnd,
+    fcStart,
+    g,
+    order: raw.order.order,
+  };
 }

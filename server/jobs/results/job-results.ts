@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../../logger.js';
 import type { StoragePaths } from '../../storage/paths.js';
+import type { JobRepo } from '../job.repo.js';
 import type { JobService } from '../job.service.js';
 import type { WorkerPool } from '../worker-pool.js';
 import { JobFrontier } from './job-frontier.js';
@@ -11,6 +12,7 @@ import { JobInventory } from './job-inventory.js';
 import { JobReplan } from './job-replan.js';
 import { JobSeries } from './job-series.js';
 import { JobSites } from './job-sites.js';
+import { JobTracking } from './job-tracking.js';
 import { PlanWorkbooks } from './plan-workbooks.js';
 
 export interface JobResults {
@@ -20,10 +22,17 @@ export interface JobResults {
   inventory: JobInventory;
   frontier: JobFrontier;
   replanner: JobReplan;
+  tracking: JobTracking;
 }
 
 /** Every part, on the interactive pool; each is a JobFeature. */
-export function jobResults(jobs: JobService, interactive: WorkerPool, paths: StoragePaths, logger: Logger): JobResults {
+export function jobResults(
+  jobs: JobService,
+  repo: JobRepo,
+  interactive: WorkerPool,
+  paths: StoragePaths,
+  logger: Logger,
+): JobResults {
   return {
     series: new JobSeries(interactive, paths, logger),
     sites: new JobSites(interactive),
@@ -31,5 +40,6 @@ export function jobResults(jobs: JobService, interactive: WorkerPool, paths: Sto
     inventory: new JobInventory(),
     frontier: new JobFrontier(interactive, paths),
     replanner: new JobReplan(jobs, interactive, paths),
+    tracking: new JobTracking(jobs, repo, interactive, paths),
   };
 }

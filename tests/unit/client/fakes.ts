@@ -42,6 +42,7 @@ export function makeJob(over: Partial<JobDto> = {}): JobDto {
     flags: { stalled: false, slow: false, silent: false },
     has_output: false,
     has_plan: false,
+    has_actuals: false,
     parts_filename: null,
     file_size: 100,
     created_by: null,

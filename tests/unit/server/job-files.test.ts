@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  actualsName,
   ARTIFACT_NAMES,
   backedUpFiles,
   jobFiles,
@@ -14,6 +15,7 @@ import {
   outputNames,
   partsName,
   planInputsOf,
+  possibleActualsFiles,
   uploadName,
 } from '../../../server/storage/job-files.js';
 import { storagePaths } from '../../../server/storage/paths.js';
@@ -25,6 +27,7 @@ const row = {
   upload_name: uploadName('abc123', 'Demand.XLSX'),
   parts: { name: partsName('abc123', 'parts.csv') },
   ...outputNames('abc123'),
+  actuals: { name: actualsName('abc123', 'April.XLSX') },
 };
 
 describe('job files', () => {
@@ -39,6 +42,8 @@ describe('job files', () => {
       'planFrontier',
       'output',
       'seriesIndex',
+      'actuals',
+      'tracking',
     ]);
     expect(f).toMatchObject({
       upload: path.join(root, 'uploads', 'abc123.xlsx'),
@@ -49,7 +54,11 @@ describe('job files', () => {
       planInputs: path.join(root, 'outputs', 'abc123.plan.csv.inputs'),
       planWorkbook: path.join(root, 'outputs', 'abc123.plan.xlsx'),
       planFrontier: path.join(root, 'outputs', 'abc123.plan.csv.frontier.json'),
+      actuals: path.join(root, 'uploads', 'abc123.actuals.xlsx'),
+      tracking: path.join(root, 'outputs', 'abc123.actuals.xlsx.tracking.json'),
     });
+    // what a Delete racing a new actuals file removes as well: every name it could have
+    expect(possibleActualsFiles(paths, row.id)).toEqual(expect.arrayContaining([f.actuals, f.tracking]));
     const all = ARTIFACT_NAMES.map((a) => f[a]);
     expect(new Set(all).size).toBe(all.length);
     for (const file of all) expect([paths.uploads, paths.outputs]).toContain(path.dirname(file!));
@@ -63,6 +72,8 @@ describe('job files', () => {
       jobTemps.replan(paths, row.id),
       jobTemps.planWorkbook(paths),
       jobTemps.planFrontier(paths),
+      jobTemps.actuals(paths, row.id),
+      jobTemps.tracking(paths, row.id),
     ];
     for (const t of temps) expect(path.dirname(t)).toBe(paths.tmp);
     expect(new Set(temps).size).toBe(temps.length);
@@ -79,17 +90,19 @@ describe('job files', () => {
   });
 
   it('names what a run writes for a row that records no outputs yet, and no parts file without one', () => {
-    const queued = { ...row, parts: null, output_name: null, plan_name: null };
+    const queued = { ...row, parts: null, output_name: null, plan_name: null, actuals: null };
     const f = jobFiles(paths, queued);
     expect(f.parts).toBeNull();
+    expect(f.actuals).toBeNull();
+    expect(f.tracking).toBeNull();
     expect(f.output).toBe(jobFiles(paths, row).output);
     expect(f.plan).toBe(jobFiles(paths, row).plan);
-    expect(f.deleteOrder).toHaveLength(ARTIFACT_NAMES.length - 1);
+    expect(f.deleteOrder).toHaveLength(ARTIFACT_NAMES.length - 3);
   });
 
   it('keeps a completed row its files at boot, only the uploads of an unfinished one', () => {
     expect(keptFiles({ ...row, status: 'COMPLETED' })).toEqual({
-      uploads: ['abc123.xlsx', 'abc123.parts.csv'],
+      uploads: ['abc123.xlsx', 'abc123.parts.csv', 'abc123.actuals.xlsx'],
       outputs: [
         'abc123.plan.csv',
         'abc123.plan.csv.inputs',
@@ -97,14 +110,15 @@ describe('job files', () => {
         'abc123.plan.csv.frontier.json',
         'abc123.csv',
         'abc123.csv.idx',
+        'abc123.actuals.xlsx.tracking.json',
       ],
     });
-    expect(keptFiles({ ...row, status: 'FAILED' })).toEqual({
+    expect(keptFiles({ ...row, status: 'FAILED', actuals: null })).toEqual({
       uploads: ['abc123.xlsx', 'abc123.parts.csv'],
       outputs: [],
     });
     // a completed job from before inventory plans: its forecast and index only
-    expect(keptFiles({ ...row, plan_name: null, status: 'COMPLETED' }).outputs).toEqual([
+    expect(keptFiles({ ...row, plan_name: null, actuals: null, status: 'COMPLETED' }).outputs).toEqual([
       'abc123.csv',
       'abc123.csv.idx',
     ]);
@@ -117,6 +131,7 @@ describe('job files', () => {
       { area: 'outputs', name: 'abc123.plan.csv', optional: false },
       { area: 'outputs', name: 'abc123.plan.csv.inputs', optional: true },
       { area: 'outputs', name: 'abc123.csv', optional: false },
+      { area: 'uploads', name: 'abc123.actuals.xlsx', optional: false },
     ]);
   });
 });

@@ -35,6 +35,7 @@ function record(id: string, status: JobStatus, over: Partial<NewJobRecord> = {})
     output_name: null,
     parts: null,
     plan_name: null,
+    actuals: null,
     status,
     progress: 0,
     stopped_progress: null,
@@ -89,7 +90,16 @@ describe('JobRepo', () => {
   it('refuses a row whose stored config does not pass the schema', () => {
     const row = { ...record('x', 'QUEUED'), seq: 1, config: '{"forecast_horizon":0}' };
     const { parts: _parts, ...rest } = row;
-    const files = { parts_name: null, parts_filename: null, parts_size: null, plan_name: null };
+    const files = {
+      parts_name: null,
+      parts_filename: null,
+      parts_size: null,
+      plan_name: null,
+      actuals_name: null,
+      actuals_filename: null,
+      actuals_size: null,
+      actuals_at: null,
+    };
     const stored = {
       ...rest,
       ...files,

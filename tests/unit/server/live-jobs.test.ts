@@ -26,6 +26,7 @@ describe('live progress writes', () => {
       output_name: null,
       parts: null,
       plan_name: null,
+      actuals: null,
       status: 'PROCESSING',
       progress: 0,
       stopped_progress: null,

@@ -31,6 +31,7 @@ function row(id: string, status: JobStatus, attempts: number, output: string | n
     output_name: output,
     parts: null,
     plan_name: null,
+    actuals: null,
     status,
     progress: 40,
     stopped_progress: null,

@@ -317,6 +317,11 @@ export const en = {
     'A stock budget or a fill-rate target needs unit costs: add a unit_cost column to the parts file, or plan by service level.',
   'err.SERIES_UNAVAILABLE': 'The chart data of this job cannot be read right now; try again in a moment.',
   // ---- end re-plan ----
+  'err.NO_ACTUALS_AFTER_ORIGIN':
+    "The actuals file has no demand dated after this job's history: send the periods the forecast covers.",
+  'err.ACTUALS_NO_COMMON_SERIES':
+    'None of the parts and sites in the actuals file was forecast by this job: check that the file is for the same parts.',
+  'err.TRACKING_BUSY': 'The actuals of this job are being read right now; try again in a moment.',
 
   'err.BAD_REQUEST': 'The request was not understood.',
   'err.VALIDATION_ERROR': 'Some values are not valid.',
@@ -881,6 +886,11 @@ export const id: Messages = {
     'Anggaran stok atau target fill rate butuh harga satuan: tambahkan kolom unit_cost ke file part, atau rencanakan per service level.',
   'err.SERIES_UNAVAILABLE': 'Data grafik job ini belum bisa dibaca; coba lagi sebentar lagi.',
   // ---- end re-plan ----
+  'err.NO_ACTUALS_AFTER_ORIGIN':
+    'File realisasi tidak berisi permintaan setelah riwayat job ini: kirim periode yang dicakup forecast.',
+  'err.ACTUALS_NO_COMMON_SERIES':
+    'Tidak ada part dan site di file realisasi yang di-forecast oleh job ini: pastikan file-nya untuk part yang sama.',
+  'err.TRACKING_BUSY': 'Realisasi job ini sedang dibaca; coba lagi sebentar lagi.',
 
   'err.BAD_REQUEST': 'Permintaan tidak dipahami.',
   'err.VALIDATION_ERROR': 'Ada nilai yang tidak valid.',
