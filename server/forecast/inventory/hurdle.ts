@@ -121,11 +121,16 @@ export class HurdleWindows {
   constructor(readonly h: number) {}
 
   addOrigin(history: ArrayLike<number>, origin: number, level: number): void {
-    const h = this.h;
-    if (!(origin >= 1 && origin + h <= history.length)) return;
+    if (!(origin >= 1 && origin + this.h <= history.length)) return;
     const st = new RunningStats();
     for (let t = 0; t < origin; t++) st.push(history[t]);
-    if (st.nonzero === 0) return;
+    if (st.nonzero > 0) this.addFeatures(featuresOf(st), history, origin, level);
+  }
+
+  /** addOrigin with the features of history[0 .. origin-1] already taken (a prefix with demand). */
+  addFeatures(f: HurdleFeatures, history: ArrayLike<number>, origin: number, level: number): void {
+    const h = this.h;
+    if (!(origin >= 1 && origin + h <= history.length)) return;
     let d = 0;
     let first = -1;
     for (let t = 0; t < h; t++) {
@@ -133,7 +138,7 @@ export class HurdleWindows {
       if (v !== 0 && first < 0) first = t;
       d += v;
     }
-    this.list.push({ f: featuresOf(st), level, d, first });
+    this.list.push({ f, level, d, first });
   }
 }
 
