@@ -7,7 +7,8 @@
  *   node --import tsx scripts/outputs-digest.ts [--out FILE] [--compare FILE]
  *
  * The workbook's zip holds timestamps, so its cell values are digested (read back with exceljs); the Job
- * sheet's id and creation time differ on every run, so they are masked as `<id>` and `<created>`.
+ * sheet's id and creation time differ on every run, so they are masked as `<id>` and `<created>`, as is the
+ * frontier file's stamp of the plan's modification time (`<mtime>`).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -54,9 +55,19 @@ function outputs(storage: string, id: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of readdirSync(dir).sort()) {
     // the workbook's zip carries timestamps: its cells are digested instead (workbookDigest)
-    if (f.includes(id) && !f.endsWith('.xlsx')) out.set(f.replace(id, '<id>'), sha(readFileSync(path.join(dir, f))));
+    if (!f.includes(id) || f.endsWith('.xlsx')) continue;
+    const bytes = readFileSync(path.join(dir, f));
+    // the frontier is stamped with the plan file's modification time (jobs/results/job-frontier.ts)
+    const text = f.endsWith('.frontier.json') ? frontierText(bytes) : null;
+    out.set(f.replace(id, '<id>'), sha(text ?? bytes));
   }
   return out;
+}
+
+/** The frontier file with its plan_mtime masked as `<mtime>`; the rest as written. */
+function frontierText(bytes: Buffer): string {
+  const stored = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  return JSON.stringify({ ...stored, plan_mtime: '<mtime>' });
 }
 
 async function workbookDigest(url: string, id: string): Promise<string> {

@@ -12,7 +12,7 @@ import { calendarOf, readGrouped } from './series/read.js';
 import { groupSeries } from './series/group.js';
 import { jobPrior, jobSample, type JobSample } from './choose/prior.js';
 import { chooseAll } from './choose/choose.js';
-import { backtestWindows, fitJobHurdle } from './choose/backtest-windows.js';
+import { backtestWindows, fitJobHurdle, sampleOrigins } from './choose/backtest-windows.js';
 import { fitInventory } from './inventory/job-fit.js';
 import { defaultSettings, matchParts, periodsNeeded, type PlanSettings } from './inventory/settings.js';
 import { readPartsFile } from './parse/parts.js';
@@ -156,11 +156,11 @@ export async function loadDemand(
   if (knownMethod(config)) {
     // the one expected demand (inventory/hurdle.ts), with or without a plan: the forecast must not depend on it
     const s = getSample();
-    const chosen = chooseAll(s.evs, ctx.selection, h, ctx.prior);
-    ctx.hurdle = fitJobHurdle(s, chosen, h);
+    const origins = sampleOrigins(s, chooseAll(s.evs, ctx.selection, h, ctx.prior), h);
+    ctx.hurdle = fitJobHurdle(origins, h);
     if (opts.plan !== false) {
       const periods = periodsNeeded(settings, g.sites);
-      const windows = backtestWindows(s, chosen, h, periods, ctx.hurdle);
+      const windows = backtestWindows(origins, periods, ctx.hurdle);
       const histories = s.hist.map((x) => x.y.subarray(x.fd));
       ctx.inventory = fitInventory(windows.windows(), settings, histories, periods, ctx.hurdle);
       const bt = ctx.inventory.backtest;

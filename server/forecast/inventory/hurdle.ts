@@ -121,11 +121,16 @@ export class HurdleWindows {
   constructor(readonly h: number) {}
 
   addOrigin(history: ArrayLike<number>, origin: number, level: number): void {
-    const h = this.h;
-    if (!(origin >= 1 && origin + h <= history.length)) return;
+    if (!(origin >= 1 && origin + this.h <= history.length)) return;
     const st = new RunningStats();
     for (let t = 0; t < origin; t++) st.push(history[t]);
-    if (st.nonzero === 0) return;
+    if (st.nonzero > 0) this.addFeatures(featuresOf(st), history, origin, level);
+  }
+
+  /** addOrigin with the features of history[0 .. origin-1] already taken (a prefix with demand). */
+  addFeatures(f: HurdleFeatures, history: ArrayLike<number>, origin: number, level: number): void {
+    const h = this.h;
+    if (!(origin >= 1 && origin + h <= history.length)) return;
     let d = 0;
     let first = -1;
     for (let t = 0; t < h; t++) {
@@ -133,7 +138,7 @@ export class HurdleWindows {
       if (v !== 0 && first < 0) first = t;
       d += v;
     }
-    this.list.push({ f: featuresOf(st), level, d, first });
+    this.list.push({ f, level, d, first });
   }
 }
 
@@ -188,11 +193,19 @@ export function fitHurdle(
 ): HurdleModel {
   const h = w.h;
   const accs = new Map<string, Acc>();
-  for (const x of w.list) {
-    const size = x.f.size;
-    for (const k of hurdleFallbacks(x.f.key)) {
+  // each key's cell and parents, found once per key (the cells are created in the order first met)
+  const chains = new Map<string, Acc[]>();
+  const chainOf = (key: string): Acc[] =>
+    hurdleFallbacks(key).map((k) => {
       let c = accs.get(k);
       if (!c) accs.set(k, (c = newAcc()));
+      return c;
+    });
+  for (const x of w.list) {
+    const size = x.f.size;
+    let chain = chains.get(x.f.key);
+    if (!chain) chains.set(x.f.key, (chain = chainOf(x.f.key)));
+    for (const c of chain) {
       c.n++;
       c.events += x.first >= 0 ? 1 : 0;
       if (x.d > 0 && size > 0) {
@@ -233,6 +246,9 @@ export function fitHurdle(
 
 /** The cell a series reads: its own key, else the nearest parent the fit has. */
 export function cellOf(model: HurdleModel, key: string): HurdleCell {
+  // the series' own cell first, without building its parents' keys (read per window and per series)
+  const own = model.cells[key];
+  if (own) return own;
   for (const k of hurdleFallbacks(key)) {
     const c = model.cells[k];
     if (c) return c;

@@ -4,16 +4,48 @@ import { alphaAt, PRIOR, zeroOf, type DispersionForm, type GroupParams } from '.
 import type { MeanCorrection } from './mean.js';
 import type { Windows } from './windows.js';
 
-/** -Σ logPmf(d, distOf(...)) over the windows, inlined: the fit's hot loop, no object per window. */
-export function negLogLik(w: Windows, idx: number[], g: GroupParams, form: DispersionForm): number {
+/**
+ * Each window's mixture zero (params.ts zeroOf, clamped as the likelihood reads it) and log(1 − zero), for
+ * one group zero: they change only when the zero does, while the optimiser moves a, e and c many times.
+ */
+export interface WindowZeros {
+  zero: number;
+  z: Float64Array;
+  logKeep: Float64Array;
+}
+
+export function windowZeros(w: Windows, idx: number[], zero: number, into?: WindowZeros): WindowZeros {
+  const out = into ?? { zero, z: new Float64Array(idx.length), logKeep: new Float64Array(idx.length) };
+  out.zero = zero;
+  for (let j = 0; j < idx.length; j++) {
+    const z = Math.min(Math.max(zeroOf({ zero }, w.pi?.[idx[j]] ?? 1), 0), 0.999);
+    out.z[j] = z;
+    out.logKeep[j] = Math.log1p(-z);
+  }
+  return out;
+}
+
+/**
+ * -Σ logPmf(d, distOf(...)) over the windows, inlined: the fit's hot loop, no object per window. `zeros`,
+ * when given, is windowZeros(w, idx, g.zero).
+ */
+export function negLogLik(
+  w: Windows,
+  idx: number[],
+  g: GroupParams,
+  form: DispersionForm,
+  zeros: WindowZeros = windowZeros(w, idx, g.zero),
+): number {
   const b = g.b ?? 1;
   const r = g.r ?? 0;
+  const zs = zeros.z;
+  const keeps = zeros.logKeep;
   let s = 0;
   for (let j = 0; j < idx.length; j++) {
     const i = idx[j];
     const d = w.d[i];
-    const z = Math.min(Math.max(zeroOf(g, w.pi?.[i] ?? 1), 0), 0.999);
-    const logKeep = Math.log1p(-z);
+    const z = zs[j];
+    const logKeep = keeps[j];
     const m = b * w.mu[i] + r * w.p[i] * w.rate[i];
     if (!(m > 0)) {
       // mixtureWithMean's point mass at 0 (zero = 1)
@@ -39,7 +71,12 @@ export function fitGroup(w: Windows, idx: number[], o: GroupFitOptions, mean: Me
   const size = o.form === 'size';
   const g: GroupParams = { ...PRIOR, a: size ? 1 : PRIOR.a, ...mean };
   if (size && o.historyTerm) g.e = 1;
-  const nll = (x: GroupParams) => negLogLik(w, idx, x, o.form);
+  // the windows' zeros for the current group zero, recomputed only when the zero moves
+  let zeros = windowZeros(w, idx, g.zero);
+  const nll = (x: GroupParams) => {
+    if (!Object.is(x.zero, zeros.zero)) zeros = windowZeros(w, idx, x.zero, zeros);
+    return negLogLik(w, idx, x, o.form, zeros);
+  };
   const LOG_LO = Math.log(1e-4);
   const LOG_HI = Math.log(50);
   // a and e trade off against each other: one more round when both are free

@@ -82,7 +82,7 @@ export function alphaAt(form: DispersionForm, g: GroupParams, P: number, mu: num
  * The mixture's zero: no demand within P because the hurdle says none recurs (1 − pi), or because the part
  * is gone (the group's own zero, which the data can set to 0).
  */
-export const zeroOf = (g: GroupParams, pi: number) => 1 - Math.min(1, Math.max(0, pi)) * (1 - g.zero);
+export const zeroOf = (g: Pick<GroupParams, 'zero'>, pi: number) => 1 - Math.min(1, Math.max(0, pi)) * (1 - g.zero);
 
 export function distOf(form: DispersionForm, g: GroupParams, w: Windows, i: number): LtdDist {
   const m = meanAt(g, w.mu[i], w.p[i], w.rate[i]);

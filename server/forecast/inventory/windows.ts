@@ -7,7 +7,7 @@
  * plan must cover at the final origin.
  */
 import { RunningStats } from './features.js';
-import { featuresOf, hurdleLevel, recurWithin, type HurdleModel } from './hurdle.js';
+import { featuresOf, hurdleLevel, recurWithin, type HurdleFeatures, type HurdleModel } from './hurdle.js';
 import { forecastOverP } from './periods.js';
 
 export interface Windows {
@@ -99,8 +99,25 @@ export class WindowSet {
     if (!(origin >= 1 && origin < history.length) || forecast.length === 0) return;
     const st = new RunningStats();
     for (let t = 0; t < origin; t++) st.push(history[t]);
+    this.addStats(st, history, origin, forecast, periods, hurdle);
+  }
+
+  /**
+   * addOrigin with the statistics `st` of history[0 .. origin-1] already taken (read, not changed), and with
+   * the hurdle, optionally their features (featuresOf(st)).
+   */
+  addStats(
+    st: RunningStats,
+    history: ArrayLike<number>,
+    origin: number,
+    forecast: ArrayLike<number>,
+    periods: readonly number[],
+    hurdle?: HurdleModel,
+    features?: HurdleFeatures,
+  ): void {
+    if (!(origin >= 1 && origin < history.length) || forecast.length === 0) return;
     if (st.nonzero === 0) return;
-    const f = hurdle ? featuresOf(st) : null;
+    const f = hurdle ? (features ?? featuresOf(st)) : null;
     const fc = f && hurdle ? Float64Array.from(forecast, (v) => hurdleLevel(hurdle, f, v)) : forecast;
     for (const P of periods) {
       if (!(P > 0) || origin + P > history.length) continue;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { logPmf } from '../../../server/forecast/inventory/dist.js';
 import { distOf, negLogLik, type GroupParams } from '../../../server/forecast/inventory/fit.js';
+import { windowZeros } from '../../../server/forecast/inventory/likelihood.js';
 import type { Windows } from '../../../server/forecast/inventory/windows.js';
 
 // windows with a zero demand, a zero mean (point mass), a lumpy size index and a revival-only rate
@@ -38,5 +39,26 @@ describe('negLogLik', () => {
     const g: GroupParams = { a: 0.5, c: 0.1, zero: 0, windows: 0, b: 1, r: 0 };
     expect(negLogLik(w, [3], g, 'size')).toBe(Infinity);
     expect(-logPmf(w.d[3], distOf('size', g, w, 3))).toBe(Infinity);
+  });
+});
+
+describe('negLogLik with the windows zeros taken once', () => {
+  it('equals the per-window computation bit for bit, with a hurdle chance per window', () => {
+    const wp: Windows = { ...w, pi: Float64Array.from([0.3, 1, 0.8, 0.05, 1]) };
+    const gs: GroupParams[] = [
+      { a: 0.5, c: 0.1, zero: 0, windows: 0 },
+      { a: 1.3, c: 0.02, zero: 0.4, windows: 0, e: 0.7 },
+    ];
+    for (const g of gs) {
+      const ref = idx.reduce((s, i) => s - logPmf(wp.d[i], distOf('size', g, wp, i)), 0);
+      const zeros = windowZeros(wp, idx, g.zero);
+      expect(Object.is(negLogLik(wp, idx, g, 'size', zeros), ref)).toBe(true);
+      // reused for another zero: refilled, not stale
+      const other = { ...g, zero: g.zero + 0.25 };
+      const refOther = idx.reduce((s, i) => s - logPmf(wp.d[i], distOf('size', other, wp, i)), 0);
+      expect(Object.is(negLogLik(wp, idx, other, 'size', windowZeros(wp, idx, other.zero, zeros)), refOther)).toBe(
+        true,
+      );
+    }
   });
 });
