@@ -12,16 +12,7 @@ import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { PooledParams } from '../inventory/fit.js';
 import { daysToPeriods } from '../inventory/periods.js';
-import {
-  allocate,
-  NoCostsError,
-  TailSet,
-  type Allocation,
-  type FrontierPoint,
-  type PlanMode,
-  type PlanSpec,
-  type UniformPoint,
-} from '../inventory/allocate.js';
+import { allocate, NoCostsError, TailSet, type Allocation, type PlanSpec } from '../inventory/allocate.js';
 import {
   addToTotals,
   newTotals,
@@ -46,19 +37,8 @@ export interface ReplanRequest {
   spec?: PlanSpec;
 }
 
-/** What the allocation says about the plan (contract: InventoryMetrics' plan fields). */
-export interface ReplanAllocation {
-  mode: PlanMode;
-  /** Σ stock value over the costed series, and the expected fill rate over all series / the costed ones */
-  stockValue: number;
-  expectedFill: number;
-  costedFill: number;
-  costless: number;
-  belowFloors: boolean;
-  unreachable: boolean;
-  frontier: FrontierPoint[];
-  uniform: UniformPoint[];
-}
+/** What the allocation says about the plan (contract: InventoryMetrics' plan fields): all but its levels. */
+export type ReplanAllocation = Omit<Allocation, 'S'>;
 
 export interface ReplanResult {
   rows: number;
