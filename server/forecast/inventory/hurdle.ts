@@ -264,6 +264,28 @@ export function recurWithin(model: HurdleModel, f: HurdleFeatures, k: number): n
 }
 
 /**
+ * The chance of any demand within k periods for a series whose final mean over those k periods is `total`
+ * (applyHurdle's output). Where the shrink toward the engine's mean (`toward`) kept more than the hurdle's own
+ * total, what it kept is read as more chance of a demand of the cell's usual size, not as a bigger demand: the
+ * chance is raised so that E[D | D > 0] stays the cell's conditional size (π_k × total / own, at most 1).
+ * Without it, a long-silent part with a 0.9 % cell chance and a kept mean of 2.4 read as "if it comes, 270
+ * units" when its demands were 2 or 3 units. `own` is the hurdle's total without the shrink, found by inverting
+ * applyHurdle's linear map (total = sum × (1 − w + w π_h b) + w π_h a size k / h, w = nPos / (nPos + toward)).
+ */
+export function recurFor(model: HurdleModel, f: HurdleFeatures, k: number, total: number): number {
+  const pi = recurWithin(model, f, k);
+  if (!model.toward || !(f.size > 0) || !(total > 0) || !(k > 0)) return pi;
+  const c = cellOf(model, f.key);
+  const w = c.nPos / (c.nPos + model.toward);
+  const piH = recurWithin(model, f, model.h);
+  const fixed = (c.a * f.size * k) / model.h;
+  const sum = Math.max(0, (total - w * piH * fixed) / (1 - w + w * piH * c.b));
+  const own = piH * (fixed + c.b * sum);
+  if (!(own > 0) || total <= own) return pi;
+  return Math.min(1, (pi * total) / own);
+}
+
+/**
  * The hurdle's per-period means from the engine's, in place: over the n periods given, the total
  * π_h × (a × size × n / h + b × Σ f_t), spread in the engine's own shape (a weekday or seasonal profile
  * stays; a flat forecast stays flat: m = π_h × (a × size / h + b × f)), evenly where the engine's mean is 0.

@@ -5,7 +5,7 @@
 import { distMean, mixtureWithMean, quantilesSorted, type LtdDist } from './dist.js';
 import { statsOf } from './features.js';
 import { calibrationFor } from './calibrate.js';
-import { featuresOf, recurWithin } from './hurdle.js';
+import { featuresOf, recurFor } from './hurdle.js';
 import { alphaAt, meanAt, paramsFor, zeroOf, type Calibration, type GroupParams, type PooledParams } from './params.js';
 import { forecastOverP } from './periods.js';
 
@@ -93,7 +93,7 @@ export function planLtd(input: LtdInput, pooled: PooledParams): LtdPlan {
   const { g, read, at } = groupPlan(pooled, group, target);
   const fc = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
   const mu = meanAt(g, fc, P, st.sum / st.n);
-  const recur = pooled.hurdle ? recurWithin(pooled.hurdle, featuresOf(st), P) : 1;
+  const recur = pooled.hurdle ? recurFor(pooled.hurdle, featuresOf(st), P, fc) : 1;
   const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex(), st.n), zeroOf(g, recur));
   quantilesSorted(dist, read, QS);
   const q = [QS[at[0]], QS[at[1]], QS[at[2]], QS[at[3]], QS[at[4]]];

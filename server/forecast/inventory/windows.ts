@@ -7,7 +7,7 @@
  * plan must cover at the final origin.
  */
 import { RunningStats } from './features.js';
-import { featuresOf, hurdleLevel, recurWithin, type HurdleFeatures, type HurdleModel } from './hurdle.js';
+import { featuresOf, hurdleLevel, recurFor, type HurdleFeatures, type HurdleModel } from './hurdle.js';
 import { forecastOverP } from './periods.js';
 
 export interface Windows {
@@ -123,8 +123,9 @@ export class WindowSet {
       if (!(P > 0) || origin + P > history.length) continue;
       let d = 0;
       for (let t = origin; t < origin + P; t++) d += history[t];
-      const pi = f && hurdle ? recurWithin(hurdle, f, P) : 1;
-      this.add(st, P, forecastOverP(fc, P), d, history.length - origin, pi);
+      const mean = forecastOverP(fc, P);
+      const pi = f && hurdle ? recurFor(hurdle, f, P, mean) : 1;
+      this.add(st, P, mean, d, history.length - origin, pi);
     }
   }
 

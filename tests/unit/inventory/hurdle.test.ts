@@ -11,6 +11,7 @@ import {
   hurdleFeatures,
   hurdleLevel,
   HurdleWindows,
+  recurFor,
   recurWithin,
   sinceBucket,
   type HurdleFeatures,
@@ -152,5 +153,44 @@ describe('the hurdle', () => {
     const m = Array.from({ length: 6 }, () => engine);
     applyHurdle(model, f, m);
     expect(hurdleLevel(model, f, engine)).toBeCloseTo(m[0], 12);
+  });
+
+  it('what the shrink keeps is more chance of a usual-size demand, not a bigger demand', () => {
+    const w = windowsOf(histories(400, 48, 3), 6);
+    const full = fitHurdle(w, { ...HURDLE_SHRINK, toward: 0 });
+    const model = fitHurdle(w);
+    const P = 4;
+    for (const f of [at(12, 2, 'erratic'), at(30, 2, 'erratic'), at(30, 3, 'lumpy')]) {
+      const pi = recurWithin(model, f, P);
+      // an engine mean well above the hurdle's: the shrink keeps part of it
+      const engine = 2;
+      const kept = Array.from({ length: P }, () => engine);
+      const own = Array.from({ length: P }, () => engine);
+      applyHurdle(model, f, kept);
+      applyHurdle(full, f, own);
+      const total = kept.reduce((a, b) => a + b, 0);
+      const ownTotal = own.reduce((a, b) => a + b, 0);
+      expect(total).toBeGreaterThan(ownTotal);
+      const chance = recurFor(model, f, P, total);
+      expect(chance).toBeGreaterThan(pi);
+      expect(chance).toBeLessThanOrEqual(1);
+      // E[D | D > 0] is the cell's own conditional size, unless the chance is capped at 1
+      if (chance < 1) expect(total / chance).toBeCloseTo(ownTotal / pi, 6);
+      else expect(total / chance).toBeLessThan(ownTotal / pi);
+      // an engine mean below the hurdle's (the shrink lowered it): the cell's chance stands
+      const low = Array.from({ length: P }, () => 1e-4);
+      applyHurdle(model, f, low);
+      expect(
+        recurFor(
+          model,
+          f,
+          P,
+          low.reduce((a, b) => a + b, 0),
+        ),
+      ).toBe(pi);
+    }
+    // without a shrink the cell's chance is the chance
+    const f = at(30, 2, 'erratic');
+    expect(recurFor(full, f, P, 5)).toBe(recurWithin(full, f, P));
   });
 });
