@@ -7,7 +7,7 @@
  * CLI with --plan off (no fit in the read phase, no plan rows), on the same file and threads; wall time = the
  * CLI's own "seconds" (best of --repeat runs, alone and with the plan interleaved), peak RSS = the CLI
  * process's (worker threads included; the highest of the runs). Reports; always exits 0.
- *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--validate [--earlier]] [--repeat 2]
+ *   node --import tsx scripts/bench-inventory.ts [--only carparts] [--validate [--earlier [K]]] [--repeat 2]
  *        [--no-time] [--keep] [--big-scale 84 | --no-big]
  * After the scores, issue 20's one-mean checks (meanChecks): ltd_mean = the forecast CSV's mean over P, and
  * the bias of ltd_mean against the holdout, overall and by periods since the last demand.
@@ -33,8 +33,12 @@ const opt = (k: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const validate = args.includes('--validate');
-/** --earlier: with --validate, the in-history origin one max(P) earlier (the last max(P) periods dropped first) */
+/**
+ * --earlier [K]: with --validate, the in-history origin K max(P) earlier (the last K × max(P) periods dropped
+ * first; K = 1 when not given), so that a setting is checked at more than one window of time.
+ */
 const earlier = validate && args.includes('--earlier');
+const back = earlier ? Math.max(1, Math.floor(Number(opt('earlier'))) || 1) : 0;
 const REPEAT = Math.max(1, Number(opt('repeat') ?? 2));
 const SETS = [
   { name: 'carparts', h: 12, best: 0.283 },
@@ -263,7 +267,7 @@ try {
     const parts = lib.readParts(partsFile) as Map<string, { L: number; cost: number }>;
     const maxP = Math.max(...[...parts.values()].map((p) => p.L + 1));
     const files = validate
-      ? holdout(lib, join(shared, `${set.name}-train.csv`), maxP, dir, earlier ? maxP : 0)
+      ? holdout(lib, join(shared, `${set.name}-train.csv`), maxP, dir, back * maxP)
       : { train: join(shared, `${set.name}-train.csv`), test: join(shared, `${set.name}-test.csv`) };
     const h = String(validate ? maxP : set.h);
     const plan = join(dir, 'ours', 'sparecast.csv');
@@ -285,7 +289,7 @@ try {
     const peers = scores.filter((s) => !s.plan.startsWith('sparecast') && s.plan !== 'zero');
     const bestPeer = peers.reduce((a, b) => (b.spl_mean < a.spl_mean ? b : a));
     const holdoutNote = validate
-      ? ` (IN-HISTORY HOLDOUT: ${earlier ? `the ${maxP} training periods before the last ${maxP}` : `last ${maxP} training periods`})`
+      ? ` (IN-HISTORY HOLDOUT: ${earlier ? `the ${maxP} training periods before the last ${back * maxP}` : `last ${maxP} training periods`})`
       : '';
     console.log(`\n${set.name}${holdoutNote}: ${scores[0].n_evaluated} series scored, P = L + 1, CLI ${run.seconds} s`);
     console.log(`  ${summary}`);
