@@ -563,6 +563,8 @@ export const en = {
   'job.cfg.detected': '{freq} (detected)',
   'job.replanned': 'Plan re-made at {pct} on {at}.',
   'hist.replanned': 're-planned at {pct}',
+  'hist.tracked': 'with actuals',
+  'hist.tracked.title': 'Held against actuals: see the job’s Actuals',
   'job.rename': 'Rename',
   'job.rename.save': 'Save name',
 } as const;
@@ -1131,6 +1133,8 @@ export const id: Messages = {
   'job.cfg.detected': '{freq} (terdeteksi)',
   'job.replanned': 'Rencana dihitung ulang di {pct} pada {at}.',
   'hist.replanned': 'dihitung ulang di {pct}',
+  'hist.tracked': 'ada realisasi',
+  'hist.tracked.title': 'Sudah dibandingkan dengan realisasi: lihat Realisasi di halaman job',
   'job.rename': 'Ganti nama',
   'job.rename.save': 'Simpan nama',
 
