@@ -10,6 +10,7 @@ import {
   type TrackingService,
   type TrackingSummary,
 } from '$contract/tracking.js';
+import type { Frequency } from '$contract/dto.js';
 
 /** Where the actuals came from: a file sent for the job, or a later job of the same series. */
 export type SourceView =
@@ -94,3 +95,18 @@ export function exceptionList(c: ExceptionCounts): { code: TrackingException; co
 
 /** How many series need a look in all (one series may carry several codes, so this is an upper bound). */
 export const exceptionTotal = (c: ExceptionCounts): number => exceptionList(c).reduce((n, e) => n + e.count, 0);
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** A period's first day as the job counts periods: "Apr 2001" for months, the day itself for days and weeks. */
+export function periodLabel(day: string, frequency: Frequency, locale: string): string {
+  const d = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  const key = `${locale}|${frequency}`;
+  let f = dayFormats.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      frequency === 'M' ? { month: 'short', year: 'numeric' } : { day: 'numeric', month: 'short', year: 'numeric' };
+    dayFormats.set(key, (f = new Intl.DateTimeFormat(locale, { ...opts, timeZone: 'UTC' })));
+  }
+  return f.format(d);
+}

@@ -44,6 +44,8 @@ export class TrackingStore {
   /** the file being sent (null: none) */
   sending = $state<string | null>(null);
   sendError = $state<ClientError | null>(null);
+  /** the name of the file the server refused (with sendError) */
+  refused = $state<string | null>(null);
   removing = $state(false);
   removeError = $state<ClientError | null>(null);
   /** asking again until a tracking shows up (after a later job completed) */
@@ -106,8 +108,10 @@ export class TrackingStore {
     if (this.phase === 'deleted') return false;
     if (!r.ok) {
       this.sendError = r.error;
+      this.refused = file.name;
       return false;
     }
+    this.refused = null;
     if (mine === this.seq) this.take(r.data);
     // an answer without the tracking yet: ask until it is there
     if (r.data.state !== 'ready') this.poll(stamp(null));

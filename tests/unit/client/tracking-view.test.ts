@@ -9,6 +9,7 @@ import {
   accuracyRows,
   exceptionList,
   exceptionTotal,
+  periodLabel,
   servicePairs,
   sourceView,
 } from '../../../client/src/lib/tracking-view.js';
@@ -46,6 +47,14 @@ function ready(source: unknown = { kind: 'file', filename: 'a.csv', uploaded_at:
 }
 
 describe('tracking view values', () => {
+  it('names a month by its month, a day or week by its day, in the page’s language', () => {
+    expect(periodLabel('2001-04-01', 'M', 'en-GB')).toBe('Apr 2001');
+    expect(periodLabel('2001-04-01', 'M', 'id-ID')).toBe('Apr 2001');
+    expect(periodLabel('2002-08-01', 'M', 'id-ID')).toBe('Agu 2002');
+    expect(periodLabel('2024-03-04', 'W', 'en-GB')).toBe('4 Mar 2024');
+    expect(periodLabel('2024-03-04', 'D', 'id-ID')).toBe('4 Mar 2024');
+  });
+
   it('reads a file source, a later job by job_id, id or bare id, and nothing else', () => {
     expect(sourceView({ kind: 'file', filename: 'a.csv', uploaded_at: 'T' })).toEqual({
       kind: 'file',
@@ -175,6 +184,7 @@ describe('TrackingStore', () => {
     expect(await store.send(file('bad.csv'))).toBe(false);
     expect(store.phase).toBe('none');
     expect(store.sendError?.code).toBe('MISSING_COLUMNS');
+    expect(store.refused).toBe('bad.csv');
     api.sendAnswer = ok(ready());
     expect(await store.send(file('good.csv'))).toBe(true);
     expect(api.sent).toEqual(['bad.csv', 'good.csv']);
