@@ -103,6 +103,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('The Actuals view (Chromium)', 
     expect(await text(page, 'trk-exc-DEMAND_ABOVE_PLAN')).toMatch(
       new RegExp(`^${t.exceptions.DEMAND_ABOVE_PLAN}\\s*Permintaan di atas rencana`),
     );
+    // no English left in the Indonesian view (the planners' loan words forecast, fill rate, bias stay)
+    expect(await page.getByTestId('tracking').innerText()).not.toMatch(
+      /\b(naive|promised|achieved|source|periods|series|remove|actuals?|scored|attention|drifting|site with)\b/i,
+    );
     await shoot(page, 'id');
 
     // History marks the tracked job

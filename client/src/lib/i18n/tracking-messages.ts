@@ -198,10 +198,10 @@ export const trackingId: Record<TrackingKey, string> = {
   'trk.totals.value': '{forecast} forecast · {actual} realisasi',
   'trk.accuracy': 'Akurasi',
   'trk.accuracy.help':
-    'Makin rendah makin baik untuk RMSSE dan MASE (1 = sebaik nilai sebelumnya); bias mendekati 0 % paling baik. Baseline naive dan SBA dinilai pada seri yang sama.',
+    'Makin rendah makin baik untuk RMSSE dan MASE (1 = sebaik nilai sebelumnya); bias mendekati 0 % paling baik. Baseline naif dan SBA dinilai pada seri yang sama.',
   'trk.acc.metric': 'Ukuran',
   'trk.acc.job': 'Forecast ini',
-  'trk.acc.naive': 'Naive',
+  'trk.acc.naive': 'Naif',
   'trk.acc.sba': 'SBA',
   'trk.acc.rmsse': 'RMSSE',
   'trk.acc.mase': 'MASE',
