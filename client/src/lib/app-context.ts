@@ -9,6 +9,7 @@ import { DashboardStore } from './dashboard.svelte.js';
 import { HistoryStore } from './history.svelte.js';
 import { createInventoryApi, type InventoryApi } from './inventory-api.js';
 import { createReplanApi, type ReplanApi } from './replan.svelte.js';
+import { createTrackingApi, type TrackingApi } from './tracking-api.js';
 import { I18n } from './i18n.svelte.js';
 import { bindSocket, LiveBus } from './live.js';
 import { Router } from './router.svelte.js';
@@ -24,6 +25,8 @@ export interface AppContext {
   inventory: InventoryApi;
   /** POST /api/jobs/:id/inventory/plan (the Inventory view's re-plan). */
   replan: ReplanApi;
+  /** The Actuals view's calls (…/actuals, …/tracking). */
+  tracking: TrackingApi;
   account: AccountApi;
   auth: AuthStore;
   session: Session;
@@ -58,6 +61,7 @@ export function createAppContext(): AppContext {
   const account = createAccountApi('', hooks);
   const inventory = createInventoryApi('', hooks);
   const replan = createReplanApi('', hooks);
+  const tracking = createTrackingApi('', hooks);
   const auth = new AuthStore(account);
   const session = new Session(
     auth,
@@ -86,6 +90,7 @@ export function createAppContext(): AppContext {
     api,
     inventory,
     replan,
+    tracking,
     account,
     auth,
     session,

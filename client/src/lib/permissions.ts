@@ -16,6 +16,8 @@ export interface Permissions {
   admin: boolean;
   /** Delete (finished) or force-delete (running) this job. */
   deleteJob(job: Pick<JobDto, 'created_by'>): boolean;
+  /** Send or remove this job's actuals: as for Delete (server/http/tracking.routes.ts). */
+  actuals(job: Pick<JobDto, 'created_by'>): boolean;
 }
 
 export interface Who {
@@ -27,11 +29,14 @@ export function permissionsFor(user: Who | null): Permissions {
   const role = user?.role;
   const planner = !!role && roleAtLeast(role, 'planner');
   const admin = role === 'admin';
+  const own = (job: Pick<JobDto, 'created_by'>) =>
+    admin || (planner && job.created_by !== null && job.created_by === user!.username);
   return {
     run: planner,
     stop: planner,
     admin,
-    deleteJob: (job) => admin || (planner && job.created_by !== null && job.created_by === user!.username),
+    deleteJob: own,
+    actuals: own,
   };
 }
 

@@ -40,6 +40,15 @@ describe('role → actions', () => {
     }
   });
 
+  it('actuals are sent or removed as a job is deleted: a planner their own jobs, an admin any', () => {
+    expect(viewer.actuals({ created_by: 'vera' })).toBe(false);
+    expect(planner.actuals({ created_by: 'pat' })).toBe(true);
+    expect(planner.actuals({ created_by: 'ada' })).toBe(false);
+    expect(planner.actuals({ created_by: null })).toBe(false);
+    for (const can of [admin, local]) expect(can.actuals({ created_by: null })).toBe(true);
+    expect(NO_PERMISSIONS.actuals({ created_by: null })).toBe(false);
+  });
+
   it('nobody signed in may do nothing', () => {
     expect(NO_PERMISSIONS).toMatchObject({ run: false, stop: false, admin: false });
     expect(NO_PERMISSIONS.deleteJob({ created_by: null })).toBe(false);

@@ -2,6 +2,7 @@
  * UI strings. English is the reference: `id` must define every key (checked by the compiler).
  * Indonesian labels follow the product guide (issue 4). `{name}` placeholders are filled by translate().
  */
+import { trackingEn, trackingId } from './tracking-messages.js';
 import { wordsEn, wordsId } from './words-messages.js';
 
 export const en = {
@@ -504,6 +505,7 @@ export const en = {
 
   // codes the server sends (stages, problems, classes, methods): words-messages.ts
   ...wordsEn,
+  ...trackingEn,
 
   // issue 21 items 4, 8, 9 (what a planner trips over)
   'inv.totals.unknown': 'not known',
@@ -563,6 +565,8 @@ export const en = {
   'job.cfg.detected': '{freq} (detected)',
   'job.replanned': 'Plan re-made at {pct} on {at}.',
   'hist.replanned': 're-planned at {pct}',
+  'hist.tracked': 'with actuals',
+  'hist.tracked.title': 'Held against actuals: see the job’s Actuals',
   'job.rename': 'Rename',
   'job.rename.save': 'Save name',
 } as const;
@@ -1131,8 +1135,11 @@ export const id: Messages = {
   'job.cfg.detected': '{freq} (terdeteksi)',
   'job.replanned': 'Rencana dihitung ulang di {pct} pada {at}.',
   'hist.replanned': 'dihitung ulang di {pct}',
+  'hist.tracked': 'ada realisasi',
+  'hist.tracked.title': 'Sudah dibandingkan dengan realisasi: lihat Realisasi di halaman job',
   'job.rename': 'Ganti nama',
   'job.rename.save': 'Simpan nama',
 
   ...wordsId,
+  ...trackingId,
 };
