@@ -34,6 +34,7 @@ export const PARTS_VALUE_COLUMNS = [
   'lead_time_periods',
   'unit_cost',
   'service_level',
+  'min_service_level',
   'review_periods',
   'on_hand',
   'on_order',

@@ -118,6 +118,35 @@ describe('plan modes', () => {
     expect(Math.max(...up4)).toBeLessThanOrEqual(0);
   });
 
+  it("budget mode keeps a part's own min_service_level from the parts file as its floor", async () => {
+    // P4, the dearest, is the one a tight budget takes stock from; its own minimum of 99 % holds it up
+    const withMin = {
+      name: 'parts.csv',
+      content: PARTS_ALL_COSTED.replace('unit_cost', 'unit_cost,min_service_level')
+        .split('\n')
+        .map((l, j) => (j === 0 ? l : `${l},${l.startsWith('P4,') ? '99' : ''}`))
+        .join('\n'),
+    };
+    const budget = Math.round(baseSummary.overall.stock_value * 0.6);
+    const run = async (p: { name: string; content: string }) => {
+      const up = await sendJob(s.url, demandCsv(), p, { plan_mode: 'budget', stock_budget: budget });
+      expect(up.status, JSON.stringify(up.body)).toBe(201);
+      const job = await untilFinal(s.url, up.body.id);
+      expect(job.status, job.error_message ?? '').toBe('COMPLETED');
+      return rowsOf(planText(job.id));
+    };
+    const p4 = (rows: Row[]) => rows.filter((r) => r.partnumber === 'P4');
+    const plain = p4(await run(parts));
+    const floored = p4(await run(withMin));
+    expect(floored.length).toBeGreaterThan(0);
+    for (const r of floored) {
+      expect(Number(r.service_level)).toBeGreaterThanOrEqual(0.99);
+      expect(Number(r.order_up_to)).toBeGreaterThanOrEqual(Number(r.ltd_q99));
+    }
+    // without it the budget leaves P4 below 99 % somewhere
+    expect(Math.min(...plain.map((r) => Number(r.service_level)))).toBeLessThan(0.99);
+  });
+
   it('fill-rate mode through POST /api/jobs: reaches the target for less money than one level for all', async () => {
     const target = baseSummary.overall.expected_fill_rate!;
     const up = await sendJob(s.url, demandCsv(), parts, { plan_mode: 'fill_rate', target_fill_rate: target });

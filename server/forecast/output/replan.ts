@@ -71,7 +71,7 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       const st = settingsFor(job.settings, s.partnumber, s.site);
       const key = { partnumber: s.partnumber, site: s.site, demandClass: s.demandClass };
       const p = planSeries(key, s.history, s.forecast, st, job.pooled);
-      const floor = spec.mode === 'service_level' ? null : floorOf(st.ownTarget ?? null, spec.minServiceLevel);
+      const floor = spec.mode === 'service_level' ? null : floorOf([st.ownTarget, st.ownMin, spec.minServiceLevel]);
       set.add(p.dist, p.cal, st.unitCost, p.row.orderUpTo, floor, s.site);
       rows.push(p.row);
     }
@@ -116,10 +116,14 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
   }
 }
 
-/** The floor of a part in an allocation: the higher of its own service level and the job's minimum. */
-function floorOf(own: number | null, min: number | undefined): number | null {
-  if (own === null) return min ?? null;
-  return min === undefined ? own : Math.max(own, min);
+/**
+ * The floor of a part in an allocation: the highest of its own service level, its own minimum service level
+ * (both from the parts file) and the job's minimum; null when none is set.
+ */
+export function floorOf(levels: readonly (number | null | undefined)[]): number | null {
+  let f: number | null = null;
+  for (const x of levels) if (x !== null && x !== undefined && (f === null || x > f)) f = x;
+  return f;
 }
 
 /**
