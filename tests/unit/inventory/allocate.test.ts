@@ -3,10 +3,14 @@ import {
   allocate,
   levelAt,
   NoCostsError,
+  SHORT_SCALE,
+  shortOf as tailShort,
+  tailInto,
   TailSet,
   type PlanSpec,
 } from '../../../server/forecast/inventory/allocate.js';
 import { cdf, mixtureWithMean, type LtdDist } from '../../../server/forecast/inventory/dist.js';
+import { setExpected, type PlanRow } from '../../../server/forecast/inventory/plan-row.js';
 
 interface Part {
   dist: LtdDist;
@@ -214,5 +218,32 @@ describe('allocate (marginal analysis)', () => {
     const t = Float64Array.from([1 - 0.9500004, 1 - 0.9500006]);
     expect(levelAt(t, 2, 1)).toBeGreaterThan(0.9500004);
     expect(levelAt(t, 2, 1)).toBeLessThanOrEqual(0.9500006);
+  });
+
+  it('promises SHORT_SCALE × E[(D - S)+] units short, a row at most its E[D]', () => {
+    const dist = mixtureWithMean(3, 0.4, 0.2);
+    // E[(D - S)+] straight from the distribution: Σ_{k >= S} P(D > k)
+    const es = (S: number) => {
+      let t = 0;
+      for (let k = S; k < 400; k++) t += 1 - cdf(k, dist);
+      return t;
+    };
+    const set = setOf([{ dist, cost: 1 }]);
+    const buf = { a: new Float64Array(8) };
+    const n = tailInto(dist, null, 1, buf);
+    expect(SHORT_SCALE).toBeGreaterThan(1);
+    for (const S of [0, 2, 5, 9]) {
+      expect(set.short(0, S)).toBeCloseTo(SHORT_SCALE * es(S), 4);
+      expect(tailShort(buf.a, n, S).short).toBeCloseTo(SHORT_SCALE * es(S), 4);
+    }
+    expect(set.mean[0]).toBeCloseTo(es(0), 4);
+    // nothing stocked: the row's units short are its demand, not more; stocked: the scaled figure
+    const row = {} as PlanRow;
+    setExpected(row, set.short(0, 0), set.mean[0]);
+    expect(row.expectedShort).toBe(set.mean[0]);
+    expect(row.expectedFill).toBe(0);
+    setExpected(row, set.short(0, 5), set.mean[0]);
+    expect(row.expectedShort).toBe(set.short(0, 5));
+    expect(row.expectedFill).toBeCloseTo(1 - (SHORT_SCALE * es(5)) / es(0), 4);
   });
 });
