@@ -65,6 +65,8 @@ export const NOTICE_CODES = [
   'TRAIN_CUTOFF',
   'DUPLICATES_SUMMED',
   ...PARTS_NOTICE_CODES,
+  // stock_budget_by_site names sites the plan has none of (params: count; examples: the sites)
+  'PLAN_UNKNOWN_SITES',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

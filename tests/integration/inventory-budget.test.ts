@@ -191,6 +191,79 @@ describe('plan modes', () => {
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
   });
 
+  it('stock_budget_by_site: each site within its own budget, through POST /api/jobs and the re-plan', async () => {
+    const site = (code: string) => baseSummary.by_site.find((b) => b.site_code === code)!.stock_value;
+    const map = { A: Math.round(site('A') * 0.5), B: Math.round(site('B') * 0.8), Z: 100 };
+    const up = await sendJob(s.url, demandCsv(), parts, { plan_mode: 'budget', stock_budget_by_site: map });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const job = await untilFinal(s.url, up.body.id);
+    expect(job.status, job.error_message ?? '').toBe('COMPLETED');
+    const rows = rowsOf(planText(job.id));
+    const at = (code: string) => value(rows.filter((r) => r.site_code === code));
+    expect(at('A')).toBeLessThanOrEqual(map.A + 1e-6);
+    expect(at('B')).toBeLessThanOrEqual(map.B + 1e-6);
+    // A's budget is the tighter: its share of the money falls below the service-level plan's
+    expect(at('A') / at('B')).toBeLessThan(site('A') / site('B'));
+    const sum = await summaryOf(job.id);
+    expect(sum.plan_mode).toBe('budget');
+    expect(sum.stock_budget_by_site).toEqual(map);
+    // a site the file does not have: a notice, its budget not spent
+    expect(sum.unknown_budget_sites).toEqual(['Z']);
+    expect(job.metrics?.notices).toContainEqual(
+      expect.objectContaining({ code: 'PLAN_UNKNOWN_SITES', params: { count: 1 }, examples: ['Z'] }),
+    );
+    expect(sum.frontier.length).toBeGreaterThanOrEqual(20);
+
+    // the re-plan: new per-site budgets, then back to one budget for the job (null drops the map)
+    const re = await api<ReplanDto>(s.url, 'POST', `/api/jobs/${job.id}/inventory/plan`, {
+      stock_budget_by_site: { A: map.B, B: map.A },
+    });
+    expect(re.status, JSON.stringify(re.body)).toBe(200);
+    expect(re.body).toMatchObject({ plan_mode: 'budget', stock_budget_by_site: { A: map.B, B: map.A } });
+    expect(re.body.unknown_budget_sites).toEqual([]);
+    const rows2 = rowsOf(planText(job.id));
+    expect(value(rows2.filter((r) => r.site_code === 'A'))).toBeLessThanOrEqual(map.B + 1e-6);
+    expect(value(rows2.filter((r) => r.site_code === 'B'))).toBeLessThanOrEqual(map.A + 1e-6);
+    const j2 = (await api<JobDto>(s.url, 'GET', `/api/jobs/${job.id}`)).body;
+    expect(j2.metrics?.notices?.some((n) => n.code === 'PLAN_UNKNOWN_SITES')).toBe(false);
+    const one = await api<ReplanDto>(s.url, 'POST', `/api/jobs/${job.id}/inventory/plan`, {
+      stock_budget_by_site: null,
+      stock_budget: map.A + map.B,
+    });
+    expect(one.status, JSON.stringify(one.body)).toBe(200);
+    expect(one.body.stock_budget_by_site).toBeNull();
+    const j3 = (await api<JobDto>(s.url, 'GET', `/api/jobs/${job.id}`)).body;
+    expect(j3.config).not.toHaveProperty('stock_budget_by_site');
+    expect(j3.config).toMatchObject({ plan_mode: 'budget', stock_budget: map.A + map.B });
+    // another mode leaves the budgets aside
+    const fill = await api<ReplanDto>(s.url, 'POST', `/api/jobs/${job.id}/inventory/plan`, {
+      plan_mode: 'fill_rate',
+      target_fill_rate: 0.9,
+    });
+    expect(fill.status, JSON.stringify(fill.body)).toBe(200);
+    expect(fill.body).toMatchObject({ plan_mode: 'fill_rate', stock_budget_by_site: null });
+  });
+
+  it('refuses bad per-site budgets with a 400 naming stock_budget_by_site, at upload and at re-plan', async () => {
+    const bad: unknown[] = [{}, { A: -1 }, { A: 'lots' }, { '': 5 }, [5], 'A=5', { A: 0 }];
+    for (const m of bad) {
+      const config = { plan_mode: 'budget' as const, stock_budget: 10, stock_budget_by_site: m };
+      // (bad on purpose: not what the config's type allows)
+      const up = await sendJob(s.url, demandCsv(), parts, config as Parameters<typeof sendJob>[3]);
+      expect(up.status, JSON.stringify(m)).toBe(400);
+      expect(up.body.error!.code).toBe('INVALID_CONFIG');
+      expect(up.body.error!.message).toMatch(/stock_budget_by_site/);
+      const re = await api<{ error: { code: string; message: string } }>(
+        s.url,
+        'POST',
+        `/api/jobs/${base.id}/inventory/plan`,
+        config,
+      );
+      expect(re.status, JSON.stringify(m)).toBe(400);
+      expect(re.body.error.message).toMatch(/stock_budget_by_site/);
+    }
+  });
+
   it('refuses bad budgets and targets with a 400 naming the field', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ plan_mode: 'budget' }, /stock_budget/],
@@ -295,6 +368,24 @@ describe('npm run forecast -- --stock-budget / --target-fill-rate', () => {
     const bad = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget', '-1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/stock_budget/);
+    // per-site budgets, inline JSON and from a file
+    const map = { A: Math.round(budget / 3), B: Math.round(budget / 2) };
+    const mapFile = path.join(dir, 'budgets.json');
+    writeFileSync(mapFile, JSON.stringify(map));
+    for (const arg of [JSON.stringify(map), mapFile]) {
+      const bs = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget-by-site', arg);
+      expect(bs.code, bs.stderr).toBe(0);
+      expect(bs.stdout).toMatch(/plan mode budget by site \{"A":\d+,"B":\d+\}/);
+      const rows = rowsOf(readFileSync(plan, 'utf8'));
+      expect(value(rows.filter((r) => r.site_code === 'A'))).toBeLessThanOrEqual(map.A + 1e-6);
+      expect(value(rows.filter((r) => r.site_code === 'B'))).toBeLessThanOrEqual(map.B + 1e-6);
+    }
+    const badMap = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget-by-site', '{"A":-3}');
+    expect(badMap.code).toBe(2);
+    expect(badMap.stderr).toMatch(/stock_budget_by_site/);
+    const notJson = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget-by-site', '{A:3');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/--stock-budget-by-site must be a JSON object/);
   });
 });
 

@@ -36,8 +36,16 @@ export type PlanMode = 'service_level' | 'budget' | 'fill_rate';
 /** What the allocation is asked for (the job config's plan fields). */
 export interface PlanSpec {
   mode: PlanMode;
-  /** budget mode: Σ unit_cost × order_up_to may not exceed it */
+  /**
+   * budget mode: Σ unit_cost × order_up_to may not exceed it (with stockBudgetBySite: over the sites that
+   * map does not name, together)
+   */
   stockBudget?: number;
+  /**
+   * budget mode: a budget per site, each spent over that site's series alone (allocateBySite); the sites it
+   * does not name share stockBudget, or keep the service-level plan without one
+   */
+  stockBudgetBySite?: Record<string, number>;
   /** fill_rate mode: the least stock value whose expected fill rate reaches it */
   targetFillRate?: number;
   /** a floor for every costed part's service level in the two allocation modes */
@@ -198,16 +206,11 @@ export class TailSet {
     if (floorLevel !== null) while (f < n && 1 - a[f] < floorLevel - 1e-12) f++;
     this.floor[i] = f;
     this.mean[i] = mean;
-    let s = this.siteIds.get(site);
-    if (s === undefined) {
-      this.siteIds.set(site, (s = this.sites.length));
-      this.sites.push(site);
-    }
-    this.site[i] = s;
+    this.site[i] = this.siteId(site);
     return i;
   }
 
-  private grow(): void {
+  grow(): void {
     const n = this.len.length * 2;
     const f64 = (x: Float64Array) => {
       const b = new Float64Array(n);
@@ -253,6 +256,46 @@ export class TailSet {
       else a = m + 1;
     }
     return a;
+  }
+
+  /** A new set of the series `idx` (in that order), their tails, costs, floors and sites copied. */
+  pick(idx: readonly number[]): TailSet {
+    const out = new TailSet();
+    for (const i of idx) {
+      const j = out.size++;
+      if (j >= out.len.length) out.grow();
+      const n = this.len[i];
+      if (out.used + n > out.t.length) {
+        const size = Math.max(out.t.length * 2, out.used + n);
+        const b = new Float64Array(size);
+        b.set(out.t.subarray(0, out.used));
+        out.t = b;
+        const e = new Float64Array(size);
+        e.set(out.es.subarray(0, out.used));
+        out.es = e;
+      }
+      const o = this.off[i];
+      out.t.set(this.t.subarray(o, o + n), out.used);
+      out.es.set(this.es.subarray(o, o + n), out.used);
+      out.off[j] = out.used;
+      out.len[j] = n;
+      out.used += n;
+      out.cost[j] = this.cost[i];
+      out.base[j] = this.base[i];
+      out.floor[j] = this.floor[i];
+      out.mean[j] = this.mean[i];
+      out.site[j] = out.siteId(this.sites[this.site[i]]);
+    }
+    return out;
+  }
+
+  private siteId(site: string): number {
+    let s = this.siteIds.get(site);
+    if (s === undefined) {
+      this.siteIds.set(site, (s = this.sites.length));
+      this.sites.push(site);
+    }
+    return s;
   }
 
   /** The honest level of S_i: see levelAt. */
@@ -524,5 +567,92 @@ export function allocate(set: TailSet, spec: PlanSpec, opts: { frontier?: boolea
     unreachable,
     frontier,
     uniform,
+  };
+}
+
+/** An allocation with per-site budgets: the sites its budget map names that the plan has none of. */
+export interface SiteAllocation extends Allocation {
+  unknownSites: string[];
+}
+
+/**
+ * A budget spent site by site (spec.stockBudgetBySite): each named site's series get their own walk within
+ * that site's budget, the sites it does not name share spec.stockBudget in one walk (without it they keep the
+ * service-level plan: every part at its service level), and the frontier and uniform curve are the whole
+ * job's (one walk over every series at the total of those budgets). Without a map: allocate().
+ */
+export function allocateBySite(set: TailSet, spec: PlanSpec, opts: { frontier?: boolean } = {}): SiteAllocation {
+  const map = spec.mode === 'budget' ? spec.stockBudgetBySite : undefined;
+  if (!map || Object.keys(map).length === 0) return { ...allocate(set, spec, opts), unknownSites: [] };
+  const groups = new Map<string, number[]>();
+  const rest: number[] = [];
+  for (let i = 0; i < set.size; i++) {
+    const site = set.sites[set.site[i]];
+    if (Object.hasOwn(map, site)) {
+      let g = groups.get(site);
+      if (!g) groups.set(site, (g = []));
+      g.push(i);
+    } else rest.push(i);
+  }
+  const unknownSites = Object.keys(map)
+    .filter((s) => !groups.has(s))
+    .sort();
+  const parts: { idx: number[]; budget: number | null }[] = [...groups].map(([site, idx]) => ({
+    idx,
+    budget: map[site],
+  }));
+  if (rest.length) parts.push({ idx: rest, budget: spec.stockBudget ?? null });
+  let total = 0;
+  for (const p of parts) total += p.budget ?? 0;
+  // no costs anywhere is the same error as the job-wide budget's; the whole job's frontier at the total
+  const whole = allocate(set, { ...spec, stockBudget: total, stockBudgetBySite: undefined }, opts);
+  const S = new Int32Array(set.size);
+  let costless = 0;
+  let belowFloors = false;
+  for (const p of parts) {
+    if (p.budget === null) {
+      for (const i of p.idx) S[i] = set.base[i];
+      continue;
+    }
+    const sub = set.pick(p.idx);
+    let costed = false;
+    for (let j = 0; j < sub.size && !costed; j++) costed = sub.costed(j);
+    if (!costed) {
+      // a site without a cost: its parts at their service level, as any part without a cost
+      for (const i of p.idx) S[i] = set.base[i];
+      costless += p.idx.length;
+      continue;
+    }
+    const a = allocate(sub, { ...spec, stockBudget: p.budget, stockBudgetBySite: undefined }, { frontier: false });
+    p.idx.forEach((i, j) => (S[i] = a.S[j]));
+    costless += a.costless;
+    belowFloors ||= a.belowFloors;
+  }
+  let stockValue = 0;
+  let short = 0;
+  let demand = 0;
+  let costedShort = 0;
+  let costedDemand = 0;
+  for (let i = 0; i < set.size; i++) {
+    const sh = set.short(i, S[i]);
+    short += sh;
+    demand += set.mean[i];
+    if (set.costed(i)) {
+      stockValue += S[i] * set.cost[i];
+      costedShort += sh;
+      costedDemand += set.mean[i];
+    }
+  }
+  const fill = (sh: number, d: number) => (d > 0 ? 1 - sh / d : 1);
+  return {
+    ...whole,
+    S,
+    stockValue,
+    expectedFill: fill(short, demand),
+    costedFill: fill(costedShort, costedDemand),
+    costless,
+    belowFloors,
+    unreachable: false,
+    unknownSites,
   };
 }

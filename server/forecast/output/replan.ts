@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { PooledParams } from '../inventory/fit.js';
 import { daysToPeriods } from '../inventory/periods.js';
-import { allocate, NoCostsError, TailSet, type Allocation, type PlanSpec } from '../inventory/allocate.js';
+import { allocateBySite, NoCostsError, TailSet, type PlanSpec, type SiteAllocation } from '../inventory/allocate.js';
 import {
   addToTotals,
   newTotals,
@@ -38,7 +38,7 @@ export interface ReplanRequest {
 }
 
 /** What the allocation says about the plan (contract: InventoryMetrics' plan fields): all but its levels. */
-export type ReplanAllocation = Omit<Allocation, 'S'>;
+export type ReplanAllocation = Omit<SiteAllocation, 'S' | 'unknownSites'> & { unknownSites?: string[] };
 
 export interface ReplanResult {
   rows: number;
@@ -51,7 +51,8 @@ export interface ReplanResult {
 
 /**
  * Makes the plan again: every series' row and honest tail first (allocate.ts), then the allocation the spec
- * asks for over all of them at once (a budget is the job's, not a site's), then the rows in the same order.
+ * asks for over all of them at once (a budget is the job's; with stock_budget_by_site, each site's), then
+ * the rows in the same order.
  */
 export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult> {
   const spec: PlanSpec = req.spec ?? { mode: 'service_level' };
@@ -76,9 +77,9 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       rows.push(p.row);
     }
     if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
-    let a: Allocation;
+    let a: SiteAllocation;
     try {
-      a = allocate(set, spec);
+      a = allocateBySite(set, spec);
     } catch (err) {
       if (err instanceof NoCostsError) throw new InputError('NO_COSTS', err.message);
       throw err;
