@@ -129,7 +129,15 @@ export interface InventorySummaryDto {
   plan_point: FillPoint | null;
   frontier: FillPoint[];
   uniform: (FillPoint & { service_level: number })[];
+  /**
+   * 'pending': a service-level plan's frontier is still being made (plan_point, frontier and uniform are
+   * null / empty until then: GET .../inventory/frontier waits for it); 'ready' otherwise (absent: ready)
+   */
+  frontier_state?: 'ready' | 'pending';
 }
+
+/** GET /api/jobs/:id/inventory/frontier: the summary's frontier fields, once made (waits for them). */
+export type InventoryFrontierDto = Pick<InventorySummaryDto, 'plan_point' | 'frontier' | 'uniform'>;
 
 /**
  * POST /api/jobs/:id/inventory/plan: the plan made again at other job-wide settings, without the forecast.

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
-import type { InventorySummaryDto, ReplanDto } from '../../server/contract/inventory.js';
+import type { InventoryFrontierDto, InventorySummaryDto, ReplanDto } from '../../server/contract/inventory.js';
 import { api, bootServer, filesIn, type TestServer } from '../helpers/server.js';
 import { PLAN_HEADER, demandCsv, sendJob, untilFinal } from './inventory-support.js';
 
@@ -54,6 +54,8 @@ beforeAll(async () => {
   expect(up.status, JSON.stringify(up.body)).toBe(201);
   base = await untilFinal(s.url, up.body.id);
   expect(base.status, base.error_message ?? '').toBe('COMPLETED');
+  // the summary does not wait for a service-level plan's frontier: the frontier endpoint does
+  await api(s.url, 'GET', `/api/jobs/${base.id}/inventory/frontier`);
   baseSummary = await summaryOf(base.id);
 });
 afterAll(() => s.stop());
@@ -390,6 +392,34 @@ describe('npm run forecast -- --stock-budget / --target-fill-rate', () => {
 });
 
 describe('the frontier of a service-level plan', () => {
+  it('the summary answers without waiting for it (pending), GET .../inventory/frontier waits', async () => {
+    const up = await sendJob(s.url, demandCsv(), parts, { service_level: 0.9 });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const job = await untilFinal(s.url, up.body.id);
+    expect(job.status, job.error_message ?? '').toBe('COMPLETED');
+    // made in the background once completed; gone, it is made again on the next request
+    const file = path.join(s.storage, 'outputs', `${job.id}.plan.csv.frontier.json`);
+    await api(s.url, 'GET', `/api/jobs/${job.id}/inventory/frontier`);
+    expect(existsSync(file)).toBe(true);
+    rmSync(file);
+    const pending = await summaryOf(job.id);
+    expect(pending.frontier_state).toBe('pending');
+    expect(pending.frontier).toEqual([]);
+    expect(pending.plan_point).toBeNull();
+    expect(pending.overall.expected_fill_rate).toBeGreaterThan(0.5);
+    const f = await api<InventoryFrontierDto>(s.url, 'GET', `/api/jobs/${job.id}/inventory/frontier`);
+    expect(f.status).toBe(200);
+    expect(f.body.frontier.length).toBeGreaterThanOrEqual(20);
+    expect(f.body.uniform.length).toBeGreaterThan(0);
+    expect(f.body.plan_point).not.toBeNull();
+    const ready = await summaryOf(job.id);
+    expect(ready.frontier_state).toBe('ready');
+    expect({ plan_point: ready.plan_point, frontier: ready.frontier, uniform: ready.uniform }).toEqual(f.body);
+    // the endpoint follows the plan's checks: an unknown job is a 404
+    const none = await api(s.url, 'GET', '/api/jobs/nope/inventory/frontier');
+    expect(none.status).toBe(404);
+  });
+
   it('goes with its job on Delete', async () => {
     const file = path.join(s.storage, 'outputs', `${base.id}.plan.csv.frontier.json`);
     expect(existsSync(file)).toBe(true);
