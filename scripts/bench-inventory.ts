@@ -101,8 +101,13 @@ function frontierChecks(o: {
 }): void {
   const io = ['--input', o.train, '--output', join(o.dir, 'forecast-alloc.csv'), '--horizon', o.h];
   const inv = ['--parts', o.parts, '--service-level', '0.95', '--review-periods', '1'];
+  // the plan's own promise over its costed series (an allocation's plan point), else the service-level
+  // plan's expected fill rate (every series of the bench's parts files has a cost)
   const promise = (stdout: string) =>
-    Number(/costed series: value [\d.]+, fill ([\d.]+) %/.exec(stdout)?.[1] ?? NaN) / 100;
+    Number(
+      (/costed series: value [\d.]+, fill ([\d.]+) %/.exec(stdout) ??
+        /expected fill rate ([\d.]+) %/.exec(stdout))?.[1] ?? NaN,
+    ) / 100;
   const frontier = (plans: string[]) =>
     JSON.parse(
       node(join(tools, 'frontier.mjs'), [

@@ -5,8 +5,12 @@
  *     [--start-date YYYY-MM-DD] [--sites A,B] [--date-format auto|DMY|MDY|YMD] [--method auto|NAME]
  *     [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N]
  *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]
- *       [--stock-budget MONEY | --target-fill-rate F] [--min-service-level F] [--plan-mode MODE]]
+ *       [--stock-budget MONEY | --target-fill-rate F] [--stock-budget-by-site JSON|FILE] [--min-service-level F]
+ *       [--plan-mode MODE]]
  * --stock-budget spends a budget where it buys the most expected fill rate (plan_mode budget);
+ * --stock-budget-by-site gives each site its own budget (plan_mode budget): a JSON object of site code to
+ * money ('{"S1":50000,"S2":20000}'), inline or in a file; sites it does not name share --stock-budget (without
+ * one they keep the service-level plan), and a site the file does not have is a notice;
  * --target-fill-rate plans the least stock value that reaches it (plan_mode fill_rate); both need --parts
  * with unit costs.
  * --inventory writes the inventory plan (one row per part and site) through its own temp file; the runner
@@ -15,7 +19,7 @@
  * Progress on stderr, summary on stdout. Exit 1 on bad input (with the planner-readable reason), 2 on bad
  * usage, 3 on an internal failure, 130 on Ctrl-C (threads stopped, temp output removed).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -32,7 +36,8 @@ const USAGE =
   METHOD_NAMES.join('|') +
   '] [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N] ' +
   '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N] ' +
-  '[--stock-budget MONEY | --target-fill-rate F] [--min-service-level F] [--plan-mode service_level|budget|fill_rate]] ' +
+  '[--stock-budget MONEY | --target-fill-rate F] [--stock-budget-by-site JSON|FILE] [--min-service-level F] ' +
+  '[--plan-mode service_level|budget|fill_rate]] ' +
   '[--plan on|off]';
 const FLAGS: Record<string, string> = {
   input: 'input',
@@ -52,6 +57,7 @@ const FLAGS: Record<string, string> = {
   'lead-time-days': 'lead_time_days',
   'review-periods': 'review_periods',
   'stock-budget': 'stock_budget',
+  'stock-budget-by-site': 'stock_budget_by_site',
   'target-fill-rate': 'target_fill_rate',
   'min-service-level': 'min_service_level',
   'plan-mode': 'plan_mode',
@@ -64,6 +70,23 @@ const EXIT_INTERRUPTED = 130;
 function usage(msg: string): never {
   process.stderr.write(`forecast: ${msg}\n${USAGE}\n`);
   process.exit(2);
+}
+
+/** --stock-budget-by-site: a JSON object inline (starting with '{'), else the file holding one. */
+function budgetMap(v: string): unknown {
+  let text = v.trim();
+  if (!text.startsWith('{')) {
+    try {
+      text = readFileSync(v, 'utf8');
+    } catch (e) {
+      usage(`--stock-budget-by-site: cannot read ${v} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    usage('--stock-budget-by-site must be a JSON object of site code to money, e.g. {"S1":50000}, or a file with one');
+  }
 }
 
 function parseArgs(argv: string[]): Record<string, string> {
@@ -117,7 +140,9 @@ function allocationSummary(a: PlanAllocationMetrics): string {
   const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
   const mode =
     a.plan_mode === 'budget'
-      ? `budget ${a.stock_budget}${a.below_floors ? ' (below the floors: floors kept)' : ''}`
+      ? `budget ${a.stock_budget_by_site ? `by site ${JSON.stringify(a.stock_budget_by_site)}${a.stock_budget ? `, the other sites ${a.stock_budget}` : ''}` : a.stock_budget}` +
+        (a.below_floors ? ' (below the floors: floors kept)' : '') +
+        (a.unknown_budget_sites?.length ? ` (not in the plan: ${a.unknown_budget_sites.join(', ')})` : '')
       : a.plan_mode === 'fill_rate'
         ? `fill-rate target ${a.target_fill_rate}${a.target_unreachable ? ' (out of reach)' : ''}`
         : 'service level';
@@ -137,18 +162,20 @@ async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
   if (!a.input) usage('--input is required');
   if (!a.output) usage('--output is required');
-  const { input, output, threads, inventory, parts, plan = 'on', ...raw } = a;
+  const { input, output, threads, inventory, parts, plan = 'on', stock_budget_by_site: bySite, ...raw } = a;
   if (parts && !inventory) usage('--parts needs --inventory FILE (where to write the plan)');
   if (plan !== 'on' && plan !== 'off') usage('--plan must be on or off');
   if (plan === 'off' && inventory) usage('--plan off writes no plan: drop --inventory');
   // a budget or a fill-rate target names its mode (--plan-mode says it outright)
   if (!raw.plan_mode && raw.stock_budget && raw.target_fill_rate)
     usage('--stock-budget and --target-fill-rate are two plan modes: give one');
-  if (!raw.plan_mode && raw.stock_budget) raw.plan_mode = 'budget';
+  if (!raw.plan_mode && (raw.stock_budget || bySite)) raw.plan_mode = 'budget';
   if (!raw.plan_mode && raw.target_fill_rate) raw.plan_mode = 'fill_rate';
   if (raw.plan_mode && raw.plan_mode !== 'service_level' && !parts)
     usage(`--plan-mode ${raw.plan_mode} needs --parts FILE with unit costs`);
-  const parsed = jobConfigSchema.safeParse(raw);
+  const parsed = jobConfigSchema.safeParse(
+    bySite === undefined ? raw : { ...raw, stock_budget_by_site: budgetMap(bySite) },
+  );
   if (!parsed.success) usage(parsed.error.issues.map((i) => i.message).join('; '));
   const config = parsed.data;
   const t0 = performance.now();

@@ -96,6 +96,10 @@ export interface FillPoint {
 export interface PlanAllocationMetrics {
   plan_mode: 'service_level' | 'budget' | 'fill_rate';
   stock_budget: number | null;
+  /** budget mode: the budget per site, each spent over its site alone (absent on older plans) */
+  stock_budget_by_site?: Record<string, number> | null;
+  /** sites stock_budget_by_site names that the plan has no series of (their budgets are not spent) */
+  unknown_budget_sites?: string[];
   target_fill_rate: number | null;
   min_service_level: number | null;
   /** series without a unit cost, planned at their service level (budget and fill_rate modes) */

@@ -114,6 +114,9 @@ export interface InventorySummaryDto {
   /** how the stock was set (service_level on plans made before plan modes) */
   plan_mode: PlanAllocationMetrics['plan_mode'];
   stock_budget: number | null;
+  /** budget mode: the budget per site (null: one budget for the job) and the sites it names without series */
+  stock_budget_by_site?: Record<string, number> | null;
+  unknown_budget_sites?: string[];
   target_fill_rate: number | null;
   /** series without a unit cost, planned at their service level in a budget or fill-rate plan */
   costless_series: number;
@@ -126,7 +129,15 @@ export interface InventorySummaryDto {
   plan_point: FillPoint | null;
   frontier: FillPoint[];
   uniform: (FillPoint & { service_level: number })[];
+  /**
+   * 'pending': a service-level plan's frontier is still being made (plan_point, frontier and uniform are
+   * null / empty until then: GET .../inventory/frontier waits for it); 'ready' otherwise (absent: ready)
+   */
+  frontier_state?: 'ready' | 'pending';
 }
+
+/** GET /api/jobs/:id/inventory/frontier: the summary's frontier fields, once made (waits for them). */
+export type InventoryFrontierDto = Pick<InventorySummaryDto, 'plan_point' | 'frontier' | 'uniform'>;
 
 /**
  * POST /api/jobs/:id/inventory/plan: the plan made again at other job-wide settings, without the forecast.
@@ -144,6 +155,10 @@ export const replanSchema = jobConfigObject
     target_fill_rate: true,
     min_service_level: true,
   })
+  .extend({
+    /** a site → money map; null drops the job's per-site budgets (back to one budget for the job) */
+    stock_budget_by_site: jobConfigObject.shape.stock_budget_by_site.unwrap().nullable().optional(),
+  })
   .strict();
 export type ReplanInput = z.input<typeof replanSchema>;
 
@@ -155,6 +170,9 @@ export interface ReplanDto {
   review_periods: number;
   plan_mode: PlanAllocationMetrics['plan_mode'];
   stock_budget: number | null;
+  stock_budget_by_site?: Record<string, number> | null;
+  /** sites stock_budget_by_site names that the plan has no series of (a notice: their budgets are not spent) */
+  unknown_budget_sites?: string[];
   target_fill_rate: number | null;
   /** the new plan's expected fill rate (all series) and stock value (the costed ones) */
   expected_fill_rate: number;

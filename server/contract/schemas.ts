@@ -145,6 +145,29 @@ export const jobConfigObject = z.strictObject({
     .number({ error: 'stock_budget must be a number' })
     .refine((v) => Number.isFinite(v) && v > 0 && v <= 1e15, 'stock_budget must be a positive amount of money')
     .optional(),
+  /**
+   * Budget mode, optional: money per site ({"S1": 50000, ...}), each site's spent over its own series; sites
+   * it does not name share stock_budget (without one they keep the service-level plan). A site the demand
+   * file does not have is a notice (PLAN_UNKNOWN_SITES), not an error: the sites are known only once read.
+   */
+  stock_budget_by_site: z
+    .record(
+      z
+        .string()
+        .trim()
+        .min(1, 'stock_budget_by_site: a site code may not be empty')
+        .max(200, 'stock_budget_by_site: a site code is at most 200 characters'),
+      z.coerce
+        .number({ error: 'stock_budget_by_site: each budget must be a number' })
+        .refine(
+          (v) => Number.isFinite(v) && v > 0 && v <= 1e15,
+          'stock_budget_by_site: each budget must be a positive amount of money',
+        ),
+      { error: 'stock_budget_by_site must be an object of site code to money' },
+    )
+    .refine((o) => Object.keys(o).length >= 1, 'stock_budget_by_site must name at least one site')
+    .refine((o) => Object.keys(o).length <= 10_000, 'stock_budget_by_site names at most 10000 sites')
+    .optional(),
   /** The expected unit fill rate the fill_rate mode reaches at the least stock value. */
   target_fill_rate: share('target_fill_rate').optional(),
   /** A floor for every part's service level when a budget or fill rate is allocated (parts' own levels too). */
@@ -155,10 +178,14 @@ export const jobConfigObject = z.strictObject({
 export function planModeProblem(c: {
   plan_mode?: PlanModeName;
   stock_budget?: number;
+  stock_budget_by_site?: Record<string, number> | null;
   target_fill_rate?: number;
 }): { path: string; message: string } | null {
-  if (c.plan_mode === 'budget' && c.stock_budget === undefined)
-    return { path: 'stock_budget', message: 'stock_budget is required with plan_mode budget' };
+  if (c.plan_mode === 'budget' && c.stock_budget === undefined && !c.stock_budget_by_site)
+    return {
+      path: 'stock_budget',
+      message: 'stock_budget (or stock_budget_by_site) is required with plan_mode budget',
+    };
   if (c.plan_mode === 'fill_rate' && c.target_fill_rate === undefined)
     return { path: 'target_fill_rate', message: 'target_fill_rate is required with plan_mode fill_rate' };
   return null;

@@ -34,6 +34,7 @@ export const PARTS_VALUE_COLUMNS = [
   'lead_time_periods',
   'unit_cost',
   'service_level',
+  'min_service_level',
   'review_periods',
   'on_hand',
   'on_order',
@@ -64,6 +65,8 @@ export const NOTICE_CODES = [
   'TRAIN_CUTOFF',
   'DUPLICATES_SUMMED',
   ...PARTS_NOTICE_CODES,
+  // stock_budget_by_site names sites the plan has none of (params: count; examples: the sites)
+  'PLAN_UNKNOWN_SITES',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

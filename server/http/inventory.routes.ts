@@ -4,7 +4,12 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../contract/errors.js';
-import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
+import {
+  inventoryRowsQuerySchema,
+  type InventoryFrontierDto,
+  type InventoryRowsDto,
+  type InventorySummaryDto,
+} from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
 import { requireRole } from './auth-middleware.js';
 import type { JobFrontier } from '../jobs/results/job-frontier.js';
@@ -18,7 +23,7 @@ export interface InventoryRoutesDeps {
   workbooks: PlanWorkbooks;
   /** the plans' rows, cached (a deleted or re-planned job's are forgotten through the service) */
   plans: JobInventory;
-  /** a service-level plan's frontier, made on the first summary that needs it */
+  /** a service-level plan's frontier, made on the first summary (not waiting) or frontier request */
   frontier: JobFrontier;
   jobId: (req: Request) => string;
 }
@@ -74,8 +79,26 @@ export function inventoryRoutes({ downloads, workbooks, plans, frontier, jobId }
     const { job, rows } = await load(req);
     const sl = job.config.service_level ?? INVENTORY_DEFAULTS.service_level;
     const inv = job.metrics?.inventory ?? null;
-    const allocation = inv ? await frontier.allocation(job) : null;
-    res.json(summarize(rows, sl, job.parts !== null, inv && allocation ? { ...inv, allocation } : inv));
+    // a service-level plan's frontier may still be in the making: the summary does not wait for it
+    const peek = inv ? await frontier.peek(job) : null;
+    const allocation = peek?.state === 'ready' ? peek.allocation : null;
+    const body: InventorySummaryDto = {
+      ...summarize(rows, sl, job.parts !== null, inv && allocation ? { ...inv, allocation } : inv),
+      frontier_state: peek?.state ?? 'ready',
+    };
+    res.json(body);
+  });
+
+  r.get('/jobs/:id/inventory/frontier', viewer, async (req, res) => {
+    // the plan's checks (404, 409 while not completed, no plan), without reading its rows
+    const { job } = await downloads.plan(jobId(req));
+    const a = job.metrics?.inventory ? await frontier.allocation(job) : null;
+    const body: InventoryFrontierDto = {
+      plan_point: a?.plan_point ?? null,
+      frontier: a?.frontier ?? [],
+      uniform: a?.uniform ?? [],
+    };
+    res.json(body);
   });
 
   return r;

@@ -13,6 +13,7 @@ import {
   engine,
   planSpecOf,
   withPlan,
+  withPlanNotices,
   OrderedOutput,
   planInputsHeader,
   type HistorySource,
@@ -201,6 +202,7 @@ export class JobRunner {
           return { ...allocated, partitions: counts };
         }
         metrics.inventory = allocated.inventory;
+        Object.assign(metrics, withPlanNotices(metrics, allocated.inventory.allocation?.unknown_budget_sites ?? []));
         metrics.seconds = Math.round((Date.now() - started) / 10) / 100;
       }
       return {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
-import type { InventorySummaryDto, ReplanDto } from '../../server/contract/inventory.js';
+import type { InventoryFrontierDto, InventorySummaryDto, ReplanDto } from '../../server/contract/inventory.js';
 import { api, bootServer, filesIn, type TestServer } from '../helpers/server.js';
 import { PLAN_HEADER, demandCsv, sendJob, untilFinal } from './inventory-support.js';
 
@@ -54,6 +54,8 @@ beforeAll(async () => {
   expect(up.status, JSON.stringify(up.body)).toBe(201);
   base = await untilFinal(s.url, up.body.id);
   expect(base.status, base.error_message ?? '').toBe('COMPLETED');
+  // the summary does not wait for a service-level plan's frontier: the frontier endpoint does
+  await api(s.url, 'GET', `/api/jobs/${base.id}/inventory/frontier`);
   baseSummary = await summaryOf(base.id);
 });
 afterAll(() => s.stop());
@@ -118,6 +120,35 @@ describe('plan modes', () => {
     expect(Math.max(...up4)).toBeLessThanOrEqual(0);
   });
 
+  it("budget mode keeps a part's own min_service_level from the parts file as its floor", async () => {
+    // P4, the dearest, is the one a tight budget takes stock from; its own minimum of 99 % holds it up
+    const withMin = {
+      name: 'parts.csv',
+      content: PARTS_ALL_COSTED.replace('unit_cost', 'unit_cost,min_service_level')
+        .split('\n')
+        .map((l, j) => (j === 0 ? l : `${l},${l.startsWith('P4,') ? '99' : ''}`))
+        .join('\n'),
+    };
+    const budget = Math.round(baseSummary.overall.stock_value * 0.6);
+    const run = async (p: { name: string; content: string }) => {
+      const up = await sendJob(s.url, demandCsv(), p, { plan_mode: 'budget', stock_budget: budget });
+      expect(up.status, JSON.stringify(up.body)).toBe(201);
+      const job = await untilFinal(s.url, up.body.id);
+      expect(job.status, job.error_message ?? '').toBe('COMPLETED');
+      return rowsOf(planText(job.id));
+    };
+    const p4 = (rows: Row[]) => rows.filter((r) => r.partnumber === 'P4');
+    const plain = p4(await run(parts));
+    const floored = p4(await run(withMin));
+    expect(floored.length).toBeGreaterThan(0);
+    for (const r of floored) {
+      expect(Number(r.service_level)).toBeGreaterThanOrEqual(0.99);
+      expect(Number(r.order_up_to)).toBeGreaterThanOrEqual(Number(r.ltd_q99));
+    }
+    // without it the budget leaves P4 below 99 % somewhere
+    expect(Math.min(...plain.map((r) => Number(r.service_level)))).toBeLessThan(0.99);
+  });
+
   it('fill-rate mode through POST /api/jobs: reaches the target for less money than one level for all', async () => {
     const target = baseSummary.overall.expected_fill_rate!;
     const up = await sendJob(s.url, demandCsv(), parts, { plan_mode: 'fill_rate', target_fill_rate: target });
@@ -160,6 +191,79 @@ describe('plan modes', () => {
     expect(back.status, JSON.stringify(back.body)).toBe(200);
     expect(planText(base.id)).toBe(before);
     expect(filesIn(s.storage, 'tmp')).toEqual([]);
+  });
+
+  it('stock_budget_by_site: each site within its own budget, through POST /api/jobs and the re-plan', async () => {
+    const site = (code: string) => baseSummary.by_site.find((b) => b.site_code === code)!.stock_value;
+    const map = { A: Math.round(site('A') * 0.5), B: Math.round(site('B') * 0.8), Z: 100 };
+    const up = await sendJob(s.url, demandCsv(), parts, { plan_mode: 'budget', stock_budget_by_site: map });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const job = await untilFinal(s.url, up.body.id);
+    expect(job.status, job.error_message ?? '').toBe('COMPLETED');
+    const rows = rowsOf(planText(job.id));
+    const at = (code: string) => value(rows.filter((r) => r.site_code === code));
+    expect(at('A')).toBeLessThanOrEqual(map.A + 1e-6);
+    expect(at('B')).toBeLessThanOrEqual(map.B + 1e-6);
+    // A's budget is the tighter: its share of the money falls below the service-level plan's
+    expect(at('A') / at('B')).toBeLessThan(site('A') / site('B'));
+    const sum = await summaryOf(job.id);
+    expect(sum.plan_mode).toBe('budget');
+    expect(sum.stock_budget_by_site).toEqual(map);
+    // a site the file does not have: a notice, its budget not spent
+    expect(sum.unknown_budget_sites).toEqual(['Z']);
+    expect(job.metrics?.notices).toContainEqual(
+      expect.objectContaining({ code: 'PLAN_UNKNOWN_SITES', params: { count: 1 }, examples: ['Z'] }),
+    );
+    expect(sum.frontier.length).toBeGreaterThanOrEqual(20);
+
+    // the re-plan: new per-site budgets, then back to one budget for the job (null drops the map)
+    const re = await api<ReplanDto>(s.url, 'POST', `/api/jobs/${job.id}/inventory/plan`, {
+      stock_budget_by_site: { A: map.B, B: map.A },
+    });
+    expect(re.status, JSON.stringify(re.body)).toBe(200);
+    expect(re.body).toMatchObject({ plan_mode: 'budget', stock_budget_by_site: { A: map.B, B: map.A } });
+    expect(re.body.unknown_budget_sites).toEqual([]);
+    const rows2 = rowsOf(planText(job.id));
+    expect(value(rows2.filter((r) => r.site_code === 'A'))).toBeLessThanOrEqual(map.B + 1e-6);
+    expect(value(rows2.filter((r) => r.site_code === 'B'))).toBeLessThanOrEqual(map.A + 1e-6);
+    const j2 = (await api<JobDto>(s.url, 'GET', `/api/jobs/${job.id}`)).body;
+    expect(j2.metrics?.notices?.some((n) => n.code === 'PLAN_UNKNOWN_SITES')).toBe(false);
+    const one = await api<ReplanDto>(s.url, 'POST', `/api/jobs/${job.id}/inventory/plan`, {
+      stock_budget_by_site: null,
+      stock_budget: map.A + map.B,
+    });
+    expect(one.status, JSON.stringify(one.body)).toBe(200);
+    expect(one.body.stock_budget_by_site).toBeNull();
+    const j3 = (await api<JobDto>(s.url, 'GET', `/api/jobs/${job.id}`)).body;
+    expect(j3.config).not.toHaveProperty('stock_budget_by_site');
+    expect(j3.config).toMatchObject({ plan_mode: 'budget', stock_budget: map.A + map.B });
+    // another mode leaves the budgets aside
+    const fill = await api<ReplanDto>(s.url, 'POST', `/api/jobs/${job.id}/inventory/plan`, {
+      plan_mode: 'fill_rate',
+      target_fill_rate: 0.9,
+    });
+    expect(fill.status, JSON.stringify(fill.body)).toBe(200);
+    expect(fill.body).toMatchObject({ plan_mode: 'fill_rate', stock_budget_by_site: null });
+  });
+
+  it('refuses bad per-site budgets with a 400 naming stock_budget_by_site, at upload and at re-plan', async () => {
+    const bad: unknown[] = [{}, { A: -1 }, { A: 'lots' }, { '': 5 }, [5], 'A=5', { A: 0 }];
+    for (const m of bad) {
+      const config = { plan_mode: 'budget' as const, stock_budget: 10, stock_budget_by_site: m };
+      // (bad on purpose: not what the config's type allows)
+      const up = await sendJob(s.url, demandCsv(), parts, config as Parameters<typeof sendJob>[3]);
+      expect(up.status, JSON.stringify(m)).toBe(400);
+      expect(up.body.error!.code).toBe('INVALID_CONFIG');
+      expect(up.body.error!.message).toMatch(/stock_budget_by_site/);
+      const re = await api<{ error: { code: string; message: string } }>(
+        s.url,
+        'POST',
+        `/api/jobs/${base.id}/inventory/plan`,
+        config,
+      );
+      expect(re.status, JSON.stringify(m)).toBe(400);
+      expect(re.body.error.message).toMatch(/stock_budget_by_site/);
+    }
   });
 
   it('refuses bad budgets and targets with a 400 naming the field', async () => {
@@ -266,10 +370,56 @@ describe('npm run forecast -- --stock-budget / --target-fill-rate', () => {
     const bad = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget', '-1');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/stock_budget/);
+    // per-site budgets, inline JSON and from a file
+    const map = { A: Math.round(budget / 3), B: Math.round(budget / 2) };
+    const mapFile = path.join(dir, 'budgets.json');
+    writeFileSync(mapFile, JSON.stringify(map));
+    for (const arg of [JSON.stringify(map), mapFile]) {
+      const bs = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget-by-site', arg);
+      expect(bs.code, bs.stderr).toBe(0);
+      expect(bs.stdout).toMatch(/plan mode budget by site \{"A":\d+,"B":\d+\}/);
+      const rows = rowsOf(readFileSync(plan, 'utf8'));
+      expect(value(rows.filter((r) => r.site_code === 'A'))).toBeLessThanOrEqual(map.A + 1e-6);
+      expect(value(rows.filter((r) => r.site_code === 'B'))).toBeLessThanOrEqual(map.B + 1e-6);
+    }
+    const badMap = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget-by-site', '{"A":-3}');
+    expect(badMap.code).toBe(2);
+    expect(badMap.stderr).toMatch(/stock_budget_by_site/);
+    const notJson = await cli(...io, '--inventory', plan, '--parts', partsFile, '--stock-budget-by-site', '{A:3');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/--stock-budget-by-site must be a JSON object/);
   });
 });
 
 describe('the frontier of a service-level plan', () => {
+  it('the summary answers without waiting for it (pending), GET .../inventory/frontier waits', async () => {
+    const up = await sendJob(s.url, demandCsv(), parts, { service_level: 0.9 });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const job = await untilFinal(s.url, up.body.id);
+    expect(job.status, job.error_message ?? '').toBe('COMPLETED');
+    // made in the background once completed; gone, it is made again on the next request
+    const file = path.join(s.storage, 'outputs', `${job.id}.plan.csv.frontier.json`);
+    await api(s.url, 'GET', `/api/jobs/${job.id}/inventory/frontier`);
+    expect(existsSync(file)).toBe(true);
+    rmSync(file);
+    const pending = await summaryOf(job.id);
+    expect(pending.frontier_state).toBe('pending');
+    expect(pending.frontier).toEqual([]);
+    expect(pending.plan_point).toBeNull();
+    expect(pending.overall.expected_fill_rate).toBeGreaterThan(0.5);
+    const f = await api<InventoryFrontierDto>(s.url, 'GET', `/api/jobs/${job.id}/inventory/frontier`);
+    expect(f.status).toBe(200);
+    expect(f.body.frontier.length).toBeGreaterThanOrEqual(20);
+    expect(f.body.uniform.length).toBeGreaterThan(0);
+    expect(f.body.plan_point).not.toBeNull();
+    const ready = await summaryOf(job.id);
+    expect(ready.frontier_state).toBe('ready');
+    expect({ plan_point: ready.plan_point, frontier: ready.frontier, uniform: ready.uniform }).toEqual(f.body);
+    // the endpoint follows the plan's checks: an unknown job is a 404
+    const none = await api(s.url, 'GET', '/api/jobs/nope/inventory/frontier');
+    expect(none.status).toBe(404);
+  });
+
   it('goes with its job on Delete', async () => {
     const file = path.join(s.storage, 'outputs', `${base.id}.plan.csv.frontier.json`);
     expect(existsSync(file)).toBe(true);

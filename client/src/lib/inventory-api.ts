@@ -1,4 +1,9 @@
-import type { InventoryRowsDto, InventoryRowsQuery, InventorySummaryDto } from '$contract/inventory.js';
+import type {
+  InventoryFrontierDto,
+  InventoryRowsDto,
+  InventoryRowsQuery,
+  InventorySummaryDto,
+} from '$contract/inventory.js';
 import { request, type ApiOptions } from './api.js';
 import { checkedDownload } from './download.js';
 import type { Result } from './result.js';
@@ -9,6 +14,8 @@ export type PlanFormat = 'csv' | 'xlsx';
 export interface InventoryApi {
   rows(id: string, query: InventoryRowsQuery): Promise<Result<InventoryRowsDto>>;
   summary(id: string): Promise<Result<InventorySummaryDto>>;
+  /** The frontier fields once made (the summary says frontier_state 'pending' until then). */
+  frontier(id: string): Promise<Result<InventoryFrontierDto>>;
   downloadUrl(id: string, format: PlanFormat): string;
   /** Saves the plan as CSV or XLSX, or answers why not (never saves an error body as a file). */
   download(id: string, format: PlanFormat): Promise<Result<void>>;
@@ -38,6 +45,7 @@ export function createInventoryApi(base = '', opts: ApiOptions = {}): InventoryA
   return {
     rows: (id, q) => getJson(`${base}/api/jobs/${enc(id)}/inventory/rows?${rowsQuery(q)}`, opts),
     summary: (id) => getJson(`${base}/api/jobs/${enc(id)}/inventory/summary`, opts),
+    frontier: (id) => getJson(`${base}/api/jobs/${enc(id)}/inventory/frontier`, opts),
     downloadUrl: url,
     download: (id, format) =>
       checkedDownload(url(id, format), {

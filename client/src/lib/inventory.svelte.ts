@@ -90,6 +90,7 @@ export class InventoryStore {
     if (s.ok) {
       this.summary = s.data;
       this.phase = 'ready';
+      void this.completeFrontier(s.data);
       return;
     }
     this.started = false; // the next push (or Try again) asks again
@@ -101,13 +102,27 @@ export class InventoryStore {
     }
   }
 
+  /**
+   * A summary whose frontier is still being made (frontier_state 'pending') shows without it; the frontier
+   * follows from GET .../inventory/frontier, unless another summary came meanwhile. A failure leaves the
+   * summary without the chart (the rest of the page stands).
+   */
+  private async completeFrontier(s: InventorySummaryDto): Promise<void> {
+    if (s.frontier_state !== 'pending') return;
+    const f = await this.api.frontier(this.jobId);
+    if (!f.ok || this.summary !== s) return;
+    this.summary = { ...s, ...f.data, frontier_state: 'ready' };
+  }
+
   /** The plan was re-made (on this page or another): its summary and the page in view again, filters kept. */
   async refresh(): Promise<void> {
     if (this.phase !== 'ready') return;
     const [s] = await Promise.all([this.api.summary(this.jobId), this.fetchRows()]);
     if (this.phase !== 'ready') return; // deleted meanwhile
-    if (s.ok) this.summary = s.data;
-    else {
+    if (s.ok) {
+      this.summary = s.data;
+      void this.completeFrontier(s.data);
+    } else {
       this.error = s.error;
       this.phase = 'error';
       return;

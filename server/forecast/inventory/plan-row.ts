@@ -27,7 +27,10 @@ export interface PlanRow {
   onOrder: number | null;
   /** max(0, order_up_to − on_hand − on_order); null without on_hand (a missing on_order counts as none) */
   suggestedOrder: number | null;
-  /** E[(D - order_up_to)+] under the honest tail (allocate.ts), and 1 - it / E[D] (1 without demand) */
+  /**
+   * The expected units short at order_up_to (allocate.ts SHORT_SCALE × E[(D - order_up_to)+] under the honest
+   * tail, at most E[D]), and 1 - it / E[D] (1 without demand)
+   */
   expectedShort: number;
   expectedFill: number;
   /** E[D] under the honest tail (not a column: the totals' denominator) */
@@ -66,7 +69,7 @@ export function planRow(
 }
 
 export function setExpected(r: PlanRow, short: number, mean: number): void {
-  r.expectedShort = short;
+  r.expectedShort = Math.min(short, mean);
   r.expectedDemand = mean;
   r.expectedFill = mean > 0 ? Math.min(1, Math.max(0, 1 - short / mean)) : 1;
 }

@@ -18,6 +18,8 @@ export interface PartSettings {
   L?: number;
   R?: number;
   target?: number;
+  /** the part's minimum service level: a floor in the budget and fill-rate modes */
+  minTarget?: number;
   unitCost?: number;
   onHand?: number;
   onOrder?: number;
@@ -30,6 +32,8 @@ export interface SeriesSettings {
   target: number;
   /** the parts file's own service level for it (a floor when a budget is allocated); null: none */
   ownTarget?: number | null;
+  /** the parts file's minimum service level for it (a floor next to ownTarget); null: none */
+  ownMin?: number | null;
   unitCost: number | null;
   onHand: number | null;
   onOrder: number | null;
@@ -69,6 +73,7 @@ function toSettings(r: PartRow, freq: Freq): PartSettings {
     L,
     R: r.reviewPeriods,
     target: r.serviceLevel,
+    minTarget: r.minServiceLevel,
     unitCost: r.unitCost,
     onHand: r.onHand,
     onOrder: r.onOrder,
@@ -143,6 +148,7 @@ export function settingsFor(s: PlanSettings, part: string, site: string): Series
     R: a?.R ?? b?.R ?? d.R,
     target: a?.target ?? b?.target ?? d.target,
     ownTarget: a?.target ?? b?.target ?? null,
+    ownMin: a?.minTarget ?? b?.minTarget ?? null,
     unitCost: a?.unitCost ?? b?.unitCost ?? null,
     onHand: a?.onHand ?? b?.onHand ?? null,
     onOrder: a?.onOrder ?? b?.onOrder ?? null,

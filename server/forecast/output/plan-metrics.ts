@@ -3,6 +3,7 @@
  * the allocation (inventory/allocate.ts) says about itself. The run and the re-plan both go through here.
  */
 import type { InventoryMetrics, InventoryTotals, PlanAllocationMetrics } from '../../contract/dto.js';
+import type { Notice } from '../../contract/vocab.js';
 import type { PlanSpec } from '../inventory/allocate.js';
 import type { PlanTotals } from '../inventory/plan-row.js';
 import type { ReplanResult } from './replan.js';
@@ -35,6 +36,8 @@ export function allocationMetrics(r: ReplanResult, spec: PlanSpec): PlanAllocati
   return {
     plan_mode: spec.mode,
     stock_budget: spec.mode === 'budget' ? (spec.stockBudget ?? null) : null,
+    stock_budget_by_site: spec.mode === 'budget' ? (spec.stockBudgetBySite ?? null) : null,
+    unknown_budget_sites: a.unknownSites ?? [],
     target_fill_rate: spec.mode === 'fill_rate' ? (spec.targetFillRate ?? null) : null,
     min_service_level: spec.mode === 'service_level' ? null : (spec.minServiceLevel ?? null),
     costless_series: a.costless,
@@ -60,6 +63,7 @@ export function withPlan(
 export function planSpecOf(c: {
   plan_mode?: PlanSpec['mode'];
   stock_budget?: number;
+  stock_budget_by_site?: Record<string, number> | null;
   target_fill_rate?: number;
   min_service_level?: number;
 }): PlanSpec {
@@ -67,7 +71,32 @@ export function planSpecOf(c: {
   return {
     mode,
     ...(mode === 'budget' && c.stock_budget !== undefined ? { stockBudget: c.stock_budget } : {}),
+    ...(mode === 'budget' && c.stock_budget_by_site ? { stockBudgetBySite: c.stock_budget_by_site } : {}),
     ...(mode === 'fill_rate' && c.target_fill_rate !== undefined ? { targetFillRate: c.target_fill_rate } : {}),
     ...(mode !== 'service_level' && c.min_service_level !== undefined ? { minServiceLevel: c.min_service_level } : {}),
   };
+}
+
+/**
+ * A job's warnings and notices with the plan's own: PLAN_UNKNOWN_SITES when stock_budget_by_site names sites
+ * the plan has no series of (their budgets are not spent; the sites are known only once the file is read,
+ * so this is a notice, not a 400). An earlier plan's notice of this kind is replaced (a re-plan).
+ */
+export function withPlanNotices(
+  m: { warnings: string[]; notices?: Notice[] },
+  unknownSites: readonly string[],
+): { warnings: string[]; notices: Notice[] } {
+  const old = (m.notices ?? []).filter((n) => n.code === 'PLAN_UNKNOWN_SITES');
+  const gone = new Set(old.map((n) => n.message));
+  const warnings = m.warnings.filter((w) => !gone.has(w));
+  const notices = (m.notices ?? []).filter((n) => n.code !== 'PLAN_UNKNOWN_SITES');
+  if (unknownSites.length) {
+    const examples = unknownSites.slice(0, 5);
+    const message =
+      `stock_budget_by_site names ${unknownSites.length} site(s) this plan has no series of; their budgets ` +
+      `were not spent (e.g. ${examples.join(', ')}).`;
+    warnings.push(message);
+    notices.push({ code: 'PLAN_UNKNOWN_SITES', params: { count: unknownSites.length }, examples, message });
+  }
+  return { warnings, notices };
 }

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { PooledParams } from '../inventory/fit.js';
 import { daysToPeriods } from '../inventory/periods.js';
-import { allocate, NoCostsError, TailSet, type Allocation, type PlanSpec } from '../inventory/allocate.js';
+import { allocateBySite, NoCostsError, TailSet, type PlanSpec, type SiteAllocation } from '../inventory/allocate.js';
 import {
   addToTotals,
   newTotals,
@@ -38,7 +38,7 @@ export interface ReplanRequest {
 }
 
 /** What the allocation says about the plan (contract: InventoryMetrics' plan fields): all but its levels. */
-export type ReplanAllocation = Omit<Allocation, 'S'>;
+export type ReplanAllocation = Omit<SiteAllocation, 'S' | 'unknownSites'> & { unknownSites?: string[] };
 
 export interface ReplanResult {
   rows: number;
@@ -51,7 +51,8 @@ export interface ReplanResult {
 
 /**
  * Makes the plan again: every series' row and honest tail first (allocate.ts), then the allocation the spec
- * asks for over all of them at once (a budget is the job's, not a site's), then the rows in the same order.
+ * asks for over all of them at once (a budget is the job's; with stock_budget_by_site, each site's), then
+ * the rows in the same order.
  */
 export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult> {
   const spec: PlanSpec = req.spec ?? { mode: 'service_level' };
@@ -71,14 +72,14 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       const st = settingsFor(job.settings, s.partnumber, s.site);
       const key = { partnumber: s.partnumber, site: s.site, demandClass: s.demandClass };
       const p = planSeries(key, s.history, s.forecast, st, job.pooled);
-      const floor = spec.mode === 'service_level' ? null : floorOf(st.ownTarget ?? null, spec.minServiceLevel);
+      const floor = spec.mode === 'service_level' ? null : floorOf([st.ownTarget, st.ownMin, spec.minServiceLevel]);
       set.add(p.dist, p.cal, st.unitCost, p.row.orderUpTo, floor, s.site);
       rows.push(p.row);
     }
     if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
-    let a: Allocation;
+    let a: SiteAllocation;
     try {
-      a = allocate(set, spec);
+      a = allocateBySite(set, spec);
     } catch (err) {
       if (err instanceof NoCostsError) throw new InputError('NO_COSTS', err.message);
       throw err;
@@ -116,10 +117,14 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
   }
 }
 
-/** The floor of a part in an allocation: the higher of its own service level and the job's minimum. */
-function floorOf(own: number | null, min: number | undefined): number | null {
-  if (own === null) return min ?? null;
-  return min === undefined ? own : Math.max(own, min);
+/**
+ * The floor of a part in an allocation: the highest of its own service level, its own minimum service level
+ * (both from the parts file) and the job's minimum; null when none is set.
+ */
+export function floorOf(levels: readonly (number | null | undefined)[]): number | null {
+  let f: number | null = null;
+  for (const x of levels) if (x !== null && x !== undefined && (f === null || x > f)) f = x;
+  return f;
 }
 
 /**

@@ -16,6 +16,7 @@ export type PartsColumn =
   | 'lead_time_periods'
   | 'unit_cost'
   | 'service_level'
+  | 'min_service_level'
   | 'review_periods'
   | 'on_hand'
   | 'on_order';
@@ -36,6 +37,17 @@ const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
   lead_time_periods: ['lead_time_periods', 'lt_periods', 'lead_periods', 'lead_time_periode'],
   unit_cost: ['unit_cost', 'cost', 'unit_price', 'price', 'harga', 'harga_satuan', 'biaya_satuan'],
   service_level: ['service_level', 'service', 'target_service', 'csl', 'tingkat_layanan', 'level_layanan'],
+  min_service_level: [
+    'min_service_level',
+    'minimum_service_level',
+    'min_service',
+    'service_floor',
+    'min_csl',
+    'tingkat_layanan_minimum',
+    'tingkat_layanan_min',
+    'min_tingkat_layanan',
+    'layanan_minimum',
+  ],
   review_periods: ['review_periods', 'review_period', 'review', 'periode_review'],
   on_hand: ['on_hand', 'stock', 'stock_on_hand', 'soh', 'inventory', 'stok', 'stok_tersedia'],
   on_order: ['on_order', 'open_orders', 'in_transit', 'pesanan', 'dalam_pesanan'],
@@ -52,6 +64,8 @@ export interface PartRow {
   unitCost?: number;
   /** a share in [0.5, 0.999] */
   serviceLevel?: number;
+  /** the same: the part's floor when a stock budget or fill-rate target is allocated */
+  minServiceLevel?: number;
   reviewPeriods?: number;
   onHand?: number;
   onOrder?: number;
@@ -116,6 +130,7 @@ const RULES: Record<ValueColumn, { int?: boolean; max?: number; what: string }> 
   lead_time_periods: { what: 'lead times (periods)', max: 520, int: true },
   unit_cost: { what: 'unit costs' },
   service_level: { what: 'service levels' },
+  min_service_level: { what: 'minimum service levels' },
   review_periods: { what: 'review periods', max: 365, int: true },
   on_hand: { what: 'on-hand quantities' },
   on_order: { what: 'on-order quantities' },
@@ -183,7 +198,7 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
       if (!cols.has(c) || text === '') continue;
       let v = parseQty(text.replace(/%$/, ''), true);
       const rule = RULES[c];
-      if (c === 'service_level') v = serviceShare(v);
+      if (c === 'service_level' || c === 'min_service_level') v = serviceShare(v);
       const ok = Number.isFinite(v) && v >= 0 && (!rule.int || Number.isInteger(v)) && v <= (rule.max ?? 1e12);
       if (!ok) {
         bad.get(c)!.add(`line ${line}: "${text.slice(0, 30)}"`);
@@ -208,7 +223,8 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
   };
   for (const c of VALUE_COLUMNS) {
     const r = RULES[c];
-    const range = c === 'service_level' ? '0.5–0.999 or 50–99.9 %' : `${r.int ? 'whole numbers' : 'numbers'} ≥ 0`;
+    const share = c === 'service_level' || c === 'min_service_level';
+    const range = share ? '0.5–0.999 or 50–99.9 %' : `${r.int ? 'whole numbers' : 'numbers'} ≥ 0`;
     const text = `${r.what} are not ${range} and were left out: the job's default is used`;
     say(bad.get(c)!, 'PARTS_BAD_VALUE', text, { column: c });
   }
@@ -225,6 +241,7 @@ function setValue(row: PartRow, c: ValueColumn, v: number): void {
   else if (c === 'lead_time_periods') row.leadPeriods = v;
   else if (c === 'unit_cost') row.unitCost = v;
   else if (c === 'service_level') row.serviceLevel = v;
+  else if (c === 'min_service_level') row.minServiceLevel = v;
   else if (c === 'review_periods') row.reviewPeriods = v;
   else if (c === 'on_hand') row.onHand = v;
   else row.onOrder = v;

@@ -1,7 +1,8 @@
 /**
  * The frontier of a service-level plan, made outside the job: a job whose plan sets each part's stock at
  * its service level does not pay for the allocation's walk (a re-plan worker task over every series) in its
- * run. Once the job is announced COMPLETED, or on its first GET .../inventory/summary if that comes first,
+ * run. Once the job is announced COMPLETED, or on its first GET .../inventory/summary (which does not wait
+ * for it: frontier_state 'pending') or .../inventory/frontier (which does) if that comes first,
  * a plan with unit costs gets that task on the interactive pool (inventory/allocate.ts: the uniform curve,
  * the allocation's frontier and the plan's own point), and the answer is kept next to the plan
  * (storage/job-files.ts names it), stamped with the plan's modification time; later summaries read it. A
@@ -63,24 +64,41 @@ export class JobFrontier implements JobFeature {
    * costs, on a plan made before re-plan inputs were kept, or when those inputs cannot be read.
    */
   async allocation(job: Job): Promise<PlanAllocationMetrics | null> {
+    const p = await this.peek(job);
+    return p.state === 'pending' ? p.making : p.allocation;
+  }
+
+  /**
+   * The same without waiting for it to be made (the summary's view): 'ready' with what is known now (null:
+   * none to have), or 'pending' with the task making it, started here when none is in flight.
+   */
+  async peek(
+    job: Job,
+  ): Promise<
+    | { state: 'ready'; allocation: PlanAllocationMetrics | null }
+    | { state: 'pending'; making: Promise<PlanAllocationMetrics | null> }
+  > {
+    const none = { state: 'ready', allocation: null } as const;
     const inv = job.metrics?.inventory;
-    if (!inv) return null;
-    if (inv.allocation) return inv.allocation;
-    if (inv.costed_series === 0 || !job.plan_name) return null;
+    if (!inv) return none;
+    if (inv.allocation) return { state: 'ready', allocation: inv.allocation };
+    if (inv.costed_series === 0 || !job.plan_name) return none;
     const { plan, planInputs, planFrontier } = jobFiles(this.paths, job);
     const planTime = await mtimeOf(plan);
-    if (planTime === null || (await mtimeOf(planInputs)) === null) return null;
+    if (planTime === null || (await mtimeOf(planInputs)) === null) return none;
     const stored = await fs
       .readFile(planFrontier, 'utf8')
       .then((t) => JSON.parse(t) as Stored)
       .catch(() => null);
-    if (stored && stored.plan_mtime === planTime) return stored.allocation;
+    if (stored && stored.plan_mtime === planTime) return { state: 'ready', allocation: stored.allocation };
     let p = this.making.get(job.id);
     if (!p) {
       p = this.make(job, plan, planInputs, planFrontier, planTime).finally(() => this.making.delete(job.id));
       this.making.set(job.id, p);
+      // the caller may not wait for it: a failure is the next asker's to meet again
+      p.catch(() => undefined);
     }
-    return p;
+    return { state: 'pending', making: p };
   }
 
   private async make(

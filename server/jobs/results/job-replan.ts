@@ -10,7 +10,7 @@ import type { InventoryMetrics } from '../../contract/dto.js';
 import { AppError } from '../../contract/errors.js';
 import type { ReplanDto } from '../../contract/inventory.js';
 import { INVENTORY_DEFAULTS, planModeProblem, type JobConfig, type PlanModeName } from '../../contract/schemas.js';
-import { planSpecOf, withPlan, type PlanSpec, type ReplanResult } from '../../forecast/index.js';
+import { planSpecOf, withPlan, withPlanNotices, type PlanSpec, type ReplanResult } from '../../forecast/index.js';
 import { jobFiles, jobTemps } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
 import type { Job } from '../job.js';
@@ -25,6 +25,8 @@ export interface ReplanChange {
   review_periods?: number;
   plan_mode?: PlanModeName;
   stock_budget?: number;
+  /** null: drop the job's per-site budgets */
+  stock_budget_by_site?: Record<string, number> | null;
   target_fill_rate?: number;
   min_service_level?: number;
 }
@@ -106,7 +108,9 @@ export class JobReplan implements JobFeature {
       });
       if (signal.aborted) throw gone(id); // deleted while it finished: no file for a deleted job
       await fs.rename(tmp, planFile);
-      const config: JobConfig = { ...c, ...defaults, ...plan };
+      // a null stock_budget_by_site dropped the job's per-site budgets: the config no longer has them
+      const { stock_budget_by_site: bySite, ...rest } = { ...c, ...defaults, ...plan };
+      const config: JobConfig = { ...rest, ...(bySite ? { stock_budget_by_site: bySite } : {}) };
       const dto = await this.jobs.replanned(id, config, metricsOf(job, r.result, defaults.service_level, spec));
       if (!dto) {
         // the job went between the check and now (its Delete waits for us): take the plan with it
@@ -119,6 +123,8 @@ export class JobReplan implements JobFeature {
         ...defaults,
         plan_mode: spec.mode,
         stock_budget: spec.stockBudget ?? null,
+        stock_budget_by_site: spec.stockBudgetBySite ?? null,
+        unknown_budget_sites: a.unknownSites ?? [],
         target_fill_rate: spec.targetFillRate ?? null,
         expected_fill_rate: Math.round(a.expectedFill * 1e4) / 1e4,
         stock_value: Math.round(a.stockValue * 100) / 100,
@@ -162,10 +168,14 @@ const gone = (id: string) => new AppError(404, 'JOB_NOT_FOUND', `Job ${id} was d
 /** The plan fields present in a config or a change. */
 function pickPlan(
   c: ReplanChange,
-): Pick<ReplanChange, 'plan_mode' | 'stock_budget' | 'target_fill_rate' | 'min_service_level'> {
+): Pick<
+  ReplanChange,
+  'plan_mode' | 'stock_budget' | 'stock_budget_by_site' | 'target_fill_rate' | 'min_service_level'
+> {
   const out: ReplanChange = {};
   if (c.plan_mode !== undefined) out.plan_mode = c.plan_mode;
   if (c.stock_budget !== undefined) out.stock_budget = c.stock_budget;
+  if (c.stock_budget_by_site !== undefined) out.stock_budget_by_site = c.stock_budget_by_site;
   if (c.target_fill_rate !== undefined) out.target_fill_rate = c.target_fill_rate;
   if (c.min_service_level !== undefined) out.min_service_level = c.min_service_level;
   return out;
@@ -203,5 +213,5 @@ function metricsOf(job: Job, r: ReplanResult, target: number, spec: PlanSpec): J
     backtest_coverage: atTarget,
     replanned_at: new Date().toISOString(),
   };
-  return { ...job.metrics, inventory };
+  return { ...job.metrics, ...withPlanNotices(job.metrics, r.allocation.unknownSites ?? []), inventory };
 }

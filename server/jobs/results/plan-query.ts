@@ -83,6 +83,8 @@ export function summarize(
     has_parts_file: hasPartsFile,
     plan_mode: a?.plan_mode ?? 'service_level',
     stock_budget: a?.stock_budget ?? null,
+    stock_budget_by_site: a?.stock_budget_by_site ?? null,
+    unknown_budget_sites: a?.unknown_budget_sites ?? [],
     target_fill_rate: a?.target_fill_rate ?? null,
     costless_series: a?.costless_series ?? 0,
     below_floors: a?.below_floors ?? false,

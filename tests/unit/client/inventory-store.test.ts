@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type {
   InventoryRowsDto,
   InventoryRowsQuery,
+  InventoryFrontierDto,
   InventorySummaryDto,
   PlanRowDto,
 } from '../../../server/contract/inventory.js';
@@ -107,6 +108,14 @@ class FakeInventoryApi implements InventoryApi {
     this.calls.push(`summary:${id}`);
     return this.summaryAnswer;
   }
+  frontierAnswer: Result<InventoryFrontierDto> = ok({ plan_point: null, frontier: [], uniform: [] });
+  /** frontier() waits for this (the frontier is still being made) */
+  frontierGate: Promise<void> | null = null;
+  async frontier(id: string) {
+    this.calls.push(`frontier:${id}`);
+    if (this.frontierGate) await this.frontierGate;
+    return this.frontierAnswer;
+  }
   async rows(id: string, q: InventoryRowsQuery): Promise<Result<InventoryRowsDto>> {
     this.calls.push(`rows:${id}`);
     this.queries.push(q);
@@ -145,6 +154,39 @@ async function ready(api = new FakeInventoryApi(), pageSize = 20) {
 }
 
 describe('InventoryStore: following the job', () => {
+  it('shows the summary at once while its frontier is made, then adds the frontier', async () => {
+    const api = new FakeInventoryApi();
+    api.summaryAnswer = ok(summaryOf({ frontier_state: 'pending' }));
+    const frontier = [
+      { stock_value: 100, expected_fill_rate: 0.8 },
+      { stock_value: 200, expected_fill_rate: 0.9 },
+    ];
+    api.frontierAnswer = ok({
+      plan_point: frontier[1],
+      frontier,
+      uniform: [{ service_level: 0.95, stock_value: 250, expected_fill_rate: 0.9 }],
+    });
+    let open = () => {};
+    api.frontierGate = new Promise((r) => (open = r));
+    const store = new InventoryStore(api, 'job1', 20);
+    store.sync({ status: 'COMPLETED', has_plan: true });
+    await tick();
+    expect(store.phase).toBe('ready');
+    expect(store.summary?.frontier).toEqual([]);
+    expect(api.calls).toContain('frontier:job1');
+    open();
+    await tick();
+    expect(store.summary?.frontier).toEqual(frontier);
+    expect(store.summary?.plan_point).toEqual(frontier[1]);
+    expect(store.summary?.frontier_state).toBe('ready');
+    expect(store.summary?.overall.parts_to_order).toBe(90);
+  });
+
+  it('asks for no frontier when the summary has it', async () => {
+    const { api } = await ready();
+    expect(api.calls).not.toContain('frontier:job1');
+  });
+
   it('asks for nothing while the job runs, and loads the plan once it completes', async () => {
     const api = new FakeInventoryApi();
     const store = new InventoryStore(api, 'job1', 20);

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   allocate,
+  allocateBySite,
   levelAt,
   NoCostsError,
+  SHORT_SCALE,
+  shortOf as tailShort,
+  tailInto,
   TailSet,
   type PlanSpec,
 } from '../../../server/forecast/inventory/allocate.js';
 import { cdf, mixtureWithMean, type LtdDist } from '../../../server/forecast/inventory/dist.js';
+import { setExpected, type PlanRow } from '../../../server/forecast/inventory/plan-row.js';
 
 interface Part {
   dist: LtdDist;
@@ -214,5 +219,87 @@ describe('allocate (marginal analysis)', () => {
     const t = Float64Array.from([1 - 0.9500004, 1 - 0.9500006]);
     expect(levelAt(t, 2, 1)).toBeGreaterThan(0.9500004);
     expect(levelAt(t, 2, 1)).toBeLessThanOrEqual(0.9500006);
+  });
+
+  it('promises SHORT_SCALE × E[(D - S)+] units short, a row at most its E[D]', () => {
+    const dist = mixtureWithMean(3, 0.4, 0.2);
+    // E[(D - S)+] straight from the distribution: Σ_{k >= S} P(D > k)
+    const es = (S: number) => {
+      let t = 0;
+      for (let k = S; k < 400; k++) t += 1 - cdf(k, dist);
+      return t;
+    };
+    const set = setOf([{ dist, cost: 1 }]);
+    const buf = { a: new Float64Array(8) };
+    const n = tailInto(dist, null, 1, buf);
+    expect(SHORT_SCALE).toBeGreaterThan(1);
+    for (const S of [0, 2, 5, 9]) {
+      expect(set.short(0, S)).toBeCloseTo(SHORT_SCALE * es(S), 4);
+      expect(tailShort(buf.a, n, S).short).toBeCloseTo(SHORT_SCALE * es(S), 4);
+    }
+    expect(set.mean[0]).toBeCloseTo(es(0), 4);
+    // nothing stocked: the row's units short are its demand, not more; stocked: the scaled figure
+    const row = {} as PlanRow;
+    setExpected(row, set.short(0, 0), set.mean[0]);
+    expect(row.expectedShort).toBe(set.mean[0]);
+    expect(row.expectedFill).toBe(0);
+    setExpected(row, set.short(0, 5), set.mean[0]);
+    expect(row.expectedShort).toBe(set.short(0, 5));
+    expect(row.expectedFill).toBeCloseTo(1 - (SHORT_SCALE * es(5)) / es(0), 4);
+  });
+});
+
+describe('allocateBySite (stock_budget_by_site)', () => {
+  const r = rng(11);
+  const parts = Array.from({ length: 9 }, (_, i) => ({
+    dist: mixtureWithMean(0.5 + 4 * r(), 0.2 + r(), 0.1 * r()),
+    cost: 1 + Math.round(20 * r()),
+    base: 2,
+    site: ['A', 'B', 'C'][i % 3],
+  }));
+  const build = (only?: string) => {
+    const set = new TailSet();
+    for (const p of parts) if (!only || p.site === only) set.add(p.dist, null, p.cost, p.base, null, p.site);
+    return set;
+  };
+  const siteValue = (set: TailSet, S: Int32Array, site: string) => {
+    let v = 0;
+    for (let i = 0; i < set.size; i++) if (set.sites[set.site[i]] === site) v += S[i] * set.cost[i];
+    return v;
+  };
+  const ofSite = (set: TailSet, S: Int32Array, site: string) =>
+    [...S].filter((_, i) => set.sites[set.site[i]] === site);
+
+  it("spends each site's budget on that site alone, as a budget for the site by itself would", () => {
+    const set = build();
+    const map = { A: 40, B: 15 };
+    const a = allocateBySite(set, { mode: 'budget', stockBudget: 25, stockBudgetBySite: map });
+    expect(a.unknownSites).toEqual([]);
+    for (const [site, B] of [...Object.entries(map), ['C', 25] as const]) {
+      expect(siteValue(set, a.S, site)).toBeLessThanOrEqual(B + 1e-9);
+      // the same levels as the site's own allocation at its budget
+      const alone = allocate(build(site), { mode: 'budget', stockBudget: B }, { frontier: false });
+      expect(ofSite(set, a.S, site)).toEqual([...alone.S]);
+    }
+    // a job-wide budget of the same total spends it differently (not per site)
+    const whole = allocate(set, { mode: 'budget', stockBudget: 80 });
+    expect([...whole.S]).not.toEqual([...a.S]);
+    expect(whole.costedFill).toBeGreaterThanOrEqual(a.costedFill - 1e-12);
+    // the frontier and uniform curve are the whole job's
+    expect(a.frontier).toEqual(whole.frontier);
+    expect(a.uniform).toEqual(whole.uniform);
+    expect(a.stockValue).toBeCloseTo(valueOf(set, a.S), 9);
+    expect(a.costedFill).toBeCloseTo(1 - shortOf(set, a.S) / parts.reduce((t, _, i) => t + set.mean[i], 0), 9);
+  });
+
+  it('leaves the sites it does not name at the service-level plan without a job budget, and names unknown sites', () => {
+    const set = build();
+    const a = allocateBySite(set, { mode: 'budget', stockBudgetBySite: { A: 30, Z: 99, Y: 5 } });
+    expect(a.unknownSites).toEqual(['Y', 'Z']);
+    for (const site of ['B', 'C']) expect(ofSite(set, a.S, site)).toEqual(ofSite(set, set.base.slice(0, 9), site));
+    expect(siteValue(set, a.S, 'A')).toBeLessThanOrEqual(30);
+    // without a map, the job-wide allocation
+    const plain = allocateBySite(set, { mode: 'budget', stockBudget: 50 });
+    expect([...plain.S]).toEqual([...allocate(set, { mode: 'budget', stockBudget: 50 }).S]);
   });
 });

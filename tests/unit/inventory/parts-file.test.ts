@@ -39,6 +39,50 @@ describe('readPartsFile', () => {
     ]);
     expect(f.warnings).toEqual([]);
   });
+  it('reads min_service_level by its aliases in both languages, as a share or a percentage', async () => {
+    const en = await read('partnumber,service_level,Min Service Level\nA,0.9,97.5\nB,,0.99\nC,0.95,\n');
+    expect(en.columns).toMatchObject({ min_service_level: 'Min Service Level' });
+    expect(en.rows).toEqual([
+      { partnumber: 'A', site: null, serviceLevel: 0.9, minServiceLevel: 0.975 },
+      { partnumber: 'B', site: null, minServiceLevel: 0.99 },
+      { partnumber: 'C', site: null, serviceLevel: 0.95 },
+    ]);
+    expect(en.warnings).toEqual([]);
+    const id = await read('Kode Part;Tingkat Layanan Minimum\nA;98\n');
+    expect(id.columns).toMatchObject({ min_service_level: 'Tingkat Layanan Minimum' });
+    expect(id.rows).toEqual([{ partnumber: 'A', site: null, minServiceLevel: 0.98 }]);
+    // a file with only this value column is a parts file
+    expect((await read('sku,service_floor\nA,0.9\n')).rows).toEqual([
+      { partnumber: 'A', site: null, minServiceLevel: 0.9 },
+    ]);
+  });
+  it('a bad min_service_level is left out and reported with its line', async () => {
+    const f = await read('partnumber,unit_cost,min_service_level\nA,1,0.3\nB,2,x\nC,3,0.9\n');
+    expect(f.rows).toEqual([
+      { partnumber: 'A', site: null, unitCost: 1 },
+      { partnumber: 'B', site: null, unitCost: 2 },
+      { partnumber: 'C', site: null, unitCost: 3, minServiceLevel: 0.9 },
+    ]);
+    expect(f.warnings).toEqual([
+      expect.stringMatching(
+        /^Parts file: 2 minimum service levels are not 0\.5–0\.999 or 50–99\.9 %.*line 2: "0\.3", line 3: "x"/,
+      ),
+    ]);
+    expect(f.notices).toEqual([
+      expect.objectContaining({
+        code: 'PARTS_BAD_VALUE',
+        params: { column: 'min_service_level', count: 2 },
+        examples: ['line 2: "0.3"', 'line 3: "x"'],
+      }),
+    ]);
+  });
+  it("a series' own minimum comes from its site's row, else the part's row", async () => {
+    const f = await read('partnumber,site_code,min_service_level,service_level\nA,S1,0.99,0.9\nA,,0.95,\nB,,,0.8\n');
+    const m = matchParts(f, [site('S1', ['A', 'B']), site('S2', ['A'])], config, 'D');
+    expect(settingsFor(m.settings, 'A', 'S1')).toMatchObject({ ownMin: 0.99, ownTarget: 0.9 });
+    expect(settingsFor(m.settings, 'A', 'S2')).toMatchObject({ ownMin: 0.95, ownTarget: null });
+    expect(settingsFor(m.settings, 'B', 'S1')).toMatchObject({ ownMin: null, ownTarget: 0.8 });
+  });
   it('MISSING_COLUMNS names what is missing when no needed column is there', async () => {
     await expect(read('sku,colour\nA,red\n')).rejects.toMatchObject({
       code: 'MISSING_COLUMNS',
@@ -98,6 +142,7 @@ describe('matchParts (parts file → series settings)', () => {
       R: 1,
       target: 0.95,
       ownTarget: null, // the parts file gives no service level: no floor of its own
+      ownMin: null,
       unitCost: 2,
       onHand: 4, // from the part's row
       onOrder: null,

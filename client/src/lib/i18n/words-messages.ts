@@ -62,12 +62,15 @@ export const wordsEn: Record<WordKey, string> = {
   'notice.PARTS_BLANK_PART': 'Parts file: {count} rows have no part number and were skipped',
   'notice.PARTS_DUPLICATE': 'Parts file: {count} rows repeat an earlier part and site; the first one is used',
   'notice.PARTS_UNKNOWN': 'Parts file: {count} rows name a part or site that is not forecast and were not used',
+  'notice.PLAN_UNKNOWN_SITES':
+    'Stock budget per site: {count} sites named are not in this plan; their budgets were not spent',
   'notice.PARTS_UNCOVERED':
     "The parts file covers {covered} of {total} series; the others are planned with the job's defaults.",
   'partscol.lead_time_days': 'lead times (days)',
   'partscol.lead_time_periods': 'lead times (periods, whole numbers)',
   'partscol.unit_cost': 'unit costs',
   'partscol.service_level': 'service levels (0.5–0.999 or 50–99.9 %)',
+  'partscol.min_service_level': 'minimum service levels (0.5–0.999 or 50–99.9 %)',
   'partscol.review_periods': 'review periods (whole numbers)',
   'partscol.on_hand': 'on-hand quantities',
   'partscol.on_order': 'on-order quantities',
@@ -159,12 +162,15 @@ export const wordsId: Record<WordKey, string> = {
   'notice.PARTS_BLANK_PART': 'File part: {count} baris tanpa nomor part dan dilewati',
   'notice.PARTS_DUPLICATE': 'File part: {count} baris mengulang part dan site sebelumnya; baris pertama yang dipakai',
   'notice.PARTS_UNKNOWN': 'File part: {count} baris menyebut part atau site yang tidak di-forecast dan tidak dipakai',
+  'notice.PLAN_UNKNOWN_SITES':
+    'Anggaran stok per site: {count} site yang disebut tidak ada di rencana ini; anggarannya tidak dipakai',
   'notice.PARTS_UNCOVERED':
     'File part mencakup {covered} dari {total} seri; sisanya direncanakan dengan nilai bawaan job.',
   'partscol.lead_time_days': 'lead time (hari)',
   'partscol.lead_time_periods': 'lead time (periode, bilangan bulat)',
   'partscol.unit_cost': 'harga satuan',
   'partscol.service_level': 'tingkat layanan (0,5–0,999 atau 50–99,9 %)',
+  'partscol.min_service_level': 'tingkat layanan minimum (0,5–0,999 atau 50–99,9 %)',
   'partscol.review_periods': 'periode review (bilangan bulat)',
   'partscol.on_hand': 'stok tersedia',
   'partscol.on_order': 'jumlah dalam pesanan',
