@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { JobRepo } from './jobs/job.repo.js';
 import { JobRunner } from './jobs/job.runner.js';
 import { JobService } from './jobs/job.service.js';
+import { OverrideService } from './jobs/override.service.js';
 import { jobResults, type JobResults } from './jobs/results/job-results.js';
 import { reconcile } from './jobs/reconcile.js';
 import { WorkerPool } from './jobs/worker-pool.js';
@@ -109,8 +110,10 @@ export async function startServer(
           logger,
         })
       : null;
+  const planOverrides = new OverrideService(db, auth);
   const { server, io } = createApp({
     auth,
+    overrides: planOverrides,
     interactive,
     uploadsPerMinute: config.UPLOADS_PER_MINUTE,
     replansPerMinute: config.REPLANS_PER_MINUTE,

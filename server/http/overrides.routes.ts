@@ -1,0 +1,43 @@
+/**
+ * The planners' overrides: GET /api/overrides (every signed-in role), POST /api/overrides and
+ * DELETE /api/overrides/:id (planners and admins; every change in the audit trail). A POST for a part, site
+ * and kind that has one already replaces it (its answer names the one replaced).
+ */
+import { Router } from 'express';
+import { AppError } from '../contract/errors.js';
+import { checkOverride, overrideBodySchema, overrideIdSchema, overrideListQuerySchema } from '../contract/overrides.js';
+import { describeZodError } from '../contract/schemas.js';
+import type { OverrideService } from '../jobs/override.service.js';
+import { requireRole } from './auth-middleware.js';
+import { actorOf } from './request.js';
+
+export interface OverrideRoutesDeps {
+  overrides: OverrideService;
+}
+
+export function overrideRoutes({ overrides }: OverrideRoutesDeps): Router {
+  const r = Router({ caseSensitive: true });
+
+  r.get('/overrides', requireRole('viewer'), async (req, res) => {
+    const q = overrideListQuerySchema.safeParse(req.query);
+    if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
+    res.json(await overrides.list(q.data));
+  });
+
+  r.post('/overrides', requireRole('planner'), async (req, res) => {
+    const body = overrideBodySchema.safeParse(req.body ?? {});
+    if (!body.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(body.error));
+    const checked = checkOverride(body.data, overrides.today());
+    if (!checked.ok) throw new AppError(400, checked.problem.code, checked.problem.message);
+    res.status(201).json(await overrides.set(actorOf(req), checked.override));
+  });
+
+  r.delete('/overrides/:id', requireRole('planner'), async (req, res) => {
+    const id = overrideIdSchema.safeParse(req.params.id);
+    if (!id.success)
+      throw new AppError(404, 'OVERRIDE_NOT_FOUND', `No override with id ${String(req.params.id).slice(0, 64)}.`);
+    res.json(await overrides.remove(actorOf(req), id.data));
+  });
+
+  return r;
+}
