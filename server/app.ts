@@ -149,7 +149,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   );
   api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
   api.use(trackingRoutes({ commands, tracking, receive }));
-  api.use(overrideRoutes({ overrides: deps.overrides }));
+  api.use(overrideRoutes({ overrides: deps.overrides, interactive: deps.interactive, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

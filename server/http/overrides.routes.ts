@@ -4,18 +4,26 @@
  * and kind that has one already replaces it (its answer names the one replaced).
  */
 import { Router } from 'express';
-import { AppError } from '../contract/errors.js';
+import { AppError, isErrorCode } from '../contract/errors.js';
 import { checkOverride, overrideBodySchema, overrideIdSchema, overrideListQuerySchema } from '../contract/overrides.js';
 import { describeZodError } from '../contract/schemas.js';
 import type { OverrideService } from '../jobs/override.service.js';
+import { WorkerInputError, type WorkerPool } from '../jobs/worker-pool.js';
+import { removeQuietly } from '../storage/paths.js';
 import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
+import { checkOverridesUpload, discardUpload, type createUploadReceiver } from './upload.js';
 
 export interface OverrideRoutesDeps {
   overrides: OverrideService;
+  /** the thread a person waits on (a big file is read there, not on the event loop) */
+  interactive: WorkerPool;
+  receive: ReturnType<typeof createUploadReceiver>;
 }
 
-export function overrideRoutes({ overrides }: OverrideRoutesDeps): Router {
+const IMPORT_TIMEOUT_MS = 120_000;
+
+export function overrideRoutes({ overrides, interactive, receive }: OverrideRoutesDeps): Router {
   const r = Router({ caseSensitive: true });
 
   r.get('/overrides', requireRole('viewer'), async (req, res) => {
@@ -30,6 +38,31 @@ export function overrideRoutes({ overrides }: OverrideRoutesDeps): Router {
     const checked = checkOverride(body.data, overrides.today());
     if (!checked.ok) throw new AppError(400, checked.problem.code, checked.problem.message);
     res.status(201).json(await overrides.set(actorOf(req), checked.override));
+  });
+
+  // many at once: multipart `file` (CSV or XLSX), every row valid or none set (one transaction)
+  r.post('/overrides/import', requireRole('planner'), async (req, res) => {
+    const upload = await receive(req, res);
+    try {
+      await removeQuietly(upload.parts?.tmpPath); // one file only
+      await checkOverridesUpload(upload);
+      const task = {
+        kind: 'overrides-file' as const,
+        filePath: upload.tmpPath,
+        originalName: upload.originalName,
+        today: overrides.today(),
+      };
+      const r = await interactive.call(task, { timeoutMs: IMPORT_TIMEOUT_MS }).catch((err: unknown) => {
+        if (err instanceof WorkerInputError) {
+          const code = err.code === 'INVALID_INPUT' ? 'OVERRIDES_FILE_INVALID' : err.code;
+          throw new AppError(400, isErrorCode(code) ? code : 'INVALID_INPUT', err.message);
+        }
+        throw err;
+      });
+      res.status(201).json(await overrides.importMany(actorOf(req), upload.originalName, r.rows));
+    } finally {
+      await discardUpload(upload);
+    }
   });
 
   r.delete('/overrides/:id', requireRole('planner'), async (req, res) => {

@@ -5,6 +5,7 @@ import {
   engine,
   InputError,
   planRecords,
+  readOverridesFile,
   replanFromInputs,
   StopRequested,
   trackJob,
@@ -59,6 +60,8 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     }
     if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
     if (task.kind === 'track') return { kind: 'track', summary: (await trackJob(task.request)).summary };
+    if (task.kind === 'overrides-file')
+      return { kind: 'overrides-file', rows: await readOverridesFile(task.filePath, task.originalName, task.today) };
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,

@@ -19,6 +19,7 @@ import type {
   TrackRequest,
 } from '../forecast/index.js';
 import type { TrackingSummary } from '../contract/tracking.js';
+import type { OverrideFields } from '../contract/override-rules.js';
 
 export type WorkerTask =
   | {
@@ -48,6 +49,8 @@ export type WorkerTask =
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   /** A completed job's forecast and plan held against actuals (the summary only). */
   | { kind: 'track'; request: TrackRequest; port: MessagePort }
+  /** A file of overrides read and checked (all rows or an input error listing the bad ones by line). */
+  | { kind: 'overrides-file'; filePath: string; originalName: string; today: string; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -66,6 +69,7 @@ export type WorkerResult =
   | { kind: 'plan-xlsx'; rows: number }
   | { kind: 'replan'; result: ReplanResult }
   | { kind: 'track'; summary: TrackingSummary }
+  | { kind: 'overrides-file'; rows: OverrideFields[] }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };
