@@ -83,6 +83,17 @@ export async function startServer(
     maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB,
     workerFile: overrides.workerFile,
   });
+  const auth =
+    config.AUTH === 'on'
+      ? new AuthService(new AuthRepo(db), {
+          sessionTtlMs: config.SESSION_TTL,
+          lockoutThreshold: config.LOCKOUT_AFTER,
+          lockoutMs: config.LOCKOUT_FOR,
+          logger,
+        })
+      : null;
+  // the planners' overrides: every job applies those in force when it starts, every re-plan those in force now
+  const planOverrides = new OverrideService(db, auth);
   const runner = new JobRunner(pool, config.STOP_GRACE_MS);
   // What serves finished jobs' results, on the interactive pool (a planner waits for them); the service tells
   // each, once, of a completed, re-planned or deleted job and of shutdown.
@@ -98,19 +109,10 @@ export async function startServer(
       updateIntervalMs: config.UPDATE_INTERVAL_MS,
       maxQueuedPerUser: config.MAX_QUEUED_PER_USER,
       maxQueued: config.MAX_QUEUED,
+      overrides: planOverrides,
     },
-    (service) => Object.values((results = jobResults(service, repo, interactive, paths, logger))),
+    (service) => Object.values((results = jobResults(service, repo, interactive, paths, logger, planOverrides))),
   );
-  const auth =
-    config.AUTH === 'on'
-      ? new AuthService(new AuthRepo(db), {
-          sessionTtlMs: config.SESSION_TTL,
-          lockoutThreshold: config.LOCKOUT_AFTER,
-          lockoutMs: config.LOCKOUT_FOR,
-          logger,
-        })
-      : null;
-  const planOverrides = new OverrideService(db, auth);
   const { server, io } = createApp({
     auth,
     overrides: planOverrides,

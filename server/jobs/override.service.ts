@@ -20,15 +20,11 @@ import { viaOf, type AuthService } from '../auth/auth.service.js';
 import type { Database } from '../db/database.js';
 import type { OverrideRow } from '../db/override.model.js';
 import type { Actor } from './job.commands.js';
+import type { AppliedOverride, OverrideSource } from './override-source.js';
 
-/** An override as a job applies it: the fields, who set it and when (kept in the job's snapshot). */
-export interface AppliedOverride extends OverrideFields {
-  id: number;
-  created_by: string | null;
-  created_at: string;
-}
+export type { AppliedOverride, OverrideSource };
 
-export class OverrideService {
+export class OverrideService implements OverrideSource {
   constructor(
     private readonly db: Database,
     private readonly auth: AuthService | null,

@@ -39,6 +39,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       const onRead = (f: number) => progress(f, 1, 'reading');
       const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, onRead, task.parts, {
         plan: task.plan,
+        overrides: task.overrides,
       });
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };

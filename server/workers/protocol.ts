@@ -11,6 +11,7 @@ import type {
   PartitionInput,
   PartitionResult,
   PartsSource,
+  PlanOverrides,
   PlanWorkbookJob,
   Prepared,
   ReplanRequest,
@@ -31,6 +32,8 @@ export type WorkerTask =
       parts?: PartsSource | null;
       /** false: no inventory plan (no fit in the read phase, so no plan rows either) */
       plan?: boolean;
+      /** the planners' overrides the job applies (its snapshot) */
+      overrides?: PlanOverrides | null;
       port: MessagePort;
     }
   | {

@@ -64,6 +64,8 @@ export const wordsEn: Record<WordKey, string> = {
   'notice.PARTS_UNKNOWN': 'Parts file: {count} rows name a part or site that is not forecast and were not used',
   'notice.PARTS_UNCOVERED':
     "The parts file covers {covered} of {total} series; the others are planned with the job's defaults.",
+  'notice.OVERRIDES_APPLIED':
+    'Planner overrides applied: {count}; {missing} parts named by overrides are not in this job',
   'partscol.lead_time_days': 'lead times (days)',
   'partscol.lead_time_periods': 'lead times (periods, whole numbers)',
   'partscol.unit_cost': 'unit costs',
@@ -116,6 +118,7 @@ export const wordsEn: Record<WordKey, string> = {
   'method.comb': 'Combination of methods',
   'method.stack': 'Weighted blend of methods',
   'method.none': 'None (no demand)',
+  'method.override': 'Planner override',
   'cancel.by.user': 'Stopped by a user',
   'cancel.by': 'Stopped by {name}',
   'error.detail': 'Details',
@@ -164,6 +167,8 @@ export const wordsId: Record<WordKey, string> = {
   'notice.PARTS_UNKNOWN': 'File part: {count} baris menyebut part atau site yang tidak di-forecast dan tidak dipakai',
   'notice.PARTS_UNCOVERED':
     'File part mencakup {covered} dari {total} seri; sisanya direncanakan dengan nilai bawaan job.',
+  'notice.OVERRIDES_APPLIED':
+    'Penyesuaian planner diterapkan: {count}; {missing} part yang disebut penyesuaian tidak ada di job ini',
   'partscol.lead_time_days': 'lead time (hari)',
   'partscol.lead_time_periods': 'lead time (periode, bilangan bulat)',
   'partscol.unit_cost': 'harga satuan',
@@ -216,6 +221,7 @@ export const wordsId: Record<WordKey, string> = {
   'method.comb': 'Kombinasi metode',
   'method.stack': 'Gabungan metode berbobot',
   'method.none': 'Tidak ada (tanpa permintaan)',
+  'method.override': 'Penyesuaian planner',
   'cancel.by.user': 'Dihentikan oleh pengguna',
   'cancel.by': 'Dihentikan oleh {name}',
   'error.detail': 'Rincian',
