@@ -66,3 +66,4 @@ export const engine: EngineApi = {
   writeSeriesIndex,
 };
 export { trackJob, type TrackRequest, type TrackResult } from './tracking/track.js';
+export { forecastValueAdded, type FvaRequest } from './tracking/fva.js';

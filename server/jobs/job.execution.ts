@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
 import { stageText, type Stage } from '../contract/stages.js';
 import { planOverridesOf, type HistorySource, type PlanOverrides } from '../forecast/index.js';
-import type { AppliedOverride, OverrideSource } from './override-source.js';
+import { readOverridesSnapshot, type OverrideSource, type OverridesSnapshot } from './override-source.js';
 import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
 import { jobFiles, jobTemps, outputNames, planInputsOf } from '../storage/job-files.js';
@@ -29,12 +29,6 @@ export interface RunNotifier {
 
 const now = () => new Date().toISOString();
 
-/** A job's overrides snapshot as written. */
-interface OverridesSnapshot {
-  taken_at: string;
-  overrides: AppliedOverride[];
-}
-
 export class JobExecution {
   constructor(
     private readonly repo: JobRepo,
@@ -54,11 +48,8 @@ export class JobExecution {
   private async overridesOf(row: Job): Promise<PlanOverrides | null> {
     if (!this.overrides) return null;
     const file = jobFiles(this.paths, row).overrides;
-    let list: AppliedOverride[];
-    try {
-      list = (JSON.parse(await fs.readFile(file, 'utf8')) as OverridesSnapshot).overrides;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let list = await readOverridesSnapshot(file);
+    if (!list) {
       list = await this.overrides.inForce();
       if (list.length === 0) return null;
       const tmp = jobTemps.overrides(this.paths, row.id);

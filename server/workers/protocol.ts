@@ -7,6 +7,7 @@ import type { JobConfig, PreviewDto } from '../contract/dto.js';
 import type { EngineStep } from '../contract/stages.js';
 import type {
   EngineContext,
+  FvaRequest,
   InputErrorCode,
   PartitionInput,
   PartitionResult,
@@ -51,7 +52,13 @@ export type WorkerTask =
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   /** A completed job's forecast and plan held against actuals (the summary only). */
-  | { kind: 'track'; request: TrackRequest; port: MessagePort }
+  | {
+      kind: 'track';
+      request: TrackRequest;
+      /** the job's forecast overrides and its re-plan inputs: the summary then holds their value added (fva) */
+      fva?: FvaRequest | null;
+      port: MessagePort;
+    }
   /** A file of overrides read and checked (all rows or an input error listing the bad ones by line). */
   | { kind: 'overrides-file'; filePath: string; originalName: string; today: string; port: MessagePort }
   | {

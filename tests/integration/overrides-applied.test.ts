@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
 import type { PlanRowDto, ReplanDto } from '../../server/contract/inventory.js';
 import type { OverrideSetDto } from '../../server/contract/overrides.js';
+import type { TrackingDto } from '../../server/contract/tracking.js';
 import { readPlan } from '../../server/forecast/index.js';
 import { api, bootServer, type TestServer } from '../helpers/server.js';
 import { sendJob, untilFinal } from './inventory-support.js';
@@ -27,6 +28,7 @@ const planOf = (id: string) => readPlan(path.join(s.storage, 'outputs', `${id}.p
 const replan = () => api<ReplanDto>(s.url, 'POST', `/api/jobs/${first.id}/inventory/plan`, {});
 const setOverride = (body: Record<string, unknown>) => api<OverrideSetDto>(s.url, 'POST', '/api/overrides', body);
 let A: PlanRowDto, B: PlanRowDto, C: PlanRowDto;
+let laterJob: JobDto;
 const ids: Record<string, number> = {};
 
 async function runJob(): Promise<JobDto> {
@@ -197,8 +199,50 @@ describe('overrides in the plan', () => {
       overrides: { partnumber: string; kind: string }[];
     };
     expect(snap.overrides.map((o) => o.kind).sort()).toEqual(['forecast_per_period', 'order_up_to', 'service_level']);
-    // Delete takes the snapshot with the job
-    expect((await api(s.url, 'DELETE', `/api/jobs/${later.id}`)).status).toBe(204);
-    expect(existsSync(path.join(s.storage, 'uploads', `${later.id}.overrides.json`))).toBe(false);
+    laterJob = later;
+  });
+
+  it('tracking from the later file judges the forecast override (fva), by reason and by person', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(path.join(FIXTURES, 'carparts-test.csv'))]), 'carparts-test.csv');
+    const sent = await fetch(`${s.url}/api/jobs/${laterJob.id}/actuals`, { method: 'POST', body: form });
+    expect(sent.status, await sent.clone().text()).toBe(201);
+    const t = await api<TrackingDto>(s.url, 'GET', `/api/jobs/${laterJob.id}/tracking`);
+    expect(t.status).toBe(200);
+    if (t.body.state !== 'ready') throw new Error(`tracking is ${t.body.state}`);
+    const fva = t.body.fva!;
+    // the one series whose forecast was overridden; its errors from the first job's (system) forecast and 5
+    const actual = readFileSync(path.join(FIXTURES, 'carparts-test.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','))
+      .filter((f) => f[1] === A.partnumber)
+      .map((f) => Number(f[3]));
+    const out = readFileSync(path.join(s.storage, 'outputs', `${first.id}.csv`), 'utf8')
+      .trim()
+      .split('\n');
+    const head = out[0].split(',');
+    const sys = out
+      .slice(1)
+      .map((l) => l.split(','))
+      .filter((f) => f[head.indexOf('partnumber')] === A.partnumber)
+      .map((f) => Number(f[head.indexOf('forecast_qty_raw_model')]));
+    expect(actual).toHaveLength(12);
+    const sysErr = actual.reduce((e, a, k) => e + Math.abs(a - sys[k]), 0);
+    const finErr = actual.reduce((e, a) => e + Math.abs(a - 5), 0);
+    expect(fva.series).toBe(1);
+    expect(fva.system_abs_error).toBeCloseTo(sysErr, 2);
+    expect(fva.final_abs_error).toBeCloseTo(finErr, 6);
+    expect(fva.net_abs_error_change).toBeCloseTo(finErr - sysErr, 2);
+    expect(fva.improved + fva.worsened).toBe(1);
+    expect(fva.improved).toBe(finErr < sysErr ? 1 : 0);
+    expect(fva.by_reason).toEqual([expect.objectContaining({ reason: 'fleet contract', series: 1 })]);
+    expect(fva.by_person).toEqual([expect.objectContaining({ created_by: null, series: 1 })]);
+  });
+
+  it('Delete takes the snapshot with the job', async () => {
+    expect((await api(s.url, 'DELETE', `/api/jobs/${laterJob.id}`)).status).toBe(204);
+    expect(existsSync(path.join(s.storage, 'uploads', `${laterJob.id}.overrides.json`))).toBe(false);
   });
 });
