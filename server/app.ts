@@ -26,6 +26,8 @@ import { hostAllowed, originVerdict, type HostAllowList } from './http/origin.js
 import { jobRoutes } from './http/jobs.routes.js';
 import { replanRoutes } from './http/replan.routes.js';
 import { trackingRoutes } from './http/tracking.routes.js';
+import { overrideRoutes } from './http/overrides.routes.js';
+import type { OverrideService } from './jobs/override.service.js';
 import { metricsHandler } from './http/metrics.js';
 import { miscRoutes } from './http/misc.routes.js';
 import { refuseWhenDiskFull, storageHealth } from './http/storage-health.js';
@@ -35,6 +37,8 @@ import { registerSocketHandlers, type IoServer } from './socket/handlers.js';
 export interface AppDeps {
   jobs: JobService;
   results: JobResults;
+  /** the planners' overrides of the plan */
+  overrides: OverrideService;
   pool: WorkerPool;
   interactive: WorkerPool;
   paths: StoragePaths;
@@ -145,6 +149,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
   );
   api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
   api.use(trackingRoutes({ commands, tracking, receive }));
+  api.use(overrideRoutes({ overrides: deps.overrides, interactive: deps.interactive, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { JobRepo } from './jobs/job.repo.js';
 import { JobRunner } from './jobs/job.runner.js';
 import { JobService } from './jobs/job.service.js';
+import { OverrideService } from './jobs/override.service.js';
 import { jobResults, type JobResults } from './jobs/results/job-results.js';
 import { reconcile } from './jobs/reconcile.js';
 import { WorkerPool } from './jobs/worker-pool.js';
@@ -82,6 +83,17 @@ export async function startServer(
     maxOldGenerationSizeMb: config.WORKER_MAX_OLD_MB,
     workerFile: overrides.workerFile,
   });
+  const auth =
+    config.AUTH === 'on'
+      ? new AuthService(new AuthRepo(db), {
+          sessionTtlMs: config.SESSION_TTL,
+          lockoutThreshold: config.LOCKOUT_AFTER,
+          lockoutMs: config.LOCKOUT_FOR,
+          logger,
+        })
+      : null;
+  // the planners' overrides: every job applies those in force when it starts, every re-plan those in force now
+  const planOverrides = new OverrideService(db, auth);
   const runner = new JobRunner(pool, config.STOP_GRACE_MS);
   // What serves finished jobs' results, on the interactive pool (a planner waits for them); the service tells
   // each, once, of a completed, re-planned or deleted job and of shutdown.
@@ -97,20 +109,13 @@ export async function startServer(
       updateIntervalMs: config.UPDATE_INTERVAL_MS,
       maxQueuedPerUser: config.MAX_QUEUED_PER_USER,
       maxQueued: config.MAX_QUEUED,
+      overrides: planOverrides,
     },
-    (service) => Object.values((results = jobResults(service, repo, interactive, paths, logger))),
+    (service) => Object.values((results = jobResults(service, repo, interactive, paths, logger, planOverrides))),
   );
-  const auth =
-    config.AUTH === 'on'
-      ? new AuthService(new AuthRepo(db), {
-          sessionTtlMs: config.SESSION_TTL,
-          lockoutThreshold: config.LOCKOUT_AFTER,
-          lockoutMs: config.LOCKOUT_FOR,
-          logger,
-        })
-      : null;
   const { server, io } = createApp({
     auth,
+    overrides: planOverrides,
     interactive,
     uploadsPerMinute: config.UPLOADS_PER_MINUTE,
     replansPerMinute: config.REPLANS_PER_MINUTE,

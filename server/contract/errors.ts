@@ -49,6 +49,10 @@ export const ERROR_CODES = [
   'USER_NOT_FOUND',
   'LAST_ADMIN',
   'TOKEN_NOT_FOUND',
+  'OVERRIDE_REASON',
+  'OVERRIDE_VALUE',
+  'OVERRIDE_NOT_FOUND',
+  'OVERRIDES_FILE_INVALID',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

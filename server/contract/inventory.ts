@@ -42,6 +42,15 @@ export interface PlanRowDto {
    */
   demand_chance: number | null;
   periods_since_demand: number | null;
+  /**
+   * A planner's overrides of the row (issue 24): what the system planned (blank where nothing was overridden),
+   * the kinds applied (forecast_per_period, order_up_to, service_level, joined by '+'; '' for none) and their
+   * reasons (joined by ' | ').
+   */
+  system_ltd_mean: number | null;
+  system_order_up_to: number | null;
+  override_kind: string;
+  override_reason: string;
 }
 
 /** Columns the table can sort by. */
@@ -178,5 +187,7 @@ export interface ReplanDto {
   expected_fill_rate: number;
   stock_value: number;
   rows: number;
+  /** series planned with a planner's override (those in force when the re-plan ran) */
+  overridden: number;
   seconds: number;
 }

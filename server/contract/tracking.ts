@@ -49,6 +49,27 @@ export const trackingGroupSchema = z.object({
   exceptions: exceptionCountsSchema,
 });
 
+/** Forecast value added over a set of overridden series: the system's and the final forecast's absolute error. */
+export const fvaGroupSchema = z.object({
+  series: z.number().int(),
+  improved: z.number().int(),
+  worsened: z.number().int(),
+  system_abs_error: z.number(),
+  final_abs_error: z.number(),
+  /** final − system: negative where the overrides helped */
+  net_abs_error_change: z.number(),
+});
+/** tracking.fva (issue 24): per overridden series, by reason, by person; warnings (small upward adjustments). */
+export const fvaSummarySchema = fvaGroupSchema.extend({
+  by_reason: z.array(fvaGroupSchema.extend({ reason: z.string() })),
+  by_person: z.array(fvaGroupSchema.extend({ created_by: z.string().nullable() })),
+  /** overrides at most 20 % above the system's mean over the window */
+  small_upward: fvaGroupSchema,
+  warnings: z.array(z.string()),
+});
+export type FvaGroup = z.infer<typeof fvaGroupSchema>;
+export type FvaSummary = z.infer<typeof fvaSummarySchema>;
+
 export const trackingSummarySchema = z.object({
   frequency: z.enum(FREQUENCIES),
   /** the last period of the job's history (first day): actuals count from the period after it */
@@ -85,6 +106,8 @@ export const trackingSummarySchema = z.object({
   }),
   /** the actuals reader's warnings (rows excluded and why) */
   warnings: z.array(z.string()),
+  /** forecast value added of the job's forecast overrides (absent or null: none, or tracked before it existed) */
+  fva: fvaSummarySchema.nullable().optional(),
 });
 export type TrackingSummary = z.infer<typeof trackingSummarySchema>;
 export type TrackingGroup = z.infer<typeof trackingGroupSchema>;

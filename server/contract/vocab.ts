@@ -9,8 +9,11 @@ import { METHOD_NAMES } from './defaults.js';
 export const DEMAND_CLASSES = ['smooth', 'erratic', 'intermittent', 'lumpy', 'no_demand'] as const;
 export type DemandClass = (typeof DEMAND_CLASSES)[number];
 
-/** What a series' `method` says: one named method, `stack` (the learned combination), `none` (nothing to fit). */
-export const OUTPUT_METHODS = [...METHOD_NAMES, 'stack', 'none'] as const;
+/**
+ * What a series' `method` says: one named method, `stack` (the learned combination), `none` (nothing to fit),
+ * `override` (a planner's forecast per period, issue 24: the forecast CSV's rows say they were overridden).
+ */
+export const OUTPUT_METHODS = [...METHOD_NAMES, 'stack', 'none', 'override'] as const;
 export type OutputMethod = (typeof OUTPUT_METHODS)[number];
 
 /**
@@ -67,6 +70,8 @@ export const NOTICE_CODES = [
   ...PARTS_NOTICE_CODES,
   // stock_budget_by_site names sites the plan has none of (params: count; examples: the sites)
   'PLAN_UNKNOWN_SITES',
+  /** params: `count` (overrides applied to the job's series), `missing` (parts they name the job lacks) */
+  'OVERRIDES_APPLIED',
 ] as const;
 export type NoticeCode = (typeof NOTICE_CODES)[number];
 

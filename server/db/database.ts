@@ -8,12 +8,15 @@ import { WriteQueue } from './write-queue.js';
 import { migrations } from './migrations/index.js';
 import { defineJobModel, type JobModelStatic } from './job.model.js';
 import { defineAuthModels, type AuthModels } from './auth.models.js';
+import { defineOverrideModel, type OverrideModelStatic } from './override.model.js';
 
 export interface Database {
   sequelize: Sequelize;
   writes: WriteQueue;
   Job: JobModelStatic;
   auth: AuthModels;
+  /** the planners' overrides of the plan */
+  Override: OverrideModelStatic;
   close(): Promise<void>;
 }
 
@@ -48,12 +51,14 @@ export async function openDatabase(file: string): Promise<Database> {
 
   const Job = defineJobModel(sequelize);
   const auth = defineAuthModels(sequelize);
+  const Override = defineOverrideModel(sequelize);
   const writes = new WriteQueue();
   return {
     sequelize,
     writes,
     Job,
     auth,
+    Override,
     async close() {
       await writes.drain();
       await sequelize.close();

@@ -5,6 +5,7 @@ import type { Selection, WeightPrior } from './choose/choose.js';
 import type { SeasonProfile } from './series/season.js';
 import type { InventoryContext } from './inventory/job-fit.js';
 import type { HurdleModel } from './inventory/hurdle.js';
+import type { PlanOverrides } from './inventory/overrides.js';
 
 /** How each series' model history starts (the holdout scale always starts at the first demand). */
 export type SeriesStart = 'auto' | 'file' | 'first_demand';
@@ -34,4 +35,6 @@ export interface EngineContext {
   hurdle?: HurdleModel;
   /** The job's inventory model and plan settings (inventory/job-fit.ts); without it no plan is made. */
   inventory?: InventoryContext;
+  /** The planners' overrides in force when the job started (inventory/overrides.ts); absent: none. */
+  overrides?: PlanOverrides;
 }

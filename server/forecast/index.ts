@@ -38,6 +38,8 @@ export type { PlanRow, PlanTotals } from './inventory/plan-row.js';
 export type { BacktestCoverage, InventoryContext } from './inventory/job-fit.js';
 export { inspectPartsHead, readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';
 export { matchParts } from './inventory/settings.js';
+export { readOverridesFile } from './parse/overrides.js';
+export { planOverridesOf, type PlanOverrides } from './inventory/overrides.js';
 export { csvQuote, csvText, csvTextLine, readText, safeText } from './output/cells.js';
 export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
@@ -64,3 +66,4 @@ export const engine: EngineApi = {
   writeSeriesIndex,
 };
 export { trackJob, type TrackRequest, type TrackResult } from './tracking/track.js';
+export { forecastValueAdded, type FvaRequest } from './tracking/fva.js';

@@ -14,7 +14,8 @@ import { chooseAll } from './choose/choose.js';
 import { periodSd } from './choose/interval.js';
 import { applySeason } from './series/season.js';
 import { csvField, num, seriesQuantities } from './output/write.js';
-import { addToTotals, newTotals, planRow } from './inventory/plan-row.js';
+import { addToTotals, newTotals } from './inventory/plan-row.js';
+import { overridesFor, planRowWith } from './inventory/overrides.js';
 import { settingsFor } from './inventory/settings.js';
 import { RunningStats } from './inventory/features.js';
 import { applyHurdle, featuresOf, type HurdleFeatures } from './inventory/hurdle.js';
@@ -117,10 +118,14 @@ export function forecastPartition(
     if (!ev) throw new Error(`series ${i} written twice`);
     const ho = holdouts[i];
     const pk = picks[i];
-    const { method, mean } = pk.final;
+    const { mean } = pk.final;
+    // a planner's forecast per period replaces the engine's in the written rows and the plan (issue 24)
+    const ov = overridesFor(ctx.overrides, data.parts[i], data.site);
+    const given = ov?.forecast_per_period?.value;
+    const method = given === undefined ? pk.final.method : 'override';
     m.series++;
     m.classes[ev.cls] = (m.classes[ev.cls] ?? 0) + 1;
-    m.methods[method] = (m.methods[method] ?? 0) + 1;
+    m.methods[pk.final.method] = (m.methods[pk.final.method] ?? 0) + 1;
     if (ho && pk.hold && ev.base) {
       m.scored++;
       addSeries(m.chosen, ho.act, 0, pk.hold, ho.sc);
@@ -129,7 +134,7 @@ export function forecastPartition(
     }
     const part = csvField(data.parts[i]);
     let out = '';
-    for (let k = 0; k < hOut; k++) models[k] = Math.max(0, mean[offset + k]);
+    for (let k = 0; k < hOut; k++) models[k] = given ?? Math.max(0, mean[offset + k]);
     seriesQuantities(models, config.zero_threshold, config.rounding_mode, raws, qtys);
     // one line per period, in OUTPUT_COLUMNS order (a template is much faster than joining an array)
     for (let k = 0; k < hOut; k++) {
@@ -148,7 +153,7 @@ export function forecastPartition(
       const hist = firstDemandHistory(data, i, ctx.trainEnd, scratch);
       const st = settingsFor(inv.settings, data.parts[i], data.site);
       const key = { partnumber: data.parts[i], site: data.site, demandClass: ev.cls };
-      const row = planRow(key, hist, mean, st, inv.pooled);
+      const row = planRowWith(key, hist, mean, st, inv.pooled, ov);
       addToTotals(totals, row);
       planLines.push(planLine(row));
       inputLines.push(planInputsLine(key, hist, mean)); // what a re-plan needs (output/plan-inputs.ts)

@@ -17,6 +17,8 @@ import { fitInventory } from './inventory/job-fit.js';
 import { defaultSettings, matchParts, periodsNeeded, type PlanSettings } from './inventory/settings.js';
 import { readPartsFile } from './parse/parts.js';
 import { describeSeason, groupSeason } from './series/season.js';
+import { matchOverrides, type PlanOverrides } from './inventory/overrides.js';
+import { addNotice } from '../contract/vocab.js';
 
 const LIFE_PERIODS: Record<Frequency, number> = { D: 1826, W: 261, M: 60 };
 
@@ -109,8 +111,11 @@ export async function loadDemand(
   config: JobConfig,
   onProgress?: (fraction: number) => void,
   parts?: PartsSource | null,
-  /** plan false: no inventory fit, so the partitions write no plan (the forecast alone, for timing it) */
-  opts: { plan?: boolean } = {},
+  /**
+   * plan false: no inventory fit, so the partitions write no plan (the forecast alone, for timing it);
+   * overrides: the planners' overrides in force when the job started (issue 24)
+   */
+  opts: { plan?: boolean; overrides?: PlanOverrides | null } = {},
 ): Promise<Prepared> {
   const { rows, sites, cal, warnings, notices, fileStart, trainEnd, fcStart, g } = await readGrouped(
     filePath,
@@ -143,6 +148,22 @@ export async function loadDemand(
     warnings.push(...matched.warnings);
     notices.push(...matched.notices);
     notes.push(`Parts file ${parts.originalName}: ${matched.covered} series have their own lead time or stock data.`);
+  }
+  if (opts.overrides && Object.keys(opts.overrides.by).length > 0) {
+    const m = matchOverrides(opts.overrides, g.sites);
+    ctx.overrides = opts.overrides;
+    const missing = m.missingParts
+      ? `; ${m.missingParts} parts they name are not in this job (e.g. ${m.examples.join(', ')})`
+      : '';
+    addNotice(
+      { warnings, notices },
+      {
+        code: 'OVERRIDES_APPLIED',
+        params: { count: m.applied, missing: m.missingParts },
+        ...(m.examples.length ? { examples: m.examples } : {}),
+        message: `Planner overrides applied: ${m.applied}${missing}.`,
+      },
+    );
   }
   const partitions = g.sites.map((s) => ({ site: s.site, weight: Math.max(1, s.parts.length), data: s }));
   let sample: JobSample | undefined;

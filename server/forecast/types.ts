@@ -8,6 +8,7 @@ import type { EngineContext } from './context.js';
 import type { PartitionMetrics } from './output/metrics.js';
 import type { PlanTotals } from './inventory/plan-row.js';
 import type { SiteSeries } from './series/group.js';
+import type { PlanOverrides } from './inventory/overrides.js';
 
 /** One period of a series' demand history (the job page's chart). */
 export interface HistoryPoint {
@@ -104,8 +105,11 @@ export interface EngineApi {
     config: JobConfig,
     onProgress?: (fraction: number) => void,
     parts?: PartsSource | null,
-    /** plan false: no inventory fit, so no plan rows (the forecast alone, for timing the plan's cost) */
-    opts?: { plan?: boolean },
+    /**
+     * plan false: no inventory fit, so no plan rows (the forecast alone, for timing the plan's cost);
+     * overrides: the planners' overrides the job applies (its snapshot)
+     */
+    opts?: { plan?: boolean; overrides?: PlanOverrides | null },
   ): Promise<Prepared>;
   /** Forecasts one site (synchronous, CPU-bound; runs in a worker). Throws InputError or StopRequested. */
   forecastPartition(

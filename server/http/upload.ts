@@ -155,6 +155,16 @@ export async function checkUploadedFile(
   }
 }
 
+/** An overrides file's type, emptiness and zip bomb check (its columns are read by the worker). */
+export async function checkOverridesUpload(upload: ReceivedUpload): Promise<void> {
+  const release = await upload.gate.acquire(upload.signal);
+  try {
+    await checkContainer(upload, 'The overrides file', upload.signal);
+  } finally {
+    release();
+  }
+}
+
 /**
  * The parts file's type and header: a part column and at least one value column (lead time, cost, …).
  * Its errors name it: two files were sent.

@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import type { JobDto, LogLine, PartitionCounts } from '../contract/dto.js';
 import { stageText, type Stage } from '../contract/stages.js';
-import type { HistorySource } from '../forecast/index.js';
+import { planOverridesOf, type HistorySource, type PlanOverrides } from '../forecast/index.js';
+import { readOverridesSnapshot, type OverrideSource, type OverridesSnapshot } from './override-source.js';
 import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
 import { jobFiles, jobTemps, outputNames, planInputsOf } from '../storage/job-files.js';
@@ -36,8 +37,32 @@ export class JobExecution {
     private readonly logger: Logger,
     private readonly live: LiveJobs,
     private readonly logs: LogBuffer,
+    private readonly overrides: OverrideSource | null,
     private readonly notify: RunNotifier,
   ) {}
+
+  /**
+   * The overrides the job applies: its snapshot (uploads/<id>.overrides.json) when it has one (a run again after
+   * a restart applies what it started with), else those in force now, kept as its snapshot; none: no file.
+   */
+  private async overridesOf(row: Job): Promise<PlanOverrides | null> {
+    if (!this.overrides) return null;
+    const file = jobFiles(this.paths, row).overrides;
+    let list = await readOverridesSnapshot(file);
+    if (!list) {
+      list = await this.overrides.inForce();
+      if (list.length === 0) return null;
+      const tmp = jobTemps.overrides(this.paths, row.id);
+      const snapshot: OverridesSnapshot = { taken_at: now(), overrides: list };
+      try {
+        await fs.writeFile(tmp, JSON.stringify(snapshot), { flag: 'wx' });
+        await fs.rename(tmp, file);
+      } finally {
+        await removeQuietly(tmp);
+      }
+    }
+    return list.length ? planOverridesOf(list) : null;
+  }
 
   /**
    * Expected run time of a job for a file of this size: the median seconds per byte of the last
@@ -56,13 +81,27 @@ export class JobExecution {
     const queued = await this.repo.find(id);
     if (!queued) return;
     const expected = await this.expectedSeconds(queued.file_size);
+    // before the start: from the transition to runner.run nothing may await
+    let overrides: PlanOverrides | null = null;
+    try {
+      overrides = await this.overridesOf(queued);
+    } catch (err) {
+      this.logger.error({ err, id }, 'could not read the overrides for a job');
+      const started = await this.repo.transition(id, 'PROCESSING', { started_at: now() }, ['QUEUED']);
+      if (started) await this.fail(id, `The job could not start: ${describeFailure(err)}.`);
+      return;
+    }
     const row = await this.repo.transition(
       id,
       'PROCESSING',
       { started_at: now(), stage: stageText({ code: 'starting' }), progress: 0, attempts: queued.attempts + 1 },
       ['QUEUED'],
     );
-    if (!row) return; // stopped or deleted while queued
+    if (!row) {
+      // deleted while queued (its Delete may have gone before the snapshot came): no file of it stays
+      if (overrides && !(await this.repo.find(id))) await removeQuietly(jobFiles(this.paths, queued).overrides);
+      return; // stopped or deleted while queued
+    }
     // From here to runner.run nothing awaits: a Stop racing this start finds the run registered.
     this.notify.queueChanged();
     this.live.start(id, row, this.notify.dto, expected);
@@ -80,6 +119,7 @@ export class JobExecution {
           tmpFile,
           parts,
           planTmpFile,
+          overrides,
         },
         {
           progress: (p) => this.live.progress(id, p),

@@ -21,6 +21,7 @@ import {
   type PartitionInput,
   type PartitionResult,
   type PartsSource,
+  type PlanOverrides,
   type Prepared,
 } from '../forecast/index.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
@@ -68,6 +69,8 @@ export interface RunRequest {
   planTmpFile: string;
   /** false: no inventory plan at all (no fit, no plan rows; the CLI's --plan off). Default true. */
   plan?: boolean;
+  /** The planners' overrides the job applies (its snapshot, taken when it started); absent: none. */
+  overrides?: PlanOverrides | null;
 }
 
 interface Running {
@@ -150,6 +153,7 @@ export class JobRunner {
           config: req.config,
           parts: req.parts,
           ...(req.plan === false ? { plan: false } : {}),
+          ...(req.overrides ? { overrides: req.overrides } : {}),
         },
         (m) =>
           this.forward(m, hooks, (f) => ({
@@ -196,7 +200,15 @@ export class JobRunner {
         (Date.now() - started) / 1000,
       );
       if (inv && metrics.inventory) {
-        const allocated = await this.allocate(state, req, metrics.inventory, inputsTmp, allocatedTmp, hooks);
+        const allocated = await this.allocate(
+          state,
+          req,
+          metrics.inventory,
+          inputsTmp,
+          allocatedTmp,
+          hooks,
+          prepared.context.overrides,
+        );
         if (allocated.kind === 'input-error') {
           await drop();
           return { ...allocated, partitions: counts };
@@ -320,6 +332,7 @@ export class JobRunner {
     inputsFile: string,
     outFile: string,
     hooks: RunHooks,
+    overrides: PlanOverrides | undefined,
   ): Promise<{ kind: 'ok'; inventory: InventoryMetrics } | Extract<WorkerResult, { kind: 'input-error' }>> {
     const spec = planSpecOf(req.config);
     // a service-level plan's rows stand as written; its frontier is made when first asked for (job-frontier.ts)
@@ -330,7 +343,7 @@ export class JobRunner {
       lead_time_days: c.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days,
       review_periods: c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
     };
-    const request = { inputsFile, planFile: outFile, defaults, spec };
+    const request = { inputsFile, planFile: outFile, defaults, spec, ...(overrides ? { overrides } : {}) };
     const r = await this.task(state, { kind: 'replan', request }, () => hooks.heartbeat());
     if (r.kind === 'input-error') return r;
     if (r.kind !== 'replan') throw new Error(`unexpected worker answer ${r.kind}`);

@@ -3,6 +3,7 @@
  * behind downloads are found by results/job-downloads.ts. Runs queued jobs through the runner,
  * JOB_CONCURRENCY at a time, and tells the world through JobEvents.
  */
+import type { OverrideSource } from './override-source.js';
 import { isFinal, type JobConfig, type JobDto, type JobListDto, type LogLine } from '../contract/dto.js';
 import { AppError } from '../contract/errors.js';
 import type { JobStatus, ListQuery } from '../contract/schemas.js';
@@ -30,6 +31,8 @@ export interface JobServiceOptions {
   /** Waiting jobs allowed per owner (null owner = the single AUTH=off user) and in all. */
   maxQueuedPerUser: number;
   maxQueued: number;
+  /** The planners' overrides a job applies, read when it starts (absent: none, e.g. the CLI). */
+  overrides?: OverrideSource;
 }
 
 const now = () => new Date().toISOString();
@@ -74,7 +77,7 @@ export class JobService {
       (id) => this.logs.snapshot(id),
       (err, id) => this.logger.warn({ err, id }, 'could not save the progress of a running job'),
     );
-    this.execution = new JobExecution(repo, runner, paths, logger, this.live, this.logs, {
+    this.execution = new JobExecution(repo, runner, paths, logger, this.live, this.logs, opts.overrides ?? null, {
       log: (id, level, msg) => this.addLog(id, level, msg),
       updated: (job) => this.events.emit('updated', this.dto(job)),
       queueChanged: () => this.emitQueuePositions(),

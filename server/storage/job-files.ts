@@ -42,6 +42,8 @@ interface Artifact {
 const ARTIFACTS = {
   upload: { area: 'uploads', of: 'upload', name: (b) => b },
   parts: { area: 'uploads', of: 'parts', name: (b) => b },
+  /** the planners' overrides in force when the job started (issue 24): an input of the run, kept like the upload */
+  overrides: { area: 'uploads', of: 'upload', name: (b) => overridesOf(b), optional: true },
   plan: { area: 'outputs', of: 'plan', name: (b) => b },
   planInputs: { area: 'outputs', of: 'plan', name: (b) => planInputsOf(b), optional: true },
   planWorkbook: { area: 'outputs', of: 'plan', name: (b) => `${b.replace(/\.csv$/, '')}.xlsx`, cache: true },
@@ -75,6 +77,11 @@ export function possibleActualsFiles(paths: StoragePaths, id: string): string[] 
     const name = actualsName(id, `x${ext}`);
     return [paths.upload(name), paths.output(trackingOf(name))];
   });
+}
+
+/** A job's overrides snapshot, next to its upload (`<id>.overrides.json`). */
+function overridesOf(uploadName: string): string {
+  return `${uploadName.replace(/\.[^.]*$/, '')}.overrides.json`;
 }
 
 /** The re-plan inputs of a plan file (final or temp: the run writes them next to its plan). */
@@ -176,5 +183,7 @@ export const jobTemps = {
   planFrontier: (paths: StoragePaths) => paths.tmpFile('plan-frontier'),
   /** an actuals file being checked, and the tracking computed from it */
   actuals: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-actuals`),
+  /** a job's overrides snapshot being written */
+  overrides: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-overrides`),
   tracking: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-tracking`),
 };

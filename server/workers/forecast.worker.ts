@@ -3,8 +3,10 @@
  */
 import {
   engine,
+  forecastValueAdded,
   InputError,
   planRecords,
+  readOverridesFile,
   replanFromInputs,
   StopRequested,
   trackJob,
@@ -38,6 +40,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       const onRead = (f: number) => progress(f, 1, 'reading');
       const prepared = await engine.loadDemand(task.filePath, task.originalName, task.config, onRead, task.parts, {
         plan: task.plan,
+        overrides: task.overrides,
       });
       for (const w of prepared.warnings) post({ type: 'log', level: 'warn', msg: w });
       return { kind: 'load', prepared };
@@ -58,7 +61,14 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile), task.job) };
     }
     if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
-    if (task.kind === 'track') return { kind: 'track', summary: (await trackJob(task.request)).summary };
+    if (task.kind === 'track') {
+      if (!task.fva) return { kind: 'track', summary: (await trackJob(task.request)).summary };
+      const r = await trackJob({ ...task.request, rows: true });
+      const fva = r.rows ? await forecastValueAdded(r.rows, task.fva) : null;
+      return { kind: 'track', summary: { ...r.summary, fva } };
+    }
+    if (task.kind === 'overrides-file')
+      return { kind: 'overrides-file', rows: await readOverridesFile(task.filePath, task.originalName, task.today) };
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,

@@ -7,10 +7,12 @@ import type { JobConfig, PreviewDto } from '../contract/dto.js';
 import type { EngineStep } from '../contract/stages.js';
 import type {
   EngineContext,
+  FvaRequest,
   InputErrorCode,
   PartitionInput,
   PartitionResult,
   PartsSource,
+  PlanOverrides,
   PlanWorkbookJob,
   Prepared,
   ReplanRequest,
@@ -19,6 +21,7 @@ import type {
   TrackRequest,
 } from '../forecast/index.js';
 import type { TrackingSummary } from '../contract/tracking.js';
+import type { OverrideFields } from '../contract/override-rules.js';
 
 export type WorkerTask =
   | {
@@ -30,6 +33,8 @@ export type WorkerTask =
       parts?: PartsSource | null;
       /** false: no inventory plan (no fit in the read phase, so no plan rows either) */
       plan?: boolean;
+      /** the planners' overrides the job applies (its snapshot) */
+      overrides?: PlanOverrides | null;
       port: MessagePort;
     }
   | {
@@ -47,7 +52,15 @@ export type WorkerTask =
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   /** A completed job's forecast and plan held against actuals (the summary only). */
-  | { kind: 'track'; request: TrackRequest; port: MessagePort }
+  | {
+      kind: 'track';
+      request: TrackRequest;
+      /** the job's forecast overrides and its re-plan inputs: the summary then holds their value added (fva) */
+      fva?: FvaRequest | null;
+      port: MessagePort;
+    }
+  /** A file of overrides read and checked (all rows or an input error listing the bad ones by line). */
+  | { kind: 'overrides-file'; filePath: string; originalName: string; today: string; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -66,6 +79,7 @@ export type WorkerResult =
   | { kind: 'plan-xlsx'; rows: number }
   | { kind: 'replan'; result: ReplanResult }
   | { kind: 'track'; summary: TrackingSummary }
+  | { kind: 'overrides-file'; rows: OverrideFields[] }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };

@@ -16,7 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PLAN_HEADER =
   'partnumber,site_code,demand_class,lead_time_periods,review_periods,service_level,ltd_mean,ltd_q50,ltd_q80,' +
   'ltd_q90,ltd_q95,ltd_q99,order_up_to,safety_stock,unit_cost,stock_value,on_hand,on_order,suggested_order,' +
-  'expected_fill_rate,expected_units_short,demand_chance,periods_since_demand';
+  'expected_fill_rate,expected_units_short,demand_chance,periods_since_demand,system_ltd_mean,system_order_up_to,' +
+  'override_kind,override_reason';
 
 async function forecast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -58,7 +58,11 @@ describe('the plan workbook', () => {
       const text = typeof note === 'string' ? note : (note?.texts ?? []).map((t) => t.text).join('');
       expect(text, c).toBe(`column: ${c}`);
     });
-    expect(ws.autoFilter).toBe(`A1:${String.fromCharCode(64 + PLAN_COLUMNS.length)}1`); // every column, W
+    // the last column's letters (AA after Z)
+    const n = PLAN_COLUMNS.length;
+    const last =
+      (n > 26 ? String.fromCharCode(64 + Math.floor((n - 1) / 26)) : '') + String.fromCharCode(65 + ((n - 1) % 26));
+    expect(ws.autoFilter).toBe(`A1:${last}1`); // every column, AA
     expect(ws.rowCount).toBe(13); // header + 12 rows
     const value = PLAN_COLUMNS.indexOf('stock_value') + 1;
     const costed = [...Array(12).keys()].map((i) => ws.getRow(i + 2).getCell(value)).find((c) => c.value != null);

@@ -20,6 +20,11 @@ export interface LtdInput {
   P: number;
   /** target service level in (0, 1) */
   target: number;
+  /**
+   * true: the forecast is a planner's (an override): its sum over P is the mean as it stands, without the
+   * model's mean correction, and it is planned even for a series without any demand yet
+   */
+  exactMean?: boolean;
 }
 
 export interface LtdPlan {
@@ -85,15 +90,16 @@ export function planLtd(input: LtdInput, pooled: PooledParams): LtdPlan {
   if (!Number.isInteger(P) || P < 0) throw new RangeError(`P must be a non-negative integer, got ${P}`);
   const st = statsOf(history);
   const group = st.group();
-  if (P === 0 || st.nonzero === 0) {
+  const given = input.exactMean === true && !!forecast && forecast.length > 0;
+  if (P === 0 || (st.nonzero === 0 && !given)) {
     // nothing to protect (L = R = 0) or no demand ever seen: the engine has nothing to centre on
     const dist = mixtureWithMean(0, 0, 1);
     return { group, mean: 0, q: PLAN_LEVELS.map(() => 0), orderUpTo: 0, safetyStock: 0, dist, recur: 0 };
   }
   const { g, read, at } = groupPlan(pooled, group, target);
   const fc = forecast && forecast.length > 0 ? forecastOverP(forecast, P) : st.level * P;
-  const mu = meanAt(g, fc, P, st.sum / st.n);
-  const recur = pooled.hurdle ? recurFor(pooled.hurdle, featuresOf(st), P, fc) : 1;
+  const mu = given ? fc : meanAt(g, fc, P, st.sum / st.n);
+  const recur = pooled.hurdle && st.nonzero > 0 ? recurFor(pooled.hurdle, featuresOf(st), P, fc) : 1;
   const dist = mixtureWithMean(mu, alphaAt(pooled.form, g, P, mu, st.sizeIndex(), st.n), zeroOf(g, recur));
   quantilesSorted(dist, read, QS);
   const q = [QS[at[0]], QS[at[1]], QS[at[2]], QS[at[3]], QS[at[4]]];

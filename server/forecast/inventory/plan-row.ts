@@ -42,6 +42,18 @@ export interface PlanRow {
   chance: number;
   /** periods from the last demand to the origin (0: demand in the last period); null: no demand ever */
   since: number | null;
+  /** a planner's overrides of this row (inventory/overrides.ts): what the system planned, and which, and why */
+  override?: RowOverride;
+}
+
+/** What an overridden row keeps of the system's plan beside the final one. */
+export interface RowOverride {
+  systemMean: number;
+  systemOrderUpTo: number;
+  /** the kinds applied, joined by '+' in a fixed order */
+  kinds: string;
+  /** their reasons, in the same order, joined by ' | ' */
+  reason: string;
 }
 
 /** A series' plan row with what the allocation needs: its distribution and the group's level map. */
@@ -90,9 +102,11 @@ export function planSeries(
   forecast: ArrayLike<number> | null,
   s: SeriesSettings,
   pooled: PooledParams,
+  /** exactMean: the forecast is a planner's override (ltd.ts) */
+  opts: { exactMean?: boolean } = {},
 ): PlannedSeries {
   const P = protectionPeriods(s.L, s.R);
-  const p = planLtd({ history, forecast, P, target: s.target }, pooled);
+  const p = planLtd({ history, forecast, P, target: s.target, exactMean: opts.exactMean }, pooled);
   const suggested = s.onHand === null ? null : Math.max(0, p.orderUpTo - s.onHand - (s.onOrder ?? 0));
   const row: PlanRow = {
     ...key,

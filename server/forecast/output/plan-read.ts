@@ -41,6 +41,10 @@ function planRowOf(rec: Rec): PlanRowDto {
     expected_units_short: opt('expected_units_short'),
     demand_chance: opt('demand_chance'),
     periods_since_demand: opt('periods_since_demand'),
+    system_ltd_mean: opt('system_ltd_mean'),
+    system_order_up_to: opt('system_order_up_to'),
+    override_kind: text('override_kind'),
+    override_reason: text('override_reason'),
   };
 }
 

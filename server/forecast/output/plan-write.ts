@@ -19,6 +19,13 @@ export function planLine(r: PlanRow): string {
     `${csvField(r.partnumber)},${csvField(r.site)},${csvField(r.demandClass)},${r.L},${r.R},${level(r.target)},` +
     `${mean},${q[0]},${q[1]},${q[2]},${q[3]},${q[4]},${r.orderUpTo},${num(r.orderUpTo - mean)},` +
     `${opt(r.unitCost)},${opt(r.stockValue)},${opt(r.onHand)},${opt(r.onOrder)},${opt(r.suggestedOrder)},` +
-    `${num(r.expectedFill)},${num(r.expectedShort)},${num(r.chance)},${opt(r.since)}\n`
+    `${num(r.expectedFill)},${num(r.expectedShort)},${num(r.chance)},${opt(r.since)},${overridden(r)}\n`
   );
+}
+
+/** The override columns: the system's mean and level, the kinds and reasons; blank for a row as the system planned. */
+function overridden(r: PlanRow): string {
+  const o = r.override;
+  if (!o) return ',,,';
+  return `${num(o.systemMean)},${o.systemOrderUpTo},${csvField(o.kinds)},${csvField(o.reason)}`;
 }

@@ -56,6 +56,10 @@ const PLAN_HEADERS: Readonly<Record<PlanColumn, string>> = {
   expected_units_short: 'Expected units short',
   demand_chance: 'Chance of any demand over lead time + review',
   periods_since_demand: 'Periods since the last demand',
+  system_ltd_mean: 'System: demand over lead time + review, mean',
+  system_order_up_to: 'System: order-up-to level',
+  override_kind: 'Override',
+  override_reason: 'Override reason',
 };
 
 const MONEY = '#,##0.00';

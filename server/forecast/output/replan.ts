@@ -23,6 +23,7 @@ import {
   type PlanTotals,
 } from '../inventory/plan-row.js';
 import { settingsFor, type PlanSettings } from '../inventory/settings.js';
+import { overridesFor, planSeriesWith, type PlanOverrides } from '../inventory/overrides.js';
 import { PLAN_HEADER, planLine } from './plan-write.js';
 import { parsePlanInputsHeader, parsePlanInputsLine } from './plan-inputs.js';
 import { BufferedFile } from '../../storage/buffered-file.js';
@@ -35,6 +36,8 @@ export interface ReplanRequest {
   defaults: { service_level: number; lead_time_days: number; review_periods: number };
   /** How the stock is set (absent: the service level of each part, today's plan). */
   spec?: PlanSpec;
+  /** The planners' overrides to apply (a job's snapshot, or those in force for a re-plan); absent: none. */
+  overrides?: PlanOverrides;
 }
 
 /** What the allocation says about the plan (contract: InventoryMetrics' plan fields): all but its levels. */
@@ -44,6 +47,8 @@ export interface ReplanResult {
   rows: number;
   /** the new defaults in periods of the job's frequency */
   defaults: PlanSettings['defaults'];
+  /** series planned with at least one override (absent: none) */
+  overridden?: number;
   overall: PlanTotals;
   bySite: Record<string, PlanTotals>;
   allocation: ReplanAllocation;
@@ -62,6 +67,12 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
     let job: { settings: PlanSettings; pooled: PooledParams } | null = null;
     const rows: PlanRow[] = [];
     const set = new TailSet();
+    // levels an order_up_to override fixes stay out of the allocation; their money is taken off a budget
+    let fixedValue = 0;
+    let fixedCosted = 0;
+    // the money fixed levels (order_up_to overrides) hold, by site: it comes off the budget they fall under
+    const fixedBySite = new Map<string, number>();
+    let overridden = 0;
     for await (const line of lines.lines) {
       if (!job) {
         job = jobOf(line, req.defaults);
@@ -71,15 +82,26 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       const s = damagedAs(() => parsePlanInputsLine(line));
       const st = settingsFor(job.settings, s.partnumber, s.site);
       const key = { partnumber: s.partnumber, site: s.site, demandClass: s.demandClass };
-      const p = planSeries(key, s.history, s.forecast, st, job.pooled);
-      const floor = spec.mode === 'service_level' ? null : floorOf([st.ownTarget, st.ownMin, spec.minServiceLevel]);
-      set.add(p.dist, p.cal, st.unitCost, p.row.orderUpTo, floor, s.site);
+      const ov = overridesFor(req.overrides, s.partnumber, s.site);
+      const w = ov ? planSeriesWith(key, s.history, s.forecast, st, job.pooled, ov) : null;
+      const p = w ? w.p : planSeries(key, s.history, s.forecast, st, job.pooled);
+      const own = w ? w.st : st;
+      const floor = spec.mode === 'service_level' ? null : floorOf([own.ownTarget, own.ownMin, spec.minServiceLevel]);
+      const fixed = spec.mode !== 'service_level' && w !== null && w.fixed !== null;
+      if (w) overridden++;
+      if (fixed && st.unitCost !== null && st.unitCost > 0) {
+        const v = p.row.orderUpTo * st.unitCost;
+        fixedValue += v;
+        fixedCosted++;
+        fixedBySite.set(s.site, (fixedBySite.get(s.site) ?? 0) + v);
+      }
+      set.add(p.dist, p.cal, fixed ? null : st.unitCost, p.row.orderUpTo, floor, s.site);
       rows.push(p.row);
     }
     if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
     let a: SiteAllocation;
     try {
-      a = allocateBySite(set, spec);
+      a = allocateBySite(set, lessFixed(spec, fixedBySite));
     } catch (err) {
       if (err instanceof NoCostsError) throw new InputError('NO_COSTS', err.message);
       throw err;
@@ -110,7 +132,11 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       await out.finish();
     }
     const { S: _S, ...said } = a;
-    return { rows: rows.length, defaults: job.settings.defaults, overall, bySite, allocation: said };
+    if (fixedValue > 0 || fixedCosted > 0) {
+      said.stockValue += fixedValue;
+      said.costless = Math.max(0, said.costless - fixedCosted);
+    }
+    return { rows: rows.length, defaults: job.settings.defaults, overridden, overall, bySite, allocation: said };
   } finally {
     lines.close();
     await fh?.close();
@@ -153,4 +179,22 @@ function damagedAs<T>(f: () => T): T {
       `The re-plan inputs of this job are damaged (${(err as Error).message}); run the job again to re-plan it.`,
     );
   }
+}
+
+/**
+ * A budget less the money that fixed levels (order_up_to overrides, outside the allocation) already hold: off
+ * a site's own budget where stock_budget_by_site names the site, else off the shared stock_budget.
+ */
+export function lessFixed(spec: PlanSpec, fixedBySite: ReadonlyMap<string, number>): PlanSpec {
+  if (spec.mode !== 'budget' || fixedBySite.size === 0) return spec;
+  const map = spec.stockBudgetBySite ? { ...spec.stockBudgetBySite } : null;
+  let shared = 0;
+  for (const [site, v] of fixedBySite) {
+    if (map && Object.hasOwn(map, site)) map[site] = Math.max(0, map[site] - v);
+    else shared += v;
+  }
+  const out: PlanSpec = { ...spec };
+  if (map) out.stockBudgetBySite = map;
+  if (spec.stockBudget !== undefined) out.stockBudget = Math.max(0, spec.stockBudget - shared);
+  return out;
 }

@@ -10,7 +10,15 @@ import type { InventoryMetrics } from '../../contract/dto.js';
 import { AppError } from '../../contract/errors.js';
 import type { ReplanDto } from '../../contract/inventory.js';
 import { INVENTORY_DEFAULTS, planModeProblem, type JobConfig, type PlanModeName } from '../../contract/schemas.js';
-import { planSpecOf, withPlan, withPlanNotices, type PlanSpec, type ReplanResult } from '../../forecast/index.js';
+import {
+  planOverridesOf,
+  planSpecOf,
+  withPlan,
+  withPlanNotices,
+  type PlanSpec,
+  type ReplanResult,
+} from '../../forecast/index.js';
+import type { OverrideSource } from '../override-source.js';
 import { jobFiles, jobTemps } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
 import type { Job } from '../job.js';
@@ -47,6 +55,8 @@ export class JobReplan implements JobFeature {
     private readonly jobs: JobService,
     private readonly pool: WorkerPool,
     private readonly paths: StoragePaths,
+    /** the overrides in force when a re-plan runs (null: none) */
+    private readonly overrides: OverrideSource | null = null,
   ) {}
 
   /** Re-plans job `id`; resolves once the new plan is in place and the job's settings and totals say so. */
@@ -94,8 +104,16 @@ export class JobReplan implements JobFeature {
     if (problem) throw new AppError(400, 'VALIDATION_ERROR', problem.message);
     const spec = planSpecOf(plan);
     if (signal.aborted) throw gone(id); // deleted while its files were checked
+    const inForce = this.overrides ? await this.overrides.inForce() : [];
+    if (signal.aborted) throw gone(id);
     const tmp = jobTemps.replan(this.paths, id);
-    const request = { inputsFile, planFile: tmp, defaults, spec };
+    const request = {
+      inputsFile,
+      planFile: tmp,
+      defaults,
+      spec,
+      ...(inForce.length ? { overrides: planOverridesOf(inForce) } : {}),
+    };
     try {
       const r = await this.pool.call({ kind: 'replan', request }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
         if (signal.aborted) throw gone(id);
@@ -129,6 +147,7 @@ export class JobReplan implements JobFeature {
         expected_fill_rate: Math.round(a.expectedFill * 1e4) / 1e4,
         stock_value: Math.round(a.stockValue * 100) / 100,
         rows: r.result.rows,
+        overridden: r.result.overridden ?? 0,
         seconds: Math.round((Date.now() - started) / 10) / 100,
       };
     } finally {

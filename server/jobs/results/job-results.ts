@@ -7,6 +7,7 @@ import type { StoragePaths } from '../../storage/paths.js';
 import type { JobRepo } from '../job.repo.js';
 import type { JobService } from '../job.service.js';
 import type { WorkerPool } from '../worker-pool.js';
+import type { OverrideSource } from '../override-source.js';
 import { JobFrontier } from './job-frontier.js';
 import { JobInventory } from './job-inventory.js';
 import { JobReplan } from './job-replan.js';
@@ -32,6 +33,8 @@ export function jobResults(
   interactive: WorkerPool,
   paths: StoragePaths,
   logger: Logger,
+  /** the overrides a re-plan applies (those in force when it runs) */
+  overrides: OverrideSource | null = null,
 ): JobResults {
   return {
     series: new JobSeries(interactive, paths, logger),
@@ -39,7 +42,7 @@ export function jobResults(
     workbooks: new PlanWorkbooks(interactive, paths),
     inventory: new JobInventory(),
     frontier: new JobFrontier(interactive, paths),
-    replanner: new JobReplan(jobs, interactive, paths),
+    replanner: new JobReplan(jobs, interactive, paths, overrides),
     tracking: new JobTracking(jobs, repo, interactive, paths),
   };
 }

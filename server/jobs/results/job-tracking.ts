@@ -9,6 +9,8 @@
  * before the row is gone, forget() also removes every name the job's actuals could have had.
  * A missing cache (an older release, a lost file) is computed again on the next read.
  */
+import type { FvaRequest } from '../../forecast/index.js';
+import { readOverridesSnapshot } from '../override-source.js';
 import { promises as fs } from 'node:fs';
 import { AppError, isErrorCode } from '../../contract/errors.js';
 import { trackingSummarySchema, type TrackingDto, type TrackingSummary } from '../../contract/tracking.js';
@@ -180,7 +182,8 @@ export class JobTracking implements JobFeature {
       if (!(await exists(f)))
         throw new AppError(410, 'OUTPUT_MISSING', 'A file this job was made from is no longer on the server.');
     if (request.planFile && !(await exists(request.planFile))) request.planFile = null;
-    const r = await this.pool.call({ kind: 'track', request }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
+    const fva = await this.fvaOf(files);
+    const r = await this.pool.call({ kind: 'track', request, fva }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
       if (signal.aborted) throw gone(job.id);
       if (err instanceof WorkerTimeoutError)
         throw new AppError(500, 'INTERNAL', 'Reading the actuals took too long and was stopped.');
@@ -189,6 +192,14 @@ export class JobTracking implements JobFeature {
       throw err;
     });
     return r.summary;
+  }
+
+  /** The job's forecast overrides and the system forecast they replaced (its re-plan inputs); null: none. */
+  private async fvaOf(files: ReturnType<typeof jobFiles>): Promise<FvaRequest | null> {
+    const applied = await readOverridesSnapshot(files.overrides);
+    const overrides = (applied ?? []).filter((o) => o.kind === 'forecast_per_period');
+    if (!overrides.length || !(await exists(files.planInputs))) return null;
+    return { inputsFile: files.planInputs, overrides };
   }
 
   /** The job, when it is COMPLETED (only a finished forecast can be held against actuals). */

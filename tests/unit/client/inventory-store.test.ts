@@ -37,6 +37,10 @@ function planRow(i: number, over: Partial<PlanRowDto> = {}): PlanRowDto {
     expected_units_short: 0.1,
     demand_chance: 0.6,
     periods_since_demand: 1,
+    system_ltd_mean: null,
+    system_order_up_to: null,
+    override_kind: '',
+    override_reason: '',
     ...over,
   };
 }

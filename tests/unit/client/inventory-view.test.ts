@@ -41,6 +41,10 @@ const row: PlanRowDto = {
   expected_units_short: 0.1,
   demand_chance: 0.6,
   periods_since_demand: 1,
+  system_ltd_mean: null,
+  system_order_up_to: null,
+  override_kind: '',
+  override_reason: '',
 };
 const column = (k: keyof PlanRowDto) => PLAN_TABLE_COLUMNS.find((c) => c.key === k)!;
 

@@ -20,6 +20,7 @@ class FakeApi implements ReplanApi {
       expected_fill_rate: 0.93,
       stock_value: 100,
       rows: 3,
+      overridden: 0,
       seconds: 0.2,
     },
   };

@@ -36,6 +36,7 @@ describe('job files', () => {
     expect(ARTIFACT_NAMES).toEqual([
       'upload',
       'parts',
+      'overrides',
       'plan',
       'planInputs',
       'planWorkbook',
@@ -48,6 +49,7 @@ describe('job files', () => {
     expect(f).toMatchObject({
       upload: path.join(root, 'uploads', 'abc123.xlsx'),
       parts: path.join(root, 'uploads', 'abc123.parts.csv'),
+      overrides: path.join(root, 'uploads', 'abc123.overrides.json'),
       output: path.join(root, 'outputs', 'abc123.csv'),
       seriesIndex: path.join(root, 'outputs', 'abc123.csv.idx'),
       plan: path.join(root, 'outputs', 'abc123.plan.csv'),
@@ -102,7 +104,7 @@ describe('job files', () => {
 
   it('keeps a completed row its files at boot, only the uploads of an unfinished one', () => {
     expect(keptFiles({ ...row, status: 'COMPLETED' })).toEqual({
-      uploads: ['abc123.xlsx', 'abc123.parts.csv', 'abc123.actuals.xlsx'],
+      uploads: ['abc123.xlsx', 'abc123.parts.csv', 'abc123.overrides.json', 'abc123.actuals.xlsx'],
       outputs: [
         'abc123.plan.csv',
         'abc123.plan.csv.inputs',
@@ -114,7 +116,7 @@ describe('job files', () => {
       ],
     });
     expect(keptFiles({ ...row, status: 'FAILED', actuals: null })).toEqual({
-      uploads: ['abc123.xlsx', 'abc123.parts.csv'],
+      uploads: ['abc123.xlsx', 'abc123.parts.csv', 'abc123.overrides.json'],
       outputs: [],
     });
     // a completed job from before inventory plans: its forecast and index only
@@ -128,6 +130,8 @@ describe('job files', () => {
     expect(backedUpFiles(row)).toEqual([
       { area: 'uploads', name: 'abc123.xlsx', optional: false },
       { area: 'uploads', name: 'abc123.parts.csv', optional: false },
+      // the overrides a job applied: none for a job from before them (or one that never started)
+      { area: 'uploads', name: 'abc123.overrides.json', optional: true },
       { area: 'outputs', name: 'abc123.plan.csv', optional: false },
       { area: 'outputs', name: 'abc123.plan.csv.inputs', optional: true },
       { area: 'outputs', name: 'abc123.csv', optional: false },

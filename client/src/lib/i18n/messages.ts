@@ -424,6 +424,7 @@ export const en = {
   'audit.group.auth': 'Any sign-in action',
   'audit.group.user': 'Any user change',
   'audit.group.token': 'Any token change',
+  'audit.group.override': 'Any override change',
   'audit.apply': 'Filter',
   'audit.clear': 'Clear filters',
   'audit.col.at': 'When',
@@ -475,6 +476,11 @@ export const en = {
   'err.USER_NOT_FOUND': 'The user no longer exists.',
   'err.LAST_ADMIN': 'There must always be at least one admin.',
   'err.TOKEN_NOT_FOUND': 'The token no longer exists.',
+  'err.OVERRIDE_REASON': 'An override needs a reason: 3 to 500 characters saying why.',
+  'err.OVERRIDE_VALUE':
+    'The override value is not valid: 0 or more (a whole number for a level; 0.5–0.999 or 50–99.9 % for a service level).',
+  'err.OVERRIDE_NOT_FOUND': 'This override no longer exists.',
+  'err.OVERRIDES_FILE_INVALID': 'The overrides file has rows that are not valid; nothing was imported.',
 
   // issue 21: rounding that keeps the volume, the quality summary by frequency, the horizon by frequency
   'cfg.rounding.cumulative': 'Keep the running total (recommended)',
@@ -998,6 +1004,7 @@ export const id: Messages = {
   'audit.group.auth': 'Semua aksi masuk/keluar',
   'audit.group.user': 'Semua perubahan pengguna',
   'audit.group.token': 'Semua perubahan token',
+  'audit.group.override': 'Semua perubahan penyesuaian',
   'audit.apply': 'Saring',
   'audit.clear': 'Hapus filter',
   'audit.col.at': 'Waktu',
@@ -1049,6 +1056,11 @@ export const id: Messages = {
   'err.USER_NOT_FOUND': 'Pengguna sudah tidak ada.',
   'err.LAST_ADMIN': 'Harus selalu ada minimal satu admin.',
   'err.TOKEN_NOT_FOUND': 'Token sudah tidak ada.',
+  'err.OVERRIDE_REASON': 'Penyesuaian perlu alasan: 3 sampai 500 karakter yang menjelaskan kenapa.',
+  'err.OVERRIDE_VALUE':
+    'Nilai penyesuaian tidak valid: 0 atau lebih (bilangan bulat untuk level; 0,5–0,999 atau 50–99,9 % untuk tingkat layanan).',
+  'err.OVERRIDE_NOT_FOUND': 'Penyesuaian ini sudah tidak ada.',
+  'err.OVERRIDES_FILE_INVALID': 'Ada baris yang tidak valid di file penyesuaian; tidak ada yang diimpor.',
 
   // issue 21: pembulatan yang menjaga volume, ringkasan kualitas per frekuensi, horizon per frekuensi
   'cfg.rounding.cumulative': 'Jaga total berjalan (disarankan)',

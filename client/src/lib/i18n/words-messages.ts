@@ -66,6 +66,8 @@ export const wordsEn: Record<WordKey, string> = {
     'Stock budget per site: {count} sites named are not in this plan; their budgets were not spent',
   'notice.PARTS_UNCOVERED':
     "The parts file covers {covered} of {total} series; the others are planned with the job's defaults.",
+  'notice.OVERRIDES_APPLIED':
+    'Planner overrides applied: {count}; {missing} parts named by overrides are not in this job',
   'partscol.lead_time_days': 'lead times (days)',
   'partscol.lead_time_periods': 'lead times (periods, whole numbers)',
   'partscol.unit_cost': 'unit costs',
@@ -88,6 +90,9 @@ export const wordsEn: Record<WordKey, string> = {
   'audit.act.job.rename': 'Job renamed',
   'audit.act.job.actuals': 'Actuals sent',
   'audit.act.job.actuals_delete': 'Actuals removed',
+  'audit.act.override.set': 'Override set',
+  'audit.act.override.remove': 'Override removed',
+  'audit.act.override.import': 'Overrides imported',
   'audit.act.auth.login': 'Signed in',
   'audit.act.auth.login_failed': 'Sign-in refused',
   'audit.act.auth.logout': 'Signed out',
@@ -116,6 +121,7 @@ export const wordsEn: Record<WordKey, string> = {
   'method.comb': 'Combination of methods',
   'method.stack': 'Weighted blend of methods',
   'method.none': 'None (no demand)',
+  'method.override': 'Planner override',
   'cancel.by.user': 'Stopped by a user',
   'cancel.by': 'Stopped by {name}',
   'error.detail': 'Details',
@@ -166,6 +172,8 @@ export const wordsId: Record<WordKey, string> = {
     'Anggaran stok per site: {count} site yang disebut tidak ada di rencana ini; anggarannya tidak dipakai',
   'notice.PARTS_UNCOVERED':
     'File part mencakup {covered} dari {total} seri; sisanya direncanakan dengan nilai bawaan job.',
+  'notice.OVERRIDES_APPLIED':
+    'Penyesuaian planner diterapkan: {count}; {missing} part yang disebut penyesuaian tidak ada di job ini',
   'partscol.lead_time_days': 'lead time (hari)',
   'partscol.lead_time_periods': 'lead time (periode, bilangan bulat)',
   'partscol.unit_cost': 'harga satuan',
@@ -188,6 +196,9 @@ export const wordsId: Record<WordKey, string> = {
   'audit.act.job.rename': 'Nama job diubah',
   'audit.act.job.actuals': 'Realisasi dikirim',
   'audit.act.job.actuals_delete': 'Realisasi dihapus',
+  'audit.act.override.set': 'Penyesuaian dibuat',
+  'audit.act.override.remove': 'Penyesuaian dihapus',
+  'audit.act.override.import': 'Penyesuaian diimpor',
   'audit.act.auth.login': 'Masuk',
   'audit.act.auth.login_failed': 'Gagal masuk',
   'audit.act.auth.logout': 'Keluar',
@@ -216,6 +227,7 @@ export const wordsId: Record<WordKey, string> = {
   'method.comb': 'Kombinasi metode',
   'method.stack': 'Gabungan metode berbobot',
   'method.none': 'Tidak ada (tanpa permintaan)',
+  'method.override': 'Penyesuaian planner',
   'cancel.by.user': 'Dihentikan oleh pengguna',
   'cancel.by': 'Dihentikan oleh {name}',
   'error.detail': 'Rincian',
