@@ -21,6 +21,8 @@ export interface PartSettings {
   unitCost?: number;
   onHand?: number;
   onOrder?: number;
+  moq?: number;
+  orderMultiple?: number;
 }
 
 /** What a series is planned with. */
@@ -33,6 +35,9 @@ export interface SeriesSettings {
   unitCost: number | null;
   onHand: number | null;
   onOrder: number | null;
+  /** the order rules (plan-row.ts orderFor): the least a purchase may be and its pack; null: none */
+  moq?: number | null;
+  orderMultiple?: number | null;
 }
 
 export interface PlanSettings {
@@ -72,6 +77,8 @@ function toSettings(r: PartRow, freq: Freq): PartSettings {
     unitCost: r.unitCost,
     onHand: r.onHand,
     onOrder: r.onOrder,
+    moq: r.moq,
+    orderMultiple: r.orderMultiple,
   };
 }
 
@@ -146,6 +153,8 @@ export function settingsFor(s: PlanSettings, part: string, site: string): Series
     unitCost: a?.unitCost ?? b?.unitCost ?? null,
     onHand: a?.onHand ?? b?.onHand ?? null,
     onOrder: a?.onOrder ?? b?.onOrder ?? null,
+    moq: a?.moq ?? b?.moq ?? null,
+    orderMultiple: a?.orderMultiple ?? b?.orderMultiple ?? null,
   };
 }
 

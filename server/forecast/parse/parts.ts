@@ -18,8 +18,11 @@ export type PartsColumn =
   | 'service_level'
   | 'review_periods'
   | 'on_hand'
-  | 'on_order';
-type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code'> & PartsValueColumn;
+  | 'on_order'
+  | 'replaced_by'
+  | 'moq'
+  | 'order_multiple';
+type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code' | 'replaced_by'> & PartsValueColumn;
 
 /** Aliases after normalizeHeader; the part and site columns take the demand file's own aliases too. */
 const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
@@ -39,7 +42,41 @@ const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
   review_periods: ['review_periods', 'review_period', 'review', 'periode_review'],
   on_hand: ['on_hand', 'stock', 'stock_on_hand', 'soh', 'inventory', 'stok', 'stok_tersedia'],
   on_order: ['on_order', 'open_orders', 'in_transit', 'pesanan', 'dalam_pesanan'],
+  moq: [
+    'moq',
+    'min_order_qty',
+    'min_order_quantity',
+    'minimum_order',
+    'min_order',
+    'min_pesan',
+    'minimal_order',
+    'minimum_pesanan',
+  ],
+  order_multiple: [
+    'order_multiple',
+    'pack_size',
+    'lot_size',
+    'pack_qty',
+    'multiple',
+    'kelipatan',
+    'kelipatan_order',
+    'isi_kemasan',
+  ],
 };
+/** The new number that replaces a part (supersession): text, matched like the part column. */
+const REPLACED_ALIASES = [
+  'replaced_by',
+  'superseded_by',
+  'new_partnumber',
+  'new_part_number',
+  'new_part',
+  'supersession',
+  'replacement',
+  'pengganti',
+  'diganti_oleh',
+  'part_pengganti',
+  'nomor_pengganti',
+];
 const VALUE_COLUMNS = Object.keys(PARTS_ALIASES) as ValueColumn[];
 
 /** One row's values; absent = not given (or not usable, then reported). */
@@ -55,6 +92,11 @@ export interface PartRow {
   reviewPeriods?: number;
   onHand?: number;
   onOrder?: number;
+  /** the number that replaces this one (supersession.ts resolves the chains) */
+  replacedBy?: string;
+  /** the least a purchase may be, and the pack it comes in (0 or absent: none) */
+  moq?: number;
+  orderMultiple?: number;
 }
 
 export interface PartsFile {
@@ -82,6 +124,7 @@ const ALL: Record<PartsColumn, readonly string[]> = {
   partnumber: [...PART_ALIASES, 'material', 'kode_part', 'no_part', 'nomor_part', 'kode_barang'],
   site_code: [...SITE_ALIASES, 'kode_site', 'kode_lokasi', 'kode_gudang'],
   ...PARTS_ALIASES,
+  replaced_by: REPLACED_ALIASES,
 };
 
 function mapParts(header: string[]): Map<PartsColumn, number> {
@@ -98,8 +141,10 @@ function mapParts(header: string[]): Map<PartsColumn, number> {
   }
   const missing: string[] = [];
   if (!found.has('partnumber')) missing.push(`partnumber (also accepted: ${PART_ALIASES.slice(1, 5).join(', ')})`);
-  if (!VALUE_COLUMNS.some((c) => found.has(c)))
-    missing.push(`at least one of ${VALUE_COLUMNS.join(', ')} (e.g. lead_time_days, also lead_time or lt_days)`);
+  if (!VALUE_COLUMNS.some((c) => found.has(c)) && !found.has('replaced_by'))
+    missing.push(
+      `at least one of ${VALUE_COLUMNS.join(', ')}, replaced_by (e.g. lead_time_days, also lead_time or lt_days)`,
+    );
   if (missing.length) {
     const shown = header.map((h) => `"${h.trim().slice(0, 60)}"`).filter((h) => h !== '""');
     throw new InputError(
@@ -119,6 +164,8 @@ const RULES: Record<ValueColumn, { int?: boolean; max?: number; what: string }> 
   review_periods: { what: 'review periods', max: 365, int: true },
   on_hand: { what: 'on-hand quantities' },
   on_order: { what: 'on-order quantities' },
+  moq: { what: 'minimum order quantities', max: 1e9, int: true },
+  order_multiple: { what: 'order multiples', max: 1e9, int: true },
 };
 
 /** A service level as a share: 0.5–0.999 as is, 50–99.9 as a percentage; anything else is NaN. */
@@ -178,6 +225,9 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
     }
     seen.add(key);
     const row: PartRow = { partnumber, site };
+    const next = stripBidi(cell('replaced_by')).trim();
+    // a part replaced by itself is not replaced
+    if (next && next !== partnumber) row.replacedBy = next;
     for (const c of VALUE_COLUMNS) {
       const text = cell(c);
       if (!cols.has(c) || text === '') continue;
@@ -227,5 +277,9 @@ function setValue(row: PartRow, c: ValueColumn, v: number): void {
   else if (c === 'service_level') row.serviceLevel = v;
   else if (c === 'review_periods') row.reviewPeriods = v;
   else if (c === 'on_hand') row.onHand = v;
-  else row.onOrder = v;
+  else if (c === 'on_order') row.onOrder = v;
+  // 0 is no rule at all
+  else if (c === 'moq') {
+    if (v > 0) row.moq = v;
+  } else if (v > 0) row.orderMultiple = v;
 }
