@@ -42,6 +42,12 @@ export interface PlanRowDto {
    */
   demand_chance: number | null;
   periods_since_demand: number | null;
+  /**
+   * The ERP's min: demand over the lead time alone at the row's service level (order_up_to is the max); and
+   * suggested_order × unit_cost. Plans written before these existed read as blank: null.
+   */
+  reorder_point: number | null;
+  order_value: number | null;
 }
 
 /** Columns the table can sort by. */

@@ -30,6 +30,8 @@ export const PLAN_COLUMNS = [
   'expected_units_short',
   'demand_chance',
   'periods_since_demand',
+  'reorder_point',
+  'order_value',
 ] as const;
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
@@ -50,6 +52,8 @@ export const PLAN_OPTIONAL_COLUMNS = [
   'expected_units_short',
   'demand_chance',
   'periods_since_demand',
+  'reorder_point',
+  'order_value',
 ] as const;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

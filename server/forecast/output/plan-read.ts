@@ -41,6 +41,8 @@ function planRowOf(rec: Rec): PlanRowDto {
     expected_units_short: opt('expected_units_short'),
     demand_chance: opt('demand_chance'),
     periods_since_demand: opt('periods_since_demand'),
+    reorder_point: opt('reorder_point'),
+    order_value: opt('order_value'),
   };
 }
 

@@ -19,6 +19,7 @@ export function planLine(r: PlanRow): string {
     `${csvField(r.partnumber)},${csvField(r.site)},${csvField(r.demandClass)},${r.L},${r.R},${level(r.target)},` +
     `${mean},${q[0]},${q[1]},${q[2]},${q[3]},${q[4]},${r.orderUpTo},${num(r.orderUpTo - mean)},` +
     `${opt(r.unitCost)},${opt(r.stockValue)},${opt(r.onHand)},${opt(r.onOrder)},${opt(r.suggestedOrder)},` +
-    `${num(r.expectedFill)},${num(r.expectedShort)},${num(r.chance)},${opt(r.since)}\n`
+    `${num(r.expectedFill)},${num(r.expectedShort)},${num(r.chance)},${opt(r.since)},` +
+    `${r.reorderPoint},${opt(r.orderValue)}\n`
   );
 }

@@ -19,6 +19,8 @@ import {
   planSeries,
   setExpected,
   setOrderUpTo,
+  setReorderPoint,
+  type PlannedSeries,
   type PlanRow,
   type PlanTotals,
 } from '../inventory/plan-row.js';
@@ -60,6 +62,8 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
   try {
     let job: { settings: PlanSettings; pooled: PooledParams } | null = null;
     const rows: PlanRow[] = [];
+    // per row, its lead-time distribution: an allocation's level moves the reorder point with it
+    const leads: Pick<PlannedSeries, 'lead' | 'cal'>[] = [];
     const set = new TailSet();
     for await (const line of lines.lines) {
       if (!job) {
@@ -74,6 +78,7 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       const floor = spec.mode === 'service_level' ? null : floorOf(st.ownTarget ?? null, spec.minServiceLevel);
       set.add(p.dist, p.cal, st.unitCost, p.row.orderUpTo, floor, s.site);
       rows.push(p.row);
+      leads.push({ lead: p.lead, cal: p.cal });
     }
     if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
     let a: Allocation;
@@ -87,7 +92,10 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
     const bySite: Record<string, PlanTotals> = {};
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      if (spec.mode !== 'service_level' && set.costed(i)) setOrderUpTo(row, a.S[i], set.levelAt(i, a.S[i]));
+      if (spec.mode !== 'service_level' && set.costed(i)) {
+        setOrderUpTo(row, a.S[i], set.levelAt(i, a.S[i]));
+        setReorderPoint(row, leads[i].lead, leads[i].cal, row.target);
+      }
       setExpected(row, set.short(i, row.orderUpTo), set.mean[i]);
       addToTotals(overall, row);
       addToTotals((bySite[row.site] ??= newTotals()), row);

@@ -48,6 +48,8 @@ const row: PlanRowDto = {
   expected_units_short: 0.1,
   demand_chance: 0.6,
   periods_since_demand: 1,
+  reorder_point: null,
+  order_value: null,
 };
 const tr =
   (lang: Lang) =>

@@ -36,6 +36,8 @@ function planRow(i: number, over: Partial<PlanRowDto> = {}): PlanRowDto {
     expected_units_short: 0.1,
     demand_chance: 0.6,
     periods_since_demand: 1,
+    reorder_point: null,
+    order_value: null,
     ...over,
   };
 }
