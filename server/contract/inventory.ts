@@ -48,6 +48,8 @@ export interface PlanRowDto {
    */
   reorder_point: number | null;
   order_value: number | null;
+  /** the old part numbers merged into this one (the parts file's replaced_by), `;`-separated; '' for none */
+  replaces: string;
 }
 
 /** Columns the table can sort by. */

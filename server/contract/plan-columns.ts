@@ -32,11 +32,12 @@ export const PLAN_COLUMNS = [
   'periods_since_demand',
   'reorder_point',
   'order_value',
+  'replaces',
 ] as const;
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
 /** Columns holding text from the upload (formula-guarded when written, read back as uploaded). */
-const PLAN_TEXT_COLUMNS = ['partnumber', 'site_code', 'demand_class'] as const;
+const PLAN_TEXT_COLUMNS = ['partnumber', 'site_code', 'demand_class', 'replaces'] as const;
 /**
  * Columns left blank where an input (cost, stock) is missing or that a plan written by an older release
  * lacks (the expected fill, the chance of demand), and periods_since_demand of a part without any demand:

@@ -7,7 +7,7 @@ export const PLAN_HEADER =
   'partnumber,site_code,demand_class,lead_time_periods,review_periods,service_level,ltd_mean,ltd_q50,ltd_q80,' +
   'ltd_q90,ltd_q95,ltd_q99,order_up_to,safety_stock,unit_cost,stock_value,on_hand,on_order,suggested_order,' +
   'expected_fill_rate,expected_units_short,demand_chance,periods_since_demand,' +
-  'reorder_point,order_value';
+  'reorder_point,order_value,replaces';
 
 export const EVIL = '=HYPERLINK("http://x")';
 const PARTS = ['P1', 'P2', 'P3', 'P4', 'P5', EVIL];

@@ -40,6 +40,8 @@ export interface PlanRow {
   reorderPoint: number;
   /** suggested_order × unit_cost; null without either */
   orderValue: number | null;
+  /** the old numbers merged into this one (supersession), `;`-separated; '' for none */
+  replaces: string;
   /** E[(D - order_up_to)+] under the honest tail (allocate.ts), and 1 - it / E[D] (1 without demand) */
   expectedShort: number;
   expectedFill: number;
@@ -95,6 +97,8 @@ export function setReorderPoint(r: PlanRow, lead: LtdDist, cal: Calibration | nu
 }
 
 const TAIL = { a: new Float64Array(256) };
+/** Between the old numbers of the replaces column (a CSV comma would need quotes in every such cell). */
+export const REPLACES_SEP = ';';
 
 /** The row of the service-level plan, its expected units short and fill rate included. */
 export function planRow(
@@ -156,6 +160,7 @@ export function planSeries(
     orderMultiple: s.orderMultiple ?? null,
     reorderPoint: Math.min(lead.orderUpTo, p.orderUpTo),
     orderValue: null,
+    replaces: s.replaces?.join(REPLACES_SEP) ?? '',
     expectedShort: 0,
     expectedFill: 1,
     expectedDemand: 0,

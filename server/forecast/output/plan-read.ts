@@ -43,6 +43,7 @@ function planRowOf(rec: Rec): PlanRowDto {
     periods_since_demand: opt('periods_since_demand'),
     reorder_point: opt('reorder_point'),
     order_value: opt('order_value'),
+    replaces: text('replaces'),
   };
 }
 

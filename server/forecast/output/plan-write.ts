@@ -20,6 +20,6 @@ export function planLine(r: PlanRow): string {
     `${mean},${q[0]},${q[1]},${q[2]},${q[3]},${q[4]},${r.orderUpTo},${num(r.orderUpTo - mean)},` +
     `${opt(r.unitCost)},${opt(r.stockValue)},${opt(r.onHand)},${opt(r.onOrder)},${opt(r.suggestedOrder)},` +
     `${num(r.expectedFill)},${num(r.expectedShort)},${num(r.chance)},${opt(r.since)},` +
-    `${r.reorderPoint},${opt(r.orderValue)}\n`
+    `${r.reorderPoint},${opt(r.orderValue)},${csvField(r.replaces)}\n`
   );
 }

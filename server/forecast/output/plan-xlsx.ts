@@ -58,6 +58,7 @@ const PLAN_HEADERS: Readonly<Record<PlanColumn, string>> = {
   periods_since_demand: 'Periods since the last demand',
   reorder_point: 'Reorder point (min)',
   order_value: 'Order value',
+  replaces: 'Replaces (old part numbers)',
 };
 
 const MONEY = '#,##0.00';

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
 import { parseQty, stripBidi } from './load.js';
 import { openSource, readHeadRows, readRows, type SheetPick } from './source.js';
+import { supersessionOf } from './supersession.js';
 
 export type PartsColumn =
   | 'partnumber'
@@ -177,13 +178,18 @@ function serviceShare(v: number): number {
 /** A workbook's parts sheet: the first whose header has a part column and a value column. */
 const PARTS_SHEET: SheetPick = { what: 'parts', check: (header) => void mapParts(header) };
 
-/** The upload-time check: the header of a parts file names a part column and a value column (else InputError). */
+/**
+ * The upload-time check: the header of a parts file names a part column and a value column, and its
+ * replaced_by links neither loop nor chain absurdly (else InputError).
+ */
 export async function inspectPartsHead(filePath: string, originalName: string): Promise<PartsFile['columns']> {
   const { source } = await openSource(filePath, originalName);
   for await (const rec of readHeadRows(filePath, source, PARTS_SHEET)) {
     if (rec.every((c) => c.trim() === '')) continue;
     const columns: PartsFile['columns'] = {};
     for (const [c, i] of mapParts(rec)) columns[c] = rec[i].replace(/^\uFEFF/, '').trim();
+    // replacements that loop or chain absurdly are refused now, not when the job runs (a small file: read whole)
+    if (columns.replaced_by !== undefined) supersessionOf((await readPartsFile(filePath, originalName)).rows);
     return columns;
   }
   throw new InputError('EMPTY_FILE', 'The parts file has no header line.');

@@ -50,6 +50,7 @@ const row: PlanRowDto = {
   periods_since_demand: 1,
   reorder_point: null,
   order_value: null,
+  replaces: '',
 };
 const tr =
   (lang: Lang) =>

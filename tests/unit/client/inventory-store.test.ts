@@ -38,6 +38,7 @@ function planRow(i: number, over: Partial<PlanRowDto> = {}): PlanRowDto {
     periods_since_demand: 1,
     reorder_point: null,
     order_value: null,
+    replaces: '',
     ...over,
   };
 }

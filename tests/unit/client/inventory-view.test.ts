@@ -43,6 +43,7 @@ const row: PlanRowDto = {
   periods_since_demand: 1,
   reorder_point: null,
   order_value: null,
+  replaces: '',
 };
 const column = (k: keyof PlanRowDto) => PLAN_TABLE_COLUMNS.find((c) => c.key === k)!;
 

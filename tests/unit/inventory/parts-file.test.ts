@@ -146,6 +146,7 @@ describe('matchParts (parts file → series settings)', () => {
       onOrder: null,
       moq: null,
       orderMultiple: null,
+      replaces: null,
     });
     expect(settingsFor(m.settings, 'A', 'S2')).toMatchObject({ L: 3, unitCost: 3 });
     expect(settingsFor(m.settings, 'B', 'S1')).toMatchObject({ L: 5, unitCost: null }); // 30 days default

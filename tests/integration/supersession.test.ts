@@ -1,0 +1,107 @@
+/**
+ * Parts master data through the real server (issue 25): a monthly file of three sites and a parts file
+ * where OLD is replaced by NEW. One plan row per site for NEW, listing OLD; the chart of NEW holds both
+ * numbers' demand; OLD's stock reduces NEW's order; the order rules hold; a loop is refused at preview and
+ * upload, naming the parts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobDto, PreviewDto, SeriesDto, SeriesKeysDto } from '../../server/contract/dto.js';
+import type { InventoryRowsDto, PlanRowDto } from '../../server/contract/inventory.js';
+import { api, bootServer, type TestServer } from '../helpers/server.js';
+import { sendJob, untilFinal } from './inventory-support.js';
+
+const SITES = ['A', 'B', 'C'];
+const MONTHS = 36;
+const month = (m: number) => `${2022 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`;
+/** OLD sells until month 26, NEW from month 24 on; P1 all along. */
+function qty(part: string, m: number, i: number): number {
+  if (part === 'OLD') return m < 26 ? 2 + ((m * (i + 1)) % 3) : 0;
+  if (part === 'NEW') return m >= 24 ? 3 + ((m + i) % 3) : 0;
+  return 4 + ((m + 2 * i) % 5);
+}
+function demand(): string {
+  const lines = ['date,partnumber,site_code,qty'];
+  for (let m = 0; m < MONTHS; m++)
+    SITES.forEach((site, i) => {
+      for (const p of ['OLD', 'NEW', 'P1']) if (qty(p, m, i)) lines.push(`${month(m)},${p},${site},${qty(p, m, i)}`);
+    });
+  return `${lines.join('\n')}\n`;
+}
+const parts = [
+  'partnumber,site_code,replaced_by,lead_time_days,unit_cost,on_hand,on_order,moq,order_multiple',
+  'OLD,,NEW,,,4,0,,',
+  'NEW,,,60,2,1,0,,',
+  'P1,,,30,5,0,0,10,5',
+].join('\n');
+
+let s: TestServer;
+let job: JobDto;
+let plan: PlanRowDto[];
+beforeAll(async () => {
+  s = await bootServer();
+  const up = await sendJob(s.url, demand(), { name: 'parts.csv', content: parts }, { forecast_horizon: 6 });
+  expect(up.status, JSON.stringify(up.body)).toBe(201);
+  job = await untilFinal(s.url, up.body.id);
+  expect(job.status, job.error_message ?? '').toBe('COMPLETED');
+  plan = (await api<InventoryRowsDto>(s.url, 'GET', `/api/jobs/${job.id}/inventory/rows?page_size=500`)).body.rows;
+}, 120_000);
+afterAll(() => s.stop());
+
+describe('supersession through POST /api/jobs', () => {
+  it('the plan has one row per site for NEW, listing OLD, and none for OLD', () => {
+    expect(plan.map((r) => `${r.partnumber}@${r.site_code}`).sort()).toEqual(
+      ['NEW@A', 'NEW@B', 'NEW@C', 'P1@A', 'P1@B', 'P1@C'].sort(),
+    );
+    for (const r of plan) expect(r.replaces).toBe(r.partnumber === 'NEW' ? 'OLD' : '');
+  });
+  it('OLD’s stock counts toward NEW’s position and so reduces its order', () => {
+    for (const r of plan.filter((x) => x.partnumber === 'NEW')) {
+      expect(r.on_hand).toBe(1 + 4);
+      expect(r.suggested_order).toBe(Math.max(0, r.order_up_to - 5));
+      expect(r.order_value).toBe(r.suggested_order! * 2);
+    }
+  });
+  it('the order rules: P1 orders at least 10, in fives; reorder points at or below order-up-to', () => {
+    for (const r of plan) {
+      expect(r.reorder_point).not.toBeNull();
+      expect(r.reorder_point!).toBeLessThanOrEqual(r.order_up_to);
+    }
+    for (const r of plan.filter((x) => x.partnumber === 'P1')) {
+      const need = r.order_up_to - 0;
+      expect(need).toBeGreaterThan(0);
+      expect(r.suggested_order).toBe(Math.ceil(Math.max(need, 10) / 5) * 5);
+    }
+  });
+  it('the chart of NEW holds both numbers’ demand; OLD has no series of its own', async () => {
+    const keys = (await api<SeriesKeysDto>(s.url, 'GET', `/api/jobs/${job.id}/series/keys?limit=50`)).body;
+    expect(keys.keys.map((k) => k.partnumber)).not.toContain('OLD');
+    for (const [i, site] of SITES.entries()) {
+      const q = new URLSearchParams({ partnumber: 'NEW', site_code: site });
+      const got = await api<SeriesDto>(s.url, 'GET', `/api/jobs/${job.id}/series?${q}`);
+      expect(got.status).toBe(200);
+      const total = got.body.history.reduce((t, h) => t + h.qty, 0);
+      let want = 0;
+      for (let m = 0; m < MONTHS; m++) want += qty('OLD', m, i) + qty('NEW', m, i);
+      expect(total).toBe(want);
+      expect(got.body.history[0].date).toBe(month(0)); // from OLD's first month
+    }
+  });
+  it('the preview says how many numbers were merged', async () => {
+    const r = await sendJob(s.url, demand(), { name: 'parts.csv', content: parts }, {}, '/api/preview');
+    expect(r.status).toBe(200);
+    const p = r.body as unknown as PreviewDto;
+    expect(p.parts_file).toMatchObject({ merged: 1 });
+    expect(p.series).toBe(6);
+  });
+  it('a loop is refused with a 400 at preview and at upload, naming both parts', async () => {
+    const loop = 'partnumber,replaced_by\nOLD,NEW\nNEW,OLD\n';
+    for (const path of ['/api/preview', '/api/jobs']) {
+      const r = await sendJob(s.url, demand(), { name: 'loop.csv', content: loop }, {}, path);
+      expect(r.status, path).toBe(400);
+      expect(r.body.error?.code).toBe('SUPERSESSION_CYCLE');
+      expect(r.body.error?.message).toMatch(/loop\.csv.*"(OLD|NEW)" → "(OLD|NEW)" → "(OLD|NEW)"/);
+      expect(r.body.error?.message).toMatch(/OLD/);
+      expect(r.body.error?.message).toMatch(/NEW/);
+    }
+  });
+});
