@@ -7,7 +7,7 @@
  * worker thread; the caller renames the written file over the plan.
  */
 import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { PooledParams } from '../inventory/fit.js';
@@ -25,6 +25,8 @@ import {
   type PlanTotals,
 } from '../inventory/plan-row.js';
 import { settingsFor, type PlanSettings } from '../inventory/settings.js';
+import { planTransfers, transferTotals, type TransferTotals } from '../inventory/transfers.js';
+import { transfersCsv } from './transfers-write.js';
 import { PLAN_HEADER, planLine } from './plan-write.js';
 import { parsePlanInputsHeader, parsePlanInputsLine } from './plan-inputs.js';
 import { BufferedFile } from '../../storage/buffered-file.js';
@@ -37,6 +39,12 @@ export interface ReplanRequest {
   defaults: { service_level: number; lead_time_days: number; review_periods: number };
   /** How the stock is set (absent: the service level of each part, today's plan). */
   spec?: PlanSpec;
+  /**
+   * Move stock between sites before buying (inventory/transfers.ts), the receiving sites' orders reduced;
+   * absent or false: none. The transfers CSV goes to transfersFile (created here) when given.
+   */
+  transfers?: boolean;
+  transfersFile?: string | null;
 }
 
 /** What the allocation says about the plan (contract: InventoryMetrics' plan fields): all but its levels. */
@@ -49,6 +57,8 @@ export interface ReplanResult {
   overall: PlanTotals;
   bySite: Record<string, PlanTotals>;
   allocation: ReplanAllocation;
+  /** the transfers' count, units and value; null when transfers were off */
+  transfers?: TransferTotals | null;
 }
 
 /**
@@ -88,8 +98,6 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       if (err instanceof NoCostsError) throw new InputError('NO_COSTS', err.message);
       throw err;
     }
-    const overall = newTotals();
-    const bySite: Record<string, PlanTotals> = {};
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       if (spec.mode !== 'service_level' && set.costed(i)) {
@@ -97,9 +105,16 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
         setReorderPoint(row, leads[i].lead, leads[i].cal, row.target);
       }
       setExpected(row, set.short(i, row.orderUpTo), set.mean[i]);
+    }
+    // stock moved between sites before buying: the receiving rows' orders shrink (before the totals)
+    const moved = req.transfers ? planTransfers(rows) : null;
+    const overall = newTotals();
+    const bySite: Record<string, PlanTotals> = {};
+    for (const row of rows) {
       addToTotals(overall, row);
       addToTotals((bySite[row.site] ??= newTotals()), row);
     }
+    if (moved && req.transfersFile) await writeFile(req.transfersFile, transfersCsv(moved), { flag: 'wx' });
     if (req.planFile) {
       fh = await open(req.planFile, 'wx');
       const out = new BufferedFile(fh, 'the inventory plan');
@@ -117,7 +132,8 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       await out.finish();
     }
     const { S: _S, ...said } = a;
-    return { rows: rows.length, defaults: job.settings.defaults, overall, bySite, allocation: said };
+    const transfers = moved ? transferTotals(moved) : null;
+    return { rows: rows.length, defaults: job.settings.defaults, overall, bySite, allocation: said, transfers };
   } finally {
     lines.close();
     await fh?.close();
