@@ -151,6 +151,7 @@ export const replanSchema = jobConfigObject
     stock_budget: true,
     target_fill_rate: true,
     min_service_level: true,
+    transfers: true,
   })
   .strict();
 export type ReplanInput = z.input<typeof replanSchema>;

@@ -12,6 +12,7 @@ import type { JobInventory } from '../jobs/results/job-inventory.js';
 import { queryRows, summarize } from '../jobs/results/plan-query.js';
 import type { JobDownloads } from '../jobs/results/job-downloads.js';
 import { workbookJobOf, type PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
+import { readTransfers, TRANSFER_HEADER, transfersXlsx } from '../forecast/index.js';
 
 export interface InventoryRoutesDeps {
   downloads: JobDownloads;
@@ -60,6 +61,26 @@ export function inventoryRoutes({ downloads, workbooks, plans, frontier, jobId }
         else resolve();
       }),
     );
+  });
+
+  /** The plan's transfers between sites: partnumber,from_site,to_site,qty,value (a header only when none). */
+  r.get('/jobs/:id/inventory/transfers', viewer, async (req: Request, res: Response) => {
+    const format = req.query.format ?? 'csv';
+    if (format !== 'csv' && format !== 'xlsx')
+      throw new AppError(400, 'VALIDATION_ERROR', 'format must be csv or xlsx.');
+    const { file, name } = await downloads.transfers(jobId(req));
+    res.set('Cache-Control', 'private, no-store');
+    if (format === 'csv') {
+      res.type('text/csv');
+      res.attachment(`${name}.csv`);
+      if (file) res.sendFile(file);
+      else res.send(`${TRANSFER_HEADER}\n`);
+      return;
+    }
+    const body = await transfersXlsx(file ? await readTransfers(file) : []);
+    res.type(XLSX_TYPE);
+    res.attachment(`${name}.xlsx`);
+    res.send(body);
   });
 
   r.get('/jobs/:id/inventory/rows', viewer, async (req, res) => {

@@ -105,3 +105,66 @@ describe('supersession through POST /api/jobs', () => {
     }
   });
 });
+
+describe('transfers between sites through POST /api/jobs', () => {
+  // T sells at every site; A holds far more than it needs, B and C hold nothing
+  const tParts = [
+    'partnumber,site_code,lead_time_days,unit_cost,on_hand',
+    'T,A,30,3,200',
+    'T,B,30,3,0',
+    'T,C,30,3,0',
+  ].join('\n');
+  const tDemand = () => {
+    const lines = ['date,partnumber,site_code,qty'];
+    for (let m = 0; m < MONTHS; m++)
+      SITES.forEach((site, i) => lines.push(`${month(m)},T,${site},${3 + ((m + i) % 4)}`));
+    return `${lines.join('\n')}\n`;
+  };
+  const run = async (config: Record<string, unknown>) => {
+    const up = await sendJob(
+      s.url,
+      tDemand(),
+      { name: 'stock.csv', content: tParts },
+      { forecast_horizon: 3, ...config },
+    );
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const j = await untilFinal(s.url, up.body.id);
+    expect(j.status, j.error_message ?? '').toBe('COMPLETED');
+    const rows = (await api<InventoryRowsDto>(s.url, 'GET', `/api/jobs/${j.id}/inventory/rows?page_size=50`)).body.rows;
+    const csv = await (await fetch(`${s.url}/api/jobs/${j.id}/inventory/transfers?format=csv`)).text();
+    return { job: j, rows, lines: csv.trimEnd().split('\n') };
+  };
+  it('moves A’s excess to B and C; their purchases shrink by it; off: header only, full purchases', async () => {
+    const on = await run({});
+    const off = await run({ transfers: false });
+    expect(on.lines[0]).toBe('partnumber,from_site,to_site,qty,value');
+    expect(off.lines).toEqual(['partnumber,from_site,to_site,qty,value']);
+    const moves = on.lines.slice(1).map((l) => l.split(','));
+    expect(moves.length).toBeGreaterThan(0);
+    const at = (rows: PlanRowDto[], site: string) => rows.find((r) => r.site_code === site)!;
+    const a = at(on.rows, 'A');
+    let given = 0;
+    for (const [part, from, to, qty, value] of moves) {
+      expect([part, from]).toEqual(['T', 'A']);
+      expect(['B', 'C']).toContain(to);
+      expect(Number(value)).toBe(Number(qty) * 3);
+      given += Number(qty);
+      const got = Number(qty);
+      const r = at(on.rows, to);
+      const need = r.order_up_to - r.on_hand!;
+      expect(got).toBeLessThanOrEqual(need);
+      expect(r.suggested_order).toBe(need - got);
+      expect(at(off.rows, to).suggested_order).toBe(need);
+    }
+    expect(200 - given).toBeGreaterThanOrEqual(a.order_up_to); // A keeps its own level
+    const xlsx = await fetch(`${s.url}/api/jobs/${on.job.id}/inventory/transfers?format=xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
+    expect((await fetch(`${s.url}/api/jobs/${on.job.id}/inventory/transfers?format=pdf`)).status).toBe(400);
+    // a re-plan with transfers off drops them and buys in full
+    const re = await api(s.url, 'POST', `/api/jobs/${on.job.id}/inventory/plan`, { transfers: false });
+    expect(re.status, JSON.stringify(re.body)).toBe(200);
+    const after = await (await fetch(`${s.url}/api/jobs/${on.job.id}/inventory/transfers`)).text();
+    expect(after.trimEnd().split('\n')).toHaveLength(1);
+  });
+});

@@ -11,7 +11,7 @@ import { AppError } from '../../contract/errors.js';
 import type { ReplanDto } from '../../contract/inventory.js';
 import { INVENTORY_DEFAULTS, planModeProblem, type JobConfig, type PlanModeName } from '../../contract/schemas.js';
 import { planSpecOf, withPlan, type PlanSpec, type ReplanResult } from '../../forecast/index.js';
-import { jobFiles, jobTemps } from '../../storage/job-files.js';
+import { jobFiles, jobTemps, planTransfersOf } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
 import type { Job } from '../job.js';
 import type { JobFeature } from '../job-feature.js';
@@ -27,6 +27,8 @@ export interface ReplanChange {
   stock_budget?: number;
   target_fill_rate?: number;
   min_service_level?: number;
+  /** false: no transfers between sites (absent: the job's own setting, on by default) */
+  transfers?: boolean;
 }
 
 /** Far above a 1M-row job's re-plan (seconds): a task stuck longer is cancelled. */
@@ -93,7 +95,10 @@ export class JobReplan implements JobFeature {
     const spec = planSpecOf(plan);
     if (signal.aborted) throw gone(id); // deleted while its files were checked
     const tmp = jobTemps.replan(this.paths, id);
-    const request = { inputsFile, planFile: tmp, defaults, spec };
+    const transfers = (change.transfers ?? c.transfers) !== false;
+    const transfersTmp = planTransfersOf(tmp);
+    const transfersFile = jobFiles(this.paths, job).planTransfers;
+    const request = { inputsFile, planFile: tmp, defaults, spec, transfers, transfersFile: transfersTmp };
     try {
       const r = await this.pool.call({ kind: 'replan', request }, { timeoutMs: TIMEOUT_MS, signal }).catch((err) => {
         if (signal.aborted) throw gone(id);
@@ -106,11 +111,19 @@ export class JobReplan implements JobFeature {
       });
       if (signal.aborted) throw gone(id); // deleted while it finished: no file for a deleted job
       await fs.rename(tmp, planFile);
+      // the plan's transfers go with it (none written when transfers are off: the old ones go)
+      if (!transfers) await removeQuietly(transfersFile);
+      else
+        await fs.rename(transfersTmp, transfersFile).catch(async (err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          await removeQuietly(transfersFile);
+        });
       const config: JobConfig = { ...c, ...defaults, ...plan };
+      if (change.transfers !== undefined) config.transfers = change.transfers;
       const dto = await this.jobs.replanned(id, config, metricsOf(job, r.result, defaults.service_level, spec));
       if (!dto) {
         // the job went between the check and now (its Delete waits for us): take the plan with it
-        await Promise.all([planFile, inputsFile].map(removeQuietly));
+        await Promise.all([planFile, inputsFile, transfersFile].map(removeQuietly));
         throw gone(id);
       }
       const a = r.result.allocation;
@@ -126,7 +139,7 @@ export class JobReplan implements JobFeature {
         seconds: Math.round((Date.now() - started) / 10) / 100,
       };
     } finally {
-      await removeQuietly(tmp);
+      await Promise.all([tmp, transfersTmp].map(removeQuietly));
     }
   }
 
