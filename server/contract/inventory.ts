@@ -156,6 +156,17 @@ export const replanSchema = jobConfigObject
   .strict();
 export type ReplanInput = z.input<typeof replanSchema>;
 
+/**
+ * GET /api/jobs/:id/inventory/transfers?format=json: the plan's moves of stock between sites, largest needs
+ * by value first, and their totals (value: over the moves with a unit cost). Empty when transfers are off or
+ * no part's stock is known at two sites. format=csv|xlsx: the same columns as a file.
+ */
+export interface TransfersDto {
+  rows: { partnumber: string; from_site: string; to_site: string; qty: number; value: number | null }[];
+  total_qty: number;
+  total_value: number;
+}
+
 /** The answer of a re-plan: the settings the plan now uses, and how long it took. */
 export interface ReplanDto {
   id: string;

@@ -4,7 +4,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../contract/errors.js';
-import { inventoryRowsQuerySchema, type InventoryRowsDto } from '../contract/inventory.js';
+import { inventoryRowsQuerySchema, type InventoryRowsDto, type TransfersDto } from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
 import { requireRole } from './auth-middleware.js';
 import type { JobFrontier } from '../jobs/results/job-frontier.js';
@@ -66,10 +66,20 @@ export function inventoryRoutes({ downloads, workbooks, plans, frontier, jobId }
   /** The plan's transfers between sites: partnumber,from_site,to_site,qty,value (a header only when none). */
   r.get('/jobs/:id/inventory/transfers', viewer, async (req: Request, res: Response) => {
     const format = req.query.format ?? 'csv';
-    if (format !== 'csv' && format !== 'xlsx')
-      throw new AppError(400, 'VALIDATION_ERROR', 'format must be csv or xlsx.');
+    if (format !== 'csv' && format !== 'xlsx' && format !== 'json')
+      throw new AppError(400, 'VALIDATION_ERROR', 'format must be csv, xlsx or json.');
     const { file, name } = await downloads.transfers(jobId(req));
     res.set('Cache-Control', 'private, no-store');
+    if (format === 'json') {
+      const rows = file ? await readTransfers(file) : [];
+      const body: TransfersDto = {
+        rows,
+        total_qty: rows.reduce((t, r) => t + r.qty, 0),
+        total_value: Math.round(rows.reduce((t, r) => t + (r.value ?? 0), 0) * 100) / 100,
+      };
+      res.json(body);
+      return;
+    }
     if (format === 'csv') {
       res.type('text/csv');
       res.attachment(`${name}.csv`);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto, PreviewDto, SeriesDto, SeriesKeysDto } from '../../server/contract/dto.js';
-import type { InventoryRowsDto, PlanRowDto } from '../../server/contract/inventory.js';
+import type { InventoryRowsDto, PlanRowDto, TransfersDto } from '../../server/contract/inventory.js';
 import { api, bootServer, type TestServer } from '../helpers/server.js';
 import { sendJob, untilFinal } from './inventory-support.js';
 
@@ -161,6 +161,12 @@ describe('transfers between sites through POST /api/jobs', () => {
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
     expect((await fetch(`${s.url}/api/jobs/${on.job.id}/inventory/transfers?format=pdf`)).status).toBe(400);
+    const json = (await api<TransfersDto>(s.url, 'GET', `/api/jobs/${on.job.id}/inventory/transfers?format=json`)).body;
+    expect(json.rows.map((r) => [r.partnumber, r.from_site, r.to_site, r.qty])).toEqual(
+      moves.map(([p, f, t, q]) => [p, f, t, Number(q)]),
+    );
+    expect(json.total_qty).toBe(given);
+    expect(json.total_value).toBe(given * 3);
     // a re-plan with transfers off drops them and buys in full
     const re = await api(s.url, 'POST', `/api/jobs/${on.job.id}/inventory/plan`, { transfers: false });
     expect(re.status, JSON.stringify(re.body)).toBe(200);
