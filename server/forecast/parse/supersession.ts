@@ -46,21 +46,30 @@ export function supersessionOf(rows: readonly LinkRow[]): Supersession | null {
   if (everySite.size === 0 && bySite.size === 0) return null;
   const replaced = new Set<string>([...everySite.keys()]);
   for (const m of bySite.values()) for (const p of m.keys()) replaced.add(p);
-  const memo = new Map<string, string>();
+  /** by context and part: its final number and the links to it (so a chain walked in parts is still measured) */
+  const memo = new Map<string, { final: string; links: number }>();
   const next = (part: string, site: string | null) =>
     (site === null ? undefined : bySite.get(site)?.get(part)) ?? everySite.get(part);
+  const tooLong = (part: string, path: string[], site: string | null) =>
+    new InputError(
+      'SUPERSESSION_TOO_LONG',
+      `The replaced_by column chains more than ${MAX_CHAIN} replacements, from "${part}" ` +
+        `(${show(path.slice(0, 4))} → … → ${show(path.slice(-2))})${site === null ? '' : ` at site "${site}"`}. ` +
+        'Check the replaced_by column.',
+    );
   const resolve = (part: string, site: string | null): string => {
-    const key = `${site ?? ''}${SEP}${part}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
+    const ctx = `${site ?? ''}${SEP}`;
+    const known = memo.get(ctx + part);
+    if (known !== undefined) return known.final;
     const path = [part];
     const seen = new Set(path);
     let at = part;
-    let end: string | undefined;
+    // where the walk met a number already resolved: its end and the links beyond it
+    let beyond: { final: string; links: number } | undefined;
     for (let n = next(at, site); n !== undefined; n = next(at, site)) {
-      const done = memo.get(`${site ?? ''}${SEP}${n}`);
-      if (done !== undefined) {
-        end = done;
+      beyond = memo.get(ctx + n);
+      if (beyond !== undefined) {
+        path.push(n);
         break;
       }
       path.push(n);
@@ -72,19 +81,16 @@ export function supersessionOf(rows: readonly LinkRow[]): Supersession | null {
             'A part cannot be replaced by itself through other numbers: fix the replaced_by of one of them.',
         );
       }
-      if (path.length > MAX_CHAIN + 1)
-        throw new InputError(
-          'SUPERSESSION_TOO_LONG',
-          `The replaced_by column chains more than ${MAX_CHAIN} replacements, from "${part}" ` +
-            `(${show(path.slice(0, 4))} → … → ${show(path.slice(-2))})${site === null ? '' : ` at site "${site}"`}. ` +
-            'Check the replaced_by column.',
-        );
+      if (path.length > MAX_CHAIN + 1) throw tooLong(part, path, site);
       seen.add(n);
       at = n;
     }
-    const final = end ?? at;
+    const final = beyond?.final ?? path[path.length - 1];
+    const last = path.length - 1;
+    const links = last + (beyond?.links ?? 0);
+    if (links > MAX_CHAIN) throw tooLong(part, beyond ? [...path, '…', beyond.final] : path, site);
     // every number on the path ends where this one does (a long chain is walked once)
-    for (const p of path) memo.set(`${site ?? ''}${SEP}${p}`, final);
+    for (let j = 0; j <= last; j++) memo.set(ctx + path[j], { final, links: links - j });
     return final;
   };
   // every link checked now, at every site with links of its own and for the blank-site links

@@ -36,6 +36,8 @@ describe('supersessionOf', () => {
     expect(sup(chain(MAX_CHAIN)).finalOf('P0', 'S')).toBe(`P${MAX_CHAIN}`);
     // the links listed last to first: resolving from the middle first must not change the answer
     expect(sup(chain(MAX_CHAIN).reverse()).finalOf('P0', 'S')).toBe(`P${MAX_CHAIN}`);
+    // too long whichever end the file lists first (a chain met in parts is measured whole)
+    expect(() => sup(chain(MAX_CHAIN + 1).reverse())).toThrow(/more than 50 replacements/);
     expect(() => sup(chain(MAX_CHAIN + 1))).toThrow(
       expect.objectContaining({
         code: 'SUPERSESSION_TOO_LONG',
