@@ -6,27 +6,30 @@
  *     [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N]
  *     [--inventory PLAN [--parts PARTS] [--service-level 0.95] [--lead-time-days N] [--review-periods N]
  *       [--stock-budget MONEY | --target-fill-rate F] [--stock-budget-by-site JSON|FILE] [--min-service-level F]
- *       [--plan-mode MODE]]
+ *       [--plan-mode MODE] [--transfers FILE]]
  * --stock-budget spends a budget where it buys the most expected fill rate (plan_mode budget);
  * --stock-budget-by-site gives each site its own budget (plan_mode budget): a JSON object of site code to
  * money ('{"S1":50000,"S2":20000}'), inline or in a file; sites it does not name share --stock-budget (without
  * one they keep the service-level plan), and a site the file does not have is a notice;
  * --target-fill-rate plans the least stock value that reaches it (plan_mode fill_rate); both need --parts
  * with unit costs.
+ * --transfers writes the plan's transfers between sites (partnumber,from_site,to_site,qty,value; a header only
+ * when no stock moves): where a part's stock on hand is known at two or more sites, a site's excess above its
+ * order-up-to level goes to the short sites first, and their suggested orders are reduced by it.
  * --inventory writes the inventory plan (one row per part and site) through its own temp file; the runner
  * writes a plan for every run, so without --inventory its temp file is simply removed. --plan off skips the
  * plan altogether (no fit in the read phase, no plan rows): the forecast alone, as the benches time it.
  * Progress on stderr, summary on stdout. Exit 1 on bad input (with the planner-readable reason), 2 on bad
  * usage, 3 on an internal failure, 130 on Ctrl-C (threads stopped, temp output removed).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ErrorSummary, InventoryMetrics, PlanAllocationMetrics } from '../contract/dto.js';
 import { jobConfigSchema } from '../contract/schemas.js';
-import { METHOD_NAMES } from '../forecast/index.js';
-import { planInputsOf } from '../storage/job-files.js';
+import { METHOD_NAMES, TRANSFER_HEADER } from '../forecast/index.js';
+import { planInputsOf, planTransfersOf } from '../storage/job-files.js';
 import { JobRunner, type RunHooks } from '../jobs/job.runner.js';
 import { WorkerPool } from '../jobs/worker-pool.js';
 
@@ -37,7 +40,7 @@ const USAGE =
   '] [--zero-threshold X] [--rounding cumulative|half_up|half_even|ceil|floor] [--threads N] ' +
   '[--inventory FILE [--parts FILE] [--service-level 0.95] [--lead-time-days N] [--review-periods N] ' +
   '[--stock-budget MONEY | --target-fill-rate F] [--stock-budget-by-site JSON|FILE] [--min-service-level F] ' +
-  '[--plan-mode service_level|budget|fill_rate]] ' +
+  '[--plan-mode service_level|budget|fill_rate] [--transfers FILE]] ' +
   '[--plan on|off]';
 const FLAGS: Record<string, string> = {
   input: 'input',
@@ -61,6 +64,7 @@ const FLAGS: Record<string, string> = {
   'target-fill-rate': 'target_fill_rate',
   'min-service-level': 'min_service_level',
   'plan-mode': 'plan_mode',
+  transfers: 'transfers_file',
   plan: 'plan',
 };
 /** Same grace as the server's default STOP_GRACE_MS: a task gets this long to stop by itself. */
@@ -162,8 +166,19 @@ async function main(): Promise<number> {
   const a = parseArgs(process.argv.slice(2));
   if (!a.input) usage('--input is required');
   if (!a.output) usage('--output is required');
-  const { input, output, threads, inventory, parts, plan = 'on', stock_budget_by_site: bySite, ...raw } = a;
+  const {
+    input,
+    output,
+    threads,
+    inventory,
+    parts,
+    plan = 'on',
+    stock_budget_by_site: bySite,
+    transfers_file: transfers,
+    ...raw
+  } = a;
   if (parts && !inventory) usage('--parts needs --inventory FILE (where to write the plan)');
+  if (transfers && !parts) usage('--transfers needs --parts FILE with stock on hand (and --inventory FILE)');
   if (plan !== 'on' && plan !== 'off') usage('--plan must be on or off');
   if (plan === 'off' && inventory) usage('--plan off writes no plan: drop --inventory');
   // a budget or a fill-rate target names its mode (--plan-mode says it outright)
@@ -194,6 +209,7 @@ async function main(): Promise<number> {
       rmSync(tmpFile, { force: true });
       rmSync(planTmp, { force: true });
       rmSync(planInputsOf(planTmp), { force: true });
+      rmSync(planTransfersOf(planTmp), { force: true });
       process.exit(EXIT_INTERRUPTED);
     }
     interrupted = true;
@@ -239,10 +255,17 @@ async function main(): Promise<number> {
   }
   // the runner removed both temp files unless it completed; the re-plan inputs serve only the server
   rmSync(planInputsOf(outcome.planTmpFile), { force: true });
+  const movedTmp = planTransfersOf(outcome.planTmpFile);
   try {
+    if (transfers) {
+      // none written when no part is stocked at two sites: the file says so with its header alone
+      if (existsSync(movedTmp)) await rename(movedTmp, transfers);
+      else writeFileSync(transfers, `${TRANSFER_HEADER}\n`);
+    } else rmSync(movedTmp, { force: true });
     if (inventory) await rename(outcome.planTmpFile, inventory);
     else rmSync(outcome.planTmpFile, { force: true });
   } catch (e) {
+    rmSync(movedTmp, { force: true });
     rmSync(outcome.planTmpFile, { force: true });
     rmSync(outcome.tmpFile, { force: true });
     throw e;

@@ -265,7 +265,15 @@ export interface PreviewDto {
   /** English notes for API users and the CLI; each restates an issue or `date_order_ambiguous`, which pages word. */
   warnings: string[];
   /** The parts file sent with the preview: its rows, how many of the file's series it covers, its warnings. */
-  parts_file?: { filename: string; rows: number; covered: number; warnings: string[]; notices?: Notice[] } | null;
+  parts_file?: {
+    filename: string;
+    rows: number;
+    covered: number;
+    /** part numbers of the demand file merged into their new numbers (the parts file's replaced_by) */
+    merged?: number;
+    warnings: string[];
+    notices?: Notice[];
+  } | null;
   /**
    * Why the parts file sent with the preview cannot be used (its message names it); the demand file's
    * preview above stands on its own. A job with that parts file is refused.

@@ -43,6 +43,14 @@ export interface PlanRowDto {
   demand_chance: number | null;
   periods_since_demand: number | null;
   /**
+   * The ERP's min: demand over the lead time alone at the row's service level (order_up_to is the max); and
+   * suggested_order × unit_cost. Plans written before these existed read as blank: null.
+   */
+  reorder_point: number | null;
+  order_value: number | null;
+  /** the old part numbers merged into this one (the parts file's replaced_by), `;`-separated; '' for none */
+  replaces: string;
+  /**
    * A planner's overrides of the row (issue 24): what the system planned (blank where nothing was overridden),
    * the kinds applied (forecast_per_period, order_up_to, service_level, joined by '+'; '' for none) and their
    * reasons (joined by ' | ').
@@ -163,6 +171,7 @@ export const replanSchema = jobConfigObject
     stock_budget: true,
     target_fill_rate: true,
     min_service_level: true,
+    transfers: true,
   })
   .extend({
     /** a site → money map; null drops the job's per-site budgets (back to one budget for the job) */
@@ -170,6 +179,17 @@ export const replanSchema = jobConfigObject
   })
   .strict();
 export type ReplanInput = z.input<typeof replanSchema>;
+
+/**
+ * GET /api/jobs/:id/inventory/transfers?format=json: the plan's moves of stock between sites, largest needs
+ * by value first, and their totals (value: over the moves with a unit cost). Empty when transfers are off or
+ * no part's stock is known at two sites. format=csv|xlsx: the same columns as a file.
+ */
+export interface TransfersDto {
+  rows: { partnumber: string; from_site: string; to_site: string; qty: number; value: number | null }[];
+  total_qty: number;
+  total_value: number;
+}
 
 /** The answer of a re-plan: the settings the plan now uses, and how long it took. */
 export interface ReplanDto {

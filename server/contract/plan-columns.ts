@@ -30,6 +30,9 @@ export const PLAN_COLUMNS = [
   'expected_units_short',
   'demand_chance',
   'periods_since_demand',
+  'reorder_point',
+  'order_value',
+  'replaces',
   'system_ltd_mean',
   'system_order_up_to',
   'override_kind',
@@ -38,7 +41,14 @@ export const PLAN_COLUMNS = [
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
 
 /** Columns holding text from the upload (formula-guarded when written, read back as uploaded). */
-const PLAN_TEXT_COLUMNS = ['partnumber', 'site_code', 'demand_class', 'override_kind', 'override_reason'] as const;
+const PLAN_TEXT_COLUMNS = [
+  'partnumber',
+  'site_code',
+  'demand_class',
+  'replaces',
+  'override_kind',
+  'override_reason',
+] as const;
 /**
  * Columns left blank where an input (cost, stock) is missing or that a plan written by an older release
  * lacks (the expected fill, the chance of demand), and periods_since_demand of a part without any demand:
@@ -54,6 +64,8 @@ export const PLAN_OPTIONAL_COLUMNS = [
   'expected_units_short',
   'demand_chance',
   'periods_since_demand',
+  'reorder_point',
+  'order_value',
   'system_ltd_mean',
   'system_order_up_to',
 ] as const;

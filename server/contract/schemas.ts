@@ -172,6 +172,11 @@ export const jobConfigObject = z.strictObject({
   target_fill_rate: share('target_fill_rate').optional(),
   /** A floor for every part's service level when a budget or fill rate is allocated (parts' own levels too). */
   min_service_level: share('min_service_level').optional(),
+  /**
+   * Move stock between sites before buying, where a part's stock on hand is known at two or more sites
+   * (absent: on); false: every site buys for itself.
+   */
+  transfers: z.boolean({ error: 'transfers must be true or false' }).optional(),
 });
 
 /** The rule between the plan fields, or null: the field a mode needs and lacks. */

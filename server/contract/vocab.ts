@@ -41,6 +41,8 @@ export const PARTS_VALUE_COLUMNS = [
   'review_periods',
   'on_hand',
   'on_order',
+  'moq',
+  'order_multiple',
 ] as const;
 export type PartsValueColumn = (typeof PARTS_VALUE_COLUMNS)[number];
 

@@ -18,6 +18,9 @@ export type InputErrorCode =
   | 'NO_ACTUALS_AFTER_ORIGIN'
   /** an actuals file none of whose series the job forecast */
   | 'ACTUALS_NO_COMMON_SERIES'
+  /** the parts file's replaced_by links loop (A→B→A), or chain absurdly far */
+  | 'SUPERSESSION_CYCLE'
+  | 'SUPERSESSION_TOO_LONG'
   | 'INVALID_INPUT';
 
 /** A problem with the user's file or config: its message is shown to the planner as is. */

@@ -45,6 +45,14 @@ export { writeSeriesIndex } from './output/series-index-write.js';
 export { SeriesIndexReader } from './output/series-index-read.js';
 export { planInputsHeader } from './output/plan-inputs.js';
 export { replanFromInputs, type ReplanRequest, type ReplanResult } from './output/replan.js';
+export type { PlanSettings } from './inventory/settings.js';
+export {
+  readTransfers,
+  TRANSFER_COLUMNS,
+  TRANSFER_HEADER,
+  transfersXlsx,
+  type TransferRecord,
+} from './output/transfers-write.js';
 export { allocationMetrics, planSpecOf, totalsOf, withPlan, withPlanNotices } from './output/plan-metrics.js';
 export type { PlanSpec } from './inventory/allocate.js';
 export type { SeriesIndexEntry } from './output/series-index.js';

@@ -15,7 +15,8 @@ import { chooseAll } from './choose/choose.js';
 import { backtestWindows, fitJobHurdle, sampleOrigins } from './choose/backtest-windows.js';
 import { fitInventory } from './inventory/job-fit.js';
 import { defaultSettings, matchParts, periodsNeeded, type PlanSettings } from './inventory/settings.js';
-import { readPartsFile } from './parse/parts.js';
+import { readPartsFile, type PartsFile } from './parse/parts.js';
+import { supersedeDemand, supersessionOf, type Supersession } from './parse/supersession.js';
 import { describeSeason, groupSeason } from './series/season.js';
 import { matchOverrides, type PlanOverrides } from './inventory/overrides.js';
 import { addNotice } from '../contract/vocab.js';
@@ -56,19 +57,35 @@ export async function previewDemand(
   opts: { date_format: JobConfig['date_format']; parts?: PartsSource | null },
 ): Promise<PreviewDto> {
   const raw = await readDemand(filePath, originalName, opts.date_format);
+  let file: PartsFile | null = null;
+  let sup: Supersession | null = null;
+  let parts_file_error: PreviewDto['parts_file_error'] = null;
+  if (opts.parts) {
+    // a bad parts file is its own result: the demand file's preview stands; but replacements that loop
+    // are refused outright (400), as at upload, since no forecast could be made with them
+    try {
+      file = await readPartsFile(opts.parts.filePath, opts.parts.originalName);
+      sup = supersessionOf(file.rows);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      const named = partsFileError(opts.parts.originalName, err);
+      if (err.code === 'SUPERSESSION_CYCLE' || err.code === 'SUPERSESSION_TOO_LONG') throw named;
+      parts_file_error = { filename: opts.parts.originalName, code: named.code, message: named.message };
+    }
+  }
+  // old numbers' demand is the final number's (parse/supersession.ts)
+  const merged = sup ? supersedeDemand(raw, sup) : 0;
   const { cal } = calendarOf(raw, null);
   const g = raw.part.length ? groupSeries(raw, cal, null) : null;
   let parts_file: PreviewDto['parts_file'] = null;
-  let parts_file_error: PreviewDto['parts_file_error'] = null;
-  if (opts.parts) {
-    // a bad parts file is its own result: the demand file's preview stands
+  if (opts.parts && file) {
     try {
-      const file = await readPartsFile(opts.parts.filePath, opts.parts.originalName);
-      const m = matchParts(file, g?.sites ?? [], {}, cal.freq);
+      const m = matchParts(file, g?.sites ?? [], {}, cal.freq, sup);
       parts_file = {
         filename: opts.parts.originalName,
         rows: file.rows.length,
         covered: m.covered,
+        merged,
         warnings: m.warnings,
         notices: m.notices,
       };
@@ -117,11 +134,25 @@ export async function loadDemand(
    */
   opts: { plan?: boolean; overrides?: PlanOverrides | null } = {},
 ): Promise<Prepared> {
-  const { rows, sites, cal, warnings, notices, fileStart, trainEnd, fcStart, g } = await readGrouped(
+  // the parts file before any backtest, so that a bad one fails the job at once; its replacements before
+  // the demand is grouped, so that an old number's history is its final number's
+  const named = (err: unknown) => (err instanceof InputError && parts ? partsFileError(parts.originalName, err) : err);
+  let file: PartsFile | null = null;
+  let sup: Supersession | null = null;
+  if (parts) {
+    try {
+      file = await readPartsFile(parts.filePath, parts.originalName);
+      sup = supersessionOf(file.rows);
+    } catch (err) {
+      throw named(err);
+    }
+  }
+  const { rows, sites, cal, warnings, notices, fileStart, trainEnd, fcStart, g, merged } = await readGrouped(
     filePath,
     originalName,
     config,
     onProgress,
+    sup,
   );
   const ctx: EngineContext = {
     freq: cal.freq,
@@ -136,18 +167,20 @@ export async function loadDemand(
     lifePeriods: LIFE_PERIODS[cal.freq],
   };
   const notes: string[] = [];
-  // the parts file before any backtest, so that a bad one fails the job at once
   let settings: PlanSettings = defaultSettings(config, cal.freq);
-  if (parts) {
-    const matched = await readPartsFile(parts.filePath, parts.originalName)
-      .then((file) => matchParts(file, g.sites, config, cal.freq))
-      .catch((err: unknown) => {
-        throw err instanceof InputError ? partsFileError(parts.originalName, err) : err;
-      });
+  if (parts && file) {
+    let matched;
+    try {
+      matched = matchParts(file, g.sites, config, cal.freq, sup);
+    } catch (err) {
+      throw named(err);
+    }
     settings = matched.settings;
     warnings.push(...matched.warnings);
     notices.push(...matched.notices);
     notes.push(`Parts file ${parts.originalName}: ${matched.covered} series have their own lead time or stock data.`);
+    if (merged)
+      notes.push(`Parts file ${parts.originalName}: ${merged} replaced part numbers merged into their new numbers.`);
   }
   if (opts.overrides && Object.keys(opts.overrides.by).length > 0) {
     const m = matchOverrides(opts.overrides, g.sites);

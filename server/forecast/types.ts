@@ -135,7 +135,14 @@ export type HistoryContext = Pick<EngineContext, 'freq' | 'anchor' | 'fileStart'
 
 /** Where the histories come from: the job's upload read again, or the series the run already holds. */
 export type HistorySource =
-  | { from: 'upload'; uploadFile: string; originalName: string; config: JobConfig }
+  | {
+      from: 'upload';
+      uploadFile: string;
+      originalName: string;
+      config: JobConfig;
+      /** the job's parts file: its replacements merge the histories as the run did */
+      parts?: PartsSource | null;
+    }
   | { from: 'prepared'; sites: SiteSeries[]; context: HistoryContext };
 
 export interface SeriesIndexRequest {

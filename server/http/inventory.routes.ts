@@ -9,6 +9,7 @@ import {
   type InventoryFrontierDto,
   type InventoryRowsDto,
   type InventorySummaryDto,
+  type TransfersDto,
 } from '../contract/inventory.js';
 import { describeZodError, INVENTORY_DEFAULTS } from '../contract/schemas.js';
 import { requireRole } from './auth-middleware.js';
@@ -17,6 +18,7 @@ import type { JobInventory } from '../jobs/results/job-inventory.js';
 import { queryRows, summarize } from '../jobs/results/plan-query.js';
 import type { JobDownloads } from '../jobs/results/job-downloads.js';
 import { workbookJobOf, type PlanWorkbooks } from '../jobs/results/plan-workbooks.js';
+import { readTransfers, TRANSFER_HEADER, transfersXlsx } from '../forecast/index.js';
 
 export interface InventoryRoutesDeps {
   downloads: JobDownloads;
@@ -65,6 +67,36 @@ export function inventoryRoutes({ downloads, workbooks, plans, frontier, jobId }
         else resolve();
       }),
     );
+  });
+
+  /** The plan's transfers between sites: partnumber,from_site,to_site,qty,value (a header only when none). */
+  r.get('/jobs/:id/inventory/transfers', viewer, async (req: Request, res: Response) => {
+    const format = req.query.format ?? 'csv';
+    if (format !== 'csv' && format !== 'xlsx' && format !== 'json')
+      throw new AppError(400, 'VALIDATION_ERROR', 'format must be csv, xlsx or json.');
+    const { file, name } = await downloads.transfers(jobId(req));
+    res.set('Cache-Control', 'private, no-store');
+    if (format === 'json') {
+      const rows = file ? await readTransfers(file) : [];
+      const body: TransfersDto = {
+        rows,
+        total_qty: rows.reduce((t, r) => t + r.qty, 0),
+        total_value: Math.round(rows.reduce((t, r) => t + (r.value ?? 0), 0) * 100) / 100,
+      };
+      res.json(body);
+      return;
+    }
+    if (format === 'csv') {
+      res.type('text/csv');
+      res.attachment(`${name}.csv`);
+      if (file) res.sendFile(file);
+      else res.send(`${TRANSFER_HEADER}\n`);
+      return;
+    }
+    const body = await transfersXlsx(file ? await readTransfers(file) : []);
+    res.type(XLSX_TYPE);
+    res.attachment(`${name}.xlsx`);
+    res.send(body);
   });
 
   r.get('/jobs/:id/inventory/rows', viewer, async (req, res) => {

@@ -47,9 +47,12 @@ export function miscRoutes({ commands, pool, interactive, paths, version, receiv
   r.post('/preview', requireRole('planner'), async (req, res) => {
     const upload = await receive(req, res);
     try {
-      // A bad parts file is its own answer, next to the demand file's preview (which does not need it).
+      // A bad parts file is its own answer, next to the demand file's preview (which does not need it),
+      // except for replaced_by links that loop: a 400, as at upload.
       let partsError: PreviewDto['parts_file_error'] = null;
       await checkUploadedFile(upload, (err) => {
+        // replacements that loop (or chain absurdly) are refused, as at upload: no plan could use them
+        if (err.code === 'SUPERSESSION_CYCLE' || err.code === 'SUPERSESSION_TOO_LONG') throw err;
         partsError = { filename: upload.parts?.originalName ?? '', code: err.code, message: err.message };
       });
       const date_format = parseDateFormatField(upload.fields.date_format);

@@ -10,7 +10,7 @@ import { planOverridesOf, type HistorySource, type PlanOverrides } from '../fore
 import { readOverridesSnapshot, type OverrideSource, type OverridesSnapshot } from './override-source.js';
 import type { Job } from './job.js';
 import type { Logger } from '../logger.js';
-import { jobFiles, jobTemps, outputNames, planInputsOf } from '../storage/job-files.js';
+import { jobFiles, jobTemps, outputNames, planInputsOf, planTransfersOf } from '../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../storage/paths.js';
 import type { JobRepo } from './job.repo.js';
 import { describeFailure, type JobRunner, type RunOutcome } from './job.runner.js';
@@ -144,7 +144,9 @@ export class JobExecution {
       // Whatever broke (disk, storage, a bug), the job must not stay PROCESSING.
       this.logger.error({ err, id }, 'job failed outside the engine');
       this.live.end(id);
-      await Promise.all([tmpFile, planTmpFile, planInputsOf(planTmpFile)].map(removeQuietly));
+      await Promise.all(
+        [tmpFile, planTmpFile, planInputsOf(planTmpFile), planTransfersOf(planTmpFile)].map(removeQuietly),
+      );
       await this.fail(id, `The job could not finish: ${describeFailure(err)}.`);
     }
   }
@@ -152,8 +154,16 @@ export class JobExecution {
   private async complete(row: Job, outcome: Extract<RunOutcome, { kind: 'completed' }>): Promise<void> {
     const { id } = row;
     const names = outputNames(id);
-    const { output: outputPath, plan: planPath, planInputs: inputsPath } = jobFiles(this.paths, { ...row, ...names });
+    const files = jobFiles(this.paths, { ...row, ...names });
+    const { output: outputPath, plan: planPath, planInputs: inputsPath } = files;
     const inputsTmp = planInputsOf(outcome.planTmpFile);
+    const transfersTmp = planTransfersOf(outcome.planTmpFile);
+    // the transfers between sites (absent when no stock moved, or transfers are off)
+    await fs.rename(transfersTmp, files.planTransfers).catch(async (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      await Promise.all([transfersTmp, inputsTmp, outcome.planTmpFile, outcome.tmpFile].map(removeQuietly));
+      throw err;
+    });
     // the plan's re-plan inputs (absent without an inventory fit: such a plan cannot be re-planned)
     await fs.rename(inputsTmp, inputsPath).catch(async (err: unknown) => {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;

@@ -22,12 +22,13 @@ import {
   type PartitionResult,
   type PartsSource,
   type PlanOverrides,
+  type PlanSettings,
   type Prepared,
 } from '../forecast/index.js';
 import type { WorkerMessage, WorkerResult } from '../workers/protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 import { storageProblem } from '../storage/errors.js';
-import { planAllocatedOf, planInputsOf } from '../storage/job-files.js';
+import { planAllocatedOf, planInputsOf, planTransfersOf } from '../storage/job-files.js';
 
 export type StopReason = 'stop' | 'force-delete' | 'shutdown' | 'timeout';
 
@@ -136,11 +137,14 @@ export class JobRunner {
     let inputs: OrderedOutput | null = null;
     const inputsTmp = planInputsOf(req.planTmpFile);
     const allocatedTmp = planAllocatedOf(req.planTmpFile);
+    const transfersTmp = planTransfersOf(req.planTmpFile);
     const drop = async () => {
       await output?.abandon();
       await plan?.abandon();
       await inputs?.abandon();
-      await Promise.all([req.tmpFile, req.planTmpFile, inputsTmp, allocatedTmp].map((f) => fs.rm(f, { force: true })));
+      await Promise.all(
+        [req.tmpFile, req.planTmpFile, inputsTmp, allocatedTmp, transfersTmp].map((f) => fs.rm(f, { force: true })),
+      );
     };
     try {
       hooks.log('info', `Reading ${req.originalName}`);
@@ -200,6 +204,7 @@ export class JobRunner {
         (Date.now() - started) / 1000,
       );
       if (inv && metrics.inventory) {
+        const transfers = req.config.transfers !== false && stockAtTwoSites(inv.settings) ? transfersTmp : null;
         const allocated = await this.allocate(
           state,
           req,
@@ -208,6 +213,7 @@ export class JobRunner {
           allocatedTmp,
           hooks,
           prepared.context.overrides,
+          transfers,
         );
         if (allocated.kind === 'input-error') {
           await drop();
@@ -333,22 +339,36 @@ export class JobRunner {
     outFile: string,
     hooks: RunHooks,
     overrides: PlanOverrides | undefined,
+    /** where the transfers between sites go (the plan is made again with them); null: none */
+    transfersFile: string | null,
   ): Promise<{ kind: 'ok'; inventory: InventoryMetrics } | Extract<WorkerResult, { kind: 'input-error' }>> {
     const spec = planSpecOf(req.config);
-    // a service-level plan's rows stand as written; its frontier is made when first asked for (job-frontier.ts)
-    if (spec.mode === 'service_level') return { kind: 'ok', inventory };
+    // a service-level plan's rows stand as written, unless stock moves between sites; its frontier is made
+    // when first asked for (job-frontier.ts)
+    if (spec.mode === 'service_level' && !transfersFile) return { kind: 'ok', inventory };
     const c = req.config;
     const defaults = {
       service_level: c.service_level ?? INVENTORY_DEFAULTS.service_level,
       lead_time_days: c.lead_time_days ?? INVENTORY_DEFAULTS.lead_time_days,
       review_periods: c.review_periods ?? INVENTORY_DEFAULTS.review_periods,
     };
-    const request = { inputsFile, planFile: outFile, defaults, spec, ...(overrides ? { overrides } : {}) };
+    const request = {
+      inputsFile,
+      planFile: outFile,
+      defaults,
+      spec,
+      transfers: !!transfersFile,
+      transfersFile,
+      ...(overrides ? { overrides } : {}),
+    };
     const r = await this.task(state, { kind: 'replan', request }, () => hooks.heartbeat());
     if (r.kind === 'input-error') return r;
     if (r.kind !== 'replan') throw new Error(`unexpected worker answer ${r.kind}`);
     await fs.rename(outFile, req.planTmpFile);
     const a = r.result.allocation;
+    const moved = r.result.transfers;
+    if (moved?.transfers)
+      hooks.log('info', `Plan: ${moved.transfers} transfers between sites (${moved.units} units) before buying`);
     if (a.costless > 0)
       hooks.log('info', `Plan: ${a.costless} series without a unit cost are planned at their service level`);
     return { kind: 'ok', inventory: { ...inventory, ...withPlan(inventory, r.result, spec) } };
@@ -424,4 +444,21 @@ export function describeFailure(err: unknown): string {
   if (storage === 'unwritable') return 'the server cannot write to its storage folder';
   if (e?.name === 'AbortError') return 'the task was aborted';
   return 'internal error in the forecast engine (the details are in the server log)';
+}
+
+/**
+ * Whether some part's stock on hand is known at two or more sites (so that transfers may move it): two site
+ * rows with on hand, or a row for every site with it (settings.ts: the part's row holds at each of its sites).
+ */
+function stockAtTwoSites(settings: PlanSettings): boolean {
+  const sites = new Map<string, number>();
+  for (const [key, p] of Object.entries(settings.parts)) {
+    if (p.onHand === undefined) continue;
+    const [part, site] = key.split('\u0001');
+    if (site === '') return true;
+    const n = (sites.get(part) ?? 0) + 1;
+    if (n >= 2) return true;
+    sites.set(part, n);
+  }
+  return false;
 }

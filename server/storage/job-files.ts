@@ -46,6 +46,7 @@ const ARTIFACTS = {
   overrides: { area: 'uploads', of: 'upload', name: (b) => overridesOf(b), optional: true },
   plan: { area: 'outputs', of: 'plan', name: (b) => b },
   planInputs: { area: 'outputs', of: 'plan', name: (b) => planInputsOf(b), optional: true },
+  planTransfers: { area: 'outputs', of: 'plan', name: (b) => planTransfersOf(b), optional: true },
   planWorkbook: { area: 'outputs', of: 'plan', name: (b) => `${b.replace(/\.csv$/, '')}.xlsx`, cache: true },
   planFrontier: { area: 'outputs', of: 'plan', name: (b) => `${b}.frontier.json`, cache: true },
   output: { area: 'outputs', of: 'output', name: (b) => b },
@@ -87,6 +88,14 @@ function overridesOf(uploadName: string): string {
 /** The re-plan inputs of a plan file (final or temp: the run writes them next to its plan). */
 export function planInputsOf(planFile: string): string {
   return `${planFile}.inputs`;
+}
+
+/**
+ * The transfers between sites of a plan (final or temp, next to it): none when the plan moves no stock
+ * (transfers off, or no part with stock known at two sites).
+ */
+export function planTransfersOf(planFile: string): string {
+  return `${planFile}.transfers.csv`;
 }
 
 /** Where a run writes its plan again once a budget is allocated over all series (renamed over the plan). */

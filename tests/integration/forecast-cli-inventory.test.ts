@@ -16,8 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PLAN_HEADER =
   'partnumber,site_code,demand_class,lead_time_periods,review_periods,service_level,ltd_mean,ltd_q50,ltd_q80,' +
   'ltd_q90,ltd_q95,ltd_q99,order_up_to,safety_stock,unit_cost,stock_value,on_hand,on_order,suggested_order,' +
-  'expected_fill_rate,expected_units_short,demand_chance,periods_since_demand,system_ltd_mean,system_order_up_to,' +
-  'override_kind,override_reason';
+  'expected_fill_rate,expected_units_short,demand_chance,periods_since_demand,reorder_point,order_value,replaces,' +
+  'system_ltd_mean,system_order_up_to,override_kind,override_reason';
 
 async function forecast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -146,5 +146,34 @@ describe('npm run forecast -- --inventory', () => {
     const both = await forecast(...base, '--output', off, '--plan', 'off', '--inventory', path.join(dir, 'p.csv'));
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--plan off writes no plan/);
+  }, 120_000);
+
+  it('--transfers FILE: the excess of one site moves to the short one, its order reduced', async () => {
+    const parts = path.join(dir, 'stock.csv');
+    writeFileSync(
+      parts,
+      'partnumber,site_code,unit_cost,on_hand\n19247356901,IEL-ST-BPN,2,500\n19247356901,IEL-ST-KDI,2,0\n',
+    );
+    const [out, plan, moved] = ['tf.csv', 'tp.csv', 'tt.csv'].map((f) => path.join(dir, f));
+    const r = await forecast(
+      ...['--input', SAMPLE, '--output', out, '--horizon', '7', '--threads', '2'],
+      ...['--inventory', plan, '--parts', parts, '--transfers', moved],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(moved, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('partnumber,from_site,to_site,qty,value');
+    expect(lines).toHaveLength(2);
+    const [part, from, to, qty, value] = lines[1].split(',');
+    expect([part, from, to]).toEqual(['19247356901', 'IEL-ST-BPN', 'IEL-ST-KDI']);
+    expect(Number(value)).toBe(2 * Number(qty));
+    const col = (c: string) => PLAN_HEADER.split(',').indexOf(c);
+    const kdi = readFileSync(plan, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('19247356901,IEL-ST-KDI,'))!
+      .split(',');
+    expect(Number(kdi[col('suggested_order')])).toBe(Number(kdi[col('order_up_to')]) - Number(qty));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.includes('.transfers.'))).toEqual([]);
+    const bad = await forecast('--input', SAMPLE, '--output', out, '--transfers', moved);
+    expect(bad.code).toBe(2);
   }, 120_000);
 });

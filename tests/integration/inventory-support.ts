@@ -6,8 +6,8 @@ import type { JobConfigInput } from '../../server/contract/schemas.js';
 export const PLAN_HEADER =
   'partnumber,site_code,demand_class,lead_time_periods,review_periods,service_level,ltd_mean,ltd_q50,ltd_q80,' +
   'ltd_q90,ltd_q95,ltd_q99,order_up_to,safety_stock,unit_cost,stock_value,on_hand,on_order,suggested_order,' +
-  'expected_fill_rate,expected_units_short,demand_chance,periods_since_demand,system_ltd_mean,system_order_up_to,' +
-  'override_kind,override_reason';
+  'expected_fill_rate,expected_units_short,demand_chance,periods_since_demand,' +
+  'reorder_point,order_value,replaces,system_ltd_mean,system_order_up_to,override_kind,override_reason';
 
 export const EVIL = '=HYPERLINK("http://x")';
 const PARTS = ['P1', 'P2', 'P3', 'P4', 'P5', EVIL];

@@ -1,9 +1,9 @@
 /** One series' plan: its lead-time demand (ltd.ts) turned into the order-up-to level, stock value and order. */
 import { shortOf, tailInto } from './allocate.js';
 import { calibrationFor } from './calibrate.js';
-import { logPmf, type LtdDist } from './dist.js';
+import { logPmf, quantilesSorted, type LtdDist } from './dist.js';
 import type { PooledParams } from './fit.js';
-import { planLtd } from './ltd.js';
+import { planLtd, readLevel } from './ltd.js';
 import type { Calibration } from './params.js';
 import { protectionPeriods } from './periods.js';
 import type { SeriesSettings } from './settings.js';
@@ -25,8 +25,23 @@ export interface PlanRow {
   stockValue: number | null;
   onHand: number | null;
   onOrder: number | null;
-  /** max(0, order_up_to − on_hand − on_order); null without on_hand (a missing on_order counts as none) */
+  /**
+   * orderFor(order_up_to − on_hand − on_order): 0 without a need, else the need raised to the MOQ and rounded
+   * up to the order multiple; null without on_hand (a missing on_order counts as none)
+   */
   suggestedOrder: number | null;
+  /** the order rules (not columns): the least a purchase may be and its pack; null: none */
+  moq: number | null;
+  orderMultiple: number | null;
+  /**
+   * the ERP's min: the quantile of demand over the lead time alone (P = L) at the row's service level, never
+   * above order_up_to (the ERP's max)
+   */
+  reorderPoint: number;
+  /** suggested_order × unit_cost; null without either */
+  orderValue: number | null;
+  /** the old numbers merged into this one (supersession), `;`-separated; '' for none */
+  replaces: string;
   /**
    * The expected units short at order_up_to (allocate.ts SHORT_SCALE × E[(D - order_up_to)+] under the honest
    * tail, at most E[D]), and 1 - it / E[D] (1 without demand)
@@ -61,9 +76,44 @@ export interface PlannedSeries {
   row: PlanRow;
   dist: LtdDist;
   cal: Calibration | null;
+  /** the distribution of demand over the lead time alone, for the reorder point at another level */
+  lead: LtdDist;
+}
+
+/**
+ * What to buy for a need (order-up-to − on hand − on order): nothing when it is ≤ 0, else the need raised to
+ * the MOQ and rounded up to the order multiple (null or 0: no rule).
+ */
+export function orderFor(need: number, moq: number | null, multiple: number | null): number {
+  if (!(need > 0)) return 0;
+  const q = Math.max(need, moq ?? 0);
+  return multiple && multiple > 0 ? Math.ceil(q / multiple) * multiple : q;
+}
+
+/** The row's suggested order and its value from its level, stock and order rules (null without on hand). */
+export function setOrder(r: PlanRow, received = 0): void {
+  r.suggestedOrder =
+    r.onHand === null ? null : orderFor(r.orderUpTo - r.onHand - (r.onOrder ?? 0) - received, r.moq, r.orderMultiple);
+  r.orderValue = r.suggestedOrder === null || r.unitCost === null ? null : r.suggestedOrder * r.unitCost;
+}
+
+const ONE = new Float64Array(1);
+const AT = new Float64Array(1);
+
+/** The reorder point at service level tau from the lead-time distribution, never above order_up_to. */
+export function setReorderPoint(r: PlanRow, lead: LtdDist, cal: Calibration | null, tau: number): void {
+  if (lead.nbMean <= 0 || lead.zero >= 1) {
+    r.reorderPoint = 0;
+    return;
+  }
+  AT[0] = readLevel(cal, tau);
+  quantilesSorted(lead, AT, ONE);
+  r.reorderPoint = Math.min(ONE[0], r.orderUpTo);
 }
 
 const TAIL = { a: new Float64Array(256) };
+/** Between the old numbers of the replaces column (a CSV comma would need quotes in every such cell). */
+export const REPLACES_SEP = ';';
 
 /** The row of the service-level plan, its expected units short and fill rate included. */
 export function planRow(
@@ -92,7 +142,9 @@ export function setOrderUpTo(r: PlanRow, S: number, tau: number): void {
   r.target = tau;
   r.safetyStock = S - r.mean;
   r.stockValue = r.unitCost === null ? null : S * r.unitCost;
-  r.suggestedOrder = r.onHand === null ? null : Math.max(0, S - r.onHand - (r.onOrder ?? 0));
+  // the ERP's min never above its max (a fixed or lowered level takes the reorder point down with it)
+  r.reorderPoint = Math.min(r.reorderPoint, S);
+  setOrder(r);
 }
 
 /** The service-level plan's row (expectations still 0), its distribution and level map. */
@@ -106,8 +158,10 @@ export function planSeries(
   opts: { exactMean?: boolean } = {},
 ): PlannedSeries {
   const P = protectionPeriods(s.L, s.R);
-  const p = planLtd({ history, forecast, P, target: s.target, exactMean: opts.exactMean }, pooled);
-  const suggested = s.onHand === null ? null : Math.max(0, p.orderUpTo - s.onHand - (s.onOrder ?? 0));
+  const exactMean = opts.exactMean;
+  const p = planLtd({ history, forecast, P, target: s.target, exactMean }, pooled);
+  // the lead time alone: the same machinery at P = L (the plan's own when there is no review period)
+  const lead = P === s.L ? p : planLtd({ history, forecast, P: s.L, target: s.target, exactMean }, pooled);
   const row: PlanRow = {
     ...key,
     L: s.L,
@@ -121,14 +175,20 @@ export function planSeries(
     stockValue: s.unitCost === null ? null : p.orderUpTo * s.unitCost,
     onHand: s.onHand,
     onOrder: s.onOrder,
-    suggestedOrder: suggested,
+    suggestedOrder: null,
+    moq: s.moq ?? null,
+    orderMultiple: s.orderMultiple ?? null,
+    reorderPoint: Math.min(lead.orderUpTo, p.orderUpTo),
+    orderValue: null,
+    replaces: s.replaces?.join(REPLACES_SEP) ?? '',
     expectedShort: 0,
     expectedFill: 1,
     expectedDemand: 0,
     chance: p.mean > 0 ? -Math.expm1(logPmf(0, p.dist)) : 0,
     since: sinceLastDemand(history),
   };
-  return { row, dist: p.dist, cal: p.mean > 0 ? calibrationFor(pooled, p.group) : null };
+  setOrder(row);
+  return { row, dist: p.dist, cal: p.mean > 0 ? calibrationFor(pooled, p.group) : null, lead: lead.dist };
 }
 
 /** Periods since the last non-zero period of a history (0: the last one); null when it has none. */

@@ -10,6 +10,7 @@ export type InventoryConfig = Pick<JobConfig, 'lead_time_days' | 'review_periods
 import { addNotice, type Notice } from '../../contract/vocab.js';
 import { InputError } from '../errors.js';
 import type { PartRow, PartsFile } from '../parse/parts.js';
+import type { Supersession } from '../parse/supersession.js';
 import type { SiteSeries } from '../series/group.js';
 import { daysToPeriods, type Freq } from './periods.js';
 
@@ -23,6 +24,10 @@ export interface PartSettings {
   unitCost?: number;
   onHand?: number;
   onOrder?: number;
+  moq?: number;
+  orderMultiple?: number;
+  /** the old numbers merged into this one at this site (supersession; on a part-and-site entry only) */
+  replaces?: string[];
 }
 
 /** What a series is planned with. */
@@ -37,6 +42,11 @@ export interface SeriesSettings {
   unitCost: number | null;
   onHand: number | null;
   onOrder: number | null;
+  /** the order rules (plan-row.ts orderFor): the least a purchase may be and its pack; null: none */
+  moq?: number | null;
+  orderMultiple?: number | null;
+  /** the old numbers whose demand and stock this series holds (supersession); null: none */
+  replaces?: string[] | null;
 }
 
 export interface PlanSettings {
@@ -77,6 +87,8 @@ function toSettings(r: PartRow, freq: Freq): PartSettings {
     unitCost: r.unitCost,
     onHand: r.onHand,
     onOrder: r.onOrder,
+    moq: r.moq,
+    orderMultiple: r.orderMultiple,
   };
 }
 
@@ -90,6 +102,8 @@ export function matchParts(
   series: readonly SiteSeries[],
   config: InventoryConfig,
   freq: Freq,
+  /** the file's replacements: an old number's row is not unknown, its stock counts toward its final number */
+  sup: Supersession | null = null,
 ): MatchedParts {
   const settings = defaultSettings(config, freq);
   const sitesOf = new Map<string, Set<string>>();
@@ -103,6 +117,12 @@ export function matchParts(
   let unknownN = 0;
   for (const r of file.rows) {
     const sites = sitesOf.get(r.partnumber);
+    if (sup?.replaced.has(r.partnumber) && (r.site === null || sup.finalOf(r.partnumber, r.site) !== r.partnumber)) {
+      // an old number: its stock goes to its final number below (and its own series, where it has one)
+      if (sites && (r.site === null || sites.has(r.site)))
+        settings.parts[`${r.partnumber}${SEP}${r.site ?? ''}`] = toSettings(r, freq);
+      continue;
+    }
     if (!sites || (r.site !== null && !sites.has(r.site))) {
       unknownN++;
       if (unknown.length < 5) unknown.push(r.site ? `${r.partnumber} @ ${r.site}` : r.partnumber);
@@ -117,6 +137,7 @@ export function matchParts(
         `forecast (e.g. ${unknown.map((u) => `"${u}"`).join(', ')}). Check the part numbers and site codes.`,
     );
   }
+  if (sup) mergeStock(settings, file.rows, series, sup, freq);
   let covered = 0;
   for (const s of series)
     for (const p of s.parts) if (settings.parts[`${p}${SEP}${s.site}`] || settings.parts[`${p}${SEP}`]) covered++;
@@ -138,6 +159,54 @@ export function matchParts(
   return { settings, covered, ...notes };
 }
 
+/**
+ * Each final number's position at a site takes the stock on hand and on order of the old numbers it
+ * replaces there (each field from their row for that site, else their blank-site row); its entry lists them.
+ */
+function mergeStock(
+  settings: PlanSettings,
+  rows: readonly PartRow[],
+  series: readonly SiteSeries[],
+  sup: Supersession,
+  freq: Freq,
+): void {
+  const rowOf = new Map<string, PartRow>();
+  for (const r of rows) rowOf.set(`${r.partnumber}${SEP}${r.site ?? ''}`, r);
+  for (const s of series) {
+    const has = new Set(s.parts);
+    const olds = new Map<string, string[]>();
+    for (const old of sup.replaced) {
+      const final = sup.finalOf(old, s.site);
+      if (final === old || !has.has(final)) continue;
+      let list = olds.get(final);
+      if (!list) olds.set(final, (list = []));
+      list.push(old);
+    }
+    for (const [final, list] of olds) {
+      list.sort();
+      const own = rowOf.get(`${final}${SEP}${s.site}`);
+      const all = rowOf.get(`${final}${SEP}`);
+      let onHand = own?.onHand ?? all?.onHand;
+      let onOrder = own?.onOrder ?? all?.onOrder;
+      for (const old of list) {
+        // field by field, as settingsFor: the site's row, else the part's row for every site
+        const a = rowOf.get(`${old}${SEP}${s.site}`);
+        const b = rowOf.get(`${old}${SEP}`);
+        const hand = a?.onHand ?? b?.onHand;
+        const order = a?.onOrder ?? b?.onOrder;
+        if (hand !== undefined) onHand = (onHand ?? 0) + hand;
+        if (order !== undefined) onOrder = (onOrder ?? 0) + order;
+      }
+      const key = `${final}${SEP}${s.site}`;
+      const entry: PartSettings = own ? toSettings(own, freq) : {};
+      if (onHand !== undefined) entry.onHand = onHand;
+      if (onOrder !== undefined) entry.onOrder = onOrder;
+      entry.replaces = list;
+      settings.parts[key] = entry;
+    }
+  }
+}
+
 /** The settings of one series: each field from its site's row, else the part's row, else the default. */
 export function settingsFor(s: PlanSettings, part: string, site: string): SeriesSettings {
   const a = s.parts[`${part}${SEP}${site}`];
@@ -152,6 +221,9 @@ export function settingsFor(s: PlanSettings, part: string, site: string): Series
     unitCost: a?.unitCost ?? b?.unitCost ?? null,
     onHand: a?.onHand ?? b?.onHand ?? null,
     onOrder: a?.onOrder ?? b?.onOrder ?? null,
+    moq: a?.moq ?? b?.moq ?? null,
+    orderMultiple: a?.orderMultiple ?? b?.orderMultiple ?? null,
+    replaces: a?.replaces ?? null,
   };
 }
 

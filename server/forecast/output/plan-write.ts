@@ -19,7 +19,8 @@ export function planLine(r: PlanRow): string {
     `${csvField(r.partnumber)},${csvField(r.site)},${csvField(r.demandClass)},${r.L},${r.R},${level(r.target)},` +
     `${mean},${q[0]},${q[1]},${q[2]},${q[3]},${q[4]},${r.orderUpTo},${num(r.orderUpTo - mean)},` +
     `${opt(r.unitCost)},${opt(r.stockValue)},${opt(r.onHand)},${opt(r.onOrder)},${opt(r.suggestedOrder)},` +
-    `${num(r.expectedFill)},${num(r.expectedShort)},${num(r.chance)},${opt(r.since)},${overridden(r)}\n`
+    `${num(r.expectedFill)},${num(r.expectedShort)},${num(r.chance)},${opt(r.since)},` +
+    `${r.reorderPoint},${opt(r.orderValue)},${csvField(r.replaces)},${overridden(r)}\n`
   );
 }
 

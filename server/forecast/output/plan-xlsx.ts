@@ -56,6 +56,9 @@ const PLAN_HEADERS: Readonly<Record<PlanColumn, string>> = {
   expected_units_short: 'Expected units short',
   demand_chance: 'Chance of any demand over lead time + review',
   periods_since_demand: 'Periods since the last demand',
+  reorder_point: 'Reorder point (min)',
+  order_value: 'Order value',
+  replaces: 'Replaces (old part numbers)',
   system_ltd_mean: 'System: demand over lead time + review, mean',
   system_order_up_to: 'System: order-up-to level',
   override_kind: 'Override',
@@ -69,6 +72,7 @@ const FORMATS: Partial<Record<PlanColumn, string>> = {
   demand_chance: '0.0%',
   unit_cost: MONEY,
   stock_value: MONEY,
+  order_value: MONEY,
 };
 const FREQUENCY_WORDS: Record<Frequency, string> = { D: 'daily', W: 'weekly', M: 'monthly' };
 

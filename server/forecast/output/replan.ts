@@ -7,7 +7,7 @@
  * worker thread; the caller renames the written file over the plan.
  */
 import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { PooledParams } from '../inventory/fit.js';
@@ -19,11 +19,15 @@ import {
   planSeries,
   setExpected,
   setOrderUpTo,
+  setReorderPoint,
+  type PlannedSeries,
   type PlanRow,
   type PlanTotals,
 } from '../inventory/plan-row.js';
 import { settingsFor, type PlanSettings } from '../inventory/settings.js';
 import { overridesFor, planSeriesWith, type PlanOverrides } from '../inventory/overrides.js';
+import { planTransfers, transferTotals, type TransferTotals } from '../inventory/transfers.js';
+import { transfersCsv } from './transfers-write.js';
 import { PLAN_HEADER, planLine } from './plan-write.js';
 import { parsePlanInputsHeader, parsePlanInputsLine } from './plan-inputs.js';
 import { BufferedFile } from '../../storage/buffered-file.js';
@@ -38,6 +42,12 @@ export interface ReplanRequest {
   spec?: PlanSpec;
   /** The planners' overrides to apply (a job's snapshot, or those in force for a re-plan); absent: none. */
   overrides?: PlanOverrides;
+  /**
+   * Move stock between sites before buying (inventory/transfers.ts), the receiving sites' orders reduced;
+   * absent or false: none. The transfers CSV goes to transfersFile (created here) when given.
+   */
+  transfers?: boolean;
+  transfersFile?: string | null;
 }
 
 /** What the allocation says about the plan (contract: InventoryMetrics' plan fields): all but its levels. */
@@ -52,6 +62,8 @@ export interface ReplanResult {
   overall: PlanTotals;
   bySite: Record<string, PlanTotals>;
   allocation: ReplanAllocation;
+  /** the transfers' count, units and value; null when transfers were off */
+  transfers?: TransferTotals | null;
 }
 
 /**
@@ -66,6 +78,8 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
   try {
     let job: { settings: PlanSettings; pooled: PooledParams } | null = null;
     const rows: PlanRow[] = [];
+    // per row, its lead-time distribution: an allocation's level moves the reorder point with it
+    const leads: Pick<PlannedSeries, 'lead' | 'cal'>[] = [];
     const set = new TailSet();
     // levels an order_up_to override fixes stay out of the allocation; their money is taken off a budget
     let fixedValue = 0;
@@ -97,6 +111,7 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       }
       set.add(p.dist, p.cal, fixed ? null : st.unitCost, p.row.orderUpTo, floor, s.site);
       rows.push(p.row);
+      leads.push({ lead: p.lead, cal: p.cal });
     }
     if (!job) throw new InputError('INVALID_INPUT', 'The re-plan inputs of this job are empty.');
     let a: SiteAllocation;
@@ -106,15 +121,23 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       if (err instanceof NoCostsError) throw new InputError('NO_COSTS', err.message);
       throw err;
     }
-    const overall = newTotals();
-    const bySite: Record<string, PlanTotals> = {};
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      if (spec.mode !== 'service_level' && set.costed(i)) setOrderUpTo(row, a.S[i], set.levelAt(i, a.S[i]));
+      if (spec.mode !== 'service_level' && set.costed(i)) {
+        setOrderUpTo(row, a.S[i], set.levelAt(i, a.S[i]));
+        setReorderPoint(row, leads[i].lead, leads[i].cal, row.target);
+      }
       setExpected(row, set.short(i, row.orderUpTo), set.mean[i]);
+    }
+    // stock moved between sites before buying: the receiving rows' orders shrink (before the totals)
+    const moved = req.transfers ? planTransfers(rows) : null;
+    const overall = newTotals();
+    const bySite: Record<string, PlanTotals> = {};
+    for (const row of rows) {
       addToTotals(overall, row);
       addToTotals((bySite[row.site] ??= newTotals()), row);
     }
+    if (moved && req.transfersFile) await writeFile(req.transfersFile, transfersCsv(moved), { flag: 'wx' });
     if (req.planFile) {
       fh = await open(req.planFile, 'wx');
       const out = new BufferedFile(fh, 'the inventory plan');
@@ -136,7 +159,16 @@ export async function replanFromInputs(req: ReplanRequest): Promise<ReplanResult
       said.stockValue += fixedValue;
       said.costless = Math.max(0, said.costless - fixedCosted);
     }
-    return { rows: rows.length, defaults: job.settings.defaults, overridden, overall, bySite, allocation: said };
+    const transfers = moved ? transferTotals(moved) : null;
+    return {
+      rows: rows.length,
+      defaults: job.settings.defaults,
+      overridden,
+      overall,
+      bySite,
+      allocation: said,
+      transfers,
+    };
   } finally {
     lines.close();
     await fh?.close();

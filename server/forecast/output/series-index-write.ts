@@ -53,7 +53,7 @@ function historyBlock(s: SiteSeries, i: number, ctx: HistoryContext): { block: B
 export async function writeSeriesIndex(req: SeriesIndexRequest): Promise<{ series: number }> {
   const h0 = req.history;
   const { sites, context: ctx } =
-    h0.from === 'prepared' ? h0 : await groupDemand(h0.uploadFile, h0.originalName, h0.config);
+    h0.from === 'prepared' ? h0 : await groupDemand(h0.uploadFile, h0.originalName, h0.config, h0.parts);
   const bySeries = new Map<string, { s: SiteSeries; i: number }>();
   for (const s of sites) s.parts.forEach((part, i) => bySeries.set(`${s.site}\u0000${part}`, { s, i }));
 

@@ -172,6 +172,8 @@ export interface RawDemand {
   site: Int32Array;
   day: Int32Array;
   qty: Float64Array;
+  /** each row's part as written, when a supersession moved some rows to another part (supersession.ts) */
+  origPart?: Int32Array;
   order: OrderDecision;
   issues: Issue[];
   warnings: string[];

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { normalizeHeader } from './columns.js';
 import { parseQty, stripBidi } from './load.js';
 import { openSource, readHeadRows, readRows, type SheetPick } from './source.js';
+import { supersessionOf } from './supersession.js';
 
 export type PartsColumn =
   | 'partnumber'
@@ -19,8 +20,11 @@ export type PartsColumn =
   | 'min_service_level'
   | 'review_periods'
   | 'on_hand'
-  | 'on_order';
-type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code'> & PartsValueColumn;
+  | 'on_order'
+  | 'replaced_by'
+  | 'moq'
+  | 'order_multiple';
+type ValueColumn = Exclude<PartsColumn, 'partnumber' | 'site_code' | 'replaced_by'> & PartsValueColumn;
 
 /** Aliases after normalizeHeader; the part and site columns take the demand file's own aliases too. */
 const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
@@ -51,7 +55,41 @@ const PARTS_ALIASES: Record<ValueColumn, readonly string[]> = {
   review_periods: ['review_periods', 'review_period', 'review', 'periode_review'],
   on_hand: ['on_hand', 'stock', 'stock_on_hand', 'soh', 'inventory', 'stok', 'stok_tersedia'],
   on_order: ['on_order', 'open_orders', 'in_transit', 'pesanan', 'dalam_pesanan'],
+  moq: [
+    'moq',
+    'min_order_qty',
+    'min_order_quantity',
+    'minimum_order',
+    'min_order',
+    'min_pesan',
+    'minimal_order',
+    'minimum_pesanan',
+  ],
+  order_multiple: [
+    'order_multiple',
+    'pack_size',
+    'lot_size',
+    'pack_qty',
+    'multiple',
+    'kelipatan',
+    'kelipatan_order',
+    'isi_kemasan',
+  ],
 };
+/** The new number that replaces a part (supersession): text, matched like the part column. */
+const REPLACED_ALIASES = [
+  'replaced_by',
+  'superseded_by',
+  'new_partnumber',
+  'new_part_number',
+  'new_part',
+  'supersession',
+  'replacement',
+  'pengganti',
+  'diganti_oleh',
+  'part_pengganti',
+  'nomor_pengganti',
+];
 const VALUE_COLUMNS = Object.keys(PARTS_ALIASES) as ValueColumn[];
 
 /** One row's values; absent = not given (or not usable, then reported). */
@@ -69,6 +107,11 @@ export interface PartRow {
   reviewPeriods?: number;
   onHand?: number;
   onOrder?: number;
+  /** the number that replaces this one (supersession.ts resolves the chains) */
+  replacedBy?: string;
+  /** the least a purchase may be, and the pack it comes in (0 or absent: none) */
+  moq?: number;
+  orderMultiple?: number;
 }
 
 export interface PartsFile {
@@ -96,6 +139,7 @@ const ALL: Record<PartsColumn, readonly string[]> = {
   partnumber: [...PART_ALIASES, 'material', 'kode_part', 'no_part', 'nomor_part', 'kode_barang'],
   site_code: [...SITE_ALIASES, 'kode_site', 'kode_lokasi', 'kode_gudang'],
   ...PARTS_ALIASES,
+  replaced_by: REPLACED_ALIASES,
 };
 
 function mapParts(header: string[]): Map<PartsColumn, number> {
@@ -112,8 +156,10 @@ function mapParts(header: string[]): Map<PartsColumn, number> {
   }
   const missing: string[] = [];
   if (!found.has('partnumber')) missing.push(`partnumber (also accepted: ${PART_ALIASES.slice(1, 5).join(', ')})`);
-  if (!VALUE_COLUMNS.some((c) => found.has(c)))
-    missing.push(`at least one of ${VALUE_COLUMNS.join(', ')} (e.g. lead_time_days, also lead_time or lt_days)`);
+  if (!VALUE_COLUMNS.some((c) => found.has(c)) && !found.has('replaced_by'))
+    missing.push(
+      `at least one of ${VALUE_COLUMNS.join(', ')}, replaced_by (e.g. lead_time_days, also lead_time or lt_days)`,
+    );
   if (missing.length) {
     const shown = header.map((h) => `"${h.trim().slice(0, 60)}"`).filter((h) => h !== '""');
     throw new InputError(
@@ -134,6 +180,8 @@ const RULES: Record<ValueColumn, { int?: boolean; max?: number; what: string }> 
   review_periods: { what: 'review periods', max: 365, int: true },
   on_hand: { what: 'on-hand quantities' },
   on_order: { what: 'on-order quantities' },
+  moq: { what: 'minimum order quantities', max: 1e9, int: true },
+  order_multiple: { what: 'order multiples', max: 1e9, int: true },
 };
 
 /** A service level as a share: 0.5–0.999 as is, 50–99.9 as a percentage; anything else is NaN. */
@@ -145,13 +193,18 @@ function serviceShare(v: number): number {
 /** A workbook's parts sheet: the first whose header has a part column and a value column. */
 const PARTS_SHEET: SheetPick = { what: 'parts', check: (header) => void mapParts(header) };
 
-/** The upload-time check: the header of a parts file names a part column and a value column (else InputError). */
+/**
+ * The upload-time check: the header of a parts file names a part column and a value column, and its
+ * replaced_by links neither loop nor chain absurdly (else InputError).
+ */
 export async function inspectPartsHead(filePath: string, originalName: string): Promise<PartsFile['columns']> {
   const { source } = await openSource(filePath, originalName);
   for await (const rec of readHeadRows(filePath, source, PARTS_SHEET)) {
     if (rec.every((c) => c.trim() === '')) continue;
     const columns: PartsFile['columns'] = {};
     for (const [c, i] of mapParts(rec)) columns[c] = rec[i].replace(/^\uFEFF/, '').trim();
+    // replacements that loop or chain absurdly are refused now, not when the job runs (a small file: read whole)
+    if (columns.replaced_by !== undefined) supersessionOf((await readPartsFile(filePath, originalName)).rows);
     return columns;
   }
   throw new InputError('EMPTY_FILE', 'The parts file has no header line.');
@@ -193,6 +246,9 @@ export async function readPartsFile(filePath: string, originalName: string): Pro
     }
     seen.add(key);
     const row: PartRow = { partnumber, site };
+    const next = stripBidi(cell('replaced_by')).trim();
+    // a part replaced by itself is not replaced
+    if (next && next !== partnumber) row.replacedBy = next;
     for (const c of VALUE_COLUMNS) {
       const text = cell(c);
       if (!cols.has(c) || text === '') continue;
@@ -244,5 +300,9 @@ function setValue(row: PartRow, c: ValueColumn, v: number): void {
   else if (c === 'min_service_level') row.minServiceLevel = v;
   else if (c === 'review_periods') row.reviewPeriods = v;
   else if (c === 'on_hand') row.onHand = v;
-  else row.onOrder = v;
+  else if (c === 'on_order') row.onOrder = v;
+  // 0 is no rule at all
+  else if (c === 'moq') {
+    if (v > 0) row.moq = v;
+  } else if (v > 0) row.orderMultiple = v;
 }

@@ -87,7 +87,10 @@ export function groupSeries(raw: RawDemand, cal: Calendar, siteIds: number[] | n
     let prevSite = -1,
       prevPart = -1,
       prevDay = NaN,
-      prevPer = NaN;
+      prevPer = NaN,
+      prevOrig = -1;
+    // a day of an old number merged into its final number's is not a duplicate (parse/supersession.ts)
+    const orig = raw.origPart ?? part;
     for (let k = 0; k < m; k++) {
       const i = idx[k],
         s = site[i],
@@ -103,11 +106,12 @@ export function groupSeries(raw: RawDemand, cal: Calendar, siteIds: number[] | n
         prevDay = NaN;
         prevPer = NaN;
       }
-      if (d === prevDay) duplicates++;
+      if (d === prevDay && orig[i] === prevOrig) duplicates++;
       const per = perOf[d - minDay];
       if (per !== prevPer) nEntries[s]++;
       prevDay = d;
       prevPer = per;
+      prevOrig = orig[i];
     }
   }
   const out: (SiteSeries | undefined)[] = new Array(nSites);

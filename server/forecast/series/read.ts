@@ -6,9 +6,11 @@
 import type { Frequency, JobConfig } from '../../contract/dto.js';
 import { addNotice } from '../../contract/vocab.js';
 import type { EngineContext } from '../context.js';
-import { InputError } from '../errors.js';
 import { dateShape, dayOf, isoOfDay, type DateOrder } from '../parse/dates.js';
 import { readDemand, type RawDemand } from '../parse/load.js';
+import { readPartsFile } from '../parse/parts.js';
+import { supersedeDemand, supersessionOf, type Supersession } from '../parse/supersession.js';
+import { InputError, partsFileError } from '../errors.js';
 import { groupSeries, type SiteSeries } from './group.js';
 import { detectFrequency, periodOfDay, type Calendar } from './periods.js';
 
@@ -86,13 +88,16 @@ export async function groupDemand(
   filePath: string,
   originalName: string,
   config: JobConfig,
+  /** the job's parts file: its supersession merges the series as the run did */
+  parts?: { filePath: string; originalName: string } | null,
 ): Promise<{
   sites: SiteSeries[];
   context: Pick<EngineContext, 'freq' | 'anchor' | 'fileStart' | 'trainEnd'>;
   /** how the file's a/b/yyyy dates were read (a later file of the same system reads alike) */
   order: DateOrder;
 }> {
-  const { cal, fileStart, trainEnd, g, order } = await readGrouped(filePath, originalName, config);
+  const sup = parts ? await supersessionOfFile(parts) : null;
+  const { cal, fileStart, trainEnd, g, order } = await readGrouped(filePath, originalName, config, undefined, sup);
   return { sites: g.sites, context: { freq: cal.freq, anchor: cal.anchor, fileStart, trainEnd }, order };
 }
 
@@ -105,10 +110,13 @@ export async function readGrouped(
   originalName: string,
   config: JobConfig,
   onProgress?: (fraction: number) => void,
+  /** the parts file's replacements: old numbers' demand is credited to their final number */
+  sup?: Supersession | null,
 ) {
   const raw = await readDemand(filePath, originalName, config.date_format, onProgress);
   if (raw.badDates.count) throw badDatesError(raw);
   if (raw.part.length === 0) throw noValidRows(raw);
+  const merged = sup ? supersedeDemand(raw, sup) : 0;
   const { minDay, maxDay, days } = dayRange(raw);
   const { cal, detected } = calendarOf(raw, config.frequency, days);
   const notes = { warnings: [...raw.warnings], notices: [...raw.notices] };
@@ -177,5 +185,15 @@ export async function readGrouped(
     fcStart,
     g,
     order: raw.order.order,
+    merged,
   };
+}
+
+/** The supersession of a parts file (null without replacements); its errors name the file. */
+export async function supersessionOfFile(parts: { filePath: string; originalName: string }) {
+  try {
+    return supersessionOf((await readPartsFile(parts.filePath, parts.originalName)).rows);
+  } catch (err) {
+    throw err instanceof InputError ? partsFileError(parts.originalName, err) : err;
+  }
 }

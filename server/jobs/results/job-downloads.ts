@@ -53,6 +53,16 @@ export class JobDownloads {
     return { job, file, name: `${downloadBase(job.filename, 'plan')}-inventory-${id}` };
   }
 
+  /**
+   * The transfers between sites of a COMPLETED job's plan (its checks), and a download name without
+   * extension; file null when the plan moves no stock (transfers off, or no part stocked at two sites).
+   */
+  async transfers(id: string): Promise<{ file: string | null; name: string }> {
+    const { job } = await this.plan(id);
+    const file = jobFiles(this.paths, job).planTransfers;
+    return { file: (await exists(file)) ? file : null, name: `${downloadBase(job.filename, 'plan')}-transfers-${id}` };
+  }
+
   /** The job and its uploaded files (for reruns and series charts); parts: null when it has none. */
   async upload(id: string): Promise<{ job: Job; file: string; parts: string | null }> {
     const job = await this.jobs.find(id);

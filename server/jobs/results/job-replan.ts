@@ -19,7 +19,7 @@ import {
   type ReplanResult,
 } from '../../forecast/index.js';
 import type { OverrideSource } from '../override-source.js';
-import { jobFiles, jobTemps } from '../../storage/job-files.js';
+import { jobFiles, jobTemps, planTransfersOf } from '../../storage/job-files.js';
 import { removeQuietly, type StoragePaths } from '../../storage/paths.js';
 import type { Job } from '../job.js';
 import type { JobFeature } from '../job-feature.js';
@@ -37,6 +37,8 @@ export interface ReplanChange {
   stock_budget_by_site?: Record<string, number> | null;
   target_fill_rate?: number;
   min_service_level?: number;
+  /** false: no transfers between sites (absent: the job's own setting, on by default) */
+  transfers?: boolean;
 }
 
 /** Far above a 1M-row job's re-plan (seconds): a task stuck longer is cancelled. */
@@ -107,11 +109,16 @@ export class JobReplan implements JobFeature {
     const inForce = this.overrides ? await this.overrides.inForce() : [];
     if (signal.aborted) throw gone(id);
     const tmp = jobTemps.replan(this.paths, id);
+    const transfers = (change.transfers ?? c.transfers) !== false;
+    const transfersTmp = planTransfersOf(tmp);
+    const transfersFile = jobFiles(this.paths, job).planTransfers;
     const request = {
       inputsFile,
       planFile: tmp,
       defaults,
       spec,
+      transfers,
+      transfersFile: transfersTmp,
       ...(inForce.length ? { overrides: planOverridesOf(inForce) } : {}),
     };
     try {
@@ -126,13 +133,21 @@ export class JobReplan implements JobFeature {
       });
       if (signal.aborted) throw gone(id); // deleted while it finished: no file for a deleted job
       await fs.rename(tmp, planFile);
+      // the plan's transfers go with it (none written when transfers are off: the old ones go)
+      if (!transfers) await removeQuietly(transfersFile);
+      else
+        await fs.rename(transfersTmp, transfersFile).catch(async (err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          await removeQuietly(transfersFile);
+        });
       // a null stock_budget_by_site dropped the job's per-site budgets: the config no longer has them
       const { stock_budget_by_site: bySite, ...rest } = { ...c, ...defaults, ...plan };
       const config: JobConfig = { ...rest, ...(bySite ? { stock_budget_by_site: bySite } : {}) };
+      if (change.transfers !== undefined) config.transfers = change.transfers;
       const dto = await this.jobs.replanned(id, config, metricsOf(job, r.result, defaults.service_level, spec));
       if (!dto) {
         // the job went between the check and now (its Delete waits for us): take the plan with it
-        await Promise.all([planFile, inputsFile].map(removeQuietly));
+        await Promise.all([planFile, inputsFile, transfersFile].map(removeQuietly));
         throw gone(id);
       }
       const a = r.result.allocation;
@@ -151,7 +166,7 @@ export class JobReplan implements JobFeature {
         seconds: Math.round((Date.now() - started) / 10) / 100,
       };
     } finally {
-      await removeQuietly(tmp);
+      await Promise.all([tmp, transfersTmp].map(removeQuietly));
     }
   }
 

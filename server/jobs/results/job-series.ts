@@ -32,6 +32,8 @@ export interface SeriesSource {
   uploadFile: string;
   originalName: string;
   config: JobConfig;
+  /** the job's parts file (its replacements merge histories); null without one */
+  parts?: { filePath: string; originalName: string } | null;
   /** A fresh temp path under tmp/ (the index is written there, then renamed). */
   tmpFile: () => string;
 }
@@ -52,9 +54,9 @@ async function buildSeriesIndex(
   history: HistorySource | null = null,
 ): Promise<number> {
   const tmp = src.tmpFile();
-  const { uploadFile, originalName, config } = src;
+  const { uploadFile, originalName, config, parts } = src;
   const request = {
-    history: history ?? { from: 'upload' as const, uploadFile, originalName, config },
+    history: history ?? { from: 'upload' as const, uploadFile, originalName, config, parts },
     outputFile: src.outputFile,
     indexFile: tmp,
   };
@@ -94,6 +96,7 @@ export class JobSeries implements JobFeature {
       uploadFile: files.upload,
       originalName: job.filename,
       config: job.config,
+      parts: files.parts && job.parts ? { filePath: files.parts, originalName: job.parts.filename } : null,
       tmpFile: () => jobTemps.seriesIndex(this.paths),
     };
   }

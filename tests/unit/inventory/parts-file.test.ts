@@ -131,6 +131,49 @@ describe('readPartsFile', () => {
   });
 });
 
+describe('readPartsFile: supersession and order rules', () => {
+  it('replaced_by, moq and order_multiple by their aliases, in both languages', async () => {
+    const en = await read('part_no,superseded_by,min_order_qty,pack_size\nA,B,10,5\nB,,0,\nC,C,,1\n');
+    expect(en.columns).toMatchObject({
+      replaced_by: 'superseded_by',
+      moq: 'min_order_qty',
+      order_multiple: 'pack_size',
+    });
+    expect(en.rows).toEqual([
+      { partnumber: 'A', site: null, replacedBy: 'B', moq: 10, orderMultiple: 5 },
+      { partnumber: 'B', site: null }, // 0: no minimum
+      { partnumber: 'C', site: null, orderMultiple: 1 }, // replaced by itself: not replaced
+    ]);
+    const id = await read('Kode Part;Pengganti;Min Pesan;Kelipatan\nA;B;25;10\n');
+    expect(id.columns).toMatchObject({ replaced_by: 'Pengganti', moq: 'Min Pesan', order_multiple: 'Kelipatan' });
+    expect(id.rows).toEqual([{ partnumber: 'A', site: null, replacedBy: 'B', moq: 25, orderMultiple: 10 }]);
+    const other = await read('partnumber,new_partnumber,lot_size\nA,B,6\n');
+    expect(other.rows).toEqual([{ partnumber: 'A', site: null, replacedBy: 'B', orderMultiple: 6 }]);
+  });
+  it('a file of supersessions only is a parts file', async () => {
+    const f = await read('partnumber,replaced_by\nA,B\n');
+    expect(f.rows).toEqual([{ partnumber: 'A', site: null, replacedBy: 'B' }]);
+  });
+  it('bad order rules are left out and reported with their lines', async () => {
+    const f = await read('partnumber,moq,order_multiple\nA,2.5,x\nB,-1,4\n');
+    expect(f.rows).toEqual([
+      { partnumber: 'A', site: null },
+      { partnumber: 'B', site: null, orderMultiple: 4 },
+    ]);
+    expect(f.warnings).toEqual([
+      expect.stringMatching(/2 minimum order quantities are not whole numbers ≥ 0 .*line 2: "2\.5", line 3: "-1"/),
+      expect.stringMatching(/1 order multiples are not whole numbers ≥ 0 .*line 2: "x"/),
+    ]);
+    expect(f.notices.map((n) => n.params.column)).toEqual(['moq', 'order_multiple']);
+  });
+  it('order rules reach the series settings: site row, else the part row', async () => {
+    const f = await read('partnumber,site_code,moq,order_multiple\nA,S1,,5\nA,,10,2\n');
+    const m = matchParts(f, [site('S1', ['A']), site('S2', ['A'])], config, 'M');
+    expect(settingsFor(m.settings, 'A', 'S1')).toMatchObject({ moq: 10, orderMultiple: 5 });
+    expect(settingsFor(m.settings, 'A', 'S2')).toMatchObject({ moq: 10, orderMultiple: 2 });
+  });
+});
+
 describe('matchParts (parts file → series settings)', () => {
   const series = [site('S1', ['A', 'B']), site('S2', ['A'])];
   it('site row, else the part row, field by field, else the defaults; days round up to periods', async () => {
@@ -146,6 +189,9 @@ describe('matchParts (parts file → series settings)', () => {
       unitCost: 2,
       onHand: 4, // from the part's row
       onOrder: null,
+      moq: null,
+      orderMultiple: null,
+      replaces: null,
     });
     expect(settingsFor(m.settings, 'A', 'S2')).toMatchObject({ L: 3, unitCost: 3 });
     expect(settingsFor(m.settings, 'B', 'S1')).toMatchObject({ L: 5, unitCost: null }); // 30 days default

@@ -15,6 +15,7 @@ import {
   outputNames,
   partsName,
   planInputsOf,
+  planTransfersOf,
   possibleActualsFiles,
   uploadName,
 } from '../../../server/storage/job-files.js';
@@ -39,6 +40,7 @@ describe('job files', () => {
       'overrides',
       'plan',
       'planInputs',
+      'planTransfers',
       'planWorkbook',
       'planFrontier',
       'output',
@@ -54,6 +56,7 @@ describe('job files', () => {
       seriesIndex: path.join(root, 'outputs', 'abc123.csv.idx'),
       plan: path.join(root, 'outputs', 'abc123.plan.csv'),
       planInputs: path.join(root, 'outputs', 'abc123.plan.csv.inputs'),
+      planTransfers: path.join(root, 'outputs', 'abc123.plan.csv.transfers.csv'),
       planWorkbook: path.join(root, 'outputs', 'abc123.plan.xlsx'),
       planFrontier: path.join(root, 'outputs', 'abc123.plan.csv.frontier.json'),
       actuals: path.join(root, 'uploads', 'abc123.actuals.xlsx'),
@@ -80,6 +83,7 @@ describe('job files', () => {
     for (const t of temps) expect(path.dirname(t)).toBe(paths.tmp);
     expect(new Set(temps).size).toBe(temps.length);
     expect(planInputsOf(jobTemps.run(paths, row.id).plan)).toMatch(/\.inputs$/);
+    expect(path.dirname(planTransfersOf(jobTemps.run(paths, row.id).plan))).toBe(paths.tmp);
     // a name that would leave its folder is refused, never joined
     expect(() => jobFiles(paths, { ...row, upload_name: '../evil.csv' })).toThrow(/unsafe/);
     expect(() => jobFiles(paths, { ...row, upload_name: uploadName('abc123', 'a.c$v') })).toThrow(/unsafe/);
@@ -108,6 +112,7 @@ describe('job files', () => {
       outputs: [
         'abc123.plan.csv',
         'abc123.plan.csv.inputs',
+        'abc123.plan.csv.transfers.csv',
         'abc123.plan.xlsx',
         'abc123.plan.csv.frontier.json',
         'abc123.csv',
@@ -134,6 +139,7 @@ describe('job files', () => {
       { area: 'uploads', name: 'abc123.overrides.json', optional: true },
       { area: 'outputs', name: 'abc123.plan.csv', optional: false },
       { area: 'outputs', name: 'abc123.plan.csv.inputs', optional: true },
+      { area: 'outputs', name: 'abc123.plan.csv.transfers.csv', optional: true },
       { area: 'outputs', name: 'abc123.csv', optional: false },
       { area: 'uploads', name: 'abc123.actuals.xlsx', optional: false },
     ]);

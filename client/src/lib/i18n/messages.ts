@@ -314,6 +314,10 @@ export const en = {
   'inv.row.fill': 'Expected fill rate {pct}; expected units short {units}; service level {level}.',
   'err.REPLAN_BUSY': 'This plan is being re-planned right now; try again in a moment.',
   'err.REPLAN_UNAVAILABLE': 'This job cannot be re-planned; run it again instead.',
+  'err.SUPERSESSION_CYCLE':
+    'The replaced_by column of the parts file makes a loop (a part replaced by itself through other numbers): fix one of the parts named below.',
+  'err.SUPERSESSION_TOO_LONG':
+    'The replaced_by column of the parts file chains more than 50 replacements: check the parts named below.',
   'err.NO_COSTS':
     'A stock budget or a fill-rate target needs unit costs: add a unit_cost column to the parts file, or plan by service level.',
   'err.SERIES_UNAVAILABLE': 'The chart data of this job cannot be read right now; try again in a moment.',
@@ -892,6 +896,10 @@ export const id: Messages = {
   'inv.row.fill': 'Perkiraan fill rate {pct}; perkiraan unit kurang {units}; service level {level}.',
   'err.REPLAN_BUSY': 'Rencana ini sedang dihitung ulang; coba lagi sebentar lagi.',
   'err.REPLAN_UNAVAILABLE': 'Job ini tidak bisa dihitung ulang; jalankan lagi job-nya.',
+  'err.SUPERSESSION_CYCLE':
+    'Kolom replaced_by (pengganti) di file part membentuk lingkaran (part diganti oleh dirinya sendiri lewat nomor lain): perbaiki salah satu part yang disebut di bawah.',
+  'err.SUPERSESSION_TOO_LONG':
+    'Kolom replaced_by (pengganti) di file part merangkai lebih dari 50 penggantian: periksa part yang disebut di bawah.',
   'err.NO_COSTS':
     'Anggaran stok atau target fill rate butuh harga satuan: tambahkan kolom unit_cost ke file part, atau rencanakan per service level.',
   'err.SERIES_UNAVAILABLE': 'Data grafik job ini belum bisa dibaca; coba lagi sebentar lagi.',
