@@ -91,12 +91,21 @@ export type TrackingGroup = z.infer<typeof trackingGroupSchema>;
 export type TrackingService = z.infer<typeof trackingServiceSchema>;
 export type ExceptionCounts = z.infer<typeof exceptionCountsSchema>;
 
-/** Where a job's actuals came from: a file sent for it (a later job of the same series comes later). */
-export const trackingSourceSchema = z.object({
-  kind: z.literal('file'),
-  filename: z.string(),
-  uploaded_at: z.string(),
-});
+/**
+ * Where a job's actuals came from: a file sent for it, or the upload of the newest later job that covers part
+ * of its forecast window and shares series with it (found when that job completes). A file sent wins.
+ */
+export const trackingSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), filename: z.string(), uploaded_at: z.string() }),
+  z.object({
+    kind: z.literal('job'),
+    job_id: z.string(),
+    /** the later job's upload as it was named, and its own name (null: none) */
+    filename: z.string(),
+    name: z.string().nullable(),
+    completed_at: z.string().nullable(),
+  }),
+]);
 
 /** GET /api/jobs/:id/tracking */
 export const trackingSchema = z.discriminatedUnion('state', [

@@ -50,6 +50,8 @@ const ARTIFACTS = {
   seriesIndex: { area: 'outputs', of: 'output', name: (b) => `${b}.idx`, cache: true },
   actuals: { area: 'uploads', of: 'actuals', name: (b) => b },
   tracking: { area: 'outputs', of: 'actuals', name: (b) => trackingOf(b), cache: true },
+  /** the tracking against a later job's upload (the row's actuals_job), with that job's id */
+  laterTracking: { area: 'outputs', of: 'output', name: (b) => trackingOf(b), cache: true },
 } as const satisfies Record<string, Artifact>;
 
 export type ArtifactName = keyof typeof ARTIFACTS;

@@ -10,6 +10,7 @@ import {
   trackJob,
   writePlanXlsx,
 } from '../forecast/index.js';
+import { writeFile } from 'node:fs/promises';
 import type { EngineStep } from '../contract/stages.js';
 import { storageProblem } from '../storage/errors.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
@@ -58,7 +59,11 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
       return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile), task.job) };
     }
     if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
-    if (task.kind === 'track') return { kind: 'track', summary: (await trackJob(task.request)).summary };
+    if (task.kind === 'track') {
+      const { summary, labels, rows } = await trackJob(task.request);
+      if (task.outFile) await writeFile(task.outFile, JSON.stringify({ source: task.source, summary, labels, rows }));
+      return { kind: 'track', summary, labels, rows };
+    }
     const flag = new Int32Array(task.stop);
     const result = engine.forecastPartition(task.input, task.context, task.config, {
       progress,

@@ -18,7 +18,7 @@ import type {
   SeriesIndexRequest,
   TrackRequest,
 } from '../forecast/index.js';
-import type { TrackingSummary } from '../contract/tracking.js';
+import type { TrackingRow, TrackingSummary } from '../contract/tracking.js';
 
 export type WorkerTask =
   | {
@@ -46,8 +46,11 @@ export type WorkerTask =
   | { kind: 'plan-xlsx'; planFile: string; outFile: string; job?: PlanWorkbookJob | null; port: MessagePort }
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
-  /** A completed job's forecast and plan held against actuals (the summary only). */
-  | { kind: 'track'; request: TrackRequest; port: MessagePort }
+  /**
+   * A completed job's forecast and plan held against actuals; with outFile, the figures and rows are also
+   * written there as JSON ({ source, summary, labels, rows }: the tracking cache, a temp file the caller renames).
+   */
+  | { kind: 'track'; request: TrackRequest; outFile?: string; source?: string; port: MessagePort }
   | {
       kind: 'preview';
       filePath: string;
@@ -65,7 +68,7 @@ export type WorkerResult =
   | { kind: 'series-index'; series: number }
   | { kind: 'plan-xlsx'; rows: number }
   | { kind: 'replan'; result: ReplanResult }
-  | { kind: 'track'; summary: TrackingSummary }
+  | { kind: 'track'; summary: TrackingSummary; labels: string[]; rows: TrackingRow[] | null }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }
   | { kind: 'stopped' };

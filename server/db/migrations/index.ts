@@ -11,6 +11,7 @@ import * as inventoryPlan from './2027.01.05T00.00.00.inventory-plan.js';
 import * as stoppedProgress from './2027.01.10T00.00.00.stopped-progress.js';
 import * as jobName from './2027.01.20T00.00.00.job-name.js';
 import * as jobActuals from './2027.02.01T00.00.00.job-actuals.js';
+import * as actualsJob from './2027.02.10T00.00.00.actuals-job.js';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   stoppedProgress,
   jobName,
   jobActuals,
+  actualsJob,
 ];

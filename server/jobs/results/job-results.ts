@@ -40,6 +40,6 @@ export function jobResults(
     inventory: new JobInventory(),
     frontier: new JobFrontier(interactive, paths),
     replanner: new JobReplan(jobs, interactive, paths),
-    tracking: new JobTracking(jobs, repo, interactive, paths),
+    tracking: new JobTracking(jobs, repo, interactive, paths, logger),
   };
 }
