@@ -120,7 +120,7 @@ export const trackingSchema = z.discriminatedUnion('state', [
 export type TrackingDto = z.infer<typeof trackingSchema>;
 export type TrackingSourceDto = z.infer<typeof trackingSourceSchema>;
 
-/** One series of the tracking (the CLI's table; the /tracking/rows route serves them later). */
+/** One series of the tracking (the CLI's table, and a row of GET /api/jobs/:id/tracking/rows). */
 export interface TrackingRow {
   partnumber: string;
   site_code: string;
@@ -140,4 +140,44 @@ export interface TrackingRow {
   actual_over_p: number | null;
   unit_cost: number | null;
   exceptions: TrackingException[];
+}
+
+/** Columns the tracking table can sort by. */
+export const TRACKING_SORT_COLUMNS = [
+  'partnumber',
+  'site_code',
+  'demand_class',
+  'forecast_total',
+  'actual_total',
+  'error',
+  'rmsse',
+  'tracking_signal',
+  'order_up_to',
+  'actual_over_p',
+] as const;
+
+/** GET /api/jobs/:id/tracking/rows: a page of the per-series table, as the plan rows are served. */
+export const trackingRowsQuerySchema = z.object({
+  /** part number or site substring, case-insensitive */
+  q: z.string().trim().max(100).optional().default(''),
+  site_code: z.string().trim().max(200).optional().default(''),
+  demand_class: z.string().trim().max(50).optional().default(''),
+  /** only rows with this exception */
+  exception: z.enum(TRACKING_EXCEPTIONS).optional(),
+  sort: z.enum(TRACKING_SORT_COLUMNS).default('actual_total'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type TrackingRowsQuery = z.infer<typeof trackingRowsQuerySchema>;
+
+export interface TrackingRowsDto {
+  /** none: no actuals yet (no rows) */
+  state: 'none' | 'ready';
+  total: number;
+  page: number;
+  page_size: number;
+  /** the first day of each period covered: the rows' forecast and actual arrays in this order */
+  periods: string[];
+  rows: TrackingRow[];
 }

@@ -1,14 +1,17 @@
 /**
  * A completed job held against what happened: POST /api/jobs/:id/actuals (multipart `file`, read by the demand
- * reader), DELETE /api/jobs/:id/actuals, GET /api/jobs/:id/tracking (jobs/results/job-tracking.ts). Sending or
+ * reader), DELETE /api/jobs/:id/actuals, GET /api/jobs/:id/tracking (jobs/results/job-tracking.ts) and its
+ * per-series rows (GET …/tracking/rows, paged like the plan rows). Sending or
  * removing actuals takes the role of running a job, and someone else's job only as an admin (as for Delete);
  * both are in the audit trail. Reading the tracking is for every signed-in role.
  */
 import { Router, type Request } from 'express';
 import { AppError } from '../contract/errors.js';
-import { jobIdSchema } from '../contract/schemas.js';
+import { describeZodError, jobIdSchema } from '../contract/schemas.js';
+import { trackingRowsQuerySchema, type TrackingRowsDto } from '../contract/tracking.js';
 import type { JobCommands } from '../jobs/job.commands.js';
 import type { JobTracking } from '../jobs/results/job-tracking.js';
+import { queryTrackingRows } from '../jobs/results/tracking-query.js';
 import { removeQuietly } from '../storage/paths.js';
 import { requireRole } from './auth-middleware.js';
 import { actorOf } from './request.js';
@@ -54,6 +57,16 @@ export function trackingRoutes({ commands, tracking, receive }: TrackingRoutesDe
 
   r.get('/jobs/:id/tracking', requireRole('viewer'), async (req, res) => {
     res.json(await tracking.get(jobId(req)));
+  });
+
+  r.get('/jobs/:id/tracking/rows', requireRole('viewer'), async (req, res) => {
+    const q = trackingRowsQuerySchema.safeParse(req.query);
+    if (!q.success) throw new AppError(400, 'VALIDATION_ERROR', describeZodError(q.error));
+    const t = await tracking.tracked(jobId(req));
+    const body: TrackingRowsDto = t
+      ? queryTrackingRows(t.rows, t.labels, q.data)
+      : { state: 'none', total: 0, page: q.data.page, page_size: q.data.page_size, periods: [], rows: [] };
+    res.json(body);
   });
 
   return r;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../server/contract/dto.js';
-import type { TrackingDto } from '../../server/contract/tracking.js';
+import type { TrackingDto, TrackingRowsDto } from '../../server/contract/tracking.js';
 import { api, bootServer, filesIn, type TestServer } from '../helpers/server.js';
 import { sendJob, untilFinal } from './inventory-support.js';
 
@@ -32,6 +32,7 @@ const file = (rows: string[]) => `${[trainHead, ...rows].join('\n')}\n`;
 const parts = { name: 'parts.csv', content: `${[partsLines[0], ...partsLines.slice(1, 61)].join('\n')}\n` };
 const testFile = `${[testHead, ...testRows.filter((l) => chosen.has(l.split(',')[1]))].join('\n')}\n`;
 
+type Err = { error?: { code: string; message: string } };
 let s: TestServer;
 let job1: JobDto, job2: JobDto, job3: JobDto;
 const tracking = (id: string) => api<TrackingDto>(s.url, 'GET', `/api/jobs/${id}/tracking`);
@@ -110,6 +111,57 @@ describe('a later job as the actuals of an earlier one', () => {
     rmSync(path.join(s.storage, 'outputs', `${job1.id}.csv.tracking.json`));
     expect(figures((await tracking(job1.id)).body)).toEqual(figures(auto));
   }, 400_000);
+
+  it('serves the per-series rows paged, searchable, filtered and sorted like the plan rows', async () => {
+    const t = (await tracking(job1.id)).body;
+    if (t.state !== 'ready') throw new Error('no tracking');
+    const rows = (query: string) =>
+      api<TrackingRowsDto & Err>(s.url, 'GET', `/api/jobs/${job1.id}/tracking/rows?${query}`);
+    const all = (await rows('page_size=500')).body;
+    expect(all.state).toBe('ready');
+    expect(all.total).toBe(t.series.total);
+    expect(all.periods).toHaveLength(12);
+    expect(all.periods[0]).toBe('2001-04-01');
+    for (const r of all.rows) {
+      expect(r.forecast).toHaveLength(12);
+      expect(r.actual).toHaveLength(12);
+      expect(r.actual.reduce((a, b) => a + b, 0)).toBe(r.actual_total);
+    }
+    // the default order: biggest actual demand first
+    const totals = all.rows.map((r) => r.actual_total);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    // exceptions: as many rows as the summary counts
+    const above = (await rows('exception=DEMAND_ABOVE_PLAN&page_size=500')).body;
+    expect(above.total).toBe(t.exceptions.DEMAND_ABOVE_PLAN);
+    expect(above.total).toBeGreaterThan(0);
+    for (const r of above.rows) {
+      expect(r.exceptions).toContain('DEMAND_ABOVE_PLAN');
+      expect(r.actual_over_p!).toBeGreaterThan(r.order_up_to!);
+    }
+    // search on part or site, site filter
+    const part = all.rows[7].partnumber;
+    const one = (await rows(`q=${part.slice(2)}&page_size=500`)).body;
+    expect(one.rows.map((r) => r.partnumber)).toContain(part);
+    for (const r of one.rows) expect(r.partnumber).toContain(part.slice(2));
+    expect((await rows('q=carparts')).body.total).toBe(all.total);
+    expect((await rows('site_code=ELSEWHERE')).body).toMatchObject({ state: 'ready', total: 0, rows: [] });
+    // sorted ascending, blanks last; pages that add up to the whole
+    const asc = (await rows('sort=tracking_signal&dir=asc&page_size=500')).body.rows.map((r) => r.tracking_signal);
+    const filled = asc.filter((x) => x !== null);
+    expect(asc.slice(0, filled.length)).toEqual([...filled].sort((a, b) => a - b));
+    const pages = [];
+    for (let p = 1; p <= Math.ceil(all.total / 25); p++)
+      pages.push(...(await rows(`sort=rmsse&page=${p}&page_size=25`)).body.rows);
+    expect(pages).toEqual((await rows('sort=rmsse&page_size=500')).body.rows);
+    // bad query, a job without actuals, no such job
+    const bad = await rows('sort=nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.code).toBe('VALIDATION_ERROR');
+    const none = await api<TrackingRowsDto>(s.url, 'GET', `/api/jobs/${job2.id}/tracking/rows`);
+    expect(none.body).toMatchObject({ state: 'none', total: 0, rows: [] });
+    const missing = await api(s.url, 'GET', '/api/jobs/0123456789abcdef0123456789abcdef/tracking/rows');
+    expect(missing.status).toBe(404);
+  });
 
   it('moves on to the next later job when its source is deleted, then to none', async () => {
     expect((await api(s.url, 'DELETE', `/api/jobs/${job2.id}`)).status).toBe(204);
