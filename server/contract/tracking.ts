@@ -12,7 +12,7 @@ export const TRACKING_EXCEPTIONS = ['DEMAND_ABOVE_PLAN', 'BIAS_DRIFT', 'NEW_PART
 export type TrackingException = (typeof TRACKING_EXCEPTIONS)[number];
 
 // the thresholds live in defaults.ts: the engine's worker threads must not load zod
-export { BIAS_DRIFT_LIMIT, STOPPED_SELLING_UNITS } from './defaults.js';
+export { BIAS_DRIFT_LIMIT, BIAS_DRIFT_MAD_FLOOR, STOPPED_SELLING_UNITS } from './defaults.js';
 
 const num = z.number().nullable();
 
@@ -133,7 +133,10 @@ export interface TrackingRow {
   /** forecast − actual over the periods covered */
   error: number;
   rmsse: number | null;
-  /** Σ (actual − forecast) / mean |actual − forecast|; null when they never differ */
+  /**
+   * Σ (actual − forecast) / MAD, the MAD smoothed at α 0.1 from the history's error size and at least
+   * BIAS_DRIFT_MAD_FLOOR × √Σ forecast; null when it is 0
+   */
   tracking_signal: number | null;
   protection_periods: number | null;
   order_up_to: number | null;
