@@ -179,4 +179,6 @@ export const jobTemps = {
   /** an actuals file being checked, and the tracking computed from it */
   actuals: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-actuals`),
   tracking: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-tracking`),
+  /** an exceptions worklist workbook being sent (removed once sent) */
+  worklist: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-worklist`),
 };

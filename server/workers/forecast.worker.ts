@@ -9,6 +9,7 @@ import {
   StopRequested,
   trackJob,
   writePlanXlsx,
+  writeTableXlsx,
 } from '../forecast/index.js';
 import { writeFile } from 'node:fs/promises';
 import type { EngineStep } from '../contract/stages.js';
@@ -58,6 +59,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     if (task.kind === 'plan-xlsx') {
       return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile), task.job) };
     }
+    if (task.kind === 'table-xlsx') return { kind: 'table-xlsx', rows: await writeTableXlsx(task.outFile, task.table) };
     if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
     if (task.kind === 'track') {
       const { summary, labels, rows } = await trackJob(task.request);

@@ -16,6 +16,7 @@ import type {
   ReplanRequest,
   ReplanResult,
   SeriesIndexRequest,
+  TableWorkbook,
   TrackRequest,
 } from '../forecast/index.js';
 import type { TrackingRow, TrackingSummary } from '../contract/tracking.js';
@@ -44,6 +45,8 @@ export type WorkerTask =
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
   | { kind: 'plan-xlsx'; planFile: string; outFile: string; job?: PlanWorkbookJob | null; port: MessagePort }
+  /** A small table (the exceptions worklist) as a workbook at outFile (a temp file the caller removes). */
+  | { kind: 'table-xlsx'; outFile: string; table: TableWorkbook; port: MessagePort }
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
   /**
@@ -67,6 +70,7 @@ export type WorkerResult =
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'series-index'; series: number }
   | { kind: 'plan-xlsx'; rows: number }
+  | { kind: 'table-xlsx'; rows: number }
   | { kind: 'replan'; result: ReplanResult }
   | { kind: 'track'; summary: TrackingSummary; labels: string[]; rows: TrackingRow[] | null }
   | { kind: 'preview'; preview: PreviewDto }
