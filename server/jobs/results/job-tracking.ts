@@ -38,8 +38,11 @@ import { WorkerInputError, WorkerTimeoutError, type WorkerPool } from '../worker
 
 /** Far above a 1M-row job's tracking (seconds): a task stuck longer is cancelled. */
 const TIMEOUT_MS = 5 * 60_000;
-/** Jobs whose tracking rows are kept in memory (the /tracking/rows and worklist pages). */
-const CACHED_JOBS = 8;
+/**
+ * Jobs whose tracking rows are kept in memory (the /tracking/rows and worklist pages): few, since a 1M-row
+ * job's 140,000 rows carry each period's forecast and actual (some 150 MB).
+ */
+const CACHED_JOBS = 3;
 /** The cache's `source` for a file sent for the job (else the later job's id). */
 const FILE_SOURCE = 'file';
 
