@@ -34,6 +34,7 @@ import type { Job, StoredActuals } from '../job.js';
 import type { JobFeature } from '../job-feature.js';
 import type { JobRepo } from '../job.repo.js';
 import type { JobService } from '../job.service.js';
+import { warmTrackingRows } from './tracking-query.js';
 import { WorkerInputError, WorkerTimeoutError, type WorkerPool } from '../worker-pool.js';
 
 /** Far above a 1M-row job's tracking (seconds): a task stuck longer is cancelled. */
@@ -197,8 +198,11 @@ export class JobTracking implements JobFeature {
     const entry = { file: src.cacheFile, key: src.key, data };
     this.loaded.delete(id);
     this.loaded.set(id, entry);
-    // a failed read is not kept: the next request tries again
-    data.catch(() => this.loaded.get(id) === entry && this.loaded.delete(id));
+    // a failed read is not kept: the next request tries again; rows read are put in order for the first page
+    data.then(
+      (c) => setImmediate(() => this.loaded.get(id) === entry && warmTrackingRows(c.rows)),
+      () => this.loaded.get(id) === entry && this.loaded.delete(id),
+    );
     while (this.loaded.size > CACHED_JOBS) this.loaded.delete(this.loaded.keys().next().value!);
   }
 

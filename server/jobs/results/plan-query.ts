@@ -106,6 +106,9 @@ export function queryRows(rows: readonly PlanRowDto[], q: InventoryRowsQuery): I
   return sortedPage(hit, q);
 }
 
+/** String order of the tables: localeCompare's, with one collator (several times faster on 100,000 rows). */
+export const compareText = new Intl.Collator().compare;
+
 /** A row of a table served in pages: a series with its part and site. */
 interface SeriesRow {
   partnumber: string;
@@ -136,9 +139,9 @@ export function sortedPage<R extends SeriesRow, K extends keyof R & string>(
     if (x === null || y === null) {
       if (x !== y) return x === null ? 1 : -1;
     } else if (x !== y) {
-      return sign * (typeof x === 'string' ? x.localeCompare(y as string) : x - (y as number));
+      return sign * (typeof x === 'string' ? compareText(x, y as string) : x - (y as number));
     }
-    return a.partnumber.localeCompare(b.partnumber) || a.site_code.localeCompare(b.site_code);
+    return compareText(a.partnumber, b.partnumber) || compareText(a.site_code, b.site_code);
   });
   const start = (q.page - 1) * q.page_size;
   return { total: hit.length, page: q.page, page_size: q.page_size, rows: hit.slice(start, start + q.page_size) };
