@@ -88,6 +88,7 @@ try {
     output_name: 'job.csv',
     plan_name: 'job.plan.csv',
     actuals: null,
+    actuals_job: null,
   };
   let after, cached;
   try {

@@ -9,7 +9,8 @@
  *
  *   node --import tsx scripts/check-tracking.ts
  *
- * (The later job that finds its earlier job by itself is not built yet; this check sends the file.)
+ * Last, the file sent is removed and job 2 runs on carparts.csv with the same parts file: when it completes,
+ * job 1's tracking finds it by itself (source: job 2), and must give the same figures again.
  */
 import { execFileSync } from 'node:child_process';
 import { openAsBlob, writeFileSync } from 'node:fs';
@@ -79,14 +80,46 @@ async function main(): Promise<number> {
     ]);
     const above = Math.round(inv.n_evaluated * (1 - inv.service_achieved));
 
-    for (const [label, file] of [
-      ['actuals carparts-test.csv', test],
-      ['actuals carparts.csv (whole file)', data('carparts.csv')],
+    /** Job 2 on the whole file: job 1's tracking against it, and how long after job 2 completed. */
+    const laterJob = async (): Promise<{ t: Ready; ms: number }> => {
+      const del = await fetch(`${srv.url}/api/jobs/${job.id}/actuals`, { method: 'DELETE' });
+      if (del.status !== 204) throw new Error(`DELETE …/actuals answered ${del.status}`);
+      const { job: j2 } = await uploadJob(
+        srv.url,
+        data('carparts.csv'),
+        { forecast_horizon: 12 },
+        data('carparts-parts.csv'),
+      );
+      let done2 = j2;
+      await until(
+        async () => ['COMPLETED', 'FAILED', 'CANCELLED'].includes((done2 = await getJob(srv.url, j2.id)).status),
+        300_000,
+        'job 2',
+        200,
+      );
+      if (done2.status !== 'COMPLETED') throw new Error(`job 2 ended ${done2.status}: ${done2.error_message}`);
+      let t = { state: 'none' } as TrackingDto;
+      await until(
+        async () => {
+          t = (await (await fetch(`${srv.url}/api/jobs/${job.id}/tracking`)).json()) as TrackingDto;
+          return t.state === 'ready' && t.source.kind === 'job' && t.source.job_id === j2.id;
+        },
+        120_000,
+        "job 1's tracking against job 2",
+        50,
+      );
+      return { t: t as Ready, ms: Date.now() - Date.parse(done2.completed_at!) };
+    };
+
+    for (const [label, get] of [
+      ['actuals carparts-test.csv', () => sendActuals(srv.url, job.id, test)],
+      ['actuals carparts.csv (whole file)', () => sendActuals(srv.url, job.id, data('carparts.csv'))],
+      ['later job 2 on carparts.csv', laterJob],
     ] as const) {
-      const { t, ms } = await sendActuals(srv.url, job.id, file);
+      const { t, ms } = await get();
       console.log(
         `\n${label}: ${t.periods.count} periods ${t.periods.first}..${t.periods.last}, ${t.series.scored} series scored, ` +
-          `${t.service.evaluated} evaluated for service; answered in ${(ms / 1000).toFixed(2)} s`,
+          `${t.service.evaluated} evaluated for service; ready in ${(ms / 1000).toFixed(2)} s`,
       );
       line('RMSSE', t.accuracy.rmsse, acc.rmsse, 0.01);
       line('bias %', t.accuracy.bias_pct, acc.bias_pct, 1);

@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     }),
   );
   // what serves a finished job's results: made in server.ts, where the service is told of them
-  const { series, sites, workbooks, inventory, frontier, replanner, tracking } = deps.results;
+  const { series, sites, workbooks, inventory, frontier, replanner, tracking, worklist } = deps.results;
   // the checked files behind downloads, reruns and charts (it keeps nothing of a job: not a JobFeature)
   const downloads = new JobDownloads(deps.jobs, deps.paths);
   api.use(
@@ -148,7 +148,7 @@ export function createApp(deps: AppDeps): { app: express.Express; server: http.S
     }),
   );
   api.use(replanRoutes({ commands, replanner, perMinute: deps.replansPerMinute }));
-  api.use(trackingRoutes({ commands, tracking, receive }));
+  api.use(trackingRoutes({ commands, tracking, worklist, receive }));
   api.use(overrideRoutes({ overrides: deps.overrides, interactive: deps.interactive, receive }));
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -34,5 +34,12 @@ export const DEFAULT_ROUNDING_MODE = 'cumulative';
 
 /** Tracking: |tracking signal| above this is BIAS_DRIFT (the usual control limit: 4 mean absolute errors). */
 export const BIAS_DRIFT_LIMIT = 4;
+/**
+ * Tracking: the tracking signal's MAD is at least this × √(Σ forecast over the periods covered), so that on
+ * slow movers |signal| > 4 means the running error is at least 2 Poisson standard deviations of the forecast
+ * total (a sparse series' MAD is about twice its small mean, so the plain signal flagged 30 % of carparts
+ * series even when drawn from the forecast itself; with the floor 4.5 %).
+ */
+export const BIAS_DRIFT_MAD_FLOOR = 0.5;
 /** Tracking: STOPPED_SELLING is no demand over the periods covered where the forecast expected this many units. */
 export const STOPPED_SELLING_UNITS = 3;

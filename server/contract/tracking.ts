@@ -12,7 +12,7 @@ export const TRACKING_EXCEPTIONS = ['DEMAND_ABOVE_PLAN', 'BIAS_DRIFT', 'NEW_PART
 export type TrackingException = (typeof TRACKING_EXCEPTIONS)[number];
 
 // the thresholds live in defaults.ts: the engine's worker threads must not load zod
-export { BIAS_DRIFT_LIMIT, STOPPED_SELLING_UNITS } from './defaults.js';
+export { BIAS_DRIFT_LIMIT, BIAS_DRIFT_MAD_FLOOR, STOPPED_SELLING_UNITS } from './defaults.js';
 
 const num = z.number().nullable();
 
@@ -114,12 +114,21 @@ export type TrackingGroup = z.infer<typeof trackingGroupSchema>;
 export type TrackingService = z.infer<typeof trackingServiceSchema>;
 export type ExceptionCounts = z.infer<typeof exceptionCountsSchema>;
 
-/** Where a job's actuals came from: a file sent for it (a later job of the same series comes later). */
-export const trackingSourceSchema = z.object({
-  kind: z.literal('file'),
-  filename: z.string(),
-  uploaded_at: z.string(),
-});
+/**
+ * Where a job's actuals came from: a file sent for it, or the upload of the newest later job that covers part
+ * of its forecast window and shares series with it (found when that job completes). A file sent wins.
+ */
+export const trackingSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), filename: z.string(), uploaded_at: z.string() }),
+  z.object({
+    kind: z.literal('job'),
+    job_id: z.string(),
+    /** the later job's upload as it was named, and its own name (null: none) */
+    filename: z.string(),
+    name: z.string().nullable(),
+    completed_at: z.string().nullable(),
+  }),
+]);
 
 /** GET /api/jobs/:id/tracking */
 export const trackingSchema = z.discriminatedUnion('state', [
@@ -134,7 +143,7 @@ export const trackingSchema = z.discriminatedUnion('state', [
 export type TrackingDto = z.infer<typeof trackingSchema>;
 export type TrackingSourceDto = z.infer<typeof trackingSourceSchema>;
 
-/** One series of the tracking (the CLI's table; the /tracking/rows route serves them later). */
+/** One series of the tracking (the CLI's table, and a row of GET /api/jobs/:id/tracking/rows). */
 export interface TrackingRow {
   partnumber: string;
   site_code: string;
@@ -147,11 +156,54 @@ export interface TrackingRow {
   /** forecast − actual over the periods covered */
   error: number;
   rmsse: number | null;
-  /** Σ (actual − forecast) / mean |actual − forecast|; null when they never differ */
+  /**
+   * Σ (actual − forecast) / MAD, the MAD smoothed at α 0.1 from the history's error size and at least
+   * BIAS_DRIFT_MAD_FLOOR × √Σ forecast; null when it is 0
+   */
   tracking_signal: number | null;
   protection_periods: number | null;
   order_up_to: number | null;
   actual_over_p: number | null;
   unit_cost: number | null;
   exceptions: TrackingException[];
+}
+
+/** Columns the tracking table can sort by. */
+export const TRACKING_SORT_COLUMNS = [
+  'partnumber',
+  'site_code',
+  'demand_class',
+  'forecast_total',
+  'actual_total',
+  'error',
+  'rmsse',
+  'tracking_signal',
+  'order_up_to',
+  'actual_over_p',
+] as const;
+
+/** GET /api/jobs/:id/tracking/rows: a page of the per-series table, as the plan rows are served. */
+export const trackingRowsQuerySchema = z.object({
+  /** part number or site substring, case-insensitive */
+  q: z.string().trim().max(100).optional().default(''),
+  site_code: z.string().trim().max(200).optional().default(''),
+  demand_class: z.string().trim().max(50).optional().default(''),
+  /** only rows with this exception */
+  exception: z.enum(TRACKING_EXCEPTIONS).optional(),
+  sort: z.enum(TRACKING_SORT_COLUMNS).default('actual_total'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type TrackingRowsQuery = z.infer<typeof trackingRowsQuerySchema>;
+
+export interface TrackingRowsDto {
+  /** none: no actuals yet (no rows) */
+  state: 'none' | 'ready';
+  total: number;
+  page: number;
+  page_size: number;
+  /** the first day of each period covered: the rows' forecast and actual arrays in this order */
+  periods: string[];
+  rows: TrackingRow[];
 }

@@ -39,6 +39,8 @@ export interface JobRow {
   actuals_filename: string | null;
   actuals_size: number | null;
   actuals_at: string | null;
+  /** The later job whose upload serves as this job's actuals (tracking); null: none found. */
+  actuals_job: string | null;
 }
 
 export type JobModel = Model<JobRow, JobRow> & JobRow;
@@ -79,6 +81,7 @@ export function defineJobModel(sequelize: Sequelize): JobModelStatic {
       actuals_filename: { type: DataTypes.STRING(255), allowNull: true },
       actuals_size: { type: DataTypes.INTEGER, allowNull: true },
       actuals_at: { type: DataTypes.STRING(40), allowNull: true },
+      actuals_job: { type: DataTypes.STRING(64), allowNull: true },
     },
     { tableName: 'jobs', timestamps: false },
   );

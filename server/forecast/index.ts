@@ -34,6 +34,7 @@ export { OrderedOutput } from './output/ordered-output.js';
 export { PLAN_COLUMNS, PLAN_HEADER, type PlanColumn } from './output/plan-write.js';
 export { planRecords, readPlan } from './output/plan-read.js';
 export { writePlanXlsx, type PlanWorkbookJob } from './output/plan-xlsx.js';
+export { writeTableXlsx, type TableColumn, type TableWorkbook } from './output/table-xlsx.js';
 export type { PlanRow, PlanTotals } from './inventory/plan-row.js';
 export type { BacktestCoverage, InventoryContext } from './inventory/job-fit.js';
 export { inspectPartsHead, readPartsFile, type PartRow, type PartsFile } from './parse/parts.js';

@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import { csvTextLine } from '../forecast/index.js';
 import type { AuditFilter } from '../auth/auth.repo.js';
 import type { AuthService } from '../auth/auth.service.js';
+import { drained } from './table-csv.js';
 
 const PAGE = 500;
 const COLUMNS = ['id', 'at', 'username', 'action', 'job_id', 'detail', 'ip'] as const;
@@ -31,17 +32,4 @@ export async function sendAuditCsv(
     if (entries.length < PAGE) break;
   }
   res.end();
-}
-
-/** Resolves when the response can take more, or is gone (a client that left never drains). */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

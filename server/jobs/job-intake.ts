@@ -79,6 +79,7 @@ export class JobIntake {
         parts,
         plan_name: null,
         actuals: null,
+        actuals_job: null,
         status: 'QUEUED',
         progress: 0,
         stopped_progress: null,

@@ -40,7 +40,7 @@ export function toDto(row: Job, queuePosition: number | null, live?: LiveState):
     replanned_at: row.metrics?.inventory?.replanned_at ?? null,
     has_output: row.status === 'COMPLETED' && !!row.output_name,
     has_plan: row.status === 'COMPLETED' && !!row.plan_name,
-    has_actuals: row.status === 'COMPLETED' && !!row.actuals,
+    has_actuals: row.status === 'COMPLETED' && (!!row.actuals || !!row.actuals_job),
     parts_filename: row.parts?.filename ?? null,
     file_size: row.file_size,
     created_by: row.owner?.username ?? null,

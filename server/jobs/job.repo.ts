@@ -54,6 +54,7 @@ export function toJob(row: JobRow): Job {
             size: row.actuals_size ?? 0,
             uploaded_at: row.actuals_at ?? '',
           },
+    actuals_job: row.actuals_job ?? null,
     status: row.status,
     progress: row.progress,
     stopped_progress: row.stopped_progress ?? null,
@@ -106,6 +107,7 @@ export class JobRepo {
       actuals_filename: job.actuals?.filename ?? null,
       actuals_size: job.actuals?.size ?? null,
       actuals_at: job.actuals?.uploaded_at ?? null,
+      actuals_job: job.actuals_job,
       status: job.status,
       progress: job.progress,
       stopped_progress: job.stopped_progress,
@@ -248,6 +250,32 @@ export class JobRepo {
       );
       return { before };
     });
+  }
+
+  /**
+   * Records the later job whose upload serves as a COMPLETED job's actuals (null: none), only while its source
+   * is still `expected` (compare-and-set: a newer source found meanwhile is kept); whether it did.
+   */
+  async setActualsJob(id: string, source: string | null, expected: string | null): Promise<boolean> {
+    return this.db.writes.run(async () => {
+      const [n] = await this.db.Job.update(
+        { actuals_job: source },
+        { where: { id, status: 'COMPLETED', actuals_job: expected } },
+      );
+      return n === 1;
+    });
+  }
+
+  /** The COMPLETED jobs whose actuals are the upload of job `source`. */
+  async trackedBy(source: string): Promise<Job[]> {
+    const rows = await this.db.Job.findAll({ where: { status: 'COMPLETED', actuals_job: source } });
+    return rows.map(plain);
+  }
+
+  /** Every COMPLETED job, newest first. */
+  async completed(): Promise<Job[]> {
+    const rows = await this.db.Job.findAll({ where: { status: 'COMPLETED' }, order: [['seq', 'DESC']] });
+    return rows.map(plain);
   }
 
   /** Deletes the job only if it is finished; returns whether it did. */

@@ -47,6 +47,11 @@ export interface Job {
   plan_name: string | null;
   /** The actuals its tracking holds the forecast and plan against (null: none sent). */
   actuals: StoredActuals | null;
+  /**
+   * The newest later job whose upload covers part of this job's forecast window: its actuals when none were
+   * sent (a file sent wins). Null: none found.
+   */
+  actuals_job: string | null;
   status: JobStatus;
   progress: number;
   /** A CANCELLED job's progress when it was stopped; null otherwise (and on rows from before it was kept). */
@@ -72,7 +77,7 @@ export type NewJobRecord = Omit<Job, 'seq'>;
 
 /** Fields a status change or a progress save may set; status moves only through transition(). */
 export type JobPatch = Partial<
-  Omit<Job, 'id' | 'seq' | 'status' | 'config' | 'owner' | 'created_at' | 'parts' | 'actuals'>
+  Omit<Job, 'id' | 'seq' | 'status' | 'config' | 'owner' | 'created_at' | 'parts' | 'actuals' | 'actuals_job'>
 >;
 
 export const EMPTY_PARTITIONS: Readonly<PartitionCounts> = Object.freeze({

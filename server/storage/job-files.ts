@@ -53,6 +53,8 @@ const ARTIFACTS = {
   seriesIndex: { area: 'outputs', of: 'output', name: (b) => `${b}.idx`, cache: true },
   actuals: { area: 'uploads', of: 'actuals', name: (b) => b },
   tracking: { area: 'outputs', of: 'actuals', name: (b) => trackingOf(b), cache: true },
+  /** the tracking against a later job's upload (the row's actuals_job), with that job's id */
+  laterTracking: { area: 'outputs', of: 'output', name: (b) => trackingOf(b), cache: true },
 } as const satisfies Record<string, Artifact>;
 
 export type ArtifactName = keyof typeof ARTIFACTS;
@@ -195,4 +197,6 @@ export const jobTemps = {
   /** a job's overrides snapshot being written */
   overrides: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-overrides`),
   tracking: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-tracking`),
+  /** an exceptions worklist workbook being sent (removed once sent) */
+  worklist: (paths: StoragePaths, id: string) => paths.tmpFile(`${id}-worklist`),
 };

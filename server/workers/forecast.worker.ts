@@ -11,7 +11,9 @@ import {
   StopRequested,
   trackJob,
   writePlanXlsx,
+  writeTableXlsx,
 } from '../forecast/index.js';
+import { writeFile } from 'node:fs/promises';
 import type { EngineStep } from '../contract/stages.js';
 import { storageProblem } from '../storage/errors.js';
 import type { WorkerMessage, WorkerResult, WorkerTask } from './protocol.js';
@@ -60,12 +62,14 @@ export default async function runTask(task: WorkerTask): Promise<WorkerResult> {
     if (task.kind === 'plan-xlsx') {
       return { kind: 'plan-xlsx', rows: await writePlanXlsx(task.outFile, planRecords(task.planFile), task.job) };
     }
+    if (task.kind === 'table-xlsx') return { kind: 'table-xlsx', rows: await writeTableXlsx(task.outFile, task.table) };
     if (task.kind === 'replan') return { kind: 'replan', result: await replanFromInputs(task.request) };
     if (task.kind === 'track') {
-      if (!task.fva) return { kind: 'track', summary: (await trackJob(task.request)).summary };
-      const r = await trackJob({ ...task.request, rows: true });
-      const fva = r.rows ? await forecastValueAdded(r.rows, task.fva) : null;
-      return { kind: 'track', summary: { ...r.summary, fva } };
+      const { summary: own, labels, rows } = await trackJob(task.request);
+      // with the job's forecast overrides: their value added, judged on the same rows
+      const summary = task.fva ? { ...own, fva: rows ? await forecastValueAdded(rows, task.fva) : null } : own;
+      if (task.outFile) await writeFile(task.outFile, JSON.stringify({ source: task.source, summary, labels, rows }));
+      return { kind: 'track', summary, labels, rows };
     }
     if (task.kind === 'overrides-file')
       return { kind: 'overrides-file', rows: await readOverridesFile(task.filePath, task.originalName, task.today) };

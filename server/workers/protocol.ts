@@ -18,9 +18,10 @@ import type {
   ReplanRequest,
   ReplanResult,
   SeriesIndexRequest,
+  TableWorkbook,
   TrackRequest,
 } from '../forecast/index.js';
-import type { TrackingSummary } from '../contract/tracking.js';
+import type { TrackingRow, TrackingSummary } from '../contract/tracking.js';
 import type { OverrideFields } from '../contract/override-rules.js';
 
 export type WorkerTask =
@@ -49,14 +50,21 @@ export type WorkerTask =
   | { kind: 'series-index'; request: SeriesIndexRequest; port: MessagePort }
   /** A completed job's plan CSV as a workbook at outFile (a temp file the caller renames). */
   | { kind: 'plan-xlsx'; planFile: string; outFile: string; job?: PlanWorkbookJob | null; port: MessagePort }
+  /** A small table (the exceptions worklist) as a workbook at outFile (a temp file the caller removes). */
+  | { kind: 'table-xlsx'; outFile: string; table: TableWorkbook; port: MessagePort }
   /** A completed job's plan made again at other settings, from its re-plan inputs. */
   | { kind: 'replan'; request: ReplanRequest; port: MessagePort }
-  /** A completed job's forecast and plan held against actuals (the summary only). */
+  /**
+   * A completed job's forecast and plan held against actuals; with outFile, the figures and rows are also
+   * written there as JSON ({ source, summary, labels, rows }: the tracking cache, a temp file the caller renames).
+   * With fva (the job's forecast overrides and its re-plan inputs) the summary holds their value added.
+   */
   | {
       kind: 'track';
       request: TrackRequest;
-      /** the job's forecast overrides and its re-plan inputs: the summary then holds their value added (fva) */
       fva?: FvaRequest | null;
+      outFile?: string;
+      source?: string;
       port: MessagePort;
     }
   /** A file of overrides read and checked (all rows or an input error listing the bad ones by line). */
@@ -77,8 +85,9 @@ export type WorkerResult =
   | { kind: 'partition'; result: PartitionResult }
   | { kind: 'series-index'; series: number }
   | { kind: 'plan-xlsx'; rows: number }
+  | { kind: 'table-xlsx'; rows: number }
   | { kind: 'replan'; result: ReplanResult }
-  | { kind: 'track'; summary: TrackingSummary }
+  | { kind: 'track'; summary: TrackingSummary; labels: string[]; rows: TrackingRow[] | null }
   | { kind: 'overrides-file'; rows: OverrideFields[] }
   | { kind: 'preview'; preview: PreviewDto }
   | { kind: 'input-error'; code: InputErrorCode; message: string }

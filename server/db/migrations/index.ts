@@ -11,7 +11,8 @@ import * as inventoryPlan from './2027.01.05T00.00.00.inventory-plan.js';
 import * as stoppedProgress from './2027.01.10T00.00.00.stopped-progress.js';
 import * as jobName from './2027.01.20T00.00.00.job-name.js';
 import * as jobActuals from './2027.02.01T00.00.00.job-actuals.js';
-import * as overrides from './2027.02.10T00.00.00.overrides.js';
+import * as actualsJob from './2027.02.10T00.00.00.actuals-job.js';
+import * as overrides from './2027.02.11T00.00.00.overrides.js';
 
 export interface Migration {
   name: string;
@@ -27,5 +28,6 @@ export const migrations: Migration[] = [
   stoppedProgress,
   jobName,
   jobActuals,
+  actualsJob,
   overrides,
 ];

@@ -35,6 +35,8 @@ export async function readForecastWindow(file: string, cal: Calendar, origin: nu
   const values = new Map<string, number[]>();
   let col: Record<'date' | 'part' | 'site' | 'model' | 'cls', number> | null = null;
   let last = origin;
+  // the output repeats a few dates for every series: each is read once
+  const periodOf = new Map<string, number>();
   for await (const { fields } of readCsvRecords(file)) {
     if (!col) {
       const at = (name: string) => {
@@ -51,9 +53,13 @@ export async function readForecastWindow(file: string, cal: Calendar, origin: nu
       };
       continue;
     }
-    const day = dayOf(dateShape(fields[col.date] ?? ''), 'YMD');
-    if (!Number.isFinite(day)) continue;
-    const p = periodOfDay(cal, day);
+    const text = fields[col.date] ?? '';
+    let p = periodOf.get(text);
+    if (p === undefined) {
+      const day = dayOf(dateShape(text), 'YMD');
+      p = Number.isFinite(day) ? periodOfDay(cal, day) : -Infinity;
+      periodOf.set(text, p);
+    }
     if (p <= origin) continue;
     const v = Number(fields[col.model]);
     if (!Number.isFinite(v)) continue;

@@ -15,7 +15,7 @@
  */
 import type { JobConfig } from '../../contract/dto.js';
 import type { PlanRowDto } from '../../contract/inventory.js';
-import { BIAS_DRIFT_LIMIT, STOPPED_SELLING_UNITS } from '../../contract/defaults.js';
+import { BIAS_DRIFT_LIMIT, BIAS_DRIFT_MAD_FLOOR, STOPPED_SELLING_UNITS } from '../../contract/defaults.js';
 import type {
   ExceptionCounts,
   TrackingException,
@@ -274,7 +274,7 @@ export async function trackJob(req: TrackRequest): Promise<TrackResult> {
       g.f += sf;
       g.a += sa;
     }
-    const ts = fs ? trackingSignal(f, a, h, hist?.sc?.s1 ?? ae / h) : null;
+    const ts = fs ? trackingSignal(f, a, h, hist?.sc?.s1 ?? ae / h, BIAS_DRIFT_MAD_FLOOR * Math.sqrt(sf)) : null;
     if (ts !== null && Math.abs(ts) > BIAS_DRIFT_LIMIT) exc.push('BIAS_DRIFT');
     if (req.history && !hist && sa > 0) exc.push('NEW_PART');
     if (fs && sa === 0 && sf >= STOPPED_SELLING_UNITS) exc.push('STOPPED_SELLING');
@@ -360,10 +360,11 @@ export async function trackJob(req: TrackRequest): Promise<TrackResult> {
 /**
  * Brown's tracking signal: the running sum of errors (actual − forecast) over the smoothed mean absolute error,
  * MAD_t = α |e_t| + (1 − α) MAD_{t−1} with α 0.1, starting from the error size the series showed in its history
- * (its mean absolute first difference, the MASE scale; the window's own mean |e| without one). Null when the
- * MAD is 0 (forecast and actuals agree throughout).
+ * (its mean absolute first difference, the MASE scale; the window's own mean |e| without one), and never below
+ * `floor` (BIAS_DRIFT_MAD_FLOOR × √Σ forecast: on a slow mover the MAD is about twice its small mean, so the
+ * plain signal crosses 4 on Poisson noise alone; see contract/defaults.ts). Null when the MAD is 0.
  */
-function trackingSignal(f: Float64Array, a: Float64Array, h: number, mad0: number): number | null {
+function trackingSignal(f: Float64Array, a: Float64Array, h: number, mad0: number, floor: number): number | null {
   let mad = mad0,
     sum = 0;
   for (let t = 0; t < h; t++) {
@@ -371,6 +372,7 @@ function trackingSignal(f: Float64Array, a: Float64Array, h: number, mad0: numbe
     sum += e;
     mad = MAD_ALPHA * Math.abs(e) + (1 - MAD_ALPHA) * mad;
   }
+  mad = Math.max(mad, floor);
   return mad > 0 ? sum / mad : null;
 }
 

@@ -14,6 +14,7 @@ import { JobReplan } from './job-replan.js';
 import { JobSeries } from './job-series.js';
 import { JobSites } from './job-sites.js';
 import { JobTracking } from './job-tracking.js';
+import { JobWorklist } from './job-worklist.js';
 import { PlanWorkbooks } from './plan-workbooks.js';
 
 export interface JobResults {
@@ -24,6 +25,7 @@ export interface JobResults {
   frontier: JobFrontier;
   replanner: JobReplan;
   tracking: JobTracking;
+  worklist: JobWorklist;
 }
 
 /** Every part, on the interactive pool; each is a JobFeature. */
@@ -36,13 +38,16 @@ export function jobResults(
   /** the overrides a re-plan applies (those in force when it runs) */
   overrides: OverrideSource | null = null,
 ): JobResults {
+  const inventory = new JobInventory();
+  const tracking = new JobTracking(jobs, repo, interactive, paths, logger);
   return {
     series: new JobSeries(interactive, paths, logger),
     sites: new JobSites(interactive),
     workbooks: new PlanWorkbooks(interactive, paths),
-    inventory: new JobInventory(),
+    inventory,
     frontier: new JobFrontier(interactive, paths),
     replanner: new JobReplan(jobs, interactive, paths, overrides),
-    tracking: new JobTracking(jobs, repo, interactive, paths),
+    tracking,
+    worklist: new JobWorklist(jobs, tracking, inventory, interactive, paths),
   };
 }

@@ -105,17 +105,45 @@ export function queryRows(rows: readonly PlanRowDto[], q: InventoryRowsQuery): I
       (!q.demand_class || r.demand_class === q.demand_class) &&
       (!q.to_order || (r.suggested_order ?? 0) > 0),
   );
+  return sortedPage(hit, q);
+}
+
+/** String order of the tables: localeCompare's, with one collator (several times faster on 100,000 rows). */
+export const compareText = new Intl.Collator().compare;
+
+/** A row of a table served in pages: a series with its part and site. */
+interface SeriesRow {
+  partnumber: string;
+  site_code: string;
+}
+
+/** A page request: the column to sort by (string or number values; null blank), its direction, the page. */
+export interface PageQuery<K extends string> {
+  sort: K;
+  dir: 'asc' | 'desc';
+  page: number;
+  page_size: number;
+}
+
+/**
+ * Sorts the rows kept by a filter (in place) by one column, blanks last, ties by part then site, and cuts one
+ * page: the plan rows' order, shared by the tables served in pages (plan, tracking, exceptions).
+ */
+export function sortedPage<R extends SeriesRow, K extends keyof R & string>(
+  hit: R[],
+  q: PageQuery<K>,
+): { total: number; page: number; page_size: number; rows: R[] } {
   const sign = q.dir === 'asc' ? 1 : -1;
   const col = q.sort;
   hit.sort((a, b) => {
-    const x = a[col];
-    const y = b[col];
+    const x = a[col] as unknown as string | number | null;
+    const y = b[col] as unknown as string | number | null;
     if (x === null || y === null) {
       if (x !== y) return x === null ? 1 : -1;
     } else if (x !== y) {
-      return sign * (typeof x === 'string' ? x.localeCompare(y as string) : x - (y as number));
+      return sign * (typeof x === 'string' ? compareText(x, y as string) : x - (y as number));
     }
-    return a.partnumber.localeCompare(b.partnumber) || a.site_code.localeCompare(b.site_code);
+    return compareText(a.partnumber, b.partnumber) || compareText(a.site_code, b.site_code);
   });
   const start = (q.page - 1) * q.page_size;
   return { total: hit.length, page: q.page, page_size: q.page_size, rows: hit.slice(start, start + q.page_size) };

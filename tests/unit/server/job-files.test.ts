@@ -47,6 +47,7 @@ describe('job files', () => {
       'seriesIndex',
       'actuals',
       'tracking',
+      'laterTracking',
     ]);
     expect(f).toMatchObject({
       upload: path.join(root, 'uploads', 'abc123.xlsx'),
@@ -61,6 +62,7 @@ describe('job files', () => {
       planFrontier: path.join(root, 'outputs', 'abc123.plan.csv.frontier.json'),
       actuals: path.join(root, 'uploads', 'abc123.actuals.xlsx'),
       tracking: path.join(root, 'outputs', 'abc123.actuals.xlsx.tracking.json'),
+      laterTracking: path.join(root, 'outputs', 'abc123.csv.tracking.json'),
     });
     // what a Delete racing a new actuals file removes as well: every name it could have
     expect(possibleActualsFiles(paths, row.id)).toEqual(expect.arrayContaining([f.actuals, f.tracking]));
@@ -118,6 +120,7 @@ describe('job files', () => {
         'abc123.csv',
         'abc123.csv.idx',
         'abc123.actuals.xlsx.tracking.json',
+        'abc123.csv.tracking.json',
       ],
     });
     expect(keptFiles({ ...row, status: 'FAILED', actuals: null })).toEqual({
@@ -128,6 +131,7 @@ describe('job files', () => {
     expect(keptFiles({ ...row, plan_name: null, actuals: null, status: 'COMPLETED' }).outputs).toEqual([
       'abc123.csv',
       'abc123.csv.idx',
+      'abc123.csv.tracking.json',
     ]);
   });
 

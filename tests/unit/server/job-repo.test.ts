@@ -36,6 +36,7 @@ function record(id: string, status: JobStatus, over: Partial<NewJobRecord> = {})
     parts: null,
     plan_name: null,
     actuals: null,
+    actuals_job: null,
     status,
     progress: 0,
     stopped_progress: null,
@@ -99,6 +100,7 @@ describe('JobRepo', () => {
       actuals_filename: null,
       actuals_size: null,
       actuals_at: null,
+      actuals_job: null,
     };
     const stored = {
       ...rest,

@@ -27,6 +27,7 @@ describe('live progress writes', () => {
       parts: null,
       plan_name: null,
       actuals: null,
+      actuals_job: null,
       status: 'PROCESSING',
       progress: 0,
       stopped_progress: null,

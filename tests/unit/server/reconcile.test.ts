@@ -32,6 +32,7 @@ function row(id: string, status: JobStatus, attempts: number, output: string | n
     parts: null,
     plan_name: null,
     actuals: null,
+    actuals_job: null,
     status,
     progress: 40,
     stopped_progress: null,

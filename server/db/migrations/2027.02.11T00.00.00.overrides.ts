@@ -1,6 +1,6 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
 
-export const name = '2027.02.10T00.00.00.overrides';
+export const name = '2027.02.11T00.00.00.overrides';
 
 /**
  * A planner's overrides of the plan, per part and site ('' = every site of the part), kept in the database
