@@ -75,14 +75,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('Overrides pages (Chromium)', (
 
   const listed = async () => (await planner.json<OverrideListDto>('GET', '/api/overrides')).body;
 
-  /** `phone`: what stands in for `testid` under 600 px (the plan's cards for its table). */
-  async function shoot(page: Page, name: string, testid: string, phone = testid) {
+  /** `phone`: what stands in for `testid` under 600 px (the chosen part's card for the plan's table). */
+  async function shoot(page: Page, name: string, testid: string, phone?: string) {
     for (const width of [1366, 375]) {
       await page.setViewportSize({ width, height: 900 });
-      await page
-        .getByTestId(width < 600 ? phone : testid)
-        .first()
-        .screenshot({ path: path.join(screenshotDir, `${name}-${width}.png`) });
+      const at = width < 600 && phone ? page.locator(phone) : page.getByTestId(testid);
+      await at.first().screenshot({ path: path.join(screenshotDir, `${name}-${width}.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   }
@@ -144,7 +142,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Overrides pages (Chromium)', (
     expect(await badge.getAttribute('title')).toContain(reason);
     expect(await text(page, 'inv-why-override')).toContain(reason);
     expect(await (await rowOf(page, part)).getByTestId('inv-system-out').count()).toBe(1);
-    await shoot(page, `overrides-plan-${lang}`, 'inv-table-box', 'inv-cards');
+    await shoot(page, `overrides-plan-${lang}`, 'inv-table-box', '[data-testid="inv-cardrow"].chosen');
 
     // on the Overrides page: who, the reason; removed after a confirmation
     await page.getByTestId('nav-overrides').click();
