@@ -8,6 +8,7 @@ import { ConnectionStore } from './connection.svelte.js';
 import { DashboardStore } from './dashboard.svelte.js';
 import { HistoryStore } from './history.svelte.js';
 import { createInventoryApi, type InventoryApi } from './inventory-api.js';
+import { createOverridesApi, type OverridesApi } from './overrides-api.js';
 import { createReplanApi, type ReplanApi } from './replan.svelte.js';
 import { createTrackingApi, type TrackingApi } from './tracking-api.js';
 import { I18n } from './i18n.svelte.js';
@@ -27,6 +28,8 @@ export interface AppContext {
   replan: ReplanApi;
   /** The Actuals view's calls (…/actuals, …/tracking). */
   tracking: TrackingApi;
+  /** The planners' overrides (/api/overrides…). */
+  overrides: OverridesApi;
   account: AccountApi;
   auth: AuthStore;
   session: Session;
@@ -62,6 +65,7 @@ export function createAppContext(): AppContext {
   const inventory = createInventoryApi('', hooks);
   const replan = createReplanApi('', hooks);
   const tracking = createTrackingApi('', hooks);
+  const overrides = createOverridesApi('', hooks);
   const auth = new AuthStore(account);
   const session = new Session(
     auth,
@@ -91,6 +95,7 @@ export function createAppContext(): AppContext {
     inventory,
     replan,
     tracking,
+    overrides,
     account,
     auth,
     session,

@@ -14,6 +14,8 @@ export interface Permissions {
   stop: boolean;
   /** Users and the audit log. */
   admin: boolean;
+  /** Set, import and remove overrides (server/http/overrides.routes.ts: planners and admins). */
+  override: boolean;
   /** Delete (finished) or force-delete (running) this job. */
   deleteJob(job: Pick<JobDto, 'created_by'>): boolean;
   /** Send or remove this job's actuals: as for Delete (server/http/tracking.routes.ts). */
@@ -35,6 +37,7 @@ export function permissionsFor(user: Who | null): Permissions {
     run: planner,
     stop: planner,
     admin,
+    override: planner,
     deleteJob: own,
     actuals: own,
   };

@@ -1,10 +1,11 @@
 /**
  * The pages, addressed by a tiny hash router:
- * #/ , #/history , #/jobs/:id , #/admin , #/account , #/signin?next=… , #/setup?token=…
+ * #/ , #/history , #/overrides , #/jobs/:id , #/admin , #/account , #/signin?next=… , #/setup?token=…
  */
 export type Route =
   | { page: 'dashboard' }
   | { page: 'history' }
+  | { page: 'overrides' }
   | { page: 'job'; id: string }
   | { page: 'admin' }
   | { page: 'account' }
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
   if (path === '/' || path === '') return { page: 'dashboard' };
   if (path === '/history') return { page: 'history' };
+  if (path === '/overrides') return { page: 'overrides' };
   if (path === '/admin') return { page: 'admin' };
   if (path === '/account') return { page: 'account' };
   if (path === '/signin') return { page: 'signin', next: safeNext(query.get('next')) };
@@ -46,6 +48,8 @@ export function href(route: Route): string {
       return '#/';
     case 'history':
       return '#/history';
+    case 'overrides':
+      return '#/overrides';
     case 'job':
       return `#/jobs/${encodeURIComponent(route.id)}`;
     case 'admin':

@@ -1,7 +1,7 @@
 /// <reference types="svelte" />
 import { href, isPublic, parseRoute, type Route } from './route.js';
 
-/** Hash router: #/ , #/history , #/jobs/:id , #/admin , #/account , #/signin , #/setup. */
+/** Hash router: #/ , #/history , #/overrides , #/jobs/:id , #/admin , #/account , #/signin , #/setup. */
 export class Router {
   route = $state<Route>(parseRoute(location.hash));
 

@@ -12,7 +12,7 @@ const buttons = (status: JobStatus, created_by: string | null, can: typeof admin
 
 describe('role → actions', () => {
   it('a viewer only sees and downloads', () => {
-    expect(viewer).toMatchObject({ run: false, stop: false, admin: false });
+    expect(viewer).toMatchObject({ run: false, stop: false, admin: false, override: false });
     expect(buttons('PROCESSING', 'vera', viewer)).toEqual(['download(disabled)']);
     expect(buttons('COMPLETED', 'vera', viewer)).toEqual(['download']);
     expect(buttons('CANCELLED', null, viewer)).toEqual(['download(disabled)']);
@@ -20,7 +20,7 @@ describe('role → actions', () => {
   });
 
   it('a planner runs and stops any job, but deletes or force-deletes only their own', () => {
-    expect(planner).toMatchObject({ run: true, stop: true, admin: false });
+    expect(planner).toMatchObject({ run: true, stop: true, admin: false, override: true });
     expect(buttons('PROCESSING', 'pat', planner)).toEqual(['stop', 'download(disabled)', 'force-delete']);
     expect(buttons('PROCESSING', 'ada', planner)).toEqual(['stop', 'download(disabled)']);
     expect(buttons('COMPLETED', 'pat', planner)).toEqual(['download', 'delete']);

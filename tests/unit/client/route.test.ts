@@ -6,6 +6,7 @@ describe('hash routes', () => {
     const routes = [
       { page: 'dashboard' },
       { page: 'history' },
+      { page: 'overrides' },
       { page: 'job', id: 'abc_1' },
       { page: 'admin' },
       { page: 'account' },

@@ -2,6 +2,7 @@
  * UI strings. English is the reference: `id` must define every key (checked by the compiler).
  * Indonesian labels follow the product guide (issue 4). `{name}` placeholders are filled by translate().
  */
+import { overridesEn, overridesId } from './overrides-messages.js';
 import { trackingEn, trackingId } from './tracking-messages.js';
 import { wordsEn, wordsId } from './words-messages.js';
 
@@ -516,6 +517,7 @@ export const en = {
   // codes the server sends (stages, problems, classes, methods): words-messages.ts
   ...wordsEn,
   ...trackingEn,
+  ...overridesEn,
 
   // issue 21 items 4, 8, 9 (what a planner trips over)
   'inv.totals.unknown': 'not known',
@@ -1162,4 +1164,5 @@ export const id: Messages = {
 
   ...wordsId,
   ...trackingId,
+  ...overridesId,
 };
