@@ -29,6 +29,7 @@ export type OverridesKey =
       | 'expired'
       | 'by.none'
       | 'total'
+      | 'total.one'
       | 'empty'
       | 'failed'
       | 'remove'
@@ -103,6 +104,7 @@ export const overridesEn: Record<OverridesKey, string> = {
   'ovr.expired': 'expired',
   'ovr.by.none': 'single-user install',
   'ovr.total': '{n} overrides',
+  'ovr.total.one': '1 override',
   'ovr.empty': 'No overrides.',
   'ovr.failed': 'The overrides could not be loaded:',
   'ovr.remove': 'Remove',
@@ -179,6 +181,7 @@ export const overridesId: Record<OverridesKey, string> = {
   'ovr.expired': 'kedaluwarsa',
   'ovr.by.none': 'instalasi satu pengguna',
   'ovr.total': '{n} penyesuaian',
+  'ovr.total.one': '1 penyesuaian',
   'ovr.empty': 'Belum ada penyesuaian.',
   'ovr.failed': 'Penyesuaian tidak dapat dimuat:',
   'ovr.remove': 'Hapus',
