@@ -31,6 +31,12 @@ export interface HurdleCell {
   /** windows behind the cell (with a demand, for a and b) */
   n: number;
   nPos: number;
+  /**
+   * The chance of any demand within k = 1 … h periods (index k − 1), as the cell's windows show it (the share
+   * whose first demand came within k), shrunk toward the parent's like the hazard; pk[h − 1] is the share the
+   * hazard p is set from. Absent (a model fitted before it existed): the constant hazard's 1 − (1 − p)^k.
+   */
+  pk?: number[];
 }
 
 export interface HurdleModel {
@@ -149,6 +155,8 @@ export class HurdleWindows {
  */
 interface Acc {
   events: number;
+  /** windows by the period of their first demand (0 … h − 1) */
+  firsts: Float64Array;
   n: number;
   m: number;
   /** Σ size, Σ F, Σ F² / size, Σ d, Σ F d / size */
@@ -158,7 +166,17 @@ interface Acc {
   d: number;
   fd: number;
 }
-const newAcc = (): Acc => ({ events: 0, n: 0, m: 0, s: 0, f: 0, ff: 0, d: 0, fd: 0 });
+const newAcc = (h: number): Acc => ({
+  events: 0,
+  firsts: new Float64Array(h),
+  n: 0,
+  m: 0,
+  s: 0,
+  f: 0,
+  ff: 0,
+  d: 0,
+  fd: 0,
+});
 
 /** S's coefficients, non-negative (a alone, b alone, or both). */
 function lsq(c: Acc): { a: number; b: number } | null {
@@ -198,7 +216,7 @@ export function fitHurdle(
   const chainOf = (key: string): Acc[] =>
     hurdleFallbacks(key).map((k) => {
       let c = accs.get(k);
-      if (!c) accs.set(k, (c = newAcc()));
+      if (!c) accs.set(k, (c = newAcc(h)));
       return c;
     });
   for (const x of w.list) {
@@ -208,6 +226,7 @@ export function fitHurdle(
     for (const c of chain) {
       c.n++;
       c.events += x.first >= 0 ? 1 : 0;
+      if (x.first >= 0 && x.first < h) c.firsts[x.first]++;
       if (x.d > 0 && size > 0) {
         const F = x.level * h;
         c.m++;
@@ -239,7 +258,17 @@ export function fitHurdle(
       a = f * a + (1 - f) * parent.a;
       b = f * b + (1 - f) * parent.b;
     }
-    cells[k] = { p: Math.min(1, Math.max(0, p)), a, b, n: c.n, nPos: c.m };
+    // the chance within each k the same way: the cell's own share, shrunk toward the parent's
+    const pk: number[] = new Array<number>(h);
+    const weight = parent ? shrink.hazard : 0;
+    let within = 0;
+    for (let t = 0; t < h; t++) {
+      within += c.firsts[t];
+      const prior = parent ? chanceWithin(parent, h, t + 1) : 1;
+      const v = c.n + weight > 0 ? (within + weight * prior) / (c.n + weight) : prior;
+      pk[t] = Math.min(1, Math.max(t > 0 ? pk[t - 1] : 0, v));
+    }
+    cells[k] = { p: Math.min(1, Math.max(0, p)), a, b, n: c.n, nPos: c.m, pk };
   }
   return shrink.toward ? { h, cells, toward: shrink.toward } : { h, cells };
 }
@@ -256,11 +285,24 @@ export function cellOf(model: HurdleModel, key: string): HurdleCell {
   return model.cells['*'] ?? { p: 1, a: 0, b: 1, n: 0, nPos: 0 };
 }
 
+/**
+ * A cell's chance of any demand within k periods: its windows' own share within k (pk) up to h, between whole
+ * periods linearly, past h the hazard p for the periods beyond; a cell without pk: the constant hazard.
+ */
+function chanceWithin(c: HurdleCell, h: number, k: number): number {
+  if (!(k > 0)) return 0;
+  const p = Math.min(1, Math.max(0, c.p));
+  const pk = c.pk;
+  if (!pk || pk.length !== h || h < 1) return 1 - Math.pow(1 - p, k);
+  if (k >= h) return 1 - (1 - pk[h - 1]) * Math.pow(1 - p, k - h);
+  const lo = Math.floor(k);
+  const below = lo >= 1 ? pk[lo - 1] : 0;
+  return below + (k - lo) * (pk[lo] - below);
+}
+
 /** The chance of any demand within k periods. */
 export function recurWithin(model: HurdleModel, f: HurdleFeatures, k: number): number {
-  const { p } = cellOf(model, f.key);
-  if (k <= 0) return 0;
-  return 1 - Math.pow(1 - Math.min(1, Math.max(0, p)), k);
+  return chanceWithin(cellOf(model, f.key), model.h, k);
 }
 
 /**

@@ -193,4 +193,36 @@ describe('the hurdle', () => {
     const f = at(30, 2, 'erratic');
     expect(recurFor(full, f, P, 5)).toBe(recurWithin(full, f, P));
   });
+
+  it("the chance within k is the windows' own share within k, not a constant hazard's", () => {
+    const h = 12;
+    // a mixed cell: parts that sell every period and parts that sell once in ~20 periods, all active now
+    const r = rng(7);
+    const hs = Array.from({ length: 300 }, (_, i) => {
+      const q = i % 2 ? 0.97 : 0.05;
+      const y = new Float64Array(60);
+      for (let t = 0; t < 60; t++) y[t] = t === 0 || r() < q ? 2 : 0;
+      return y;
+    });
+    const w = new HurdleWindows(h);
+    for (const y of hs) for (let o = 4; o + h <= y.length; o += 3) w.addOrigin(y, o, 0.5);
+    const model = fitHurdle(w, { hazard: 0, size: 0 });
+    const root = model.cells['*']!;
+    const share = (k: number) => w.list.filter((x) => x.first >= 0 && x.first < k).length / w.list.length;
+    for (const k of [1, 3, 6, 12]) expect(root.pk![k - 1]).toBeCloseTo(share(k), 12);
+    // monotone, and at h the share the hazard is set from: the mean (π_h × S) does not move
+    for (let k = 1; k < h; k++) expect(root.pk![k]).toBeGreaterThanOrEqual(root.pk![k - 1]);
+    expect(root.pk![h - 1]).toBeCloseTo(1 - Math.pow(1 - root.p, h), 9);
+    const f: HurdleFeatures = { key: '*', since: 0, size: 2, n: 60 };
+    // half the cell sells next period: the constant hazard matched at h says far less within 1 and 3
+    expect(recurWithin(model, f, 1)).toBeGreaterThan(0.45);
+    expect(root.p).toBeLessThan(0.3);
+    expect(recurWithin(model, f, 3)).toBeCloseTo(share(3), 12);
+    // between whole periods linearly; past h the hazard for the periods beyond
+    expect(recurWithin(model, f, 2.5)).toBeCloseTo((share(2) + share(3)) / 2, 12);
+    expect(recurWithin(model, f, h + 2)).toBeCloseTo(1 - (1 - share(h)) * Math.pow(1 - root.p, 2), 12);
+    // a model fitted before pk existed (a re-plan of an older job) keeps the constant hazard
+    const old = { ...model, cells: { '*': { ...root, pk: undefined } } };
+    expect(recurWithin(old, f, 3)).toBeCloseTo(1 - Math.pow(1 - root.p, 3), 12);
+  });
 });
