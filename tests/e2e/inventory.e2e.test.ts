@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Inventory view in Chromium', (
       .toBe(true);
 
     const row = page.getByTestId('inv-row').first();
-    const site = (await row.locator('td[data-col="site_code"]').textContent())!;
+    const site = (await row.locator('td[data-col="site_code"]').textContent())!.trim();
     // The history chart loads the same part and site (the picker lists only the biggest parts).
     const charted = page.waitForResponse((r) => {
       const u = new URL(r.url());
