@@ -1,10 +1,10 @@
 /**
- * Issue 24's pages in a real Chromium against the real server (AUTH=on) and SQLite: a planner sets an
- * override from the Inventory view's why panel (the reason is required, the server's checks in the page's
- * language), re-plans from the dialog, sees the badge and the system's level beside the final one, finds it on
- * the Overrides page and removes it there; a refused import names its bad lines; a viewer sees the overrides
- * without any write control. Once in Indonesian, once in English. Screenshots at 1366 and 375 px in both
- * (test-results/screenshots/overrides-*.png).
+ * Issue 24's pages in a real Chromium against the real server (AUTH=on) and SQLite: a planner opens the
+ * override dialog from the chart, then sets an override from the Inventory view's why panel (the reason is
+ * required, the server's checks in the page's language), re-plans from the dialog, sees the badge and the
+ * system's level beside the final one, finds it on the Overrides page and removes it there; a refused import
+ * names its bad lines; a viewer sees the overrides without any write control. Once in Indonesian, once in
+ * English. Screenshots at 1366 and 375 px in both (test-results/screenshots/overrides-*.png).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -79,7 +79,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('Overrides pages (Chromium)', (
   async function shoot(page: Page, name: string, testid: string, phone?: string) {
     for (const width of [1366, 375]) {
       await page.setViewportSize({ width, height: 900 });
-      const at = width < 600 && phone ? page.locator(phone) : page.getByTestId(testid);
+      // :visible: the chart's dialog (closed) comes before the Inventory view's in the page
+      const at = width < 600 && phone ? page.locator(phone) : page.locator(`[data-testid="${testid}"]:visible`);
       await at.first().screenshot({ path: path.join(screenshotDir, `${name}-${width}.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -103,6 +104,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('Overrides pages (Chromium)', (
     );
     if (lang === 'en') await page.getByTestId('lang-toggle').click();
     await ready(page);
+
+    // the chart's Override… opens the same dialog for the series it shows (issue 24), a forecast per period first
+    const shown = ((await page.locator('[data-testid="series-select"] option:checked').textContent()) ?? '').trim();
+    const [chartPart, chartSite] = shown.split(' @ ');
+    expect(await page.getByTestId('chart-override').textContent()).toBe(lang === 'id' ? 'Sesuaikan…' : 'Override…');
+    await page.getByTestId('chart-override').click();
+    await inDialog(page, 'ovr-value').waitFor();
+    const title = (await page.locator('dialog[open] h3').textContent()) ?? '';
+    expect(title).toContain(chartPart!);
+    expect(title).toContain(chartSite!);
+    expect(await inDialog(page, 'ovr-kind-forecast_per_period').isChecked()).toBe(true);
+    expect(Number(await inDialog(page, 'ovr-value').inputValue())).toBeGreaterThanOrEqual(0);
+    expect(await inDialog(page, 'ovr-value').inputValue()).not.toBe('');
+    await shoot(page, `overrides-chart-dialog-${lang}`, 'ovr-dialog');
+    await inDialog(page, 'ovr-close').click();
+    await expect.poll(() => page.locator('dialog[open]').count()).toBe(0);
     // the first row not planned with an override (an earlier trip's row keeps its badge until re-planned)
     const first = page
       .locator('[data-testid="inv-row"]')
@@ -224,6 +241,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Overrides pages (Chromium)', (
     await page.locator('[data-testid="inv-row"] th button').first().click();
     await page.getByTestId('inv-why').waitFor();
     expect(await page.getByTestId('inv-override').count()).toBe(0);
+    expect(await page.getByTestId('chart-override').count()).toBe(0);
     expect(await page.getByTestId('ovr-dialog').count()).toBe(0);
     expect(errors).toEqual([]);
     await ctx.close();

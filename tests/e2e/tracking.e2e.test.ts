@@ -69,10 +69,49 @@ describe.skipIf(!hasChromium && !process.env.CI)('The Actuals view (Chromium)', 
     await page.setViewportSize({ width: 1280, height: 900 });
   }
 
+  /**
+   * The chart of the chosen series draws its actuals (issue 23): a sixth legend entry in the page's language
+   * whose idle value (the first forecast period) is the server's actual for that part and site (exact match:
+   * the search by part number may list other parts holding it).
+   */
+  async function chartShowsActual(page: Page, word: string, lang: string) {
+    // the series with the most demand in the first period after the origin, picked in the chart's search
+    const all = (await (await fetch(`${s.url}/api/jobs/${id}/tracking/rows?page_size=500`)).json()) as {
+      rows: { partnumber: string; site_code: string; actual: number[] }[];
+    };
+    const row = all.rows.reduce((a, b) => (b.actual[0]! > a.actual[0]! ? b : a));
+    expect(row.actual[0]).toBeGreaterThan(0);
+    await page.getByTestId('series-search').fill(row.partnumber);
+    const option = `${row.partnumber} @ ${row.site_code}`;
+    await page.locator('[data-testid="series-select"] option', { hasText: option }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('series-select').selectOption({ label: option });
+    // the chart redraws when the series comes, then again with its actuals
+    const legend = page.locator('[data-testid="forecast-chart"] .u-legend');
+    const sixth = async () => {
+      const labels = (await legend.locator('.u-label').allTextContents()).map((l) => l.trim());
+      const value = labels.length === 6 ? await legend.locator('.u-value').nth(5).textContent() : null;
+      return `${labels.length} ${labels[5]} ${Number((value ?? '').trim().replace(',', '.'))}`;
+    };
+    await expect.poll(sixth, { timeout: 30_000 }).toBe(`6 ${word} ${row.actual[0]}`);
+    for (const width of [1366, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page
+        .locator('section:has([data-testid="forecast-chart"])')
+        .screenshot({ path: path.join(screenshotDir, `tracking-chart-${lang}-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
   it('in Indonesian: refuses a file without later months, tracks the real one, marks History, removes it', async () => {
     const { page, ctx, errors } = await openPage(browser, `${s.url}/#/jobs/${id}`);
+    const rowsAsked: string[] = [];
+    page.on('request', (r) => r.url().includes('/tracking/rows') && rowsAsked.push(r.url()));
     await phase(page, 'none');
     expect(await text(page, 'trk-empty')).toContain('Belum ada realisasi untuk job ini.');
+    // no actuals: the chart draws none and does not ask for them
+    await page.locator('[data-testid="forecast-chart"] .u-legend').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('forecast-chart').getAttribute('data-actual')).toBe('no');
+    expect(rowsAsked).toEqual([]);
     expect(await page.getByTestId('trk-remove').count()).toBe(0);
 
     // the history itself: nothing after the origin, refused in Indonesian
@@ -108,6 +147,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('The Actuals view (Chromium)', 
       /\b(naive|promised|achieved|source|periods|series|remove|actuals?|scored|attention|drifting|site with)\b/i,
     );
     await shoot(page, 'id');
+    await chartShowsActual(page, 'Realisasi', 'id');
 
     // History marks the tracked job
     await page.goto(`${s.url}/#/history`);
@@ -132,6 +172,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('The Actuals view (Chromium)', 
     await inDialog(page, 'confirm-yes').click();
     await phase(page, 'none');
     expect((await tracking()).state).toBe('none');
+    // the actual line goes with the actuals
+    await page.locator('[data-testid="forecast-chart"][data-actual="no"]').waitFor({ timeout: 15_000 });
     await page.goto(`${s.url}/#/history`);
     await page.getByTestId(`job-link-${id}`).waitFor({ timeout: 15_000 });
     // History shows the list it kept, then the server's: the mark goes
@@ -164,6 +206,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('The Actuals view (Chromium)', 
       new RegExp(`^${t.exceptions.BIAS_DRIFT}\\s*Forecast drifting`),
     );
     await shoot(page, 'en');
+    await chartShowsActual(page, 'Actual', 'en');
     await page.getByTestId('trk-remove').click();
     await inDialog(page, 'confirm-yes').click();
     await phase(page, 'none');

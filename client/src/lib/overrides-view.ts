@@ -60,15 +60,17 @@ export function draftProblem(d: OverrideDraft, today: string): MessageKey | null
 export function startValue(
   kind: OverrideKind,
   row: {
-    order_up_to: number;
+    order_up_to: number | null;
     ltd_mean: number;
     lead_time_periods: number;
     review_periods: number;
-    service_level: number;
+    service_level: number | null;
   },
 ): string {
-  if (kind === 'order_up_to') return String(row.order_up_to);
-  if (kind === 'service_level') return String(Math.round(row.service_level * 1000) / 10);
+  // null: not known where the dialog was opened (the chart of a part without a plan row)
+  if (kind === 'order_up_to') return row.order_up_to == null ? '' : String(row.order_up_to);
+  if (kind === 'service_level')
+    return row.service_level == null ? '' : String(Math.round(row.service_level * 1000) / 10);
   const p = row.lead_time_periods + row.review_periods;
   return String(p > 0 ? Math.round((row.ltd_mean / p) * 100) / 100 : row.ltd_mean);
 }

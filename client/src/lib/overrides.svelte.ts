@@ -89,14 +89,15 @@ export class OverridesStore {
   }
 }
 
-interface PlanRowLike {
+/** A plan row, or what the chart knows of a series (order-up-to and service level null: no plan row). */
+export interface PlanRowLike {
   partnumber: string;
   site_code: string;
-  order_up_to: number;
+  order_up_to: number | null;
   ltd_mean: number;
   lead_time_periods: number;
   review_periods: number;
-  service_level: number;
+  service_level: number | null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { TrackingDto } from '$contract/tracking.js';
+import type { TrackingDto, TrackingRowsDto } from '$contract/tracking.js';
 import { request, type ApiOptions, type UploadFile } from './api.js';
 import type { Result } from './result.js';
 
@@ -10,6 +10,8 @@ export interface TrackingApi {
   send(id: string, file: UploadFile): Promise<Result<TrackingDto>>;
   /** DELETE /api/jobs/:id/actuals. */
   remove(id: string): Promise<Result<void>>;
+  /** GET /api/jobs/:id/tracking/rows: `q` a part or site substring, `site_code` an exact site. */
+  rows(id: string, query: { q: string; site_code: string; page_size: number }): Promise<Result<TrackingRowsDto>>;
 }
 
 const enc = encodeURIComponent;
@@ -23,5 +25,9 @@ export function createTrackingApi(base = '', opts: ApiOptions = {}): TrackingApi
       return request(`${base}/api/jobs/${enc(id)}/actuals`, { method: 'POST', body: fd }, opts);
     },
     remove: (id) => request(`${base}/api/jobs/${enc(id)}/actuals`, { method: 'DELETE' }, opts),
+    rows(id, query) {
+      const qs = new URLSearchParams({ q: query.q, site_code: query.site_code, page_size: String(query.page_size) });
+      return request(`${base}/api/jobs/${enc(id)}/tracking/rows?${qs}`, undefined, opts);
+    },
   };
 }

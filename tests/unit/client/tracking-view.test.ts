@@ -135,6 +135,11 @@ class FakeTrackingApi implements TrackingApi {
     this.removed += 1;
     return Promise.resolve(this.removeAnswer);
   }
+  rows(_id: string, q: { page_size: number }) {
+    return Promise.resolve(
+      ok({ state: 'none' as const, total: 0, page: 1, page_size: q.page_size, periods: [], rows: [] }),
+    );
+  }
 }
 
 class ManualTimers implements Timers {
